@@ -1,0 +1,68 @@
+package io.shardkv.server.raft;
+
+import java.util.List;
+
+/**
+ * Stable storage for one Raft node: the contract between the Raft core and a disk.
+ *
+ * <h2>Model</h2>
+ * The storage holds a hard state, at most one snapshot, and a contiguous log tail following the
+ * snapshot. Mutating calls ({@link #setHardState}, {@link #append}, {@link #truncateFrom},
+ * {@link #saveSnapshot}) are <em>buffered</em>: they take effect at once for later calls on this
+ * object, but are durable only after {@link #flush()} returns.
+ *
+ * <h2>Durability contract ("persist before you speak")</h2>
+ * <ol>
+ *   <li>When {@code flush()} returns normally, every mutating call made before it is durable: a
+ *       crash at any later moment, followed by {@link #load()}, yields at least that state.</li>
+ *   <li>A crash before {@code flush()} returns leaves the state produced by the calls up to the
+ *       previous successful flush followed by some <em>prefix</em> (possibly empty, possibly all)
+ *       of the calls made since. Never a reordering, never a partial entry, never a mix of two
+ *       snapshots.</li>
+ *   <li>The Raft core only sends a message that depends on state (a vote, an append acknowledgement,
+ *       a client acknowledgement) after the {@code flush()} covering that state has returned
+ *       (Raft paper §5.1, Fig. 2: "respond to RPCs only after updating stable storage").</li>
+ * </ol>
+ *
+ * <h2>Log shape</h2>
+ * {@code append} requires its first entry's index to be {@code lastIndex()+1}; to overwrite a
+ * conflicting suffix the caller first calls {@code truncateFrom(i)}, which removes every entry with
+ * index {@code >= i}. {@code saveSnapshot(meta, data)} replaces the snapshot; entries with index
+ * {@code <= meta.lastIndex()} may be discarded from then on (compaction, Raft paper §7); if the log
+ * does not contain an entry matching {@code meta} the whole log tail is discarded (a follower
+ * installing a leader's snapshot).
+ *
+ * <p>Implementations are not thread-safe: one node's single thread calls them. A failure is reported
+ * as a {@link StorageException}; after one, the node stops and the storage is not used again.
+ */
+public interface RaftStorage extends AutoCloseable {
+
+  /** Reads the durable state. Called once, before any other method. */
+  PersistedState load();
+
+  /** Records the hard state (buffered). */
+  void setHardState(HardState state);
+
+  /**
+   * Appends entries (buffered). {@code entries.get(0).index()} must equal {@code lastIndex()+1} and
+   * the entries must be contiguous; otherwise {@link IllegalArgumentException}.
+   */
+  void append(List<LogEntry> entries);
+
+  /** Removes every entry with index {@code >= fromIndex} (buffered). {@code fromIndex} must be
+   * greater than the snapshot's last index. */
+  void truncateFrom(long fromIndex);
+
+  /** Replaces the snapshot (buffered) and compacts the log as described above. */
+  void saveSnapshot(SnapshotMeta meta, byte[] data);
+
+  /** Index of the last entry, or the snapshot's last index when the tail is empty; 0 if neither. */
+  long lastIndex();
+
+  /** Makes every earlier mutating call durable, then returns. */
+  void flush();
+
+  /** Releases files/handles. Does not flush. */
+  @Override
+  void close();
+}
