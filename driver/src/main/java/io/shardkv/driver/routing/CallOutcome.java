@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link Kind#COMPLETED}: a server answered with the operation's own result ({@link #status}
- *       is OK, NO_KEY or CAS_MISMATCH; {@link #payload} is the reply body). It happened, once.</li>
+ *       is OK, NOT_FOUND or CAS_MISMATCH; {@link #payload} is the reply body). It happened, once.</li>
  *   <li>{@link Kind#FAILED}: definitely did not happen (e.g. BAD_REQUEST, or every attempt was
  *       answered "not here", or a read that never got an answer — reads have no effect).</li>
  *   <li>{@link Kind#INDEFINITE}: a write that may or may not have happened: some attempt reached a

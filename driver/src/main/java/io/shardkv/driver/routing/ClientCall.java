@@ -234,7 +234,7 @@ public final class ClientCall {
 
   private CallOutcome classifyAnswer(Status status, byte[] payload) {
     return switch (status) {
-      case OK, NO_KEY, CAS_MISMATCH ->
+      case OK, NOT_FOUND, CAS_MISMATCH ->
           new CallOutcome(CallOutcome.Kind.COMPLETED, status, payload, null, attempts);
       case STALE_REQUEST -> new CallOutcome(CallOutcome.Kind.INDEFINITE, status, payload,
           "the server had already applied a later request of this client; this one's result is "

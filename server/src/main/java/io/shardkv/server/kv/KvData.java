@@ -48,7 +48,7 @@ public final class KvData {
   private KvResult run(KvOp op) {
     if (op instanceof KvOp.Get g) {
       String v = values.get(g.key());
-      return v == null ? KvResult.of(Status.NO_KEY) : new KvResult(Status.OK, v);
+      return v == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, v);
     } else if (op instanceof KvOp.Put p) {
       values.put(p.key(), p.value());
       return KvResult.of(Status.OK);
@@ -64,7 +64,7 @@ public final class KvData {
       return KvResult.of(Status.OK);
     } else if (op instanceof KvOp.Delete d) {
       String old = values.remove(d.key());
-      return old == null ? KvResult.of(Status.NO_KEY) : new KvResult(Status.OK, old);
+      return old == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, old);
     }
     throw new IllegalArgumentException("unknown op " + op);
   }

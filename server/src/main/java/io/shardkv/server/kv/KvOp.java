@@ -9,7 +9,7 @@ public sealed interface KvOp {
   /** True for operations that change state and are therefore deduplicated. */
   boolean isWrite();
 
-  /** Reads the value under the key: {@code OK} with it, or {@code NO_KEY}. */
+  /** Reads the value under the key: {@code OK} with it, or {@code NOT_FOUND}. */
   record Get(String key) implements KvOp {
     public Get {
       Objects.requireNonNull(key, "key");
@@ -64,7 +64,7 @@ public sealed interface KvOp {
     }
   }
 
-  /** Removes the key: {@code OK} with the old value, or {@code NO_KEY}. */
+  /** Removes the key: {@code OK} with the old value, or {@code NOT_FOUND}. */
   record Delete(String key) implements KvOp {
     public Delete {
       Objects.requireNonNull(key, "key");

@@ -186,14 +186,14 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     return current.ownerOf(shard) == gid && states[shard] != null && states[shard].serves();
   }
 
-  /** A read served outside the log (after ReadIndex): the value, NO_KEY, or WRONG_GROUP. */
+  /** A read served outside the log (after ReadIndex): the value, NOT_FOUND, or WRONG_GROUP. */
   public KvResult read(String key) {
     int shard = current.shardOfKey(key);
     if (!servesShard(shard)) {
       return KvResult.of(Status.WRONG_GROUP);
     }
     String v = data[shard].get(key);
-    return v == null ? KvResult.of(Status.NO_KEY) : new KvResult(Status.OK, v);
+    return v == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, v);
   }
 
   public int gid() {

@@ -22,7 +22,7 @@ class KvStateMachineTest {
 
   @Test
   void getPutAppendCasDeleteFollowTheirSpecification() {
-    assertEquals(Status.NO_KEY, apply(1, 1, new KvOp.Get("k")).status());
+    assertEquals(Status.NOT_FOUND, apply(1, 1, new KvOp.Get("k")).status());
     assertEquals(Status.OK, apply(1, 2, new KvOp.Append("k", "a")).status());
     assertEquals(new KvResult(Status.OK, "a"), apply(1, 3, new KvOp.Get("k")));
     apply(1, 4, new KvOp.Append("k", "b"));
@@ -33,7 +33,7 @@ class KvStateMachineTest {
     assertEquals(Status.OK, apply(1, 7, new KvOp.Cas("k", "x", "z")).status());
     assertEquals("z", sm.read("k"));
     assertEquals(new KvResult(Status.OK, "z"), apply(1, 8, new KvOp.Delete("k")));
-    assertEquals(Status.NO_KEY, apply(1, 9, new KvOp.Delete("k")).status());
+    assertEquals(Status.NOT_FOUND, apply(1, 9, new KvOp.Delete("k")).status());
     assertEquals(Status.OK, apply(1, 10, new KvOp.Cas("k", null, "fresh")).status());
     assertEquals(new KvResult(Status.CAS_MISMATCH, "fresh"), apply(1, 11, new KvOp.Cas("k", null, "again")));
   }

@@ -271,7 +271,7 @@ class ShardMigrationScenarioTest {
     assertEquals(0, w.sm(1).heldShardCount());
     w.join(2);
     w.settle();
-    assertEquals(Status.NO_KEY, w.client(1, 2, new KvOp.Get("k")).status());
+    assertEquals(Status.NOT_FOUND, w.client(1, 2, new KvOp.Get("k")).status());
   }
 
   @Test
