@@ -26,7 +26,10 @@ import java.util.TreeMap;
  * configs in order, dedup table.
  */
 public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
-  /** Default shard count: 64 keeps groups within ~2% of each other's load for up to ~30 groups. */
+  /**
+   * Default shard count: 64 gives every group of up to 32 at least two shards, so load can be
+   * shifted in small steps; clusters planned to grow beyond that should set a larger count.
+   */
   public static final int DEFAULT_SHARDS = 64;
   private static final int SNAPSHOT_KIND = 'C';
 

@@ -240,6 +240,25 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     return n;
   }
 
+  /**
+   * One line for the app-layer trace: applied index, config number and the per-shard state map,
+   * one character per shard in shard order: S serving, P pulling, B handing off (bepulling),
+   * G serving but awaiting GC confirmation, '-' not held. The caller prefixes time and node.
+   */
+  public String traceSummary() {
+    StringBuilder map = new StringBuilder(shardCount);
+    for (ShardState st : states) {
+      map.append(st == null ? '-' : switch (st) {
+        case SERVING -> 'S';
+        case PULLING -> 'P';
+        case BEPULLING -> 'B';
+        case GCING -> 'G';
+      });
+    }
+    return "gid=" + gid + " applied=" + applied.get() + " config=" + current.num() + " shards="
+        + map;
+  }
+
   /** Throws IllegalStateException naming the first violated invariant (see class javadoc). */
   public void checkInvariants() {
     for (int s = 0; s < shardCount; s++) {

@@ -19,6 +19,8 @@ import io.shardkv.server.shardctrler.CtrlCommand;
 import io.shardkv.server.shardctrler.CtrlOp;
 import io.shardkv.server.shardctrler.CtrlResult;
 import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.shardkv.MigrationPlanner;
+import io.shardkv.server.shardkv.MigrationRpc;
 import io.shardkv.server.shardkv.ShardKvCodec;
 import io.shardkv.server.shardkv.ShardKvCommand;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
@@ -136,6 +138,17 @@ class CodecFuzzTest {
   @Test
   void shardGroupCommandDecoderRejectsMalformedInputCleanly() {
     fuzz("shard-group command", validShardKvCommands(), ShardKvCodec::decode, 6);
+  }
+
+  @Test
+  void migrationMessageDecoderRejectsMalformedInputCleanly() {
+    KvData d = new KvData();
+    d.execute(new KvCommand(4, 1, new KvOp.Append("x", "y")));
+    fuzz("migration message", List.of(
+        MigrationRpc.encode(new MigrationRpc.PullRequest(3, 2)),
+        MigrationRpc.encode(new MigrationRpc.PullReply(3, 2, new MigrationPlanner.ShardExport(
+            MigrationPlanner.ExportStatus.READY, d))),
+        MigrationRpc.encode(new MigrationRpc.DeleteReply(3, 2, true))), MigrationRpc::decode, 7);
   }
 
   @Test
