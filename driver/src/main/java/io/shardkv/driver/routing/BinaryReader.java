@@ -105,7 +105,20 @@ public final class BinaryReader {
   }
 
   public String readString(String what) {
+    return readString(what, Integer.MAX_VALUE);
+  }
+
+  /** A string of at most {@code maxBytes} UTF-8 bytes. */
+  public String readString(String what, int maxBytes) {
     int at = pos;
+    if (remaining() >= 4) {
+      int n = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
+          | (buf[pos + 3] & 0xff);
+      if (n > maxBytes) {
+        throw new DecodeException(what + " at offset " + at + " is " + n + " bytes long; the limit is "
+            + maxBytes);
+      }
+    }
     byte[] b = readBytes(what);
     try {
       return StandardCharsets.UTF_8.newDecoder()

@@ -204,10 +204,10 @@ public final class ClientCall {
    * back off before trying the same group again.
    */
   public void onConfigFetched(ShardConfig latest, long now) {
+    router.onConfig(latest); // useful to every call even if this one has moved on
     if (phase != Phase.NEED_CONFIG) {
       return;
     }
-    router.onConfig(latest);
     ShardConfig known = router.config();
     if (known != null && known.num() > staleConfigNum) {
       phase = Phase.READY;

@@ -78,10 +78,7 @@ public final class KvCodec {
     int tag = r.readByte("KV op tag");
     long clientId = r.readLong("client id");
     long seq = r.readLong("sequence number");
-    String key = r.readString("key");
-    if (key.length() > MAX_KEY_BYTES) {
-      throw new DecodeException("key longer than " + MAX_KEY_BYTES + " characters");
-    }
+    String key = r.readString("key", MAX_KEY_BYTES);
     KvOp op;
     switch (tag) {
       case GET -> op = new KvOp.Get(key);

@@ -315,7 +315,17 @@ class ShardMigrationScenarioTest {
     }
   }
 
-  private static void runRandomWorld(int seed) {
+  @Test
+  void sameCommandSequenceTwiceGivesIdenticalSnapshotBytesInEveryGroup() {
+    MigrationWorld a = runRandomWorld(77);
+    MigrationWorld b = runRandomWorld(77);
+    for (int gid = 1; gid <= 3; gid++) {
+      assertArrayEquals(a.sm(gid).takeSnapshot(), b.sm(gid).takeSnapshot(), "gid " + gid);
+    }
+    assertArrayEquals(a.ctrler.takeSnapshot(), b.ctrler.takeSnapshot());
+  }
+
+  private static MigrationWorld runRandomWorld(int seed) {
     Random rnd = new Random(seed);
     MigrationWorld w = new MigrationWorld(SHARDS, 1, 2, 3);
     w.join(1);
@@ -384,5 +394,6 @@ class ShardMigrationScenarioTest {
       assertEquals(model.get(k), r.value(), "seed " + seed + " key " + k);
     }
     w.assertReplicasIdentical();
+    return w;
   }
 }

@@ -163,6 +163,17 @@ class CodecFuzzTest {
   }
 
   @Test
+  void keyLongerThanTheLimitIsRejectedNamingTheLimit() {
+    String longKey = "x".repeat(KvCodec.MAX_KEY_BYTES + 1);
+    byte[] bytes = KvCodec.encodeCommand(new KvCommand(1, 1, new KvOp.Get(longKey)));
+    DecodeException e = assertThrows(DecodeException.class, () -> KvCodec.decodeCommand(bytes));
+    assertTrue(e.getMessage().contains("limit is " + KvCodec.MAX_KEY_BYTES), e.getMessage());
+    String okKey = "x".repeat(KvCodec.MAX_KEY_BYTES);
+    assertEquals(okKey, ((KvOp.Get) KvCodec.decodeCommand(KvCodec.encodeCommand(
+        new KvCommand(1, 1, new KvOp.Get(okKey)))).op()).key());
+  }
+
+  @Test
   void unknownVersionIsRejectedWithAMessageSayingWhatToDo() {
     byte[] v = validKvCommands().get(0).clone();
     v[0] = 2;
