@@ -217,7 +217,7 @@ public final class ClientCall {
     // No newer config: the owner is still receiving the shard (or no group owns it yet).
     // Pause, then try the same group again.
     failuresInRow++;
-    wakeAt = now + router.policy().backoffAfter(failuresInRow);
+    wakeAt = now + router.backoff(failuresInRow);
     phase = Phase.BACKOFF;
   }
 
@@ -225,7 +225,7 @@ public final class ClientCall {
     failuresInRow++;
     int servers = tracker.servers().size();
     if (failuresInRow % servers == 0) {
-      wakeAt = now + router.policy().backoffAfter(failuresInRow / servers);
+      wakeAt = now + router.backoff(failuresInRow / servers);
       phase = Phase.BACKOFF;
     } else {
       phase = Phase.READY;

@@ -130,6 +130,9 @@ class ShardMigrationScenarioTest {
     assertEquals(new KvResult(Status.OK, "during"), w.clientAt(1, 5, 2, new KvOp.Get(stayKey)));
     // The moving shard is frozen at group 1 (no write may be lost) and not yet served by group 3.
     assertEquals(ShardState.BEPULLING, w.sm(1).stateOf(moves));
+    // ReadIndex reads outside the log follow the same rule as logged ops.
+    assertEquals(new KvResult(Status.OK, "during"), w.sm(1).read(stayKey));
+    assertEquals(Status.WRONG_GROUP, w.sm(1).read(moveKey).status());
     assertEquals(Status.WRONG_GROUP, w.clientAt(1, 5, 3, new KvOp.Put(moveKey, "x")).status());
     assertTrue(w.stepConfig(3));
     assertEquals(ShardState.PULLING, w.sm(3).stateOf(moves));
