@@ -269,6 +269,21 @@ class ClientCallTest {
   }
 
   @Test
+  void replyFromAGroupThatLeftWhileTheAttemptWasInFlightIsHandled() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(2), true, 0);
+    CallStep.Send s = expectSend(call.next(0));
+    assertEquals(2, s.gid());
+    r.onConfig(new ShardConfig(2, new int[] {1, 1, 1, 1}, Map.of(1, List.of("a0", "a1", "a2"))));
+    call.onReply(s.attempt(), Status.WRONG_LEADER, null, null, 1);
+    CallStep.Send again = expectSend(call.next(1));
+    assertEquals(1, again.gid());
+    call.onNoReply(again.attempt(), true, 101);
+    assertEquals("a1", expectSend(call.next(101)).server());
+  }
+
+  @Test
   void olderConfigThanTheCachedOneIsNotAdopted() {
     ShardRouter r = new ShardRouter(1, CTRL, POLICY);
     assertTrue(r.onConfig(config(3, 1, 1, 2, 2)));
