@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * A tiny in-memory key-value {@link RequestHandler} on its own event loop, on 127.0.0.1: enough of a
  * server to exercise the transport. Not replicated, not exactly-once.
  */
-final class TestServer implements AutoCloseable {
+class TestServer implements AutoCloseable {
   final EventLoop loop;
   final Listener listener;
   final Map<String, String> data = new TreeMap<>(); // loop thread only
