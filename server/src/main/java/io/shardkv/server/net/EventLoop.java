@@ -366,7 +366,10 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void beginShutdown(Duration grace) {
-    for (Listener l : List.copyOf(listeners)) l.close();
+    for (Listener l : List.copyOf(listeners)) { // stop accepting; accepted connections drain below
+      l.closeChannel();
+      listeners.remove(l);
+    }
     for (Connection c : List.copyOf(connections)) c.closeAfterFlush();
     shutdownDeadline = nanoTime() + grace.toNanos();
   }
