@@ -90,10 +90,10 @@ public final class FrameDecoder {
   public void endOfStream() throws FrameException {
     if (failure == null && hasPartialFrame()) {
       String what = payloadLength < 0
-          ? "got " + headerFill + " of " + Wire.HEADER_BYTES + " header bytes"
-          : "got " + payloadFill + " of " + payloadLength + " payload bytes of a " + type + " frame";
+          ? headerFill + " of " + Wire.HEADER_BYTES + " header bytes"
+          : payloadFill + " of " + payloadLength + " payload bytes of a " + type + " frame";
       throw fail(Status.MALFORMED_FRAME, payloadLength < 0 ? FrameException.NO_REQUEST_ID : requestId,
-          "truncated frame at stream offset " + frameStartOffset + ": stream ended after " + what);
+          "truncated frame at stream offset " + frameStartOffset + ": the stream ended after " + what);
     }
   }
 

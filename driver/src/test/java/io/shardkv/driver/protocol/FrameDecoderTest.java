@@ -154,7 +154,7 @@ class FrameDecoderTest {
     FrameDecoder d = new FrameDecoder(MAX);
     d.feed(ByteBuffer.wrap(wire, 0, 10), f -> { });
     FrameException e = assertThrows(FrameException.class, d::endOfStream);
-    assertTrue(e.getMessage().contains("truncated frame at stream offset 0: stream ended after got 10 of 16 header bytes"),
+    assertTrue(e.getMessage().contains("truncated frame at stream offset 0: the stream ended after 10 of 16 header bytes"),
         e.getMessage());
   }
 

@@ -61,6 +61,17 @@ class MessageCodecTest {
   }
 
   @Test
+  void exampleFrameInTheProtocolDocumentIsExactlyWhatIsEncoded() {
+    String doc = "53 4B 01 01 00 00 00 00 00 00 00 07 00 00 00 15"
+        + " 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 02 00 00 00 01 6B";
+    StringBuilder hex = new StringBuilder();
+    for (byte b : FrameEncoder.toBytes(MessageCodec.encode(7, new Request.Get(1, 2, "k")))) {
+      hex.append(hex.length() == 0 ? "" : " ").append(String.format("%02X", b));
+    }
+    assertEquals(doc, hex.toString());
+  }
+
+  @Test
   void payloadCutShortIsRejectedNamingTheField() {
     Frame good = MessageCodec.encode(9, new Request.Put(1, 2, "key", "value"));
     byte[] p = good.payload();
