@@ -62,6 +62,16 @@ public final class FrameDecoder {
    * stream order. Frames completed before a violation are delivered before the exception.
    */
   public void feed(ByteBuffer in, Consumer<Frame> sink) throws FrameException {
+    Frame f;
+    while ((f = next(in)) != null) sink.accept(f);
+  }
+
+  /**
+   * Consumes bytes of {@code in} up to the end of the next frame and returns that frame, or returns
+   * null once {@code in} is exhausted without completing one. Lets a caller stop between frames
+   * (e.g. to apply backpressure) and keep the rest of {@code in} for later.
+   */
+  public Frame next(ByteBuffer in) throws FrameException {
     if (failure != null) throw new IllegalStateException("decoder already failed: " + failure);
     while (in.hasRemaining()) {
       if (payloadLength < 0) {
@@ -69,10 +79,9 @@ public final class FrameDecoder {
       } else {
         readPayload(in);
       }
-      if (payloadLength >= 0 && payloadFill == payloadLength) {
-        sink.accept(completeFrame());
-      }
+      if (payloadLength >= 0 && payloadFill == payloadLength) return completeFrame();
     }
+    return null;
   }
 
   /** Convenience: decodes a complete byte sequence and checks it ends on a frame boundary. */

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *       closes the connection.</li>
  *   <li>A protocol violation queues one ERROR frame, stops reading, logs one WARN line and closes
  *       the connection once the reply is flushed (or after {@code closeLinger}).</li>
+ *   <li>A connection that has had bytes waiting to be written with no progress for
+ *       {@code idleTimeout} (a peer that stopped reading, or vanished) is closed.</li>
  *   <li>{@link FrameHandler#onClose} runs exactly once.</li>
  * </ul>
  */
@@ -58,8 +60,10 @@ public final class Connection {
   private Listener listener;
   private long connectStartNanos;
   private long lastReadNanos;
+  private long lastWriteProgressNanos;
   private long partialSinceNanos;
   private boolean readsPaused;
+  private ByteBuffer pendingInput; // input not yet decoded because reads are paused
   private boolean dirty;
   private Object attachment;
   private Timer lingerTimer;
@@ -191,10 +195,6 @@ public final class Connection {
     flush();
   }
 
-  void markClosedBeforeStart() {
-    state = State.CLOSED;
-  }
-
   void onReady(SelectionKey k) {
     try {
       if (k.isConnectable()) {
@@ -211,43 +211,61 @@ public final class Connection {
   private void readReady() throws IOException {
     ByteBuffer buf = loop.readBuffer();
     for (int i = 0; i < 16 && state == State.OPEN && !readsPaused; i++) {
-      if (queuedBytes.get() > options.pauseReadsAboveBytes()) {
-        readsPaused = true; // flush() resumes reading once the queue has halved
-        return;
-      }
       buf.clear();
       int n = channel.read(buf);
       if (n == 0) return;
-      long now = loop.nanoTime();
       if (n < 0) {
         endOfStream();
         return;
       }
-      lastReadNanos = now;
+      lastReadNanos = loop.nanoTime();
       buf.flip();
-      long framesBefore = decoder.framesDecoded();
-      boolean wasPartial = decoder.hasPartialFrame();
-      try {
-        decoder.feed(buf, this::deliver);
-      } catch (FrameException e) {
-        failProtocol(e);
-        return;
-      } catch (RuntimeException e) {
-        log.error("handler failed on a frame from {}; closing it", this, e);
-        closeNow(e, false);
-        return;
-      }
-      if (!decoder.hasPartialFrame()) {
-        partialSinceNanos = 0;
-      } else if (!wasPartial || decoder.framesDecoded() != framesBefore) {
-        partialSinceNanos = now; // a new frame started in this read
-      }
+      processInput(buf);
       if (n < buf.capacity()) return;
     }
   }
 
-  private void deliver(Frame f) {
-    if (state == State.OPEN) handler.onFrame(this, f);
+  /**
+   * Decodes and delivers frames from {@code buf} one at a time. If the write queue rises above
+   * {@code pauseReadsAboveBytes} between two frames, stops: the undelivered bytes are kept, reading
+   * is paused, and {@link #flush} resumes once the queue has halved.
+   */
+  private void processInput(ByteBuffer buf) {
+    while (buf.hasRemaining() && state == State.OPEN) {
+      if (queuedBytes.get() > options.pauseReadsAboveBytes()) {
+        readsPaused = true;
+        pendingInput = ByteBuffer.allocate(buf.remaining()).put(buf).flip();
+        setInterest(SelectionKey.OP_WRITE);
+        return;
+      }
+      boolean wasPartial = decoder.hasPartialFrame();
+      Frame f;
+      try {
+        f = decoder.next(buf);
+      } catch (FrameException e) {
+        failProtocol(e);
+        return;
+      }
+      if (f == null) {
+        if (!wasPartial && decoder.hasPartialFrame()) partialSinceNanos = loop.nanoTime();
+        return;
+      }
+      partialSinceNanos = 0;
+      try {
+        handler.onFrame(this, f);
+      } catch (RuntimeException e) {
+        log.error("handler failed on a {} frame from {}; closing it", f.type(), this, e);
+        closeNow(e, false);
+        return;
+      }
+    }
+  }
+
+  private void resumeInput() {
+    ByteBuffer in = pendingInput;
+    pendingInput = null;
+    if (in != null) processInput(in);
+    if (state == State.OPEN && !readsPaused) flush();
   }
 
   private void endOfStream() {
@@ -266,6 +284,7 @@ public final class Connection {
     flushScheduled.set(false);
     if (state == State.CLOSED || state == State.NEW || state == State.CONNECTING) return;
     ByteBuffer b;
+    if (writing.isEmpty()) lastWriteProgressNanos = loop.nanoTime(); // a new backlog starts now
     while ((b = outbox.poll()) != null) writing.add(b);
     try {
       while (!writing.isEmpty()) {
@@ -277,6 +296,7 @@ public final class Connection {
         }
         long written = channel.write(batch);
         queuedBytes.addAndGet(-written);
+        if (written > 0) lastWriteProgressNanos = loop.nanoTime();
         while (!writing.isEmpty() && !writing.peekFirst().hasRemaining()) writing.pollFirst();
         if (written == 0 || (!writing.isEmpty() && writing.peekFirst().hasRemaining())) break;
       }
@@ -293,7 +313,14 @@ public final class Connection {
       }
       return;
     }
-    if (readsPaused && queuedBytes.get() <= options.pauseReadsAboveBytes() / 2) readsPaused = false;
+    if (readsPaused && queuedBytes.get() <= options.pauseReadsAboveBytes() / 2) {
+      readsPaused = false;
+      if (pendingInput != null) {
+        setInterest(pending ? SelectionKey.OP_WRITE : 0);
+        loop.execute(this::resumeInput); // not re-entrantly: it calls the handler
+        return;
+      }
+    }
     if (!readsPaused && queuedBytes.get() > options.pauseReadsAboveBytes()) readsPaused = true;
     setInterest((readsPaused ? 0 : SelectionKey.OP_READ) | (pending ? SelectionKey.OP_WRITE : 0));
   }
@@ -305,6 +332,15 @@ public final class Connection {
         closeNow(new IOException("connect to " + remote + " timed out after "
             + TimeUnit.NANOSECONDS.toMillis(waited) + " ms"), false);
       }
+      return;
+    }
+    if (state != State.OPEN && state != State.CLOSING) return;
+    if (!writing.isEmpty() && !options.idleTimeout().isZero()
+        && now - lastWriteProgressNanos > options.idleTimeout().toNanos()) {
+      log.warn("closing {}: the peer has not accepted a byte for {} ms ({} bytes waiting to be written;"
+          + " a half-open connection or a peer that stopped reading)", this,
+          TimeUnit.NANOSECONDS.toMillis(now - lastWriteProgressNanos), queuedBytes.get());
+      closeNow(new IOException("write stalled"), false);
       return;
     }
     if (state != State.OPEN) return;
@@ -340,6 +376,7 @@ public final class Connection {
     }
     outbox.clear();
     writing.clear();
+    pendingInput = null;
     queuedBytes.set(0);
     loop.forget(this);
     if (listener != null) listener.untrack(this);

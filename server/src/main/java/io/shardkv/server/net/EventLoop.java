@@ -142,12 +142,13 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Opens an outgoing connection. Returns at once; {@code handler.onOpen} runs when connected, or
    * {@code handler.onClose} with the cause if connecting fails or times out. Frames sent before
-   * the connection opens are queued.
+   * the connection opens are queued. If the loop is already closed, {@code onClose} runs at once on
+   * the calling thread.
    */
   public Connection connect(InetSocketAddress address, ConnectionOptions options, FrameHandler handler) {
     Connection c = new Connection(this, CONNECTION_IDS.incrementAndGet(), address, options, handler, true);
     if (!execute(() -> startConnect(c, address))) {
-      c.markClosedBeforeStart();
+      c.closeNow(new IOException("event loop " + name + " is closed"), false);
     }
     return c;
   }
@@ -238,10 +239,15 @@ public final class EventLoop implements AutoCloseable {
       it.remove();
       Object att = key.attachment();
       if (!key.isValid()) continue;
-      if (att instanceof Listener l) {
-        l.acceptReady();
-      } else if (att instanceof Connection c) {
-        c.onReady(key);
+      try {
+        if (att instanceof Listener l) {
+          l.acceptReady();
+        } else if (att instanceof Connection c) {
+          c.onReady(key);
+        }
+      } catch (RuntimeException e) { // one broken connection must not take the loop down
+        log.error("unexpected failure handling {}; closing it", att, e);
+        if (att instanceof Connection c) c.closeNow(e, false);
       }
     }
   }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -103,14 +104,48 @@ class SlowAndHalfOpenConnectionTest {
       for (int i = 0; i < 5; i++) {
         assertEquals(Response.value("x".repeat(10_000)), good.call(new Request.Get(2, i, "k"), LONG));
       }
-      assertTrue(maxQueued.get() <= limit + 20_000,
-          "the hog's reply queue stays bounded: " + maxQueued.get() + " > " + limit);
+      assertTrue(maxQueued.get() <= pauseAbove + 20_000,
+          "reading stops between two requests once the reply queue passes the threshold: " + maxQueued.get());
+      assertEquals(List.of(), logs.linesContaining("does not read its replies"), "throttled, not disconnected");
       assertTrue(maxQueued.get() >= pauseAbove, "the hog did fill its queue: " + maxQueued.get());
       // The hog finally reads: it gets well-formed replies.
       InputStream in = hog.getInputStream();
       byte[] head = in.readNBytes(16);
       assertEquals(0x53, head[0]);
       assertEquals(FrameType.GET_REPLY.code(), head[3] & 0xFF);
+      hog.close();
+    }
+  }
+
+  @Test
+  void peerThatStopsReadingIsDisconnectedOnceWritesStallForTheIdleTimeout() throws Exception {
+    ConnectionOptions opts = ConnectionOptions.DEFAULT.withWriteQueue(256 * 1024, 1024 * 1024)
+        .withIdleTimeout(Duration.ofMillis(500));
+    try (LogCapture logs = new LogCapture(true);
+        TestServer server = new TestServer(opts) {
+          @Override
+          void handle(Connection c, long id, Request r) {
+            RequestDispatcher.reply(c, id, Response.value("x".repeat(10_000)));
+          }
+        };
+        ClientConnection good = new ClientConnection(server.address())) {
+      Socket hog = new Socket();
+      hog.connect(server.address());
+      hog.setReceiveBufferSize(16 * 1024);
+      Thread writer = new Thread(() -> {
+        try {
+          byte[] req = FrameEncoder.toBytes(MessageCodec.encode(1, new Request.Get(1, 1, "k")));
+          for (int i = 0; i < 1_000_000; i++) hog.getOutputStream().write(req);
+        } catch (IOException expected) {
+          // the server closes the connection
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      writer.join(20_000);
+      assertTrue(!writer.isAlive(), "the server closed the non-reading connection");
+      assertEquals(1, logs.linesContaining("has not accepted a byte").size(), logs.lines().toString());
+      assertEquals(Response.ok(FrameType.PING), good.call(new Request.Ping(), LONG));
       hog.close();
     }
   }
