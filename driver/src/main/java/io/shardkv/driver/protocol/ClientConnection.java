@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pipelined client connection to one server: many requests in flight, each answered by request id
@@ -29,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       connection). {@link #call} is its blocking form.</li>
  *   <li>Connecting is on demand: the first call, and the first call after the connection broke,
  *       opens a new socket (blocking the caller up to {@link Options#connectTimeout}).</li>
- *   <li>Each session has one daemon reader thread; writes are serialized under a lock. A late
- *       reply to a timed-out call is ignored.</li>
+ *   <li>Each session has one daemon reader thread; concurrent writes are coalesced (one flush for
+ *       all frames queued meanwhile). A late reply to a timed-out call is ignored.</li>
  * </ul>
  * Thread-safe.
  */
@@ -155,28 +158,39 @@ public final class ClientConnection implements AutoCloseable {
     final OutputStream out;
     final InputStream in;
     final Map<Long, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<byte[]> outQueue = new ConcurrentLinkedQueue<>();
+    final ReentrantLock writeLock = new ReentrantLock();
     final Thread reader;
     volatile boolean dead;
 
     Session(Socket socket) throws IOException {
       this.socket = socket;
-      this.out = socket.getOutputStream();
+      this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
       this.in = socket.getInputStream();
       this.reader = new Thread(this::readLoop, "shardkv-client-reader-" + address);
       this.reader.setDaemon(true);
     }
 
+    /**
+     * Queues the frame and writes it, coalescing with frames other threads queued meanwhile: whoever
+     * holds the write lock drains the whole queue with one flush, so concurrent callers share
+     * syscalls instead of taking turns.
+     */
     void write(long id, Frame frame) {
-      byte[] bytes = FrameEncoder.toBytes(frame);
-      try {
-        synchronized (out) {
+      outQueue.add(FrameEncoder.toBytes(frame));
+      while (!outQueue.isEmpty() && writeLock.tryLock()) {
+        try {
           if (dead) throw new IOException("connection already broken");
-          out.write(bytes);
+          byte[] b;
+          while ((b = outQueue.poll()) != null) out.write(b);
           out.flush();
+        } catch (IOException e) {
+          fail(new CallFailedException(CallFailedException.Kind.CONNECTION_LOST,
+              "write to " + address + " failed: " + e.getMessage(), e));
+          return;
+        } finally {
+          writeLock.unlock();
         }
-      } catch (IOException e) {
-        fail(new CallFailedException(CallFailedException.Kind.CONNECTION_LOST,
-            "write to " + address + " failed: " + e.getMessage(), e));
       }
     }
 
