@@ -127,7 +127,7 @@ public final class Connection {
 
   /** Closes at once, dropping queued writes. Safe from any thread. */
   public void close() {
-    onLoop(() -> closeNow(null, false));
+    onLoop(() -> closeNow(null));
   }
 
   /** Stops reading and closes once everything queued so far is written. Safe from any thread. */
@@ -139,7 +139,7 @@ public final class Connection {
         armLinger();
         flush();
       } else if (state == State.NEW || state == State.CONNECTING) {
-        closeNow(null, false);
+        closeNow(null);
       }
     });
   }
@@ -179,7 +179,7 @@ public final class Connection {
     channel = ch;
     key = k;
     if (state != State.NEW && state != State.CONNECTING) { // closed while connecting
-      closeNow(null, false);
+      closeNow(null);
       return;
     }
     state = State.OPEN;
@@ -189,7 +189,7 @@ public final class Connection {
       handler.onOpen(this);
     } catch (RuntimeException e) {
       log.error("handler failed in onOpen for {}; closing it", this, e);
-      closeNow(e, false);
+      closeNow(e);
       return;
     }
     flush();
@@ -204,13 +204,13 @@ public final class Connection {
       if (k.isWritable()) flush();
       if (k.isValid() && k.isReadable() && state == State.OPEN) readReady();
     } catch (IOException e) {
-      closeNow(e, false);
+      closeNow(e);
     }
   }
 
   private void readReady() throws IOException {
     ByteBuffer buf = loop.readBuffer();
-    for (int i = 0; i < 16 && state == State.OPEN && !readsPaused; i++) {
+    for (int i = 0; i < 16 && state == State.OPEN && !inputBlocked(); i++) {
       buf.clear();
       int n = channel.read(buf);
       if (n == 0) return;
@@ -255,7 +255,7 @@ public final class Connection {
         handler.onFrame(this, f);
       } catch (RuntimeException e) {
         log.error("handler failed on a {} frame from {}; closing it", f.type(), this, e);
-        closeNow(e, false);
+        closeNow(e);
         return;
       }
     }
@@ -265,7 +265,7 @@ public final class Connection {
     ByteBuffer in = pendingInput;
     pendingInput = null;
     if (in != null) processInput(in);
-    if (state == State.OPEN && !readsPaused) flush();
+    if (state == State.OPEN && !inputBlocked()) flush();
   }
 
   private void endOfStream() {
@@ -301,7 +301,7 @@ public final class Connection {
         if (written == 0 || (!writing.isEmpty() && writing.peekFirst().hasRemaining())) break;
       }
     } catch (IOException e) {
-      closeNow(e, false);
+      closeNow(e);
       return;
     }
     boolean pending = !writing.isEmpty();
@@ -309,7 +309,7 @@ public final class Connection {
       if (pending) {
         setInterest(SelectionKey.OP_WRITE);
       } else {
-        closeNow(null, true);
+        closeNow(null);
       }
       return;
     }
@@ -322,7 +322,12 @@ public final class Connection {
       }
     }
     if (!readsPaused && queuedBytes.get() > options.pauseReadsAboveBytes()) readsPaused = true;
-    setInterest((readsPaused ? 0 : SelectionKey.OP_READ) | (pending ? SelectionKey.OP_WRITE : 0));
+    setInterest((inputBlocked() ? 0 : SelectionKey.OP_READ) | (pending ? SelectionKey.OP_WRITE : 0));
+  }
+
+  /** No reading while paused, nor while kept input awaits decoding (that would reorder frames). */
+  private boolean inputBlocked() {
+    return readsPaused || pendingInput != null;
   }
 
   void checkTimeouts(long now) {
@@ -330,7 +335,7 @@ public final class Connection {
       long waited = now - connectStartNanos;
       if (!options.connectTimeout().isZero() && waited > options.connectTimeout().toNanos()) {
         closeNow(new IOException("connect to " + remote + " timed out after "
-            + TimeUnit.NANOSECONDS.toMillis(waited) + " ms"), false);
+            + TimeUnit.NANOSECONDS.toMillis(waited) + " ms"));
       }
       return;
     }
@@ -340,7 +345,7 @@ public final class Connection {
       log.warn("closing {}: the peer has not accepted a byte for {} ms ({} bytes waiting to be written;"
           + " a half-open connection or a peer that stopped reading)", this,
           TimeUnit.NANOSECONDS.toMillis(now - lastWriteProgressNanos), queuedBytes.get());
-      closeNow(new IOException("write stalled"), false);
+      closeNow(new IOException("write stalled"));
       return;
     }
     if (state != State.OPEN) return;
@@ -349,7 +354,7 @@ public final class Connection {
       log.warn("closing {}: nothing received for {} ms (idle timeout {} ms; a half-open connection"
           + " or a silent peer — clients keep idle connections alive with PING)", this,
           TimeUnit.NANOSECONDS.toMillis(idle), options.idleTimeout().toMillis());
-      closeNow(new IOException("idle timeout"), false);
+      closeNow(new IOException("idle timeout"));
       return;
     }
     if (partialSinceNanos != 0 && !options.frameTimeout().isZero()
@@ -357,12 +362,12 @@ public final class Connection {
       log.warn("closing {}: slow sender, a frame is still incomplete after {} ms ({} bytes so far;"
           + " frame timeout {} ms)", this, TimeUnit.NANOSECONDS.toMillis(now - partialSinceNanos),
           decoder.partialFrameBytes(), options.frameTimeout().toMillis());
-      closeNow(new IOException("frame timeout"), false);
+      closeNow(new IOException("frame timeout"));
     }
   }
 
   /** Closes the socket and notifies the handler once. */
-  void closeNow(Throwable cause, boolean orderly) {
+  void closeNow(Throwable cause) {
     if (state == State.CLOSED) return;
     state = State.CLOSED;
     if (lingerTimer != null) lingerTimer.cancel();
@@ -389,7 +394,7 @@ public final class Connection {
 
   private void armLinger() {
     if (lingerTimer == null) {
-      lingerTimer = loop.schedule(options.closeLinger(), () -> closeNow(null, false));
+      lingerTimer = loop.schedule(options.closeLinger(), () -> closeNow(null));
     }
   }
 

@@ -148,7 +148,7 @@ public final class EventLoop implements AutoCloseable {
   public Connection connect(InetSocketAddress address, ConnectionOptions options, FrameHandler handler) {
     Connection c = new Connection(this, CONNECTION_IDS.incrementAndGet(), address, options, handler, true);
     if (!execute(() -> startConnect(c, address))) {
-      c.closeNow(new IOException("event loop " + name + " is closed"), false);
+      c.closeNow(new IOException("event loop " + name + " is closed"));
     }
     return c;
   }
@@ -247,7 +247,7 @@ public final class EventLoop implements AutoCloseable {
         }
       } catch (RuntimeException e) { // one broken connection must not take the loop down
         log.error("unexpected failure handling {}; closing it", att, e);
-        if (att instanceof Connection c) c.closeNow(e, false);
+        if (att instanceof Connection c) c.closeNow(e);
       }
     }
   }
@@ -351,7 +351,7 @@ public final class EventLoop implements AutoCloseable {
         }
       }
       connections.add(c);
-      c.closeNow(new IOException("cannot connect to " + address + ": " + e.getMessage(), e), false);
+      c.closeNow(new IOException("cannot connect to " + address + ": " + e.getMessage(), e));
     }
   }
 
@@ -384,7 +384,7 @@ public final class EventLoop implements AutoCloseable {
     closing = true;
     for (Listener l : List.copyOf(listeners)) l.closeChannel();
     for (Connection c : List.copyOf(connections)) {
-      c.closeNow(new IOException("event loop " + name + " shut down"), false);
+      c.closeNow(new IOException("event loop " + name + " shut down"));
     }
     try {
       selector.close();

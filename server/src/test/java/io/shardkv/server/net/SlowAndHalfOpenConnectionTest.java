@@ -118,6 +118,39 @@ class SlowAndHalfOpenConnectionTest {
   }
 
   @Test
+  void pipelinedBurstWhoseRepliesOverflowTheQueueIsServedCompletelyAndInOrder() throws Exception {
+    ConnectionOptions opts = ConnectionOptions.DEFAULT.withWriteQueue(64 * 1024, 1024 * 1024);
+    String big = "y".repeat(10_000);
+    try (TestServer server = new TestServer(opts) {
+          @Override
+          void handle(Connection c, long id, Request r) {
+            RequestDispatcher.reply(c, id, Response.value(big));
+          }
+        };
+        RawClient client = new RawClient(server.address(), 10_000)) {
+      int n = 1000; // 10 MB of replies from one ~37 KB burst of requests
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < n; i++) {
+        burst.writeBytes(FrameEncoder.toBytes(MessageCodec.encode(i, new Request.Get(1, i, "k"))));
+      }
+      Thread writer = new Thread(() -> {
+        try {
+          client.write(burst.toByteArray());
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      for (int i = 0; i < n; i++) {
+        io.shardkv.driver.protocol.Frame f = client.read();
+        assertEquals(i, f.requestId(), "replies in request order");
+        assertEquals(Response.value(big), MessageCodec.decode(f));
+      }
+      writer.join();
+    }
+  }
+
+  @Test
   void peerThatStopsReadingIsDisconnectedOnceWritesStallForTheIdleTimeout() throws Exception {
     ConnectionOptions opts = ConnectionOptions.DEFAULT.withWriteQueue(256 * 1024, 1024 * 1024)
         .withIdleTimeout(Duration.ofMillis(500));
