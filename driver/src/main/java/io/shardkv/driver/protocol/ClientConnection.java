@@ -39,10 +39,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ClientConnection implements AutoCloseable {
 
-  /** Connection settings. */
-  public record Options(Duration connectTimeout, int maxPayloadBytes) {
-    public static final Options DEFAULT = new Options(Duration.ofSeconds(2), Wire.DEFAULT_MAX_PAYLOAD_BYTES);
+  /**
+   * Connection settings. {@code keepAlive}: when nothing was written for this long, send a PING, so
+   * that the server's idle timeout (60 s by default) does not close a connection a call is about to
+   * use — which would turn that call's outcome indefinite. {@link Duration#ZERO} disables.
+   */
+  public record Options(Duration connectTimeout, int maxPayloadBytes, Duration keepAlive) {
+    public static final Options DEFAULT =
+        new Options(Duration.ofSeconds(2), Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofSeconds(15));
   }
+
+  /** Request id of keep-alive PINGs; calls use ids from 1 up, so replies to it match no call. */
+  private static final long KEEPALIVE_ID = 0;
 
   private static final ScheduledThreadPoolExecutor TIMERS = newTimerPool();
 
@@ -52,6 +60,7 @@ public final class ClientConnection implements AutoCloseable {
   private final Object connectLock = new Object();
   private volatile Session session;
   private volatile boolean closed;
+  private final AtomicLong sessionsOpened = new AtomicLong();
 
   public ClientConnection(InetSocketAddress address, Options options) {
     this.address = address;
@@ -63,6 +72,11 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   public InetSocketAddress address() { return address; }
+
+  /** Sockets opened so far (1 + reconnects), a diagnostic. */
+  public long sessionsOpened() {
+    return sessionsOpened.get();
+  }
 
   /** True if a session is currently open (it may still break at any moment). */
   public boolean isConnected() {
@@ -147,7 +161,9 @@ public final class ClientConnection implements AutoCloseable {
             "cannot open streams to " + address + ": " + e.getMessage(), e);
       }
       session = s;
+      sessionsOpened.incrementAndGet();
       s.reader.start();
+      s.startKeepAlive();
       return s;
     }
   }
@@ -162,6 +178,8 @@ public final class ClientConnection implements AutoCloseable {
     final ReentrantLock writeLock = new ReentrantLock();
     final Thread reader;
     volatile boolean dead;
+    volatile long lastWriteNanos = System.nanoTime();
+    ScheduledFuture<?> keepAlive;
 
     Session(Socket socket) throws IOException {
       this.socket = socket;
@@ -184,6 +202,7 @@ public final class ClientConnection implements AutoCloseable {
           byte[] b;
           while ((b = outQueue.poll()) != null) out.write(b);
           out.flush();
+          lastWriteNanos = System.nanoTime();
         } catch (IOException e) {
           fail(new CallFailedException(CallFailedException.Kind.CONNECTION_LOST,
               "write to " + address + " failed: " + e.getMessage(), e));
@@ -192,6 +211,18 @@ public final class ClientConnection implements AutoCloseable {
           writeLock.unlock();
         }
       }
+    }
+
+    void startKeepAlive() {
+      long period = options.keepAlive().toNanos();
+      if (period <= 0) return;
+      keepAlive = TIMERS.scheduleWithFixedDelay(() -> {
+        if (dead) {
+          keepAlive.cancel(false);
+        } else if (System.nanoTime() - lastWriteNanos >= period) {
+          write(KEEPALIVE_ID, MessageCodec.encode(KEEPALIVE_ID, new Request.Ping()));
+        }
+      }, period / 2, period / 2, TimeUnit.NANOSECONDS);
     }
 
     void readLoop() {
@@ -222,7 +253,7 @@ public final class ClientConnection implements AutoCloseable {
 
     private void deliver(Frame f) throws FrameException {
       Message m = MessageCodec.decode(f);
-      CompletableFuture<Response> future = pending.remove(f.requestId());
+      CompletableFuture<Response> future = f.requestId() == KEEPALIVE_ID ? null : pending.remove(f.requestId());
       if (m instanceof Response r) {
         if (future != null) future.complete(r);
       } else if (m instanceof ProtocolError e) {
@@ -236,6 +267,7 @@ public final class ClientConnection implements AutoCloseable {
     /** Marks the session dead, closes the socket and fails every pending call with {@code e}. */
     void fail(CallFailedException e) {
       dead = true;
+      if (keepAlive != null) keepAlive.cancel(false);
       closeQuietly(socket);
       for (Long id : List.copyOf(pending.keySet())) {
         CompletableFuture<Response> f = pending.remove(id);
