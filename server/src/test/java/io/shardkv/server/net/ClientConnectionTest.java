@@ -158,6 +158,7 @@ class ClientConnectionTest {
       assertEquals(CallFailedException.Kind.CONNECT_FAILED, down.kind());
       // ...and succeeds once a server is back on the same port.
       try (TestServer second = new TestServer(ConnectionOptions.DEFAULT, port)) {
+        assertEquals(port, second.address().getPort());
         assertEquals(Response.ok(FrameType.PING), client.call(new Request.Ping(), LONG));
         assertTrue(client.isConnected());
       }
