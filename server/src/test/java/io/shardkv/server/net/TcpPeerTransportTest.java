@@ -148,6 +148,27 @@ class TcpPeerTransportTest {
   }
 
   @Test
+  void peerMessageBeforePeerHelloIsRejectedAndNotDelivered() throws Exception {
+    int p1 = freePort();
+    try (LogCapture logs = new LogCapture(true); Node n1 = new Node(1)) {
+      n1.start(p1, Map.of(), FAST);
+      try (RawClient raw = new RawClient(new InetSocketAddress("127.0.0.1", p1), 5000)) {
+        raw.send(0, new io.shardkv.driver.protocol.Request.PeerMessage("sneaky".getBytes()));
+        io.shardkv.driver.protocol.ProtocolError e = (io.shardkv.driver.protocol.ProtocolError) raw.readMessage();
+        assertEquals(Status.BAD_REQUEST, e.status());
+        assertTrue(e.message().contains("PEER_MESSAGE before PEER_HELLO"), e.message());
+        assertTrue(raw.closedByServer());
+      }
+      try (RawClient raw = new RawClient(new InetSocketAddress("127.0.0.1", p1), 5000)) {
+        raw.send(0, new io.shardkv.driver.protocol.Request.PeerHello(5));
+        raw.send(0, new io.shardkv.driver.protocol.Request.PeerMessage("hi".getBytes()));
+        assertEquals("5:hi", n1.inbox.poll(10, TimeUnit.SECONDS));
+      }
+      assertTrue(n1.inbox.isEmpty(), "the rejected message was never delivered");
+    }
+  }
+
+  @Test
   void largeOpaquePayloadArrivesIntact() throws Exception {
     int p1 = freePort();
     int p2 = freePort();
