@@ -183,6 +183,54 @@ class ClientConnectionTest {
   }
 
   @Test
+  void errorFrameFailsItsRequestWithTheErrorStatusAndOthersInFlightIndefinitely() throws Exception {
+    try (LogCapture logs = new LogCapture(true);
+        TestServer server = new TestServer(ConnectionOptions.DEFAULT) {
+          @Override
+          void handle(Connection c, long id, Request r) {
+            if (r instanceof Request.Get g && g.key().equals("reject")) {
+              c.failProtocol(new io.shardkv.driver.protocol.FrameException(Status.BAD_REQUEST, id, "not this key"));
+            } // every other request is left unanswered
+          }
+        };
+        ClientConnection client = new ClientConnection(server.address())) {
+      CompletableFuture<Response> bystander = client.sendAsync(new Request.Put(1, 1, "k", "v"), LONG);
+      CompletableFuture<Response> rejected = client.sendAsync(new Request.Get(1, 2, "reject"), LONG);
+      CallFailedException e = (CallFailedException) assertThrows(ExecutionException.class, rejected::get).getCause();
+      assertEquals(CallFailedException.Kind.PROTOCOL_ERROR, e.kind());
+      assertEquals(Status.BAD_REQUEST, e.status());
+      assertTrue(e.definite());
+      assertTrue(e.getMessage().contains("not this key"), e.getMessage());
+      CallFailedException b = (CallFailedException) assertThrows(ExecutionException.class, bystander::get).getCause();
+      assertEquals(CallFailedException.Kind.CONNECTION_LOST, b.kind());
+      assertFalse(b.definite(), "the server may have applied the bystander before closing");
+    }
+  }
+
+  @Test
+  void garbageFromTheServerFailsCallsInFlightIndefinitely() throws Exception {
+    try (ServerSocket fake = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (java.net.Socket s = fake.accept()) {
+          s.getInputStream().read(new byte[64]); // wait for the request
+          s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+          s.getInputStream().read(); // hold the socket until the client drops it
+        } catch (IOException ignored) {
+          // client went away
+        }
+      });
+      t.start();
+      try (ClientConnection client = new ClientConnection(new InetSocketAddress("127.0.0.1", fake.getLocalPort()))) {
+        CallFailedException e = assertThrows(CallFailedException.class, () -> client.call(new Request.Ping(), LONG));
+        assertEquals(CallFailedException.Kind.BAD_RESPONSE, e.kind());
+        assertFalse(e.definite());
+        assertTrue(e.getMessage().contains("bad magic byte 0x48"), e.getMessage());
+      }
+      t.join(5000);
+    }
+  }
+
+  @Test
   void serverStatusErrorsAreResponsesNotExceptions() throws Exception {
     try (TestServer server = new TestServer(ConnectionOptions.DEFAULT);
         ClientConnection client = new ClientConnection(server.address())) {

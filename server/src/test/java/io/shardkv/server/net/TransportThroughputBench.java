@@ -12,7 +12,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Figures for the transport alone (in-memory handler, no Raft, no disk): closed-loop clients over
- * loopback. Prints; asserts nothing. Run with {@code -Dshardkv.bench=true}.
+ * loopback. Prints; asserts nothing. Not part of the test suite (its name does not match surefire's
+ * patterns); run with {@code mvn -B -o -pl server -am test -Dtest=TransportThroughputBench
+ * -Dshardkv.bench=true -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @EnabledIfSystemProperty(named = "shardkv.bench", matches = "true")
 class TransportThroughputBench {
