@@ -167,14 +167,14 @@ class ClientConnectionTest {
 
   @Test
   void idleClientConnectionIsKeptAliveByPingsPastTheServersIdleTimeout() throws Exception {
-    try (TestServer server = new TestServer(ConnectionOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(300)));
+    try (TestServer server = new TestServer(ConnectionOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(600)));
         ClientConnection client = new ClientConnection(server.address(), new ClientConnection.Options(
             Duration.ofSeconds(2), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofMillis(100)));
         ClientConnection noKeepAlive = new ClientConnection(server.address(), new ClientConnection.Options(
             Duration.ofSeconds(2), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ZERO))) {
       assertEquals(Response.ok(FrameType.PING), client.call(new Request.Ping(), LONG));
       assertEquals(Response.ok(FrameType.PING), noKeepAlive.call(new Request.Ping(), LONG));
-      Thread.sleep(1200); // four idle timeouts
+      Thread.sleep(2000); // over three idle timeouts
       assertTrue(client.isConnected(), "kept alive");
       assertFalse(noKeepAlive.isConnected(), "the server closed the silent one");
       assertEquals(Response.ok(FrameType.PING), client.call(new Request.Ping(), LONG));
