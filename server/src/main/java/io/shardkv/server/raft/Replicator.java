@@ -20,7 +20,7 @@ final class Replicator {
     while (!pr.paused(n.config.maxInflightAppends())) {
       long prev = pr.next - 1;
       long prevTerm = n.log.term(prev);
-      if (prevTerm < 0) {
+      if (pr.next < n.log.firstIndex() || prevTerm < 0) {
         // §7: "the leader must occasionally send snapshots to followers that lag behind" — the
         // entry before nextIndex has been discarded.
         startSnapshot(n, pr);
