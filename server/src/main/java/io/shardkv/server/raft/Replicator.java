@@ -29,20 +29,25 @@ final class Replicator {
       List<LogEntry> batch = pr.next <= n.log.lastIndex()
           ? n.log.slice(pr.next, n.config.maxEntriesPerAppend(), n.config.maxBytesPerAppend())
           : List.of();
-      // Nothing new: an empty append still probes where the follower's log matches (PROBE), or
-      // carries a new commit index when asked to; never more than one.
-      if (batch.isEmpty() && (sentAny || !(allowEmpty || pr.state == Progress.State.PROBE))) return;
+      if (batch.isEmpty() && pr.state == Progress.State.REPLICATE) {
+        // Nothing new: only carry a new commit index when asked to, anchored at the follower's
+        // known match (not at nextIndex, which appends still in flight may not have reached).
+        long matchTerm = n.log.term(pr.match);
+        if (!sentAny && allowEmpty && matchTerm >= 0) {
+          n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, pr.match, matchTerm, batch, n.log.commit()));
+        }
+        return;
+      }
+      // In PROBE an empty append still asks where the follower's log matches.
       n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
       sentAny = true;
       if (pr.state == Progress.State.PROBE) {
         pr.probeSent = true;
-      } else if (!batch.isEmpty()) {
+      } else {
         // Thesis §10.2.2 pipelining: optimistically advance nextIndex; a rejection resets it.
         long last = batch.get(batch.size() - 1).index();
         pr.next = last + 1;
         pr.inflight.addLast(last);
-      } else {
-        return;
       }
     }
   }

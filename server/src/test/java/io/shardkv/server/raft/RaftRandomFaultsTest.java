@@ -21,10 +21,14 @@ class RaftRandomFaultsTest {
   @Test
   void safetyHoldsAndProposalsCommitAfterFaultsStopForManySeeds() {
     int seeds = Integer.getInteger("raft.faultSeeds", 40);
-    for (long seed = 1; seed <= seeds; seed++) runSeed(seed);
+    long[] totals = new long[4];
+    for (long seed = 1; seed <= seeds; seed++) runSeed(seed, totals);
+    System.out.printf("random faults: %d seeds, %d terms, %d snapshot chunks sent, %d snapshots installed, %d crashes%n",
+        seeds, totals[0], totals[1], totals[2], totals[3]);
+    assertTrue(totals[2] > 0 && totals[3] > 0, "the scenario exercises snapshot installs and crashes");
   }
 
-  private void runSeed(long seed) {
+  private void runSeed(long seed, long[] totals) {
     Random rnd = new Random(seed);
     int size = 3 + 2 * rnd.nextInt(2);
     LocalCluster c = new LocalCluster(size, cfg -> cfg.withAppendLimits(4, 1 << 20, 3).withSnapshotChunkBytes(32),
@@ -53,7 +57,10 @@ class RaftRandomFaultsTest {
       } else if (action < 83) {
         int id = 1 + rnd.nextInt(size);
         if (c.crashed.contains(id)) c.restart(id);
-        else if (c.crashed.size() < (size - 1) / 2) c.crash(id);
+        else if (c.crashed.size() < (size - 1) / 2) {
+          c.crash(id);
+          totals[3]++;
+        }
       } else if (action < 86) {
         c.isolated.clear();
         if (rnd.nextBoolean()) c.isolated.add(1 + rnd.nextInt(size));
@@ -84,6 +91,9 @@ class RaftRandomFaultsTest {
     c.settle();
     inv.check();
     assertTrue(r instanceof ProposeResult.Accepted, "seed " + seed);
+    totals[0] += c.node(leader).term();
+    totals[1] += c.sent.stream().filter(m -> m instanceof RaftMessage.InstallSnapshot).count();
+    for (List<Ready> rs : c.readies.values()) totals[2] += rs.stream().filter(x -> x.snapshotToApply() != null).count();
     for (int id = 1; id <= size; id++) {
       List<String> sm = c.machines.get(id);
       assertEquals("final-" + seed, sm.get(sm.size() - 1), "seed " + seed + " node " + id + " applied the final command");
