@@ -30,11 +30,11 @@ final class Replicator {
           ? n.log.slice(pr.next, n.config.maxEntriesPerAppend(), n.config.maxBytesPerAppend())
           : List.of();
       if (batch.isEmpty() && pr.state == Progress.State.REPLICATE) {
-        // Nothing new: only carry a new commit index when asked to, anchored at the follower's
-        // known match (not at nextIndex, which appends still in flight may not have reached).
-        long matchTerm = n.log.term(pr.match);
-        if (!sentAny && allowEmpty && matchTerm >= 0) {
-          n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, pr.match, matchTerm, batch, n.log.commit()));
+        // Nothing new: only carry a new commit index when asked to. It follows the appends in
+        // flight (prev = nextIndex - 1), so on an in-order link the follower can commit all of
+        // them; if it overtakes them the follower rejects it and the leader re-probes.
+        if (!sentAny && allowEmpty) {
+          n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
         }
         return;
       }
