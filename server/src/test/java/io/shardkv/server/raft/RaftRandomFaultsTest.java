@@ -28,7 +28,7 @@ class RaftRandomFaultsTest {
     assertTrue(totals[2] > 0 && totals[3] > 0, "the scenario exercises snapshot installs and crashes");
   }
 
-  private void runSeed(long seed, long[] totals) {
+  private LocalCluster runSeed(long seed, long[] totals) {
     Random rnd = new Random(seed);
     int size = 3 + 2 * rnd.nextInt(2);
     LocalCluster c = new LocalCluster(size, cfg -> cfg.withAppendLimits(4, 1 << 20, 3).withSnapshotChunkBytes(32),
@@ -98,6 +98,17 @@ class RaftRandomFaultsTest {
       List<String> sm = c.machines.get(id);
       assertEquals("final-" + seed, sm.get(sm.size() - 1), "seed " + seed + " node " + id + " applied the final command");
     }
+    return c;
+  }
+
+  @Test
+  void theSameSeedProducesExactlyTheSameMessagesAndStateMachines() {
+    LocalCluster a = runSeed(17, new long[4]);
+    LocalCluster b = runSeed(17, new long[4]);
+    assertEquals(a.sent.size(), b.sent.size());
+    assertEquals(a.sent, b.sent);
+    assertEquals(a.sent.hashCode(), b.sent.hashCode());
+    assertEquals(a.machines, b.machines);
   }
 
   private static void deliverRandom(LocalCluster c, Random rnd) {
