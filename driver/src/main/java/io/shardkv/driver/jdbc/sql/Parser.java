@@ -39,6 +39,8 @@ public final class Parser {
     private int parameterCount;
     /** Alias of kv in the current statement ({@code FROM kv AS t}), or null. */
     private String tableAlias;
+    /** True if the alias was written without AS (so a typo may have been taken for one). */
+    private boolean implicitTableAlias;
 
     private Parser(String sql, List<Token> tokens) {
         this.sql = sql;
@@ -128,8 +130,11 @@ public final class Parser {
             } while (accept(Token.Kind.COMMA));
         }
         if (!peek().isKeyword("FROM")) {
-            throw SqlErrors.syntax(sql, peek().offset(), "expected FROM but found " + peek().describe()
-                    + (peek().kind() == Token.Kind.END ? " (ShardKV has no table-less SELECT)" : ""));
+            SelectItemSyntax last = syntax.get(syntax.size() - 1);
+            String hint = peek().kind() == Token.Kind.END ? " (ShardKV has no table-less SELECT)"
+                    : last != null && last.implicitAlias ? " (note: '" + last.alias.text() + "' was read as an alias of "
+                    + last.name.text() + ")" : "";
+            throw SqlErrors.syntax(sql, peek().offset(), "expected FROM but found " + peek().describe() + hint);
         }
         advance();
         table();
@@ -180,7 +185,7 @@ public final class Parser {
         return new SqlStatement.Select(items, keys);
     }
 
-    private record SelectItemSyntax(Token qualifier, Token name, Token alias) {
+    private record SelectItemSyntax(Token qualifier, Token name, Token alias, boolean implicitAlias) {
     }
 
     private SelectItemSyntax selectItem() throws SQLException {
@@ -210,13 +215,15 @@ public final class Parser {
             throw SqlErrors.unsupportedAt(sql, peek().offset(), "An expression in the select list");
         }
         Token alias = null;
+        boolean implicit = false;
         if (peek().isKeyword("AS")) {
             advance();
             alias = expectIdentifier("an alias after AS");
         } else if (peek().isIdentifier() && !peek().isKeyword("FROM")) {
             alias = advance();
+            implicit = true;
         }
-        return new SelectItemSyntax(qualifier, name, alias);
+        return new SelectItemSyntax(qualifier, name, alias, implicit);
     }
 
     // INSERT INTO kv [(k, v)] VALUES (operand, operand)
@@ -383,12 +390,14 @@ public final class Parser {
             throw SqlErrors.unknownTable(sql, name.offset(), name.text());
         }
         tableAlias = null;
+        implicitTableAlias = false;
         if (peek().isKeyword("AS")) {
             advance();
             tableAlias = expectIdentifier("an alias after AS").text();
         } else if (peek().kind() == Token.Kind.QUOTED_IDENTIFIER || peek().kind() == Token.Kind.IDENTIFIER
                 && !isReserved(peek())) {
             tableAlias = advance().text();
+            implicitTableAlias = true;
         }
     }
 
@@ -500,7 +509,9 @@ public final class Parser {
 
     private void expectKeyword(String keyword) throws SQLException {
         if (!peek().isKeyword(keyword)) {
-            throw SqlErrors.syntax(sql, peek().offset(), "expected " + keyword + " but found " + peek().describe());
+            String hint = implicitTableAlias && tokens.get(pos - 1).text().equals(tableAlias)
+                    ? " (note: '" + tableAlias + "' was read as an alias of kv)" : "";
+            throw SqlErrors.syntax(sql, peek().offset(), "expected " + keyword + " but found " + peek().describe() + hint);
         }
         advance();
     }
