@@ -294,6 +294,10 @@ public final class Parser {
             advance();
             append = true;
             value = operand();
+            if (peek().kind() == Token.Kind.CONCAT) {
+                throw SqlErrors.unsupportedAt(sql, peek().offset(), "Appending more than one value (bind their "
+                        + "concatenation to one ?)");
+            }
         } else {
             value = operand();
             if (peek().kind() == Token.Kind.CONCAT) {

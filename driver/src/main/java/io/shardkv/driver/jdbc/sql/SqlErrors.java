@@ -96,11 +96,15 @@ public final class SqlErrors {
         return new SQLException(what + " is closed", FUNCTION_SEQUENCE_ERROR);
     }
 
-    /** "position 12 (line 1, column 12)": offsets are 0-based inside, shown 1-based. */
+    /**
+     * "position 12 (line 1, column 12)" for a 0-based char offset: positions and columns count Unicode
+     * code points from 1, so a character outside the BMP (an emoji) counts once.
+     */
     static String where(String sql, int offset) {
+        int end = Math.min(offset, sql.length());
         int line = 1;
         int column = 1;
-        for (int i = 0; i < offset && i < sql.length(); i++) {
+        for (int i = 0; i < end; i = sql.offsetByCodePoints(i, 1)) {
             if (sql.charAt(i) == '\n') {
                 line++;
                 column = 1;
@@ -108,6 +112,7 @@ public final class SqlErrors {
                 column++;
             }
         }
-        return "position " + (offset + 1) + " (line " + line + ", column " + column + ")";
+        int position = sql.codePointCount(0, end) + 1 + Math.max(0, offset - end);
+        return "position " + position + " (line " + line + ", column " + column + ")";
     }
 }

@@ -201,6 +201,7 @@ class ParserTest {
             UPDATE kv SET k = ? WHERE k = ?                       | 0A000 | 15 | Changing a key
             UPDATE kv SET v = ? || v WHERE k = ?                  | 0A000 | 21 | Prepending
             UPDATE kv SET v = ?, v = ? WHERE k = ?                | 0A000 | 20 | Several assignments
+            UPDATE kv SET v = v || ? || ? WHERE k = ?             | 0A000 | 26 | Appending more than one value
             UPDATE kv SET v = ?                                   | 0A000 | 20 | UPDATE without WHERE
             UPDATE kv SET v = ? WHERE v = ?                       | 0A000 | 19 | UPDATE without a condition k = ?
             UPDATE kv SET v = v || ? WHERE k = ? AND v = ?        | 0A000 | 42 | conditional append
@@ -231,6 +232,14 @@ class ParserTest {
     void errorPositionCountsLinesAndColumns() {
         SQLException e = assertThrows(SQLException.class, () -> Parser.parse("SELECT v\nFROM kv\nWHERE k = ? ORDER BY v"));
         assertTrue(e.getMessage().contains("position 30 (line 3, column 13)"), e.getMessage());
+    }
+
+    @Test
+    void errorPositionCountsCharactersOutsideTheBmpOnce() {
+        SQLException e = assertThrows(SQLException.class,
+                () -> Parser.parse("SELECT v FROM kv WHERE k = '\uD83D\uDE00' ORDER BY v"));
+        // 'SELECT v FROM kv WHERE k = ' is 27 code points, then quote, emoji, quote, space: ORDER is the 32nd.
+        assertTrue(e.getMessage().contains("position 32 (line 1, column 32)"), e.getMessage());
     }
 
     @Test
