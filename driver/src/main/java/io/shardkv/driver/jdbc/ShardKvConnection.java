@@ -279,7 +279,11 @@ final class ShardKvConnection implements Connection {
         if (closed) {
             return false;
         }
-        return backend.isValid(timeout == 0 ? callTimeout() : Duration.ofSeconds(timeout));
+        try {
+            return backend.isValid(timeout == 0 ? callTimeout() : Duration.ofSeconds(timeout));
+        } catch (RuntimeException brokenBackend) {
+            return false; // isValid must not throw for a connection that is open; a broken backend is not valid
+        }
     }
 
     @Override

@@ -103,6 +103,10 @@ final class StatementExecutor {
             return new Outcome(null, write.run());
         } catch (KvBackendException e) {
             throw new KeyedBackendException(e, operation, key);
+        } catch (RuntimeException bug) {
+            // A backend that breaks its contract may have sent the write: the only honest answer is "unknown".
+            throw new KeyedBackendException(new KvIndefiniteOutcomeException("the client backend failed unexpectedly: "
+                    + bug, bug), operation, key);
         }
     }
 
@@ -123,6 +127,9 @@ final class StatementExecutor {
                 value = backend.get(key, timeout);
             } catch (KvDefiniteFailureException e) {
                 throw new KeyedBackendException(e, "SELECT", key);
+            } catch (RuntimeException bug) {
+                throw new SQLException("SELECT of key '" + BackendErrors.abbreviate(key) + "' failed: the client backend "
+                        + "failed unexpectedly (" + bug + ")", "HY000", bug);
             }
             if (value.isPresent()) {
                 Object[] row = new Object[s.items().size()];

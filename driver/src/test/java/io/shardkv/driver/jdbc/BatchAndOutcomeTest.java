@@ -203,6 +203,23 @@ class BatchAndOutcomeTest {
     }
 
     @Test
+    void backendBreakingItsContractOnAWriteIsReportedAsOutcomeUnknown() throws SQLException {
+        SQLException e = failedUpdate("UPDATE kv SET v = v || 'x' WHERE k = 'a'", InMemoryCluster.Fault.BACKEND_BUG);
+        assertEquals("08007", e.getSQLState());
+        assertTrue(e.getMessage().contains("failed unexpectedly"), e.getMessage());
+    }
+
+    @Test
+    void backendBreakingItsContractOnAReadIsAGeneralError() throws SQLException {
+        cluster.failOperationAfter(0, InMemoryCluster.Fault.BACKEND_BUG);
+        try (Statement s = connection.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT v FROM kv WHERE k = 'a'"));
+            assertEquals("HY000", e.getSQLState());
+            assertTrue(e.getMessage().contains("SELECT of key 'a' failed"), e.getMessage());
+        }
+    }
+
+    @Test
     void longKeysAreAbbreviatedInMessages() throws SQLException {
         String key = "k".repeat(500);
         SQLException e = failedUpdate("DELETE FROM kv WHERE k = '" + key + "'", InMemoryCluster.Fault.UNAVAILABLE);

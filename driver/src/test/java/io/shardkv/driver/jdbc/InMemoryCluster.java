@@ -27,7 +27,9 @@ final class InMemoryCluster {
         /** Indefinite: the write was applied, but the answer was lost. */
         LOST_ANSWER_APPLIED,
         /** Indefinite: the write was not applied (yet), the caller cannot tell. */
-        LOST_ANSWER_NOT_APPLIED
+        LOST_ANSWER_NOT_APPLIED,
+        /** A backend bug: a RuntimeException, which breaks the backend contract. */
+        BACKEND_BUG
     }
 
     private static final Map<String, InMemoryCluster> CLUSTERS = new ConcurrentHashMap<>();

@@ -28,6 +28,7 @@ final class InMemoryKvBackend implements KvBackend {
                     "no leader reachable");
             case REJECTED -> throw new KvDefiniteFailureException(KvDefiniteFailureException.Reason.REJECTED,
                     "value too large");
+            case BACKEND_BUG -> throw new IllegalStateException("bug in the backend");
             case LOST_ANSWER_APPLIED -> {
                 op.apply();
                 throw new KvIndefiniteOutcomeException("connection reset after the request was sent");
@@ -60,6 +61,9 @@ final class InMemoryKvBackend implements KvBackend {
         requireNonNull(key);
         begin(timeout);
         InMemoryCluster.Fault fault = cluster.faults.poll();
+        if (fault == InMemoryCluster.Fault.BACKEND_BUG) {
+            throw new IllegalStateException("bug in the backend");
+        }
         if (fault != null && fault != InMemoryCluster.Fault.NONE) {
             KvDefiniteFailureException.Reason reason = switch (fault) {
                 case UNAVAILABLE -> KvDefiniteFailureException.Reason.UNAVAILABLE;
