@@ -169,11 +169,18 @@ public final class FileRaftStorage implements RaftStorage {
       }
       expect++;
     }
-    for (LogEntry e : entries) {
-      emit(Records.entry(e));
-      if (terms.isEmpty() && terms.lastIndex() < e.index() - 1) terms.reset(e.index() - 1);
-      terms.add(e.term());
+    // One call's records stay in one segment so that recovery can drop a call cut by a crash
+    // as a whole (see RecordType.ENTRY_MORE).
+    List<WalRecord> records = new ArrayList<>(entries.size());
+    long bytes = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      WalRecord r = Records.entry(entries.get(i), i == entries.size() - 1);
+      records.add(r);
+      bytes += r.encodedSize();
     }
+    rollIfFull(bytes);
+    for (WalRecord r : records) emitNoRoll(r);
+    for (LogEntry e : entries) terms.add(e.term());
   }
 
   @Override
@@ -276,8 +283,17 @@ public final class FileRaftStorage implements RaftStorage {
 
   /** Encodes {@code r} into the buffer, first starting a new segment if this one is full. */
   private void emit(WalRecord r) {
+    rollIfFull(r.encodedSize());
+    emitNoRoll(r);
+  }
+
+  /** Starts a new segment if {@code bytes} more do not fit in this one (unless it is empty). */
+  private void rollIfFull(long bytes) {
+    if (logicalSize + bytes > segmentSize && logicalSize > firstRecordSize()) rollSegment();
+  }
+
+  private void emitNoRoll(WalRecord r) {
     int size = r.encodedSize();
-    if (logicalSize + size > segmentSize && logicalSize > firstRecordSize()) rollSegment();
     if (buffer.remaining() < size) {
       ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + size));
       buffer.flip();

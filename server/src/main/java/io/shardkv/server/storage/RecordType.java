@@ -12,8 +12,17 @@ enum RecordType {
    * predecessors were deleted. term = hard-state term, index = last log index at segment start.
    */
   SEGMENT_HEADER((byte) 1),
-  /** One log entry. term/index = the entry's; payload = kind code + data. */
+  /**
+   * The last (or only) entry of one {@code append} call. term/index = the entry's; payload = kind
+   * code + data. Completes the call: replay applies the call's entries only when it sees this.
+   */
   ENTRY((byte) 2),
+  /**
+   * An entry of an {@code append} call whose later entries follow (same layout as ENTRY). A call's
+   * records never span segments; if the WAL ends after ENTRY_MORE records without their ENTRY,
+   * the call was cut by a crash and recovery drops all of it, so a call is all-or-nothing.
+   */
+  ENTRY_MORE((byte) 6),
   /** {@code setHardState}. term = the term; payload = votedFor. */
   HARD_STATE((byte) 3),
   /** {@code truncateFrom}. index = fromIndex. */

@@ -10,11 +10,13 @@ import java.nio.ByteBuffer;
 final class Records {
   private Records() {}
 
-  static WalRecord entry(LogEntry e) {
+  /** An entry record; {@code lastOfCall} false means more entries of the same call follow. */
+  static WalRecord entry(LogEntry e, boolean lastOfCall) {
     byte[] payload = new byte[1 + e.data().length];
     payload[0] = e.kind().code();
     System.arraycopy(e.data(), 0, payload, 1, e.data().length);
-    return new WalRecord(RecordType.ENTRY, e.term(), e.index(), payload);
+    return new WalRecord(lastOfCall ? RecordType.ENTRY : RecordType.ENTRY_MORE, e.term(), e.index(),
+        payload);
   }
 
   static LogEntry toEntry(WalRecord r) {

@@ -1,6 +1,7 @@
 package io.shardkv.server.storage;
 
 import io.shardkv.server.raft.HardState;
+import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.PersistedState;
 import io.shardkv.server.raft.SnapshotMeta;
 import io.shardkv.server.raft.StorageException;
@@ -22,6 +23,8 @@ import java.util.TreeMap;
  *   <li>A SNAPSHOT record is written and forced before its snapshot file is written. If it is the
  *       very last record and its file never became durable, the crash hit mid-snapshot: the
  *       record is cut off and the previous snapshot is used.</li>
+ *   <li>An append call whose final ENTRY record is missing at the end of the WAL was cut short
+ *       by a crash: all of its records are cut off, so a call is never half applied.</li>
  *   <li>Leftover temporary and superseded snapshot files are deleted.</li>
  * </ol>
  */
@@ -137,15 +140,44 @@ final class WalRecovery {
       }
       segments.put(seq, SegmentInfo.of(header));
       SegmentScan.Located at = scan.records().get(0);
+      // Entries of an append call are applied only once its final ENTRY record is seen.
+      List<LogEntry> callEntries = new ArrayList<>();
+      int callStart = -1;
       try {
         if (state == null) state = new ReplayState(header);
         else state.checkHeader(header);
         for (int r = 1; r < scan.records().size(); r++) {
           at = scan.records().get(r);
-          apply(state, at.record(), seq);
+          WalRecord rec = at.record();
+          if (rec.type() == RecordType.ENTRY_MORE) {
+            if (callEntries.isEmpty()) callStart = at.offset();
+            callEntries.add(Records.toEntry(rec));
+            continue;
+          }
+          if (rec.type() == RecordType.ENTRY) {
+            for (LogEntry e : callEntries) state.applyEntry(e);
+            callEntries.clear();
+            state.applyEntry(Records.toEntry(rec));
+            continue;
+          }
+          if (!callEntries.isEmpty()) {
+            throw new IllegalStateException("a " + rec.type() + " record interrupts an append call");
+          }
+          apply(state, rec, seq);
         }
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw corrupt(path, at.offset(), e.getMessage());
+      }
+      if (!callEntries.isEmpty()) {
+        if (!isLast) {
+          throw corrupt(path, callStart, "an append call's records stop at the end of a segment"
+              + " that is not the last one");
+        }
+        try (StorageFiles.StorageFile f = files.open(path)) {
+          f.truncate(callStart); // a crash cut this append call short: drop all of it
+          f.force();
+        }
+        return null;
       }
       lastRecord = at.record();
       lastRecordOffset = at.offset();
@@ -214,7 +246,7 @@ final class WalRecovery {
 
   private static void apply(ReplayState state, WalRecord r, long segment) {
     switch (r.type()) {
-      case ENTRY -> state.applyEntry(Records.toEntry(r));
+      case ENTRY, ENTRY_MORE -> throw new IllegalStateException("entry records are applied by the caller");
       case HARD_STATE -> state.applyHardState(Records.toHardState(r));
       case TRUNCATE -> state.applyTruncate(r.index());
       case SNAPSHOT -> state.applySnapshot(Records.toSnapshotMark(r), segment);

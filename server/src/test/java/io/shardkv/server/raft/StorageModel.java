@@ -155,15 +155,16 @@ public final class StorageModel {
      */
     public int checkRecovered(PersistedState recovered) {
       StorageModel m = durable.copy();
-      String firstDiff = m.difference(recovered);
-      if (firstDiff == null) return 0;
+      StringBuilder diffs = new StringBuilder("\n  flushed state: " + m.difference(recovered));
+      if (m.difference(recovered) == null) return 0;
       for (int i = 0; i < sinceFlush.size(); i++) {
         m.apply(sinceFlush.get(i));
-        if (m.difference(recovered) == null) return i + 1;
+        String d = m.difference(recovered);
+        if (d == null) return i + 1;
+        diffs.append("\n  after ").append(sinceFlush.get(i)).append(": ").append(d);
       }
       throw new AssertionError("recovered state is not the flushed state plus a prefix of the "
-          + sinceFlush.size() + " later calls; versus the flushed state: " + firstDiff
-          + "; versus all calls: " + m.difference(recovered));
+          + sinceFlush.size() + " later calls. Differences:" + diffs);
     }
 
     /** After a crash and recovery, continue from the recovered state. */
