@@ -220,6 +220,7 @@ public final class FileRaftStorage implements RaftStorage {
 
   @Override
   public long lastIndex() {
+    if (failure != null) throw failed();
     return terms.isEmpty() ? Math.max(snapshot.lastIndex(), terms.lastIndex()) : terms.lastIndex();
   }
 

@@ -19,7 +19,8 @@ final class FaultInjectingFiles implements StorageFiles {
 
   enum Fault {
     ENOSPC("No space left on device"),
-    EIO("Input/output error");
+    EIO("Input/output error"),
+    EACCES("Permission denied");
 
     final String text;
     Fault(String text) { this.text = text; }
