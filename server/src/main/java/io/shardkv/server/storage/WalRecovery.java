@@ -148,22 +148,21 @@ final class WalRecovery {
         else state.checkHeader(header);
         for (int r = 1; r < scan.records().size(); r++) {
           at = scan.records().get(r);
-          WalRecord rec = at.record();
-          if (rec.type() == RecordType.ENTRY_MORE) {
+          if (at.type() == RecordType.ENTRY_MORE) {
             if (callEntries.isEmpty()) callStart = at.offset();
-            callEntries.add(Records.toEntry(rec));
+            callEntries.add(at.entry());
             continue;
           }
-          if (rec.type() == RecordType.ENTRY) {
+          if (at.type() == RecordType.ENTRY) {
             for (LogEntry e : callEntries) state.applyEntry(e);
             callEntries.clear();
-            state.applyEntry(Records.toEntry(rec));
+            state.applyEntry(at.entry());
             continue;
           }
           if (!callEntries.isEmpty()) {
-            throw new IllegalStateException("a " + rec.type() + " record interrupts an append call");
+            throw new IllegalStateException("a " + at.type() + " record interrupts an append call");
           }
-          apply(state, rec, seq);
+          apply(state, at.record(), seq);
         }
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw corrupt(path, at.offset(), e.getMessage());
