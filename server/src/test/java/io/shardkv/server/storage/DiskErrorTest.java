@@ -117,7 +117,9 @@ class DiskErrorTest {
   @Test
   void anUnreadableDataDirectoryIsAClearError() {
     Path dir = tmp.resolve("node");
-    TestDirs.open(dir, SEGMENT_SIZE).load();
+    try (FileRaftStorage s = TestDirs.open(dir, SEGMENT_SIZE)) {
+      s.load();
+    }
     FaultInjectingFiles files = new FaultInjectingFiles().failAt(Op.LIST, 1, Fault.EACCES);
     StorageException e = assertThrows(StorageException.class,
         () -> new FileRaftStorage(dir, files, SEGMENT_SIZE, false).load());
@@ -164,6 +166,17 @@ class DiskErrorTest {
     StorageException e = assertThrows(StorageException.class, () -> TestDirs.load(dir, SEGMENT_SIZE));
     assertTrue(e.getMessage().contains(SnapshotFiles.name(1)) && e.getMessage().contains("missing"),
         e.getMessage());
+  }
+
+  @Test
+  void aSecondStorageOnTheSameDirectoryIsRefusedUntilTheFirstIsClosed() {
+    Path dir = tmp.resolve("node");
+    FileRaftStorage first = TestDirs.open(dir, SEGMENT_SIZE);
+    first.load();
+    StorageException e = assertThrows(StorageException.class, () -> TestDirs.load(dir, SEGMENT_SIZE));
+    assertTrue(e.getMessage().contains("in use"), e.getMessage());
+    first.close();
+    assertEquals(0, TestDirs.load(dir, SEGMENT_SIZE).lastIndex());
   }
 
   private static void call(FileRaftStorage s, StorageModel.History h, Call c) {

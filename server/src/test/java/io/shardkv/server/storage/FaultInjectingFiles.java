@@ -105,6 +105,11 @@ final class FaultInjectingFiles implements StorageFiles {
     real.syncDirectory(dir);
   }
 
+  @Override
+  public AutoCloseable tryLock(Path lockFile) throws IOException {
+    return real.tryLock(lockFile);
+  }
+
   private final class File implements StorageFile {
     private final StorageFile f;
     private final Path path;

@@ -7,6 +7,8 @@ import io.shardkv.server.storage.FileRaftStorage;
 import io.shardkv.server.storage.NioStorageFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -165,15 +167,19 @@ public final class StorageBenchmark {
     // Drop the page cache if we may (root), so recovery reads from the disk, not memory.
     boolean cold = dropCaches();
     for (String cache : cold ? List.of("cold", "warm") : List.of("warm")) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpu0 = threads.getCurrentThreadCpuTime();
       long t1 = System.nanoTime();
       PersistedState state;
       try (FileRaftStorage s = open(dir)) {
         state = s.load();
       }
       double loadSecs = (System.nanoTime() - t1) / 1e9;
+      double cpuSecs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
       System.out.printf("recovery: %.2f GiB log (%d entries of 1 KiB, %d bytes, written in %.1f s);"
-          + " load() took %.2f s (%.0f MB/s, %s page cache)%n", onDisk / (double) (1L << 30),
-          state.entries().size(), onDisk, writeSecs, loadSecs, onDisk / loadSecs / 1e6, cache);
+          + " load() took %.2f s wall (%.0f MB/s), %.2f s CPU of the loading thread, %s page cache%n",
+          onDisk / (double) (1L << 30), state.entries().size(), onDisk, writeSecs, loadSecs,
+          onDisk / loadSecs / 1e6, cpuSecs, cache);
       state = null;
       System.gc();
     }
