@@ -44,6 +44,11 @@ import java.util.TreeMap;
  */
 public final class FileRaftStorage implements RaftStorage {
   public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
+  /** Name of the lock file in the data directory. */
+  public static final String LOCK_FILE = "LOCK";
+  /** Size of a segment holding only its header. */
+  private static final int EMPTY_SEGMENT_SIZE =
+      new SegmentHeader(0, HardState.INITIAL, 0, SnapshotMeta.NONE, 0).toRecord().encodedSize();
 
   private final StorageFiles files;
   private final Path dir;
@@ -103,9 +108,6 @@ public final class FileRaftStorage implements RaftStorage {
     this.createIfMissing = createIfMissing;
     this.snapshots = new SnapshotFiles(files, dir);
   }
-
-  /** Name of the lock file in the data directory. */
-  public static final String LOCK_FILE = "LOCK";
 
   /** The data directory. */
   public Path directory() { return dir; }
@@ -307,7 +309,7 @@ public final class FileRaftStorage implements RaftStorage {
 
   /** Starts a new segment if {@code bytes} more do not fit in this one (unless it is empty). */
   private void rollIfFull(long bytes) {
-    if (logicalSize + bytes > segmentSize && logicalSize > firstRecordSize()) rollSegment();
+    if (logicalSize + bytes > segmentSize && logicalSize > EMPTY_SEGMENT_SIZE) rollSegment();
   }
 
   private void emitNoRoll(WalRecord r) {
@@ -320,10 +322,6 @@ public final class FileRaftStorage implements RaftStorage {
     }
     r.encodeTo(buffer);
     logicalSize += size;
-  }
-
-  private static int firstRecordSize() {
-    return new SegmentHeader(0, HardState.INITIAL, 0, SnapshotMeta.NONE, 0).toRecord().encodedSize();
   }
 
   /** Queues the start of the next segment, checkpointing the state before the next call. */
