@@ -56,8 +56,8 @@ final class WalRecovery {
 
   private void checkDirectory() {
     if (!files.exists(dir)) {
-      throw new StorageException("data directory " + dir + " does not exist. Create it, or start the"
-          + " node with the option that initializes a new data directory.");
+      throw new StorageException("data directory " + dir + " does not exist. Fix the path, or, for a"
+          + " new node, create it (mkdir -p " + dir + ") or let the node initialize it.");
     }
     if (!files.isDirectory(dir)) {
       throw new StorageException("data directory " + dir + " is not a directory. Point the node at a"
