@@ -1,0 +1,11 @@
+package io.shardkv.server.raft;
+
+/**
+ * Volatile leadership view of a node, reported in {@link Ready#softState()} whenever it changes.
+ *
+ * @param role     this node's role
+ * @param leaderId the leader this node currently follows (itself when leader), or
+ *                 {@link RaftNode#NO_LEADER} when unknown
+ * @param term     the current term
+ */
+public record SoftState(Role role, int leaderId, long term) { }
