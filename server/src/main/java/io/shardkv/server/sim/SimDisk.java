@@ -130,6 +130,25 @@ public final class SimDisk {
   /** The durable state as a fresh incarnation would load it (for invariant checks). */
   public PersistedState durableState() { return durable.toPersisted(); }
 
+  /** Marker returned by {@link #durableTermAt} for an index covered by the durable snapshot. */
+  public static final long IN_SNAPSHOT = -2;
+
+  /**
+   * The term of the durable entry at {@code index}, {@link #IN_SNAPSHOT} if the durable snapshot
+   * covers it, or -1 if the durable state holds no such entry. Cheap; for invariant checks.
+   */
+  public long durableTermAt(long index) {
+    if (index <= durable.snapshot.lastIndex()) return IN_SNAPSHOT;
+    long pos = index - durable.snapshot.lastIndex() - 1;
+    return pos < durable.log.size() ? durable.log.get((int) pos).term() : -1;
+  }
+
+  /** The durable entry at {@code index}, or null if absent or covered by the snapshot. */
+  public LogEntry durableEntry(long index) {
+    long pos = index - durable.snapshot.lastIndex() - 1;
+    return pos >= 0 && pos < durable.log.size() ? durable.log.get((int) pos) : null;
+  }
+
   /** Number of buffered calls not yet flushed. */
   public int unflushedCalls() { return pending.size(); }
 
