@@ -35,6 +35,7 @@ public final class SimNetwork<M> {
   private final LinkProfile[][] linkOverride;
   private LinkProfile profile = LinkProfile.RELIABLE;
   private Receiver<M> receiver;
+  private final java.util.List<java.util.function.Consumer<M>> sendObservers = new java.util.ArrayList<>();
 
   private long nextMessageId;
   private long sent;
@@ -61,6 +62,9 @@ public final class SimNetwork<M> {
   }
 
   public void setReceiver(Receiver<M> receiver) { this.receiver = receiver; }
+
+  /** Sees every message handed to {@link #send}, lost or not (for per-kind counts in tests). */
+  public void observeSends(java.util.function.Consumer<M> observer) { sendObservers.add(observer); }
 
   public int nodes() { return nodes; }
 
@@ -163,6 +167,7 @@ public final class SimNetwork<M> {
     long id = nextMessageId++;
     sent++;
     bytesSent += sizeOf.applyAsInt(message);
+    for (java.util.function.Consumer<M> o : sendObservers) o.accept(message);
     LinkProfile p = linkOverride[from][to] != null ? linkOverride[from][to] : profile;
     if (blocked[from][to]) {
       dropped++;

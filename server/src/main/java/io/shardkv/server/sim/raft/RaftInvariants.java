@@ -170,7 +170,10 @@ final class RaftInvariants {
 
   /** Records what a node said after persisting (its term, its granted votes). */
   void onSpokeAfterPersist(int node, RaftMessage m) {
-    maxSpokenTerm[node] = Math.max(maxSpokenTerm[node], m.term());
+    // Pre-vote requests and answers carry a prospective term the speaker has not entered (thesis §9.6).
+    boolean preVote = (m instanceof RaftMessage.RequestVote rv && rv.preVote())
+        || (m instanceof RaftMessage.RequestVoteResponse vr && vr.preVote());
+    if (!preVote) maxSpokenTerm[node] = Math.max(maxSpokenTerm[node], m.term());
     if (m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
       Integer prior = votesGranted[node].putIfAbsent(v.term(), v.to());
       if (prior != null && prior != v.to()) {
