@@ -36,6 +36,7 @@ public final class SimNetwork<M> {
   private LinkProfile profile = LinkProfile.RELIABLE;
   private Receiver<M> receiver;
   private final java.util.List<java.util.function.Consumer<M>> sendObservers = new java.util.ArrayList<>();
+  private java.util.function.Predicate<M> longDelayApplies = m -> true;
 
   private long nextMessageId;
   private long sent;
@@ -62,6 +63,12 @@ public final class SimNetwork<M> {
   }
 
   public void setReceiver(Receiver<M> receiver) { this.receiver = receiver; }
+
+  /**
+   * Restricts the long delays of the link profiles to messages matching {@code filter} (e.g. only
+   * answers, as the 6.824 network's "long reordering" does). Default: every message.
+   */
+  public void setLongDelayFilter(java.util.function.Predicate<M> filter) { this.longDelayApplies = filter; }
 
   /** Sees every message handed to {@link #send}, lost or not (for per-kind counts in tests). */
   public void observeSends(java.util.function.Consumer<M> observer) { sendObservers.add(observer); }
@@ -179,12 +186,13 @@ public final class SimNetwork<M> {
       digest.record(loop.now(), "net", "drop", "#" + id + " " + from + "->" + to + " " + describe.apply(message));
       return;
     }
-    long delay = p.drawDelay(random);
+    LinkProfile effective = longDelayApplies.test(message) ? p : p.withLongDelay(0, 0, 0);
+    long delay = effective.drawDelay(random);
     digest.record(loop.now(), "net", "send", "#" + id + " " + from + "->" + to + " +" + delay + "ms " + describe.apply(message));
     loop.after(delay, () -> arrive(id, from, to, message));
     if (random.chance(p.duplicateProbability())) {
       duplicated++;
-      long dupDelay = p.drawDelay(random);
+      long dupDelay = effective.drawDelay(random);
       digest.record(loop.now(), "net", "dup", "#" + id + " +" + dupDelay + "ms");
       loop.after(dupDelay, () -> arrive(id, from, to, message));
     }

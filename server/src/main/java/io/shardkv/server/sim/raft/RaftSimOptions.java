@@ -45,6 +45,11 @@ public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatency
         electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace);
   }
 
+  public RaftSimOptions withTimeouts(int electionMin, int electionMax, int heartbeat) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMin,
+        electionMax, heartbeat, snapshotEvery, preVote, checkQuorum, trace);
+  }
+
   public RaftSimOptions withSnapshotEvery(int entries) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
         electionMaxTicks, heartbeatTicks, entries, preVote, checkQuorum, trace);

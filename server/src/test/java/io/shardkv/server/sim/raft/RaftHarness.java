@@ -29,12 +29,24 @@ final class RaftHarness {
   private boolean unreliable;
 
   RaftHarness(int nodes, long seed) {
-    this(RaftSimOptions.defaults(seed, nodes));
+    this(labTiming(RaftSimOptions.defaults(seed, nodes)));
+  }
+
+  /**
+   * The lab's timing: at most ten heartbeats a second and election timeouts of a few hundred
+   * milliseconds (300–600 ms), against which its one-second waits and network delays are tuned.
+   */
+  static RaftSimOptions labTiming(RaftSimOptions o) {
+    return o.withTimeouts(30, 60, 10);
   }
 
   RaftHarness(RaftSimOptions options) {
     this.cluster = new RaftCluster(options);
     this.rnd = cluster.random().fork("test");
+    // As in the lab's network, long reordering delays answers, not requests.
+    cluster.network().setLongDelayFilter(m -> m instanceof RaftMessage.RequestVoteResponse
+        || m instanceof RaftMessage.AppendEntriesResponse || m instanceof RaftMessage.HeartbeatResponse
+        || m instanceof RaftMessage.InstallSnapshotResponse);
     this.connected = new boolean[options.nodes()];
     java.util.Arrays.fill(connected, true);
     countSends();
@@ -89,7 +101,7 @@ final class RaftHarness {
 
   private void applyProfile() {
     LinkProfile p = unreliable ? UNRELIABLE : LinkProfile.RELIABLE;
-    if (longReordering) p = p.withLongDelay(0.66, 200, 2000);
+    if (longReordering) p = p.withLongDelay(0.66, 200, 2200);
     cluster.network().setProfile(p);
   }
 
@@ -294,7 +306,7 @@ final class RaftHarness {
   void oneAll(List<String> cmds, int expected) {
     long t0 = now();
     java.util.Map<String, Long> lastTry = new java.util.LinkedHashMap<>();
-    for (String c : cmds) lastTry.put(c, Long.MIN_VALUE);
+    for (String c : cmds) lastTry.put(c, Long.MIN_VALUE / 2);
     while (now() - t0 < 20_000) {
       java.util.Set<String> done = new java.util.HashSet<>();
       for (String c : lastTry.keySet()) if (countApplied(c) >= expected) done.add(c);
