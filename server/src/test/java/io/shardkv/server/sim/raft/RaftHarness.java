@@ -111,6 +111,8 @@ final class RaftHarness {
   long requests;
   /** AppendEntries and RequestVote requests (no heartbeats): the lab's "RPCs" for agreement. */
   long appendAndVoteRequests;
+  /** InstallSnapshot chunks sent. */
+  long snapshotChunks;
   /** AppendEntries that carried at least one entry. */
   long appendsWithEntries;
 
@@ -123,7 +125,10 @@ final class RaftHarness {
       } else if (m instanceof RaftMessage.RequestVote) {
         requests++;
         appendAndVoteRequests++;
-      } else if (m instanceof RaftMessage.Heartbeat || m instanceof RaftMessage.InstallSnapshot
+      } else if (m instanceof RaftMessage.InstallSnapshot) {
+        requests++;
+        snapshotChunks++;
+      } else if (m instanceof RaftMessage.Heartbeat
           || m instanceof RaftMessage.TimeoutNow) {
         requests++;
       }
