@@ -75,6 +75,10 @@ public final class RaftSimCommand implements Callable<Integer> {
       description = "Where a failing run writes its trace file (default: current directory).")
   Path traceDir;
 
+  @Option(names = "--warmup-runs", defaultValue = "0",
+      description = "Run the same seed this many times first, unmeasured (JIT warm-up for speed figures).")
+  int warmupRuns;
+
   @Option(names = "--threads", description = "Threads for --seeds (default: all cores).")
   Integer threads;
 
@@ -83,6 +87,7 @@ public final class RaftSimCommand implements Callable<Integer> {
     RaftSimulation.Scenario scenario = scenario();
     PrintWriter out = spec.commandLine().getOut();
     if (seeds != null) return sweep(scenario, out);
+    for (int i = 0; i < warmupRuns; i++) new RaftSimulation(scenario.withSeed(seed)).run();
     RaftSimulation.Result r = new RaftSimulation(scenario.withSeed(seed).withTrace(trace)).run();
     if (trace) for (String line : r.traceLines()) out.println(line);
     printSummary(r, out);
@@ -110,6 +115,7 @@ public final class RaftSimCommand implements Callable<Integer> {
     if (proposals < 0) throw usage("--proposals must be >= 0, got " + proposals);
     if (snapshotEvery < 0) throw usage("--snapshot-every must be >= 0, got " + snapshotEvery);
     if (!(livenessSeconds > 0)) throw usage("--liveness-seconds must be > 0, got " + livenessSeconds);
+    if (warmupRuns < 0) throw usage("--warmup-runs must be >= 0, got " + warmupRuns);
     if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
     RaftSimOptions options = RaftSimOptions.defaults(seed, nodes).withSnapshotEvery(snapshotEvery);
     return new RaftSimulation.Scenario(options, Math.round(seconds * 1000), kinds, proposals,
@@ -127,6 +133,7 @@ public final class RaftSimCommand implements Callable<Integer> {
     long wallStart = System.nanoTime();
     List<RaftSimulation.Result> results = SeedSweep.run(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run());
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+    double cpuSeconds = results.stream().mapToLong(RaftSimulation.Result::cpuNanos).sum() / 1e9;
     List<RaftSimulation.Result> failed = new ArrayList<>();
     long simulatedMs = 0;
     MessageDigest combined = sha256();
@@ -142,8 +149,8 @@ public final class RaftSimCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "sim raft sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed%n",
         range.from(), range.to(), range.count(), n, results.size() - failed.size(), failed.size());
-    out.printf(Locale.ROOT, "simulated time: %.1f s in total; wall time %.2f s; %.1f seeds/minute%n",
-        simulatedMs / 1000.0, wallSeconds, results.size() / (wallSeconds / 60.0));
+    out.printf(Locale.ROOT, "simulated time: %.1f s in total; wall time %.2f s (%.1f seeds/minute); cpu time %.2f s%n",
+        simulatedMs / 1000.0, wallSeconds, results.size() / (wallSeconds / 60.0), cpuSeconds);
     out.println("digest=" + hex(combined.digest()));
     out.flush();
     return failed.isEmpty() ? 0 : 1;
@@ -164,8 +171,8 @@ public final class RaftSimCommand implements Callable<Integer> {
       total += e.getValue();
     }
     out.println("faults injected: " + total + " (" + f.toString().trim() + ")");
-    out.printf(Locale.ROOT, "events: %d; wall time: %.3f s; speed-up: %.1fx real time%n", r.events(),
-        r.wallNanos() / 1e9, r.speedUp());
+    out.printf(Locale.ROOT, "events: %d; wall time: %.3f s, speed-up %.1fx real time; cpu time: %.3f s, speed-up %.1fx%n",
+        r.events(), r.wallNanos() / 1e9, r.speedUp(), r.cpuNanos() / 1e9, r.cpuSpeedUp());
   }
 
   /** Re-runs a failed seed with tracing on (deterministic, so it fails the same way) and writes its trace. */

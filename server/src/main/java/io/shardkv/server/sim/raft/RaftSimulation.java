@@ -45,8 +45,11 @@ public final class RaftSimulation {
                        long messagesDropped, long messagesDuplicated, int elections, long committedIndex,
                        long valuesCommitted, int proposals, EnumMap<FaultKind, Integer> faultsInjected,
                        long events, String digest, SimulationFailure failure, List<String> recentEvents,
-                       List<String> traceLines) {
+                       List<String> traceLines, long cpuNanos) {
     public boolean passed() { return failure == null; }
+
+    /** Simulated time per CPU time of the simulating thread (insensitive to other load on the machine). */
+    public double cpuSpeedUp() { return cpuNanos <= 0 ? 0 : simulatedMs * 1e6 / cpuNanos; }
 
     /** Simulated time per wall-clock time. */
     public double speedUp() { return wallNanos == 0 ? 0 : simulatedMs * 1e6 / wallNanos; }
@@ -72,7 +75,9 @@ public final class RaftSimulation {
 
   /** Runs the scenario; never throws for a failed run (the failure is in the result). */
   public Result run() {
-    long wallStart = System.nanoTime(); // outside the simulated world: only for the speed-up figure
+    // Outside the simulated world: wall and CPU clocks only feed the speed-up figures.
+    long wallStart = System.nanoTime();
+    long cpuStart = threadCpuNanos();
     SimulationFailure failure = null;
     Nemesis nemesis = new Nemesis(cluster.loop(), cluster.random().fork("nemesis"), cluster.digest(),
         cluster.network(), cluster.host(), scenario.faults(), Nemesis.Timing.defaults(cluster.size()));
@@ -92,11 +97,17 @@ public final class RaftSimulation {
       failure = f;
     }
     long wall = System.nanoTime() - wallStart;
+    long cpu = threadCpuNanos() - cpuStart;
     var net = cluster.network();
     return new Result(scenario.options().seed(), cluster.loop().now(), wall, net.sent(), net.delivered(),
         net.dropped(), net.duplicated(), cluster.elections(), cluster.committedIndex(), committedValues,
         scenario.proposals(), nemesis.injected(), cluster.digest().events(), cluster.digest().hex(), failure,
-        cluster.digest().recentLines(), List.copyOf(cluster.traceLines()));
+        cluster.digest().recentLines(), List.copyOf(cluster.traceLines()), cpu);
+  }
+
+  private static long threadCpuNanos() {
+    java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : -1;
   }
 
   private void scheduleClient() {
