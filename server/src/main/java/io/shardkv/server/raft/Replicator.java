@@ -20,7 +20,7 @@ final class Replicator {
     while (!pr.paused(n.config.maxInflightAppends())) {
       long prev = pr.next - 1;
       long prevTerm = n.log.term(prev);
-      if (prevTerm < 0) {
+      if (pr.next < n.log.firstIndex() || prevTerm < 0) {
         // §7: "the leader must occasionally send snapshots to followers that lag behind" — the
         // entry before nextIndex has been discarded.
         startSnapshot(n, pr);
@@ -29,20 +29,25 @@ final class Replicator {
       List<LogEntry> batch = pr.next <= n.log.lastIndex()
           ? n.log.slice(pr.next, n.config.maxEntriesPerAppend(), n.config.maxBytesPerAppend())
           : List.of();
-      // Nothing new: an empty append still probes where the follower's log matches (PROBE), or
-      // carries a new commit index when asked to; never more than one.
-      if (batch.isEmpty() && (sentAny || !(allowEmpty || pr.state == Progress.State.PROBE))) return;
+      if (batch.isEmpty() && pr.state == Progress.State.REPLICATE) {
+        // Nothing new: only carry a new commit index when asked to. It follows the appends in
+        // flight (prev = nextIndex - 1), so on an in-order link the follower can commit all of
+        // them; if it overtakes them the follower rejects it and the leader re-probes.
+        if (!sentAny && allowEmpty) {
+          n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
+        }
+        return;
+      }
+      // In PROBE an empty append still asks where the follower's log matches.
       n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
       sentAny = true;
       if (pr.state == Progress.State.PROBE) {
         pr.probeSent = true;
-      } else if (!batch.isEmpty()) {
+      } else {
         // Thesis §10.2.2 pipelining: optimistically advance nextIndex; a rejection resets it.
         long last = batch.get(batch.size() - 1).index();
         pr.next = last + 1;
         pr.inflight.addLast(last);
-      } else {
-        return;
       }
     }
   }

@@ -8,4 +8,14 @@ package io.shardkv.server.raft;
  *                 {@link RaftNode#NO_LEADER} when unknown
  * @param term     the current term
  */
-public record SoftState(Role role, int leaderId, long term) { }
+public record SoftState(Role role, int leaderId, long term) {
+  public SoftState {
+    java.util.Objects.requireNonNull(role, "role");
+  }
+
+  @Override
+  public int hashCode() {
+    // role.ordinal(), not role.hashCode(): enum hash codes are identity hashes and vary per JVM run.
+    return (31 * role.ordinal() + leaderId) * 31 + Long.hashCode(term);
+  }
+}
