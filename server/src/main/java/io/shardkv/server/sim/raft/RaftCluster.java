@@ -13,6 +13,7 @@ import io.shardkv.server.sim.TraceDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A whole simulated Raft group in one thread: event loop, network, one simulated disk per node, the
@@ -100,7 +101,7 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
   }
 
   /** Runs {@code call} on node {@code n} now, or as soon as its Ready in flight is done. */
-  public void submit(int n, java.util.function.Consumer<RaftNode> call) {
+  public void submit(int n, Consumer<RaftNode> call) {
     RaftNodeDriver d = drivers[n];
     if (d == null) throw new IllegalStateException("n" + n + " is crashed");
     d.submit(call);
@@ -114,9 +115,10 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
 
   public void onApplied(BiConsumer<Integer, LogEntry> listener) { applyListeners.add(listener); }
 
-  void onApplied(int node, LogEntry e) {
+  void onApplied(int node, LogEntry e, long stateHash) {
     applied++;
-    digest.record(loop.now(), "n" + node, "apply", e.index() + "@" + e.term());
+    // The state machine's rolling hash makes the digest cover the applied commands' bytes too.
+    digest.record(loop.now(), "n" + node, "apply", e.index() + "@" + e.term() + " h=" + Long.toHexString(stateHash));
     for (BiConsumer<Integer, LogEntry> l : applyListeners) l.accept(node, e);
   }
 

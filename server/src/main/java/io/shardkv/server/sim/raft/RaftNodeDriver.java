@@ -141,7 +141,7 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
       long expected = sm.lastApplied() + 1;
       sm.apply(e);
       world.invariants().onApplied(id, expected, e, sm.hash());
-      world.onApplied(id, e);
+      world.onApplied(id, e, sm.hash());
     }
     for (ReadState r : rd.readStates()) world.digest().record(now, name(), "read", r.toString());
     raft.advance(rd);
