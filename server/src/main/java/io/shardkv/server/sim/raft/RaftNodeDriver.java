@@ -143,7 +143,8 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
       world.invariants().onApplied(id, expected, e, sm.hash());
       world.onApplied(id, e, sm.hash());
     }
-    for (ReadState r : rd.readStates()) world.digest().record(now, name(), "read", r.toString());
+    for (ReadState r : rd.readStates()) world.onReadConfirmed(id, r);
+    for (long aborted : rd.abortedReads()) world.onReadAborted(id, aborted);
     raft.advance(rd);
     readyInFlight = false;
     world.invariants().observe(id, incarnation, raft);

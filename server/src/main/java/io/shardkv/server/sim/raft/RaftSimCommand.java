@@ -162,8 +162,8 @@ public final class RaftSimCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "simulated time: %.3f s%n", r.simulatedMs() / 1000.0);
     out.printf(Locale.ROOT, "messages: sent=%d delivered=%d dropped=%d duplicated=%d%n", r.messagesSent(),
         r.messagesDelivered(), r.messagesDropped(), r.messagesDuplicated());
-    out.printf(Locale.ROOT, "elections: %d; committed index: %d; values committed: %d of %d (incl. the liveness probe)%n",
-        r.elections(), r.committedIndex(), r.valuesCommitted(), r.proposals() + 1);
+    out.printf(Locale.ROOT, "elections: %d; committed index: %d; values committed: %d of %d (incl. the liveness probe); reads checked: %d%n",
+        r.elections(), r.committedIndex(), r.valuesCommitted(), r.proposals() + 1, r.readsConfirmed());
     StringBuilder f = new StringBuilder();
     int total = 0;
     for (Map.Entry<FaultKind, Integer> e : r.faultsInjected().entrySet()) {

@@ -43,7 +43,7 @@ public final class RaftSimulation {
   /** What one run found. {@code failure} is null when every invariant and the liveness bound held. */
   public record Result(long seed, long simulatedMs, long wallNanos, long messagesSent, long messagesDelivered,
                        long messagesDropped, long messagesDuplicated, int elections, long committedIndex,
-                       long valuesCommitted, int proposals, EnumMap<FaultKind, Integer> faultsInjected,
+                       long valuesCommitted, int proposals, long readsConfirmed, EnumMap<FaultKind, Integer> faultsInjected,
                        long events, String digest, SimulationFailure failure, List<String> recentEvents,
                        List<String> traceLines, long cpuNanos) {
     public boolean passed() { return failure == null; }
@@ -84,6 +84,7 @@ public final class RaftSimulation {
     try {
       nemesis.start();
       scheduleClient();
+      readLoop();
       cluster.loop().runUntil(scenario.faultMs());
       nemesis.stop();
       checkLiveness();
@@ -101,7 +102,7 @@ public final class RaftSimulation {
     var net = cluster.network();
     return new Result(scenario.options().seed(), cluster.loop().now(), wall, net.sent(), net.delivered(),
         net.dropped(), net.duplicated(), cluster.elections(), cluster.committedIndex(), committedValues,
-        scenario.proposals(), nemesis.injected(), cluster.digest().events(), cluster.digest().hex(), failure,
+        scenario.proposals(), cluster.readsConfirmed(), nemesis.injected(), cluster.digest().events(), cluster.digest().hex(), failure,
         cluster.digest().recentLines(), List.copyOf(cluster.traceLines()), cpu);
   }
 
@@ -123,6 +124,14 @@ public final class RaftSimulation {
     }
     nextValue = scenario.proposals();
     retryLoop();
+  }
+
+  /** Every ~200 ms until the faults stop, a linearizable read at the current leader. */
+  private void readLoop() {
+    if (cluster.loop().now() >= scenario.faultMs()) return;
+    int leader = cluster.currentLeader();
+    if (leader >= 0) cluster.read(leader);
+    cluster.loop().after(clientRandom.between(100, 300), this::readLoop);
   }
 
   private void retryLoop() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The mixed-fault scenario (all fault kinds, snapshots, crashes with unsynced writes lost) over many
  * seeds: every safety invariant on every step, liveness after the faults stop, every proposal
- * committed. 200 seeds by default; {@code -Dshardkv.sim.seeds=A..B} runs another range (e.g.
+ * committed, every confirmed ReadIndex read covering all writes committed before it. 200 seeds by default; {@code -Dshardkv.sim.seeds=A..B} runs another range (e.g.
  * {@code 1..5000}), {@code -Dshardkv.sim.sweep.seconds=N} changes the faulty period.
  */
 class MixedFaultSweepTest {
@@ -36,5 +36,7 @@ class MixedFaultSweepTest {
     assertTrue(failures.isEmpty(), failures.size() + " of " + results.size() + " seeds failed:\n" + String.join("\n", failures));
     long injected = results.stream().mapToLong(r -> r.faultsInjected().values().stream().mapToLong(Integer::longValue).sum()).sum();
     assertTrue(injected > results.size() * 5L, "the nemesis injected only " + injected + " faults");
+    long reads = results.stream().mapToLong(RaftSimulation.Result::readsConfirmed).sum();
+    assertTrue(reads > results.size() * 3L, "only " + reads + " ReadIndex reads were confirmed and checked");
   }
 }
