@@ -39,4 +39,17 @@ class MixedFaultSweepTest {
     long reads = results.stream().mapToLong(RaftSimulation.Result::readsConfirmed).sum();
     assertTrue(reads > results.size() * 3L, "only " + reads + " ReadIndex reads were confirmed and checked");
   }
+
+  @Test
+  void aDriverThatAcknowledgesBeforeFlushingIsCaughtBySomeSeed() {
+    // The checker's own test: a broken driver (acks sent before the slow flush) must be caught.
+    RaftSimulation.Scenario broken = new RaftSimulation.Scenario(
+        RaftSimOptions.defaults(0, 3).withAckBeforeFlushBug(20, 60).withSnapshotEvery(20), 4_000,
+        EnumSet.of(FaultKind.CRASH), 40, 10_000);
+    List<RaftSimulation.Result> results = SeedSweep.run(new SeedSweep.Range(1, 60), 1,
+        s -> new RaftSimulation(broken.withSeed(s)).run());
+    List<String> caught = results.stream().filter(r -> !r.passed()).map(r -> r.failure().invariant()).toList();
+    System.out.println("ack-before-flush bug caught by " + caught.size() + " of 60 seeds: " + caught);
+    assertFalse(caught.isEmpty(), "no seed caught acknowledgements sent before the flush");
+  }
 }
