@@ -24,7 +24,11 @@ public final class RaftSimulation {
 
   /** What one run does. */
   public record Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals,
-                         long livenessMs) {
+                         long livenessMs, boolean leaderTransfers) {
+    public Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals, long livenessMs) {
+      this(options, faultMs, faults, proposals, livenessMs, false);
+    }
+
     public Scenario {
       if (faultMs < 0) throw new IllegalArgumentException("--time must be >= 0");
       if (proposals < 0) throw new IllegalArgumentException("--proposals must be >= 0");
@@ -32,11 +36,15 @@ public final class RaftSimulation {
     }
 
     public Scenario withSeed(long seed) {
-      return new Scenario(options.withSeed(seed), faultMs, faults, proposals, livenessMs);
+      return new Scenario(options.withSeed(seed), faultMs, faults, proposals, livenessMs, leaderTransfers);
     }
 
     public Scenario withTrace(boolean on) {
-      return new Scenario(options.withTrace(on), faultMs, faults, proposals, livenessMs);
+      return new Scenario(options.withTrace(on), faultMs, faults, proposals, livenessMs, leaderTransfers);
+    }
+
+    public Scenario withLeaderTransfers(boolean on) {
+      return new Scenario(options, faultMs, faults, proposals, livenessMs, on);
     }
   }
 
@@ -85,6 +93,7 @@ public final class RaftSimulation {
       nemesis.start();
       scheduleClient();
       readLoop();
+      if (scenario.leaderTransfers()) transferLoop();
       cluster.loop().runUntil(scenario.faultMs());
       nemesis.stop();
       checkLiveness();
@@ -124,6 +133,18 @@ public final class RaftSimulation {
     }
     nextValue = scenario.proposals();
     retryLoop();
+  }
+
+  /** Every 1–3 s until the faults stop, the leader is asked to hand leadership to a random peer (thesis §3.10). */
+  private void transferLoop() {
+    if (cluster.loop().now() >= scenario.faultMs()) return;
+    int leader = cluster.currentLeader();
+    if (leader >= 0 && cluster.size() > 1) {
+      int target = (leader + 1 + clientRandom.below(cluster.size() - 1)) % cluster.size();
+      cluster.digest().record(cluster.loop().now(), "client", "transfer", leader + "->" + target);
+      cluster.submit(leader, r -> r.transferLeadership(target));
+    }
+    cluster.loop().after(clientRandom.between(1000, 3000), this::transferLoop);
   }
 
   /** Every ~200 ms until the faults stop, a linearizable read at the current leader. */
