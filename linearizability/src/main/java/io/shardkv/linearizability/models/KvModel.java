@@ -1,0 +1,155 @@
+package io.shardkv.linearizability.models;
+
+import io.shardkv.linearizability.BadHistoryException;
+import io.shardkv.linearizability.Model;
+import io.shardkv.linearizability.Operation;
+import io.shardkv.linearizability.Status;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A key-value map ({@code kv}), checked one key at a time (P-compositionality: keys are independent
+ * objects). Per key the state is a value or absent.
+ *
+ * <ul>
+ *   <li>{@code :get} observes the value: nil means absent; {@code ""} matches absent or the empty
+ *       string (Porcupine's kv histories read "" for a key never written). Read-only.</li>
+ *   <li>{@code :put v} sets it; {@code :append s} appends a string (absent counts as "");</li>
+ *   <li>{@code :cas [old new]} sets new if the value is old (nil = absent); {@code :delete} removes it.</li>
+ * </ul>
+ * The key is the op's {@code :key}, or {@code k} of an independent {@code [k v]} value. FAIL ops did
+ * not happen; INFO gets are dropped.
+ */
+public final class KvModel implements Model<Object> {
+
+  @Override
+  public String name() {
+    return "kv";
+  }
+
+  @Override
+  public Object init() {
+    return Values.Nil.NIL;
+  }
+
+  @Override
+  public void validate(Operation op) {
+    if (op.key() == null) {
+      throw new BadHistoryException(op.line(), ":" + op.f() + " has no key; kv ops need :key, or"
+          + " [k v] values with --independent");
+    }
+    switch (op.f()) {
+      case "get", "put", "delete" -> { }
+      case "append" -> {
+        if (!(op.input() instanceof String)) {
+          throw new BadHistoryException(op.line(), ":append needs a string value, got " + op.input());
+        }
+      }
+      case "cas" -> Values.pair(op, "old new");
+      default -> throw Values.unknownOp(op, name(), ":get :put :append :cas :delete");
+    }
+  }
+
+  @Override
+  public boolean readOnly(Operation op) {
+    return op.f().equals("get");
+  }
+
+  @Override
+  public Object step(Object state, Operation op) {
+    switch (op.f()) {
+      case "get": {
+        Object seen = op.output();
+        if (seen == null) {
+          return state == Values.Nil.NIL ? state : null;
+        }
+        if ("".equals(seen) && state == Values.Nil.NIL) {
+          return state;
+        }
+        return Values.same(state, seen) ? state : null;
+      }
+      case "put":
+        return Values.state(op.input());
+      case "delete":
+        return Values.Nil.NIL;
+      case "append": {
+        if (state == Values.Nil.NIL) {
+          return op.input();
+        }
+        return state instanceof String s ? s + op.input() : null;
+      }
+      default: {
+        Object[] oldNew = Values.pair(op, "old new");
+        return Values.same(state, Values.state(oldNew[0])) ? Values.state(oldNew[1]) : null;
+      }
+    }
+  }
+
+  @Override
+  public boolean equal(Object a, Object b) {
+    return Values.same(a, b);
+  }
+
+  @Override
+  public int hash(Object state) {
+    return Values.hash(state);
+  }
+
+  /**
+   * Drops INFO puts and appends of a non-empty string s that no get and no cas ever sees, when every
+   * put of the key writes a string (so every state is a string or absent). Argument: in a
+   * linearization containing such an op w, every state from w up to the next put/delete/cas-success
+   * contains s as a substring (appends only extend the string), so no get returns in that stretch (no
+   * get output contains s) and no cas succeeds there (no cas expects a string containing s): the ops
+   * between w and the next put/delete are appends, legal on any string. Removing w changes only
+   * those intermediate strings, which nobody observes. An INFO op may never happen, so the converse
+   * holds trivially.
+   */
+  @Override
+  public List<Operation> simplify(List<Operation> ops) {
+    for (Operation op : ops) {
+      if (op.f().equals("put") && !(op.input() instanceof String)) {
+        return ops;
+      }
+      if (op.f().equals("cas") && !(Values.pair(op, "old new")[1] instanceof String)
+          && Values.pair(op, "old new")[1] != null) {
+        return ops;
+      }
+    }
+    List<Operation> kept = new ArrayList<>(ops.size());
+    for (Operation op : ops) {
+      if (!(op.status() == Status.INFO && unobserved(op, ops))) {
+        kept.add(op);
+      }
+    }
+    return kept.size() == ops.size() ? ops : kept;
+  }
+
+  private static boolean unobserved(Operation w, List<Operation> ops) {
+    if (!(w.f().equals("put") || w.f().equals("append")) || !(w.input() instanceof String s)
+        || s.isEmpty()) {
+      return false;
+    }
+    for (Operation o : ops) {
+      Object seen = switch (o.f()) {
+        case "get" -> o.output();
+        case "cas" -> Values.pair(o, "old new")[0];
+        default -> null;
+      };
+      if (seen != null && (!(seen instanceof String str) || str.contains(s))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String describeOp(Operation op) {
+    String v = switch (op.f()) {
+      case "get" -> "get " + (op.status() == Status.INFO ? "?" : "\"" + op.output() + "\"");
+      case "delete" -> "delete";
+      default -> op.f() + " " + (op.input() instanceof String s ? "\"" + s + "\"" : op.input());
+    };
+    return "[" + op.key() + "] " + v + (op.status() == Status.INFO ? " (indeterminate)" : "");
+  }
+}
