@@ -118,10 +118,12 @@ public final class EdnReader {
 
   private List<Object> seq(char close) {
     List<Object> out = new ArrayList<>();
+    int opened = line;
     while (true) {
       skip();
       if (pos >= s.length()) {
-        throw error("missing '" + close + "'");
+        throw new BadHistoryException(opened, "invalid EDN: missing '" + close
+            + "' (the form opened on this line is never closed)");
       }
       if (s.charAt(pos) == close) {
         pos++;

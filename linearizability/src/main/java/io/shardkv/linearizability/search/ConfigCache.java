@@ -1,8 +1,10 @@
 package io.shardkv.linearizability.search;
 
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.ToIntFunction;
 import java.util.function.BiPredicate;
 
@@ -14,13 +16,15 @@ import java.util.function.BiPredicate;
  * <p>Compact encoding of the linearized set: completed ops are numbered by call order, so every
  * configuration the search reaches has all completed ops below some index {@code f} linearized. We
  * store the word offset {@code f/64} and the completed-op words from there to the last non-zero
- * one, followed by the fixed-length words of the indeterminate (INFO) ops, which are numbered after
- * the completed ones. Words below the offset are all ones, so the encoding is unique.
+ * one (words below the offset are all ones, so the encoding is unique); the words of the
+ * indeterminate (INFO) ops, numbered after the completed ones, are kept per entry for the dominance
+ * test below.
  */
 final class ConfigCache {
   private static final long ENTRY_OVERHEAD_BYTES = 112;
 
-  private final Set<Key> seen = new HashSet<>();
+  private final Map<Key, List<Node>> seen = new HashMap<>();
+  private long count;
   private final BiPredicate<Object, Object> stateEqual;
   private final ToIntFunction<Object> stateHash;
   private final Budget budget;
@@ -41,39 +45,76 @@ final class ConfigCache {
     }
   }
 
+  /** A visited configuration's INFO part; {@code failed} once the search backtracked out of it. */
+  static final class Node {
+    final long[] info;
+    boolean failed;
+
+    Node(long[] info) {
+      this.info = info;
+    }
+  }
+
   /**
-   * Adds the configuration; returns false if it was already present.
+   * Records the configuration unless it is known to fail; returns its node, or null to prune it.
+   *
+   * <p>Pruned are: an exact repeat (a configuration met again was fully explored and failed: the
+   * linearized set grows along a path, so it cannot be on the current path); and, with
+   * {@code dominance}, a configuration (C, I, s) — C the completed ops linearized, I the INFO ops —
+   * when some failed (C, I', s) has I' ⊆ I. Argument: INFO ops need never be linearized, and both
+   * configurations have the same state and the same candidate window (the window depends only on
+   * the completed ops' return entries), so any completion of (C, I, s) is also a completion of
+   * (C, I', s), which has none. Only configurations marked failed are used for dominance.
    *
    * @param bits the linearized-set bitset (completed ops' words, then info words)
    * @param completedWords number of words holding completed ops
    * @param firstOpen index of the lowest completed op not linearized
    */
-  boolean add(long[] bits, int completedWords, int firstOpen, Object state) {
+  Node add(long[] bits, int completedWords, int firstOpen, Object state, boolean dominance) {
     int offset = firstOpen >>> 6;
     int last = completedWords - 1;
     while (last >= offset && bits[last] == 0) {
       last--;
     }
-    int infoWords = bits.length - completedWords;
     int len = Math.max(0, last - offset + 1);
-    long[] words = new long[len + infoWords];
+    long[] words = new long[len];
     System.arraycopy(bits, offset, words, 0, len);
-    System.arraycopy(bits, completedWords, words, len, infoWords);
+    long[] info = Arrays.copyOfRange(bits, completedWords, bits.length);
     Key key = new Key(offset, words, state, this);
-    if (seen.contains(key)) {
-      return false;
+    List<Node> nodes = seen.get(key);
+    if (nodes != null) {
+      for (Node n : nodes) {
+        if (Arrays.equals(n.info, info) || (dominance && n.failed && subset(n.info, info))) {
+          return null;
+        }
+      }
     }
-    long bytes = ENTRY_OVERHEAD_BYTES + 8L * words.length;
+    long bytes = ENTRY_OVERHEAD_BYTES + 8L * (words.length + info.length);
     if (!budget.reserve(bytes)) {
       throw new OutOfBudget();
     }
     reservedBytes += bytes;
-    seen.add(key);
+    if (nodes == null) {
+      nodes = new ArrayList<>(1);
+      seen.put(key, nodes);
+    }
+    Node n = new Node(info);
+    nodes.add(n);
+    count++;
+    return n;
+  }
+
+  private static boolean subset(long[] a, long[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if ((a[i] & ~b[i]) != 0) {
+        return false;
+      }
+    }
     return true;
   }
 
-  int size() {
-    return seen.size();
+  long size() {
+    return count;
   }
 
   /** Returns the reserved memory to the budget; the cache must not be used afterwards. */

@@ -32,6 +32,8 @@ import java.util.List;
  *       candidate). So (L∪{r}, s) fails only if (L, s) fails; backtracking over a forced move goes
  *       straight to the previous real choice. This removes the 2^k subsets of concurrent reads that
  *       blow up Porcupine on histories with many clients.</li>
+ *   <li><i>INFO dominance</i> in the memo, see {@link ConfigCache#add}: a configuration that only
+ *       adds INFO ops to a failed one with the same state fails too.</li>
  *   <li><i>Return-order candidates.</i> Candidates are tried by earliest return first: the op that
  *       returns first must be linearized before anything called after that return, so it is the most
  *       constrained. Only the order of exploration changes, never the set explored.</li>
@@ -156,6 +158,7 @@ public final class LinearizationSearch {
   private int[] frameOp;
   private boolean[] frameForced;
   private Object[] frameState;
+  private ConfigCache.Node[] frameNode;
   private int[] frameCandStart;
   private int[] frameCandEnd;
   private int[] frameCandNext;
@@ -177,6 +180,7 @@ public final class LinearizationSearch {
     frameOp = new int[n + 1];
     frameForced = new boolean[n + 1];
     frameState = new Object[n + 1];
+    frameNode = new ConfigCache.Node[n + 1];
     frameCandStart = new int[n + 1];
     frameCandEnd = new int[n + 1];
     frameCandNext = new int[n + 1];
@@ -219,11 +223,12 @@ public final class LinearizationSearch {
             continue;
           }
           setBit(id);
-          if (!cache.add(bits, completedWords, firstOpen, next)) {
+          ConfigCache.Node node = cache.add(bits, completedWords, firstOpen, next, optimized);
+          if (node == null) {
             clearBit(id);
             continue;
           }
-          push(id, false, start, end, cursor);
+          push(id, false, start, end, cursor, node);
           state = next;
           if (!optimized || closure()) {
             continue outer;
@@ -255,12 +260,13 @@ public final class LinearizationSearch {
       int id = entryOp[e];
       if (readOnly[id] && model.step(state, ops[id]) != null) {
         setBit(id);
-        if (!cache.add(bits, completedWords, firstOpen, state)) {
+        ConfigCache.Node node = cache.add(bits, completedWords, firstOpen, state, optimized);
+        if (node == null) {
           clearBit(id);
           return false;
         }
         int before = prev[e];
-        push(id, true, 0, 0, 0);
+        push(id, true, 0, 0, 0, node);
         e = next[before];
       } else {
         e = next[e];
@@ -293,8 +299,10 @@ public final class LinearizationSearch {
     return end;
   }
 
-  private void push(int id, boolean forced, int candStart, int candEnd, int candNext) {
+  private void push(int id, boolean forced, int candStart, int candEnd, int candNext,
+      ConfigCache.Node node) {
     frameOp[depth] = id;
+    frameNode[depth] = node;
     frameForced[depth] = forced;
     frameState[depth] = state;
     frameCandStart[depth] = candStart;
@@ -316,6 +324,8 @@ public final class LinearizationSearch {
     int id = frameOp[depth];
     state = frameState[depth];
     frameState[depth] = null;
+    frameNode[depth].failed = true; // backtracking out of it: fully explored, no completion
+    frameNode[depth] = null;
     unlift(id);
     clearBit(id);
     if (ops[id].completed()) {
