@@ -38,6 +38,17 @@ public interface Model<S> {
   boolean readOnly(Operation op);
 
   /**
+   * True when linearizing {@code op} right now, in {@code state}, can never lose a linearization:
+   * for every completion α op β of the current configuration, op α β is one too. The search then
+   * takes {@code op} as a forced move, without trying alternatives. Must only hold where
+   * {@link #step} leaves the state equal. The default is {@link #readOnly} (see the lemma in
+   * {@code LinearizationSearch}); models may add cases they can prove.
+   */
+  default boolean forcedIn(S state, Operation op) {
+    return readOnly(op);
+  }
+
+  /**
    * Validates an op and decides whether it takes part: returns the op (possibly rewritten) to
    * check, or {@code null} to drop it. The default drops FAIL ops (they did not happen) and INFO
    * read-only ops (they may not have happened and observed nothing). Throws

@@ -80,6 +80,37 @@ public final class RegisterModel implements Model<Object> {
     return op;
   }
 
+  /**
+   * The value that replaces, in {@link #simplify}, every written value nobody observes. Sound: let φ
+   * map unobserved values to UNSEEN and keep the others. Every op's legality depends on the state only
+   * through equality with an observed value (a read's output, a cas's or failed compare's expected
+   * value), and φ(x) = x for those, so step(φ(s), φ(op)) = φ(step(s, op)): the rewritten history has
+   * exactly the same linearizations. What it buys: all "dead" states become one, so the memo merges
+   * them, and {@link #forcedIn} can take unobserved writes eagerly.
+   */
+  record Unseen() {
+    static final Unseen UNSEEN = new Unseen();
+
+    @Override
+    public String toString() {
+      return "(unread value)";
+    }
+  }
+
+  /**
+   * Read-only ops, and — in partitions without failed compares — a write of UNSEEN while the state is
+   * UNSEEN. Lemma for the latter: in any completion α w β, the op right after w runs in state UNSEEN,
+   * so it is no read and no cas (they need an observed value) and no failed compare (none exist): it
+   * is a write, or w is last. Then w α β is a completion too: w leaves UNSEEN unchanged, so α runs as
+   * before; at w's old place the next op is a write, legal in any state. And w may move earlier: it
+   * is a candidate, so no unlinearized op returned before its call.
+   */
+  @Override
+  public boolean forcedIn(Object state, Operation op) {
+    return readOnly(op) || (state == Unseen.UNSEEN && op.f().equals("write")
+        && op.input() == Unseen.UNSEEN);
+  }
+
   @Override
   public boolean readOnly(Operation op) {
     return op.f().equals("read") || (op.f().equals("cas") && op.status() == Status.FAIL);
@@ -134,10 +165,45 @@ public final class RegisterModel implements Model<Object> {
         }
       }
       if (kept.size() == current.size()) {
-        return current;
+        return rewriteUnobserved(current);
       }
       current = kept;
     }
+  }
+
+  /** Replaces unobserved written values by UNSEEN (see {@link Unseen}); needs no failed compares. */
+  private List<Operation> rewriteUnobserved(List<Operation> ops) {
+    java.util.Set<Object> observed = new java.util.HashSet<>();
+    for (Operation o : ops) {
+      switch (o.f()) {
+        case "read" -> observed.add(key(Values.state(o.output())));
+        case "cas" -> {
+          if (o.status() == Status.FAIL) {
+            return ops; // keep the forced-move lemma simple: no rewriting with failed compares
+          }
+          observed.add(key(Values.state(Values.pair(o, "expected new")[0])));
+        }
+        default -> { }
+      }
+    }
+    List<Operation> out = new ArrayList<>(ops.size());
+    for (Operation o : ops) {
+      if (o.f().equals("write") && !observed.contains(key(Values.state(o.input())))) {
+        out.add(o.withKeyAndValues(o.key(), Unseen.UNSEEN, o.output()));
+      } else if (o.f().equals("cas")) {
+        Object[] ab = Values.pair(o, "expected new");
+        out.add(observed.contains(key(Values.state(ab[1]))) ? o
+            : o.withKeyAndValues(o.key(), java.util.Arrays.asList(ab[0], Unseen.UNSEEN), o.output()));
+      } else {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  /** Value-equality key consistent with {@link Values#same} (integers by numeric value). */
+  private static Object key(Object v) {
+    return v instanceof Number n && !(v instanceof Double || v instanceof Float) ? (Object) n.longValue() : v;
   }
 
   private boolean unobserved(Operation w, List<Operation> ops) {

@@ -49,7 +49,6 @@ public final class LinearizationSearch {
   private final Model<Object> model;
   private final Operation[] ops;     // indexed by bit id
   private final int[] localIndex;    // bit id -> index in the caller's list
-  private final boolean[] readOnly;  // by bit id
   private final int completed;       // bit ids [0, completed) are completed ops, the rest INFO
   private final boolean optimized;
   private final Budget budget;
@@ -85,12 +84,10 @@ public final class LinearizationSearch {
     });
     ops = new Operation[n];
     localIndex = new int[n];
-    readOnly = new boolean[n];
     int c = 0;
     for (int id = 0; id < n; id++) {
       ops[id] = partitionOps.get(order[id]);
       localIndex[id] = order[id];
-      readOnly[id] = this.model.readOnly(ops[id]);
       if (ops[id].completed()) {
         c++;
       }
@@ -250,15 +247,17 @@ public final class LinearizationSearch {
   }
 
   /**
-   * Linearizes every candidate read-only op that is legal in the current state (forced moves, see
-   * the class comment). Returns false if one leads to an already failed configuration, in which case
+   * Linearizes every candidate that the model says is forced in the current state (read-only ops
+   * legal there, see the class comment; {@link Model#forcedIn}). Returns false if one leads to an already failed configuration, in which case
    * the current configuration fails too (the caller pops the forced frames pushed so far).
    */
   private boolean closure() {
     int e = next[head];
     while (e != -1 && entryIsCall[e]) {
       int id = entryOp[e];
-      if (readOnly[id] && model.step(state, ops[id]) != null) {
+      Object after;
+      if (model.forcedIn(state, ops[id]) && (after = model.step(state, ops[id])) != null
+          && model.equal(after, state)) {
         setBit(id);
         ConfigCache.Node node = cache.add(bits, completedWords, firstOpen, state, optimized);
         if (node == null) {
