@@ -48,6 +48,20 @@ public interface Model<S> {
     return readOnly(op);
   }
 
+  /** What {@link #lookahead} says about the walk over the ops not yet linearized. */
+  enum Lookahead { CONTINUE, STOP, DEAD }
+
+  /**
+   * Sound look-ahead pruning. The search walks the call and return entries of the ops not yet
+   * linearized, in real-time order, from the current configuration (state {@code state}); for each
+   * entry it asks this method. STOP ends the walk; DEAD declares that no completion of the current
+   * configuration exists (the model must be able to prove it from what it has seen in the walk);
+   * CONTINUE goes on. The default stops at once (no pruning).
+   */
+  default Lookahead lookahead(S state, Operation op, boolean returnEntry) {
+    return Lookahead.STOP;
+  }
+
   /**
    * Validates an op and decides whether it takes part: returns the op (possibly rewritten) to
    * check, or {@code null} to drop it. The default drops FAIL ops (they did not happen) and INFO

@@ -34,6 +34,8 @@ import java.util.List;
  *       blow up Porcupine on histories with many clients.</li>
  *   <li><i>INFO dominance</i> in the memo, see {@link ConfigCache#add}: a configuration that only
  *       adds INFO ops to a failed one with the same state fails too.</li>
+ *   <li><i>Model look-ahead</i> ({@link Model#lookahead}): a model may declare a configuration
+ *       hopeless from the ops still to come, e.g. kv's prefix rule.</li>
  *   <li><i>Return-order candidates.</i> Candidates are tried by earliest return first: the op that
  *       returns first must be linearized before anything called after that return, so it is the most
  *       constrained. Only the order of exploration changes, never the set explored.</li>
@@ -202,7 +204,7 @@ public final class LinearizationSearch {
         return new Outcome(Verdict.LINEARIZABLE, toLocal(frameOp, depth), -1, "", cache.size());
       }
       int start = candTop;
-      int end = collectCandidates(start);
+      int end = optimized && deadEnd() ? start : collectCandidates(start);
       int cursor = start;
       while (true) {
         while (cursor < end) {
@@ -272,6 +274,20 @@ public final class LinearizationSearch {
       }
     }
     return true;
+  }
+
+  /** Asks the model's {@link Model#lookahead} whether the current configuration is hopeless. */
+  private boolean deadEnd() {
+    for (int e = next[head]; e != -1; e = next[e]) {
+      Model.Lookahead l = model.lookahead(state, ops[entryOp[e]], !entryIsCall[e]);
+      if (l == Model.Lookahead.DEAD) {
+        return true;
+      }
+      if (l == Model.Lookahead.STOP) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private int collectCandidates(int start) {
