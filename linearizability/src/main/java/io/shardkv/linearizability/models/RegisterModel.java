@@ -111,6 +111,24 @@ public final class RegisterModel implements Model<Object> {
         && op.input() == Unseen.UNSEEN);
   }
 
+  /**
+   * Look-ahead: walking the unlinearized ops in real-time order, up to the first call of an op that
+   * may change the value (a write or a cas, completed or not), every read-only op (read, failed
+   * compare) whose return is met returned before any such op was called, so every completion
+   * linearizes it before all of them, in the current state: if it is illegal there, nothing
+   * completes.
+   */
+  @Override
+  public Lookahead lookahead(Object state, Operation op, boolean returnEntry) {
+    if (!readOnly(op)) {
+      return returnEntry ? Lookahead.CONTINUE : Lookahead.STOP;
+    }
+    if (!returnEntry) {
+      return Lookahead.CONTINUE;
+    }
+    return step(state, op) == null ? Lookahead.DEAD : Lookahead.CONTINUE;
+  }
+
   @Override
   public boolean readOnly(Operation op) {
     return op.f().equals("read") || (op.f().equals("cas") && op.status() == Status.FAIL);
