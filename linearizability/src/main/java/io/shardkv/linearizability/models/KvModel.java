@@ -64,12 +64,27 @@ public final class KvModel implements Model<Object> {
    * put/delete replace it. So the rewritten history has the same linearizations, and all such states
    * share one memo entry instead of one per order of the unobserved appends.
    */
-  record Poisoned() {
-    static final Poisoned POISONED = new Poisoned();
+  record Poisoned(Object original) {
+    /** The state itself (all instances are equal; {@code original} only serves descriptions). */
+    static final Poisoned POISONED = new Poisoned("(unread value)");
+
+    static Poisoned of(Object original) {
+      return new Poisoned(original);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Poisoned;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0x5eed;
+    }
 
     @Override
     public String toString() {
-      return "(unread value)";
+      return original instanceof String str ? "\"" + str + "\" (never read)" : original + " (never read)";
     }
   }
 
@@ -83,7 +98,7 @@ public final class KvModel implements Model<Object> {
    */
   @Override
   public boolean forcedIn(Object state, Operation op) {
-    return readOnly(op) || (state == Poisoned.POISONED && op.input() == Poisoned.POISONED
+    return readOnly(op) || (state instanceof Poisoned && op.input() instanceof Poisoned
         && (op.f().equals("append") || op.f().equals("put")));
   }
 
@@ -91,7 +106,7 @@ public final class KvModel implements Model<Object> {
   public Object step(Object state, Operation op) {
     switch (op.f()) {
       case "get": {
-        if (state == Poisoned.POISONED) {
+        if (state instanceof Poisoned) {
           return null;
         }
         Object seen = op.output();
@@ -108,7 +123,7 @@ public final class KvModel implements Model<Object> {
       case "delete":
         return Values.Nil.NIL;
       case "append": {
-        if (state == Poisoned.POISONED || op.input() == Poisoned.POISONED) {
+        if (state instanceof Poisoned || op.input() instanceof Poisoned) {
           return Poisoned.POISONED;
         }
         if (state == Values.Nil.NIL) {
@@ -141,7 +156,7 @@ public final class KvModel implements Model<Object> {
           return Lookahead.CONTINUE;
         }
         Object seen = op.output();
-        if (state == Poisoned.POISONED) {
+        if (state instanceof Poisoned) {
           return Lookahead.DEAD;
         }
         if (state == Values.Nil.NIL) {
@@ -219,11 +234,11 @@ public final class KvModel implements Model<Object> {
     for (Operation o : ops) {
       switch (o.f()) {
         case "put", "append" -> out.add(unobserved(o.input(), observed)
-            ? o.withKeyAndValues(o.key(), Poisoned.POISONED, o.output()) : o);
+            ? o.withKeyAndValues(o.key(), Poisoned.of(o.input()), o.output()) : o);
         case "cas" -> {
           Object[] oldNew = Values.pair(o, "old new");
           out.add(unobserved(oldNew[1], observed)
-              ? o.withKeyAndValues(o.key(), java.util.Arrays.asList(oldNew[0], Poisoned.POISONED), o.output())
+              ? o.withKeyAndValues(o.key(), java.util.Arrays.asList(oldNew[0], Poisoned.of(oldNew[1])), o.output())
               : o);
         }
         default -> out.add(o);
@@ -267,7 +282,7 @@ public final class KvModel implements Model<Object> {
     String v = switch (op.f()) {
       case "get" -> "get " + (op.status() == Status.INFO ? "?" : "\"" + op.output() + "\"");
       case "delete" -> "delete";
-      default -> op.f() + " " + (op.input() instanceof String s ? "\"" + s + "\"" : op.input());
+      default -> op.f() + " " + (op.input() instanceof String s ? "\"" + s + "\"" : String.valueOf(op.input()));
     };
     return "[" + op.key() + "] " + v + (op.status() == Status.INFO ? " (indeterminate)" : "");
   }

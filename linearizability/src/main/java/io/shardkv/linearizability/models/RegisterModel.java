@@ -88,12 +88,27 @@ public final class RegisterModel implements Model<Object> {
    * exactly the same linearizations. What it buys: all "dead" states become one, so the memo merges
    * them, and {@link #forcedIn} can take unobserved writes eagerly.
    */
-  record Unseen() {
-    static final Unseen UNSEEN = new Unseen();
+  record Unseen(Object original) {
+    /** The state itself (all instances are equal; {@code original} only serves descriptions). */
+    static final Unseen UNSEEN = new Unseen("(unread value)");
+
+    static Unseen of(Object original) {
+      return new Unseen(original);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Unseen;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0x5eed;
+    }
 
     @Override
     public String toString() {
-      return "(unread value)";
+      return original instanceof String str ? "\"" + str + "\" (never read)" : original + " (never read)";
     }
   }
 
@@ -107,8 +122,8 @@ public final class RegisterModel implements Model<Object> {
    */
   @Override
   public boolean forcedIn(Object state, Operation op) {
-    return readOnly(op) || (state == Unseen.UNSEEN && op.f().equals("write")
-        && op.input() == Unseen.UNSEEN);
+    return readOnly(op) || (state instanceof Unseen && op.f().equals("write")
+        && op.input() instanceof Unseen);
   }
 
   /**
@@ -207,11 +222,11 @@ public final class RegisterModel implements Model<Object> {
     List<Operation> out = new ArrayList<>(ops.size());
     for (Operation o : ops) {
       if (o.f().equals("write") && !observed.contains(key(Values.state(o.input())))) {
-        out.add(o.withKeyAndValues(o.key(), Unseen.UNSEEN, o.output()));
+        out.add(o.withKeyAndValues(o.key(), Unseen.of(o.input()), o.output()));
       } else if (o.f().equals("cas")) {
         Object[] ab = Values.pair(o, "expected new");
         out.add(observed.contains(key(Values.state(ab[1]))) ? o
-            : o.withKeyAndValues(o.key(), java.util.Arrays.asList(ab[0], Unseen.UNSEEN), o.output()));
+            : o.withKeyAndValues(o.key(), java.util.Arrays.asList(ab[0], Unseen.of(ab[1])), o.output()));
       } else {
         out.add(o);
       }
