@@ -26,12 +26,15 @@ final class ConfigCache {
   private final Map<Key, List<Node>> seen = new HashMap<>();
   private long count;
   private final BiPredicate<Object, Object> stateEqual;
+  private final int completedWords;
   private final ToIntFunction<Object> stateHash;
   private final Budget budget;
   private long reservedBytes;
 
-  ConfigCache(BiPredicate<Object, Object> stateEqual, ToIntFunction<Object> stateHash, Budget budget) {
+  ConfigCache(BiPredicate<Object, Object> stateEqual, ToIntFunction<Object> stateHash, Budget budget,
+      int completedWords) {
     this.stateEqual = stateEqual;
+    this.completedWords = completedWords;
     this.stateHash = stateHash;
     this.budget = budget;
   }
@@ -67,12 +70,12 @@ final class ConfigCache {
    * (C, I', s), which has none. Only configurations marked failed are used for dominance.
    *
    * @param bits the linearized-set bitset (completed ops' words, then info words)
-   * @param completedWords number of words holding completed ops
+   * @param hiWord an upper bound on the highest non-zero word of completed ops
    * @param firstOpen index of the lowest completed op not linearized
    */
-  Node add(long[] bits, int completedWords, int firstOpen, Object state, boolean dominance) {
+  Node add(long[] bits, int hiWord, int firstOpen, Object state, boolean dominance) {
     int offset = firstOpen >>> 6;
-    int last = completedWords - 1;
+    int last = hiWord;
     while (last >= offset && bits[last] == 0) {
       last--;
     }

@@ -163,7 +163,11 @@ public final class LinearizationSearch {
   private int[] frameCandNext;
   private int[] candidates;
   private int candTop;
-  private int[] best = new int[0];
+  private int[] best;
+  private int bestLen;
+  private int stableDepth; // min depth since the last copy into best
+  private int[] frameHiWord;
+  private int hiWord = -1; // upper bound on the highest non-zero completed word
   private ConfigCache cache;
   private long steps;
 
@@ -180,11 +184,13 @@ public final class LinearizationSearch {
     frameForced = new boolean[n + 1];
     frameState = new Object[n + 1];
     frameNode = new ConfigCache.Node[n + 1];
+    frameHiWord = new int[n + 1];
+    best = new int[n + 1];
     frameCandStart = new int[n + 1];
     frameCandEnd = new int[n + 1];
     frameCandNext = new int[n + 1];
     candidates = new int[Math.max(16, 4 * n)];
-    cache = new ConfigCache(model::equal, model::hash, budget);
+    cache = new ConfigCache(model::equal, model::hash, budget, completedWords);
     try {
       return search();
     } catch (ConfigCache.OutOfBudget e) {
@@ -222,7 +228,7 @@ public final class LinearizationSearch {
             continue;
           }
           setBit(id);
-          ConfigCache.Node node = cache.add(bits, completedWords, firstOpen, next, optimized);
+          ConfigCache.Node node = cache.add(bits, hiWord, firstOpen, next, optimized);
           if (node == null) {
             clearBit(id);
             continue;
@@ -261,7 +267,7 @@ public final class LinearizationSearch {
       if (model.forcedIn(state, ops[id]) && (after = model.step(state, ops[id])) != null
           && model.equal(after, state)) {
         setBit(id);
-        ConfigCache.Node node = cache.add(bits, completedWords, firstOpen, state, optimized);
+        ConfigCache.Node node = cache.add(bits, hiWord, firstOpen, state, optimized);
         if (node == null) {
           clearBit(id);
           return false;
@@ -356,6 +362,7 @@ public final class LinearizationSearch {
       ConfigCache.Node node) {
     frameOp[depth] = id;
     frameNode[depth] = node;
+    frameHiWord[depth] = hiWord;
     frameForced[depth] = forced;
     frameState[depth] = state;
     frameCandStart[depth] = candStart;
@@ -366,20 +373,27 @@ public final class LinearizationSearch {
     if (ops[id].completed()) {
       remaining--;
     }
-    if (depth > best.length) {
-      best = Arrays.copyOf(frameOp, depth);
+    if (depth > bestLen) {
+      // frames below stableDepth were not popped since the last copy: copy only the rest
+      System.arraycopy(frameOp, stableDepth, best, stableDepth, depth - stableDepth);
+      bestLen = depth;
+      stableDepth = depth;
     }
   }
 
   /** Pops the top frame, restoring the state, the list and the bitset. */
   private void pop() {
     depth--;
+    if (depth < stableDepth) {
+      stableDepth = depth;
+    }
     int id = frameOp[depth];
     state = frameState[depth];
     frameState[depth] = null;
     frameNode[depth].failed = true; // backtracking out of it: fully explored, no completion
     frameNode[depth] = null;
     unlift(id);
+    hiWord = frameHiWord[depth];
     clearBit(id);
     if (ops[id].completed()) {
       remaining++;
@@ -422,6 +436,9 @@ public final class LinearizationSearch {
 
   private void setBit(int id) {
     bits[wordOf(id)] |= maskOf(id);
+    if (id < completed && (id >>> 6) > hiWord) {
+      hiWord = id >>> 6;
+    }
     if (id == firstOpen) {
       while (firstOpen < completed && (bits[firstOpen >>> 6] & (1L << (firstOpen & 63))) != 0) {
         firstOpen++;
@@ -447,8 +464,8 @@ public final class LinearizationSearch {
 
   private Outcome illegal() {
     boolean[] in = new boolean[ops.length];
-    for (int id : best) {
-      in[id] = true;
+    for (int i = 0; i < bestLen; i++) {
+      in[best[i]] = true;
     }
     int failing = -1;
     for (int id = 0; id < completed; id++) {
@@ -456,12 +473,12 @@ public final class LinearizationSearch {
         failing = id;
       }
     }
-    return new Outcome(Verdict.NOT_LINEARIZABLE, toLocal(best, best.length),
+    return new Outcome(Verdict.NOT_LINEARIZABLE, toLocal(best, bestLen),
         failing < 0 ? -1 : localIndex[failing], "", cache.size());
   }
 
   private Outcome unknown(String reason) {
-    return new Outcome(Verdict.UNKNOWN, toLocal(best, best.length), -1, reason, cache.size());
+    return new Outcome(Verdict.UNKNOWN, toLocal(best, bestLen), -1, reason, cache.size());
   }
 
   private int[] toLocal(int[] ids, int len) {
