@@ -23,7 +23,8 @@ import java.util.function.BiPredicate;
 final class ConfigCache {
   private static final long ENTRY_OVERHEAD_BYTES = 112;
 
-  private final Map<Key, List<Node>> seen = new HashMap<>();
+  private static final long[] NO_INFO = new long[0];
+  private final Map<Key, Object> seen = new HashMap<>(1 << 12);
   private long count;
   private final BiPredicate<Object, Object> stateEqual;
   private final int completedWords;
@@ -82,13 +83,21 @@ final class ConfigCache {
     int len = Math.max(0, last - offset + 1);
     long[] words = new long[len];
     System.arraycopy(bits, offset, words, 0, len);
-    long[] info = Arrays.copyOfRange(bits, completedWords, bits.length);
+    long[] info = bits.length == completedWords ? NO_INFO
+        : Arrays.copyOfRange(bits, completedWords, bits.length);
     Key key = new Key(offset, words, state, this);
-    List<Node> nodes = seen.get(key);
-    if (nodes != null) {
-      for (Node n : nodes) {
-        if (Arrays.equals(n.info, info) || (dominance && n.failed && subset(n.info, info))) {
+    // The value is a single Node (the common case) or a List of them: fewer objects, less GC.
+    Object present = seen.get(key);
+    if (present != null) {
+      if (present instanceof Node n) {
+        if (prunes(n, info, dominance)) {
           return null;
+        }
+      } else {
+        for (Node n : nodeList(present)) {
+          if (prunes(n, info, dominance)) {
+            return null;
+          }
         }
       }
     }
@@ -97,14 +106,28 @@ final class ConfigCache {
       throw new OutOfBudget();
     }
     reservedBytes += bytes;
-    if (nodes == null) {
-      nodes = new ArrayList<>(1);
-      seen.put(key, nodes);
-    }
     Node n = new Node(info);
-    nodes.add(n);
+    if (present == null) {
+      seen.put(key, n);
+    } else if (present instanceof Node first) {
+      List<Node> list = new ArrayList<>(2);
+      list.add(first);
+      list.add(n);
+      seen.put(key, list);
+    } else {
+      nodeList(present).add(n);
+    }
     count++;
     return n;
+  }
+
+  private static boolean prunes(Node n, long[] info, boolean dominance) {
+    return Arrays.equals(n.info, info) || (dominance && n.failed && subset(n.info, info));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Node> nodeList(Object o) {
+    return (List<Node>) o;
   }
 
   private static boolean subset(long[] a, long[] b) {
