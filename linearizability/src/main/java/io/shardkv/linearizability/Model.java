@@ -63,6 +63,29 @@ public interface Model<S> {
   }
 
   /**
+   * Value tracking (optional). If the model's states are plain values, {@code produces(op)} is the
+   * state {@code op} leaves when it takes effect (or null if it is not a producer or the state it
+   * leaves depends on the state before), {@code requires(op)} the state a completed op needs to be
+   * legal (or null), and {@code valueKey(state)} the value of a state — all as keys with value
+   * equality. The search then prunes a configuration that has just left state v when no producer
+   * of v remains unlinearized but some completed op still requires v: v can never come back.
+   * Defaults return null (no tracking).
+   */
+  default Object produces(Operation op) {
+    return null;
+  }
+
+  /** See {@link #produces}. */
+  default Object requires(Operation op) {
+    return null;
+  }
+
+  /** See {@link #produces}. */
+  default Object valueKey(S state) {
+    return null;
+  }
+
+  /**
    * Validates an op and decides whether it takes part: returns the op (possibly rewritten) to
    * check, or {@code null} to drop it. The default drops FAIL ops (they did not happen) and INFO
    * read-only ops (they may not have happened and observed nothing). Throws

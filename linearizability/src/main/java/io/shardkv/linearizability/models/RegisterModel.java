@@ -144,6 +144,34 @@ public final class RegisterModel implements Model<Object> {
     return step(state, op) == null ? Lookahead.DEAD : Lookahead.CONTINUE;
   }
 
+  /** Writes produce their value, cas ops their new value (when they take effect). */
+  @Override
+  public Object produces(Operation op) {
+    return switch (op.f()) {
+      case "write" -> key(Values.state(op.input()));
+      case "cas" -> op.status() == Status.FAIL ? null : key(Values.state(Values.pair(op, "expected new")[1]));
+      default -> null;
+    };
+  }
+
+  /** A completed read needs its value; a completed cas its expected value. */
+  @Override
+  public Object requires(Operation op) {
+    if (op.status() != Status.OK) {
+      return null;
+    }
+    return switch (op.f()) {
+      case "read" -> key(Values.state(op.output()));
+      case "cas" -> key(Values.state(Values.pair(op, "expected new")[0]));
+      default -> null;
+    };
+  }
+
+  @Override
+  public Object valueKey(Object state) {
+    return key(state);
+  }
+
   @Override
   public boolean readOnly(Operation op) {
     return op.f().equals("read") || (op.f().equals("cas") && op.status() == Status.FAIL);

@@ -36,6 +36,8 @@ import java.util.List;
  *       adds INFO ops to a failed one with the same state fails too.</li>
  *   <li><i>Model look-ahead</i> ({@link Model#lookahead}): a model may declare a configuration
  *       hopeless from the ops still to come, e.g. kv's prefix rule.</li>
+ *   <li><i>Value tracking</i> ({@link Model#produces}): leaving a value that nothing left can
+ *       produce while some completed op still needs it is a dead end.</li>
  *   <li><i>Return-order candidates.</i> Candidates are tried by earliest return first: the op that
  *       returns first must be linearized before anything called after that return, so it is the most
  *       constrained. Only the order of exploration changes, never the set explored.</li>
@@ -95,6 +97,26 @@ public final class LinearizationSearch {
       }
     }
     completed = c;
+    prodIdx = new int[n];
+    reqIdx = new int[n];
+    java.util.Map<Object, Integer> index = new java.util.HashMap<>();
+    for (int id = 0; id < n; id++) {
+      Object p = this.model.produces(ops[id]);
+      Object r = this.model.requires(ops[id]);
+      prodIdx[id] = p == null ? -1 : index.computeIfAbsent(p, k -> index.size());
+      reqIdx[id] = r == null ? -1 : index.computeIfAbsent(r, k -> index.size());
+    }
+    valueIndex = index;
+    producersLeft = new int[index.size()];
+    demand = new int[index.size()];
+    for (int id = 0; id < n; id++) {
+      if (prodIdx[id] >= 0) {
+        producersLeft[prodIdx[id]]++;
+      }
+      if (reqIdx[id] >= 0) {
+        demand[reqIdx[id]]++;
+      }
+    }
 
     int entries = n + completed;
     entryOp = new int[entries];
@@ -146,6 +168,13 @@ public final class LinearizationSearch {
     }
     next[last] = -1;
   }
+
+  // Value tracking (Model#produces): per value, unlinearized producers and completed requirers.
+  private final int[] prodIdx;
+  private final int[] reqIdx;
+  private final java.util.Map<Object, Integer> valueIndex;
+  private final int[] producersLeft;
+  private final int[] demand;
 
   // ---- search state ----
   private long[] bits;
@@ -201,7 +230,7 @@ public final class LinearizationSearch {
   }
 
   private Outcome search() {
-    if (optimized && !closure()) {
+    if (optimized && (unreachableDemand() || !closure())) {
       return illegal();
     }
     outer:
@@ -233,9 +262,10 @@ public final class LinearizationSearch {
             clearBit(id);
             continue;
           }
+          Object before = state;
           push(id, false, start, end, cursor, node);
           state = next;
-          if (!optimized || closure()) {
+          if (!optimized || (!abandoned(before) && closure())) {
             continue outer;
           }
           popForced();
@@ -280,6 +310,32 @@ public final class LinearizationSearch {
       }
     }
     return true;
+  }
+
+  /**
+   * Value tracking ({@link Model#produces}): true if the last step left state {@code before}, no
+   * producer of that value remains unlinearized, and a completed op still requires it. States change
+   * only through the remaining ops, none of which can produce that value again, so the requiring op
+   * can never be linearized: the configuration has no completion.
+   */
+  private boolean abandoned(Object before) {
+    if (valueIndex.isEmpty() || model.equal(before, state)) {
+      return false;
+    }
+    Integer v = valueIndex.get(model.valueKey(before));
+    return v != null && producersLeft[v] == 0 && demand[v] > 0;
+  }
+
+  /** Before the search: a value some completed op requires but nothing (nor the start) produces. */
+  private boolean unreachableDemand() {
+    Object initial = model.valueKey(state);
+    for (java.util.Map.Entry<Object, Integer> e : valueIndex.entrySet()) {
+      int v = e.getValue();
+      if (producersLeft[v] == 0 && demand[v] > 0 && !java.util.Objects.equals(e.getKey(), initial)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Asks the model's {@link Model#lookahead} whether the current configuration is hopeless. */
@@ -373,6 +429,12 @@ public final class LinearizationSearch {
     if (ops[id].completed()) {
       remaining--;
     }
+    if (prodIdx[id] >= 0) {
+      producersLeft[prodIdx[id]]--;
+    }
+    if (reqIdx[id] >= 0) {
+      demand[reqIdx[id]]--;
+    }
     if (depth > bestLen) {
       // frames below stableDepth were not popped since the last copy: copy only the rest
       System.arraycopy(frameOp, stableDepth, best, stableDepth, depth - stableDepth);
@@ -397,6 +459,12 @@ public final class LinearizationSearch {
     clearBit(id);
     if (ops[id].completed()) {
       remaining++;
+    }
+    if (prodIdx[id] >= 0) {
+      producersLeft[prodIdx[id]]++;
+    }
+    if (reqIdx[id] >= 0) {
+      demand[reqIdx[id]]++;
     }
   }
 

@@ -61,4 +61,16 @@ class ReductionsTest {
     assertEquals(Model.Lookahead.STOP, m.lookahead("b", op(1, "put", "k", "z", null, 0, 1), false),
         "after a put may replace the value, later gets prove nothing");
   }
+
+  @Test
+  void registerTracksProducedAndRequiredValues() {
+    RegisterModel m = RegisterModel.casRegister();
+    assertEquals(3L, m.produces(op(0, "write", null, 3, null, 0, 1)), "integers are keyed as Long");
+    assertEquals(2L, m.produces(op(1, "cas", null, List.of(1L, 2L), null, 0, 1)));
+    assertEquals(1L, m.requires(op(1, "cas", null, List.of(1L, 2L), null, 0, 1)));
+    assertEquals(5L, m.requires(op(2, "read", null, null, 5L, 0, 1)));
+    assertNull(m.requires(new Operation(3, 3, null, "write", 4L, null, Status.INFO, 0, 0, 1)));
+    assertNull(RegisterModel.casRegisterFailedCasIsCompare().produces(
+        new Operation(4, 4, null, "cas", List.of(1L, 2L), null, Status.FAIL, 0, 1, 1)));
+  }
 }
