@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "ShardKV: a sharded key-value store replicated with Raft, and the tools that prove it correct.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.shardkv.linearizability.cli.CheckCommand.class,
         io.shardkv.server.sim.SimCommand.class,
     })
 public final class ShardKv implements Runnable {

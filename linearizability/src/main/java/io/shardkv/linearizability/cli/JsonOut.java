@@ -1,0 +1,73 @@
+package io.shardkv.linearizability.cli;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** Minimal JSON writer for the CLI's one-object-per-file output (no dependency needed). */
+final class JsonOut {
+  private JsonOut() {}
+
+  static String write(Object v) {
+    StringBuilder b = new StringBuilder();
+    append(b, v);
+    return b.toString();
+  }
+
+  static void append(StringBuilder b, Object v) {
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof String s) {
+      quote(b, s);
+    } else if (v instanceof Number || v instanceof Boolean) {
+      b.append(v);
+    } else if (v instanceof Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        quote(b, String.valueOf(e.getKey()));
+        b.append(':');
+        append(b, e.getValue());
+      }
+      b.append('}');
+    } else if (v instanceof Collection<?> c) {
+      b.append('[');
+      boolean first = true;
+      for (Object x : c) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        append(b, x);
+      }
+      b.append(']');
+    } else {
+      quote(b, v.toString());
+    }
+  }
+
+  static void quote(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
+  }
+}
