@@ -1,0 +1,151 @@
+package io.shardkv.server.raft;
+
+/**
+ * Role transitions and timers (Raft paper §5.2, thesis §9.6 PreVote, §6.2 CheckQuorum, §3.10
+ * leadership transfer).
+ */
+final class Election {
+  private Election() { }
+
+  /** Follower / candidate tick: start an election when the randomized timeout expires (§5.2). */
+  static void tickElection(RaftNode n) {
+    n.electionElapsed++;
+    if (n.electionElapsed >= n.randomizedElectionTimeout) {
+      n.tracer.trace(() -> "election timeout after " + n.electionElapsed + " ticks");
+      campaign(n, n.config.preVote(), false);
+    }
+  }
+
+  /** Leader tick: heartbeats, CheckQuorum, transfer timeout. */
+  static void tickLeader(RaftNode n) {
+    n.heartbeatElapsed++;
+    n.electionElapsed++;
+    if (n.transferTarget != RaftNode.NO_LEADER && ++n.transferElapsed >= n.config.electionTimeoutMinTicks()) {
+      // Thesis §3.10: "if the transfer does not complete after about one election timeout, the
+      // leader aborts the transfer and resumes accepting client requests".
+      n.tracer.trace(() -> "leadership transfer to " + n.transferTarget + " timed out; aborted");
+      n.transferTarget = RaftNode.NO_LEADER;
+    }
+    if (n.electionElapsed >= n.config.electionTimeoutMinTicks()) {
+      n.electionElapsed = 0;
+      if (n.config.checkQuorum()) {
+        // Thesis §6.2: "a leader steps down if an election timeout elapses without a successful
+        // round of heartbeats to a majority of its cluster".
+        int active = 1;
+        for (Progress pr : n.progress.values()) if (pr.recentActive) active++;
+        if (active < n.config.quorum()) {
+          int heard = active;
+          n.tracer.trace(() -> "check quorum failed: heard from " + heard + " of " + n.config.members().size()
+              + " members within an election timeout; stepping down");
+          becomeFollower(n, n.term, RaftNode.NO_LEADER);
+          return;
+        }
+        for (Progress pr : n.progress.values()) pr.recentActive = false;
+      }
+    }
+    if (n.heartbeatElapsed >= n.config.heartbeatTicks()) {
+      n.heartbeatElapsed = 0;
+      Replicator.broadcastHeartbeats(n);
+    }
+  }
+
+  /**
+   * Starts a (pre-)election. PreVote (thesis §9.6): "a candidate would first ask other servers
+   * whether its log was up-to-date enough to get their vote"; only with a majority of pre-votes
+   * does it increment its term and run a real election.
+   */
+  static void campaign(RaftNode n, boolean preVote, boolean transfer) {
+    long voteTerm;
+    if (preVote) {
+      n.role = Role.PRE_CANDIDATE;
+      n.leaderId = RaftNode.NO_LEADER;
+      voteTerm = n.term + 1;
+    } else {
+      // §5.2: "a follower increments its current term and transitions to candidate state. It then
+      // votes for itself".
+      n.term++;
+      n.votedFor = n.id0();
+      n.role = Role.CANDIDATE;
+      n.leaderId = RaftNode.NO_LEADER;
+      voteTerm = n.term;
+    }
+    abortLeaderState(n);
+    n.resetElectionTimer();
+    n.votes.clear();
+    n.votes.put(n.id0(), true);
+    n.tracer.trace(() -> "became " + n.role + " for term " + voteTerm);
+    if (tally(n) == Tally.WON) {
+      winVote(n, preVote);
+      return;
+    }
+    for (int peer : n.config.peers()) {
+      n.send(new RaftMessage.RequestVote(n.id0(), peer, voteTerm, n.log.lastIndex(), n.log.lastTerm(),
+          preVote, transfer));
+    }
+  }
+
+  enum Tally { WON, LOST, PENDING }
+
+  static Tally tally(RaftNode n) {
+    int granted = 0;
+    int rejected = 0;
+    for (boolean g : n.votes.values()) {
+      if (g) granted++;
+      else rejected++;
+    }
+    if (granted >= n.config.quorum()) return Tally.WON;
+    if (rejected > n.config.members().size() - n.config.quorum()) return Tally.LOST;
+    return Tally.PENDING;
+  }
+
+  static void winVote(RaftNode n, boolean preVote) {
+    if (preVote) {
+      campaign(n, false, false);
+    } else {
+      becomeLeader(n);
+    }
+  }
+
+  static void becomeFollower(RaftNode n, long term, int leader) {
+    boolean wasLeader = n.role == Role.LEADER;
+    if (term != n.term) {
+      n.term = term;
+      n.votedFor = HardState.NO_VOTE;
+    }
+    Role before = n.role;
+    n.role = Role.FOLLOWER;
+    n.leaderId = leader;
+    abortLeaderState(n);
+    n.resetElectionTimer();
+    if (before != Role.FOLLOWER || wasLeader) {
+      n.tracer.trace(() -> "became FOLLOWER (was " + before + ") leader=" + leader);
+    }
+  }
+
+  /**
+   * §5.2/§5.3: the winner becomes leader, initializes nextIndex to its last index + 1 for every
+   * follower, and (thesis §6.4, "each leader commit a blank no-op entry into the log at the start
+   * of its term") appends a no-op so entries of earlier terms get committed without client traffic.
+   */
+  static void becomeLeader(RaftNode n) {
+    n.role = Role.LEADER;
+    n.leaderId = n.id0();
+    n.heartbeatElapsed = 0;
+    n.electionElapsed = 0;
+    n.transferTarget = RaftNode.NO_LEADER;
+    n.progress.clear();
+    for (int peer : n.config.peers()) n.progress.put(peer, new Progress(peer, n.log.lastIndex() + 1));
+    n.log.appendNew(new LogEntry(n.log.lastIndex() + 1, n.term, EntryKind.NOOP, new byte[0]));
+    n.broadcastPending = true;
+    n.tracer.trace(() -> "became LEADER for term " + n.term);
+  }
+
+  /** Leaves any leader-only state behind: progress, transfer, pending reads (which fail). */
+  private static void abortLeaderState(RaftNode n) {
+    n.progress.clear();
+    n.transferTarget = RaftNode.NO_LEADER;
+    n.broadcastPending = false;
+    n.heartbeatPending = false;
+    n.reads.abortAll(n.abortedReads);
+  }
+}

@@ -1,0 +1,41 @@
+package io.shardkv.server.raft;
+
+/** Handles {@link RaftMessage.HeartbeatResponse} on the leader (thesis §6.2, §6.4, §10.2). */
+final class HeartbeatResponseHandler {
+  /** Heartbeat rounds without any progress of an outstanding pipeline before re-probing. */
+  static final int STALLED_HEARTBEATS = 3;
+
+  private HeartbeatResponseHandler() { }
+
+  static void handle(RaftNode n, RaftMessage.HeartbeatResponse m) {
+    Progress pr = n.progress.get(m.from());
+    if (n.role != Role.LEADER || pr == null) {
+      n.tracer.trace(() -> "<<< ignore " + Tracer.describe(m) + " from " + m.from() + ": not leader");
+      return;
+    }
+    // CheckQuorum (thesis §6.2): this follower is alive and accepts us as leader.
+    pr.recentActive = true;
+    // ReadIndex (thesis §6.4): a quorum echoing a context confirms every read round up to it.
+    n.reads.ack(m.from(), m.readContext());
+    n.reads.release(n.config.quorum(), n.readStates);
+    switch (pr.state) {
+      case PROBE -> pr.probeSent = false; // the last probe may have been lost: allow another
+      case SNAPSHOT -> pr.snapshotChunkInFlight = false; // resend from the last acknowledged offset
+      case REPLICATE -> {
+        if (pr.heartbeatsWithoutProgress >= STALLED_HEARTBEATS && pr.match < n.log.lastIndex()) {
+          // Appends in flight were lost (the follower is alive but its match does not move):
+          // fall back to probing from its match instead of waiting forever.
+          n.tracer.trace(() -> "replication to " + pr.peer + " stalled at " + pr.match + "; probing");
+          pr.next = pr.match + 1;
+          pr.becomeProbe();
+          pr.heartbeatsWithoutProgress = 0;
+        }
+      }
+    }
+    if (pr.state == Progress.State.SNAPSHOT) {
+      Replicator.sendSnapshotChunk(n, pr);
+    } else if (pr.match < n.log.lastIndex()) {
+      Replicator.sendAppends(n, pr, false);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.shardkv.server.raft;
+
+/** Handles {@link RaftMessage.InstallSnapshot} chunks on a follower (Raft paper §7, Fig. 13). */
+final class InstallSnapshotHandler {
+  private InstallSnapshotHandler() { }
+
+  static void handle(RaftNode n, RaftMessage.InstallSnapshot m) {
+    if (!AppendEntriesHandler.acceptLeader(n, m.from())) return;
+    RaftLog log = n.log;
+    if (m.lastIndex() <= log.commit()) {
+      // We already hold (committed, hence matching) everything the snapshot covers.
+      n.incomingSnapshot = null;
+      reply(n, m, m.offset() + m.data().length, true);
+      return;
+    }
+    RaftNode.IncomingSnapshot in = n.incomingSnapshot;
+    if (in == null || in.lastIndex != m.lastIndex() || in.lastTerm != m.lastTerm()) {
+      // Fig. 13 step 2: "Create new snapshot file if first chunk (offset is 0)".
+      if (m.offset() != 0) {
+        reply(n, m, 0, false); // ask for the start of this snapshot
+        return;
+      }
+      in = new RaftNode.IncomingSnapshot(m.lastIndex(), m.lastTerm());
+      n.incomingSnapshot = in;
+    }
+    if (m.offset() != in.bytes.size()) {
+      reply(n, m, in.bytes.size(), false); // duplicate or out-of-order chunk: say where we are
+      return;
+    }
+    // Fig. 13 step 3: "Write data into snapshot file at given offset".
+    in.bytes.write(m.data(), 0, m.data().length);
+    if (!m.done()) {
+      // Step 4: "Reply and wait for more data chunks if done is false".
+      reply(n, m, in.bytes.size(), false);
+      return;
+    }
+    n.incomingSnapshot = null;
+    SnapshotMeta meta = new SnapshotMeta(m.lastIndex(), m.lastTerm());
+    byte[] data = in.bytes.toByteArray();
+    if (log.matches(meta.lastIndex(), meta.lastTerm())) {
+      // Step 6: "If existing log entry has same index and term as snapshot's last included entry,
+      // retain log entries following it and reply" — the entries are ours already; just commit.
+      log.commitTo(meta.lastIndex());
+      n.tracer.trace(() -> "snapshot " + meta.lastTerm() + "/" + meta.lastIndex() + " already in log; committed");
+    } else {
+      // Steps 7-8: "Discard the entire log. Reset state machine using snapshot contents".
+      log.restore(meta, data);
+      Snapshot snap = new Snapshot(meta, data);
+      n.snapshotToPersist = snap;
+      n.snapshotToApply = snap;
+      n.tracer.trace(() -> "installed snapshot " + meta.lastTerm() + "/" + meta.lastIndex() + " ("
+          + data.length + " bytes) from " + m.from());
+    }
+    // Sent only after the snapshot is durable (messagesAfterPersist).
+    reply(n, m, data.length, true);
+  }
+
+  private static void reply(RaftNode n, RaftMessage.InstallSnapshot m, long nextOffset, boolean installed) {
+    n.send(new RaftMessage.InstallSnapshotResponse(n.id0(), m.from(), n.term, m.lastIndex(), nextOffset, installed));
+  }
+}

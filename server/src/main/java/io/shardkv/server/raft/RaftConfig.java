@@ -1,0 +1,107 @@
+package io.shardkv.server.raft;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Static configuration of one Raft node. All durations are in ticks (calls of
+ * {@link RaftNode#tick()}); the driver decides how long a tick is (e.g. 10 ms).
+ *
+ * @param groupId                 the Raft group this node belongs to; only used in trace lines
+ * @param nodeId                  this node's id, {@code >= 0}
+ * @param members                 ids of every voting member, including {@code nodeId}; no duplicates
+ * @param electionTimeoutMinTicks lower bound of the randomized election timeout (Raft paper §5.2);
+ *                                also the leader-stickiness window (thesis §4.2.3)
+ * @param electionTimeoutMaxTicks upper bound (exclusive) of the randomized election timeout
+ * @param heartbeatTicks          how often a leader sends heartbeats; must be well below the
+ *                                election timeout
+ * @param maxEntriesPerAppend     at most this many entries in one AppendEntries (batching)
+ * @param maxBytesPerAppend       at most about this many payload bytes in one AppendEntries (at
+ *                                least one entry is always sent)
+ * @param maxInflightAppends      at most this many unacknowledged AppendEntries per follower
+ *                                (pipelining window, thesis §10.2.2)
+ * @param snapshotChunkBytes      size of one InstallSnapshot chunk (Raft paper §7)
+ * @param preVote                 run the PreVote phase before an election (thesis §9.6)
+ * @param checkQuorum             a leader steps down after an election timeout without hearing from
+ *                                a quorum; followers ignore vote requests while a leader is live
+ *                                (thesis §6.2, §4.2.3)
+ */
+public record RaftConfig(int groupId, int nodeId, List<Integer> members,
+                         int electionTimeoutMinTicks, int electionTimeoutMaxTicks, int heartbeatTicks,
+                         int maxEntriesPerAppend, long maxBytesPerAppend, int maxInflightAppends,
+                         int snapshotChunkBytes, boolean preVote, boolean checkQuorum) {
+
+  public RaftConfig {
+    members = List.copyOf(members);
+    if (nodeId < 0) throw new IllegalArgumentException("nodeId must be >= 0, got " + nodeId);
+    if (new TreeSet<>(members).size() != members.size()) {
+      throw new IllegalArgumentException("members contain duplicates: " + members);
+    }
+    for (int m : members) {
+      if (m < 0) throw new IllegalArgumentException("member ids must be >= 0: " + members);
+    }
+    if (!members.contains(nodeId)) {
+      throw new IllegalArgumentException("members " + members + " must include nodeId " + nodeId);
+    }
+    if (heartbeatTicks < 1) throw new IllegalArgumentException("heartbeatTicks must be >= 1");
+    if (electionTimeoutMinTicks <= heartbeatTicks) {
+      throw new IllegalArgumentException("electionTimeoutMinTicks (" + electionTimeoutMinTicks
+          + ") must exceed heartbeatTicks (" + heartbeatTicks + ")");
+    }
+    if (electionTimeoutMaxTicks <= electionTimeoutMinTicks) {
+      throw new IllegalArgumentException("electionTimeoutMaxTicks (" + electionTimeoutMaxTicks
+          + ") must exceed electionTimeoutMinTicks (" + electionTimeoutMinTicks + ")");
+    }
+    if (maxEntriesPerAppend < 1) throw new IllegalArgumentException("maxEntriesPerAppend must be >= 1");
+    if (maxBytesPerAppend < 1) throw new IllegalArgumentException("maxBytesPerAppend must be >= 1");
+    if (maxInflightAppends < 1) throw new IllegalArgumentException("maxInflightAppends must be >= 1");
+    if (snapshotChunkBytes < 1) throw new IllegalArgumentException("snapshotChunkBytes must be >= 1");
+  }
+
+  /**
+   * Sensible defaults for a node of a group: election timeout 10..20 ticks, heartbeat every 2
+   * ticks, 64 entries / 1 MiB per append, 8 appends in flight, 64 KiB snapshot chunks, PreVote and
+   * CheckQuorum on.
+   */
+  public static RaftConfig of(int groupId, int nodeId, List<Integer> members) {
+    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true);
+  }
+
+  public RaftConfig withElectionTimeout(int minTicks, int maxTicks) {
+    return new RaftConfig(groupId, nodeId, members, minTicks, maxTicks, heartbeatTicks,
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum);
+  }
+
+  public RaftConfig withHeartbeatTicks(int ticks) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks, ticks,
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum);
+  }
+
+  public RaftConfig withAppendLimits(int maxEntries, long maxBytes, int maxInflight) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, preVote, checkQuorum);
+  }
+
+  public RaftConfig withSnapshotChunkBytes(int bytes) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, preVote, checkQuorum);
+  }
+
+  public RaftConfig withPreVote(boolean on) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, on, checkQuorum);
+  }
+
+  public RaftConfig withCheckQuorum(boolean on) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, on);
+  }
+
+  /** Number of votes (or acknowledgements) that form a majority of {@link #members()}. */
+  public int quorum() { return members.size() / 2 + 1; }
+
+  /** Members other than this node, in ascending id order (deterministic iteration). */
+  public List<Integer> peers() {
+    return members.stream().filter(m -> m != nodeId).sorted().toList();
+  }
+}

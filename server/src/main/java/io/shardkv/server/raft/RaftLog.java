@@ -1,0 +1,208 @@
+package io.shardkv.server.raft;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The in-memory view of a node's log: a snapshot (compaction offset) followed by the entries after
+ * it, plus the bookkeeping of what has not yet been handed to storage (Raft paper §5.3, §7).
+ *
+ * <p>Invariants: entries are contiguous from {@code snapshot.lastIndex()+1};
+ * {@code snapshot.lastIndex() <= applied <= commit <= lastIndex()}; terms never decrease along the
+ * log. {@code unstableFrom} is the first index not yet handed out in a Ready; {@code pendingTruncate}
+ * (0 = none) is a truncation of stored entries not yet handed out.
+ */
+final class RaftLog {
+  private SnapshotMeta snapshot;
+  private byte[] snapshotData;
+  private final ArrayList<LogEntry> entries = new ArrayList<>();
+  private long commit;
+  private long applied;
+  /** Last index known durable (handed out in a Ready that was then advanced). */
+  private long stableIndex;
+  private long unstableFrom;
+  private long pendingTruncate;
+
+  RaftLog(PersistedState state) {
+    this.snapshot = state.snapshot();
+    this.snapshotData = state.snapshotData();
+    this.entries.addAll(state.entries());
+    this.commit = snapshot.lastIndex();
+    this.applied = snapshot.lastIndex();
+    this.stableIndex = lastIndex();
+    this.unstableFrom = lastIndex() + 1;
+  }
+
+  SnapshotMeta snapshot() { return snapshot; }
+  byte[] snapshotData() { return snapshotData; }
+  long commit() { return commit; }
+  long applied() { return applied; }
+  long stableIndex() { return stableIndex; }
+  int inMemoryLength() { return entries.size(); }
+
+  /** First index held in memory (may be {@code > lastIndex()} when the log is empty). */
+  long firstIndex() { return snapshot.lastIndex() + 1; }
+
+  long lastIndex() { return snapshot.lastIndex() + entries.size(); }
+
+  long lastTerm() { return term(lastIndex()); }
+
+  /**
+   * Term of the entry at {@code index}: 0 for index 0, the snapshot's term at its last index, the
+   * entry's term in memory, or -1 when compacted away or beyond the last index.
+   */
+  long term(long index) {
+    if (index == 0) return 0;
+    if (index == snapshot.lastIndex()) return snapshot.lastTerm();
+    if (index < firstIndex() || index > lastIndex()) return -1;
+    return entries.get((int) (index - firstIndex())).term();
+  }
+
+  LogEntry entry(long index) {
+    if (index < firstIndex() || index > lastIndex()) return null;
+    return entries.get((int) (index - firstIndex()));
+  }
+
+  boolean matches(long index, long term) {
+    long t = term(index);
+    return t >= 0 && t == term;
+  }
+
+  /**
+   * Raft paper §5.4.1: a candidate's log is at least as up-to-date as ours if its last term is
+   * higher, or equal with a last index at least as large.
+   */
+  boolean isUpToDate(long lastLogIndex, long lastLogTerm) {
+    return lastLogTerm > lastTerm() || (lastLogTerm == lastTerm() && lastLogIndex >= lastIndex());
+  }
+
+  /**
+   * Up to {@code maxCount} entries from {@code from} whose payloads total at most {@code maxBytes}
+   * (always at least one entry when any exists). {@code from} must be {@code >= firstIndex()}.
+   */
+  List<LogEntry> slice(long from, int maxCount, long maxBytes) {
+    List<LogEntry> out = new ArrayList<>();
+    long bytes = 0;
+    for (long i = from; i <= lastIndex() && out.size() < maxCount; i++) {
+      LogEntry e = entry(i);
+      bytes += e.data().length;
+      if (!out.isEmpty() && bytes > maxBytes) break;
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** Leader append of its own new entry. */
+  void appendNew(LogEntry e) {
+    if (e.index() != lastIndex() + 1) throw new IllegalStateException("append out of order: " + e);
+    entries.add(e);
+  }
+
+  /** First index {@code >= from} with term {@code term} going backwards while the term stays equal, not below {@code floor}. */
+  long firstIndexOfTermRun(long index, long floor) {
+    long t = term(index);
+    long i = index;
+    while (i - 1 > floor && i - 1 >= firstIndex() && term(i - 1) == t) i--;
+    return i;
+  }
+
+  /** Largest index {@code <= upTo} whose term is {@code term}, or -1 if none in memory. */
+  long lastIndexOfTerm(long term, long upTo) {
+    for (long i = Math.min(upTo, lastIndex()); i >= snapshot.lastIndex() && i >= 1; i--) {
+      long t = term(i);
+      if (t == term) return i;
+      if (t < term) return -1;
+    }
+    return -1;
+  }
+
+  /**
+   * Follower side of Raft paper §5.3 step 3-4: entries after a matched {@code prevLogIndex}. An
+   * existing entry that conflicts with a new one (same index, different term) is deleted together
+   * with all that follow; new entries not already in the log are appended.
+   *
+   * @return false if it would truncate a committed entry (a safety violation by the sender)
+   */
+  boolean appendFromLeader(List<LogEntry> incoming) {
+    int k = 0;
+    for (; k < incoming.size(); k++) {
+      LogEntry e = incoming.get(k);
+      if (e.index() < firstIndex()) continue; // already compacted: committed, hence matching
+      if (e.index() > lastIndex()) break;
+      if (term(e.index()) != e.term()) {
+        if (e.index() <= commit) return false;
+        truncateFrom(e.index());
+        break;
+      }
+    }
+    for (; k < incoming.size(); k++) entries.add(incoming.get(k));
+    return true;
+  }
+
+  private void truncateFrom(long index) {
+    entries.subList((int) (index - firstIndex()), entries.size()).clear();
+    if (index < unstableFrom) {
+      // Stored entries from `index` on must be removed from storage too.
+      pendingTruncate = pendingTruncate == 0 ? index : Math.min(pendingTruncate, index);
+      unstableFrom = index;
+    }
+    stableIndex = Math.min(stableIndex, index - 1);
+  }
+
+  void commitTo(long index) {
+    if (index > commit) commit = Math.min(index, lastIndex());
+  }
+
+  /**
+   * Compaction by the application's snapshot (Raft paper §7): drops entries up to {@code index}.
+   */
+  void compact(SnapshotMeta meta, byte[] data) {
+    long drop = meta.lastIndex() - snapshot.lastIndex();
+    entries.subList(0, (int) drop).clear();
+    snapshot = meta;
+    snapshotData = data;
+  }
+
+  /**
+   * Installs a leader's snapshot that this log does not already cover: the whole log is replaced
+   * by the snapshot (Raft paper §7, Fig. 13 step 7-8).
+   */
+  void restore(SnapshotMeta meta, byte[] data) {
+    entries.clear();
+    snapshot = meta;
+    snapshotData = data;
+    commit = meta.lastIndex();
+    applied = meta.lastIndex();
+    stableIndex = Math.min(stableIndex, meta.lastIndex());
+    unstableFrom = meta.lastIndex() + 1;
+    if (pendingTruncate <= meta.lastIndex()) pendingTruncate = 0;
+  }
+
+  // ---- Ready hand-off ----------------------------------------------------------------------------
+
+  long pendingTruncate() { return pendingTruncate; }
+
+  List<LogEntry> unstableEntries() {
+    if (unstableFrom > lastIndex()) return List.of();
+    return List.copyOf(entries.subList((int) (unstableFrom - firstIndex()), entries.size()));
+  }
+
+  boolean hasUnstable() { return pendingTruncate > 0 || unstableFrom <= lastIndex(); }
+
+  /** Marks everything as handed to storage (called when a Ready is built). */
+  void markHandedOut() {
+    pendingTruncate = 0;
+    unstableFrom = lastIndex() + 1;
+  }
+
+  /** Entries committed but not yet handed out for applying. */
+  List<LogEntry> nextToApply(long handedOutApplied) {
+    if (commit <= handedOutApplied) return List.of();
+    long from = Math.max(handedOutApplied + 1, firstIndex());
+    return List.copyOf(entries.subList((int) (from - firstIndex()), (int) (commit - firstIndex() + 1)));
+  }
+
+  void stableTo(long index) { stableIndex = index; }
+
+  void appliedTo(long index) { applied = Math.max(applied, index); }
+}

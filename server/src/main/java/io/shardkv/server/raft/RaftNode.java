@@ -1,0 +1,394 @@
+package io.shardkv.server.raft;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One member of a Raft group as a pure, single-threaded event handler (etcd/raft's RawNode shape).
+ * It owns no thread, socket, clock, disk or random generator: the driver (the simulator, or the
+ * server's event loop) feeds it inputs and carries out the {@link Ready} it asks for.
+ *
+ * <h2>Driving loop</h2>
+ * <pre>{@code
+ * PersistedState state = storage.load();
+ * // restore the state machine from state.snapshotData() if state.snapshot() != SnapshotMeta.NONE
+ * RaftNode node = new RaftNode(config, state, rng::nextInt, traceSink);
+ * loop:
+ *   node.setTime(now);                       // optional, only for trace lines
+ *   node.tick() | node.step(msg) | node.propose(cmd) | node.readIndex(id) | ...
+ *   while (node.hasReady()) {
+ *     Ready rd = node.ready();
+ *     send(rd.messagesBeforePersist());      // may be sent before persisting (leader, §10.2.1)
+ *     rd.persistTo(storage);                 // snapshot, truncate, append, hard state, flush
+ *     send(rd.messagesAfterPersist());       // only after flush returned
+ *     apply(rd.snapshotToApply(), rd.committedEntries());
+ *     serve(rd.readStates()); fail(rd.abortedReads());
+ *     node.advance(rd);
+ *   }
+ * }</pre>
+ * Between {@link #ready()} and {@link #advance(Ready)} no other input may be given (the node
+ * throws {@link IllegalStateException}): a Ready is handled completely, then acknowledged.
+ *
+ * <h2>Durability ("persist before you speak")</h2>
+ * <ul>
+ *   <li>A vote (granted RequestVoteResponse) is in {@link Ready#messagesAfterPersist()} of the
+ *       Ready whose {@link Ready#hardState()} records that vote (Raft paper Fig. 2).</li>
+ *   <li>A RequestVote is sent only after the candidate's new term and self-vote are durable.</li>
+ *   <li>An AppendEntriesResponse / InstallSnapshotResponse / HeartbeatResponse is sent only after
+ *       the entries / snapshot / term it acknowledges are durable.</li>
+ *   <li>A leader's AppendEntries may precede its own flush (thesis §10.2.1); the leader counts
+ *       itself in the commit quorum only up to the last index of a Ready it has been
+ *       {@link #advance advanced} past, i.e. durably persisted.</li>
+ *   <li>Committed entries are applied only after the Ready carrying them is persisted.</li>
+ * </ul>
+ *
+ * <h2>Failure handling</h2>
+ * Bad messages (unknown sender, wrong receiver, impossible indices or terms) are dropped with a
+ * trace line, never an exception. Misuse by the driver (e.g. {@code snapshotTaken} beyond the
+ * applied index, inputs between ready and advance) throws {@link IllegalArgumentException} or
+ * {@link IllegalStateException} with a message saying what was wrong.
+ */
+public final class RaftNode {
+  /** Leader id meaning "no known leader". */
+  public static final int NO_LEADER = -1;
+
+  // ---- state shared with the package's handlers (single-threaded, see class comment) -----------
+  final RaftConfig config;
+  final RandomSource random;
+  final Tracer tracer;
+  final RaftLog log;
+  /** Leader only: one entry per peer, ascending id order. */
+  final TreeMap<Integer, Progress> progress = new TreeMap<>();
+  /** Candidate / pre-candidate: votes received in the current (pre-)election, by voter. */
+  final TreeMap<Integer, Boolean> votes = new TreeMap<>();
+  final ReadIndexTracker reads = new ReadIndexTracker();
+
+  long term;
+  int votedFor;
+  int leaderId = NO_LEADER;
+  Role role = Role.FOLLOWER;
+  int electionElapsed;
+  int heartbeatElapsed;
+  int randomizedElectionTimeout;
+  /** Leader: peer a leadership transfer is under way to, or NO_LEADER. */
+  int transferTarget = NO_LEADER;
+  int transferElapsed;
+  /** Leader: new entries were appended; broadcast them when the Ready is built (batching). */
+  boolean broadcastPending;
+  /** Leader: ReadIndex rounds were started; send a heartbeat round when the Ready is built. */
+  boolean heartbeatPending;
+  /** Follower: the snapshot being received in chunks, or null. */
+  IncomingSnapshot incomingSnapshot;
+
+  // ---- pending outputs -------------------------------------------------------------------------
+  final List<RaftMessage> outBeforePersist = new ArrayList<>();
+  final List<RaftMessage> outAfterPersist = new ArrayList<>();
+  final List<ReadState> readStates = new ArrayList<>();
+  final List<Long> abortedReads = new ArrayList<>();
+  Snapshot snapshotToPersist;
+  Snapshot snapshotToApply;
+  private HardState handedOutHardState;
+  private SoftState reportedSoftState;
+  private Ready outstanding;
+  private long outstandingStable;
+  private long outstandingApplied;
+
+  /**
+   * Creates a node from its configuration and the state its storage held (use
+   * {@link PersistedState#EMPTY} for a brand-new node). The node starts as a follower in the
+   * persisted term; its commit and applied indices start at the snapshot's last index.
+   *
+   * @param random source of the randomized election timeouts
+   * @param trace  receives trace lines while tracing is enabled (off by default)
+   */
+  public RaftNode(RaftConfig config, PersistedState state, RandomSource random, TraceSink trace) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(state, "state");
+    this.random = Objects.requireNonNull(random, "random");
+    this.tracer = new Tracer(this, Objects.requireNonNull(trace, "trace"));
+    this.log = new RaftLog(state);
+    this.term = state.hardState().term();
+    this.votedFor = state.hardState().votedFor();
+    if (votedFor != HardState.NO_VOTE && !config.members().contains(votedFor)) {
+      throw new IllegalArgumentException("persisted vote for " + votedFor + " is not a member of " + config.members());
+    }
+    if (log.lastTerm() > term) {
+      throw new IllegalArgumentException("persisted log ends in term " + log.lastTerm()
+          + " above the persisted current term " + term + ": storage is inconsistent");
+    }
+    this.handedOutHardState = state.hardState();
+    this.reportedSoftState = softState();
+    resetElectionTimer();
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------------
+
+  /** Advances logical time by one tick: election timeout, heartbeats, CheckQuorum, transfer timeout. */
+  public void tick() {
+    requireNoOutstandingReady("tick");
+    if (role == Role.LEADER) {
+      Election.tickLeader(this);
+    } else {
+      Election.tickElection(this);
+    }
+  }
+
+  /** Handles one message from a peer. Invalid messages are dropped with a trace line. */
+  public void step(RaftMessage message) {
+    requireNoOutstandingReady("step");
+    String problem = MessageValidator.problem(config, message);
+    if (problem != null) {
+      tracer.trace(() -> "<<< drop invalid message (" + problem + "): " + message);
+      return;
+    }
+    if (!TermRules.admit(this, message)) return;
+    if (message instanceof RaftMessage.RequestVote m) {
+      RequestVoteHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.RequestVoteResponse m) {
+      RequestVoteResponseHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.AppendEntries m) {
+      AppendEntriesHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.AppendEntriesResponse m) {
+      AppendEntriesResponseHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.Heartbeat m) {
+      HeartbeatHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.HeartbeatResponse m) {
+      HeartbeatResponseHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.InstallSnapshot m) {
+      InstallSnapshotHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.InstallSnapshotResponse m) {
+      InstallSnapshotResponseHandler.handle(this, m);
+    } else if (message instanceof RaftMessage.TimeoutNow m) {
+      TimeoutNowHandler.handle(this, m);
+    }
+  }
+
+  /**
+   * Proposes a command. On the leader, appends it to the log and returns
+   * {@link ProposeResult.Accepted} with its index and term (not yet committed!); otherwise
+   * {@link NotLeader} with a leader hint, or {@link ProposeResult.Rejected} during a leadership
+   * transfer. The array must not be mutated afterwards.
+   */
+  public ProposeResult propose(byte[] command) {
+    requireNoOutstandingReady("propose");
+    Objects.requireNonNull(command, "command");
+    if (role != Role.LEADER) return new NotLeader(leaderId);
+    if (transferTarget != NO_LEADER) {
+      return new ProposeResult.Rejected("leadership transfer to node " + transferTarget + " in progress");
+    }
+    LogEntry e = new LogEntry(log.lastIndex() + 1, term, EntryKind.COMMAND, command);
+    log.appendNew(e);
+    broadcastPending = true;
+    return new ProposeResult.Accepted(e.index(), e.term());
+  }
+
+  /**
+   * Starts a linearizable read without a log append (Raft thesis §6.4, ReadIndex). The leader
+   * records its commit index as the read index once it has committed an entry in its current
+   * term, then confirms it is still leader by a heartbeat round acknowledged by a quorum; then
+   * {@link Ready#readStates()} carries {@code (requestId, readIndex)}. If leadership is lost
+   * first, {@link Ready#abortedReads()} carries {@code requestId}.
+   *
+   * @param requestId chosen by the driver, echoed back; need not be unique to the node
+   */
+  public ReadIndexResult readIndex(long requestId) {
+    requireNoOutstandingReady("readIndex");
+    if (role != Role.LEADER) return new NotLeader(leaderId);
+    // Thesis §6.4 step 1: the leader must have committed an entry of its own term first.
+    if (log.term(log.commit()) != term) {
+      reads.waitForCommit(requestId);
+    } else {
+      reads.startRound(log.commit(), List.of(requestId));
+      confirmReads();
+    }
+    return new ReadIndexResult.Pending(requestId);
+  }
+
+  /**
+   * Starts a leadership transfer to {@code target} (Raft thesis §3.10): the leader stops accepting
+   * proposals, brings the target's log up to date, then sends it TimeoutNow. Aborted after an
+   * election timeout.
+   *
+   * @return false (and does nothing) when this node is not leader, {@code target} is not a peer, or
+   *         a transfer to the same target is already running
+   */
+  public boolean transferLeadership(int target) {
+    requireNoOutstandingReady("transferLeadership");
+    if (role != Role.LEADER || !progress.containsKey(target) || transferTarget == target) return false;
+    transferTarget = target;
+    transferElapsed = 0;
+    tracer.trace(() -> "transferring leadership to " + target);
+    Replicator.maybeSendTimeoutNow(this, progress.get(target));
+    Replicator.sendAppends(this, progress.get(target), false);
+    return true;
+  }
+
+  /**
+   * The application took a snapshot of its state machine covering every entry up to and including
+   * {@code index} (Raft paper §7). The node compacts its in-memory log up to {@code index} and
+   * asks (in {@link Ready#snapshotToPersist()}) for the snapshot to be persisted; later it sends
+   * {@code data} to followers that are behind it.
+   *
+   * @throws IllegalArgumentException unless {@code snapshotIndex < index <= appliedIndex()}
+   */
+  public void snapshotTaken(long index, byte[] data) {
+    requireNoOutstandingReady("snapshotTaken");
+    Objects.requireNonNull(data, "data");
+    if (index <= log.snapshot().lastIndex() || index > log.applied()) {
+      throw new IllegalArgumentException("snapshotTaken(" + index + "): index must be above the current snapshot index "
+          + log.snapshot().lastIndex() + " and at most the applied index " + log.applied());
+    }
+    SnapshotMeta meta = new SnapshotMeta(index, log.term(index));
+    log.compact(meta, data);
+    snapshotToPersist = new Snapshot(meta, data);
+    tracer.trace(() -> "compacted log up to snapshot " + meta.lastTerm() + "/" + meta.lastIndex()
+        + " (" + data.length + " bytes)");
+  }
+
+  // ---- outputs ---------------------------------------------------------------------------------
+
+  /** True when {@link #ready()} has something to do. */
+  public boolean hasReady() {
+    if (outstanding != null) return false;
+    return (role == Role.LEADER && (broadcastPending || heartbeatPending))
+        || !softState().equals(reportedSoftState) || !hardState().equals(handedOutHardState)
+        || log.hasUnstable() || snapshotToPersist != null || snapshotToApply != null
+        || !outBeforePersist.isEmpty() || !outAfterPersist.isEmpty()
+        || !readStates.isEmpty() || !abortedReads.isEmpty() || log.commit() > log.applied();
+  }
+
+  /** Collects everything to persist, send and apply since the last Ready; see {@link Ready}. */
+  public Ready ready() {
+    requireNoOutstandingReady("ready");
+    if (role == Role.LEADER) {
+      if (broadcastPending) Replicator.broadcastAppends(this, false);
+      if (heartbeatPending) Replicator.broadcastHeartbeats(this);
+    }
+    broadcastPending = false;
+    heartbeatPending = false;
+    SoftState soft = softState();
+    HardState hard = hardState();
+    List<LogEntry> committed = log.nextToApply(log.applied());
+    Ready rd = new Ready(
+        soft.equals(reportedSoftState) ? null : soft,
+        hard.equals(handedOutHardState) ? null : hard,
+        snapshotToPersist, log.pendingTruncate(), log.unstableEntries(),
+        outBeforePersist, outAfterPersist, snapshotToApply, committed, readStates, abortedReads);
+    reportedSoftState = soft;
+    handedOutHardState = hard;
+    log.markHandedOut();
+    outstandingStable = log.lastIndex();
+    outstandingApplied = committed.isEmpty() ? log.applied() : committed.get(committed.size() - 1).index();
+    snapshotToPersist = null;
+    snapshotToApply = null;
+    outBeforePersist.clear();
+    outAfterPersist.clear();
+    readStates.clear();
+    abortedReads.clear();
+    outstanding = rd;
+    return rd;
+  }
+
+  /** Acknowledges that {@code ready} has been fully handled (persisted, sent, applied). */
+  public void advance(Ready ready) {
+    if (ready == null || ready != outstanding) {
+      throw new IllegalStateException("advance() must be given the Ready last returned by ready(), once");
+    }
+    outstanding = null;
+    log.stableTo(outstandingStable);
+    log.appliedTo(outstandingApplied);
+    // Thesis §10.2.1: the leader counts itself only for entries it has durably persisted — now.
+    if (role == Role.LEADER) Replicator.maybeCommit(this);
+  }
+
+  // ---- observation and tracing -------------------------------------------------------------------
+
+  /** Sets the time printed in trace lines (any unit the driver likes). */
+  public void setTime(long now) { tracer.setTime(now); }
+
+  /** Switches trace lines of this node on or off. */
+  public void setTraceEnabled(boolean enabled) { tracer.setEnabled(enabled); }
+
+  public int id() { return config.nodeId(); }
+  public RaftConfig config() { return config; }
+  public long term() { return term; }
+  public int votedFor() { return votedFor; }
+  public Role role() { return role; }
+  /** The leader this node follows (itself when leader), or {@link #NO_LEADER}. */
+  public int leaderId() { return leaderId; }
+  public long commitIndex() { return log.commit(); }
+  /** Index of the last entry handed out for applying and acknowledged by {@link #advance}. */
+  public long appliedIndex() { return log.applied(); }
+  public long lastIndex() { return log.lastIndex(); }
+  public long lastTerm() { return log.lastTerm(); }
+  /** The snapshot the in-memory log starts after. */
+  public SnapshotMeta snapshotMeta() { return log.snapshot(); }
+  /** The in-memory entry at {@code index}, or null when compacted or beyond the last index. */
+  public LogEntry entry(long index) { return log.entry(index); }
+  /** Term of the entry at {@code index} (the snapshot's term at its last index, 0 at index 0), or -1 when unknown. */
+  public long termAt(long index) { return log.term(index); }
+
+  @Override
+  public String toString() {
+    return "RaftNode{g" + config.groupId() + "-n" + config.nodeId() + " " + role + " term=" + term
+        + " commit=" + log.commit() + " last=" + log.lastTerm() + "/" + log.lastIndex() + "}";
+  }
+
+  // ---- package-private helpers used by the handlers ----------------------------------------------
+
+  int id0() { return config.nodeId(); }
+
+  HardState hardState() { return new HardState(term, votedFor); }
+
+  SoftState softState() { return new SoftState(role, leaderId, term); }
+
+  /**
+   * Queues a message. A leader's replication traffic may leave before its own persistence
+   * (thesis §10.2.1) as long as its term and vote are already durable; everything else — votes,
+   * acknowledgements, vote requests — waits until the Ready is persisted.
+   */
+  void send(RaftMessage m) {
+    boolean replication = m instanceof RaftMessage.AppendEntries || m instanceof RaftMessage.Heartbeat
+        || m instanceof RaftMessage.InstallSnapshot || m instanceof RaftMessage.TimeoutNow;
+    boolean early = role == Role.LEADER && replication && hardState().equals(handedOutHardState);
+    (early ? outBeforePersist : outAfterPersist).add(m);
+    tracer.sending(m);
+  }
+
+  void resetElectionTimer() {
+    electionElapsed = 0;
+    // Raft paper §5.2: "election timeouts are chosen randomly from a fixed interval".
+    randomizedElectionTimeout = config.electionTimeoutMinTicks()
+        + random.nextInt(config.electionTimeoutMaxTicks() - config.electionTimeoutMinTicks());
+  }
+
+  /** Starts the ReadIndex confirmation round(s) just registered: a heartbeat round, or at once alone. */
+  void confirmReads() {
+    if (config.quorum() == 1) {
+      reads.release(1, readStates);
+    } else {
+      heartbeatPending = true;
+    }
+  }
+
+  private void requireNoOutstandingReady(String call) {
+    if (outstanding != null) {
+      throw new IllegalStateException(call + "() called between ready() and advance(): handle the Ready fully, "
+          + "then call advance(ready) before giving the node more input");
+    }
+  }
+
+  /** A snapshot being received chunk by chunk (Raft paper Fig. 13). */
+  static final class IncomingSnapshot {
+    final long lastIndex;
+    final long lastTerm;
+    final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+    IncomingSnapshot(long lastIndex, long lastTerm) {
+      this.lastIndex = lastIndex;
+      this.lastTerm = lastTerm;
+    }
+  }
+}

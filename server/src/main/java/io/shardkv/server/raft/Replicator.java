@@ -1,0 +1,124 @@
+package io.shardkv.server.raft;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Leader-side sending: batched, pipelined AppendEntries (Raft paper §5.3, thesis §10.2),
+ * heartbeats, snapshot chunks (§7), the commit rule (§5.4.2) and the TimeoutNow of a transfer.
+ */
+final class Replicator {
+  private Replicator() { }
+
+  /**
+   * Sends {@code pr} as many appends as its flow control allows: one in PROBE, up to the window in
+   * REPLICATE; a snapshot chunk when the entries it needs were compacted. With {@code allowEmpty}
+   * an empty append is sent if nothing else was (to carry a new commit index).
+   */
+  static void sendAppends(RaftNode n, Progress pr, boolean allowEmpty) {
+    boolean sentAny = false;
+    while (!pr.paused(n.config.maxInflightAppends())) {
+      long prev = pr.next - 1;
+      long prevTerm = n.log.term(prev);
+      if (pr.next < n.log.firstIndex() || prevTerm < 0) {
+        // §7: "the leader must occasionally send snapshots to followers that lag behind" — the
+        // entry before nextIndex has been discarded.
+        startSnapshot(n, pr);
+        return;
+      }
+      List<LogEntry> batch = pr.next <= n.log.lastIndex()
+          ? n.log.slice(pr.next, n.config.maxEntriesPerAppend(), n.config.maxBytesPerAppend())
+          : List.of();
+      if (batch.isEmpty() && pr.state == Progress.State.REPLICATE) {
+        // Nothing new: only carry a new commit index when asked to. It follows the appends in
+        // flight (prev = nextIndex - 1), so on an in-order link the follower can commit all of
+        // them; if it overtakes them the follower rejects it and the leader re-probes.
+        if (!sentAny && allowEmpty) {
+          n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
+        }
+        return;
+      }
+      // In PROBE an empty append still asks where the follower's log matches.
+      n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
+      sentAny = true;
+      if (pr.state == Progress.State.PROBE) {
+        pr.probeSent = true;
+      } else {
+        // Thesis §10.2.2 pipelining: optimistically advance nextIndex; a rejection resets it.
+        long last = batch.get(batch.size() - 1).index();
+        pr.next = last + 1;
+        pr.inflight.addLast(last);
+      }
+    }
+  }
+
+  static void broadcastAppends(RaftNode n, boolean allowEmpty) {
+    for (Progress pr : n.progress.values()) sendAppends(n, pr, allowEmpty);
+  }
+
+  /**
+   * §5.2: "leaders send periodic heartbeats ... to maintain their authority". The commit index sent
+   * is capped at what the follower is known to hold; the read context confirms ReadIndex rounds.
+   */
+  static void broadcastHeartbeats(RaftNode n) {
+    for (Progress pr : n.progress.values()) {
+      if (pr.match < n.log.lastIndex()) pr.heartbeatsWithoutProgress++;
+      n.send(new RaftMessage.Heartbeat(n.id0(), pr.peer, n.term, Math.min(pr.match, n.log.commit()),
+          n.reads.latestContext()));
+    }
+  }
+
+  static void startSnapshot(RaftNode n, Progress pr) {
+    SnapshotMeta snap = n.log.snapshot();
+    pr.becomeSnapshot(snap.lastIndex(), snap.lastTerm());
+    n.tracer.trace(() -> "follower " + pr.peer + " needs compacted entries; sending snapshot "
+        + snap.lastTerm() + "/" + snap.lastIndex());
+    sendSnapshotChunk(n, pr);
+  }
+
+  /** Sends the next chunk (§7, Fig. 13: "send chunks of the snapshot ... each chunk at offset"). */
+  static void sendSnapshotChunk(RaftNode n, Progress pr) {
+    if (pr.state != Progress.State.SNAPSHOT || pr.snapshotChunkInFlight) return;
+    SnapshotMeta snap = n.log.snapshot();
+    if (pr.snapshotIndex != snap.lastIndex()) {
+      // A newer snapshot replaced the one being sent: start over with it.
+      pr.becomeSnapshot(snap.lastIndex(), snap.lastTerm());
+    }
+    byte[] data = n.log.snapshotData();
+    int offset = (int) Math.min(pr.snapshotAckedOffset, data.length);
+    int len = Math.min(n.config.snapshotChunkBytes(), data.length - offset);
+    boolean done = offset + len == data.length;
+    n.send(new RaftMessage.InstallSnapshot(n.id0(), pr.peer, n.term, snap.lastIndex(), snap.lastTerm(),
+        offset, Arrays.copyOfRange(data, offset, offset + len), done));
+    pr.snapshotChunkInFlight = true;
+  }
+
+  /**
+   * §5.3/§5.4.2: "if there exists an N such that N > commitIndex, a majority of matchIndex[i] >= N,
+   * and log[N].term == currentTerm: set commitIndex = N" (Fig. 2). Only current-term entries are
+   * committed by counting replicas (Fig. 8). The leader's own match is its durable last index.
+   */
+  static boolean maybeCommit(RaftNode n) {
+    long[] matches = new long[n.config.members().size()];
+    int i = 0;
+    matches[i++] = n.log.stableIndex();
+    for (Progress pr : n.progress.values()) matches[i++] = pr.match;
+    Arrays.sort(matches);
+    long candidate = matches[matches.length - n.config.quorum()];
+    if (candidate <= n.log.commit() || n.log.term(candidate) != n.term) return false;
+    long old = n.log.commit();
+    n.log.commitTo(candidate);
+    n.tracer.trace(() -> "commit " + old + " -> " + candidate);
+    // Thesis §6.4: reads that waited for the first commit of this term can now take a read index.
+    if (n.reads.startWaiting(n.log.commit())) n.confirmReads();
+    broadcastAppends(n, true);
+    return true;
+  }
+
+  /** §3.10: once the transfer target's log matches ours, tell it to campaign now. */
+  static void maybeSendTimeoutNow(RaftNode n, Progress pr) {
+    if (n.transferTarget == pr.peer && pr.match == n.log.lastIndex()) {
+      n.send(new RaftMessage.TimeoutNow(n.id0(), pr.peer, n.term));
+    }
+  }
+}
