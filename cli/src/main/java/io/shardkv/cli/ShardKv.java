@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         io.shardkv.linearizability.cli.CheckCommand.class,
+        io.shardkv.server.sim.SimCommand.class,
     })
 public final class ShardKv implements Runnable {
 

@@ -1,0 +1,216 @@
+package io.shardkv.server.sim.raft;
+
+import io.shardkv.server.raft.HardState;
+import io.shardkv.server.raft.LogEntry;
+import io.shardkv.server.raft.PersistedState;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.RaftNode;
+import io.shardkv.server.raft.Role;
+import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimDisk;
+import io.shardkv.server.sim.SimulationFailure;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The safety properties of Raft (paper Fig. 3), checked while the simulation runs, on every Ready
+ * and every observed state change. Any violation throws {@link SimulationFailure} naming the seed,
+ * the simulated time, the node and the property.
+ *
+ * <ul>
+ *   <li><b>Election safety</b>: at most one leader per term (§5.2).</li>
+ *   <li><b>Log matching</b>: entries with the same index and term hold the same command and follow
+ *       the same predecessor term (§5.3) — checked per persisted entry, which by induction gives
+ *       identical prefixes.</li>
+ *   <li><b>Leader completeness</b>: a new leader's log holds every entry applied anywhere so far
+ *       (§5.4).</li>
+ *   <li><b>State machine safety</b>: no two nodes apply different entries at an index, every node
+ *       applies in index order without gaps, and a restored snapshot equals what was applied up to
+ *       its index (§5.4.3).</li>
+ *   <li><b>Commit monotonicity</b>: a live node's commit index never decreases.</li>
+ *   <li><b>Durability</b>: an acknowledgement is never taken back by a crash (the term and vote a
+ *       node spoke from survive), and the highest applied entry is durably stored on a quorum of
+ *       disks whenever a node crashes.</li>
+ * </ul>
+ */
+final class RaftInvariants {
+  private record EntryKey(long index, long term) { }
+  private record Seen(long prevTerm, LogEntry entry, int node) { }
+
+  private final long seed;
+  private final EventLoop loop;
+  private final int nodes;
+  private final TreeMap<Long, Integer> leaderOfTerm = new TreeMap<>();
+  private final HashMap<EntryKey, Seen> entries = new HashMap<>();
+  /** committed.get(i - 1): the entry applied at index i by the first node that applied it. */
+  private final ArrayList<LogEntry> committed = new ArrayList<>();
+  /** hashes.get(i - 1): the state machine's rolling hash after applying index i. */
+  private final ArrayList<Long> hashes = new ArrayList<>();
+  private final long[] lastCommit;
+  private final int[] incarnationSeen;
+  private final long[] maxSpokenTerm;
+  private final Map<Long, Integer>[] votesGranted;
+
+  @SuppressWarnings("unchecked")
+  RaftInvariants(long seed, EventLoop loop, int nodes) {
+    this.seed = seed;
+    this.loop = loop;
+    this.nodes = nodes;
+    this.lastCommit = new long[nodes];
+    this.incarnationSeen = new int[nodes];
+    this.maxSpokenTerm = new long[nodes];
+    this.votesGranted = new Map[nodes];
+    for (int n = 0; n < nodes; n++) votesGranted[n] = new HashMap<>();
+    Arrays.fill(incarnationSeen, -1);
+  }
+
+  /** Number of distinct (term, leader) pairs seen: the elections won. */
+  int elections() { return leaderOfTerm.size(); }
+
+  /** Highest index applied anywhere. */
+  long committedIndex() { return committed.size(); }
+
+  /** The entry applied at {@code index} anywhere, or null. */
+  LogEntry committedAt(long index) {
+    return index >= 1 && index <= committed.size() ? committed.get((int) (index - 1)) : null;
+  }
+
+  /** Leader of {@code term}, or null if none was seen. */
+  Integer leaderOf(long term) { return leaderOfTerm.get(term); }
+
+  /** Checks the node's observable state after it handled an input. */
+  void observe(int node, int incarnation, RaftNode raft) {
+    if (incarnationSeen[node] != incarnation) {
+      incarnationSeen[node] = incarnation;
+      lastCommit[node] = raft.commitIndex();
+    }
+    long commit = raft.commitIndex();
+    if (commit < lastCommit[node]) {
+      fail(node, "commit index monotonicity", "commit index went from " + lastCommit[node] + " to " + commit);
+    }
+    lastCommit[node] = commit;
+    if (raft.role() == Role.LEADER) {
+      Integer prior = leaderOfTerm.putIfAbsent(raft.term(), node);
+      if (prior == null) {
+        checkLeaderCompleteness(node, raft);
+      } else if (prior != node) {
+        fail(node, "election safety", "n" + prior + " and n" + node + " are both leaders of term " + raft.term());
+      }
+    }
+  }
+
+  private void checkLeaderCompleteness(int node, RaftNode raft) {
+    long from = raft.snapshotMeta().lastIndex() + 1;
+    for (long i = from; i <= committed.size(); i++) {
+      LogEntry want = committed.get((int) (i - 1));
+      LogEntry have = raft.entry(i);
+      if (!want.equals(have)) {
+        fail(node, "leader completeness", "new leader of term " + raft.term() + " lacks committed " + want
+            + " (has " + have + ")");
+      }
+    }
+  }
+
+  /** Log matching, for entries just written to the node's storage after an entry of {@code prevTerm}. */
+  void onPersisted(int node, long prevTerm, java.util.List<LogEntry> appended) {
+    long prev = prevTerm;
+    for (LogEntry e : appended) {
+      EntryKey key = new EntryKey(e.index(), e.term());
+      Seen seen = entries.get(key);
+      if (seen == null) {
+        entries.put(key, new Seen(prev, e, node));
+      } else {
+        if (!seen.entry().equals(e)) {
+          fail(node, "log matching", "n" + node + " stores " + e + " but n" + seen.node() + " stored "
+              + seen.entry() + " at the same index and term");
+        }
+        if (prev >= 0 && seen.prevTerm() >= 0 && prev != seen.prevTerm()) {
+          fail(node, "log matching", "entry " + e + " follows an entry of term " + prev + " on n" + node
+              + " but of term " + seen.prevTerm() + " on n" + seen.node());
+        }
+      }
+      prev = e.term();
+    }
+  }
+
+  /** State machine safety for one applied entry; {@code hashAfter} is the node's rolling hash. */
+  void onApplied(int node, long expectedIndex, LogEntry e, long hashAfter) {
+    if (e.index() != expectedIndex) {
+      fail(node, "state machine safety", "applied " + e + " but the next index to apply was " + expectedIndex);
+    }
+    long i = e.index();
+    if (i <= committed.size()) {
+      LogEntry first = committed.get((int) (i - 1));
+      if (!first.equals(e)) {
+        fail(node, "state machine safety", "applied " + e + " at index " + i + " where " + first
+            + " was applied before");
+      }
+      if (hashes.get((int) (i - 1)) != hashAfter) {
+        fail(node, "state machine safety", "state after index " + i + " differs from the first node's");
+      }
+    } else {
+      committed.add(e);
+      hashes.add(hashAfter);
+    }
+  }
+
+  /** A node restored its state machine from a snapshot at {@code index}. */
+  void onSnapshotRestored(int node, long index, long hash) {
+    if (index > committed.size()) {
+      fail(node, "state machine safety", "restored a snapshot at " + index + " beyond anything applied ("
+          + committed.size() + ")");
+    }
+    if (index >= 1 && hashes.get((int) (index - 1)) != hash) {
+      fail(node, "state machine safety", "snapshot at index " + index + " differs from the applied state");
+    }
+  }
+
+  /** Records what a node said after persisting (its term, its granted votes). */
+  void onSpokeAfterPersist(int node, RaftMessage m) {
+    // Pre-vote requests and answers carry a prospective term the speaker has not entered (thesis §9.6).
+    boolean preVote = (m instanceof RaftMessage.RequestVote rv && rv.preVote())
+        || (m instanceof RaftMessage.RequestVoteResponse vr && vr.preVote());
+    if (!preVote) maxSpokenTerm[node] = Math.max(maxSpokenTerm[node], m.term());
+    if (m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
+      Integer prior = votesGranted[node].putIfAbsent(v.term(), v.to());
+      if (prior != null && prior != v.to()) {
+        fail(node, "election safety", "voted for n" + prior + " and n" + v.to() + " in term " + v.term());
+      }
+    }
+  }
+
+  /** A restarted node loaded {@code state}: what it acknowledged before crashing must be there. */
+  void onRecovered(int node, PersistedState state) {
+    HardState hs = state.hardState();
+    if (hs.term() < maxSpokenTerm[node]) {
+      fail(node, "durability", "recovered term " + hs.term() + " but had spoken in term " + maxSpokenTerm[node]);
+    }
+    Integer vote = votesGranted[node].get(hs.term());
+    if (vote != null && hs.votedFor() != vote) {
+      fail(node, "durability", "recovered vote " + hs.votedFor() + " in term " + hs.term()
+          + " but had granted its vote to n" + vote);
+    }
+  }
+
+  /** The highest applied entry must be durable on a quorum of disks (or under their snapshots). */
+  void checkCommittedDurableOnQuorum(SimDisk[] disks, String when) {
+    long h = committed.size();
+    if (h == 0) return;
+    LogEntry want = committed.get((int) (h - 1));
+    int holders = 0;
+    for (SimDisk d : disks) {
+      long t = d.durableTermAt(h);
+      if (t == SimDisk.IN_SNAPSHOT || (t == want.term() && want.equals(d.durableEntry(h)))) holders++;
+    }
+    if (holders < nodes / 2 + 1) {
+      fail(-1, "durability", when + ": applied " + want + " is durable on only " + holders + " of " + nodes + " disks");
+    }
+  }
+
+  void fail(int node, String invariant, String detail) {
+    throw new SimulationFailure(seed, loop.now(), node < 0 ? null : "n" + node, invariant, detail);
+  }
+}

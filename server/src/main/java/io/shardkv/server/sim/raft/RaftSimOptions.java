@@ -1,0 +1,81 @@
+package io.shardkv.server.sim.raft;
+
+import io.shardkv.server.raft.RaftConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The knobs of a simulated Raft cluster. Durations in simulated milliseconds, Raft timeouts in
+ * ticks.
+ *
+ * @param seed               the one number the whole run derives from
+ * @param nodes              cluster size
+ * @param tickMs             length of one Raft tick
+ * @param diskLatencyMinMs   shortest flush
+ * @param diskLatencyMaxMs   longest flush
+ * @param electionMinTicks   lower bound of the election timeout
+ * @param electionMaxTicks   upper bound (exclusive) of the election timeout
+ * @param heartbeatTicks     heartbeat interval
+ * @param snapshotEvery      take a snapshot when this many entries were applied since the last
+ *                           one (0: never)
+ * @param preVote            PreVote on
+ * @param checkQuorum        CheckQuorum and leader stickiness on
+ * @param trace              collect the nodes' trace lines
+ */
+public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatencyMinMs, long diskLatencyMaxMs,
+                             int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
+                             int snapshotEvery, boolean preVote, boolean checkQuorum, boolean trace) {
+
+  public RaftSimOptions {
+    if (nodes < 1 || nodes > 64) throw new IllegalArgumentException("--nodes must be in 1..64, got " + nodes);
+    if (tickMs < 1) throw new IllegalArgumentException("tick must be >= 1 ms, got " + tickMs);
+    if (diskLatencyMinMs < 0 || diskLatencyMaxMs < diskLatencyMinMs) {
+      throw new IllegalArgumentException("disk latency range must satisfy 0 <= min <= max");
+    }
+    if (snapshotEvery < 0) throw new IllegalArgumentException("snapshotEvery must be >= 0");
+  }
+
+  /** 10 ms ticks, 1–5 ms flushes, election timeout 10–20 ticks, heartbeat 2 ticks, no snapshots. */
+  public static RaftSimOptions defaults(long seed, int nodes) {
+    return new RaftSimOptions(seed, nodes, 10, 1, 5, 10, 20, 2, 0, true, true, false);
+  }
+
+  public RaftSimOptions withSeed(long s) {
+    return new RaftSimOptions(s, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace);
+  }
+
+  public RaftSimOptions withTimeouts(int electionMin, int electionMax, int heartbeat) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMin,
+        electionMax, heartbeat, snapshotEvery, preVote, checkQuorum, trace);
+  }
+
+  public RaftSimOptions withSnapshotEvery(int entries) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
+        electionMaxTicks, heartbeatTicks, entries, preVote, checkQuorum, trace);
+  }
+
+  public RaftSimOptions withPreVoteAndCheckQuorum(boolean preVoteOn, boolean checkQuorumOn) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVoteOn, checkQuorumOn, trace);
+  }
+
+  public RaftSimOptions withTrace(boolean on) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, on);
+  }
+
+  /** Longest election timeout in simulated milliseconds. */
+  public long electionTimeoutMs() { return electionMaxTicks * tickMs; }
+
+  RaftConfig raftConfig(int node) {
+    List<Integer> members = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) members.add(i);
+    return RaftConfig.of(1, node, members)
+        .withElectionTimeout(electionMinTicks, electionMaxTicks)
+        .withHeartbeatTicks(heartbeatTicks)
+        .withSnapshotChunkBytes(1024)
+        .withPreVote(preVote)
+        .withCheckQuorum(checkQuorum);
+  }
+}
