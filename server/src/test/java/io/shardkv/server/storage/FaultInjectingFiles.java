@@ -1,0 +1,152 @@
+package io.shardkv.server.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link StorageFiles} over the real file system that fails one chosen operation: the n-th
+ * operation overall (counting every call), or the n-th of one kind. The failure is an
+ * {@link IOException} with the kernel's wording for ENOSPC or EIO; a failing write first writes
+ * half its bytes, as a full disk does. After the failure, later operations succeed again (the
+ * storage must not rely on them: it has to stay failed on its own).
+ */
+final class FaultInjectingFiles implements StorageFiles {
+  enum Op { LIST, CREATE_DIRS, CREATE, OPEN, READ, WRITE, FORCE, TRUNCATE, RENAME, DELETE, SYNC_DIR }
+
+  enum Fault {
+    ENOSPC("No space left on device"),
+    EIO("Input/output error"),
+    EACCES("Permission denied");
+
+    final String text;
+    Fault(String text) { this.text = text; }
+  }
+
+  private final StorageFiles real = NioStorageFiles.INSTANCE;
+  private Op failOp;
+  private long failAt = -1;
+  private Fault fault = Fault.EIO;
+  private long count;
+  private boolean fired;
+  /** Every operation so far, for finding the steps of a sequence. */
+  final List<String> log = new ArrayList<>();
+
+  /** Fails the {@code n}-th (1-based) operation of kind {@code op}, or of any kind if op is null. */
+  FaultInjectingFiles failAt(Op op, long n, Fault f) {
+    failOp = op;
+    failAt = n;
+    fault = f;
+    count = 0;
+    fired = false;
+    return this;
+  }
+
+  /** Starts counting from now (operations before don't count). */
+  void resetCount() { count = 0; log.clear(); }
+
+  boolean fired() { return fired; }
+
+  private void check(Op op, Path p) throws IOException {
+    log.add(op + " " + (p == null ? "" : p.getFileName()));
+    if (failAt < 0 || fired) return;
+    if (failOp != null && failOp != op) return;
+    if (++count == failAt) {
+      fired = true;
+      throw new FileSystemException(String.valueOf(p), null, fault.text);
+    }
+  }
+
+  @Override public boolean isDirectory(Path path) { return real.isDirectory(path); }
+  @Override public boolean exists(Path path) { return real.exists(path); }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    check(Op.CREATE_DIRS, dir);
+    real.createDirectories(dir);
+  }
+
+  @Override
+  public List<String> list(Path dir) throws IOException {
+    check(Op.LIST, dir);
+    return real.list(dir);
+  }
+
+  @Override
+  public StorageFile create(Path file) throws IOException {
+    check(Op.CREATE, file);
+    return new File(real.create(file), file);
+  }
+
+  @Override
+  public StorageFile open(Path file) throws IOException {
+    check(Op.OPEN, file);
+    return new File(real.open(file), file);
+  }
+
+  @Override
+  public void atomicRename(Path from, Path to) throws IOException {
+    check(Op.RENAME, from);
+    real.atomicRename(from, to);
+  }
+
+  @Override
+  public void delete(Path file) throws IOException {
+    check(Op.DELETE, file);
+    real.delete(file);
+  }
+
+  @Override
+  public void syncDirectory(Path dir) throws IOException {
+    check(Op.SYNC_DIR, dir);
+    real.syncDirectory(dir);
+  }
+
+  private final class File implements StorageFile {
+    private final StorageFile f;
+    private final Path path;
+
+    File(StorageFile f, Path path) {
+      this.f = f;
+      this.path = path;
+    }
+
+    @Override public long size() throws IOException { return f.size(); }
+
+    @Override
+    public void read(ByteBuffer dst, long position) throws IOException {
+      check(Op.READ, path);
+      f.read(dst, position);
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+      try {
+        check(Op.WRITE, path);
+      } catch (IOException e) {
+        ByteBuffer half = src.duplicate();
+        half.limit(half.position() + half.remaining() / 2);
+        f.write(half, position); // a full disk takes part of the write, then fails
+        throw e;
+      }
+      f.write(src, position);
+    }
+
+    @Override
+    public void force() throws IOException {
+      check(Op.FORCE, path);
+      f.force();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      check(Op.TRUNCATE, path);
+      f.truncate(size);
+    }
+
+    @Override public void close() throws IOException { f.close(); }
+  }
+}
