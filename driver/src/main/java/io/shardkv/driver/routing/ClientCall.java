@@ -1,0 +1,261 @@
+package io.shardkv.driver.routing;
+
+/**
+ * One client operation's retry loop as a sans-IO state machine: the caller asks {@link #next} what
+ * to do, does it (send, wait, fetch a config), and reports what happened. Time is whatever
+ * {@code now} the caller passes, so a simulator drives it with virtual time and a real driver with
+ * a monotonic clock.
+ *
+ * <h2>Reactions</h2>
+ * <ul>
+ *   <li>WRONG_LEADER: go to the hinted server at once; without a usable hint, rotate.</li>
+ *   <li>No reply by the attempt deadline, or a connection error: rotate; a write that may have been
+ *       delivered becomes "maybe executed".</li>
+ *   <li>TIMEOUT (the server proposed but saw no commit): rotate; a write becomes "maybe executed".</li>
+ *   <li>WRONG_GROUP: the cached config is stale or the group has not received the shard yet: fetch a
+ *       newer config; if there is none yet, back off and ask again.</li>
+ *   <li>After every server of the group failed once in a row, back off exponentially.</li>
+ *   <li>Any other status is the operation's answer. A late reply to an earlier attempt counts too:
+ *       all attempts carry the same (client id, seq), so any definite answer is the answer.</li>
+ * </ul>
+ * Outcomes are classified in {@link CallOutcome}.
+ */
+public final class ClientCall {
+  private enum Phase { READY, AWAITING, BACKOFF, NEED_CONFIG, DONE }
+
+  private final ShardRouter router;
+  private final String key;
+  private final boolean write;
+  private final long seq;
+  private final long deadline;
+
+  private Phase phase = Phase.READY;
+  private int attempts;
+  private int inFlightAttempt;
+  private int inFlightGid;
+  private int inFlightConfigNum;
+  private String inFlightServer;
+  private long replyDeadline;
+  private long wakeAt;
+  private int staleConfigNum = -1;
+  private int failuresInRow;
+  private boolean maybeExecuted;
+  private CallOutcome outcome;
+
+  ClientCall(ShardRouter router, String key, boolean write, long seq, long now) {
+    this.router = router;
+    this.key = key;
+    this.write = write;
+    this.seq = seq;
+    this.deadline = now + router.policy().callTimeoutMillis();
+  }
+
+  public long clientId() {
+    return router.clientId();
+  }
+
+  /** The sequence number every attempt of this call carries. */
+  public long seq() {
+    return seq;
+  }
+
+  public boolean isWrite() {
+    return write;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  /** What to do now. */
+  public CallStep next(long now) {
+    if (phase == Phase.DONE) {
+      return new CallStep.Finish(outcome);
+    }
+    if (phase == Phase.AWAITING && now >= replyDeadline) {
+      onNoReply(inFlightAttempt, true, now);
+    }
+    if (now >= deadline && phase != Phase.AWAITING) {
+      return finish(giveUp());
+    }
+    switch (phase) {
+      case AWAITING:
+        return new CallStep.AwaitReply(inFlightAttempt, replyDeadline);
+      case BACKOFF:
+        if (now < wakeAt) {
+          return new CallStep.WaitUntil(Math.min(wakeAt, deadline));
+        }
+        phase = Phase.READY;
+        break;
+      case NEED_CONFIG:
+        if (router.config() == null || router.config().num() <= staleConfigNum) {
+          return new CallStep.FetchConfig(staleConfigNum);
+        }
+        phase = Phase.READY; // another call already brought a newer config
+        break;
+      default:
+        break;
+    }
+    return send(now);
+  }
+
+  private CallStep send(long now) {
+    int gid;
+    int configNum;
+    if (key == null) {
+      gid = ShardRouter.CONTROLLER_GID;
+      configNum = router.config() == null ? -1 : router.config().num();
+    } else {
+      ShardConfig config = router.config();
+      if (config == null) {
+        staleConfigNum = -1;
+        phase = Phase.NEED_CONFIG;
+        return new CallStep.FetchConfig(-1);
+      }
+      gid = config.ownerOf(config.shardOfKey(key));
+      configNum = config.num();
+      if (gid == 0) {
+        // No group serves the shard in the newest config we know: wait for a newer one.
+        staleConfigNum = configNum;
+        phase = Phase.NEED_CONFIG;
+        return new CallStep.FetchConfig(configNum);
+      }
+    }
+    attempts++;
+    inFlightAttempt = attempts;
+    inFlightGid = gid;
+    inFlightConfigNum = configNum;
+    inFlightServer = router.tracker(gid).current();
+    replyDeadline = Math.min(now + router.policy().attemptTimeoutMillis(), Math.max(deadline, now));
+    phase = Phase.AWAITING;
+    return new CallStep.Send(inFlightAttempt, gid, inFlightServer, configNum, replyDeadline);
+  }
+
+  /**
+   * A reply to attempt {@code attempt} arrived with {@code status} (and, for WRONG_LEADER, maybe a
+   * leader hint; for answers, the reply body in {@code payload}).
+   */
+  public void onReply(int attempt, Status status, String leaderHint, byte[] payload, long now) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    boolean current = phase == Phase.AWAITING && attempt == inFlightAttempt;
+    if (!status.isRoutingRetry()) {
+      // A definite answer for this (client id, seq), from this attempt or a late earlier one.
+      if (current) {
+        router.tracker(inFlightGid).onLeaderAnswered(inFlightServer);
+      }
+      finish(classifyAnswer(status, payload));
+      return;
+    }
+    if (!current) {
+      if (status == Status.TIMEOUT && write) {
+        maybeExecuted = true;
+      }
+      return; // a stale routing answer: the call has moved on
+    }
+    LeaderTracker tracker = router.tracker(inFlightGid);
+    switch (status) {
+      case WRONG_LEADER:
+        if (tracker.onWrongLeader(inFlightServer, leaderHint)) {
+          phase = Phase.READY; // follow the hint at once
+        } else {
+          failed(now, tracker);
+        }
+        break;
+      case TIMEOUT:
+        maybeExecuted |= write;
+        tracker.onNoAnswer(inFlightServer);
+        failed(now, tracker);
+        break;
+      case WRONG_GROUP:
+        if (key == null) {
+          failed(now, tracker); // the config center never says this; treat as a failed attempt
+        } else {
+          staleConfigNum = inFlightConfigNum;
+          phase = Phase.NEED_CONFIG;
+        }
+        break;
+      default:
+        throw new AssertionError(status);
+    }
+  }
+
+  /**
+   * Attempt {@code attempt} got no reply (deadline passed or the connection broke).
+   * {@code maybeDelivered} is false only when the request certainly never left this client.
+   */
+  public void onNoReply(int attempt, boolean maybeDelivered, long now) {
+    if (phase != Phase.AWAITING || attempt != inFlightAttempt) {
+      if (maybeDelivered && write && phase != Phase.DONE) {
+        maybeExecuted = true;
+      }
+      return;
+    }
+    maybeExecuted |= write && maybeDelivered;
+    LeaderTracker tracker = router.tracker(inFlightGid);
+    tracker.onNoAnswer(inFlightServer);
+    failed(now, tracker);
+  }
+
+  /**
+   * The answer to a {@link CallStep.FetchConfig}: the config center's latest configuration, or null
+   * if the query failed. A config no newer than the stale one means the groups are still moving:
+   * back off before trying the same group again.
+   */
+  public void onConfigFetched(ShardConfig latest, long now) {
+    router.onConfig(latest); // useful to every call even if this one has moved on
+    if (phase != Phase.NEED_CONFIG) {
+      return;
+    }
+    ShardConfig known = router.config();
+    if (known != null && known.num() > staleConfigNum) {
+      phase = Phase.READY;
+      failuresInRow = 0;
+      return;
+    }
+    // No newer config: the owner is still receiving the shard (or no group owns it yet).
+    // Pause, then try the same group again.
+    failuresInRow++;
+    wakeAt = now + router.policy().backoffAfter(failuresInRow);
+    phase = Phase.BACKOFF;
+  }
+
+  private void failed(long now, LeaderTracker tracker) {
+    failuresInRow++;
+    int servers = tracker.servers().size();
+    if (failuresInRow % servers == 0) {
+      wakeAt = now + router.policy().backoffAfter(failuresInRow / servers);
+      phase = Phase.BACKOFF;
+    } else {
+      phase = Phase.READY;
+    }
+  }
+
+  private CallOutcome classifyAnswer(Status status, byte[] payload) {
+    return switch (status) {
+      case OK, NOT_FOUND, CAS_MISMATCH ->
+          new CallOutcome(CallOutcome.Kind.COMPLETED, status, payload, null, attempts);
+      case STALE_REQUEST -> new CallOutcome(CallOutcome.Kind.INDEFINITE, status, payload,
+          "the server had already applied a later request of this client; this one's result is "
+              + "unknown", attempts);
+      default -> new CallOutcome(CallOutcome.Kind.FAILED, status, payload,
+          "rejected by the server: " + status, attempts);
+    };
+  }
+
+  private CallOutcome giveUp() {
+    if (write && maybeExecuted) {
+      return new CallOutcome(CallOutcome.Kind.INDEFINITE, Status.TIMEOUT, null,
+          "gave up after " + attempts + " attempt(s); an attempt may have been applied", attempts);
+    }
+    return new CallOutcome(CallOutcome.Kind.FAILED, Status.TIMEOUT, null,
+        "gave up after " + attempts + " attempt(s); no attempt was applied", attempts);
+  }
+
+  private CallStep finish(CallOutcome o) {
+    outcome = o;
+    phase = Phase.DONE;
+    return new CallStep.Finish(o);
+  }
+}

@@ -1,0 +1,63 @@
+package io.shardkv.driver.routing;
+
+import java.util.List;
+
+/**
+ * Which server of a Raft group to try next: the last one known to be leader, moved by leader hints
+ * and rotated through the list when a server fails to answer or is not the leader and gives no hint.
+ * Shared by every call to that group, so a leader found by one call serves all others.
+ */
+public final class LeaderTracker {
+  private final List<String> servers;
+  private int current;
+
+  public LeaderTracker(List<String> servers) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("a group needs at least one server");
+    }
+    this.servers = List.copyOf(servers);
+  }
+
+  public List<String> servers() {
+    return servers;
+  }
+
+  /** The server to send the next attempt to. */
+  public String current() {
+    return servers.get(current);
+  }
+
+  /** {@code server} answered as leader: keep using it. */
+  public void onLeaderAnswered(String server) {
+    int i = servers.indexOf(server);
+    if (i >= 0) {
+      current = i;
+    }
+  }
+
+  /**
+   * {@code server} said it is not the leader. A hint naming a member of the group moves there
+   * (returns true); no hint, or a hint naming a stranger or the same server, rotates to the next one.
+   */
+  public boolean onWrongLeader(String server, String hint) {
+    int i = hint == null ? -1 : servers.indexOf(hint);
+    if (i >= 0 && !hint.equals(server)) {
+      current = i;
+      return true;
+    }
+    rotatePast(server);
+    return false;
+  }
+
+  /** {@code server} did not answer (timeout, connection error): try the next one. */
+  public void onNoAnswer(String server) {
+    rotatePast(server);
+  }
+
+  private void rotatePast(String server) {
+    // Only move if nobody moved the tracker since this attempt was sent.
+    if (servers.get(current).equals(server)) {
+      current = (current + 1) % servers.size();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.shardkv.driver.routing;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A client's routing state, without I/O or threads: its id, its next sequence number, the cached
+ * configuration, and one {@link LeaderTracker} per group (and one for the config center). Operations
+ * are run as {@link ClientCall}s that consult and update this state.
+ *
+ * <p>Exactly-once: every operation gets a fresh sequence number when it starts; every retry of it
+ * reuses (client id, seq), so the servers' dedup records execute it at most once. A client must not
+ * run two writes on the same keys concurrently under one id if it wants per-client ordering;
+ * concurrent calls are allowed (each has its own seq) and share the config cache and leader hints.
+ *
+ * <p>Not thread-safe: one event loop (or the simulator's thread) drives it.
+ */
+public final class ShardRouter {
+  /** The gid used in {@link CallStep.Send} for the config center's own Raft group. */
+  public static final int CONTROLLER_GID = 0;
+
+  private final long clientId;
+  private final RetryPolicy policy;
+  private final LeaderTracker controller;
+  private final TreeMap<Integer, LeaderTracker> groups = new TreeMap<>();
+  private ShardConfig config;
+  private long nextSeq = 1;
+
+  public ShardRouter(long clientId, List<String> controllerServers, RetryPolicy policy) {
+    this.clientId = clientId;
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.controller = new LeaderTracker(controllerServers);
+  }
+
+  public long clientId() {
+    return clientId;
+  }
+
+  public RetryPolicy policy() {
+    return policy;
+  }
+
+  /** The cached configuration, or null before the first one arrived. */
+  public ShardConfig config() {
+    return config;
+  }
+
+  /**
+   * Offers a configuration (from any query); adopted if newer than the cached one.
+   *
+   * @return true if adopted
+   * @throws IllegalArgumentException if its shard count differs from the cached one (a client
+   *     pointed at a different cluster)
+   */
+  public boolean onConfig(ShardConfig offered) {
+    if (offered == null || (config != null && offered.num() <= config.num())) {
+      return false;
+    }
+    if (config != null && offered.shardCount() != config.shardCount()) {
+      throw new IllegalArgumentException("config " + offered.num() + " has " + offered.shardCount()
+          + " shards but this client's cluster has " + config.shardCount()
+          + "; is the client pointed at the right cluster?");
+    }
+    config = offered;
+    // Forget trackers of groups whose membership changed; keep the rest (and their leader hints).
+    groups.entrySet().removeIf(e -> !e.getValue().servers().equals(offered.serversOf(e.getKey())));
+    return true;
+  }
+
+  /** Leader tracking for {@code gid} under the cached config ({@link #CONTROLLER_GID}: controller). */
+  public LeaderTracker tracker(int gid) {
+    if (gid == CONTROLLER_GID) {
+      return controller;
+    }
+    return groups.computeIfAbsent(gid, g -> new LeaderTracker(config.serversOf(g)));
+  }
+
+  private long allocateSeq() {
+    return nextSeq++;
+  }
+
+  /** Starts an operation on {@code key} (routed by shard); writes are tracked for indefiniteness. */
+  public ClientCall startKeyOp(String key, boolean write, long nowMillis) {
+    Objects.requireNonNull(key, "key");
+    return new ClientCall(this, key, write, allocateSeq(), nowMillis);
+  }
+
+  /** Starts an operation on the config center itself (join/leave/move are writes, query a read). */
+  public ClientCall startControllerOp(boolean write, long nowMillis) {
+    return new ClientCall(this, null, write, allocateSeq(), nowMillis);
+  }
+
+  /** A config query to the config center; feed its answer to {@link #onConfig}. */
+  public ClientCall startConfigQuery(long nowMillis) {
+    return startControllerOp(false, nowMillis);
+  }
+}

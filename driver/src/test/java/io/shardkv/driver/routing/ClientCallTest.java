@@ -1,0 +1,294 @@
+package io.shardkv.driver.routing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClientCallTest {
+  private static final RetryPolicy POLICY = new RetryPolicy(100, 1_000, 10, 80);
+  private static final List<String> CTRL = List.of("c0", "c1", "c2");
+
+  /** Two groups, 4 shards: gid 1 owns shards 0-1, gid 2 owns 2-3. */
+  private static ShardConfig config(int num, int... owners) {
+    return new ShardConfig(num, owners, Map.of(1, List.of("a0", "a1", "a2"),
+        2, List.of("b0", "b1", "b2")));
+  }
+
+  private static final ShardConfig C1 = config(1, 1, 1, 2, 2);
+
+  private static String keyOnShard(int shard) {
+    for (int i = 0; ; i++) {
+      if (ShardHash.shardOf("k" + i, 4) == shard) {
+        return "k" + i;
+      }
+    }
+  }
+
+  private static CallStep.Send expectSend(CallStep step) {
+    return assertInstanceOf(CallStep.Send.class, step);
+  }
+
+  @Test
+  void firstCallFetchesTheConfigThenSendsToTheOwningGroup() {
+    ShardRouter r = new ShardRouter(42, CTRL, POLICY);
+    ClientCall call = r.startKeyOp(keyOnShard(2), true, 0);
+    assertEquals(new CallStep.FetchConfig(-1), call.next(0));
+    call.onConfigFetched(C1, 5);
+    CallStep.Send send = expectSend(call.next(5));
+    assertEquals(2, send.gid());
+    assertEquals("b0", send.server());
+    assertEquals(1, send.configNum());
+    assertEquals(105, send.replyDeadline());
+    assertEquals(new CallStep.AwaitReply(1, 105), call.next(50));
+    call.onReply(1, Status.OK, null, new byte[] {9}, 60);
+    CallOutcome o = assertInstanceOf(CallStep.Finish.class, call.next(60)).outcome();
+    assertEquals(CallOutcome.Kind.COMPLETED, o.kind());
+    assertArrayEquals(new byte[] {9}, o.payload());
+  }
+
+  @Test
+  void wrongLeaderWithAHintGoesToTheHintedServerAtOnceAndLaterCallsStartThere() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s1 = expectSend(call.next(0));
+    assertEquals("a0", s1.server());
+    call.onReply(s1.attempt(), Status.WRONG_LEADER, "a2", null, 1);
+    CallStep.Send s2 = expectSend(call.next(1));
+    assertEquals("a2", s2.server());
+    assertEquals(2, s2.attempt());
+    call.onReply(s2.attempt(), Status.OK, null, null, 2);
+    ClientCall next = r.startKeyOp(keyOnShard(1), false, 3);
+    assertEquals("a2", expectSend(next.next(3)).server());
+  }
+
+  @Test
+  void wrongLeaderWithoutHintRotatesThroughTheGroupThenBacksOffExponentially() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    List<String> tried = new ArrayList<>();
+    long now = 0;
+    List<Long> waits = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      CallStep step = call.next(now);
+      while (step instanceof CallStep.WaitUntil w) {
+        waits.add(w.wakeAt() - now);
+        now = w.wakeAt();
+        step = call.next(now);
+      }
+      CallStep.Send s = expectSend(step);
+      tried.add(s.server());
+      call.onReply(s.attempt(), Status.WRONG_LEADER, null, null, now);
+    }
+    assertEquals(List.of("a0", "a1", "a2", "a0", "a1", "a2", "a0", "a1", "a2"), tried);
+    assertEquals(List.of(10L, 20L), waits);
+  }
+
+  @Test
+  void everyAttemptCarriesTheSameSeqAndSeparateCallsGetIncreasingSeqs() {
+    ShardRouter r = new ShardRouter(7, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall a = r.startKeyOp("x", true, 0);
+    ClientCall b = r.startKeyOp("y", true, 0);
+    assertEquals(7, a.clientId());
+    assertTrue(b.seq() > a.seq());
+    long seq = a.seq();
+    CallStep.Send s = expectSend(a.next(0));
+    a.onNoReply(s.attempt(), true, 100);
+    expectSend(a.next(100));
+    assertEquals(seq, a.seq());
+    assertEquals(2, a.attempts());
+  }
+
+  @Test
+  void writeThatTimedOutAfterBeingSentIsIndefiniteWhenTheCallGivesUp() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onNoReply(s.attempt(), true, now));
+    assertEquals(CallOutcome.Kind.INDEFINITE, o.kind());
+    assertTrue(o.attempts() > 3);
+  }
+
+  @Test
+  void serverTimeoutAnswerMakesAWriteIndefiniteEvenIfLaterAttemptsSayWrongGroup() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s = expectSend(call.next(0));
+    call.onReply(s.attempt(), Status.TIMEOUT, null, null, 5);
+    CallOutcome o = runUntilFinished(call, (c, send, now) -> {
+      c.onReply(send.attempt(), Status.WRONG_GROUP, null, null, now);
+    });
+    assertEquals(CallOutcome.Kind.INDEFINITE, o.kind());
+  }
+
+  @Test
+  void writeThatNeverLeftTheClientFailsDefinitely() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onNoReply(s.attempt(), false, now));
+    assertEquals(CallOutcome.Kind.FAILED, o.kind());
+  }
+
+  @Test
+  void readThatGetsNoAnswerFailsDefinitelyBecauseReadsHaveNoEffect() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), false, 0);
+    CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onNoReply(s.attempt(), true, now));
+    assertEquals(CallOutcome.Kind.FAILED, o.kind());
+  }
+
+  @Test
+  void wrongGroupFetchesANewerConfigAndRoutesToTheNewOwner() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s1 = expectSend(call.next(0));
+    assertEquals(1, s1.gid());
+    call.onReply(s1.attempt(), Status.WRONG_GROUP, null, null, 1);
+    assertEquals(new CallStep.FetchConfig(1), call.next(1));
+    call.onConfigFetched(config(2, 2, 1, 2, 1), 2);
+    CallStep.Send s2 = expectSend(call.next(2));
+    assertEquals(2, s2.gid());
+    assertEquals(2, s2.configNum());
+    call.onReply(s2.attempt(), Status.OK, null, null, 3);
+    assertEquals(CallOutcome.Kind.COMPLETED,
+        assertInstanceOf(CallStep.Finish.class, call.next(3)).outcome().kind());
+  }
+
+  @Test
+  void wrongGroupWithNoNewerConfigBacksOffAndRetriesTheSameGroup() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s1 = expectSend(call.next(0));
+    call.onReply(s1.attempt(), Status.WRONG_GROUP, null, null, 1);
+    assertInstanceOf(CallStep.FetchConfig.class, call.next(1));
+    call.onConfigFetched(C1, 2);
+    assertEquals(new CallStep.WaitUntil(12), call.next(2));
+    CallStep.Send s2 = expectSend(call.next(12));
+    assertEquals(1, s2.gid());
+  }
+
+  @Test
+  void newerConfigBroughtByAnotherCallIsUsedWithoutAnotherFetch() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s1 = expectSend(call.next(0));
+    call.onReply(s1.attempt(), Status.WRONG_GROUP, null, null, 1);
+    r.onConfig(config(2, 2, 2, 2, 2));
+    assertEquals(2, expectSend(call.next(1)).gid());
+  }
+
+  @Test
+  void lateDefiniteReplyToAnEarlierAttemptCompletesTheCall() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s1 = expectSend(call.next(0));
+    expectSend(call.next(100)); // attempt 1 timed out; attempt 2 is in flight
+    call.onReply(s1.attempt(), Status.OK, null, null, 120);
+    CallOutcome o = assertInstanceOf(CallStep.Finish.class, call.next(120)).outcome();
+    assertEquals(CallOutcome.Kind.COMPLETED, o.kind());
+  }
+
+  @Test
+  void staleRoutingReplyToAnEarlierAttemptIsIgnored() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s1 = expectSend(call.next(0));
+    CallStep.Send s2 = expectSend(call.next(100));
+    call.onReply(s1.attempt(), Status.WRONG_LEADER, "a0", null, 110);
+    assertEquals(new CallStep.AwaitReply(s2.attempt(), s2.replyDeadline()), call.next(110));
+  }
+
+  @Test
+  void badRequestIsADefiniteFailure() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ClientCall call = r.startControllerOp(true, 0);
+    CallStep.Send s = expectSend(call.next(0));
+    assertEquals(ShardRouter.CONTROLLER_GID, s.gid());
+    assertEquals("c0", s.server());
+    call.onReply(s.attempt(), Status.BAD_REQUEST, null, null, 1);
+    CallOutcome o = assertInstanceOf(CallStep.Finish.class, call.next(1)).outcome();
+    assertEquals(CallOutcome.Kind.FAILED, o.kind());
+    assertEquals(Status.BAD_REQUEST, o.status());
+  }
+
+  @Test
+  void shardOwnedByNoGroupWaitsForANewerConfig() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(new ShardConfig(1, new int[4], Map.of()));
+    ClientCall call = r.startKeyOp("k", true, 0);
+    assertEquals(new CallStep.FetchConfig(1), call.next(0));
+    call.onConfigFetched(null, 1); // the query itself failed
+    assertInstanceOf(CallStep.WaitUntil.class, call.next(1));
+  }
+
+  @Test
+  void sameInputsGiveTheSameStepsEveryTime() {
+    assertEquals(script(), script());
+  }
+
+  private static List<CallStep> script() {
+    ShardRouter r = new ShardRouter(3, CTRL, POLICY);
+    List<CallStep> steps = new ArrayList<>();
+    ClientCall call = r.startKeyOp("key", true, 0);
+    long now = 0;
+    steps.add(call.next(now));
+    call.onConfigFetched(C1, now);
+    for (int i = 0; i < 12; i++) {
+      CallStep s = call.next(now);
+      steps.add(s);
+      if (s instanceof CallStep.Send send) {
+        if (i % 3 == 0) {
+          call.onReply(send.attempt(), Status.WRONG_LEADER, i % 2 == 0 ? null : "a1", null, now);
+        } else {
+          call.onNoReply(send.attempt(), true, now);
+        }
+      } else if (s instanceof CallStep.WaitUntil w) {
+        now = w.wakeAt();
+      }
+      now += 7;
+    }
+    return steps;
+  }
+
+  private interface Responder {
+    void respond(ClientCall call, CallStep.Send send, long now);
+  }
+
+  /** Drives {@code call} with virtual time until it finishes; every send is answered by {@code r}. */
+  private static CallOutcome runUntilFinished(ClientCall call, Responder r) {
+    long now = 0;
+    for (int guard = 0; guard < 10_000; guard++) {
+      CallStep step = call.next(now);
+      if (step instanceof CallStep.Finish f) {
+        assertTrue(now >= POLICY.callTimeoutMillis() || f.outcome().definite());
+        return f.outcome();
+      } else if (step instanceof CallStep.Send s) {
+        now += 1;
+        r.respond(call, s, now);
+      } else if (step instanceof CallStep.WaitUntil w) {
+        now = w.wakeAt();
+      } else if (step instanceof CallStep.AwaitReply a) {
+        now = a.replyDeadline();
+      } else if (step instanceof CallStep.FetchConfig) {
+        call.onConfigFetched(null, now);
+      }
+    }
+    throw new AssertionError("call never finished");
+  }
+}

@@ -1,0 +1,122 @@
+package io.shardkv.server.kv;
+
+import io.shardkv.driver.routing.BinaryReader;
+import io.shardkv.driver.routing.BinaryWriter;
+import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.driver.routing.Status;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A set of keys with their values and the dedup records of the clients that wrote them: the whole
+ * store of the plain KV machine, or one shard of a sharded group (the unit that migrates).
+ * Keys are kept in a TreeMap, so iteration and encodings are deterministic.
+ */
+public final class KvData {
+  private final TreeMap<String, String> values = new TreeMap<>();
+  private final DedupTable dedup;
+
+  public KvData() {
+    this(new DedupTable());
+  }
+
+  private KvData(DedupTable dedup) {
+    this.dedup = dedup;
+  }
+
+  /**
+   * Executes {@code cmd} exactly once: a write already applied for (clientId, seq) is not executed
+   * again and gets its recorded result; a new write runs and its result is recorded. Gets run
+   * every time and are not recorded (a re-executed read observes a later, equally valid state).
+   */
+  public KvResult execute(KvCommand cmd) {
+    KvOp op = cmd.op();
+    if (op.isWrite()) {
+      KvResult seen = dedup.duplicateAnswer(cmd.clientId(), cmd.seq());
+      if (seen != null) {
+        return seen;
+      }
+    }
+    KvResult result = run(op);
+    if (op.isWrite()) {
+      dedup.record(cmd.clientId(), cmd.seq(), result);
+    }
+    return result;
+  }
+
+  private KvResult run(KvOp op) {
+    if (op instanceof KvOp.Get g) {
+      String v = values.get(g.key());
+      return v == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, v);
+    } else if (op instanceof KvOp.Put p) {
+      values.put(p.key(), p.value());
+      return KvResult.of(Status.OK);
+    } else if (op instanceof KvOp.Append a) {
+      values.merge(a.key(), a.value(), String::concat);
+      return KvResult.of(Status.OK);
+    } else if (op instanceof KvOp.Cas c) {
+      String current = values.get(c.key());
+      if (!Objects.equals(current, c.expected())) {
+        return new KvResult(Status.CAS_MISMATCH, current);
+      }
+      values.put(c.key(), c.value());
+      return KvResult.of(Status.OK);
+    } else if (op instanceof KvOp.Delete d) {
+      String old = values.remove(d.key());
+      return old == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, old);
+    }
+    throw new IllegalArgumentException("unknown op " + op);
+  }
+
+  public String get(String key) {
+    return values.get(key);
+  }
+
+  public int keyCount() {
+    return values.size();
+  }
+
+  public DedupTable dedup() {
+    return dedup;
+  }
+
+  /** A deep copy (values are immutable strings; the dedup table is copied). */
+  public KvData copy() {
+    KvData d = new KvData(dedup.copy());
+    d.values.putAll(values);
+    return d;
+  }
+
+  public void encodeTo(BinaryWriter w) {
+    w.writeInt(values.size());
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      w.writeString(e.getKey()).writeString(e.getValue());
+    }
+    dedup.encodeTo(w);
+  }
+
+  public static KvData decodeFrom(BinaryReader r) {
+    int n = r.readCount("key count", 8);
+    TreeMap<String, String> values = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      String k = r.readString("key");
+      if (values.put(k, r.readString("value")) != null) {
+        throw new DecodeException("duplicate key in encoded data: " + k);
+      }
+    }
+    KvData d = new KvData(DedupTable.decodeFrom(r));
+    d.values.putAll(values);
+    return d;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KvData d && d.values.equals(values) && d.dedup.equals(dedup);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode() * 31 + dedup.hashCode();
+  }
+}

@@ -1,0 +1,117 @@
+package io.shardkv.server.shardctrler;
+
+import io.shardkv.driver.routing.BinaryReader;
+import io.shardkv.driver.routing.BinaryWriter;
+import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.Status;
+import io.shardkv.server.kv.KvCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Binary encoding of config-center commands and results (version 1).
+ *
+ * <pre>
+ * command := u8 version=1, u8 tag, i64 clientId, i64 seq, op fields
+ *   tag 1 join  : i32 groupCount, { i32 gid (>0), i32 serverCount, string* }
+ *   tag 2 leave : i32 gidCount, i32*
+ *   tag 3 move  : i32 shard, i32 gid
+ *   tag 4 query : i32 num (-1 = latest)
+ * result  := u8 version=1, u8 status, u8 hasConfig, [config], nullable-string message
+ * </pre>
+ * Config encoding: {@link ShardConfig#encodeTo}.
+ */
+public final class CtrlCodec {
+  static final int JOIN = 1;
+  static final int LEAVE = 2;
+  static final int MOVE = 3;
+  static final int QUERY = 4;
+
+  private CtrlCodec() {}
+
+  public static byte[] encodeCommand(CtrlCommand cmd) {
+    BinaryWriter w = new BinaryWriter();
+    w.writeByte(KvCodec.VERSION);
+    CtrlOp op = cmd.op();
+    if (op instanceof CtrlOp.Join j) {
+      w.writeByte(JOIN).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(j.groups().size());
+      j.groups().forEach((gid, servers) -> {
+        w.writeInt(gid).writeInt(servers.size());
+        servers.forEach(w::writeString);
+      });
+    } else if (op instanceof CtrlOp.Leave l) {
+      w.writeByte(LEAVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(l.gids().size());
+      l.gids().forEach(w::writeInt);
+    } else if (op instanceof CtrlOp.Move m) {
+      w.writeByte(MOVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(m.shard())
+          .writeInt(m.gid());
+    } else if (op instanceof CtrlOp.Query q) {
+      w.writeByte(QUERY).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(q.num());
+    }
+    return w.toByteArray();
+  }
+
+  public static CtrlCommand decodeCommand(byte[] bytes) {
+    BinaryReader r = new BinaryReader(bytes);
+    KvCodec.expectVersion(r, "config-center command");
+    int at = r.position();
+    int tag = r.readByte("config-center op tag");
+    long clientId = r.readLong("client id");
+    long seq = r.readLong("sequence number");
+    CtrlOp op;
+    switch (tag) {
+      case JOIN -> {
+        int n = r.readCount("joining group count", 8);
+        TreeMap<Integer, List<String>> groups = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+          int gid = r.readIntInRange("joining gid", 1, Integer.MAX_VALUE);
+          int m = r.readCount("server count", 4);
+          List<String> servers = new ArrayList<>(m);
+          for (int j = 0; j < m; j++) {
+            servers.add(r.readString("server name"));
+          }
+          if (groups.put(gid, servers) != null) {
+            throw new DecodeException("join lists gid " + gid + " twice");
+          }
+        }
+        op = new CtrlOp.Join(groups);
+      }
+      case LEAVE -> {
+        int n = r.readCount("leaving gid count", 4);
+        List<Integer> gids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          gids.add(r.readInt("leaving gid"));
+        }
+        op = new CtrlOp.Leave(gids);
+      }
+      case MOVE -> op = new CtrlOp.Move(r.readInt("moved shard"), r.readInt("target gid"));
+      case QUERY -> op = new CtrlOp.Query(r.readInt("queried config number"));
+      default -> throw new DecodeException("unknown config-center op tag " + tag + " at offset " + at
+          + " (known: 1 join, 2 leave, 3 move, 4 query)");
+    }
+    r.expectEnd("config-center command");
+    return new CtrlCommand(clientId, seq, op);
+  }
+
+  public static byte[] encodeResult(CtrlResult result) {
+    BinaryWriter w = new BinaryWriter();
+    w.writeByte(KvCodec.VERSION).writeByte(result.status().code()).writeBoolean(result.config() != null);
+    if (result.config() != null) {
+      result.config().encodeTo(w);
+    }
+    w.writeNullableString(result.message());
+    return w.toByteArray();
+  }
+
+  public static CtrlResult decodeResult(byte[] bytes) {
+    BinaryReader r = new BinaryReader(bytes);
+    KvCodec.expectVersion(r, "config-center result");
+    Status status = Status.fromCode(r.readByte("status code"));
+    ShardConfig config = r.readBoolean("config presence") ? ShardConfig.decodeFrom(r) : null;
+    String message = r.readNullableString("message");
+    r.expectEnd("config-center result");
+    return new CtrlResult(status, config, message);
+  }
+}

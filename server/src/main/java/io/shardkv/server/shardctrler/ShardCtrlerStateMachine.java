@@ -1,0 +1,188 @@
+package io.shardkv.server.shardctrler;
+
+import io.shardkv.driver.routing.BinaryReader;
+import io.shardkv.driver.routing.BinaryWriter;
+import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.Status;
+import io.shardkv.server.kv.DedupTable;
+import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.statemachine.AppliedIndex;
+import io.shardkv.server.statemachine.ReplicatedStateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The config center's replicated state: the list of numbered configurations (index = number; each
+ * one immutable once created) and the dedup records of admin clients. Join, leave and move each
+ * append exactly one configuration (retries with the same (client id, seq) do not); join and leave
+ * rebalance with {@link Rebalancer}, move does not. The shard count is fixed at construction
+ * ({@link #DEFAULT_SHARDS} unless configured) and recorded in snapshots.
+ *
+ * <p>Snapshot: u8 version=1, u8 kind='C', i64 lastApplied, i32 shardCount, i32 configCount,
+ * configs in order, dedup table.
+ */
+public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
+  /**
+   * Default shard count: 64 gives every group of up to 32 at least two shards, so load can be
+   * shifted in small steps; clusters planned to grow beyond that should set a larger count.
+   */
+  public static final int DEFAULT_SHARDS = 64;
+  private static final int SNAPSHOT_KIND = 'C';
+
+  private final int shardCount;
+  private final AppliedIndex applied = new AppliedIndex();
+  private List<ShardConfig> configs = new ArrayList<>();
+  private DedupTable dedup = new DedupTable();
+
+  public ShardCtrlerStateMachine() {
+    this(DEFAULT_SHARDS);
+  }
+
+  public ShardCtrlerStateMachine(int shardCount) {
+    if (shardCount < 1 || shardCount > ShardConfig.MAX_SHARDS) {
+      throw new IllegalArgumentException("shard count must be in [1, " + ShardConfig.MAX_SHARDS
+          + "], got " + shardCount + "; set it in the cluster configuration");
+    }
+    this.shardCount = shardCount;
+    configs.add(ShardConfig.initial(shardCount));
+  }
+
+  @Override
+  public byte[] apply(long index, byte[] command) {
+    applied.advanceTo(index);
+    CtrlCommand cmd;
+    try {
+      cmd = CtrlCodec.decodeCommand(command);
+    } catch (DecodeException e) {
+      return CtrlCodec.encodeResult(CtrlResult.bad(e.getMessage()));
+    }
+    return CtrlCodec.encodeResult(execute(cmd));
+  }
+
+  /** Executes one decoded command exactly once (for writes), returning its result. */
+  public CtrlResult execute(CtrlCommand cmd) {
+    CtrlOp op = cmd.op();
+    if (op instanceof CtrlOp.Query q) {
+      return new CtrlResult(Status.OK, query(q.num()), null);
+    }
+    KvResult seen = dedup.duplicateAnswer(cmd.clientId(), cmd.seq());
+    if (seen != null) {
+      return new CtrlResult(seen.status(), null, seen.value());
+    }
+    CtrlResult result = write(op);
+    dedup.record(cmd.clientId(), cmd.seq(), new KvResult(result.status(), result.message()));
+    return result;
+  }
+
+  private CtrlResult write(CtrlOp op) {
+    ShardConfig latest = latest();
+    TreeMap<Integer, List<String>> groups = new TreeMap<>(latest.groups());
+    int[] shards;
+    if (op instanceof CtrlOp.Join j) {
+      if (j.groups().isEmpty()) {
+        return CtrlResult.bad("join names no group; give at least one gid with its servers");
+      }
+      if (j.groups().firstKey() <= 0) {
+        return CtrlResult.bad("gid " + j.groups().firstKey() + " is invalid: gids are positive "
+            + "(0 means no group)");
+      }
+      groups.putAll(j.groups());
+      shards = Rebalancer.rebalance(latest.shards(), new java.util.TreeSet<>(groups.keySet()));
+    } else if (op instanceof CtrlOp.Leave l) {
+      l.gids().forEach(groups::remove);
+      shards = Rebalancer.rebalance(latest.shards(), new java.util.TreeSet<>(groups.keySet()));
+    } else if (op instanceof CtrlOp.Move m) {
+      if (m.shard() < 0 || m.shard() >= shardCount) {
+        return CtrlResult.bad("shard " + m.shard() + " does not exist: shards are 0.."
+            + (shardCount - 1));
+      }
+      if (!groups.containsKey(m.gid())) {
+        return CtrlResult.bad("cannot move shard " + m.shard() + " to gid " + m.gid()
+            + ": not a group of config " + latest.num() + " (groups " + groups.keySet() + ")");
+      }
+      shards = latest.shards();
+      shards[m.shard()] = m.gid();
+    } else {
+      throw new IllegalArgumentException("not a write: " + op);
+    }
+    configs.add(new ShardConfig(latest.num() + 1, shards, groups));
+    return CtrlResult.ok();
+  }
+
+  /** Configuration {@code num}, or the latest for -1 (or any number beyond the latest). */
+  public ShardConfig query(int num) {
+    if (num < 0 || num >= configs.size()) {
+      return latest();
+    }
+    return configs.get(num);
+  }
+
+  public ShardConfig latest() {
+    return configs.get(configs.size() - 1);
+  }
+
+  public int shardCount() {
+    return shardCount;
+  }
+
+  @Override
+  public long lastAppliedIndex() {
+    return applied.get();
+  }
+
+  @Override
+  public byte[] takeSnapshot() {
+    BinaryWriter w = new BinaryWriter(256 + configs.size() * (shardCount * 4 + 16));
+    w.writeByte(KvCodec.VERSION).writeByte(SNAPSHOT_KIND).writeLong(applied.get())
+        .writeInt(shardCount).writeInt(configs.size());
+    configs.forEach(c -> c.encodeTo(w));
+    dedup.encodeTo(w);
+    return w.toByteArray();
+  }
+
+  @Override
+  public void restoreSnapshot(byte[] snapshot) {
+    BinaryReader r = new BinaryReader(snapshot);
+    KvCodec.expectVersion(r, "config-center snapshot");
+    int kind = r.readByte("snapshot kind");
+    if (kind != SNAPSHOT_KIND) {
+      throw new DecodeException("not a config-center snapshot: kind byte " + kind);
+    }
+    long index = r.readLong("last applied index");
+    if (index < 0) {
+      throw new DecodeException("negative last applied index " + index);
+    }
+    int n = r.readInt("shard count");
+    if (n != shardCount) {
+      throw new DecodeException("snapshot has " + n + " shards but this config center is set to "
+          + shardCount + "; the shard count cannot change on a live cluster");
+    }
+    int count = r.readCount("config count", 12);
+    if (count == 0) {
+      throw new DecodeException("config-center snapshot holds no configuration");
+    }
+    List<ShardConfig> restored = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ShardConfig c = ShardConfig.decodeFrom(r);
+      if (c.num() != i || c.shardCount() != shardCount) {
+        throw new DecodeException("config at position " + i + " has number " + c.num() + " and "
+            + c.shardCount() + " shards");
+      }
+      restored.add(c);
+    }
+    DedupTable d = DedupTable.decodeFrom(r);
+    r.expectEnd("config-center snapshot");
+    configs = restored;
+    dedup = d;
+    applied.restore(index);
+  }
+
+  /** All groups in the latest configuration (for tests and status pages). */
+  public SortedMap<Integer, List<String>> groups() {
+    return latest().groups();
+  }
+}
