@@ -1,0 +1,96 @@
+package io.shardkv.driver.protocol;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+
+/**
+ * The requests of the protocol, one record per frame type. Writes carry {@code clientId} and
+ * {@code seq}: a server applies each (clientId, seq) at most once and answers a retry of an already
+ * applied write with its original result (exactly-once; seq increases per client).
+ */
+public sealed interface Request extends Message {
+
+  /** Reads {@code key}. OK carries the value; NOT_FOUND if absent. */
+  record Get(long clientId, long seq, String key) implements Request {
+    public Get { Objects.requireNonNull(key, "key"); }
+    @Override public FrameType frameType() { return FrameType.GET; }
+  }
+
+  /** Sets {@code key} to {@code value}. */
+  record Put(long clientId, long seq, String key, String value) implements Request {
+    public Put { Objects.requireNonNull(key, "key"); Objects.requireNonNull(value, "value"); }
+    @Override public FrameType frameType() { return FrameType.PUT; }
+  }
+
+  /** Appends {@code value} to the current value of {@code key} (absent counts as empty). */
+  record Append(long clientId, long seq, String key, String value) implements Request {
+    public Append { Objects.requireNonNull(key, "key"); Objects.requireNonNull(value, "value"); }
+    @Override public FrameType frameType() { return FrameType.APPEND; }
+  }
+
+  /**
+   * Sets {@code key} to {@code value} if its current value equals {@code expected}; a null
+   * {@code expected} means "only if the key is absent". CAS_MISMATCH otherwise.
+   */
+  record Cas(long clientId, long seq, String key, String expected, String value) implements Request {
+    public Cas { Objects.requireNonNull(key, "key"); Objects.requireNonNull(value, "value"); }
+    @Override public FrameType frameType() { return FrameType.CAS; }
+  }
+
+  /** Removes {@code key}. OK if it existed, NOT_FOUND if it did not. */
+  record Delete(long clientId, long seq, String key) implements Request {
+    public Delete { Objects.requireNonNull(key, "key"); }
+    @Override public FrameType frameType() { return FrameType.DELETE; }
+  }
+
+  /** Config center: adds groups (group id → server addresses) and rebalances shards. */
+  record Join(long clientId, long seq, SortedMap<Integer, List<String>> groups) implements Request {
+    public Join { groups = Configuration.copyGroups(groups); }
+    @Override public FrameType frameType() { return FrameType.JOIN; }
+  }
+
+  /** Config center: removes groups and rebalances their shards to the others. */
+  record Leave(long clientId, long seq, List<Integer> groupIds) implements Request {
+    public Leave { groupIds = List.copyOf(groupIds); }
+    @Override public FrameType frameType() { return FrameType.LEAVE; }
+  }
+
+  /** Config center: assigns {@code shard} to {@code groupId}. */
+  record Move(long clientId, long seq, int shard, int groupId) implements Request {
+    @Override public FrameType frameType() { return FrameType.MOVE; }
+  }
+
+  /** Config center: the configuration numbered {@code configNum}, or the latest if it is -1. */
+  record Query(long configNum) implements Request {
+    public static final long LATEST = -1;
+    @Override public FrameType frameType() { return FrameType.QUERY; }
+  }
+
+  /** Any node: its own status as key/value text pairs (role, term, leader, group, ...). */
+  record NodeStatus() implements Request {
+    @Override public FrameType frameType() { return FrameType.STATUS; }
+  }
+
+  /** Keep-alive; answered with an empty OK. */
+  record Ping() implements Request {
+    @Override public FrameType frameType() { return FrameType.PING; }
+  }
+
+  /** First frame on a peer link: the sending node's id. No reply. */
+  record PeerHello(int nodeId) implements Request {
+    @Override public FrameType frameType() { return FrameType.PEER_HELLO; }
+  }
+
+  /** Opaque bytes from one peer to another (a Raft message). No reply. */
+  record PeerMessage(byte[] bytes) implements Request {
+    public PeerMessage { Objects.requireNonNull(bytes, "bytes"); }
+    @Override public FrameType frameType() { return FrameType.PEER_MESSAGE; }
+    @Override public boolean equals(Object o) {
+      return o instanceof PeerMessage p && Arrays.equals(p.bytes, bytes);
+    }
+    @Override public int hashCode() { return Arrays.hashCode(bytes); }
+    @Override public String toString() { return "PeerMessage[" + bytes.length + "B]"; }
+  }
+}
