@@ -543,10 +543,12 @@ abstract class ReadOnlyResultSetBase implements ResultSet {
         throw noSuchType("getURL");
     }
     @Override
+    @Deprecated
     public final InputStream getUnicodeStream(String p0) throws SQLException {
         throw noSuchType("getUnicodeStream");
     }
     @Override
+    @Deprecated
     public final InputStream getUnicodeStream(int p0) throws SQLException {
         throw noSuchType("getUnicodeStream");
     }

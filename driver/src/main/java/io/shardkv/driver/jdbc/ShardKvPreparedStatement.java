@@ -362,6 +362,7 @@ final class ShardKvPreparedStatement extends ShardKvStatement implements Prepare
     }
 
     @Override
+    @Deprecated
     public final void setUnicodeStream(int p0, InputStream p1, int p2) throws SQLException {
         throw SqlErrors.unsupportedMethod("PreparedStatement.setUnicodeStream (ShardKV values are VARCHAR)");
     }

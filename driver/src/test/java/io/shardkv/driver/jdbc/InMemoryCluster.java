@@ -16,6 +16,8 @@ final class InMemoryCluster {
 
     /** A fault the next backend operation on this cluster suffers. */
     enum Fault {
+        /** No fault: the operation succeeds (used to let earlier operations through). */
+        NONE,
         /** Definite: nothing applied, no node reachable. */
         UNAVAILABLE,
         /** Definite for reads (nothing applied); for writes: indefinite, not applied. */
@@ -57,6 +59,14 @@ final class InMemoryCluster {
     }
 
     /** A URL that reaches this cluster through the memory backend. */
+    /** The next {@code succeeding} operations succeed, the one after suffers {@code fault}. */
+    void failOperationAfter(int succeeding, Fault fault) {
+        for (int i = 0; i < succeeding; i++) {
+            faults.add(Fault.NONE);
+        }
+        faults.add(fault);
+    }
+
     String url() {
         return "jdbc:shardkv://" + name + ":7000";
     }

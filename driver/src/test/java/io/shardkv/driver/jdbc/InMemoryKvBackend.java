@@ -20,7 +20,7 @@ final class InMemoryKvBackend implements KvBackend {
     private <T> T write(Op<T> op, Duration timeout) throws KvBackendException {
         begin(timeout);
         InMemoryCluster.Fault fault = cluster.faults.poll();
-        if (fault == null) {
+        if (fault == null || fault == InMemoryCluster.Fault.NONE) {
             return op.apply();
         }
         switch (fault) {
@@ -60,7 +60,7 @@ final class InMemoryKvBackend implements KvBackend {
         requireNonNull(key);
         begin(timeout);
         InMemoryCluster.Fault fault = cluster.faults.poll();
-        if (fault != null) {
+        if (fault != null && fault != InMemoryCluster.Fault.NONE) {
             KvDefiniteFailureException.Reason reason = switch (fault) {
                 case UNAVAILABLE -> KvDefiniteFailureException.Reason.UNAVAILABLE;
                 case REJECTED -> KvDefiniteFailureException.Reason.REJECTED;
