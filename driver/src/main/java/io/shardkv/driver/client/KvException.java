@@ -1,0 +1,20 @@
+package io.shardkv.driver.client;
+
+/**
+ * A client operation that did not complete with an answer. {@link #definite()} says whether it
+ * certainly did not take effect (safe to retry as a new operation) or may have (a Jepsen
+ * {@code :info}: a write that timed out after some attempt may have reached the servers).
+ */
+public final class KvException extends Exception {
+  private final boolean definite;
+
+  public KvException(boolean definite, String message) {
+    super(message);
+    this.definite = definite;
+  }
+
+  /** True: the operation did not and will not take effect. False: it may have taken effect. */
+  public boolean definite() {
+    return definite;
+  }
+}
