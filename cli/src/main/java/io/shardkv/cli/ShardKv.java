@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         LocalClusterCommand.class,
         ClientCommand.class,
         CtlCommand.class,
+        DemoCommand.class,
+        BenchCommand.class,
     })
 public final class ShardKv implements Runnable {
 

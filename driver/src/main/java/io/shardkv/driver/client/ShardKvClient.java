@@ -259,7 +259,7 @@ public final class ShardKvClient implements AutoCloseable {
         if (o.kind() == CallOutcome.Kind.INDEFINITE) throw new KvException(false, o.reason());
         if (o.kind() == CallOutcome.Kind.FAILED && answer != null) {
           String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
-          throw new KvException(true, "rejected by the server: " + answer.status() + ": " + msg);
+          throw new KvException(true, true, "rejected by the server: " + answer.status() + ": " + msg);
         }
         if (write && maybeExecuted) throw new KvException(false, o.reason());
         throw new KvException(true, o.reason() == null ? "failed" : o.reason());

@@ -53,6 +53,12 @@ public final class LocalCluster implements AutoCloseable {
 
   public static LocalCluster open(Path dir, int groups, int replicas, String classpath,
       ClusterConfig.Settings settings) throws IOException {
+    return open(dir, groups, replicas, replicas, classpath, settings);
+  }
+
+  /** As above with {@code controllerReplicas} config-center nodes. */
+  public static LocalCluster open(Path dir, int groups, int replicas, int controllerReplicas, String classpath,
+      ClusterConfig.Settings settings) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Path file = dir.resolve(CONFIG_FILE);
     if (!Files.exists(file)) {
@@ -61,7 +67,7 @@ public final class LocalCluster implements AutoCloseable {
       List<ClusterConfig.Node> nodes = new ArrayList<>();
       int id = 1;
       for (int g = 0; g <= groups; g++) {
-        for (int r = 0; r < replicas; r++, id++) {
+        for (int r = 0; r < (g == 0 ? controllerReplicas : replicas); r++, id++) {
           nodes.add(new ClusterConfig.Node(id, g, "127.0.0.1", freePort(), "127.0.0.1", freePort(), dir.resolve("node-" + id)));
         }
       }
