@@ -47,6 +47,10 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
     this.clientNet = new SimNetwork<>(loop, random.fork("client-network"), digest, servers + endpointCapacity,
         ClientWire::describe, w -> 64);
     clientNet.setReceiver(this::deliverClientWire);
+    if (options.unreliableClients()) {
+      // 6.824's unreliable network: requests and replies lost, duplicated and reordered.
+      clientNet.setProfile(io.shardkv.server.sim.LinkProfile.RELIABLE.withDrop(0.1).withDuplicate(0.1).withDelay(1, 30));
+    }
     this.disks = new SimDisk[servers];
     for (int n = 0; n < servers; n++) disks[n] = new SimDisk("disk of n" + n);
     this.nodes = new ServerNode[servers];
