@@ -121,7 +121,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
     try {
       return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, Math.round(seconds * 1000), kinds,
-          !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace);
+          !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -21,11 +21,12 @@ import java.util.EnumSet;
  * @param livenessMs         after the faults stop, every client must finish a read of every key
  *                           within this bound
  * @param trace              collect app-layer trace lines
+ * @param putRatio           fraction of workload ops that are puts (gets 40%, the rest appends)
  */
 public record ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
                                 long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
                                 boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
-                                boolean trace) {
+                                boolean trace, double putRatio) {
   public ShardKvSimOptions {
     if (groups < 1 || groups > 50) throw new IllegalArgumentException("--groups must be in 1..50, got " + groups);
     if (replicas < 1 || replicas > 9) throw new IllegalArgumentException("--replicas must be in 1..9, got " + replicas);
@@ -34,6 +35,7 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
     if (keys < 1) throw new IllegalArgumentException("--keys must be >= 1, got " + keys);
     if (faultMs < 0) throw new IllegalArgumentException("--time must be >= 0");
     if (snapshotBytes < 0) throw new IllegalArgumentException("snapshot threshold must be >= 0");
+    if (!(putRatio >= 0 && putRatio <= 0.6)) throw new IllegalArgumentException("putRatio must be in [0, 0.6], got " + putRatio);
     if (livenessMs < 1) throw new IllegalArgumentException("liveness bound must be >= 1 ms");
     faults = faults.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(faults);
   }
@@ -41,42 +43,48 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
   /** 3 groups of 3, 10 clients, 16 shards, 10 keys, 10 s, all faults, reconfigurations, 10 ms ticks. */
   public static ShardKvSimOptions defaults(long seed) {
     return new ShardKvSimOptions(seed, 3, 3, 10, 16, 10, 10_000, EnumSet.allOf(FaultKind.class), true,
-        false, 4096, 10, 30_000, false);
+        false, 4096, 10, 30_000, false, 0.1);
   }
 
   public ShardKvSimOptions withSeed(long s) {
     return new ShardKvSimOptions(s, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
   }
 
   public ShardKvSimOptions withLayout(int g, int r, int c) {
     return new ShardKvSimOptions(seed, g, r, c, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
   }
 
   public ShardKvSimOptions withShardsAndKeys(int s, int k) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, s, k, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
   }
 
   public ShardKvSimOptions withFaults(long ms, EnumSet<FaultKind> kinds, boolean reconfig) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, ms, kinds, reconfig,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
   }
 
   public ShardKvSimOptions withUnreliableClients(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        on, snapshotBytes, tickMs, livenessMs, trace);
+        on, snapshotBytes, tickMs, livenessMs, trace, putRatio);
   }
 
   public ShardKvSimOptions withSnapshotBytes(long bytes) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, bytes, tickMs, livenessMs, trace);
+        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio);
   }
 
   public ShardKvSimOptions withTrace(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, on);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio);
+  }
+
+  /** Workload of gets and appends only (every append's value unique, so exactly-once is visible). */
+  public ShardKvSimOptions withAppendsOnly() {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0);
   }
 
   /** Servers in the simulated world: the config center plus every group. */

@@ -56,7 +56,7 @@ public final class ShardKvSimulation {
     this.nemesis = new GroupNemesis(world, r.fork("nemesis"), options.faults());
     for (int k = 0; k < options.keys(); k++) keys.add("k" + k);
     for (int c = 0; c < options.clients(); c++) {
-      clients.add(new WorkloadClient(world, history, r.fork("client-" + c), c, options.clients(), keys, 0.4, 0.1));
+      clients.add(new WorkloadClient(world, history, r.fork("client-" + c), c, options.clients(), keys, 0.4, options.putRatio()));
     }
   }
 

@@ -28,7 +28,7 @@ final class ClusterFixture {
 
   ClusterFixture(long seed, int groups, int replicas, int shards, long snapshotBytes) {
     ShardKvSimOptions o = new ShardKvSimOptions(seed, groups, replicas, 0, shards, 1, 0,
-        EnumSet.noneOf(FaultKind.class), false, false, snapshotBytes, 10, 30_000, false);
+        EnumSet.noneOf(FaultKind.class), false, false, snapshotBytes, 10, 30_000, false, 0.1);
     this.world = new ShardKvWorld(o, 64);
   }
 
