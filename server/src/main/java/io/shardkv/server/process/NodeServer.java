@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * otherwise) on {@link FileRaftStorage}, driven by one {@link EventLoop} thread that also runs the
  * client listener, the peer links ({@link TcpPeerTransport}) and the tick timer. Every call into
  * the host happens on that thread, so the deterministic core needs no locks. The storage is flushed
- * (fsync) inline in the Ready loop, before any vote or acknowledgement leaves the node.
+ * (fsync) on a flusher thread while the host holds its inputs; votes, acknowledgements and client
+ * answers leave only after that flush (persist before you speak), and everything that arrived during
+ * one flush is persisted by the next (group commit).
  */
 public final class NodeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeServer.class);
@@ -67,6 +69,11 @@ public final class NodeServer implements AutoCloseable {
   private final Listener listener;
   private final AdminServer admin;
   private final Timer ticker;
+  private final java.util.concurrent.ExecutorService flusher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "flusher");
+    t.setDaemon(true);
+    return t;
+  });
   private final long startNanos = System.nanoTime();
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
@@ -97,7 +104,7 @@ public final class NodeServer implements AutoCloseable {
     HostOptions options = HostOptions.defaults()
         .withRequestTimeoutTicks(s.requestTimeoutTicks())
         .withSnapshotThresholdBytes(s.snapshotBytes())
-        .withSynchronousFlush(true)
+        .withSynchronousFlush(false)
         .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
         .withTrace(s.trace() || trace.isTraceEnabled());
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
@@ -268,9 +275,20 @@ public final class NodeServer implements AutoCloseable {
       RequestDispatcher.reply(p.connection(), p.wireId(), resp);
     }
 
+    /**
+     * fsync on the flusher thread while the loop keeps accepting input (the host queues it and
+     * persists everything that arrived meanwhile with the next flush: group commit).
+     */
     @Override
     public void requestFlush() {
-      throw new IllegalStateException("the node flushes synchronously");
+      flusher.execute(() -> {
+        try {
+          storage.flush();
+          loop.execute(() -> { if (!closed) host.onStorageFlushed(); });
+        } catch (Throwable t) {
+          loop.execute(() -> host.onStorageFailed(t));
+        }
+      });
     }
 
     @Override
@@ -362,6 +380,12 @@ public final class NodeServer implements AutoCloseable {
     listener.close();
     transport.close();
     loop.close(Duration.ofMillis(500));
+    flusher.shutdown();
+    try {
+      flusher.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       storage.close();
     } catch (RuntimeException e) {
