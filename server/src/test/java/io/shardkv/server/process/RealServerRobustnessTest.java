@@ -89,6 +89,32 @@ class RealServerRobustnessTest {
   }
 
   @Test
+  void jdbcDriverWorksAgainstTheRealClusterThroughTheTcpBackend() throws Exception {
+    String url = "jdbc:shardkv://" + String.join(",", cluster.controllers()) + "?timeout=10s";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+      try (java.sql.PreparedStatement put = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
+        put.setString(1, "jdbc-key");
+        put.setString(2, "h\u00e9llo 'quoted'");
+        assertEquals(1, put.executeUpdate());
+      }
+      try (java.sql.PreparedStatement get = c.prepareStatement("SELECT v FROM kv WHERE k = ?")) {
+        get.setString(1, "jdbc-key");
+        try (java.sql.ResultSet rs = get.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals("h\u00e9llo 'quoted'", rs.getString(1));
+        }
+      }
+      try (java.sql.Statement st = c.createStatement()) {
+        assertEquals(0, st.executeUpdate("UPDATE kv SET v = 'new' WHERE k = 'jdbc-key' AND v = 'other'"));
+        assertEquals(1, st.executeUpdate("UPDATE kv SET v = v || '!' WHERE k = 'jdbc-key'"));
+        assertEquals(1, st.executeUpdate("DELETE FROM kv WHERE k = 'jdbc-key'"));
+      }
+      assertTrue(c.isValid(2));
+    }
+    assertEquals(Optional.empty(), good.get("jdbc-key"));
+  }
+
+  @Test
   void garbageBytesGetMalformedFrameErrorAndClose() throws Exception {
     assertErrorFrame(sendAndReadUntilClosed("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()), 11);
     assertStillServes("after-garbage");
