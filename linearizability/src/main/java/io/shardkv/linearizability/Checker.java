@@ -119,6 +119,17 @@ public final class Checker {
     }
   }
 
+  /** Runs the search; a JVM out of heap despite the memory cap still yields UNKNOWN, not a crash. */
+  private static LinearizationSearch.Outcome search(Model<?> model, List<Operation> local,
+      CheckOptions options, Budget budget) {
+    try {
+      return new LinearizationSearch(model, local, options.optimized(), budget).run();
+    } catch (OutOfMemoryError e) {
+      return new LinearizationSearch.Outcome(Verdict.UNKNOWN, new int[0], -1,
+          "out of heap memory (raise -Xmx or lower the memory cap)", 0);
+    }
+  }
+
   private static PartitionResult checkPartition(Model<?> model, Object key, List<Operation> ops,
       CheckOptions options, Budget budget) {
     long t0 = System.nanoTime();
@@ -130,7 +141,7 @@ public final class Checker {
     LinearizationSearch.Outcome out = budget.cancelled() && !options.decideAll()
         ? new LinearizationSearch.Outcome(Verdict.UNKNOWN, new int[0], -1,
             "cancelled: another partition is not linearizable", 0)
-        : new LinearizationSearch(model, local, options.optimized(), budget).run();
+        : search(model, local, options, budget);
     if (out.verdict() == Verdict.NOT_LINEARIZABLE && !options.decideAll()) {
       budget.cancel();
     }

@@ -38,6 +38,54 @@ public interface Model<S> {
   boolean readOnly(Operation op);
 
   /**
+   * True when linearizing {@code op} right now, in {@code state}, can never lose a linearization:
+   * for every completion α op β of the current configuration, op α β is one too. The search then
+   * takes {@code op} as a forced move, without trying alternatives. Must only hold where
+   * {@link #step} leaves the state equal. The default is {@link #readOnly} (see the lemma in
+   * {@code LinearizationSearch}); models may add cases they can prove.
+   */
+  default boolean forcedIn(S state, Operation op) {
+    return readOnly(op);
+  }
+
+  /** What {@link #lookahead} says about the walk over the ops not yet linearized. */
+  enum Lookahead { CONTINUE, STOP, DEAD }
+
+  /**
+   * Sound look-ahead pruning. The search walks the call and return entries of the ops not yet
+   * linearized, in real-time order, from the current configuration (state {@code state}); for each
+   * entry it asks this method. STOP ends the walk; DEAD declares that no completion of the current
+   * configuration exists (the model must be able to prove it from what it has seen in the walk);
+   * CONTINUE goes on. The default stops at once (no pruning).
+   */
+  default Lookahead lookahead(S state, Operation op, boolean returnEntry) {
+    return Lookahead.STOP;
+  }
+
+  /**
+   * Value tracking (optional). If the model's states are plain values, {@code produces(op)} is the
+   * state {@code op} leaves when it takes effect (or null if it is not a producer or the state it
+   * leaves depends on the state before), {@code requires(op)} the state a completed op needs to be
+   * legal (or null), and {@code valueKey(state)} the value of a state — all as keys with value
+   * equality. The search then prunes a configuration that has just left state v when no producer
+   * of v remains unlinearized but some completed op still requires v: v can never come back.
+   * Defaults return null (no tracking).
+   */
+  default Object produces(Operation op) {
+    return null;
+  }
+
+  /** See {@link #produces}. */
+  default Object requires(Operation op) {
+    return null;
+  }
+
+  /** See {@link #produces}. */
+  default Object valueKey(S state) {
+    return null;
+  }
+
+  /**
    * Validates an op and decides whether it takes part: returns the op (possibly rewritten) to
    * check, or {@code null} to drop it. The default drops FAIL ops (they did not happen) and INFO
    * read-only ops (they may not have happened and observed nothing). Throws

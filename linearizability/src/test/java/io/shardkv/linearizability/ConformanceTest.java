@@ -55,6 +55,22 @@ class ConformanceTest {
     return out.stream();
   }
 
+  @org.junit.jupiter.api.Test
+  void everyKeyOfTheFiftyClientKvHistoriesIsDecidedInVerboseMode() throws IOException {
+    Path data = porcupineData();
+    Assumptions.assumeTrue(data != null, "SKIPPED: Porcupine test data not found");
+    for (String name : List.of("kv/c50-ok.txt", "kv/c50-bad.txt")) {
+      ParsedHistory h = HistoryReader.read(data.resolve(name), Format.AUTO, false);
+      CheckResult r = Checker.check(Models.byName("kv", false), h.history(),
+          CheckOptions.defaults().withDecideAll(true).withTimeout(java.time.Duration.ofMinutes(5)));
+      assertEquals(10, r.partitions().size());
+      for (PartitionResult p : r.partitions()) {
+        org.junit.jupiter.api.Assertions.assertNotEquals(Verdict.UNKNOWN, p.verdict(),
+            name + " key " + p.key() + ": " + p.reason());
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} is {2}")
   @MethodSource("expected")
   void porcupineHistoryGetsTheExpectedVerdict(String file, String model, String verdict) throws IOException {

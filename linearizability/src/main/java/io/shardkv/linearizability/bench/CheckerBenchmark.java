@@ -36,6 +36,15 @@ public final class CheckerBenchmark {
     System.exit(run(data, out));
   }
 
+  /** CPU time of the whole JVM, in ms (the machine is shared, so wall time alone misleads). */
+  private static long cpuMillis() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime() / 1_000_000;
+    }
+    return -1;
+  }
+
   public static int run(Path data, PrintWriter out) {
     out.printf("JVM: %d cores, max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
@@ -49,17 +58,20 @@ public final class CheckerBenchmark {
       Model<?> cas = Models.byName("cas-register", true);
       for (int round = 1; round <= 5; round++) {
         long t0 = System.nanoTime();
+        long c0 = cpuMillis();
         int illegal = 0;
         for (ParsedHistory h : etcd) {
           CheckResult r = Checker.check(cas, h.history(), CheckOptions.defaults());
           illegal += r.firstIllegal() != null ? 1 : 0;
         }
-        out.printf("etcd: %d files, round %d%s: %.0f ms total (%d not linearizable)%n", etcd.size(),
-            round, round == 1 ? " (cold JVM)" : "", (System.nanoTime() - t0) / 1e6, illegal);
+        out.printf("etcd: %d files, round %d%s: %.0f ms total wall, %d ms CPU (%d not linearizable)%n",
+            etcd.size(), round, round == 1 ? " (cold JVM)" : "", (System.nanoTime() - t0) / 1e6,
+            cpuMillis() - c0, illegal);
       }
       Model<?> kv = Models.byName("kv", false);
       for (String name : List.of("c50-ok.txt", "c50-bad.txt")) {
         ParsedHistory h = HistoryReader.read(data.resolve("kv").resolve(name), Format.AUTO, false);
+        long c0 = cpuMillis();
         CheckResult r = Checker.check(kv, h.history(), CheckOptions.defaults().withDecideAll(true)
             .withTimeout(Duration.ofSeconds(60)));
         StringBuilder keys = new StringBuilder();
@@ -67,8 +79,8 @@ public final class CheckerBenchmark {
           keys.append(' ').append(p.key()).append('=').append(p.verdict().label()).append('/')
               .append(p.millis()).append("ms");
         }
-        out.printf("kv %s verbose (every key decided): %s in %d ms;%s%n", name, r.verdict().label(),
-            r.millis(), keys);
+        out.printf("kv %s verbose (every key decided): %s in %d ms wall, %d ms CPU;%s%n", name,
+            r.verdict().label(), r.millis(), cpuMillis() - c0, keys);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -87,12 +99,13 @@ public final class CheckerBenchmark {
             for (boolean stale : new boolean[] {false, true}) {
               History h = HistoryGenerator.generate(
                   new HistoryGenerator.Spec(kind, ops, procs, info, 1, stale), ops * 31L + procs);
+              long c0 = cpuMillis();
               CheckResult r = Checker.check(m, h, CheckOptions.defaults().withDecideAll(true)
                   .withTimeout(Duration.ofSeconds(30)));
               long cfg = r.partitions().stream().mapToLong(PartitionResult::configurations).sum();
-              out.printf("generated %-12s %6d ops %2d procs %2.0f%% info %-14s -> %-16s %6d ms (%d configurations)%n",
+              out.printf("generated %-12s %6d ops %2d procs %2.0f%% info %-17s -> %-16s %6d ms wall %6d ms CPU (%d configurations)%n",
                   m.name(), ops, procs, info * 100, stale ? "(stale read)" : "(by construction)",
-                  r.verdict().label(), r.millis(), cfg);
+                  r.verdict().label(), r.millis(), cpuMillis() - c0, cfg);
             }
           }
         }

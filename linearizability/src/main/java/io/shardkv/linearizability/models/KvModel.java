@@ -55,10 +55,60 @@ public final class KvModel implements Model<Object> {
     return op.f().equals("get");
   }
 
+  /**
+   * The state of a key whose string contains a put or appended value that no get and no cas ever
+   * sees (so it can never be observed again until a put, delete or cas replaces it). Introduced by
+   * {@link #simplify}, which rewrites such values to POISONED. Sound: every string containing an
+   * unobserved value u behaves exactly like POISONED — no get can return it (its output would contain
+   * u), no cas can match it (its expected value would contain u), appends keep it containing u, and
+   * put/delete replace it. So the rewritten history has the same linearizations, and all such states
+   * share one memo entry instead of one per order of the unobserved appends.
+   */
+  record Poisoned(Object original) {
+    /** The state itself (all instances are equal; {@code original} only serves descriptions). */
+    static final Poisoned POISONED = new Poisoned("(unread value)");
+
+    static Poisoned of(Object original) {
+      return new Poisoned(original);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Poisoned;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0x5eed;
+    }
+
+    @Override
+    public String toString() {
+      return original instanceof String str ? "\"" + str + "\" (never read)" : original + " (never read)";
+    }
+  }
+
+  /**
+   * Gets, and a put/append of POISONED while the state is POISONED. Lemma for the latter: in any
+   * completion α w β, the ops from w up to the next put/delete/cas run on a poisoned string, so they
+   * are appends; moving w to the front leaves α unchanged (POISONED stays POISONED), and at w's old
+   * place those appends now run on the previous string, legal because every state is a string or
+   * absent ({@link #simplify} only poisons when all puts write strings), until the same
+   * put/delete/cas restores the same state.
+   */
+  @Override
+  public boolean forcedIn(Object state, Operation op) {
+    return readOnly(op) || (state instanceof Poisoned && op.input() instanceof Poisoned
+        && (op.f().equals("append") || op.f().equals("put")));
+  }
+
   @Override
   public Object step(Object state, Operation op) {
     switch (op.f()) {
       case "get": {
+        if (state instanceof Poisoned) {
+          return null;
+        }
         Object seen = op.output();
         if (seen == null) {
           return state == Values.Nil.NIL ? state : null;
@@ -73,6 +123,9 @@ public final class KvModel implements Model<Object> {
       case "delete":
         return Values.Nil.NIL;
       case "append": {
+        if (state instanceof Poisoned || op.input() instanceof Poisoned) {
+          return Poisoned.POISONED;
+        }
         if (state == Values.Nil.NIL) {
           return op.input();
         }
@@ -82,6 +135,43 @@ public final class KvModel implements Model<Object> {
         Object[] oldNew = Values.pair(op, "old new");
         return Values.same(state, Values.state(oldNew[0])) ? Values.state(oldNew[1]) : null;
       }
+    }
+  }
+
+  /**
+   * Prefix rule. Walking the unlinearized ops in real-time order until the first call of an op that
+   * can replace the value (put, delete, cas — completed or not): every get g whose return entry is
+   * met before that call returned before any such op was called, so every completion linearizes g
+   * before all of them; between now and g only appends run, and appends only extend the string. So
+   * g must observe the current string s plus some suffix: if g's output does not start with s (or g
+   * saw absent while s is present), there is no completion.
+   */
+  @Override
+  public Lookahead lookahead(Object state, Operation op, boolean returnEntry) {
+    switch (op.f()) {
+      case "append":
+        return Lookahead.CONTINUE;
+      case "get": {
+        if (!returnEntry) {
+          return Lookahead.CONTINUE;
+        }
+        Object seen = op.output();
+        if (state instanceof Poisoned) {
+          return Lookahead.DEAD;
+        }
+        if (state == Values.Nil.NIL) {
+          return Lookahead.CONTINUE;
+        }
+        if (seen == null) {
+          return Lookahead.DEAD;
+        }
+        if (state instanceof String s && seen instanceof String o) {
+          return o.startsWith(s) ? Lookahead.CONTINUE : Lookahead.DEAD;
+        }
+        return Lookahead.STOP;
+      }
+      default:
+        return returnEntry ? Lookahead.CONTINUE : Lookahead.STOP;
     }
   }
 
@@ -122,7 +212,51 @@ public final class KvModel implements Model<Object> {
         kept.add(op);
       }
     }
-    return kept.size() == ops.size() ? ops : kept;
+    return poison(kept.size() == ops.size() ? ops : kept);
+  }
+
+  /** Rewrites put/append/cas-new values that no get or cas observes to POISONED (see {@link Poisoned}). */
+  private static List<Operation> poison(List<Operation> ops) {
+    List<String> observed = new ArrayList<>();
+    for (Operation o : ops) {
+      Object seen = switch (o.f()) {
+        case "get" -> o.output();
+        case "cas" -> Values.pair(o, "old new")[0];
+        default -> null;
+      };
+      if (seen instanceof String str) {
+        observed.add(str);
+      } else if (seen != null) {
+        return ops;
+      }
+    }
+    List<Operation> out = new ArrayList<>(ops.size());
+    for (Operation o : ops) {
+      switch (o.f()) {
+        case "put", "append" -> out.add(unobserved(o.input(), observed)
+            ? o.withKeyAndValues(o.key(), Poisoned.of(o.input()), o.output()) : o);
+        case "cas" -> {
+          Object[] oldNew = Values.pair(o, "old new");
+          out.add(unobserved(oldNew[1], observed)
+              ? o.withKeyAndValues(o.key(), java.util.Arrays.asList(oldNew[0], Poisoned.of(oldNew[1])), o.output())
+              : o);
+        }
+        default -> out.add(o);
+      }
+    }
+    return out;
+  }
+
+  private static boolean unobserved(Object value, List<String> observed) {
+    if (!(value instanceof String v) || v.isEmpty()) {
+      return false;
+    }
+    for (String o : observed) {
+      if (o.contains(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean unobserved(Operation w, List<Operation> ops) {
@@ -148,7 +282,7 @@ public final class KvModel implements Model<Object> {
     String v = switch (op.f()) {
       case "get" -> "get " + (op.status() == Status.INFO ? "?" : "\"" + op.output() + "\"");
       case "delete" -> "delete";
-      default -> op.f() + " " + (op.input() instanceof String s ? "\"" + s + "\"" : op.input());
+      default -> op.f() + " " + (op.input() instanceof String s ? "\"" + s + "\"" : String.valueOf(op.input()));
     };
     return "[" + op.key() + "] " + v + (op.status() == Status.INFO ? " (indeterminate)" : "");
   }

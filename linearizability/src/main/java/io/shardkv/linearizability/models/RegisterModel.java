@@ -80,6 +80,98 @@ public final class RegisterModel implements Model<Object> {
     return op;
   }
 
+  /**
+   * The value that replaces, in {@link #simplify}, every written value nobody observes. Sound: let φ
+   * map unobserved values to UNSEEN and keep the others. Every op's legality depends on the state only
+   * through equality with an observed value (a read's output, a cas's or failed compare's expected
+   * value), and φ(x) = x for those, so step(φ(s), φ(op)) = φ(step(s, op)): the rewritten history has
+   * exactly the same linearizations. What it buys: all "dead" states become one, so the memo merges
+   * them, and {@link #forcedIn} can take unobserved writes eagerly.
+   */
+  record Unseen(Object original) {
+    /** The state itself (all instances are equal; {@code original} only serves descriptions). */
+    static final Unseen UNSEEN = new Unseen("(unread value)");
+
+    static Unseen of(Object original) {
+      return new Unseen(original);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Unseen;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0x5eed;
+    }
+
+    @Override
+    public String toString() {
+      return original instanceof String str ? "\"" + str + "\" (never read)" : original + " (never read)";
+    }
+  }
+
+  /**
+   * Read-only ops, and — in partitions without failed compares — a write of UNSEEN while the state is
+   * UNSEEN. Lemma for the latter: in any completion α w β, the op right after w runs in state UNSEEN,
+   * so it is no read and no cas (they need an observed value) and no failed compare (none exist): it
+   * is a write, or w is last. Then w α β is a completion too: w leaves UNSEEN unchanged, so α runs as
+   * before; at w's old place the next op is a write, legal in any state. And w may move earlier: it
+   * is a candidate, so no unlinearized op returned before its call.
+   */
+  @Override
+  public boolean forcedIn(Object state, Operation op) {
+    return readOnly(op) || (state instanceof Unseen && op.f().equals("write")
+        && op.input() instanceof Unseen);
+  }
+
+  /**
+   * Look-ahead: walking the unlinearized ops in real-time order, up to the first call of an op that
+   * may change the value (a write or a cas, completed or not), every read-only op (read, failed
+   * compare) whose return is met returned before any such op was called, so every completion
+   * linearizes it before all of them, in the current state: if it is illegal there, nothing
+   * completes.
+   */
+  @Override
+  public Lookahead lookahead(Object state, Operation op, boolean returnEntry) {
+    if (!readOnly(op)) {
+      return returnEntry ? Lookahead.CONTINUE : Lookahead.STOP;
+    }
+    if (!returnEntry) {
+      return Lookahead.CONTINUE;
+    }
+    return step(state, op) == null ? Lookahead.DEAD : Lookahead.CONTINUE;
+  }
+
+  /** Writes produce their value, cas ops their new value (when they take effect). */
+  @Override
+  public Object produces(Operation op) {
+    return switch (op.f()) {
+      case "write" -> key(Values.state(op.input()));
+      case "cas" -> op.status() == Status.FAIL ? null : key(Values.state(Values.pair(op, "expected new")[1]));
+      default -> null;
+    };
+  }
+
+  /** A completed read needs its value; a completed cas its expected value. */
+  @Override
+  public Object requires(Operation op) {
+    if (op.status() != Status.OK) {
+      return null;
+    }
+    return switch (op.f()) {
+      case "read" -> key(Values.state(op.output()));
+      case "cas" -> key(Values.state(Values.pair(op, "expected new")[0]));
+      default -> null;
+    };
+  }
+
+  @Override
+  public Object valueKey(Object state) {
+    return key(state);
+  }
+
   @Override
   public boolean readOnly(Operation op) {
     return op.f().equals("read") || (op.f().equals("cas") && op.status() == Status.FAIL);
@@ -134,10 +226,45 @@ public final class RegisterModel implements Model<Object> {
         }
       }
       if (kept.size() == current.size()) {
-        return current;
+        return rewriteUnobserved(current);
       }
       current = kept;
     }
+  }
+
+  /** Replaces unobserved written values by UNSEEN (see {@link Unseen}); needs no failed compares. */
+  private List<Operation> rewriteUnobserved(List<Operation> ops) {
+    java.util.Set<Object> observed = new java.util.HashSet<>();
+    for (Operation o : ops) {
+      switch (o.f()) {
+        case "read" -> observed.add(key(Values.state(o.output())));
+        case "cas" -> {
+          if (o.status() == Status.FAIL) {
+            return ops; // keep the forced-move lemma simple: no rewriting with failed compares
+          }
+          observed.add(key(Values.state(Values.pair(o, "expected new")[0])));
+        }
+        default -> { }
+      }
+    }
+    List<Operation> out = new ArrayList<>(ops.size());
+    for (Operation o : ops) {
+      if (o.f().equals("write") && !observed.contains(key(Values.state(o.input())))) {
+        out.add(o.withKeyAndValues(o.key(), Unseen.of(o.input()), o.output()));
+      } else if (o.f().equals("cas")) {
+        Object[] ab = Values.pair(o, "expected new");
+        out.add(observed.contains(key(Values.state(ab[1]))) ? o
+            : o.withKeyAndValues(o.key(), java.util.Arrays.asList(ab[0], Unseen.of(ab[1])), o.output()));
+      } else {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  /** Value-equality key consistent with {@link Values#same} (integers by numeric value). */
+  private static Object key(Object v) {
+    return v instanceof Number n && !(v instanceof Double || v instanceof Float) ? (Object) n.longValue() : v;
   }
 
   private boolean unobserved(Operation w, List<Operation> ops) {

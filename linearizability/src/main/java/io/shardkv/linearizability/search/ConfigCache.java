@@ -23,15 +23,19 @@ import java.util.function.BiPredicate;
 final class ConfigCache {
   private static final long ENTRY_OVERHEAD_BYTES = 112;
 
-  private final Map<Key, List<Node>> seen = new HashMap<>();
+  private static final long[] NO_INFO = new long[0];
+  private final Map<Key, Object> seen = new HashMap<>(1 << 12);
   private long count;
   private final BiPredicate<Object, Object> stateEqual;
+  private final int completedWords;
   private final ToIntFunction<Object> stateHash;
   private final Budget budget;
   private long reservedBytes;
 
-  ConfigCache(BiPredicate<Object, Object> stateEqual, ToIntFunction<Object> stateHash, Budget budget) {
+  ConfigCache(BiPredicate<Object, Object> stateEqual, ToIntFunction<Object> stateHash, Budget budget,
+      int completedWords) {
     this.stateEqual = stateEqual;
+    this.completedWords = completedWords;
     this.stateHash = stateHash;
     this.budget = budget;
   }
@@ -67,25 +71,33 @@ final class ConfigCache {
    * (C, I', s), which has none. Only configurations marked failed are used for dominance.
    *
    * @param bits the linearized-set bitset (completed ops' words, then info words)
-   * @param completedWords number of words holding completed ops
+   * @param hiWord an upper bound on the highest non-zero word of completed ops
    * @param firstOpen index of the lowest completed op not linearized
    */
-  Node add(long[] bits, int completedWords, int firstOpen, Object state, boolean dominance) {
+  Node add(long[] bits, int hiWord, int firstOpen, Object state, boolean dominance) {
     int offset = firstOpen >>> 6;
-    int last = completedWords - 1;
+    int last = hiWord;
     while (last >= offset && bits[last] == 0) {
       last--;
     }
     int len = Math.max(0, last - offset + 1);
     long[] words = new long[len];
     System.arraycopy(bits, offset, words, 0, len);
-    long[] info = Arrays.copyOfRange(bits, completedWords, bits.length);
+    long[] info = bits.length == completedWords ? NO_INFO
+        : Arrays.copyOfRange(bits, completedWords, bits.length);
     Key key = new Key(offset, words, state, this);
-    List<Node> nodes = seen.get(key);
-    if (nodes != null) {
-      for (Node n : nodes) {
-        if (Arrays.equals(n.info, info) || (dominance && n.failed && subset(n.info, info))) {
+    // The value is a single Node (the common case) or a List of them: fewer objects, less GC.
+    Object present = seen.get(key);
+    if (present != null) {
+      if (present instanceof Node n) {
+        if (prunes(n, info, dominance)) {
           return null;
+        }
+      } else {
+        for (Node n : nodeList(present)) {
+          if (prunes(n, info, dominance)) {
+            return null;
+          }
         }
       }
     }
@@ -94,14 +106,28 @@ final class ConfigCache {
       throw new OutOfBudget();
     }
     reservedBytes += bytes;
-    if (nodes == null) {
-      nodes = new ArrayList<>(1);
-      seen.put(key, nodes);
-    }
     Node n = new Node(info);
-    nodes.add(n);
+    if (present == null) {
+      seen.put(key, n);
+    } else if (present instanceof Node first) {
+      List<Node> list = new ArrayList<>(2);
+      list.add(first);
+      list.add(n);
+      seen.put(key, list);
+    } else {
+      nodeList(present).add(n);
+    }
     count++;
     return n;
+  }
+
+  private static boolean prunes(Node n, long[] info, boolean dominance) {
+    return Arrays.equals(n.info, info) || (dominance && n.failed && subset(n.info, info));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Node> nodeList(Object o) {
+    return (List<Node>) o;
   }
 
   private static boolean subset(long[] a, long[] b) {

@@ -146,6 +146,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void independentKeysAreCheckedAsSeparateRegisters() throws IOException {
+    String text = """
+        {:type :invoke, :f :write, :value [a 1], :process 0}
+        {:type :ok, :f :write, :value [a 1], :process 0}
+        {:type :invoke, :f :write, :value [b 2], :process 0}
+        {:type :ok, :f :write, :value [b 2], :process 0}
+        {:type :invoke, :f :read, :value [a nil], :process 1}
+        {:type :ok, :f :read, :value [a 1], :process 1}
+        {:type :invoke, :f :read, :value [b nil], :process 1}
+        {:type :ok, :f :read, :value [b 1], :process 1}
+        """;
+    Path p = file("indep.edn", text);
+    assertEquals(1, run("--independent", "--model", "register", "--format", "jepsen-edn", "--json", p.toString()));
+    assertTrue(out.toString().contains("\"partitions\":2"), out.toString());
+    assertTrue(out.toString().contains("\"key\":\"b\",\"verdict\":\"not-linearizable\""), out.toString());
+  }
+
+  @Test
   void htmlReportIsWrittenSelfContained() throws IOException {
     Path html = dir.resolve("report.html");
     assertEquals(1, run("--html", html.toString(), file("stale.edn", STALE).toString()));

@@ -85,9 +85,9 @@ class GeneratedHistoryPropertyTest {
   void optimizedSearchAgreesWithPlainSearchOnSmallHistories(Kind kind) {
     Random rnd = new Random(kind.ordinal() * 1000L + 17);
     int illegal = 0;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 500; i++) {
       History h = HistoryGenerator.generate(
-          new Spec(kind, 6 + rnd.nextInt(14), 1 + rnd.nextInt(5), rnd.nextInt(3) * 0.15, 2, false),
+          new Spec(kind, 6 + rnd.nextInt(18), 1 + rnd.nextInt(6), rnd.nextInt(3) * 0.15, 1 + rnd.nextInt(2), false),
           rnd.nextLong());
       if (rnd.nextBoolean()) {
         h = corrupt(h, rnd);
