@@ -44,6 +44,11 @@ import java.util.TreeMap;
  */
 public final class FileRaftStorage implements RaftStorage {
   public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
+  /** Name of the lock file in the data directory. */
+  public static final String LOCK_FILE = "LOCK";
+  /** Size of a segment holding only its header. */
+  private static final int EMPTY_SEGMENT_SIZE =
+      new SegmentHeader(0, HardState.INITIAL, 0, SnapshotMeta.NONE, 0).toRecord().encodedSize();
 
   private final StorageFiles files;
   private final Path dir;
@@ -53,6 +58,8 @@ public final class FileRaftStorage implements RaftStorage {
 
   private boolean loaded;
   private boolean closed;
+  /** Held from load() to close(): one storage object per data directory. */
+  private AutoCloseable directoryLock;
   private StorageException failure;
 
   // The state as of the last call (buffered calls included).
@@ -116,6 +123,7 @@ public final class FileRaftStorage implements RaftStorage {
         files.createDirectories(dir);
         if (dir.getParent() != null) files.syncDirectory(dir.getParent());
       }
+      lockDirectory();
       WalRecovery.Recovered r = new WalRecovery(files, dir, snapshots).run();
       PersistedState s = r.state();
       hardState = s.hardState();
@@ -138,7 +146,7 @@ public final class FileRaftStorage implements RaftStorage {
       return s;
     } catch (StorageException e) {
       failure = e;
-      closeFileQuietly();
+      releaseFiles();
       throw e;
     } catch (IOException e) {
       throw fail("recovering the data directory", e);
@@ -271,7 +279,18 @@ public final class FileRaftStorage implements RaftStorage {
   @Override
   public void close() {
     closed = true;
-    closeFileQuietly();
+    releaseFiles();
+  }
+
+  private void lockDirectory() throws IOException {
+    if (files.isDirectory(dir)) {
+      directoryLock = files.tryLock(dir.resolve(LOCK_FILE));
+      if (directoryLock == null) {
+        throw new StorageException("data directory " + dir + " is in use by another process (or"
+            + " another storage object): " + dir.resolve(LOCK_FILE) + " is locked. Stop the other"
+            + " node, or give each node its own data directory.");
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -290,7 +309,7 @@ public final class FileRaftStorage implements RaftStorage {
 
   /** Starts a new segment if {@code bytes} more do not fit in this one (unless it is empty). */
   private void rollIfFull(long bytes) {
-    if (logicalSize + bytes > segmentSize && logicalSize > firstRecordSize()) rollSegment();
+    if (logicalSize + bytes > segmentSize && logicalSize > EMPTY_SEGMENT_SIZE) rollSegment();
   }
 
   private void emitNoRoll(WalRecord r) {
@@ -303,10 +322,6 @@ public final class FileRaftStorage implements RaftStorage {
     }
     r.encodeTo(buffer);
     logicalSize += size;
-  }
-
-  private static int firstRecordSize() {
-    return new SegmentHeader(0, HardState.INITIAL, 0, SnapshotMeta.NONE, 0).toRecord().encodedSize();
   }
 
   /** Queues the start of the next segment, checkpointing the state before the next call. */
@@ -398,7 +413,7 @@ public final class FileRaftStorage implements RaftStorage {
     failure = new StorageException("disk error while " + step + " in " + dir + ": " + describe(e)
         + ". The node must stop. Everything flushed before this error is intact on disk; fix the"
         + " disk (free space, check for I/O errors in the kernel log) and restart the node.", e);
-    closeFileQuietly();
+    releaseFiles();
     return failure;
   }
 
@@ -408,14 +423,20 @@ public final class FileRaftStorage implements RaftStorage {
     return (msg == null ? "" : msg + " ") + "(" + e.getClass().getSimpleName() + ")";
   }
 
-  private void closeFileQuietly() {
-    if (file == null) return;
+  /** Closes the open segment and releases the directory lock. */
+  private void releaseFiles() {
     try {
-      file.close();
+      if (file != null) file.close();
     } catch (IOException ignored) {
       // Closing cannot lose durable data; the first error has already been reported.
     }
     file = null;
+    try {
+      if (directoryLock != null) directoryLock.close();
+    } catch (Exception ignored) {
+      // The lock goes away with the process at the latest.
+    }
+    directoryLock = null;
   }
 
   /** Work queued by the mutating calls, executed in order by {@link #flush()}. */

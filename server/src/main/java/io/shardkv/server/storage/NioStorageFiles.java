@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,6 +59,22 @@ public final class NioStorageFiles implements StorageFiles {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
+  }
+
+  @Override
+  public AutoCloseable tryLock(Path lockFile) throws IOException {
+    FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by another storage object in this JVM
+    }
+    if (lock == null) {
+      ch.close();
+      return null;
+    }
+    return ch::close; // closing the channel releases the lock
   }
 
   private static final class NioFile implements StorageFile {

@@ -39,9 +39,14 @@ enum RecordType {
 
   byte code() { return code; }
 
+  private static final RecordType[] BY_CODE = new RecordType[8];
+
+  static {
+    for (RecordType t : values()) BY_CODE[t.code] = t;
+  }
+
   /** The type with this code, or null if none (a corrupt or foreign record). */
   static RecordType fromCode(byte code) {
-    for (RecordType t : values()) if (t.code == code) return t;
-    return null;
+    return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
   }
 }

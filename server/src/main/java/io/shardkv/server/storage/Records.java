@@ -1,6 +1,5 @@
 package io.shardkv.server.storage;
 
-import io.shardkv.server.raft.EntryKind;
 import io.shardkv.server.raft.HardState;
 import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.SnapshotMeta;
@@ -17,14 +16,6 @@ final class Records {
     System.arraycopy(e.data(), 0, payload, 1, e.data().length);
     return new WalRecord(lastOfCall ? RecordType.ENTRY : RecordType.ENTRY_MORE, e.term(), e.index(),
         payload);
-  }
-
-  static LogEntry toEntry(WalRecord r) {
-    byte[] p = r.payload();
-    if (p.length < 1) throw new IllegalArgumentException("entry record without kind byte");
-    byte[] data = new byte[p.length - 1];
-    System.arraycopy(p, 1, data, 0, data.length);
-    return new LogEntry(r.index(), r.term(), EntryKind.fromCode(p[0]), data);
   }
 
   static WalRecord hardState(HardState hs) {

@@ -1,6 +1,9 @@
 package io.shardkv.server.storage;
 
+import io.shardkv.server.raft.EntryKind;
+import io.shardkv.server.raft.LogEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,8 +18,29 @@ import java.util.List;
  */
 record SegmentScan(List<Located> records, int validEnd, int badOffset, boolean validRecordAfterBad) {
 
-  /** A record and the byte offset where it starts. */
-  record Located(WalRecord record, int offset) {}
+  /**
+   * A valid record found at {@code offset} of {@code segment}. Its payload stays in the segment's
+   * bytes until asked for, so an entry's data is copied once, straight into its {@link LogEntry}.
+   */
+  record Located(RecordType type, long term, long index, int offset, int payloadLength,
+                 byte[] segment) {
+    int payloadOffset() { return offset + WalRecord.HEADER_SIZE; }
+
+    int encodedSize() { return WalRecord.HEADER_SIZE + payloadLength; }
+
+    /** The record with a copy of its payload. */
+    WalRecord record() {
+      return new WalRecord(type, term, index,
+          Arrays.copyOfRange(segment, payloadOffset(), payloadOffset() + payloadLength));
+    }
+
+    /** The log entry an ENTRY / ENTRY_MORE record holds. */
+    LogEntry entry() {
+      if (payloadLength < 1) throw new IllegalArgumentException("entry record without kind byte");
+      byte[] data = Arrays.copyOfRange(segment, payloadOffset() + 1, payloadOffset() + payloadLength);
+      return new LogEntry(index, term, EntryKind.fromCode(segment[payloadOffset()]), data);
+    }
+  }
 
   boolean clean() { return badOffset < 0; }
 
@@ -24,11 +48,13 @@ record SegmentScan(List<Located> records, int validEnd, int badOffset, boolean v
     List<Located> records = new ArrayList<>();
     int pos = 0;
     while (pos < size) {
-      WalRecord r = WalRecord.decode(bytes, pos, size);
-      if (r == null) {
+      int payloadLength = WalRecord.check(bytes, pos, size);
+      if (payloadLength < 0) {
         return new SegmentScan(records, pos, pos, anyValidRecordAfter(bytes, pos + 1, size));
       }
-      records.add(new Located(r, pos));
+      Located r = new Located(RecordType.fromCode(bytes[pos + 8]), WalRecord.getLong(bytes, pos + 9),
+          WalRecord.getLong(bytes, pos + 17), pos, payloadLength, bytes);
+      records.add(r);
       pos += r.encodedSize();
     }
     return new SegmentScan(records, pos, -1, false);
@@ -41,7 +67,7 @@ record SegmentScan(List<Located> records, int validEnd, int badOffset, boolean v
    */
   private static boolean anyValidRecordAfter(byte[] bytes, int from, int size) {
     for (int p = from; p + WalRecord.HEADER_SIZE <= size; p++) {
-      if (WalRecord.decode(bytes, p, size) != null) return true;
+      if (WalRecord.check(bytes, p, size) >= 0) return true;
     }
     return false;
   }

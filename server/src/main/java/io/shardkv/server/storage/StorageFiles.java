@@ -43,6 +43,13 @@ public interface StorageFiles {
   /** Makes the directory's entries (creations, deletions, renames) durable. */
   void syncDirectory(Path dir) throws IOException;
 
+  /**
+   * Takes an exclusive lock on {@code lockFile} (created if missing) for as long as the returned
+   * handle is open, or returns null if another process or another storage object holds it.
+   * The operating system releases it when the process dies.
+   */
+  AutoCloseable tryLock(Path lockFile) throws IOException;
+
   /** An open file. Positions are absolute byte offsets. Not thread-safe. */
   interface StorageFile extends AutoCloseable {
     long size() throws IOException;

@@ -50,22 +50,24 @@ record WalRecord(RecordType type, long term, long index, byte[] payload) {
   }
 
   /**
-   * Decodes the record at {@code offset} of {@code buf[0, limit)}, or returns null if there is no
-   * whole, CRC-valid record of a known type there.
+   * Checks the record at {@code offset} of {@code buf[0, limit)}: returns its payload length if a
+   * whole, CRC-valid record of a known type starts there, else -1. Copies nothing.
    */
-  static WalRecord decode(byte[] buf, int offset, int limit) {
-    if (limit - offset < HEADER_SIZE) return null;
-    ByteBuffer b = ByteBuffer.wrap(buf, 0, limit);
-    int length = b.getInt(offset);
-    if (length < FIXED_BODY || length > FIXED_BODY + MAX_PAYLOAD) return null;
-    if ((long) offset + 8 + length > limit) return null;
-    if (b.getInt(offset + 4) != crc(buf, offset, length)) return null;
-    RecordType type = RecordType.fromCode(buf[offset + 8]);
-    if (type == null) return null;
-    long term = b.getLong(offset + 9);
-    long index = b.getLong(offset + 17);
-    byte[] payload = new byte[length - FIXED_BODY];
-    System.arraycopy(buf, offset + HEADER_SIZE, payload, 0, payload.length);
-    return new WalRecord(type, term, index, payload);
+  static int check(byte[] buf, int offset, int limit) {
+    if (limit - offset < HEADER_SIZE) return -1;
+    int length = getInt(buf, offset);
+    if (length < FIXED_BODY || length > FIXED_BODY + MAX_PAYLOAD) return -1;
+    if ((long) offset + 8 + length > limit) return -1;
+    if (getInt(buf, offset + 4) != crc(buf, offset, length)) return -1;
+    if (RecordType.fromCode(buf[offset + 8]) == null) return -1;
+    return length - FIXED_BODY;
+  }
+
+  static int getInt(byte[] b, int i) {
+    return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+  }
+
+  static long getLong(byte[] b, int i) {
+    return ((long) getInt(b, i) << 32) | (getInt(b, i + 4) & 0xffffffffL);
   }
 }

@@ -56,8 +56,8 @@ final class WalRecovery {
 
   private void checkDirectory() {
     if (!files.exists(dir)) {
-      throw new StorageException("data directory " + dir + " does not exist. Create it, or start the"
-          + " node with the option that initializes a new data directory.");
+      throw new StorageException("data directory " + dir + " does not exist. Fix the path, or, for a"
+          + " new node, create it (mkdir -p " + dir + ") or let the node initialize it.");
     }
     if (!files.isDirectory(dir)) {
       throw new StorageException("data directory " + dir + " is not a directory. Point the node at a"
@@ -148,22 +148,21 @@ final class WalRecovery {
         else state.checkHeader(header);
         for (int r = 1; r < scan.records().size(); r++) {
           at = scan.records().get(r);
-          WalRecord rec = at.record();
-          if (rec.type() == RecordType.ENTRY_MORE) {
+          if (at.type() == RecordType.ENTRY_MORE) {
             if (callEntries.isEmpty()) callStart = at.offset();
-            callEntries.add(Records.toEntry(rec));
+            callEntries.add(at.entry());
             continue;
           }
-          if (rec.type() == RecordType.ENTRY) {
+          if (at.type() == RecordType.ENTRY) {
             for (LogEntry e : callEntries) state.applyEntry(e);
             callEntries.clear();
-            state.applyEntry(Records.toEntry(rec));
+            state.applyEntry(at.entry());
             continue;
           }
           if (!callEntries.isEmpty()) {
-            throw new IllegalStateException("a " + rec.type() + " record interrupts an append call");
+            throw new IllegalStateException("a " + at.type() + " record interrupts an append call");
           }
-          apply(state, rec, seq);
+          apply(state, at.record(), seq);
         }
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw corrupt(path, at.offset(), e.getMessage());

@@ -158,14 +158,6 @@ public abstract class RaftStorageContractTest {
   }
 
   @Test
-  void emptyAppendChangesNothing() {
-    append(1, 2, 1);
-    storage.append(List.of());
-    assertEquals(2, storage.lastIndex());
-    flushCrashAndExpectModel();
-  }
-
-  @Test
   void truncateFromRemovesTheSuffixDurably() {
     append(1, 10, 1);
     flush();

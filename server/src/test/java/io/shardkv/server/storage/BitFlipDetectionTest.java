@@ -21,14 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Rule under test: a flip inside any record except the very last one of the log makes
  * {@code load()} refuse with a {@link StorageException} naming the file and the byte offset of the
- * damaged record (every byte of the first and last records of each segment is tried, and every
- * 3rd byte in between). A flip inside the last record is indistinguishable from a write torn by a crash
+ * damaged record (every byte of the first and last three records of each segment is tried, and
+ * every 5th byte in between; every byte with {@code -Dshardkv.storage.exhaustive=true}). A flip inside the last record is indistinguishable from a write torn by a crash
  * (no valid record follows it), so that record is cut off like a torn tail and the state is the one
  * before that record's call; docs/storage.md explains why this is the only sound choice without
  * redundancy.
  */
 class BitFlipDetectionTest {
   private static final long SEGMENT_SIZE = 4096;
+  /** Every STRIDE-th byte between the first and last records; 1 with -Dshardkv.storage.exhaustive. */
+  private static final int STRIDE = Boolean.getBoolean("shardkv.storage.exhaustive") ? 1 : 5;
 
   @TempDir Path tmp;
   private Path source;
@@ -70,7 +72,7 @@ class BitFlipDetectionTest {
       Path copy = tmp.resolve("flip");
       TestDirs.copy(source, copy);
       for (int pos = 0; pos < original.length; pos++) {
-        if (!everyByte(records, pos, original.length) && pos % 3 != 0) continue;
+        if (!everyByte(records, pos, original.length) && pos % STRIDE != 0) continue;
         Path target = copy.resolve(seg.getFileName());
         TestDirs.putByte(target, pos, (byte) (original[pos] ^ (1 << (pos % 8))));
         if (lastSegment && pos >= lastRecordStart) {
@@ -94,7 +96,7 @@ class BitFlipDetectionTest {
       }
       TestDirs.deleteRecursively(copy);
     }
-    assertTrue(refused > 500 && cutAsTorn > 10, refused + " refused, " + cutAsTorn + " cut");
+    assertTrue(refused > 400 && cutAsTorn > 10, refused + " refused, " + cutAsTorn + " cut");
     assertEquals(null, StorageModel.of(intact).difference(TestDirs.load(source, SEGMENT_SIZE)));
   }
 
@@ -135,7 +137,7 @@ class BitFlipDetectionTest {
 
   /**
    * Every byte of the first three and last three records of a segment is flipped; elsewhere
-   * every 3rd byte, which still hits every field of every record layout many times.
+   * every STRIDE-th byte, which still hits every field of the record layout many times.
    */
   private static boolean everyByte(List<SegmentScan.Located> records, int pos, int size) {
     int n = records.size();

@@ -79,6 +79,26 @@ class DiskErrorTest {
     assertTrue(recovered.lastIndex() >= 40);
   }
 
+  @ParameterizedTest(name = "{1} on {0}, then power cut")
+  @MethodSource("faults")
+  void aDiskErrorFollowedByAPowerCutStillKeepsWhatWasDurable(Op op, Fault fault) throws Exception {
+    Path dir = tmp.resolve("node");
+    FaultInjectingFiles files = new FaultInjectingFiles();
+    FileRaftStorage s = new FileRaftStorage(dir, files, SEGMENT_SIZE, true);
+    StorageModel.History h = new StorageModel.History(StorageModel.of(s.load()));
+    for (int i = 1; i <= 40; i++) call(s, h, new Call.Append(List.of(CrashWorkload.entry(i, 1, 100))));
+    call(s, h, new Call.SaveSnapshot(new SnapshotMeta(20, 1), new byte[] {2}));
+    s.flush();
+    h.flushed();
+    for (int i = 41; i <= 80; i++) call(s, h, new Call.Append(List.of(CrashWorkload.entry(i, 1, 100))));
+    call(s, h, new Call.SaveSnapshot(new SnapshotMeta(70, 1), new byte[] {7}));
+    files.failAt(op, 1, fault);
+    assertThrows(StorageException.class, s::flush);
+    s.close();
+    files.powerCut();
+    h.checkRecovered(TestDirs.load(dir, SEGMENT_SIZE));
+  }
+
   @Test
   void aReadErrorDuringRecoveryIsAClearErrorAndAHealthyRetrySucceeds() {
     Path dir = tmp.resolve("node");
@@ -117,7 +137,9 @@ class DiskErrorTest {
   @Test
   void anUnreadableDataDirectoryIsAClearError() {
     Path dir = tmp.resolve("node");
-    TestDirs.open(dir, SEGMENT_SIZE).load();
+    try (FileRaftStorage s = TestDirs.open(dir, SEGMENT_SIZE)) {
+      s.load();
+    }
     FaultInjectingFiles files = new FaultInjectingFiles().failAt(Op.LIST, 1, Fault.EACCES);
     StorageException e = assertThrows(StorageException.class,
         () -> new FileRaftStorage(dir, files, SEGMENT_SIZE, false).load());
@@ -164,6 +186,17 @@ class DiskErrorTest {
     StorageException e = assertThrows(StorageException.class, () -> TestDirs.load(dir, SEGMENT_SIZE));
     assertTrue(e.getMessage().contains(SnapshotFiles.name(1)) && e.getMessage().contains("missing"),
         e.getMessage());
+  }
+
+  @Test
+  void aSecondStorageOnTheSameDirectoryIsRefusedUntilTheFirstIsClosed() {
+    Path dir = tmp.resolve("node");
+    FileRaftStorage first = TestDirs.open(dir, SEGMENT_SIZE);
+    first.load();
+    StorageException e = assertThrows(StorageException.class, () -> TestDirs.load(dir, SEGMENT_SIZE));
+    assertTrue(e.getMessage().contains("in use"), e.getMessage());
+    first.close();
+    assertEquals(0, TestDirs.load(dir, SEGMENT_SIZE).lastIndex());
   }
 
   private static void call(FileRaftStorage s, StorageModel.History h, Call c) {

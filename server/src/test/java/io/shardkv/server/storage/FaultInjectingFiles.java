@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link StorageFiles} over the real file system that fails one chosen operation: the n-th
@@ -34,6 +36,44 @@ final class FaultInjectingFiles implements StorageFiles {
   private boolean fired;
   /** Every operation so far, for finding the steps of a sequence. */
   final List<String> log = new ArrayList<>();
+
+  // What a power cut would lose: bytes written after the last force, and directory changes
+  // (creations, renames) not yet followed by a directory fsync.
+  private final Map<Path, Long> forcedSize = new HashMap<>();
+  private final List<Path> unsyncedCreates = new ArrayList<>();
+  private final List<Path[]> unsyncedRenames = new ArrayList<>();
+
+  /**
+   * Simulates a power cut after the last operation: every file goes back to the size it had at its
+   * last force (appends since are lost), and creations and renames not made durable by a
+   * directory fsync are undone. (Deletions are treated as durable at once: recreating deleted
+   * files would need their contents.)
+   */
+  void powerCut() throws IOException {
+    for (int i = unsyncedRenames.size() - 1; i >= 0; i--) {
+      Path[] r = unsyncedRenames.get(i);
+      if (java.nio.file.Files.exists(r[1])) {
+        java.nio.file.Files.move(r[1], r[0], java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Long size = forcedSize.remove(r[1]);
+        if (size != null) forcedSize.put(r[0], size);
+      }
+    }
+    for (Path p : unsyncedCreates) {
+      java.nio.file.Files.deleteIfExists(p);
+      forcedSize.remove(p);
+    }
+    for (Map.Entry<Path, Long> e : forcedSize.entrySet()) {
+      Path p = e.getKey();
+      if (java.nio.file.Files.exists(p) && java.nio.file.Files.size(p) > e.getValue()) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(e.getValue());
+        }
+      }
+    }
+    unsyncedRenames.clear();
+    unsyncedCreates.clear();
+  }
 
   /** Fails the {@code n}-th (1-based) operation of kind {@code op}, or of any kind if op is null. */
   FaultInjectingFiles failAt(Op op, long n, Fault f) {
@@ -78,31 +118,47 @@ final class FaultInjectingFiles implements StorageFiles {
   @Override
   public StorageFile create(Path file) throws IOException {
     check(Op.CREATE, file);
-    return new File(real.create(file), file);
+    StorageFile f = real.create(file);
+    unsyncedCreates.add(file);
+    forcedSize.put(file, 0L);
+    return new File(f, file);
   }
 
   @Override
   public StorageFile open(Path file) throws IOException {
     check(Op.OPEN, file);
-    return new File(real.open(file), file);
+    StorageFile f = real.open(file);
+    forcedSize.putIfAbsent(file, f.size()); // existing contents were durable before we started
+    return new File(f, file);
   }
 
   @Override
   public void atomicRename(Path from, Path to) throws IOException {
     check(Op.RENAME, from);
     real.atomicRename(from, to);
+    unsyncedRenames.add(new Path[] {from, to});
+    Long size = forcedSize.remove(from);
+    if (size != null) forcedSize.put(to, size);
   }
 
   @Override
   public void delete(Path file) throws IOException {
     check(Op.DELETE, file);
     real.delete(file);
+    forcedSize.remove(file);
   }
 
   @Override
   public void syncDirectory(Path dir) throws IOException {
     check(Op.SYNC_DIR, dir);
     real.syncDirectory(dir);
+    unsyncedCreates.removeIf(p -> dir.equals(p.getParent()));
+    unsyncedRenames.removeIf(r -> dir.equals(r[1].getParent()));
+  }
+
+  @Override
+  public AutoCloseable tryLock(Path lockFile) throws IOException {
+    return real.tryLock(lockFile);
   }
 
   private final class File implements StorageFile {
@@ -139,12 +195,14 @@ final class FaultInjectingFiles implements StorageFiles {
     public void force() throws IOException {
       check(Op.FORCE, path);
       f.force();
+      forcedSize.put(path, f.size());
     }
 
     @Override
     public void truncate(long size) throws IOException {
       check(Op.TRUNCATE, path);
       f.truncate(size);
+      forcedSize.computeIfPresent(path, (p, old) -> Math.min(old, size));
     }
 
     @Override public void close() throws IOException { f.close(); }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory. After each kill the directory is recovered here and must hold exactly the state after
  * every reported batch plus a prefix of the calls after them, with correct contents.
  *
- * <p>Rounds: {@code -Dshardkv.storage.crashRounds=N} (default 25).
+ * <p>Rounds: {@code -Dshardkv.storage.crashRounds=N} (default 20).
  */
 class KillDashNineCrashTest {
   private static final long SEGMENT_SIZE = 64 << 10;
@@ -34,7 +34,7 @@ class KillDashNineCrashTest {
 
   @Test
   void recoveryAfterKillDashNineHoldsEveryReportedBatchAndOnlyAPrefixOfTheRest() throws Exception {
-    int rounds = Integer.getInteger("shardkv.storage.crashRounds", 25);
+    int rounds = Integer.getInteger("shardkv.storage.crashRounds", 20);
     Path dir = tmp.resolve("node");
     Random timing = new Random(42);
     int roundsWithLoss = 0;
