@@ -11,13 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,7 +50,19 @@ public final class ClientConnection implements AutoCloseable {
   /** Request id of keep-alive PINGs; calls use ids from 1 up, so replies to it match no call. */
   private static final long KEEPALIVE_ID = 0;
 
-  private static final ScheduledThreadPoolExecutor TIMERS = newTimerPool();
+  /**
+   * Sessions whose calls' deadlines and keep-alives the sweeper checks. One shared sweeper tick
+   * (every {@value #SWEEP_MILLIS} ms) instead of a timer per call: no lock, no wake-up, no
+   * cancellation per call, at the price of timeouts firing up to one tick late.
+   */
+  private static final Set<Session> LIVE = ConcurrentHashMap.newKeySet();
+  private static final long SWEEP_MILLIS = 10;
+
+  static {
+    Thread sweeper = new Thread(ClientConnection::sweepForever, "shardkv-client-timeouts");
+    sweeper.setDaemon(true);
+    sweeper.start();
+  }
 
   private final InetSocketAddress address;
   private final Options options;
@@ -103,15 +113,7 @@ public final class ClientConnection implements AutoCloseable {
       return future;
     }
     long id = nextRequestId.getAndIncrement();
-    s.pending.put(id, future);
-    ScheduledFuture<?> timer = TIMERS.schedule(() -> {
-      if (s.pending.remove(id) != null) {
-        future.completeExceptionally(new CallFailedException(CallFailedException.Kind.TIMEOUT,
-            request.frameType() + " request " + id + " to " + address + " got no reply within "
-                + timeout.toMillis() + " ms; it may or may not have taken effect", null));
-      }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    future.whenComplete((r, e) -> timer.cancel(false));
+    s.pending.put(id, new Call(future, System.nanoTime() + timeout.toNanos(), request.frameType(), timeout));
     s.write(id, MessageCodec.encode(id, request));
     return future;
   }
@@ -162,8 +164,8 @@ public final class ClientConnection implements AutoCloseable {
       }
       session = s;
       sessionsOpened.incrementAndGet();
+      LIVE.add(s);
       s.reader.start();
-      s.startKeepAlive();
       return s;
     }
   }
@@ -173,13 +175,12 @@ public final class ClientConnection implements AutoCloseable {
     final Socket socket;
     final OutputStream out;
     final InputStream in;
-    final Map<Long, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
+    final Map<Long, Call> pending = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<byte[]> outQueue = new ConcurrentLinkedQueue<>();
     final ReentrantLock writeLock = new ReentrantLock();
     final Thread reader;
     volatile boolean dead;
     volatile long lastWriteNanos = System.nanoTime();
-    ScheduledFuture<?> keepAlive;
 
     Session(Socket socket) throws IOException {
       this.socket = socket;
@@ -213,16 +214,21 @@ public final class ClientConnection implements AutoCloseable {
       }
     }
 
-    void startKeepAlive() {
-      long period = options.keepAlive().toNanos();
-      if (period <= 0) return;
-      keepAlive = TIMERS.scheduleWithFixedDelay(() -> {
-        if (dead) {
-          keepAlive.cancel(false);
-        } else if (System.nanoTime() - lastWriteNanos >= period) {
-          write(KEEPALIVE_ID, MessageCodec.encode(KEEPALIVE_ID, new Request.Ping()));
+    /** Times out expired calls and sends a keep-alive PING when idle; runs on the sweeper. */
+    void sweep(long now) {
+      for (Map.Entry<Long, Call> e : pending.entrySet()) {
+        Call c = e.getValue();
+        if (now - c.deadlineNanos() >= 0 && pending.remove(e.getKey(), c)) {
+          c.future().completeExceptionally(new CallFailedException(CallFailedException.Kind.TIMEOUT,
+              c.type() + " request " + e.getKey() + " to " + address + " got no reply within "
+                  + c.timeout().toMillis() + " ms; it may or may not have taken effect", null));
         }
-      }, period / 2, period / 2, TimeUnit.NANOSECONDS);
+      }
+      long keepAlive = options.keepAlive().toNanos();
+      if (keepAlive > 0 && now - lastWriteNanos >= keepAlive) {
+        lastWriteNanos = now; // one PING per period even if the write is slow
+        write(KEEPALIVE_ID, MessageCodec.encode(KEEPALIVE_ID, new Request.Ping()));
+      }
     }
 
     void readLoop() {
@@ -253,7 +259,8 @@ public final class ClientConnection implements AutoCloseable {
 
     private void deliver(Frame f) throws FrameException {
       Message m = MessageCodec.decode(f);
-      CompletableFuture<Response> future = f.requestId() == KEEPALIVE_ID ? null : pending.remove(f.requestId());
+      Call call = f.requestId() == KEEPALIVE_ID ? null : pending.remove(f.requestId());
+      CompletableFuture<Response> future = call == null ? null : call.future();
       if (m instanceof Response r) {
         if (future != null) future.complete(r);
       } else if (m instanceof ProtocolError e) {
@@ -267,11 +274,11 @@ public final class ClientConnection implements AutoCloseable {
     /** Marks the session dead, closes the socket and fails every pending call with {@code e}. */
     void fail(CallFailedException e) {
       dead = true;
-      if (keepAlive != null) keepAlive.cancel(false);
+      LIVE.remove(this);
       closeQuietly(socket);
       for (Long id : List.copyOf(pending.keySet())) {
-        CompletableFuture<Response> f = pending.remove(id);
-        if (f != null) f.completeExceptionally(e);
+        Call c = pending.remove(id);
+        if (c != null) c.future().completeExceptionally(e);
       }
     }
   }
@@ -284,13 +291,20 @@ public final class ClientConnection implements AutoCloseable {
     }
   }
 
-  private static ScheduledThreadPoolExecutor newTimerPool() {
-    ScheduledThreadPoolExecutor p = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "shardkv-client-timeouts");
-      t.setDaemon(true);
-      return t;
-    });
-    p.setRemoveOnCancelPolicy(true);
-    return p;
+  /** A call awaiting its reply. */
+  private record Call(CompletableFuture<Response> future, long deadlineNanos, FrameType type, Duration timeout) {}
+
+  private static void sweepForever() {
+    while (true) {
+      try {
+        Thread.sleep(SWEEP_MILLIS);
+        long now = System.nanoTime();
+        for (Session s : LIVE) s.sweep(now);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // a failing sweep of one session must not stop timeouts for all; the next tick retries
+      }
+    }
   }
 }

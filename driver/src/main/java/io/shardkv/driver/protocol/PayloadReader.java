@@ -62,6 +62,11 @@ final class PayloadReader {
   String string(String field) throws FrameException {
     int at = buf.position();
     int n = count(field + " length", 1);
+    if (isAscii(n)) { // the common case: no validation needed, and the cheapest conversion
+      String ascii = new String(buf.array(), buf.arrayOffset() + buf.position(), n, StandardCharsets.ISO_8859_1);
+      buf.position(buf.position() + n);
+      return ascii;
+    }
     CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -74,6 +79,15 @@ final class PayloadReader {
     } catch (CharacterCodingException e) {
       throw malformed(field + " at payload offset " + at + " is not valid UTF-8");
     }
+  }
+
+  private boolean isAscii(int n) {
+    byte[] a = buf.array();
+    int from = buf.arrayOffset() + buf.position();
+    for (int i = from; i < from + n; i++) {
+      if (a[i] < 0) return false;
+    }
+    return true;
   }
 
   String optionalString(String field) throws FrameException {

@@ -100,17 +100,18 @@ public final class EventLoop implements AutoCloseable {
     return t;
   }
 
-  /** Runs {@code task} on the loop thread every {@code period} until the returned handle's
-   * {@link Timer#cancel} (the handle cancels every future run). */
+  /** Runs {@code task} on the loop thread every {@code period} (measured from the end of the
+   * previous run) until {@link Timer#cancel} is called on the returned handle. */
   public Timer schedulePeriodic(Duration period, Runnable task) {
     Timer[] handle = new Timer[1];
     Runnable[] self = new Runnable[1];
     self[0] = () -> {
       if (handle[0].isCancelled()) return;
-      task.run();
-      Timer next = new Timer(nanoTime() + period.toNanos(), 0, self[0]);
-      addTimer(next);
-      // the first handle stays the cancellation token for the whole series
+      try {
+        task.run();
+      } finally { // a failing run (logged by the loop) does not end the series
+        addTimer(new Timer(nanoTime() + period.toNanos(), 0, self[0]));
+      }
     };
     handle[0] = schedule(period, self[0]);
     return handle[0];

@@ -9,7 +9,9 @@ public interface PeerTransport {
 
   /**
    * Sends {@code message} to node {@code nodeId}, best effort. Never blocks and never throws: when
-   * the peer is unknown, unreachable or too slow, the message is dropped (and counted).
+   * the peer is unknown, unreachable or too slow, or the message exceeds the link's maximum frame
+   * payload (16 MiB by default, minus 4 bytes), the message is dropped (and counted). Large state
+   * (snapshots) must therefore travel in chunks.
    */
   void send(int nodeId, byte[] message);
 

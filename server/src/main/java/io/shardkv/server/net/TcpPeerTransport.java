@@ -70,6 +70,14 @@ public final class TcpPeerTransport implements PeerTransport, AutoCloseable {
         dropped.incrementAndGet();
         return;
       }
+      if (message.length > options.connection().maxPayloadBytes() - 4) {
+        // Sending it would make the receiver reject the frame and drop the whole link. The Raft
+        // core must keep messages (snapshot chunks included) under the limit.
+        dropped.incrementAndGet();
+        log.warn("dropping a {}-byte message to node {}: larger than the {}-byte frame payload limit"
+            + " (send snapshots in chunks)", message.length, nodeId, options.connection().maxPayloadBytes());
+        return;
+      }
       Connection c = link.connection;
       if (c != null && c.isEstablished()
           && c.send(MessageCodec.encode(0, new Request.PeerMessage(message)))) {

@@ -158,6 +158,7 @@ class ClientConnectionTest {
       assertEquals(CallFailedException.Kind.CONNECT_FAILED, down.kind());
       // ...and succeeds once a server is back on the same port.
       try (TestServer second = new TestServer(ConnectionOptions.DEFAULT, port)) {
+        assertEquals(port, second.address().getPort());
         assertEquals(Response.ok(FrameType.PING), client.call(new Request.Ping(), LONG));
         assertTrue(client.isConnected());
       }
@@ -166,18 +167,66 @@ class ClientConnectionTest {
 
   @Test
   void idleClientConnectionIsKeptAliveByPingsPastTheServersIdleTimeout() throws Exception {
-    try (TestServer server = new TestServer(ConnectionOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(300)));
+    try (TestServer server = new TestServer(ConnectionOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(600)));
         ClientConnection client = new ClientConnection(server.address(), new ClientConnection.Options(
             Duration.ofSeconds(2), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofMillis(100)));
         ClientConnection noKeepAlive = new ClientConnection(server.address(), new ClientConnection.Options(
             Duration.ofSeconds(2), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ZERO))) {
       assertEquals(Response.ok(FrameType.PING), client.call(new Request.Ping(), LONG));
       assertEquals(Response.ok(FrameType.PING), noKeepAlive.call(new Request.Ping(), LONG));
-      Thread.sleep(1200); // four idle timeouts
+      Thread.sleep(2000); // over three idle timeouts
       assertTrue(client.isConnected(), "kept alive");
       assertFalse(noKeepAlive.isConnected(), "the server closed the silent one");
       assertEquals(Response.ok(FrameType.PING), client.call(new Request.Ping(), LONG));
       assertEquals(1, client.sessionsOpened(), "no reconnect was needed");
+    }
+  }
+
+  @Test
+  void errorFrameFailsItsRequestWithTheErrorStatusAndOthersInFlightIndefinitely() throws Exception {
+    try (LogCapture logs = new LogCapture(true);
+        TestServer server = new TestServer(ConnectionOptions.DEFAULT) {
+          @Override
+          void handle(Connection c, long id, Request r) {
+            if (r instanceof Request.Get g && g.key().equals("reject")) {
+              c.failProtocol(new io.shardkv.driver.protocol.FrameException(Status.BAD_REQUEST, id, "not this key"));
+            } // every other request is left unanswered
+          }
+        };
+        ClientConnection client = new ClientConnection(server.address())) {
+      CompletableFuture<Response> bystander = client.sendAsync(new Request.Put(1, 1, "k", "v"), LONG);
+      CompletableFuture<Response> rejected = client.sendAsync(new Request.Get(1, 2, "reject"), LONG);
+      CallFailedException e = (CallFailedException) assertThrows(ExecutionException.class, rejected::get).getCause();
+      assertEquals(CallFailedException.Kind.PROTOCOL_ERROR, e.kind());
+      assertEquals(Status.BAD_REQUEST, e.status());
+      assertTrue(e.definite());
+      assertTrue(e.getMessage().contains("not this key"), e.getMessage());
+      CallFailedException b = (CallFailedException) assertThrows(ExecutionException.class, bystander::get).getCause();
+      assertEquals(CallFailedException.Kind.CONNECTION_LOST, b.kind());
+      assertFalse(b.definite(), "the server may have applied the bystander before closing");
+    }
+  }
+
+  @Test
+  void garbageFromTheServerFailsCallsInFlightIndefinitely() throws Exception {
+    try (ServerSocket fake = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (java.net.Socket s = fake.accept()) {
+          s.getInputStream().read(new byte[64]); // wait for the request
+          s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+          s.getInputStream().read(); // hold the socket until the client drops it
+        } catch (IOException ignored) {
+          // client went away
+        }
+      });
+      t.start();
+      try (ClientConnection client = new ClientConnection(new InetSocketAddress("127.0.0.1", fake.getLocalPort()))) {
+        CallFailedException e = assertThrows(CallFailedException.class, () -> client.call(new Request.Ping(), LONG));
+        assertEquals(CallFailedException.Kind.BAD_RESPONSE, e.kind());
+        assertFalse(e.definite());
+        assertTrue(e.getMessage().contains("bad magic byte 0x48"), e.getMessage());
+      }
+      t.join(5000);
     }
   }
 

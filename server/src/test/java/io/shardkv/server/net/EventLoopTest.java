@@ -90,6 +90,27 @@ class EventLoopTest {
   }
 
   @Test
+  void connectionsBeyondTheListenersMaximumAreRefusedWhileTheOthersAreServed() throws Exception {
+    try (LogCapture logs = new LogCapture(true); EventLoop loop = EventLoop.start("max-conns")) {
+      Listener l = loop.listen(new InetSocketAddress("127.0.0.1", 0), ConnectionOptions.DEFAULT,
+          new RequestDispatcher((c, id, r) -> { }, null), 2);
+      try (RawClient a = new RawClient(l.localAddress(), 5000);
+          RawClient b = new RawClient(l.localAddress(), 5000)) {
+        a.send(1, new Request.Ping());
+        b.send(1, new Request.Ping());
+        assertEquals(Response.ok(FrameType.PING), a.readMessage());
+        assertEquals(Response.ok(FrameType.PING), b.readMessage());
+        try (RawClient third = new RawClient(l.localAddress(), 5000)) {
+          assertTrue(third.closedByServer(), "the third connection is refused");
+        }
+        assertEquals(1, logs.linesContaining("already 2 connections").size(), logs.lines().toString());
+        a.send(2, new Request.Ping());
+        assertEquals(Response.ok(FrameType.PING), a.readMessage());
+      }
+    }
+  }
+
+  @Test
   void outgoingConnectionExchangesFramesWithAListener() throws Exception {
     try (TestServer server = new TestServer(ConnectionOptions.DEFAULT);
         EventLoop client = EventLoop.start("client")) {

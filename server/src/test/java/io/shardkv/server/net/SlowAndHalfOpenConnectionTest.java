@@ -56,10 +56,10 @@ class SlowAndHalfOpenConnectionTest {
   @Test
   void silentConnectionIsClosedAfterTheIdleTimeoutWhilePingingClientsStay() throws Exception {
     try (LogCapture logs = new LogCapture(true);
-        TestServer server = new TestServer(ConnectionOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(400)));
+        TestServer server = new TestServer(ConnectionOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(800)));
         RawClient silent = new RawClient(server.address(), 10_000);
         RawClient pinging = new RawClient(server.address(), 10_000)) {
-      for (int i = 0; i < 12; i++) { // 1.2 s of pings, 3 idle timeouts long
+      for (int i = 0; i < 20; i++) { // 2 s of pings, 2.5 idle timeouts long
         pinging.send(i, new Request.Ping());
         assertEquals(Response.ok(FrameType.PING), pinging.readMessage());
         Thread.sleep(100);

@@ -148,6 +148,49 @@ class TcpPeerTransportTest {
   }
 
   @Test
+  void peerMessageBeforePeerHelloIsRejectedAndNotDelivered() throws Exception {
+    int p1 = freePort();
+    try (LogCapture logs = new LogCapture(true); Node n1 = new Node(1)) {
+      n1.start(p1, Map.of(), FAST);
+      try (RawClient raw = new RawClient(new InetSocketAddress("127.0.0.1", p1), 5000)) {
+        raw.send(0, new io.shardkv.driver.protocol.Request.PeerMessage("sneaky".getBytes()));
+        io.shardkv.driver.protocol.ProtocolError e = (io.shardkv.driver.protocol.ProtocolError) raw.readMessage();
+        assertEquals(Status.BAD_REQUEST, e.status());
+        assertTrue(e.message().contains("PEER_MESSAGE before PEER_HELLO"), e.message());
+        assertTrue(raw.closedByServer());
+      }
+      try (RawClient raw = new RawClient(new InetSocketAddress("127.0.0.1", p1), 5000)) {
+        raw.send(0, new io.shardkv.driver.protocol.Request.PeerHello(5));
+        raw.send(0, new io.shardkv.driver.protocol.Request.PeerMessage("hi".getBytes()));
+        assertEquals("5:hi", n1.inbox.poll(10, TimeUnit.SECONDS));
+      }
+      assertTrue(n1.inbox.isEmpty(), "the rejected message was never delivered");
+    }
+  }
+
+  @Test
+  void messageOverTheFrameLimitIsDroppedLocallyAndTheLinkStaysUp() throws Exception {
+    int p1 = freePort();
+    int p2 = freePort();
+    Map<Integer, InetSocketAddress> peers = Map.of(
+        1, new InetSocketAddress("127.0.0.1", p1), 2, new InetSocketAddress("127.0.0.1", p2));
+    TcpPeerTransport.Options small = new TcpPeerTransport.Options(FAST.connection().withMaxPayloadBytes(1024),
+        FAST.backoffBase(), FAST.backoffMax(), FAST.backoffJitter(), FAST.keepAlive());
+    try (LogCapture logs = new LogCapture(true); Node n1 = new Node(1); Node n2 = new Node(2)) {
+      n1.start(p1, peers, small);
+      n2.start(p2, peers, FAST);
+      await(() -> n1.transport.isReachable(2), "1 reaches 2");
+      int attempts = n1.transport.connectAttempts(2);
+      n1.transport.send(2, new byte[1021]); // 4-byte length + 1021 > 1024
+      n1.transport.send(2, "small".getBytes());
+      assertEquals("1:small", n2.inbox.poll(10, TimeUnit.SECONDS));
+      assertEquals(1, n1.transport.messagesDropped());
+      assertEquals(attempts, n1.transport.connectAttempts(2), "the link was not dropped");
+      assertEquals(1, logs.linesContaining("larger than the 1024-byte frame payload limit").size());
+    }
+  }
+
+  @Test
   void largeOpaquePayloadArrivesIntact() throws Exception {
     int p1 = freePort();
     int p2 = freePort();
