@@ -1,7 +1,6 @@
 package io.shardkv.driver.jdbc;
 
 import io.shardkv.driver.jdbc.sql.SqlErrors;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +9,8 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Finds the {@link KvBackendFactory} for a connection: factories registered with
- * {@link #register(KvBackendFactory)} first, then those found by {@link ServiceLoader} on the driver's
+ * Finds the {@link KvBackendFactory} for a connection: factories registered with {@link
+ * #register(KvBackendFactory)} first, then those found by {@link ServiceLoader} on the driver's
  * class loader and on the thread's context class loader.
  *
  * <p>The JDBC layer ships no backend of its own: without the client library, connecting fails with
@@ -19,74 +18,88 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class KvBackends {
 
-    private static final List<KvBackendFactory> REGISTERED = new CopyOnWriteArrayList<>();
+  private static final List<KvBackendFactory> REGISTERED = new CopyOnWriteArrayList<>();
 
-    private KvBackends() {
+  private KvBackends() {}
+
+  /** Makes {@code factory} available to every later connection (replacing one of the same name). */
+  public static void register(KvBackendFactory factory) {
+    REGISTERED.removeIf(f -> f.name().equalsIgnoreCase(factory.name()));
+    REGISTERED.add(factory);
+  }
+
+  /** Removes a factory registered with {@link #register}; no effect on ServiceLoader ones. */
+  public static void unregister(KvBackendFactory factory) {
+    REGISTERED.remove(factory);
+  }
+
+  /** Every factory currently visible, registered ones first, one per name. */
+  public static List<KvBackendFactory> available() {
+    List<KvBackendFactory> all = new ArrayList<>(REGISTERED);
+    addFrom(all, ServiceLoader.load(KvBackendFactory.class, KvBackends.class.getClassLoader()));
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (context != null && context != KvBackends.class.getClassLoader()) {
+      addFrom(all, ServiceLoader.load(KvBackendFactory.class, context));
     }
+    return all;
+  }
 
-    /** Makes {@code factory} available to every later connection (replacing one of the same name). */
-    public static void register(KvBackendFactory factory) {
-        REGISTERED.removeIf(f -> f.name().equalsIgnoreCase(factory.name()));
-        REGISTERED.add(factory);
+  private static void addFrom(List<KvBackendFactory> all, ServiceLoader<KvBackendFactory> loader) {
+    for (KvBackendFactory f : loader) {
+      if (all.stream().noneMatch(g -> g.name().equalsIgnoreCase(f.name()))) {
+        all.add(f);
+      }
     }
+  }
 
-    /** Removes a factory registered with {@link #register}; no effect on ServiceLoader ones. */
-    public static void unregister(KvBackendFactory factory) {
-        REGISTERED.remove(factory);
+  /** Picks the factory for {@code settings} from {@link #available()}. */
+  static KvBackendFactory select(ConnectionSettings settings) throws SQLException {
+    return select(settings, available());
+  }
+
+  /**
+   * Picks the factory named by {@code backend=}, or the only one present.
+   *
+   * @throws SQLException 08001 if none is present, the named one is missing, or the choice is
+   *     ambiguous
+   */
+  static KvBackendFactory select(ConnectionSettings settings, List<KvBackendFactory> factories)
+      throws SQLException {
+    if (factories.isEmpty()) {
+      throw new SQLException(
+          "No ShardKV client backend is available, so the driver cannot reach the cluster at "
+              + settings.endpoints()
+              + ". The JDBC layer needs the ShardKV client library on the class path "
+              + "(an implementation of "
+              + KvBackendFactory.class.getName()
+              + " listed in META-INF/services); "
+              + "this driver build does not contain one yet.",
+          SqlErrors.UNABLE_TO_CONNECT);
     }
-
-    /** Every factory currently visible, registered ones first, one per name. */
-    public static List<KvBackendFactory> available() {
-        List<KvBackendFactory> all = new ArrayList<>(REGISTERED);
-        addFrom(all, ServiceLoader.load(KvBackendFactory.class, KvBackends.class.getClassLoader()));
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context != null && context != KvBackends.class.getClassLoader()) {
-            addFrom(all, ServiceLoader.load(KvBackendFactory.class, context));
+    List<String> names = factories.stream().map(KvBackendFactory::name).toList();
+    if (settings.backend().isPresent()) {
+      String wanted = settings.backend().get();
+      for (KvBackendFactory f : factories) {
+        if (f.name().equalsIgnoreCase(wanted)) {
+          return f;
         }
-        return all;
+      }
+      throw new SQLException(
+          "No ShardKV client backend named '"
+              + wanted
+              + "' is available (available: "
+              + names
+              + "); fix the backend= property",
+          SqlErrors.UNABLE_TO_CONNECT);
     }
-
-    private static void addFrom(List<KvBackendFactory> all, ServiceLoader<KvBackendFactory> loader) {
-        for (KvBackendFactory f : loader) {
-            if (all.stream().noneMatch(g -> g.name().equalsIgnoreCase(f.name()))) {
-                all.add(f);
-            }
-        }
+    if (factories.size() > 1) {
+      throw new SQLException(
+          "Several ShardKV client backends are available "
+              + names
+              + "; choose one with the URL property backend="
+              + names.get(0).toLowerCase(Locale.ROOT),
+          SqlErrors.UNABLE_TO_CONNECT);
     }
-
-    /** Picks the factory for {@code settings} from {@link #available()}. */
-    static KvBackendFactory select(ConnectionSettings settings) throws SQLException {
-        return select(settings, available());
-    }
-
-    /**
-     * Picks the factory named by {@code backend=}, or the only one present.
-     *
-     * @throws SQLException 08001 if none is present, the named one is missing, or the choice is ambiguous
-     */
-    static KvBackendFactory select(ConnectionSettings settings, List<KvBackendFactory> factories) throws SQLException {
-        if (factories.isEmpty()) {
-            throw new SQLException("No ShardKV client backend is available, so the driver cannot reach the cluster at "
-                    + settings.endpoints() + ". The JDBC layer needs the ShardKV client library on the class path "
-                    + "(an implementation of " + KvBackendFactory.class.getName() + " listed in META-INF/services); "
-                    + "this driver build does not contain one yet.", SqlErrors.UNABLE_TO_CONNECT);
-        }
-        List<String> names = factories.stream().map(KvBackendFactory::name).toList();
-        if (settings.backend().isPresent()) {
-            String wanted = settings.backend().get();
-            for (KvBackendFactory f : factories) {
-                if (f.name().equalsIgnoreCase(wanted)) {
-                    return f;
-                }
-            }
-            throw new SQLException("No ShardKV client backend named '" + wanted + "' is available (available: "
-                    + names + "); fix the backend= property", SqlErrors.UNABLE_TO_CONNECT);
-        }
-        if (factories.size() > 1) {
-            throw new SQLException("Several ShardKV client backends are available " + names
-                    + "; choose one with the URL property backend=" + names.get(0).toLowerCase(Locale.ROOT),
-                    SqlErrors.UNABLE_TO_CONNECT);
-        }
-        return factories.get(0);
-    }
+    return factories.get(0);
+  }
 }

@@ -8,378 +8,370 @@ import java.sql.SQLException;
 /**
  * The fixed capability answers of {@link DatabaseMetaData} for the ShardKV SQL subset: what the
  * grammar accepts (column and table aliases, batches, NOT NULL columns) is true, everything else
- * (joins, subqueries, ORDER BY, GROUP BY, DDL, transactions, schemas, catalogs, procedures, scrolling,
- * updatable result sets) is false. Identifiers are compared case-insensitively and stored lower case,
- * quoted or not. Numeric limits are 0 ("no limit or unknown") except those the one two-column table fixes.
+ * (joins, subqueries, ORDER BY, GROUP BY, DDL, transactions, schemas, catalogs, procedures,
+ * scrolling, updatable result sets) is false. Identifiers are compared case-insensitively and
+ * stored lower case, quoted or not. Numeric limits are 0 ("no limit or unknown") except those the
+ * one two-column table fixes.
  */
-abstract class SubsetCapabilities implements DatabaseMetaData {
-
-    @Override
-    public boolean allProceduresAreCallable() throws SQLException { return false; }
-
-    @Override
-    public boolean allTablesAreSelectable() throws SQLException { return true; }
-
-    @Override
-    public boolean autoCommitFailureClosesAllResultSets() throws SQLException { return false; }
-
-    @Override
-    public boolean dataDefinitionCausesTransactionCommit() throws SQLException { return false; }
-
-    @Override
-    public boolean dataDefinitionIgnoredInTransactions() throws SQLException { return false; }
-
-    @Override
-    public boolean deletesAreDetected(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean doesMaxRowSizeIncludeBlobs() throws SQLException { return false; }
-
-    @Override
-    public boolean generatedKeyAlwaysReturned() throws SQLException { return false; }
-
-    @Override
-    public int getDefaultTransactionIsolation() throws SQLException { return Connection.TRANSACTION_NONE; }
-
-    @Override
-    public int getJDBCMajorVersion() throws SQLException { return 4; }
-
-    @Override
-    public int getJDBCMinorVersion() throws SQLException { return 2; }
-
-    @Override
-    public int getMaxBinaryLiteralLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxCatalogNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxCharLiteralLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxColumnNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxColumnsInGroupBy() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxColumnsInIndex() throws SQLException { return 1; }
-
-    @Override
-    public int getMaxColumnsInOrderBy() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxColumnsInSelect() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxColumnsInTable() throws SQLException { return 2; }
-
-    @Override
-    public int getMaxConnections() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxCursorNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxIndexLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxProcedureNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxRowSize() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxSchemaNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxStatementLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxStatements() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxTableNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getMaxTablesInSelect() throws SQLException { return 1; }
-
-    @Override
-    public int getMaxUserNameLength() throws SQLException { return 0; }
-
-    @Override
-    public int getResultSetHoldability() throws SQLException { return ResultSet.HOLD_CURSORS_OVER_COMMIT; }
-
-    @Override
-    public int getSQLStateType() throws SQLException { return DatabaseMetaData.sqlStateSQL; }
-
-    @Override
-    public boolean insertsAreDetected(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean isCatalogAtStart() throws SQLException { return false; }
-
-    @Override
-    public boolean locatorsUpdateCopy() throws SQLException { return false; }
-
-    @Override
-    public boolean nullPlusNonNullIsNull() throws SQLException { return true; }
-
-    @Override
-    public boolean nullsAreSortedAtEnd() throws SQLException { return false; }
-
-    @Override
-    public boolean nullsAreSortedAtStart() throws SQLException { return false; }
-
-    @Override
-    public boolean nullsAreSortedHigh() throws SQLException { return false; }
-
-    @Override
-    public boolean nullsAreSortedLow() throws SQLException { return false; }
-
-    @Override
-    public boolean othersDeletesAreVisible(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean othersInsertsAreVisible(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean othersUpdatesAreVisible(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean ownDeletesAreVisible(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean ownInsertsAreVisible(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean ownUpdatesAreVisible(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean storesLowerCaseIdentifiers() throws SQLException { return true; }
-
-    @Override
-    public boolean storesLowerCaseQuotedIdentifiers() throws SQLException { return true; }
-
-    @Override
-    public boolean storesMixedCaseIdentifiers() throws SQLException { return false; }
-
-    @Override
-    public boolean storesMixedCaseQuotedIdentifiers() throws SQLException { return false; }
-
-    @Override
-    public boolean storesUpperCaseIdentifiers() throws SQLException { return false; }
-
-    @Override
-    public boolean storesUpperCaseQuotedIdentifiers() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsANSI92EntryLevelSQL() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsANSI92FullSQL() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsANSI92IntermediateSQL() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsAlterTableWithAddColumn() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsAlterTableWithDropColumn() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsBatchUpdates() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsCatalogsInDataManipulation() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsCatalogsInIndexDefinitions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsCatalogsInPrivilegeDefinitions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsCatalogsInProcedureCalls() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsCatalogsInTableDefinitions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsColumnAliasing() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsConvert() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsConvert(int p0, int p1) throws SQLException { return false; }
-
-    @Override
-    public boolean supportsCoreSQLGrammar() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsCorrelatedSubqueries() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsDataDefinitionAndDataManipulationTransactions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsDataManipulationTransactionsOnly() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsDifferentTableCorrelationNames() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsExpressionsInOrderBy() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsExtendedSQLGrammar() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsFullOuterJoins() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsGetGeneratedKeys() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsGroupBy() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsGroupByBeyondSelect() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsGroupByUnrelated() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsIntegrityEnhancementFacility() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsLikeEscapeClause() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsLimitedOuterJoins() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsMinimumSQLGrammar() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsMixedCaseIdentifiers() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsMixedCaseQuotedIdentifiers() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsMultipleOpenResults() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsMultipleResultSets() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsMultipleTransactions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsNamedParameters() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsNonNullableColumns() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsOpenCursorsAcrossCommit() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsOpenCursorsAcrossRollback() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsOpenStatementsAcrossCommit() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsOpenStatementsAcrossRollback() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsOrderByUnrelated() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsOuterJoins() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsPositionedDelete() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsPositionedUpdate() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsResultSetConcurrency(int p0, int p1) throws SQLException { return p0 == ResultSet.TYPE_FORWARD_ONLY && p1 == ResultSet.CONCUR_READ_ONLY; }
-
-    @Override
-    public boolean supportsResultSetHoldability(int p0) throws SQLException { return p0 == ResultSet.HOLD_CURSORS_OVER_COMMIT; }
-
-    @Override
-    public boolean supportsResultSetType(int p0) throws SQLException { return p0 == ResultSet.TYPE_FORWARD_ONLY; }
-
-    @Override
-    public boolean supportsSavepoints() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSchemasInDataManipulation() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSchemasInIndexDefinitions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSchemasInPrivilegeDefinitions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSchemasInProcedureCalls() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSchemasInTableDefinitions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSelectForUpdate() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsStatementPooling() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsStoredFunctionsUsingCallSyntax() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsStoredProcedures() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSubqueriesInComparisons() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSubqueriesInExists() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSubqueriesInIns() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsSubqueriesInQuantifieds() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsTableCorrelationNames() throws SQLException { return true; }
-
-    @Override
-    public boolean supportsTransactionIsolationLevel(int p0) throws SQLException { return p0 == Connection.TRANSACTION_NONE; }
-
-    @Override
-    public boolean supportsTransactions() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsUnion() throws SQLException { return false; }
-
-    @Override
-    public boolean supportsUnionAll() throws SQLException { return false; }
-
-    @Override
-    public boolean updatesAreDetected(int p0) throws SQLException { return false; }
-
-    @Override
-    public boolean usesLocalFilePerTable() throws SQLException { return false; }
-
-    @Override
-    public boolean usesLocalFiles() throws SQLException { return false; }
+abstract class SubsetCapabilities extends StoreFacts {
+
+  @Override
+  public int getDefaultTransactionIsolation() throws SQLException {
+    return Connection.TRANSACTION_NONE;
+  }
+
+  @Override
+  public int getJDBCMajorVersion() throws SQLException {
+    return 4;
+  }
+
+  @Override
+  public int getJDBCMinorVersion() throws SQLException {
+    return 2;
+  }
+
+  @Override
+  public int getResultSetHoldability() throws SQLException {
+    return ResultSet.HOLD_CURSORS_OVER_COMMIT;
+  }
+
+  @Override
+  public int getSQLStateType() throws SQLException {
+    return DatabaseMetaData.sqlStateSQL;
+  }
+
+  @Override
+  public boolean supportsANSI92EntryLevelSQL() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsANSI92FullSQL() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsANSI92IntermediateSQL() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsAlterTableWithAddColumn() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsAlterTableWithDropColumn() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsBatchUpdates() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsCatalogsInDataManipulation() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsCatalogsInIndexDefinitions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsCatalogsInPrivilegeDefinitions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsCatalogsInProcedureCalls() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsCatalogsInTableDefinitions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsColumnAliasing() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsConvert() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsConvert(int p0, int p1) throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsCoreSQLGrammar() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsCorrelatedSubqueries() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsDataDefinitionAndDataManipulationTransactions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsDataManipulationTransactionsOnly() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsDifferentTableCorrelationNames() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsExpressionsInOrderBy() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsExtendedSQLGrammar() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsFullOuterJoins() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsGetGeneratedKeys() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsGroupBy() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsGroupByBeyondSelect() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsGroupByUnrelated() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsIntegrityEnhancementFacility() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsLikeEscapeClause() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsLimitedOuterJoins() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMinimumSQLGrammar() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMixedCaseIdentifiers() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMixedCaseQuotedIdentifiers() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMultipleOpenResults() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMultipleResultSets() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMultipleTransactions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsNamedParameters() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsNonNullableColumns() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsOpenCursorsAcrossCommit() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsOpenCursorsAcrossRollback() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsOpenStatementsAcrossCommit() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsOpenStatementsAcrossRollback() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsOrderByUnrelated() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsOuterJoins() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsPositionedDelete() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsPositionedUpdate() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsResultSetConcurrency(int p0, int p1) throws SQLException {
+    return p0 == ResultSet.TYPE_FORWARD_ONLY && p1 == ResultSet.CONCUR_READ_ONLY;
+  }
+
+  @Override
+  public boolean supportsResultSetHoldability(int p0) throws SQLException {
+    return p0 == ResultSet.HOLD_CURSORS_OVER_COMMIT;
+  }
+
+  @Override
+  public boolean supportsResultSetType(int p0) throws SQLException {
+    return p0 == ResultSet.TYPE_FORWARD_ONLY;
+  }
+
+  @Override
+  public boolean supportsSavepoints() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSchemasInDataManipulation() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSchemasInIndexDefinitions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSchemasInPrivilegeDefinitions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSchemasInProcedureCalls() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSchemasInTableDefinitions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSelectForUpdate() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsStatementPooling() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsStoredFunctionsUsingCallSyntax() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsStoredProcedures() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSubqueriesInComparisons() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSubqueriesInExists() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSubqueriesInIns() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsSubqueriesInQuantifieds() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsTableCorrelationNames() throws SQLException {
+    return true;
+  }
+
+  @Override
+  public boolean supportsTransactionIsolationLevel(int p0) throws SQLException {
+    return p0 == Connection.TRANSACTION_NONE;
+  }
+
+  @Override
+  public boolean supportsTransactions() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsUnion() throws SQLException {
+    return false;
+  }
+
+  @Override
+  public boolean supportsUnionAll() throws SQLException {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 package io.shardkv.driver.jdbc;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,32 +10,38 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The ten-line example of docs/jdbc.md, run as written except for the URL. */
 class DocExampleTest {
 
-    @Test
-    void tenLineExampleFromTheDocsPrintsWhatItPromises() throws SQLException {
-        InMemoryCluster cluster = InMemoryCluster.fresh();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
+  @Test
+  void tenLineExampleFromTheDocsPrintsWhatItPromises() throws SQLException {
+    InMemoryCluster cluster = InMemoryCluster.fresh();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
 
-        try (Connection c = DriverManager.getConnection(cluster.url("timeout=2s"))) {
-            try (PreparedStatement put = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
-                put.setString(1, "greeting"); put.setString(2, "hello"); put.executeUpdate();
-            }
-            try (PreparedStatement cas = c.prepareStatement("UPDATE kv SET v = ? WHERE k = ? AND v = ?")) {
-                cas.setString(1, "hello, world"); cas.setString(2, "greeting"); cas.setString(3, "hello");
-                out.println("swapped: " + (cas.executeUpdate() == 1));
-            }
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT k, v FROM kv WHERE k = 'greeting'")) {
-                while (rs.next()) out.println(rs.getString("k") + " = " + rs.getString("v"));
-            }
-        }
-
-        assertEquals("swapped: true\ngreeting = hello, world\n",
-                captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+    try (Connection c = DriverManager.getConnection(cluster.url("timeout=2s"))) {
+      try (PreparedStatement put = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
+        put.setString(1, "greeting");
+        put.setString(2, "hello");
+        put.executeUpdate();
+      }
+      try (PreparedStatement cas =
+          c.prepareStatement("UPDATE kv SET v = ? WHERE k = ? AND v = ?")) {
+        cas.setString(1, "hello, world");
+        cas.setString(2, "greeting");
+        cas.setString(3, "hello");
+        out.println("swapped: " + (cas.executeUpdate() == 1));
+      }
+      try (ResultSet rs =
+          c.createStatement().executeQuery("SELECT k, v FROM kv WHERE k = 'greeting'")) {
+        while (rs.next()) out.println(rs.getString("k") + " = " + rs.getString("v"));
+      }
     }
+
+    assertEquals(
+        "swapped: true\ngreeting = hello, world\n",
+        captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+  }
 }

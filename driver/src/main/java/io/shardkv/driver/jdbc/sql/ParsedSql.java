@@ -9,8 +9,8 @@ package io.shardkv.driver.jdbc.sql;
  */
 public record ParsedSql(String sql, SqlStatement statement, int parameterCount) {
 
-    /** True for SELECT (produces a result set), false for statements that produce an update count. */
-    public boolean isQuery() {
-        return statement instanceof SqlStatement.Select;
-    }
+  /** True for SELECT (produces a result set), false for statements that produce an update count. */
+  public boolean isQuery() {
+    return statement instanceof SqlStatement.Select;
+  }
 }

@@ -2,7 +2,6 @@ package io.shardkv.driver.jdbc.sql;
 
 import io.shardkv.driver.jdbc.sql.SqlStatement.Column;
 import io.shardkv.driver.jdbc.sql.SqlStatement.SelectItem;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,511 +15,428 @@ import java.util.Set;
  *
  * <p>Errors: malformed input is 42601 (syntax, with position); an unknown table 42S02; an unknown
  * column 42S22; a number where a string is needed 42804; a recognised SQL construct outside the
- * subset (joins, ORDER BY, DDL, transactions, ...) 0A000 naming the construct and the supported forms.
+ * subset (joins, ORDER BY, DDL, transactions, ...) 0A000 naming the construct and the supported
+ * forms.
  */
-public final class Parser {
+public final class Parser extends TermParser {
 
-    private static final String TABLE = "kv";
-    private static final Set<String> DDL = Set.of("CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "GRANT",
-            "REVOKE", "COMMENT");
-    private static final Set<String> TRANSACTION = Set.of("BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT",
-            "RELEASE", "END");
-    private static final Set<String> OTHER_STATEMENTS = Set.of("MERGE", "UPSERT", "REPLACE", "WITH", "CALL",
-            "EXPLAIN", "SHOW", "DESCRIBE", "USE", "SET", "VALUES", "LOCK", "ANALYZE", "VACUUM", "EXEC", "EXECUTE");
-    /** Clauses that may follow a complete statement but are outside the subset. */
-    private static final List<String> TRAILING_CLAUSES = List.of("ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET",
-            "FETCH", "UNION", "INTERSECT", "EXCEPT", "FOR", "RETURNING", "WINDOW");
-    private static final Set<String> JOIN_WORDS = Set.of("JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS",
-            "NATURAL", "OUTER");
+  private static final Set<String> DDL =
+      Set.of("CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "GRANT", "REVOKE", "COMMENT");
+  private static final Set<String> TRANSACTION =
+      Set.of("BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "END");
+  private static final Set<String> OTHER_STATEMENTS =
+      Set.of(
+          "MERGE",
+          "UPSERT",
+          "REPLACE",
+          "WITH",
+          "CALL",
+          "EXPLAIN",
+          "SHOW",
+          "DESCRIBE",
+          "USE",
+          "SET",
+          "VALUES",
+          "LOCK",
+          "ANALYZE",
+          "VACUUM",
+          "EXEC",
+          "EXECUTE");
 
-    private final String sql;
-    private final List<Token> tokens;
-    private int pos;
-    private int parameterCount;
-    /** Alias of kv in the current statement ({@code FROM kv AS t}), or null. */
-    private String tableAlias;
-    /** True if the alias was written without AS (so a typo may have been taken for one). */
-    private boolean implicitTableAlias;
+  private Parser(String sql, List<Token> tokens) {
+    super(sql, tokens);
+  }
 
-    private Parser(String sql, List<Token> tokens) {
-        this.sql = sql;
-        this.tokens = tokens;
+  /** Parses one statement of the subset (an optional trailing semicolon is allowed). */
+  public static ParsedSql parse(String sql) throws SQLException {
+    if (sql == null) {
+      throw new SQLException("The SQL string is null", SqlErrors.INVALID_ARGUMENT);
     }
+    Parser p = new Parser(sql, Lexer.tokenize(sql));
+    SqlStatement statement = p.statement();
+    return new ParsedSql(sql, statement, p.parameterCount);
+  }
 
-    /** Parses one statement of the subset (an optional trailing semicolon is allowed). */
-    public static ParsedSql parse(String sql) throws SQLException {
-        if (sql == null) {
-            throw new SQLException("The SQL string is null", SqlErrors.INVALID_ARGUMENT);
-        }
-        Parser p = new Parser(sql, Lexer.tokenize(sql));
-        SqlStatement statement = p.statement();
-        return new ParsedSql(sql, statement, p.parameterCount);
+  private SqlStatement statement() throws SQLException {
+    Token first = peek();
+    if (first.kind() == Token.Kind.END || first.kind() == Token.Kind.SEMICOLON) {
+      throw SqlErrors.syntax(
+          sql, first.offset(), "the statement is empty; expected SELECT, INSERT, UPDATE or DELETE");
     }
-
-    private SqlStatement statement() throws SQLException {
-        Token first = peek();
-        if (first.kind() == Token.Kind.END || first.kind() == Token.Kind.SEMICOLON) {
-            throw SqlErrors.syntax(sql, first.offset(), "the statement is empty; expected SELECT, INSERT, UPDATE or DELETE");
-        }
-        String word = first.kind() == Token.Kind.IDENTIFIER ? first.text().toUpperCase(Locale.ROOT) : "";
-        SqlStatement result = switch (word) {
-            case "SELECT" -> select();
-            case "INSERT" -> insert();
-            case "UPDATE" -> update();
-            case "DELETE" -> delete();
-            default -> {
-                if (DDL.contains(word)) {
-                    throw SqlErrors.unsupportedAt(sql, first.offset(), "DDL (" + word + ")");
-                }
-                if (TRANSACTION.contains(word)) {
-                    throw SqlErrors.unsupportedAt(sql, first.offset(), "Transaction control (" + word
-                            + "); every statement is applied on its own, in auto-commit mode");
-                }
-                if (OTHER_STATEMENTS.contains(word)) {
-                    throw SqlErrors.unsupportedAt(sql, first.offset(), "The " + word + " statement");
-                }
-                throw SqlErrors.syntax(sql, first.offset(), "expected SELECT, INSERT, UPDATE or DELETE but found "
-                        + first.describe());
+    String word =
+        first.kind() == Token.Kind.IDENTIFIER ? first.text().toUpperCase(Locale.ROOT) : "";
+    SqlStatement result =
+        switch (word) {
+          case "SELECT" -> select();
+          case "INSERT" -> insert();
+          case "UPDATE" -> update();
+          case "DELETE" -> delete();
+          default -> {
+            if (DDL.contains(word)) {
+              throw SqlErrors.unsupportedAt(sql, first.offset(), "DDL (" + word + ")");
             }
+            if (TRANSACTION.contains(word)) {
+              throw SqlErrors.unsupportedAt(
+                  sql,
+                  first.offset(),
+                  "Transaction control ("
+                      + word
+                      + "); every statement is applied on its own, in auto-commit mode");
+            }
+            if (OTHER_STATEMENTS.contains(word)) {
+              throw SqlErrors.unsupportedAt(sql, first.offset(), "The " + word + " statement");
+            }
+            throw SqlErrors.syntax(
+                sql,
+                first.offset(),
+                "expected SELECT, INSERT, UPDATE or DELETE but found " + first.describe());
+          }
         };
-        if (peek().kind() == Token.Kind.SEMICOLON) {
-            advance();
-            if (peek().kind() != Token.Kind.END) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "Several statements in one string (execute them "
-                        + "one at a time, or use addBatch)");
-            }
-        }
-        Token end = peek();
-        if (end.kind() != Token.Kind.END) {
-            throw unexpectedAfterStatement(end);
-        }
-        return result;
+    if (peek().kind() == Token.Kind.SEMICOLON) {
+      advance();
+      if (peek().kind() != Token.Kind.END) {
+        throw SqlErrors.unsupportedAt(
+            sql,
+            peek().offset(),
+            "Several statements in one string (execute them " + "one at a time, or use addBatch)");
+      }
     }
-
-    private SQLException unexpectedAfterStatement(Token t) {
-        for (String clause : TRAILING_CLAUSES) {
-            if (t.isKeyword(clause)) {
-                String name = clause.equals("ORDER") || clause.equals("GROUP") ? clause + " BY" : clause;
-                return SqlErrors.unsupportedAt(sql, t.offset(), name);
-            }
-        }
-        if (t.isKeyword("AND") || t.isKeyword("OR")) {
-            return SqlErrors.unsupportedAt(sql, t.offset(), "A condition combined with " + t.text().toUpperCase(Locale.ROOT)
-                    + " here");
-        }
-        return SqlErrors.syntax(sql, t.offset(), "expected the end of the statement but found " + t.describe());
+    Token end = peek();
+    if (end.kind() != Token.Kind.END) {
+      throw unexpectedAfterStatement(end);
     }
+    return result;
+  }
 
-    // SELECT items FROM kv WHERE k = operand | k IN (operand, ...)
-    private SqlStatement select() throws SQLException {
-        advance();
-        if (peek().isKeyword("DISTINCT")) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "SELECT DISTINCT (keys are unique already)");
-        }
-        if (peek().isKeyword("ALL")) {
-            advance();
-        }
-        List<SelectItemSyntax> syntax = new ArrayList<>();
-        if (peek().kind() == Token.Kind.STAR) {
-            advance();
-            syntax.add(null);
-        } else {
-            do {
-                syntax.add(selectItem());
-            } while (accept(Token.Kind.COMMA));
-        }
-        if (!peek().isKeyword("FROM")) {
-            SelectItemSyntax last = syntax.get(syntax.size() - 1);
-            String hint = peek().kind() == Token.Kind.END ? " (ShardKV has no table-less SELECT)"
-                    : last != null && last.implicitAlias ? " (note: '" + last.alias.text() + "' was read as an alias of "
-                    + last.name.text() + ")" : "";
-            throw SqlErrors.syntax(sql, peek().offset(), "expected FROM but found " + peek().describe() + hint);
-        }
-        advance();
-        table();
-        if (peek().kind() == Token.Kind.COMMA || JOIN_WORDS.contains(peek().text().toUpperCase(Locale.ROOT))
-                && peek().kind() == Token.Kind.IDENTIFIER) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "A join");
-        }
-        // Resolve select items now that the table alias is known.
-        List<SelectItem> items = new ArrayList<>();
-        if (syntax.get(0) == null) {
-            items.add(new SelectItem(Column.K, "k"));
-            items.add(new SelectItem(Column.V, "v"));
-        } else {
-            for (SelectItemSyntax s : syntax) {
-                Column c = resolveColumn(s.qualifier, s.name);
-                items.add(new SelectItem(c, s.alias != null ? s.alias.text() : c.sqlName()));
-            }
-        }
-        if (!peek().isKeyword("WHERE")) {
-            if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "SELECT without WHERE k = ... (a scan of the whole "
-                        + "table)");
-            }
-            throw unexpectedAfterStatement(peek());
-        }
-        advance();
-        Token keyColumn = peek();
-        Column c = columnRef();
-        if (c != Column.K) {
-            throw SqlErrors.unsupportedAt(sql, keyColumn.offset(), "Selecting rows by a condition on v (rows are "
-                    + "found by key: WHERE k = ? or WHERE k IN (...))");
-        }
-        List<Operand> keys = new ArrayList<>();
-        if (peek().isKeyword("IN")) {
-            advance();
-            expect(Token.Kind.LEFT_PAREN, "'(' after IN");
-            if (peek().isKeyword("SELECT")) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "A subquery");
-            }
-            do {
-                keys.add(operand());
-            } while (accept(Token.Kind.COMMA));
-            expect(Token.Kind.RIGHT_PAREN, "',' or ')' in the IN list");
-        } else {
-            equalsSign();
-            keys.add(operand());
-        }
-        return new SqlStatement.Select(items, keys);
+  private SQLException unexpectedAfterStatement(Token t) {
+    for (String clause : TRAILING_CLAUSES) {
+      if (t.isKeyword(clause)) {
+        String name = clause.equals("ORDER") || clause.equals("GROUP") ? clause + " BY" : clause;
+        return SqlErrors.unsupportedAt(sql, t.offset(), name);
+      }
     }
-
-    private record SelectItemSyntax(Token qualifier, Token name, Token alias, boolean implicitAlias) {
+    if (t.isKeyword("AND") || t.isKeyword("OR")) {
+      return SqlErrors.unsupportedAt(
+          sql,
+          t.offset(),
+          "A condition combined with " + t.text().toUpperCase(Locale.ROOT) + " here");
     }
+    return SqlErrors.syntax(
+        sql, t.offset(), "expected the end of the statement but found " + t.describe());
+  }
 
-    private SelectItemSyntax selectItem() throws SQLException {
-        Token first = peek();
-        if (!first.isIdentifier()) {
-            if (first.kind() == Token.Kind.STAR) {
-                throw SqlErrors.syntax(sql, first.offset(), "'*' cannot be combined with other select items");
-            }
-            throw SqlErrors.unsupportedAt(sql, first.offset(), "An expression in the select list (" + first.describe()
-                    + "; select the columns k and v)");
-        }
-        advance();
-        if (peek().kind() == Token.Kind.LEFT_PAREN) {
-            throw SqlErrors.unsupportedAt(sql, first.offset(), "The function " + first.text().toUpperCase(Locale.ROOT)
-                    + "()");
-        }
-        Token qualifier = null;
-        Token name = first;
-        if (accept(Token.Kind.DOT)) {
-            qualifier = first;
-            if (peek().kind() == Token.Kind.STAR) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "A qualified * (write * or k, v)");
-            }
-            name = expectIdentifier("a column name after '.'");
-        }
-        if (peek().kind() == Token.Kind.CONCAT || peek().kind() == Token.Kind.OPERATOR) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "An expression in the select list");
-        }
-        Token alias = null;
-        boolean implicit = false;
-        if (peek().isKeyword("AS")) {
-            advance();
-            alias = expectIdentifier("an alias after AS");
-        } else if (peek().isIdentifier() && !peek().isKeyword("FROM")) {
-            alias = advance();
-            implicit = true;
-        }
-        return new SelectItemSyntax(qualifier, name, alias, implicit);
+  // SELECT items FROM kv WHERE k = operand | k IN (operand, ...)
+  private SqlStatement select() throws SQLException {
+    advance();
+    if (peek().isKeyword("DISTINCT")) {
+      throw SqlErrors.unsupportedAt(
+          sql, peek().offset(), "SELECT DISTINCT (keys are unique already)");
     }
-
-    // INSERT INTO kv [(k, v)] VALUES (operand, operand)
-    private SqlStatement insert() throws SQLException {
-        advance();
-        expectKeyword("INTO");
-        table();
-        Column first = Column.K;
-        if (peek().kind() == Token.Kind.LEFT_PAREN) {
-            Token open = advance();
-            List<Column> columns = new ArrayList<>();
-            do {
-                columns.add(columnRef());
-            } while (accept(Token.Kind.COMMA));
-            expect(Token.Kind.RIGHT_PAREN, "',' or ')' in the column list");
-            if (columns.size() != 2 || columns.get(0) == columns.get(1)) {
-                throw SqlErrors.unsupportedAt(sql, open.offset(), "An INSERT column list other than (k, v) or (v, k) "
-                        + "(both columns must be given, each once)");
-            }
-            first = columns.get(0);
-        }
-        if (peek().isKeyword("SELECT")) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "INSERT ... SELECT");
-        }
-        if (peek().isKeyword("DEFAULT")) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "DEFAULT VALUES");
-        }
-        expectKeyword("VALUES");
-        expect(Token.Kind.LEFT_PAREN, "'(' after VALUES");
-        Token rowStart = peek();
-        Operand a = operand();
-        expect(Token.Kind.COMMA, "',' between the two values");
-        Operand b = operand();
-        if (peek().kind() == Token.Kind.COMMA) {
-            throw SqlErrors.unsupportedAt(sql, rowStart.offset(), "More than two values in the row (k, v)");
-        }
-        expect(Token.Kind.RIGHT_PAREN, "')' after the two values");
-        if (peek().kind() == Token.Kind.COMMA) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "A multi-row VALUES list (use addBatch/executeBatch)");
-        }
-        if (peek().isKeyword("ON")) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "An ON ... clause (INSERT is always an upsert)");
-        }
-        return first == Column.K ? new SqlStatement.Insert(a, b) : new SqlStatement.Insert(b, a);
+    if (peek().isKeyword("ALL")) {
+      advance();
     }
+    List<SelectItemSyntax> syntax = new ArrayList<>();
+    if (peek().kind() == Token.Kind.STAR) {
+      advance();
+      syntax.add(null);
+    } else {
+      do {
+        syntax.add(selectItem());
+      } while (accept(Token.Kind.COMMA));
+    }
+    if (!peek().isKeyword("FROM")) {
+      SelectItemSyntax last = syntax.get(syntax.size() - 1);
+      String hint =
+          peek().kind() == Token.Kind.END
+              ? " (ShardKV has no table-less SELECT)"
+              : last != null && last.implicitAlias
+                  ? " (note: '"
+                      + last.alias.text()
+                      + "' was read as an alias of "
+                      + last.name.text()
+                      + ")"
+                  : "";
+      throw SqlErrors.syntax(
+          sql, peek().offset(), "expected FROM but found " + peek().describe() + hint);
+    }
+    advance();
+    table();
+    if (peek().kind() == Token.Kind.COMMA
+        || JOIN_WORDS.contains(peek().text().toUpperCase(Locale.ROOT))
+            && peek().kind() == Token.Kind.IDENTIFIER) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "A join");
+    }
+    // Resolve select items now that the table alias is known.
+    List<SelectItem> items = new ArrayList<>();
+    if (syntax.get(0) == null) {
+      items.add(new SelectItem(Column.K, "k"));
+      items.add(new SelectItem(Column.V, "v"));
+    } else {
+      for (SelectItemSyntax s : syntax) {
+        Column c = resolveColumn(s.qualifier, s.name);
+        items.add(new SelectItem(c, s.alias != null ? s.alias.text() : c.sqlName()));
+      }
+    }
+    if (!peek().isKeyword("WHERE")) {
+      if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
+        throw SqlErrors.unsupportedAt(
+            sql, peek().offset(), "SELECT without WHERE k = ... (a scan of the whole " + "table)");
+      }
+      throw unexpectedAfterStatement(peek());
+    }
+    advance();
+    Token keyColumn = peek();
+    Column c = columnRef();
+    if (c != Column.K) {
+      throw SqlErrors.unsupportedAt(
+          sql,
+          keyColumn.offset(),
+          "Selecting rows by a condition on v (rows are "
+              + "found by key: WHERE k = ? or WHERE k IN (...))");
+    }
+    List<Operand> keys = new ArrayList<>();
+    if (peek().isKeyword("IN")) {
+      advance();
+      expect(Token.Kind.LEFT_PAREN, "'(' after IN");
+      if (peek().isKeyword("SELECT")) {
+        throw SqlErrors.unsupportedAt(sql, peek().offset(), "A subquery");
+      }
+      do {
+        keys.add(operand());
+      } while (accept(Token.Kind.COMMA));
+      expect(Token.Kind.RIGHT_PAREN, "',' or ')' in the IN list");
+    } else {
+      equalsSign();
+      keys.add(operand());
+    }
+    return new SqlStatement.Select(items, keys);
+  }
 
-    // UPDATE kv SET v = operand | v || operand WHERE k = operand [AND v = operand]
-    private SqlStatement update() throws SQLException {
-        advance();
-        table();
-        expectKeyword("SET");
-        Token target = peek();
-        Column assigned = columnRef();
-        if (assigned == Column.K) {
-            throw SqlErrors.unsupportedAt(sql, target.offset(), "Changing a key with SET k (DELETE the row and INSERT "
-                    + "it under the new key)");
+  private record SelectItemSyntax(
+      Token qualifier, Token name, Token alias, boolean implicitAlias) {}
+
+  private SelectItemSyntax selectItem() throws SQLException {
+    Token first = peek();
+    if (!first.isIdentifier()) {
+      if (first.kind() == Token.Kind.STAR) {
+        throw SqlErrors.syntax(
+            sql, first.offset(), "'*' cannot be combined with other select items");
+      }
+      throw SqlErrors.unsupportedAt(
+          sql,
+          first.offset(),
+          "An expression in the select list ("
+              + first.describe()
+              + "; select the columns k and v)");
+    }
+    advance();
+    if (peek().kind() == Token.Kind.LEFT_PAREN) {
+      throw SqlErrors.unsupportedAt(
+          sql, first.offset(), "The function " + first.text().toUpperCase(Locale.ROOT) + "()");
+    }
+    Token qualifier = null;
+    Token name = first;
+    if (accept(Token.Kind.DOT)) {
+      qualifier = first;
+      if (peek().kind() == Token.Kind.STAR) {
+        throw SqlErrors.unsupportedAt(sql, peek().offset(), "A qualified * (write * or k, v)");
+      }
+      name = expectIdentifier("a column name after '.'");
+    }
+    if (peek().kind() == Token.Kind.CONCAT || peek().kind() == Token.Kind.OPERATOR) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "An expression in the select list");
+    }
+    Token alias = null;
+    boolean implicit = false;
+    if (peek().isKeyword("AS")) {
+      advance();
+      alias = expectIdentifier("an alias after AS");
+    } else if (peek().isIdentifier() && !peek().isKeyword("FROM")) {
+      alias = advance();
+      implicit = true;
+    }
+    return new SelectItemSyntax(qualifier, name, alias, implicit);
+  }
+
+  // INSERT INTO kv [(k, v)] VALUES (operand, operand)
+  private SqlStatement insert() throws SQLException {
+    advance();
+    expectKeyword("INTO");
+    table();
+    Column first = Column.K;
+    if (peek().kind() == Token.Kind.LEFT_PAREN) {
+      Token open = advance();
+      List<Column> columns = new ArrayList<>();
+      do {
+        columns.add(columnRef());
+      } while (accept(Token.Kind.COMMA));
+      expect(Token.Kind.RIGHT_PAREN, "',' or ')' in the column list");
+      if (columns.size() != 2 || columns.get(0) == columns.get(1)) {
+        throw SqlErrors.unsupportedAt(
+            sql,
+            open.offset(),
+            "An INSERT column list other than (k, v) or (v, k) "
+                + "(both columns must be given, each once)");
+      }
+      first = columns.get(0);
+    }
+    if (peek().isKeyword("SELECT")) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "INSERT ... SELECT");
+    }
+    if (peek().isKeyword("DEFAULT")) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "DEFAULT VALUES");
+    }
+    expectKeyword("VALUES");
+    expect(Token.Kind.LEFT_PAREN, "'(' after VALUES");
+    Token rowStart = peek();
+    Operand a = operand();
+    expect(Token.Kind.COMMA, "',' between the two values");
+    Operand b = operand();
+    if (peek().kind() == Token.Kind.COMMA) {
+      throw SqlErrors.unsupportedAt(
+          sql, rowStart.offset(), "More than two values in the row (k, v)");
+    }
+    expect(Token.Kind.RIGHT_PAREN, "')' after the two values");
+    if (peek().kind() == Token.Kind.COMMA) {
+      throw SqlErrors.unsupportedAt(
+          sql, peek().offset(), "A multi-row VALUES list (use addBatch/executeBatch)");
+    }
+    if (peek().isKeyword("ON")) {
+      throw SqlErrors.unsupportedAt(
+          sql, peek().offset(), "An ON ... clause (INSERT is always an upsert)");
+    }
+    return first == Column.K ? new SqlStatement.Insert(a, b) : new SqlStatement.Insert(b, a);
+  }
+
+  // UPDATE kv SET v = operand | v || operand WHERE k = operand [AND v = operand]
+  private SqlStatement update() throws SQLException {
+    advance();
+    table();
+    expectKeyword("SET");
+    Token target = peek();
+    Column assigned = columnRef();
+    if (assigned == Column.K) {
+      throw SqlErrors.unsupportedAt(
+          sql,
+          target.offset(),
+          "Changing a key with SET k (DELETE the row and INSERT " + "it under the new key)");
+    }
+    equalsSign();
+    boolean append = false;
+    Operand value;
+    Token valueStart = peek();
+    if (valueStart.isIdentifier()) {
+      Column c = columnRef();
+      if (c != Column.V || peek().kind() != Token.Kind.CONCAT) {
+        throw SqlErrors.unsupportedAt(
+            sql,
+            valueStart.offset(),
+            "This SET expression (write SET v = ? or " + "SET v = v || ?)");
+      }
+      advance();
+      append = true;
+      value = operand();
+      if (peek().kind() == Token.Kind.CONCAT) {
+        throw SqlErrors.unsupportedAt(
+            sql,
+            peek().offset(),
+            "Appending more than one value (bind their " + "concatenation to one ?)");
+      }
+    } else {
+      value = operand();
+      if (peek().kind() == Token.Kind.CONCAT) {
+        throw SqlErrors.unsupportedAt(
+            sql, peek().offset(), "Prepending (only SET v = v || ? appends)");
+      }
+    }
+    if (peek().kind() == Token.Kind.COMMA) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "Several assignments in SET");
+    }
+    if (peek().kind() == Token.Kind.OPERATOR) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "Arithmetic in SET");
+    }
+    if (!peek().isKeyword("WHERE")) {
+      if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
+        throw SqlErrors.unsupportedAt(
+            sql, peek().offset(), "UPDATE without WHERE k = ? (updating every row)");
+      }
+      throw SqlErrors.syntax(sql, peek().offset(), "expected WHERE but found " + peek().describe());
+    }
+    advance();
+    Operand key = null;
+    Operand expected = null;
+    while (true) {
+      Token columnToken = peek();
+      Column c = columnRef();
+      if (peek().isKeyword("IN")) {
+        throw SqlErrors.unsupportedAt(
+            sql, peek().offset(), "IN in UPDATE (one statement updates one key)");
+      }
+      equalsSign();
+      Operand o = operand();
+      if (c == Column.K) {
+        if (key != null) {
+          throw SqlErrors.unsupportedAt(sql, columnToken.offset(), "A second condition on k");
         }
-        equalsSign();
-        boolean append = false;
-        Operand value;
-        Token valueStart = peek();
-        if (valueStart.isIdentifier()) {
-            Column c = columnRef();
-            if (c != Column.V || peek().kind() != Token.Kind.CONCAT) {
-                throw SqlErrors.unsupportedAt(sql, valueStart.offset(), "This SET expression (write SET v = ? or "
-                        + "SET v = v || ?)");
-            }
-            advance();
-            append = true;
-            value = operand();
-        } else {
-            value = operand();
-            if (peek().kind() == Token.Kind.CONCAT) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "Prepending (only SET v = v || ? appends)");
-            }
-        }
-        if (peek().kind() == Token.Kind.COMMA) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "Several assignments in SET");
-        }
-        if (peek().kind() == Token.Kind.OPERATOR) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "Arithmetic in SET");
-        }
-        if (!peek().isKeyword("WHERE")) {
-            if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "UPDATE without WHERE k = ? (updating every row)");
-            }
-            throw SqlErrors.syntax(sql, peek().offset(), "expected WHERE but found " + peek().describe());
-        }
-        advance();
-        Operand key = null;
-        Operand expected = null;
-        while (true) {
-            Token columnToken = peek();
-            Column c = columnRef();
-            if (peek().isKeyword("IN")) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "IN in UPDATE (one statement updates one key)");
-            }
-            equalsSign();
-            Operand o = operand();
-            if (c == Column.K) {
-                if (key != null) {
-                    throw SqlErrors.unsupportedAt(sql, columnToken.offset(), "A second condition on k");
-                }
-                key = o;
-            } else {
-                if (expected != null) {
-                    throw SqlErrors.unsupportedAt(sql, columnToken.offset(), "A second condition on v");
-                }
-                if (append) {
-                    throw SqlErrors.unsupportedAt(sql, columnToken.offset(), "A condition on v together with an append "
-                            + "(conditional append)");
-                }
-                expected = o;
-            }
-            if (!peek().isKeyword("AND")) {
-                break;
-            }
-            advance();
-        }
-        if (key == null) {
-            throw SqlErrors.unsupportedAt(sql, valueStart.offset(), "UPDATE without a condition k = ? (rows are "
-                    + "found by key)");
+        key = o;
+      } else {
+        if (expected != null) {
+          throw SqlErrors.unsupportedAt(sql, columnToken.offset(), "A second condition on v");
         }
         if (append) {
-            return new SqlStatement.Append(key, value);
+          throw SqlErrors.unsupportedAt(
+              sql,
+              columnToken.offset(),
+              "A condition on v together with an append " + "(conditional append)");
         }
-        return expected == null ? new SqlStatement.Update(key, value) : new SqlStatement.CompareAndSet(key, expected, value);
+        expected = o;
+      }
+      if (!peek().isKeyword("AND")) {
+        break;
+      }
+      advance();
     }
+    if (key == null) {
+      throw SqlErrors.unsupportedAt(
+          sql,
+          valueStart.offset(),
+          "UPDATE without a condition k = ? (rows are " + "found by key)");
+    }
+    if (append) {
+      return new SqlStatement.Append(key, value);
+    }
+    return expected == null
+        ? new SqlStatement.Update(key, value)
+        : new SqlStatement.CompareAndSet(key, expected, value);
+  }
 
-    // DELETE FROM kv WHERE k = operand
-    private SqlStatement delete() throws SQLException {
-        advance();
-        expectKeyword("FROM");
-        table();
-        if (!peek().isKeyword("WHERE")) {
-            if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
-                throw SqlErrors.unsupportedAt(sql, peek().offset(), "DELETE without WHERE k = ? (deleting every row)");
-            }
-            throw SqlErrors.syntax(sql, peek().offset(), "expected WHERE but found " + peek().describe());
-        }
-        advance();
-        Token columnToken = peek();
-        Column c = columnRef();
-        if (c != Column.K) {
-            throw SqlErrors.unsupportedAt(sql, columnToken.offset(), "Deleting by a condition on v (write DELETE FROM kv "
-                    + "WHERE k = ?)");
-        }
-        if (peek().isKeyword("IN")) {
-            throw SqlErrors.unsupportedAt(sql, peek().offset(), "IN in DELETE (one statement deletes one key)");
-        }
-        equalsSign();
-        Operand key = operand();
-        return new SqlStatement.Delete(key);
+  // DELETE FROM kv WHERE k = operand
+  private SqlStatement delete() throws SQLException {
+    advance();
+    expectKeyword("FROM");
+    table();
+    if (!peek().isKeyword("WHERE")) {
+      if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
+        throw SqlErrors.unsupportedAt(
+            sql, peek().offset(), "DELETE without WHERE k = ? (deleting every row)");
+      }
+      throw SqlErrors.syntax(sql, peek().offset(), "expected WHERE but found " + peek().describe());
     }
-
-    /** The table name kv with an optional alias; any other table is 42S02. */
-    private void table() throws SQLException {
-        Token name = expectIdentifier("the table name kv");
-        if (peek().kind() == Token.Kind.DOT) {
-            Token second = tokens.get(pos + 1);
-            throw SqlErrors.unknownTable(sql, name.offset(), name.text() + "." + second.text());
-        }
-        if (!name.text().equalsIgnoreCase(TABLE)) {
-            throw SqlErrors.unknownTable(sql, name.offset(), name.text());
-        }
-        tableAlias = null;
-        implicitTableAlias = false;
-        if (peek().isKeyword("AS")) {
-            advance();
-            tableAlias = expectIdentifier("an alias after AS").text();
-        } else if (peek().kind() == Token.Kind.QUOTED_IDENTIFIER || peek().kind() == Token.Kind.IDENTIFIER
-                && !isReserved(peek())) {
-            tableAlias = advance().text();
-            implicitTableAlias = true;
-        }
+    advance();
+    Token columnToken = peek();
+    Column c = columnRef();
+    if (c != Column.K) {
+      throw SqlErrors.unsupportedAt(
+          sql,
+          columnToken.offset(),
+          "Deleting by a condition on v (write DELETE FROM kv " + "WHERE k = ?)");
     }
-
-    private boolean isReserved(Token t) {
-        String w = t.text().toUpperCase(Locale.ROOT);
-        return Set.of("WHERE", "SET", "VALUES", "SELECT", "DEFAULT", "ON").contains(w) || JOIN_WORDS.contains(w)
-                || TRAILING_CLAUSES.contains(w) || w.equals("AND") || w.equals("OR");
+    if (peek().isKeyword("IN")) {
+      throw SqlErrors.unsupportedAt(
+          sql, peek().offset(), "IN in DELETE (one statement deletes one key)");
     }
-
-    /** A column reference {@code k}, {@code v}, {@code kv.k} or {@code alias.v}. */
-    private Column columnRef() throws SQLException {
-        Token first = expectIdentifier("the column k or v");
-        if (accept(Token.Kind.DOT)) {
-            Token name = expectIdentifier("a column name after '.'");
-            return resolveColumn(first, name);
-        }
-        return resolveColumn(null, first);
-    }
-
-    private Column resolveColumn(Token qualifier, Token name) throws SQLException {
-        if (qualifier != null && !qualifier.text().equalsIgnoreCase(TABLE)
-                && !qualifier.text().equalsIgnoreCase(tableAlias == null ? TABLE : tableAlias)) {
-            throw SqlErrors.unknownTable(sql, qualifier.offset(), qualifier.text());
-        }
-        if (name.text().equalsIgnoreCase("k")) {
-            return Column.K;
-        }
-        if (name.text().equalsIgnoreCase("v")) {
-            return Column.V;
-        }
-        throw SqlErrors.unknownColumn(sql, name.offset(), name.text());
-    }
-
-    /** {@code ?}, a string literal or NULL. */
-    private Operand operand() throws SQLException {
-        Token t = peek();
-        switch (t.kind()) {
-            case PARAMETER -> {
-                advance();
-                return new Operand.Parameter(parameterCount++);
-            }
-            case STRING -> {
-                advance();
-                return new Operand.Literal(t.text());
-            }
-            case NUMBER -> throw SqlErrors.typeMismatch(sql, t.offset(), "k and v are VARCHAR but " + t.describe()
-                    + " is numeric; write it as a string literal '" + t.text() + "'");
-            case IDENTIFIER -> {
-                if (t.isKeyword("NULL")) {
-                    advance();
-                    return new Operand.Literal(null);
-                }
-                if (t.text().equalsIgnoreCase("k") || t.text().equalsIgnoreCase("v")) {
-                    throw SqlErrors.unsupportedAt(sql, t.offset(), "Comparing or assigning one column to another");
-                }
-                throw SqlErrors.syntax(sql, t.offset(), "expected ? or a string literal but found " + t.describe()
-                        + " (string literals are written in single quotes: '" + t.text() + "')");
-            }
-            case LEFT_PAREN -> {
-                if (tokens.get(pos + 1).isKeyword("SELECT")) {
-                    throw SqlErrors.unsupportedAt(sql, t.offset(), "A subquery");
-                }
-                throw SqlErrors.unsupportedAt(sql, t.offset(), "A parenthesised expression");
-            }
-            default -> throw SqlErrors.syntax(sql, t.offset(), "expected ? or a string literal but found "
-                    + t.describe());
-        }
-    }
-
-    private void equalsSign() throws SQLException {
-        Token t = peek();
-        if (t.kind() == Token.Kind.EQUALS) {
-            advance();
-            return;
-        }
-        if (t.kind() == Token.Kind.OPERATOR || t.isKeyword("LIKE") || t.isKeyword("BETWEEN") || t.isKeyword("IS")
-                || t.isKeyword("NOT")) {
-            throw SqlErrors.unsupportedAt(sql, t.offset(), "The comparison " + t.text().toUpperCase(Locale.ROOT)
-                    + " (only = on k, and IN in SELECT)");
-        }
-        throw SqlErrors.syntax(sql, t.offset(), "expected '=' but found " + t.describe());
-    }
-
-    private Token peek() {
-        return tokens.get(pos);
-    }
-
-    private Token advance() {
-        Token t = tokens.get(pos);
-        if (t.kind() != Token.Kind.END) {
-            pos++;
-        }
-        return t;
-    }
-
-    private boolean accept(Token.Kind kind) {
-        if (peek().kind() == kind) {
-            advance();
-            return true;
-        }
-        return false;
-    }
-
-    private void expect(Token.Kind kind, String what) throws SQLException {
-        if (!accept(kind)) {
-            throw SqlErrors.syntax(sql, peek().offset(), "expected " + what + " but found " + peek().describe());
-        }
-    }
-
-    private void expectKeyword(String keyword) throws SQLException {
-        if (!peek().isKeyword(keyword)) {
-            String hint = implicitTableAlias && tokens.get(pos - 1).text().equals(tableAlias)
-                    ? " (note: '" + tableAlias + "' was read as an alias of kv)" : "";
-            throw SqlErrors.syntax(sql, peek().offset(), "expected " + keyword + " but found " + peek().describe() + hint);
-        }
-        advance();
-    }
-
-    private Token expectIdentifier(String what) throws SQLException {
-        Token t = peek();
-        if (!t.isIdentifier()) {
-            throw SqlErrors.syntax(sql, t.offset(), "expected " + what + " but found " + t.describe());
-        }
-        return advance();
-    }
+    equalsSign();
+    Operand key = operand();
+    return new SqlStatement.Delete(key);
+  }
 }

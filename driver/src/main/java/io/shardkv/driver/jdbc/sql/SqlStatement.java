@@ -8,50 +8,46 @@ import java.util.List;
  */
 public sealed interface SqlStatement {
 
-    /** A column of table kv. */
-    enum Column {
-        K("k"), V("v");
+  /** A column of table kv. */
+  enum Column {
+    K("k"),
+    V("v");
 
-        private final String sqlName;
+    private final String sqlName;
 
-        Column(String sqlName) {
-            this.sqlName = sqlName;
-        }
-
-        public String sqlName() {
-            return sqlName;
-        }
+    Column(String sqlName) {
+      this.sqlName = sqlName;
     }
 
-    /** One output column of a SELECT and its label ({@code AS} alias or the column name). */
-    record SelectItem(Column column, String label) {
+    public String sqlName() {
+      return sqlName;
     }
+  }
 
-    /** {@code SELECT items FROM kv WHERE k = key | k IN (keys...)}: one get per distinct key. */
-    record Select(List<SelectItem> items, List<Operand> keys) implements SqlStatement {
-        public Select {
-            items = List.copyOf(items);
-            keys = List.copyOf(keys);
-        }
-    }
+  /** One output column of a SELECT and its label ({@code AS} alias or the column name). */
+  record SelectItem(Column column, String label) {}
 
-    /** {@code INSERT INTO kv (k, v) VALUES (key, value)}: a put (upsert). */
-    record Insert(Operand key, Operand value) implements SqlStatement {
+  /** {@code SELECT items FROM kv WHERE k = key | k IN (keys...)}: one get per distinct key. */
+  record Select(List<SelectItem> items, List<Operand> keys) implements SqlStatement {
+    public Select {
+      items = List.copyOf(items);
+      keys = List.copyOf(keys);
     }
+  }
 
-    /** {@code UPDATE kv SET v = value WHERE k = key}: a put (blind write). */
-    record Update(Operand key, Operand value) implements SqlStatement {
-    }
+  /** {@code INSERT INTO kv (k, v) VALUES (key, value)}: a put (upsert). */
+  record Insert(Operand key, Operand value) implements SqlStatement {}
 
-    /** {@code UPDATE kv SET v = replacement WHERE k = key AND v = expected}: a compare-and-set. */
-    record CompareAndSet(Operand key, Operand expected, Operand replacement) implements SqlStatement {
-    }
+  /** {@code UPDATE kv SET v = value WHERE k = key}: a put (blind write). */
+  record Update(Operand key, Operand value) implements SqlStatement {}
 
-    /** {@code UPDATE kv SET v = v || suffix WHERE k = key}: an append. */
-    record Append(Operand key, Operand suffix) implements SqlStatement {
-    }
+  /** {@code UPDATE kv SET v = replacement WHERE k = key AND v = expected}: a compare-and-set. */
+  record CompareAndSet(Operand key, Operand expected, Operand replacement)
+      implements SqlStatement {}
 
-    /** {@code DELETE FROM kv WHERE k = key}: a delete. */
-    record Delete(Operand key) implements SqlStatement {
-    }
+  /** {@code UPDATE kv SET v = v || suffix WHERE k = key}: an append. */
+  record Append(Operand key, Operand suffix) implements SqlStatement {}
+
+  /** {@code DELETE FROM kv WHERE k = key}: a delete. */
+  record Delete(Operand key) implements SqlStatement {}
 }
