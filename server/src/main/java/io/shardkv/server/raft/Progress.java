@@ -57,6 +57,7 @@ final class Progress {
     next = match + 1;
     probeSent = false;
     snapshotChunkInFlight = false;
+    heartbeatsWithoutProgress = 0;
   }
 
   void becomeSnapshot(long index, long term) {

@@ -175,7 +175,9 @@ final class RaftLog {
     applied = meta.lastIndex();
     stableIndex = Math.min(stableIndex, meta.lastIndex());
     unstableFrom = meta.lastIndex() + 1;
-    if (pendingTruncate <= meta.lastIndex()) pendingTruncate = 0;
+    // Storage keeps its tail when it holds an entry matching the snapshot; we do not (the caller
+    // checked), so drop whatever stored entries follow the snapshot as well.
+    pendingTruncate = meta.lastIndex() + 1;
   }
 
   // ---- Ready hand-off ----------------------------------------------------------------------------

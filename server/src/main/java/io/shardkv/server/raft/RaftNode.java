@@ -249,7 +249,7 @@ public final class RaftNode {
 
   // ---- outputs ---------------------------------------------------------------------------------
 
-  /** True when {@link #ready()} has something to do. */
+  /** True when {@link #ready()} has something to do; false while a Ready awaits {@link #advance}. */
   public boolean hasReady() {
     if (outstanding != null) return false;
     return (role == Role.LEADER && (broadcastPending || heartbeatPending))

@@ -1,6 +1,11 @@
 package io.shardkv.server.sim;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -35,8 +40,8 @@ public final class SimNetwork<M> {
   private final LinkProfile[][] linkOverride;
   private LinkProfile profile = LinkProfile.RELIABLE;
   private Receiver<M> receiver;
-  private final java.util.List<java.util.function.Consumer<M>> sendObservers = new java.util.ArrayList<>();
-  private java.util.function.Predicate<M> longDelayApplies = m -> true;
+  private final List<Consumer<M>> sendObservers = new ArrayList<>();
+  private Predicate<M> longDelayApplies = m -> true;
 
   private long nextMessageId;
   private long sent;
@@ -68,10 +73,10 @@ public final class SimNetwork<M> {
    * Restricts the long delays of the link profiles to messages matching {@code filter} (e.g. only
    * answers, as the 6.824 network's "long reordering" does). Default: every message.
    */
-  public void setLongDelayFilter(java.util.function.Predicate<M> filter) { this.longDelayApplies = filter; }
+  public void setLongDelayFilter(Predicate<M> filter) { this.longDelayApplies = filter; }
 
   /** Sees every message handed to {@link #send}, lost or not (for per-kind counts in tests). */
-  public void observeSends(java.util.function.Consumer<M> observer) { sendObservers.add(observer); }
+  public void observeSends(Consumer<M> observer) { sendObservers.add(observer); }
 
   public int nodes() { return nodes; }
 
@@ -92,7 +97,7 @@ public final class SimNetwork<M> {
   }
 
   public void clearLinkProfiles() {
-    for (LinkProfile[] row : linkOverride) java.util.Arrays.fill(row, null);
+    for (LinkProfile[] row : linkOverride) Arrays.fill(row, null);
     digest.record(loop.now(), "net", "link-profile", "clear");
   }
 
@@ -141,7 +146,7 @@ public final class SimNetwork<M> {
    */
   public void partition(Collection<? extends Collection<Integer>> groups) {
     int[] groupOf = new int[nodes];
-    java.util.Arrays.fill(groupOf, -1);
+    Arrays.fill(groupOf, -1);
     int g = 0;
     for (Collection<Integer> group : groups) {
       for (int n : group) {
@@ -160,7 +165,7 @@ public final class SimNetwork<M> {
 
   /** Removes every grudge: all links open. Link profiles are kept. */
   public void heal() {
-    for (boolean[] row : blocked) java.util.Arrays.fill(row, false);
+    for (boolean[] row : blocked) Arrays.fill(row, false);
     digest.record(loop.now(), "net", "heal", "");
   }
 
@@ -174,7 +179,7 @@ public final class SimNetwork<M> {
     long id = nextMessageId++;
     sent++;
     bytesSent += sizeOf.applyAsInt(message);
-    for (java.util.function.Consumer<M> o : sendObservers) o.accept(message);
+    for (Consumer<M> o : sendObservers) o.accept(message);
     LinkProfile p = linkOverride[from][to] != null ? linkOverride[from][to] : profile;
     if (blocked[from][to]) {
       dropped++;

@@ -27,6 +27,30 @@ public final class SimRandom implements RandomGenerator {
     return mix64(state);
   }
 
+  // The bounded and floating-point draws are defined here too, not inherited from RandomGenerator's
+  // defaults, so their algorithm (and so every replay) cannot change with the JDK.
+
+  @Override
+  public double nextDouble() {
+    return (nextLong() >>> 11) * 0x1.0p-53;
+  }
+
+  /** Uniform in {@code [0, bound)} by rejection sampling (no modulo bias). */
+  @Override
+  public long nextLong(long bound) {
+    if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
+    long limit = Long.MAX_VALUE - (Long.MAX_VALUE % bound);
+    while (true) {
+      long r = nextLong() >>> 1;
+      if (r < limit) return r % bound;
+    }
+  }
+
+  @Override
+  public int nextInt(int bound) {
+    return (int) nextLong(bound);
+  }
+
   /** A derived, independent stream named {@code label} (e.g. {@code "node-3"}, {@code "network"}). */
   public SimRandom fork(String label) {
     return new SimRandom(mix64(nextLong() ^ fnv1a(label)));

@@ -262,6 +262,30 @@ class RaftElectionTest {
     assertEquals(1, leaders, "exactly one leader in the majority");
   }
 
+  @Test
+  void staleLeaderIsToldTheNewerTermByAFollowerAndStepsDown() {
+    LocalCluster c = new LocalCluster(3, cfg -> cfg.withCheckQuorum(false));
+    c.electLeader(1);
+    c.settle();
+    c.isolated.add(1);
+    c.electLeader(2);
+    c.isolated.clear();
+    c.dropIf = m -> m.from() == 2 && m.to() == 1; // the new leader cannot reach it
+    c.tick(1);
+    c.tick(1); // its heartbeats (term 1) reach node 3 (term 2), which answers with its term
+    assertEquals(Role.FOLLOWER, c.node(1).role());
+    assertEquals(2, c.node(1).term());
+  }
+
+  @Test
+  void heartbeatNeverAdvancesAFollowersCommitBeyondItsLastIndex() {
+    RaftNode n = new RaftNode(RaftConfig.of(0, 1, List.of(1, 2, 3)), PersistedState.EMPTY, b -> 0, TraceSink.NONE);
+    assertEquals(List.of(new RaftMessage.HeartbeatResponse(1, 2, 1, 3)),
+        answers(n, new RaftMessage.Heartbeat(2, 1, 1, 50, 3)));
+    assertEquals(0, n.commitIndex());
+    assertEquals(2, n.leaderId());
+  }
+
   /** Steps {@code m} into {@code n} and returns the messages of the resulting Ready. */
   static List<RaftMessage> answers(RaftNode n, RaftMessage m) {
     n.step(m);

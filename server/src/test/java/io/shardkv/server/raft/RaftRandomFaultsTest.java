@@ -132,10 +132,28 @@ class RaftRandomFaultsTest {
     private final Map<Long, Integer> leaderOfTerm = new TreeMap<>();
     private final Map<Long, LogEntry> committed = new TreeMap<>();
     private final Map<Integer, Long> lastCommit = new TreeMap<>();
+    /** Term of the node that first saw each index committed: an upper bound of the committing term. */
+    private final Map<Long, Long> commitTerm = new TreeMap<>();
 
     Invariants(LocalCluster c, long seed) {
       this.c = c;
       this.seed = seed;
+    }
+
+    /**
+     * Leader Completeness (§5.4): an entry committed in term U is in the log of every leader of a
+     * term above U. Checked against entries first seen committed in a term below the leader's
+     * (the leader of an older term may legitimately be elected late, after newer commits).
+     */
+    private void checkLeaderCompleteness(int id, RaftNode leader) {
+      for (Map.Entry<Long, LogEntry> e : committed.entrySet()) {
+        long i = e.getKey();
+        if (i <= leader.snapshotMeta().lastIndex() || commitTerm.get(i) >= leader.term()) continue;
+        if (!e.getValue().equals(leader.entry(i))) {
+          throw new AssertionError("seed " + seed + ": leader " + id + " of term " + leader.term() + " lacks committed "
+              + e.getValue() + " (has " + leader.entry(i) + ")");
+        }
+      }
     }
 
     void check() {
@@ -151,6 +169,7 @@ class RaftRandomFaultsTest {
           if (prev != null && prev != id) {
             throw new AssertionError("seed " + seed + ": two leaders in term " + n.term() + ": " + prev + " and " + id);
           }
+          if (prev == null) checkLeaderCompleteness(id, n);
         }
         Long lc = lastCommit.get(id);
         if (lc != null && n.commitIndex() < lc) {
@@ -160,6 +179,7 @@ class RaftRandomFaultsTest {
         for (long i = n.snapshotMeta().lastIndex() + 1; i <= n.commitIndex(); i++) {
           LogEntry entry = n.entry(i);
           LogEntry known = committed.putIfAbsent(i, entry);
+          commitTerm.putIfAbsent(i, n.term());
           if (known != null && !known.equals(entry)) {
             throw new AssertionError("seed " + seed + ": node " + id + " committed " + entry + " at " + i + " but " + known + " was committed");
           }

@@ -140,4 +140,59 @@ class RaftSnapshotTest {
       assertEquals(200, c.machines.get(id).size());
     }
   }
+
+  @Test
+  void snapshotWhoseLastEntryTheFollowerAlreadyHoldsOnlyAdvancesItsCommitAndKeepsItsLog() {
+    // Fig. 13 step 6: "if existing log entry has same index and term as snapshot's last included
+    // entry, retain log entries following it".
+    List<LogEntry> log = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) log.add(new LogEntry(i, 1, EntryKind.COMMAND, new byte[] {(byte) i}));
+    PersistedState s = new PersistedState(new HardState(1, HardState.NO_VOTE), SnapshotMeta.NONE, new byte[0], log);
+    RaftNode n = new RaftNode(RaftConfig.of(0, 1, List.of(1, 2, 3)), s, b -> 0, TraceSink.NONE);
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 1, 3, 1, 0, new byte[] {9}, true));
+    Ready rd = n.ready();
+    assertNull(rd.snapshotToPersist());
+    assertNull(rd.snapshotToApply());
+    assertEquals(3, rd.committedEntries().size(), "entries 1..3 are applied from the log instead");
+    assertEquals(List.of(new RaftMessage.InstallSnapshotResponse(1, 2, 1, 3, 1, true)), rd.messagesAfterPersist());
+    n.advance(rd);
+    assertEquals(5, n.lastIndex());
+    assertEquals(3, n.commitIndex());
+  }
+
+  @Test
+  void installedSnapshotReplacesAConflictingLogAndIsAppliedBeforeLaterEntries() {
+    List<LogEntry> log = List.of(new LogEntry(1, 1, EntryKind.COMMAND, new byte[] {1}),
+        new LogEntry(2, 1, EntryKind.COMMAND, new byte[] {2}));
+    PersistedState s = new PersistedState(new HardState(2, HardState.NO_VOTE), SnapshotMeta.NONE, new byte[0], log);
+    MemoryStorage storage = new MemoryStorage(s);
+    RaftNode n = new RaftNode(RaftConfig.of(0, 1, List.of(1, 2, 3)), storage.load(), b -> 0, TraceSink.NONE);
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 3, 4, 2, 0, new byte[] {7, 7}, false));
+    Ready first = n.ready();
+    assertEquals(List.of(new RaftMessage.InstallSnapshotResponse(1, 2, 3, 4, 2, false)), first.messagesAfterPersist());
+    first.persistTo(storage);
+    n.advance(first);
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 3, 4, 2, 2, new byte[] {8}, true));
+    Ready rd = n.ready();
+    Snapshot expected = new Snapshot(new SnapshotMeta(4, 2), new byte[] {7, 7, 8});
+    assertEquals(expected, rd.snapshotToPersist());
+    assertEquals(expected, rd.snapshotToApply());
+    assertEquals(List.of(), rd.committedEntries());
+    rd.persistTo(storage);
+    n.advance(rd);
+    assertEquals(new SnapshotMeta(4, 2), storage.load().snapshot());
+    assertEquals(List.of(), storage.load().entries(), "the conflicting log is gone from storage");
+    assertEquals(4, n.commitIndex());
+    assertEquals(4, n.appliedIndex());
+    assertEquals(4, n.lastIndex());
+  }
+
+  @Test
+  void outOfOrderSnapshotChunkIsAnsweredWithTheOffsetTheFollowerExpects() {
+    RaftNode n = new RaftNode(RaftConfig.of(0, 1, List.of(1, 2, 3)), PersistedState.EMPTY, b -> 0, TraceSink.NONE);
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 1, 4, 1, 8, new byte[] {1}, false));
+    Ready rd = n.ready();
+    assertEquals(List.of(new RaftMessage.InstallSnapshotResponse(1, 2, 1, 4, 0, false)), rd.messagesAfterPersist());
+    n.advance(rd);
+  }
 }

@@ -13,6 +13,7 @@ import io.shardkv.server.sim.TraceDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A whole simulated Raft group in one thread: event loop, network, one simulated disk per node, the
@@ -33,6 +34,10 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
   private final List<String> traceLines = new ArrayList<>();
   private final List<BiConsumer<Integer, LogEntry>> applyListeners = new ArrayList<>();
   private long applied;
+  /** ReadIndex request id -> highest index applied anywhere when the read was issued. */
+  private final java.util.TreeMap<Long, Long> readsInFlight = new java.util.TreeMap<>();
+  private long nextReadId = 1;
+  private long readsConfirmed;
 
   public RaftCluster(RaftSimOptions options) {
     this.options = options;
@@ -100,7 +105,7 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
   }
 
   /** Runs {@code call} on node {@code n} now, or as soon as its Ready in flight is done. */
-  public void submit(int n, java.util.function.Consumer<RaftNode> call) {
+  public void submit(int n, Consumer<RaftNode> call) {
     RaftNodeDriver d = drivers[n];
     if (d == null) throw new IllegalStateException("n" + n + " is crashed");
     d.submit(call);
@@ -114,10 +119,40 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
 
   public void onApplied(BiConsumer<Integer, LogEntry> listener) { applyListeners.add(listener); }
 
-  void onApplied(int node, LogEntry e) {
+  void onApplied(int node, LogEntry e, long stateHash) {
     applied++;
-    digest.record(loop.now(), "n" + node, "apply", e.index() + "@" + e.term());
+    // The state machine's rolling hash makes the digest cover the applied commands' bytes too.
+    digest.record(loop.now(), "n" + node, "apply", e.index() + "@" + e.term() + " h=" + Long.toHexString(stateHash));
     for (BiConsumer<Integer, LogEntry> l : applyListeners) l.accept(node, e);
+  }
+
+  /**
+   * Issues a linearizable read (ReadIndex, thesis §6.4) on node {@code n}. When the node confirms
+   * it, the read index must cover everything applied anywhere before the read was issued.
+   */
+  public void read(int n) {
+    long id = nextReadId++;
+    readsInFlight.put(id, committedIndex());
+    submit(n, r -> r.readIndex(id));
+  }
+
+  /** Reads confirmed so far (all checked). */
+  public long readsConfirmed() { return readsConfirmed; }
+
+  void onReadConfirmed(int node, io.shardkv.server.raft.ReadState rs) {
+    Long appliedAtStart = readsInFlight.remove(rs.requestId());
+    if (appliedAtStart == null) return; // duplicate confirmation of a read already answered
+    readsConfirmed++;
+    digest.record(loop.now(), "n" + node, "read", rs.toString());
+    if (rs.readIndex() < appliedAtStart) {
+      invariants.fail(node, "read linearizability (ReadIndex)", "read " + rs.requestId() + " confirmed at index "
+          + rs.readIndex() + " but index " + appliedAtStart + " was already committed when it was issued");
+    }
+  }
+
+  void onReadAborted(int node, long requestId) {
+    readsInFlight.remove(requestId);
+    digest.record(loop.now(), "n" + node, "read-aborted", Long.toString(requestId));
   }
 
   /** Number of distinct elections won (terms that had a leader). */

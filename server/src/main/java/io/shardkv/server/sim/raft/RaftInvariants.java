@@ -49,6 +49,12 @@ final class RaftInvariants {
   private final ArrayList<LogEntry> committed = new ArrayList<>();
   /** hashes.get(i - 1): the state machine's rolling hash after applying index i. */
   private final ArrayList<Long> hashes = new ArrayList<>();
+  /**
+   * commitTermBound.get(i - 1): the highest term any node had reached when index i was first
+   * applied — an upper bound on the term in which it was committed.
+   */
+  private final ArrayList<Long> commitTermBound = new ArrayList<>();
+  private long maxTermSeen;
   private final long[] lastCommit;
   private final int[] incarnationSeen;
   private final long[] maxSpokenTerm;
@@ -92,6 +98,7 @@ final class RaftInvariants {
       fail(node, "commit index monotonicity", "commit index went from " + lastCommit[node] + " to " + commit);
     }
     lastCommit[node] = commit;
+    maxTermSeen = Math.max(maxTermSeen, raft.term());
     if (raft.role() == Role.LEADER) {
       Integer prior = leaderOfTerm.putIfAbsent(raft.term(), node);
       if (prior == null) {
@@ -102,9 +109,16 @@ final class RaftInvariants {
     }
   }
 
+  /**
+   * Leader completeness (§5.4): an entry committed in term U is in the log of every leader of a
+   * term above U. A leader can legitimately be elected late in an old term (its votes were granted
+   * long ago and delivered late), so only entries whose commit term is surely below the leader's
+   * term are required: those first applied while no node had yet reached the leader's term.
+   */
   private void checkLeaderCompleteness(int node, RaftNode raft) {
     long from = raft.snapshotMeta().lastIndex() + 1;
     for (long i = from; i <= committed.size(); i++) {
+      if (commitTermBound.get((int) (i - 1)) >= raft.term()) continue;
       LogEntry want = committed.get((int) (i - 1));
       LogEntry have = raft.entry(i);
       if (!want.equals(have)) {
@@ -154,6 +168,7 @@ final class RaftInvariants {
     } else {
       committed.add(e);
       hashes.add(hashAfter);
+      commitTermBound.add(maxTermSeen);
     }
   }
 

@@ -100,6 +100,7 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     readyInFlight = true;
     if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
     for (RaftMessage m : rd.messagesBeforePersist()) world.network().send(id, m.to(), m);
+    if (world.options().ackBeforeFlush()) sendAfterPersist(rd); // deliberately wrong: see RaftSimOptions
     if (rd.mustPersist()) {
       write(rd);
       long latency = diskLatency.between(world.options().diskLatencyMinMs(), world.options().diskLatencyMaxMs());
@@ -128,10 +129,7 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     long now = world.loop().now();
     raft.setTime(now);
     if (rd.mustPersist()) storage.flush();
-    for (RaftMessage m : rd.messagesAfterPersist()) {
-      world.invariants().onSpokeAfterPersist(id, m);
-      world.network().send(id, m.to(), m);
-    }
+    if (!world.options().ackBeforeFlush()) sendAfterPersist(rd);
     if (rd.snapshotToApply() != null) {
       sm.restore(rd.snapshotToApply().data());
       world.invariants().onSnapshotRestored(id, rd.snapshotToApply().meta().lastIndex(), sm.hash());
@@ -141,15 +139,23 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
       long expected = sm.lastApplied() + 1;
       sm.apply(e);
       world.invariants().onApplied(id, expected, e, sm.hash());
-      world.onApplied(id, e);
+      world.onApplied(id, e, sm.hash());
     }
-    for (ReadState r : rd.readStates()) world.digest().record(now, name(), "read", r.toString());
+    for (ReadState r : rd.readStates()) world.onReadConfirmed(id, r);
+    for (long aborted : rd.abortedReads()) world.onReadAborted(id, aborted);
     raft.advance(rd);
     readyInFlight = false;
     world.invariants().observe(id, incarnation, raft);
     maybeSnapshot();
     startReady();
     while (!readyInFlight && !queued.isEmpty()) run(queued.pollFirst());
+  }
+
+  private void sendAfterPersist(Ready rd) {
+    for (RaftMessage m : rd.messagesAfterPersist()) {
+      world.invariants().onSpokeAfterPersist(id, m);
+      world.network().send(id, m.to(), m);
+    }
   }
 
   /** Takes a state machine snapshot once enough entries were applied since the last one (6.824 style). */

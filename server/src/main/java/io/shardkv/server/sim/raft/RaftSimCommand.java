@@ -68,6 +68,9 @@ public final class RaftSimCommand implements Callable<Integer> {
       description = "After the faults stop, a leader and every proposal must commit within this bound (default ${DEFAULT-VALUE}).")
   double livenessSeconds;
 
+  @Option(names = "--transfers", description = "Also ask the leader to transfer leadership every 1-3 s during the faults.")
+  boolean transfers;
+
   @Option(names = "--trace", description = "Print every node's trace lines (a failing run writes them to a file anyway).")
   boolean trace;
 
@@ -119,7 +122,7 @@ public final class RaftSimCommand implements Callable<Integer> {
     if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
     RaftSimOptions options = RaftSimOptions.defaults(seed, nodes).withSnapshotEvery(snapshotEvery);
     return new RaftSimulation.Scenario(options, Math.round(seconds * 1000), kinds, proposals,
-        Math.round(livenessSeconds * 1000));
+        Math.round(livenessSeconds * 1000), transfers);
   }
 
   private Integer sweep(RaftSimulation.Scenario scenario, PrintWriter out) {
@@ -162,8 +165,8 @@ public final class RaftSimCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "simulated time: %.3f s%n", r.simulatedMs() / 1000.0);
     out.printf(Locale.ROOT, "messages: sent=%d delivered=%d dropped=%d duplicated=%d%n", r.messagesSent(),
         r.messagesDelivered(), r.messagesDropped(), r.messagesDuplicated());
-    out.printf(Locale.ROOT, "elections: %d; committed index: %d; values committed: %d of %d (incl. the liveness probe)%n",
-        r.elections(), r.committedIndex(), r.valuesCommitted(), r.proposals() + 1);
+    out.printf(Locale.ROOT, "elections: %d; committed index: %d; values committed: %d of %d (incl. the liveness probe); reads checked: %d%n",
+        r.elections(), r.committedIndex(), r.valuesCommitted(), r.proposals() + 1, r.readsConfirmed());
     StringBuilder f = new StringBuilder();
     int total = 0;
     for (Map.Entry<FaultKind, Integer> e : r.faultsInjected().entrySet()) {
@@ -199,8 +202,9 @@ public final class RaftSimCommand implements Callable<Integer> {
 
   private String replayCommand(long s) {
     return String.format(Locale.ROOT, "bin/shardkv sim raft --seed %d --nodes %d --time %s --faults %s --proposals %d"
-            + " --snapshot-every %d --liveness-seconds %s", s, nodes, trimDouble(seconds),
-        FaultKind.format(FaultKind.parseList(faults)), proposals, snapshotEvery, trimDouble(livenessSeconds));
+            + " --snapshot-every %d --liveness-seconds %s%s", s, nodes, trimDouble(seconds),
+        FaultKind.format(FaultKind.parseList(faults)), proposals, snapshotEvery, trimDouble(livenessSeconds),
+        transfers ? " --transfers" : "");
   }
 
   private static String trimDouble(double d) {

@@ -21,10 +21,13 @@ import java.util.List;
  * @param preVote            PreVote on
  * @param checkQuorum        CheckQuorum and leader stickiness on
  * @param trace              collect the nodes' trace lines
+ * @param ackBeforeFlush     a deliberately broken driver that sends acknowledgements before the
+ *                           flush: only for showing that the invariants catch it
  */
 public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatencyMinMs, long diskLatencyMaxMs,
                              int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
-                             int snapshotEvery, boolean preVote, boolean checkQuorum, boolean trace) {
+                             int snapshotEvery, boolean preVote, boolean checkQuorum, boolean trace,
+                             boolean ackBeforeFlush) {
 
   public RaftSimOptions {
     if (nodes < 1 || nodes > 64) throw new IllegalArgumentException("--nodes must be in 1..64, got " + nodes);
@@ -37,32 +40,38 @@ public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatency
 
   /** 10 ms ticks, 1–5 ms flushes, election timeout 10–20 ticks, heartbeat 2 ticks, no snapshots. */
   public static RaftSimOptions defaults(long seed, int nodes) {
-    return new RaftSimOptions(seed, nodes, 10, 1, 5, 10, 20, 2, 0, true, true, false);
+    return new RaftSimOptions(seed, nodes, 10, 1, 5, 10, 20, 2, 0, true, true, false, false);
   }
 
   public RaftSimOptions withSeed(long s) {
     return new RaftSimOptions(s, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlush);
   }
 
   public RaftSimOptions withTimeouts(int electionMin, int electionMax, int heartbeat) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMin,
-        electionMax, heartbeat, snapshotEvery, preVote, checkQuorum, trace);
+        electionMax, heartbeat, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlush);
   }
 
   public RaftSimOptions withSnapshotEvery(int entries) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, entries, preVote, checkQuorum, trace);
+        electionMaxTicks, heartbeatTicks, entries, preVote, checkQuorum, trace, ackBeforeFlush);
   }
 
   public RaftSimOptions withPreVoteAndCheckQuorum(boolean preVoteOn, boolean checkQuorumOn) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVoteOn, checkQuorumOn, trace);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVoteOn, checkQuorumOn, trace, ackBeforeFlush);
   }
 
   public RaftSimOptions withTrace(boolean on) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, on);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, on, ackBeforeFlush);
+  }
+
+  /** The broken "acknowledge before flush" driver with slow disks, to test the checker itself. */
+  public RaftSimOptions withAckBeforeFlushBug(long diskMinMs, long diskMaxMs) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskMinMs, diskMaxMs, electionMinTicks,
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, true);
   }
 
   /** Longest election timeout in simulated milliseconds. */

@@ -24,7 +24,11 @@ public final class RaftSimulation {
 
   /** What one run does. */
   public record Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals,
-                         long livenessMs) {
+                         long livenessMs, boolean leaderTransfers) {
+    public Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals, long livenessMs) {
+      this(options, faultMs, faults, proposals, livenessMs, false);
+    }
+
     public Scenario {
       if (faultMs < 0) throw new IllegalArgumentException("--time must be >= 0");
       if (proposals < 0) throw new IllegalArgumentException("--proposals must be >= 0");
@@ -32,18 +36,22 @@ public final class RaftSimulation {
     }
 
     public Scenario withSeed(long seed) {
-      return new Scenario(options.withSeed(seed), faultMs, faults, proposals, livenessMs);
+      return new Scenario(options.withSeed(seed), faultMs, faults, proposals, livenessMs, leaderTransfers);
     }
 
     public Scenario withTrace(boolean on) {
-      return new Scenario(options.withTrace(on), faultMs, faults, proposals, livenessMs);
+      return new Scenario(options.withTrace(on), faultMs, faults, proposals, livenessMs, leaderTransfers);
+    }
+
+    public Scenario withLeaderTransfers(boolean on) {
+      return new Scenario(options, faultMs, faults, proposals, livenessMs, on);
     }
   }
 
   /** What one run found. {@code failure} is null when every invariant and the liveness bound held. */
   public record Result(long seed, long simulatedMs, long wallNanos, long messagesSent, long messagesDelivered,
                        long messagesDropped, long messagesDuplicated, int elections, long committedIndex,
-                       long valuesCommitted, int proposals, EnumMap<FaultKind, Integer> faultsInjected,
+                       long valuesCommitted, int proposals, long readsConfirmed, EnumMap<FaultKind, Integer> faultsInjected,
                        long events, String digest, SimulationFailure failure, List<String> recentEvents,
                        List<String> traceLines, long cpuNanos) {
     public boolean passed() { return failure == null; }
@@ -84,6 +92,8 @@ public final class RaftSimulation {
     try {
       nemesis.start();
       scheduleClient();
+      readLoop();
+      if (scenario.leaderTransfers()) transferLoop();
       cluster.loop().runUntil(scenario.faultMs());
       nemesis.stop();
       checkLiveness();
@@ -101,7 +111,7 @@ public final class RaftSimulation {
     var net = cluster.network();
     return new Result(scenario.options().seed(), cluster.loop().now(), wall, net.sent(), net.delivered(),
         net.dropped(), net.duplicated(), cluster.elections(), cluster.committedIndex(), committedValues,
-        scenario.proposals(), nemesis.injected(), cluster.digest().events(), cluster.digest().hex(), failure,
+        scenario.proposals(), cluster.readsConfirmed(), nemesis.injected(), cluster.digest().events(), cluster.digest().hex(), failure,
         cluster.digest().recentLines(), List.copyOf(cluster.traceLines()), cpu);
   }
 
@@ -123,6 +133,26 @@ public final class RaftSimulation {
     }
     nextValue = scenario.proposals();
     retryLoop();
+  }
+
+  /** Every 1–3 s until the faults stop, the leader is asked to hand leadership to a random peer (thesis §3.10). */
+  private void transferLoop() {
+    if (cluster.loop().now() >= scenario.faultMs()) return;
+    int leader = cluster.currentLeader();
+    if (leader >= 0 && cluster.size() > 1) {
+      int target = (leader + 1 + clientRandom.below(cluster.size() - 1)) % cluster.size();
+      cluster.digest().record(cluster.loop().now(), "client", "transfer", leader + "->" + target);
+      cluster.submit(leader, r -> r.transferLeadership(target));
+    }
+    cluster.loop().after(clientRandom.between(1000, 3000), this::transferLoop);
+  }
+
+  /** Every ~200 ms until the faults stop, a linearizable read at the current leader. */
+  private void readLoop() {
+    if (cluster.loop().now() >= scenario.faultMs()) return;
+    int leader = cluster.currentLeader();
+    if (leader >= 0) cluster.read(leader);
+    cluster.loop().after(clientRandom.between(100, 300), this::readLoop);
   }
 
   private void retryLoop() {

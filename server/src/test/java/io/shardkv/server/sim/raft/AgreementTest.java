@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgreementTest {
 
+  /** 6.824: TestBasicAgree2B. */
   @Test
   void basicAgreementCommitsCommandsAtConsecutiveIndices() {
     RaftHarness h = new RaftHarness(3, 2101);
@@ -27,6 +28,7 @@ class AgreementTest {
     }
   }
 
+  /** 6.824: TestRPCBytes2B. */
   @Test
   void eachCommandIsSentToEachPeerAboutOnce() {
     RaftHarness h = new RaftHarness(3, 2102);
@@ -43,6 +45,7 @@ class AgreementTest {
     assertTrue(got <= expected + 50_000, "too many bytes for agreement: " + got + ", expected about " + expected);
   }
 
+  /** 6.824: TestFollowerFailure2B. */
   @Test
   void progressWithOneFollowerDisconnectedButNotWithTwo() {
     RaftHarness h = new RaftHarness(3, 2103);
@@ -61,6 +64,7 @@ class AgreementTest {
     assertEquals(0, h.countApplied("104"), "command committed without a majority");
   }
 
+  /** 6.824: TestLeaderFailure2B. */
   @Test
   void progressAfterLeaderFailsButNotAfterTwoLeadersFail() {
     RaftHarness h = new RaftHarness(3, 2104);
@@ -77,6 +81,7 @@ class AgreementTest {
     assertEquals(0, h.countApplied("104"), "command committed with only one connected server");
   }
 
+  /** 6.824: TestFailAgree2B. */
   @Test
   void agreementDespiteAFollowerDisconnectingAndRejoining() {
     RaftHarness h = new RaftHarness(3, 2105);
@@ -94,6 +99,7 @@ class AgreementTest {
     h.one("107", 3, true);
   }
 
+  /** 6.824: TestFailNoAgree2B. */
   @Test
   void noAgreementWhenTooManyFollowersDisconnectThenRecovery() {
     RaftHarness h = new RaftHarness(5, 2106);
@@ -116,6 +122,7 @@ class AgreementTest {
     h.one("1000", 5, true);
   }
 
+  /** 6.824: TestConcurrentStarts2B. */
   @Test
   void concurrentStartsInOneTermAllCommit() {
     RaftHarness h = new RaftHarness(3, 2107);
@@ -157,6 +164,7 @@ class AgreementTest {
     assertTrue(success, "term changed too often");
   }
 
+  /** 6.824: TestRejoin2B. */
   @Test
   void partitionedLeaderRejoinsAndItsUncommittedEntriesAreDiscarded() {
     RaftHarness h = new RaftHarness(3, 2108);
@@ -176,6 +184,7 @@ class AgreementTest {
     assertEquals(0, h.countApplied("102"), "an entry only the isolated leader had was committed");
   }
 
+  /** 6.824: TestBackup2B. */
   @Test
   void leaderBacksUpQuicklyOverIncorrectFollowerLogs() {
     RaftHarness h = new RaftHarness(5, 2109);
@@ -208,6 +217,7 @@ class AgreementTest {
     h.one(h.randomCommand(), 5, true);
   }
 
+  /** 6.824: TestCount2B. */
   @Test
   void messageCountsStayReasonableForElectionAgreementAndIdleness() {
     RaftHarness h = new RaftHarness(3, 2110);

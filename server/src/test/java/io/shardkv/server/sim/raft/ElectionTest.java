@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 /** 6.824 lab 2A (InitialElection, ReElection, ManyElections) on the simulator. */
 class ElectionTest {
 
+  /** 6.824: TestInitialElection2A. */
   @Test
   void initialElectionElectsOneLeaderAndTheTermStaysPutWithoutFailures() {
     RaftHarness h = new RaftHarness(3, 2001);
@@ -20,6 +21,7 @@ class ElectionTest {
     h.checkOneLeader();
   }
 
+  /** 6.824: TestReElection2A. */
   @Test
   void reElectionAfterLeaderDisconnectsAndNoLeaderWithoutQuorum() {
     RaftHarness h = new RaftHarness(3, 2002);
@@ -38,6 +40,7 @@ class ElectionTest {
     h.checkOneLeader();
   }
 
+  /** 6.824: TestManyElections2A. */
   @Test
   void manyElectionsOnSevenNodesWithThreeRandomlyDisconnected() {
     RaftHarness h = new RaftHarness(7, 2003);

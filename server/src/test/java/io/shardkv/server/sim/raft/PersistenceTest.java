@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class PersistenceTest {
 
+  /** 6.824: TestPersist12C. */
   @Test
   void stateSurvivesCrashesOfEveryNodeAndOfLeaders() {
     RaftHarness h = new RaftHarness(3, 2201);
@@ -42,6 +43,7 @@ class PersistenceTest {
     h.one("16", 3, true);
   }
 
+  /** 6.824: TestPersist22C. */
   @Test
   void progressAcrossRepeatedCrashesOfMostNodes() {
     RaftHarness h = new RaftHarness(5, 2202);
@@ -71,6 +73,7 @@ class PersistenceTest {
     h.one("1000", 5, true);
   }
 
+  /** 6.824: TestPersist32C. */
   @Test
   void partitionedLeaderAndFollowerCrashAndRejoin() {
     RaftHarness h = new RaftHarness(3, 2203);
@@ -89,6 +92,7 @@ class PersistenceTest {
     h.one("104", 3, true);
   }
 
+  /** 6.824: TestFigure82C. */
   @Test
   void figure8LeadersNeverCommitEntriesOfEarlierTermsByCounting() {
     RaftHarness h = new RaftHarness(5, 2204);
@@ -126,6 +130,7 @@ class PersistenceTest {
     h.one(h.randomCommand(), 5, true);
   }
 
+  /** 6.824: TestUnreliableAgree2C. */
   @Test
   void agreementOverAnUnreliableNetworkWithConcurrentClients() {
     RaftHarness h = new RaftHarness(5, 2205);
@@ -140,6 +145,7 @@ class PersistenceTest {
     h.one("100", 5, true);
   }
 
+  /** 6.824: TestFigure8Unreliable2C. */
   @Test
   void figure8OverAnUnreliableReorderingNetwork() {
     RaftHarness h = new RaftHarness(5, 2206);
@@ -173,11 +179,13 @@ class PersistenceTest {
     h.one(Long.toString(h.rnd.below(10000)), 5, true);
   }
 
+  /** 6.824: TestReliableChurn2C. */
   @Test
   void reliableChurnKeepsEveryAcknowledgedValue() {
     churn(2207, false);
   }
 
+  /** 6.824: TestUnreliableChurn2C. */
   @Test
   void unreliableChurnKeepsEveryAcknowledgedValue() {
     churn(2208, true);

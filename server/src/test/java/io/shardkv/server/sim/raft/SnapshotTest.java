@@ -64,31 +64,37 @@ class SnapshotTest {
     if (disconnect || crash) assertTrue(h.snapshotChunks > 0, "no follower ever needed InstallSnapshot");
   }
 
+  /** 6.824: TestSnapshotBasic2D. */
   @Test
   void snapshotsKeepTheLogShortWithoutFailures() {
     snapCommon(2301, false, true, false);
   }
 
+  /** 6.824: TestSnapshotInstall2D. */
   @Test
   void disconnectedFollowerCatchesUpByInstallSnapshot() {
     snapCommon(2302, true, true, false);
   }
 
+  /** 6.824: TestSnapshotInstallUnreliable2D. */
   @Test
   void installSnapshotOverAnUnreliableNetwork() {
     snapCommon(2303, true, false, false);
   }
 
+  /** 6.824: TestSnapshotInstallCrash2D. */
   @Test
   void crashedFollowerCatchesUpByInstallSnapshot() {
     snapCommon(2304, false, true, true);
   }
 
+  /** 6.824: TestSnapshotInstallUnCrash2D. */
   @Test
   void crashedFollowerCatchesUpByInstallSnapshotOverAnUnreliableNetwork() {
     snapCommon(2305, false, false, true);
   }
 
+  /** 6.824: TestSnapshotAllCrash2D. */
   @Test
   void allNodesCrashAfterSnapshotsAndRecoverFromThem() {
     RaftHarness h = harness(3, 2306);
@@ -107,6 +113,7 @@ class SnapshotTest {
     }
   }
 
+  /** 6.824: TestSnapshotInit2D. */
   @Test
   void restartedNodesStartFromTheirSnapshot() {
     RaftHarness h = harness(3, 2307);

@@ -1,0 +1,109 @@
+package io.shardkv.server.sim.raft;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.shardkv.server.raft.EntryKind;
+import io.shardkv.server.raft.HardState;
+import io.shardkv.server.raft.LogEntry;
+import io.shardkv.server.raft.PersistedState;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.RaftStorage;
+import io.shardkv.server.raft.SnapshotMeta;
+import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimDisk;
+import io.shardkv.server.sim.SimRandom;
+import io.shardkv.server.sim.SimulationFailure;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The invariant checker catches what it claims to catch, and names seed, time, node and property. */
+class RaftInvariantsTest {
+  private final EventLoop loop = new EventLoop();
+  private final RaftInvariants inv = new RaftInvariants(99, loop, 3);
+
+  private static LogEntry e(long index, long term, String data) {
+    return new LogEntry(index, term, EntryKind.COMMAND, data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static long hashAfter(LogEntry... entries) {
+    long h = 17;
+    for (LogEntry x : entries) h = TestStateMachine.roll(h, x);
+    return h;
+  }
+
+  @Test
+  void twoNodesApplyingDifferentEntriesAtAnIndexIsAStateMachineSafetyViolation() {
+    inv.onApplied(0, 1, e(1, 1, "a"), hashAfter(e(1, 1, "a")));
+    inv.onApplied(1, 1, e(1, 1, "a"), hashAfter(e(1, 1, "a")));
+    loop.runUntil(1234);
+    SimulationFailure f = assertThrows(SimulationFailure.class,
+        () -> inv.onApplied(2, 1, e(1, 2, "b"), hashAfter(e(1, 2, "b"))));
+    assertTrue(f.getMessage().startsWith("seed 99, t=1234ms, n2: state machine safety violated"), f.getMessage());
+  }
+
+  @Test
+  void applyingOutOfOrderIsAViolation() {
+    assertThrows(SimulationFailure.class, () -> inv.onApplied(0, 1, e(2, 1, "a"), 0));
+  }
+
+  @Test
+  void sameIndexAndTermWithDifferentCommandsOrPredecessorsBreaksLogMatching() {
+    inv.onPersisted(0, 0, List.of(e(1, 1, "a"), e(2, 1, "b")));
+    inv.onPersisted(1, 0, List.of(e(1, 1, "a"), e(2, 1, "b")));
+    SimulationFailure cmd = assertThrows(SimulationFailure.class, () -> inv.onPersisted(2, 1, List.of(e(2, 1, "x"))));
+    assertEquals("log matching", cmd.invariant());
+    inv.onPersisted(0, 1, List.of(e(3, 2, "c")));
+    SimulationFailure prev = assertThrows(SimulationFailure.class, () -> inv.onPersisted(1, 3, List.of(e(3, 2, "c"))));
+    assertEquals("log matching", prev.invariant());
+  }
+
+  @Test
+  void aRecoveredNodeMustNotForgetItsTermOrItsVote() {
+    inv.onSpokeAfterPersist(0, new RaftMessage.RequestVoteResponse(0, 1, 5, false, true));
+    // A pre-vote in a higher prospective term does not count as having entered that term.
+    inv.onSpokeAfterPersist(0, new RaftMessage.RequestVote(0, 2, 9, 0, 0, true, false));
+    inv.onRecovered(0, new PersistedState(new HardState(5, 1), SnapshotMeta.NONE, new byte[0], List.of()));
+    assertThrows(SimulationFailure.class,
+        () -> inv.onRecovered(0, new PersistedState(new HardState(4, 1), SnapshotMeta.NONE, new byte[0], List.of())));
+    SimulationFailure vote = assertThrows(SimulationFailure.class,
+        () -> inv.onRecovered(0, new PersistedState(new HardState(5, 2), SnapshotMeta.NONE, new byte[0], List.of())));
+    assertEquals("durability", vote.invariant());
+  }
+
+  @Test
+  void grantingTwoVotesInOneTermIsAnElectionSafetyViolation() {
+    inv.onSpokeAfterPersist(0, new RaftMessage.RequestVoteResponse(0, 1, 3, false, true));
+    inv.onSpokeAfterPersist(0, new RaftMessage.RequestVoteResponse(0, 1, 3, false, true));
+    assertThrows(SimulationFailure.class, () -> inv.onSpokeAfterPersist(0, new RaftMessage.RequestVoteResponse(0, 2, 3, false, true)));
+  }
+
+  @Test
+  void anAppliedEntryMustBeDurableOnAQuorumOfDisks() {
+    SimDisk[] disks = {new SimDisk("d0"), new SimDisk("d1"), new SimDisk("d2")};
+    RaftStorage[] s = new RaftStorage[3];
+    for (int i = 0; i < 3; i++) {
+      s[i] = disks[i].open();
+      s[i].load();
+    }
+    LogEntry a = e(1, 1, "a");
+    inv.onApplied(0, 1, a, hashAfter(a));
+    s[0].append(List.of(a));
+    s[0].flush();
+    s[1].append(List.of(a)); // written but not flushed
+    SimulationFailure f = assertThrows(SimulationFailure.class, () -> inv.checkCommittedDurableOnQuorum(disks, "test"));
+    assertTrue(f.getMessage().contains("durable on only 1 of 3"), f.getMessage());
+    s[1].flush();
+    inv.checkCommittedDurableOnQuorum(disks, "test");
+    disks[1].crash(new SimRandom(1));
+    inv.checkCommittedDurableOnQuorum(disks, "after a crash that keeps flushed data");
+  }
+
+  @Test
+  void aSnapshotMustMatchTheAppliedState() {
+    LogEntry a = e(1, 1, "a");
+    inv.onApplied(0, 1, a, hashAfter(a));
+    inv.onSnapshotRestored(1, 1, hashAfter(a));
+    assertThrows(SimulationFailure.class, () -> inv.onSnapshotRestored(1, 1, hashAfter(e(1, 1, "z"))));
+    assertThrows(SimulationFailure.class, () -> inv.onSnapshotRestored(1, 2, 0));
+  }
+}
