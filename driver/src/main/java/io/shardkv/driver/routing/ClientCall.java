@@ -32,7 +32,7 @@ public final class ClientCall {
   private Phase phase = Phase.READY;
   private int attempts;
   private int inFlightAttempt;
-  private int inFlightGid;
+  private LeaderTracker inFlightTracker;
   private int inFlightConfigNum;
   private String inFlightServer;
   private long replyDeadline;
@@ -114,7 +114,7 @@ public final class ClientCall {
       }
       gid = config.ownerOf(config.shardOfKey(key));
       configNum = config.num();
-      if (gid == 0) {
+      if (gid == 0 || config.serversOf(gid).isEmpty()) {
         // No group serves the shard in the newest config we know: wait for a newer one.
         staleConfigNum = configNum;
         phase = Phase.NEED_CONFIG;
@@ -123,9 +123,10 @@ public final class ClientCall {
     }
     attempts++;
     inFlightAttempt = attempts;
-    inFlightGid = gid;
     inFlightConfigNum = configNum;
-    inFlightServer = router.tracker(gid).current();
+    // Keep the tracker: the group may leave the cached config while this attempt is in flight.
+    inFlightTracker = router.tracker(gid);
+    inFlightServer = inFlightTracker.current();
     replyDeadline = Math.min(now + router.policy().attemptTimeoutMillis(), Math.max(deadline, now));
     phase = Phase.AWAITING;
     return new CallStep.Send(inFlightAttempt, gid, inFlightServer, configNum, replyDeadline);
@@ -143,7 +144,7 @@ public final class ClientCall {
     if (!status.isRoutingRetry()) {
       // A definite answer for this (client id, seq), from this attempt or a late earlier one.
       if (current) {
-        router.tracker(inFlightGid).onLeaderAnswered(inFlightServer);
+        inFlightTracker.onLeaderAnswered(inFlightServer);
       }
       finish(classifyAnswer(status, payload));
       return;
@@ -154,7 +155,7 @@ public final class ClientCall {
       }
       return; // a stale routing answer: the call has moved on
     }
-    LeaderTracker tracker = router.tracker(inFlightGid);
+    LeaderTracker tracker = inFlightTracker;
     switch (status) {
       case WRONG_LEADER:
         if (tracker.onWrongLeader(inFlightServer, leaderHint)) {
@@ -193,7 +194,7 @@ public final class ClientCall {
       return;
     }
     maybeExecuted |= write && maybeDelivered;
-    LeaderTracker tracker = router.tracker(inFlightGid);
+    LeaderTracker tracker = inFlightTracker;
     tracker.onNoAnswer(inFlightServer);
     failed(now, tracker);
   }
@@ -217,7 +218,7 @@ public final class ClientCall {
     // No newer config: the owner is still receiving the shard (or no group owns it yet).
     // Pause, then try the same group again.
     failuresInRow++;
-    wakeAt = now + router.policy().backoffAfter(failuresInRow);
+    wakeAt = now + router.backoff(failuresInRow);
     phase = Phase.BACKOFF;
   }
 
@@ -225,7 +226,7 @@ public final class ClientCall {
     failuresInRow++;
     int servers = tracker.servers().size();
     if (failuresInRow % servers == 0) {
-      wakeAt = now + router.policy().backoffAfter(failuresInRow / servers);
+      wakeAt = now + router.backoff(failuresInRow / servers);
       phase = Phase.BACKOFF;
     } else {
       phase = Phase.READY;

@@ -3,6 +3,7 @@ package io.shardkv.driver.routing;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A client's routing state, without I/O or threads: its id, its next sequence number, the cached
@@ -22,15 +23,32 @@ public final class ShardRouter {
 
   private final long clientId;
   private final RetryPolicy policy;
+  private final LongUnaryOperator jitter;
   private final LeaderTracker controller;
   private final TreeMap<Integer, LeaderTracker> groups = new TreeMap<>();
   private ShardConfig config;
   private long nextSeq = 1;
 
   public ShardRouter(long clientId, List<String> controllerServers, RetryPolicy policy) {
+    this(clientId, controllerServers, policy, LongUnaryOperator.identity());
+  }
+
+  /**
+   * With {@code jitter} mapping each computed backoff to the pause actually taken (e.g. a uniform
+   * draw in [b/2, b] from the simulator's seeded PRNG, or from the driver's own random source), so
+   * that many clients do not retry in lockstep. Results below 1 are raised to 1.
+   */
+  public ShardRouter(long clientId, List<String> controllerServers, RetryPolicy policy,
+      LongUnaryOperator jitter) {
     this.clientId = clientId;
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.jitter = Objects.requireNonNull(jitter, "jitter");
     this.controller = new LeaderTracker(controllerServers);
+  }
+
+  /** The pause after {@code fullRounds} rounds of failures, jittered. */
+  long backoff(int fullRounds) {
+    return Math.max(1, jitter.applyAsLong(policy.backoffAfter(fullRounds)));
   }
 
   public long clientId() {

@@ -238,6 +238,60 @@ class ClientCallTest {
   }
 
   @Test
+  void configCenterCallsRotateThroughItsServersOnSilenceAndFollowHints() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ClientCall q = r.startConfigQuery(0);
+    CallStep.Send s1 = expectSend(q.next(0));
+    assertEquals("c0", s1.server());
+    q.onNoReply(s1.attempt(), true, 100);
+    CallStep.Send s2 = expectSend(q.next(100));
+    assertEquals("c1", s2.server());
+    q.onReply(s2.attempt(), Status.WRONG_LEADER, "c0", null, 101);
+    assertEquals("c0", expectSend(q.next(101)).server());
+    q.onReply(3, Status.OK, null, C1.encode(), 102);
+    CallOutcome o = assertInstanceOf(CallStep.Finish.class, q.next(102)).outcome();
+    assertEquals(CallOutcome.Kind.COMPLETED, o.kind());
+    assertEquals(C1, ShardConfig.decode(o.payload()));
+    assertTrue(r.onConfig(ShardConfig.decode(o.payload())));
+    assertEquals(1, r.config().num());
+  }
+
+  @Test
+  void injectedJitterShapesTheBackoff() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY, b -> b / 2);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    for (int i = 0; i < 3; i++) {
+      CallStep.Send s = expectSend(call.next(0));
+      call.onReply(s.attempt(), Status.WRONG_LEADER, null, null, 0);
+    }
+    assertEquals(new CallStep.WaitUntil(5), call.next(0));
+  }
+
+  @Test
+  void replyFromAGroupThatLeftWhileTheAttemptWasInFlightIsHandled() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(2), true, 0);
+    CallStep.Send s = expectSend(call.next(0));
+    assertEquals(2, s.gid());
+    r.onConfig(new ShardConfig(2, new int[] {1, 1, 1, 1}, Map.of(1, List.of("a0", "a1", "a2"))));
+    call.onReply(s.attempt(), Status.WRONG_LEADER, null, null, 1);
+    CallStep.Send again = expectSend(call.next(1));
+    assertEquals(1, again.gid());
+    call.onNoReply(again.attempt(), true, 101);
+    assertEquals("a1", expectSend(call.next(101)).server());
+  }
+
+  @Test
+  void olderConfigThanTheCachedOneIsNotAdopted() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    assertTrue(r.onConfig(config(3, 1, 1, 2, 2)));
+    assertTrue(!r.onConfig(C1));
+    assertEquals(3, r.config().num());
+  }
+
+  @Test
   void sameInputsGiveTheSameStepsEveryTime() {
     assertEquals(script(), script());
   }

@@ -90,6 +90,11 @@ public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
         return CtrlResult.bad("gid " + j.groups().firstKey() + " is invalid: gids are positive "
             + "(0 means no group)");
       }
+      for (var e : j.groups().entrySet()) {
+        if (e.getValue().isEmpty()) {
+          return CtrlResult.bad("gid " + e.getKey() + " joins with no servers; list its replicas");
+        }
+      }
       groups.putAll(j.groups());
       shards = Rebalancer.rebalance(latest.shards(), new java.util.TreeSet<>(groups.keySet()));
     } else if (op instanceof CtrlOp.Leave l) {

@@ -141,6 +141,7 @@ class ShardCtrlerStateMachineTest {
     assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Move(-1, 1)).status());
     assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Join(Map.of())).status());
     assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Join(Map.of(0, List.of("x")))).status());
+    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Join(Map.of(8, List.of()))).status());
     assertEquals(num, query(-1).num());
   }
 

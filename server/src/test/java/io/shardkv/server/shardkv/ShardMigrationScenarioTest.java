@@ -130,6 +130,9 @@ class ShardMigrationScenarioTest {
     assertEquals(new KvResult(Status.OK, "during"), w.clientAt(1, 5, 2, new KvOp.Get(stayKey)));
     // The moving shard is frozen at group 1 (no write may be lost) and not yet served by group 3.
     assertEquals(ShardState.BEPULLING, w.sm(1).stateOf(moves));
+    // ReadIndex reads outside the log follow the same rule as logged ops.
+    assertEquals(new KvResult(Status.OK, "during"), w.sm(1).read(stayKey));
+    assertEquals(Status.WRONG_GROUP, w.sm(1).read(moveKey).status());
     assertEquals(Status.WRONG_GROUP, w.clientAt(1, 5, 3, new KvOp.Put(moveKey, "x")).status());
     assertTrue(w.stepConfig(3));
     assertEquals(ShardState.PULLING, w.sm(3).stateOf(moves));
@@ -241,6 +244,40 @@ class ShardMigrationScenarioTest {
     assertFalse(w.pull(2, task.shard()));
     assertTrue(w.stepConfig(1));
     assertTrue(w.pull(2, task.shard()));
+  }
+
+  @Test
+  void groupThatMissedSeveralConfigsCatchesUpOneAtATimeWhileOthersKeepServing() {
+    MigrationWorld w = oneGroupServingAll();
+    for (int i = 0; i < 60; i++) {
+      w.client(1, i + 1, new KvOp.Put("key" + i, "v" + i));
+    }
+    w.join(2);
+    w.join(3);
+    w.leave(2);
+    w.move(0, 3);
+    // Group 2 is down: only groups 1 and 3 make progress.
+    for (int round = 0; round < 50; round++) {
+      for (int gid : new int[] {1, 3}) {
+        w.stepConfig(gid);
+        MigrationPlanner.plan(w.sm(gid)).pulls().forEach(t -> w.pull(gid, t.shard()));
+        MigrationPlanner.plan(w.sm(gid)).gcs().forEach(t -> w.gc(gid, t.shard()));
+      }
+    }
+    // Group 1 cannot finish config 2 without group 2 taking its shards; it still serves the rest.
+    assertEquals(2, w.sm(1).currentConfig().num());
+    assertEquals(1, w.sm(2).currentConfig().num()); // it learned config 1 before going down
+    int kept = w.sm(1).currentConfig().shardsOf(1).get(0);
+    String keptKey = w.keyInShard(kept, 0);
+    assertEquals(Status.OK, w.clientAt(1, 2, 1, new KvOp.Append(keptKey, "+")).status());
+    // Group 2 comes back and walks through configs 2, 3, 4, 5 one at a time.
+    w.settle();
+    assertEquals(5, w.sm(2).currentConfig().num());
+    assertEquals(0, w.sm(2).heldShardCount());
+    for (int i = 0; i < 60; i++) {
+      KvResult r = w.client(2, 10 + i, new KvOp.Get("key" + i));
+      assertEquals(("key" + i).equals(keptKey) ? "v" + i + "+" : "v" + i, r.value(), "key" + i);
+    }
   }
 
   @Test
