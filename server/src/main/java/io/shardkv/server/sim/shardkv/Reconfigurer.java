@@ -77,6 +77,11 @@ final class Reconfigurer {
 
   private void round() {
     if (!running) return;
+    if (runner.busy()) {
+      // The initial join (or a retried op) is still running: one admin op at a time.
+      world.loop().after(200, this::round);
+      return;
+    }
     query(cfg -> {
       if (!running) return;
       Runnable next = () -> {

@@ -72,6 +72,13 @@ class ShardKvSimulationTest {
   }
 
   @Test
+  void fourGroupsFifteenClientsOnThreeHotKeysOverUnreliableClientLinksAreLinearizable() {
+    // Seed 103 once made the admin start a query while its slow initial join was still running.
+    assertPasses(ShardKvSimOptions.defaults(103).withLayout(4, 3, 15).withShardsAndKeys(16, 3)
+        .withFaults(8_000, EnumSet.allOf(FaultKind.class), true).withUnreliableClients(true));
+  }
+
+  @Test
   void sameSeedGivesTheSameDigestAndOtherSeedsDiffer() {
     ShardKvSimOptions o = ShardKvSimOptions.defaults(42).withFaults(2_000, EnumSet.allOf(FaultKind.class), true);
     ShardKvSimulation.Result a = new ShardKvSimulation(o).run();
