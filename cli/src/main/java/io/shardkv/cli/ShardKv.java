@@ -16,6 +16,12 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         io.shardkv.linearizability.cli.CheckCommand.class,
         io.shardkv.server.sim.SimCommand.class,
+        io.shardkv.server.process.ServerCommand.class,
+        LocalClusterCommand.class,
+        ClientCommand.class,
+        CtlCommand.class,
+        DemoCommand.class,
+        BenchCommand.class,
     })
 public final class ShardKv implements Runnable {
 

@@ -69,11 +69,13 @@ final class InMemoryCluster {
     faults.add(fault);
   }
 
+  /** The URL naming the in-memory backend explicitly (the real "tcp" backend is on the class path too). */
   String url() {
-    return "jdbc:shardkv://" + name + ":7000";
+    return "jdbc:shardkv://" + name + ":7000?backend=memory";
   }
 
   String url(String query) {
-    return url() + "?" + query;
+    String base = "jdbc:shardkv://" + name + ":7000";
+    return query.contains("backend=") ? base + "?" + query : url() + "&" + query;
   }
 }

@@ -112,9 +112,9 @@ class ShardKvDriverTest {
     InMemoryCluster cluster = InMemoryCluster.fresh();
     SQLException e =
         assertThrows(
-            SQLException.class, () -> DriverManager.getConnection(cluster.url("backend=tcp")));
+            SQLException.class, () -> DriverManager.getConnection(cluster.url("backend=nosuch")));
     assertEquals("08001", e.getSQLState());
-    assertTrue(e.getMessage().contains("No ShardKV client backend named 'tcp'"), e.getMessage());
+    assertTrue(e.getMessage().contains("No ShardKV client backend named 'nosuch'"), e.getMessage());
     assertTrue(e.getMessage().contains("memory"), e.getMessage());
   }
 

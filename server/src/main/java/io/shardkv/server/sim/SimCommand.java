@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = 3,
     description = "Deterministic, seeded simulations: one thread, a virtual clock, a simulated network and disk.",
-    subcommands = {RaftSimCommand.class})
+    subcommands = {RaftSimCommand.class, io.shardkv.server.sim.shardkv.ShardKvSimCommand.class})
 public final class SimCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,133 @@
+package io.shardkv.cli;
+
+import io.shardkv.driver.client.ClientOptions;
+import io.shardkv.driver.client.KvException;
+import io.shardkv.driver.client.ShardKvClient;
+import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.server.process.ClusterConfig;
+import io.shardkv.server.process.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code shardkv local-cluster start|stop|status}: a cluster of node JVMs on 127.0.0.1. */
+@Command(name = "local-cluster", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
+    description = {"Start, stop or inspect a cluster of separate node JVMs on 127.0.0.1.",
+        "start prints how to connect; its last line is cluster=HOST:PORT,... (the config-center addresses).",
+        "start on an existing --dir restarts that cluster from its data."})
+public final class LocalClusterCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "start|stop|status", description = "what to do")
+  String action;
+
+  @Option(names = "--groups", defaultValue = "3", description = "shard groups (new cluster only; default 3)")
+  int groups;
+
+  @Option(names = "--replicas", defaultValue = "3", description = "nodes per group (new cluster only; default 3)")
+  int replicas;
+
+  @Option(names = "--dir", defaultValue = "shardkv-local", description = "cluster directory (default ./shardkv-local)")
+  Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    switch (action) {
+      case "start":
+        return start();
+      case "stop":
+        return stop();
+      case "status":
+        return status();
+      default:
+        System.err.println("local-cluster: unknown action '" + action + "'; use start, stop or status");
+        return 2;
+    }
+  }
+
+  static String classpath() {
+    return System.getProperty("java.class.path");
+  }
+
+  private int start() throws Exception {
+    if (groups < 1 || replicas < 1) {
+      System.err.println("local-cluster: --groups and --replicas must be at least 1");
+      return 2;
+    }
+    boolean existing = Files.exists(dir.resolve(LocalCluster.CONFIG_FILE));
+    LocalCluster c;
+    try {
+      c = LocalCluster.open(dir, groups, replicas, classpath());
+    } catch (ClusterConfig.ConfigException e) {
+      System.err.println("local-cluster: " + e.getMessage());
+      return 2;
+    }
+    System.out.println((existing ? "restarting" : "starting") + " " + c.config().nodes().size() + " nodes from "
+        + c.dir().resolve(LocalCluster.CONFIG_FILE));
+    c.startAll();
+    try {
+      c.awaitHealthyAndJoined(Duration.ofSeconds(90));
+    } catch (java.io.IOException e) {
+      System.err.println("local-cluster: " + e.getMessage());
+      return 1;
+    }
+    for (ClusterConfig.Node n : c.config().nodes().values()) {
+      System.out.println("  node " + n.id() + " group " + n.group() + " " + n.address() + " pid "
+          + c.pid(n.id()).map(String::valueOf).orElse("-") + " admin http://" + n.adminHost() + ":" + n.adminPort() + "/status");
+    }
+    System.out.println("healthy. connect with:  bin/shardkv client --cluster " + c.controllerAddresses() + " put k v");
+    System.out.println("stop with:             bin/shardkv local-cluster stop --dir " + c.dir());
+    System.out.println("cluster=" + c.controllerAddresses());
+    return 0;
+  }
+
+  private LocalCluster existing() throws Exception {
+    if (!Files.exists(dir.resolve(LocalCluster.CONFIG_FILE))) {
+      System.err.println("local-cluster: no cluster in " + dir.toAbsolutePath() + " (no " + LocalCluster.CONFIG_FILE
+          + "); start one with: bin/shardkv local-cluster start --dir " + dir);
+      return null;
+    }
+    return LocalCluster.open(dir, groups, replicas, classpath());
+  }
+
+  private int stop() throws Exception {
+    LocalCluster c = existing();
+    if (c == null) return 1;
+    long running = c.config().nodes().keySet().stream().filter(id -> c.pid(id).isPresent()).count();
+    c.stopAll(Duration.ofSeconds(10));
+    System.out.println("stopped " + running + " node(s) of " + c.dir());
+    return 0;
+  }
+
+  private int status() throws Exception {
+    LocalCluster c = existing();
+    if (c == null) return 1;
+    try (ShardKvClient client = ShardKvClient.connect(c.controllers(), ClientOptions.defaults()
+        .withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)))) {
+      System.out.printf("%-5s %-6s %-22s %-8s %-10s %-6s %-7s %s%n", "node", "group", "address", "pid", "role", "term", "leader", "applied");
+      for (ClusterConfig.Node n : c.config().nodes().values()) {
+        String pid = c.pid(n.id()).map(String::valueOf).orElse("-");
+        Map<String, String> st;
+        try {
+          st = client.nodeStatus(n.address(), Duration.ofMillis(500));
+        } catch (KvException e) {
+          st = Map.of("role", "down");
+        }
+        System.out.printf("%-5d %-6d %-22s %-8s %-10s %-6s %-7s %s%n", n.id(), n.group(), n.address(), pid,
+            st.getOrDefault("role", "?"), st.getOrDefault("term", "-"), st.getOrDefault("leader", "-"),
+            st.getOrDefault("applied", "-"));
+      }
+      try {
+        Configuration cfg = client.query(-1);
+        System.out.println(ConfigText.describe(cfg));
+      } catch (KvException e) {
+        System.out.println("configuration: unavailable (" + e.getMessage() + ")");
+      }
+    }
+    System.out.println("cluster=" + c.controllerAddresses());
+    return 0;
+  }
+}

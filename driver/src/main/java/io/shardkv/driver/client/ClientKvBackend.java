@@ -1,0 +1,109 @@
+package io.shardkv.driver.client;
+
+import io.shardkv.driver.jdbc.KvBackend;
+import io.shardkv.driver.jdbc.KvBackendException;
+import io.shardkv.driver.jdbc.KvDefiniteFailureException;
+import io.shardkv.driver.jdbc.KvIndefiniteOutcomeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The JDBC layer's {@link KvBackend} on the real client library: a pool of {@link ShardKvClient}
+ * sessions over one shared {@link Connections} (a session runs one operation at a time, so
+ * concurrent statements each borrow their own). Failures map onto the backend contract: a server
+ * rejection is REJECTED, a read that ran out of time TIMEOUT, any other definite failure
+ * UNAVAILABLE, an indefinite write {@link KvIndefiniteOutcomeException}.
+ */
+public final class ClientKvBackend implements KvBackend {
+  private final List<String> controllers;
+  private final ClientOptions options;
+  private final Connections connections;
+  private final ConcurrentLinkedQueue<ShardKvClient> idle = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
+
+  public ClientKvBackend(List<String> controllers, ClientOptions options) {
+    this.controllers = List.copyOf(controllers);
+    this.options = options;
+    this.connections = new Connections(options.connectTimeout());
+  }
+
+  private interface Op<T> {
+    T run(ShardKvClient c) throws KvException;
+  }
+
+  private <T> T call(boolean write, Op<T> op) throws KvBackendException {
+    if (closed) throw new KvDefiniteFailureException(KvDefiniteFailureException.Reason.CLOSED, "the connection is closed");
+    ShardKvClient c = idle.poll();
+    if (c == null) c = ShardKvClient.connect(controllers, options, connections);
+    try {
+      T r = op.run(c);
+      idle.add(c);
+      return r;
+    } catch (KvException e) {
+      if (!e.definite() && write) {
+        c.close(); // its next seq must not race the indefinite one: drop the session
+        throw new KvIndefiniteOutcomeException(e.getMessage(), e);
+      }
+      idle.add(c);
+      KvDefiniteFailureException.Reason reason = closed ? KvDefiniteFailureException.Reason.CLOSED
+          : e.rejected() ? KvDefiniteFailureException.Reason.REJECTED
+          : !write && e.getMessage() != null && e.getMessage().startsWith("timed out") ? KvDefiniteFailureException.Reason.TIMEOUT
+          : KvDefiniteFailureException.Reason.UNAVAILABLE;
+      throw new KvDefiniteFailureException(reason, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<String> get(String key, Duration timeout) throws KvDefiniteFailureException {
+    try {
+      return call(false, c -> c.get(key, timeout));
+    } catch (KvDefiniteFailureException e) {
+      throw e;
+    } catch (KvBackendException e) {
+      throw new KvDefiniteFailureException(KvDefiniteFailureException.Reason.UNAVAILABLE, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void put(String key, String value, Duration timeout) throws KvBackendException {
+    call(true, c -> { c.put(key, value, timeout); return null; });
+  }
+
+  @Override
+  public void append(String key, String suffix, Duration timeout) throws KvBackendException {
+    call(true, c -> { c.append(key, suffix, timeout); return null; });
+  }
+
+  @Override
+  public boolean cas(String key, String expected, String replacement, Duration timeout) throws KvBackendException {
+    return call(true, c -> c.cas(key, expected, replacement, timeout));
+  }
+
+  @Override
+  public boolean delete(String key, Duration timeout) throws KvBackendException {
+    return call(true, c -> c.delete(key, timeout));
+  }
+
+  @Override
+  public boolean isValid(Duration timeout) {
+    if (closed) return false;
+    for (String a : controllers) {
+      try {
+        ShardKvClient c = ShardKvClient.connect(controllers, options, connections);
+        Object role = c.nodeStatus(a, timeout).get("role");
+        if (role != null) return true;
+      } catch (KvException | RuntimeException e) {
+        // try the next
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    connections.close();
+  }
+}

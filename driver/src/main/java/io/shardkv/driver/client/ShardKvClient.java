@@ -1,0 +1,357 @@
+package io.shardkv.driver.client;
+
+import io.shardkv.driver.protocol.CallFailedException;
+import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Result;
+import io.shardkv.driver.routing.CallOutcome;
+import io.shardkv.driver.routing.CallStep;
+import io.shardkv.driver.routing.ClientCall;
+import io.shardkv.driver.routing.RetryPolicy;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.ShardRouter;
+import io.shardkv.driver.routing.Status;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+
+/**
+ * One client session of a ShardKV cluster: a random 64-bit client id, a sequence number per write
+ * (exactly-once: every retry of a write carries the same id and seq), a cached configuration, and
+ * the retry logic shared with the simulator's clients ({@link ShardRouter} / {@link ClientCall}:
+ * key → shard → group, leader discovery with redirects, WRONG_GROUP → fetch a newer config,
+ * backoff after a full round of failures).
+ *
+ * <p>Operations on one session run one at a time (the servers' dedup table keeps the latest seq per
+ * client, so a session must not have two writes outstanding); calls from several threads queue.
+ * For parallelism use several sessions over one shared {@link Connections}.
+ *
+ * <p>Outcomes: a method returns normally when the operation took effect (exactly once), or throws
+ * {@link KvException} — {@link KvException#definite()} when it certainly did not take effect,
+ * otherwise indefinite (a write that may have applied; Jepsen {@code :info}). Reads never throw
+ * indefinite.
+ *
+ * <p>Async forms ({@code ...Async}) run the same call on a small shared thread pool.
+ */
+public final class ShardKvClient implements AutoCloseable {
+  private static final ExecutorService ASYNC = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "shardkv-client-async");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final ShardRouter router;
+  private final Connections connections;
+  private final boolean ownsConnections;
+  private final ClientOptions options;
+  private volatile boolean closed;
+
+  private ShardKvClient(List<String> controllers, ClientOptions options, Connections connections, boolean owns) {
+    if (controllers.isEmpty()) throw new IllegalArgumentException("no config-center address given");
+    controllers.forEach(Connections::parse);
+    this.options = options;
+    this.connections = connections;
+    this.ownsConnections = owns;
+    long id = new SecureRandom().nextLong() & Long.MAX_VALUE;
+    RetryPolicy policy = new RetryPolicy(options.attemptTimeout().toMillis(), Long.MAX_VALUE / 4,
+        options.initialBackoff().toMillis(), options.maxBackoff().toMillis());
+    this.router = new ShardRouter(id == 0 ? 1 : id, controllers, policy,
+        b -> b / 2 + ThreadLocalRandom.current().nextLong(b / 2 + 1));
+  }
+
+  /** A session with its own connections. */
+  public static ShardKvClient connect(List<String> controllers, ClientOptions options) {
+    return new ShardKvClient(controllers, options, new Connections(options.connectTimeout()), true);
+  }
+
+  /** A session over shared connections (closing the session leaves them open). */
+  public static ShardKvClient connect(List<String> controllers, ClientOptions options, Connections shared) {
+    return new ShardKvClient(controllers, options, shared, false);
+  }
+
+  /** Parses {@code host:port,host:port,...}. */
+  public static List<String> parseAddresses(String csv) {
+    List<String> l = java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (l.isEmpty()) throw new IllegalArgumentException("no address in '" + csv + "' (expected HOST:PORT,HOST:PORT,...)");
+    l.forEach(Connections::parse);
+    return l;
+  }
+
+  public long clientId() {
+    return router.clientId();
+  }
+
+  public ClientOptions options() {
+    return options;
+  }
+
+  // ------------------------------------------------------------------ key-value operations
+
+  public Optional<String> get(String key) throws KvException {
+    return get(key, options.callTimeout());
+  }
+
+  public Optional<String> get(String key, Duration timeout) throws KvException {
+    Response r = run(key, false, (id, seq) -> new Request.Get(id, seq, key), timeout);
+    return r.status() == io.shardkv.driver.protocol.Status.OK
+        ? Optional.of(((Result.Value) r.result()).value()) : Optional.empty();
+  }
+
+  public void put(String key, String value) throws KvException {
+    put(key, value, options.callTimeout());
+  }
+
+  public void put(String key, String value, Duration timeout) throws KvException {
+    run(key, true, (id, seq) -> new Request.Put(id, seq, key, value), timeout);
+  }
+
+  public void append(String key, String value) throws KvException {
+    append(key, value, options.callTimeout());
+  }
+
+  public void append(String key, String value, Duration timeout) throws KvException {
+    run(key, true, (id, seq) -> new Request.Append(id, seq, key, value), timeout);
+  }
+
+  /** Sets {@code value} if the current value is {@code expected} (null: the key is absent). */
+  public boolean cas(String key, String expected, String value) throws KvException {
+    return cas(key, expected, value, options.callTimeout());
+  }
+
+  public boolean cas(String key, String expected, String value, Duration timeout) throws KvException {
+    Response r = run(key, true, (id, seq) -> new Request.Cas(id, seq, key, expected, value), timeout);
+    return r.status() == io.shardkv.driver.protocol.Status.OK;
+  }
+
+  /** Removes {@code key}; true if it existed. */
+  public boolean delete(String key) throws KvException {
+    return delete(key, options.callTimeout());
+  }
+
+  public boolean delete(String key, Duration timeout) throws KvException {
+    Response r = run(key, true, (id, seq) -> new Request.Delete(id, seq, key), timeout);
+    return r.status() == io.shardkv.driver.protocol.Status.OK;
+  }
+
+  public CompletableFuture<Optional<String>> getAsync(String key) {
+    return async(() -> get(key));
+  }
+
+  public CompletableFuture<Void> putAsync(String key, String value) {
+    return async(() -> { put(key, value); return null; });
+  }
+
+  public CompletableFuture<Void> appendAsync(String key, String value) {
+    return async(() -> { append(key, value); return null; });
+  }
+
+  public CompletableFuture<Boolean> casAsync(String key, String expected, String value) {
+    return async(() -> cas(key, expected, value));
+  }
+
+  public CompletableFuture<Boolean> deleteAsync(String key) {
+    return async(() -> delete(key));
+  }
+
+  private interface KvCallable<T> {
+    T call() throws KvException;
+  }
+
+  private <T> CompletableFuture<T> async(KvCallable<T> c) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    ASYNC.execute(() -> {
+      try {
+        f.complete(c.call());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return f;
+  }
+
+  // ------------------------------------------------------------------ config center
+
+  public void join(Map<Integer, List<String>> groups) throws KvException {
+    SortedMap<Integer, List<String>> g = new java.util.TreeMap<>(groups);
+    run(null, true, (id, seq) -> new Request.Join(id, seq, g), options.callTimeout());
+  }
+
+  public void leave(List<Integer> gids) throws KvException {
+    run(null, true, (id, seq) -> new Request.Leave(id, seq, gids), options.callTimeout());
+  }
+
+  public void move(int shard, int gid) throws KvException {
+    run(null, true, (id, seq) -> new Request.Move(id, seq, shard, gid), options.callTimeout());
+  }
+
+  /** Configuration {@code num} (-1: the latest). */
+  public Configuration query(long num) throws KvException {
+    Response r = run(null, false, (id, seq) -> new Request.Query(num), options.callTimeout());
+    Configuration c = ((Result.Config) r.result()).config();
+    if (num < 0) router.onConfig(Wiring.toShardConfig(c));
+    return c;
+  }
+
+  /** The STATUS of one node (no routing, one attempt). */
+  public Map<String, String> nodeStatus(String address, Duration timeout) throws KvException {
+    try {
+      Response r = connections.get(address).call(new Request.NodeStatus(), timeout);
+      if (r.result() instanceof Result.Info i) return i.entries();
+      throw new KvException(true, address + " answered STATUS with " + r.status());
+    } catch (CallFailedException e) {
+      throw new KvException(true, address + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KvException(true, "interrupted");
+    }
+  }
+
+  // ------------------------------------------------------------------ the retry loop
+
+  /**
+   * Runs one operation to its end: drives a {@link ClientCall} (the shared retry logic), performing
+   * its sends on the pipelined connections and its config fetches as nested config-center calls.
+   * Returns the definite answer's response, or throws.
+   */
+  private synchronized Response run(String key, boolean write, BiFunction<Long, Long, Request> request,
+      Duration timeout) throws KvException {
+    if (closed) throw new KvException(true, "client closed");
+    long deadline = now() + Math.max(1, timeout.toMillis());
+    ClientCall call;
+    synchronized (router) {
+      call = key == null ? router.startControllerOp(write, now()) : router.startKeyOp(key, write, now());
+    }
+    return drive(call, request.apply(call.clientId(), call.seq()), write, deadline, 0);
+  }
+
+  private Response drive(ClientCall call, Request req, boolean write, long deadline, int depth) throws KvException {
+    boolean maybeExecuted = false;
+    Response answer = null;
+    String lastProblem = "no attempt made";
+    while (true) {
+      long now = now();
+      if (now >= deadline) {
+        if (write && maybeExecuted) {
+          throw new KvException(false, "timed out after " + call.attempts() + " attempt(s); the write may have been applied ("
+              + lastProblem + ")");
+        }
+        throw new KvException(true, "timed out after " + call.attempts() + " attempt(s); not applied (" + lastProblem + ")");
+      }
+      CallStep step;
+      synchronized (router) {
+        step = call.next(now);
+      }
+      if (step instanceof CallStep.Finish f) {
+        CallOutcome o = f.outcome();
+        if (o.kind() == CallOutcome.Kind.COMPLETED && answer != null) return answer;
+        if (o.kind() == CallOutcome.Kind.INDEFINITE) throw new KvException(false, o.reason());
+        if (o.kind() == CallOutcome.Kind.FAILED && answer != null) {
+          String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
+          throw new KvException(true, true, "rejected by the server: " + answer.status() + ": " + msg);
+        }
+        if (write && maybeExecuted) throw new KvException(false, o.reason());
+        throw new KvException(true, o.reason() == null ? "failed" : o.reason());
+      } else if (step instanceof CallStep.Send s) {
+        long wait = Math.max(1, Math.min(s.replyDeadline(), deadline) - now);
+        CompletableFuture<Response> fut;
+        try {
+          fut = connections.get(s.server()).sendAsync(req, Duration.ofMillis(wait));
+        } catch (RuntimeException e) {
+          fut = CompletableFuture.failedFuture(e);
+        }
+        try {
+          Response r = fut.get(wait + 50, TimeUnit.MILLISECONDS);
+          Status st = Wiring.toRouting(r.status());
+          String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
+          if (!st.isRoutingRetry()) answer = r;
+          if (st == Status.TIMEOUT) maybeExecuted |= write;
+          lastProblem = s.server() + " answered " + r.status();
+          synchronized (router) {
+            call.onReply(s.attempt(), st, hint, null, now());
+          }
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          boolean delivered = !(c instanceof CallFailedException cf && cf.definite());
+          maybeExecuted |= write && delivered;
+          lastProblem = s.server() + ": " + c.getMessage();
+          synchronized (router) {
+            call.onNoReply(s.attempt(), delivered, now());
+          }
+        } catch (TimeoutException e) {
+          maybeExecuted |= write;
+          lastProblem = s.server() + ": no reply within " + wait + " ms";
+          synchronized (router) {
+            call.onNoReply(s.attempt(), true, now());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new KvException(!(write && maybeExecuted), "interrupted");
+        }
+      } else if (step instanceof CallStep.FetchConfig) {
+        ShardConfig latest = null;
+        if (depth == 0) {
+          ClientCall q;
+          synchronized (router) {
+            q = router.startConfigQuery(now());
+          }
+          try {
+            Response r = drive(q, new Request.Query(Request.Query.LATEST), false,
+                Math.min(deadline, now() + options.attemptTimeout().toMillis() * 3), depth + 1);
+            latest = Wiring.toShardConfig(((Result.Config) r.result()).config());
+          } catch (KvException e) {
+            lastProblem = "config center: " + e.getMessage();
+          }
+        }
+        synchronized (router) {
+          call.onConfigFetched(latest, now());
+        }
+      } else if (step instanceof CallStep.WaitUntil w) {
+        sleep(Math.min(w.wakeAt(), deadline) - now);
+      } else if (step instanceof CallStep.AwaitReply a) {
+        synchronized (router) {
+          call.onNoReply(a.attempt(), true, now());
+        }
+      }
+    }
+  }
+
+  private static void sleep(long ms) throws KvException {
+    if (ms <= 0) return;
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KvException(true, "interrupted");
+    }
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  /** The cached configuration (null before the first). */
+  public ShardConfig cachedConfig() {
+    synchronized (router) {
+      return router.config();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (ownsConnections) connections.close();
+  }
+
+}

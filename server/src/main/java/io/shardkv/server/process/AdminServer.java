@@ -1,0 +1,108 @@
+package io.shardkv.server.process;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.shardkv.driver.protocol.Status;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The node's admin port (JDK {@code com.sun.net.httpserver}): {@code GET /status} answers one JSON
+ * object (node, group, role, term, leader, commit/applied indexes, pending requests, state machine
+ * summary, pid); {@code GET /metrics} answers Prometheus text format. Read-only, one small thread.
+ */
+final class AdminServer implements AutoCloseable {
+  private final HttpServer http;
+
+  private AdminServer(HttpServer http) {
+    this.http = http;
+  }
+
+  static AdminServer start(String host, int port, NodeServer node) throws IOException {
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(host, port), 16);
+    } catch (IOException e) {
+      throw new IOException("cannot bind the admin port " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    http.createContext("/status", ex -> respond(ex, "application/json", statusJson(node)));
+    http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", metrics(node)));
+    http.setExecutor(null);
+    http.start();
+    return new AdminServer(http);
+  }
+
+  private static void respond(HttpExchange ex, String type, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(200, b.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(b);
+    }
+  }
+
+  static String statusJson(NodeServer node) {
+    NodeServer.NodeStatus s = node.status();
+    if (s == null) return "{\"starting\":true}\n";
+    return "{\"node\":" + s.node() + ",\"group\":" + s.group() + ",\"role\":\"" + s.role() + "\",\"term\":" + s.term()
+        + ",\"leader\":" + s.leader() + ",\"leader_address\":\"" + esc(s.leaderAddress()) + "\",\"commit\":" + s.commit()
+        + ",\"applied\":" + s.applied() + ",\"last_index\":" + s.lastIndex() + ",\"pending\":" + s.pending()
+        + ",\"snapshots\":" + s.snapshots() + ",\"state\":\"" + esc(s.extra()) + "\",\"pid\":"
+        + ProcessHandle.current().pid() + "}\n";
+  }
+
+  private static String esc(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') b.append('\\').append(c);
+      else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+      else b.append(c);
+    }
+    return b.toString();
+  }
+
+  static String metrics(NodeServer node) {
+    NodeServer.NodeStatus s = node.status();
+    StringBuilder b = new StringBuilder();
+    String l = s == null ? "" : "{node=\"" + s.node() + "\",group=\"" + s.group() + "\"}";
+    if (s != null) {
+      gauge(b, "shardkv_raft_term", "current Raft term", l, s.term());
+      gauge(b, "shardkv_raft_is_leader", "1 if this node leads its group", l, "leader".equals(s.role()) ? 1 : 0);
+      gauge(b, "shardkv_raft_commit_index", "commit index", l, s.commit());
+      gauge(b, "shardkv_raft_applied_index", "applied index", l, s.applied());
+      gauge(b, "shardkv_raft_last_index", "last log index", l, s.lastIndex());
+      gauge(b, "shardkv_pending_requests", "client requests awaiting an answer", l, s.pending());
+      gauge(b, "shardkv_snapshots_taken", "snapshots taken by this incarnation", l, s.snapshots());
+    }
+    counter(b, "shardkv_client_requests_total", "client requests received", l, node.metrics.requests.get());
+    b.append("# HELP shardkv_client_replies_total client replies by status\n# TYPE shardkv_client_replies_total counter\n");
+    for (Map.Entry<Status, java.util.concurrent.atomic.AtomicLong> e : node.metrics.replies.entrySet()) {
+      String lab = s == null ? "{status=\"" + e.getKey() + "\"}"
+          : "{node=\"" + s.node() + "\",group=\"" + s.group() + "\",status=\"" + e.getKey() + "\"}";
+      b.append("shardkv_client_replies_total").append(lab).append(' ').append(e.getValue().get()).append('\n');
+    }
+    counter(b, "shardkv_peer_messages_sent_total", "peer messages handed to a link", l, node.transport().messagesSent());
+    counter(b, "shardkv_peer_messages_dropped_total", "peer messages dropped (link down or slow)", l, node.transport().messagesDropped());
+    counter(b, "shardkv_peer_messages_received_total", "peer messages received", l, node.transport().messagesReceived());
+    counter(b, "shardkv_peer_decode_errors_total", "peer messages that did not decode", l, node.metrics.peerDecodeErrors.get());
+    return b.toString();
+  }
+
+  private static void gauge(StringBuilder b, String name, String help, String labels, long v) {
+    b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
+        .append(name).append(labels).append(' ').append(v).append('\n');
+  }
+
+  private static void counter(StringBuilder b, String name, String help, String labels, long v) {
+    b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n")
+        .append(name).append(labels).append(' ').append(v).append('\n');
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+  }
+}

@@ -1,0 +1,411 @@
+package io.shardkv.server.process;
+
+import io.shardkv.driver.client.Wiring;
+import io.shardkv.driver.protocol.FrameType;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Result;
+import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.kv.KvCommand;
+import io.shardkv.server.kv.KvOp;
+import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.net.Connection;
+import io.shardkv.server.net.ConnectionOptions;
+import io.shardkv.server.net.EventLoop;
+import io.shardkv.server.net.Listener;
+import io.shardkv.server.net.RequestDispatcher;
+import io.shardkv.server.net.TcpPeerTransport;
+import io.shardkv.server.net.Timer;
+import io.shardkv.server.raft.RaftConfig;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.replica.ClientReply;
+import io.shardkv.server.replica.HostOptions;
+import io.shardkv.server.replica.ReplicaHost;
+import io.shardkv.server.replica.ReplicaOutputs;
+import io.shardkv.server.replica.Services;
+import io.shardkv.server.shardctrler.CtrlCodec;
+import io.shardkv.server.shardctrler.CtrlCommand;
+import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.shardctrler.CtrlResult;
+import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardKvStateMachine;
+import io.shardkv.server.storage.FileRaftStorage;
+import io.shardkv.server.storage.NioStorageFiles;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ShardKV server process: a {@link ReplicaHost} (config center for group 0, a shard group
+ * otherwise) on {@link FileRaftStorage}, driven by one {@link EventLoop} thread that also runs the
+ * client listener, the peer links ({@link TcpPeerTransport}) and the tick timer. Every call into
+ * the host happens on that thread, so the deterministic core needs no locks. The storage is flushed
+ * (fsync) on a flusher thread while the host holds its inputs; votes, acknowledgements and client
+ * answers leave only after that flush (persist before you speak), and everything that arrived during
+ * one flush is persisted by the next (group commit).
+ */
+public final class NodeServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NodeServer.class);
+  private static final Logger trace = LoggerFactory.getLogger("io.shardkv.trace");
+
+  private final ClusterConfig cluster;
+  private final ClusterConfig.Node self;
+  private final boolean controller;
+  private final EventLoop loop;
+  private final FileRaftStorage storage;
+  private final TcpPeerTransport transport;
+  private final ReplicaHost host;
+  private final ControllerQueries queries;
+  private final Listener listener;
+  private final AdminServer admin;
+  private final Timer ticker;
+  private final java.util.concurrent.ExecutorService flusher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "flusher");
+    t.setDaemon(true);
+    return t;
+  });
+  private final long startNanos = System.nanoTime();
+  /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
+  private final Map<Long, PendingClient> pending = new HashMap<>();
+  private long nextHostRequestId = 1;
+  final NodeMetrics metrics = new NodeMetrics();
+  private volatile NodeStatus status;
+  private volatile boolean closed;
+
+  private record PendingClient(Connection connection, long wireId, FrameType type) {}
+
+  public static NodeServer start(ClusterConfig cluster, int nodeId) throws IOException {
+    return new NodeServer(cluster, nodeId);
+  }
+
+  private NodeServer(ClusterConfig cluster, int nodeId) throws IOException {
+    this.cluster = cluster;
+    this.self = cluster.node(nodeId);
+    this.controller = self.group() == ClusterConfig.CONTROLLER_GROUP;
+    ClusterConfig.Settings s = cluster.settings();
+    this.loop = EventLoop.start("node-" + nodeId);
+    this.storage = new FileRaftStorage(self.dir(), NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
+    Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+    cluster.nodes().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
+    this.transport = new TcpPeerTransport(loop, nodeId, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
+    RaftConfig raft = RaftConfig.of(self.group(), nodeId, cluster.members(self.group()))
+        .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
+        .withHeartbeatTicks(s.heartbeatTicks());
+    HostOptions options = HostOptions.defaults()
+        .withRequestTimeoutTicks(s.requestTimeoutTicks())
+        .withSnapshotThresholdBytes(s.snapshotBytes())
+        .withSynchronousFlush(false)
+        .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
+        .withTrace(s.trace() || trace.isTraceEnabled());
+    SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
+    ReplicaHost[] h = new ReplicaHost[1];
+    this.queries = controller ? null
+        : new ControllerQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
+          if (!closed) h[0].onConfigFetched(c);
+        });
+    long instance = System.currentTimeMillis();
+    // The host loads the storage in its constructor; build it on the loop thread, like every call.
+    java.util.concurrent.CompletableFuture<ReplicaHost> built = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        built.complete(new ReplicaHost(raft, storage, random::nextInt,
+            s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : io.shardkv.server.raft.TraceSink.NONE,
+            controller ? Services.controller(new ShardCtrlerStateMachine(s.shards()))
+                : Services.shardGroup(new ShardKvStateMachine(self.group(), s.shards())),
+            new Outputs(), options, instance));
+      } catch (Throwable t) {
+        built.completeExceptionally(t);
+      }
+    });
+    try {
+      this.host = built.get();
+    } catch (Exception e) {
+      loop.close();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IOException("node " + nodeId + " could not load its data in " + self.dir() + ": " + cause, cause);
+    }
+    h[0] = host;
+    transport.start();
+    RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
+    this.listener = loop.listen(self.socketAddress(), ConnectionOptions.DEFAULT, dispatcher, 4096);
+    this.ticker = loop.schedulePeriodic(Duration.ofMillis(s.tickMillis()), this::onTick);
+    this.admin = AdminServer.start(self.adminHost(), self.adminPort(), this);
+    loop.execute(this::refreshStatus);
+    log.info("node {} of group {} serving {} (admin {}:{}), data in {}", nodeId, self.group(),
+        self.address(), self.adminHost(), self.adminPort(), self.dir());
+  }
+
+  // ---------------------------------------------------------------- loop-thread inputs
+
+  private void onTick() {
+    if (closed) return;
+    host.setTime((System.nanoTime() - startNanos) / 1_000_000);
+    host.tick();
+    refreshStatus();
+  }
+
+  private void onPeerMessage(int from, byte[] bytes) {
+    if (closed) return;
+    PeerWire.Decoded d;
+    try {
+      d = PeerWire.decode(bytes);
+    } catch (DecodeException e) {
+      metrics.peerDecodeErrors.incrementAndGet();
+      log.warn("dropped an undecodable peer message from node {}: {}", from, e.getMessage());
+      return;
+    }
+    if (d.raft() != null) {
+      host.onPeerMessage(d.raft());
+    } else {
+      ClusterConfig.Node n = cluster.nodes().get(from);
+      if (n != null) host.onGroupMessage(n.address(), d.migration());
+    }
+  }
+
+  private void onRequest(Connection c, long wireId, Request request) {
+    metrics.requests.incrementAndGet();
+    if (request instanceof Request.NodeStatus) {
+      RequestDispatcher.reply(c, wireId, new Response(FrameType.STATUS, Status.OK, Result.Info.of(statusMap())));
+      return;
+    }
+    if (closed) {
+      RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.SHUTTING_DOWN, "node is shutting down"));
+      return;
+    }
+    byte[] command;
+    try {
+      command = controller ? ctrlCommand(request) : kvCommand(request);
+    } catch (IllegalArgumentException e) {
+      RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.BAD_REQUEST, e.getMessage()));
+      return;
+    }
+    long id = nextHostRequestId++;
+    pending.put(id, new PendingClient(c, wireId, request.frameType()));
+    host.onClientRequest(id, command);
+  }
+
+  private byte[] kvCommand(Request r) {
+    KvCommand cmd;
+    if (r instanceof Request.Get g) cmd = new KvCommand(g.clientId(), g.seq(), new KvOp.Get(g.key()));
+    else if (r instanceof Request.Put p) cmd = new KvCommand(p.clientId(), p.seq(), new KvOp.Put(p.key(), p.value()));
+    else if (r instanceof Request.Append a) cmd = new KvCommand(a.clientId(), a.seq(), new KvOp.Append(a.key(), a.value()));
+    else if (r instanceof Request.Cas x) cmd = new KvCommand(x.clientId(), x.seq(), new KvOp.Cas(x.key(), x.expected(), x.value()));
+    else if (r instanceof Request.Delete d) cmd = new KvCommand(d.clientId(), d.seq(), new KvOp.Delete(d.key()));
+    else throw new IllegalArgumentException(r.frameType() + " goes to a config-center node (group 0); node "
+          + self.id() + " serves shard group " + self.group());
+    return KvCodec.encodeCommand(cmd);
+  }
+
+  private byte[] ctrlCommand(Request r) {
+    CtrlCommand cmd;
+    if (r instanceof Request.Join j) cmd = new CtrlCommand(j.clientId(), j.seq(), new CtrlOp.Join(j.groups()));
+    else if (r instanceof Request.Leave l) cmd = new CtrlCommand(l.clientId(), l.seq(), new CtrlOp.Leave(l.groupIds()));
+    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId()));
+    else if (r instanceof Request.Query q) {
+      if (q.configNum() < -1 || q.configNum() > Integer.MAX_VALUE) throw new IllegalArgumentException("configuration number " + q.configNum() + " out of range");
+      cmd = new CtrlCommand(0, 0, new CtrlOp.Query((int) q.configNum()));
+    } else throw new IllegalArgumentException(r.frameType() + " goes to a shard-group node; node " + self.id()
+          + " is a config-center node (group 0): ask it for the configuration (QUERY) first");
+    return CtrlCodec.encodeCommand(cmd);
+  }
+
+  private Response toResponse(FrameType type, ClientReply reply) {
+    if (reply instanceof ClientReply.NotLeader nl) {
+      ClusterConfig.Node leader = nl.leaderHint() < 0 ? null : cluster.nodes().get(nl.leaderHint());
+      return Response.wrongLeader(type, leader == null ? -1 : leader.id(), leader == null ? "" : leader.address());
+    }
+    if (reply instanceof ClientReply.Indeterminate ind) {
+      return Response.error(type, Status.TIMEOUT, ind.reason());
+    }
+    byte[] bytes = ((ClientReply.Result) reply).result();
+    if (controller) {
+      CtrlResult r = CtrlCodec.decodeResult(bytes);
+      Status st = Wiring.toWire(r.status());
+      if (st == Status.OK) {
+        return type == FrameType.QUERY ? new Response(type, st, new Result.Config(Wiring.toConfiguration(r.config())))
+            : Response.ok(type);
+      }
+      return errorFor(type, st, r.message());
+    }
+    KvResult r = KvCodec.decodeResult(bytes);
+    Status st = Wiring.toWire(r.status());
+    return switch (st) {
+      case OK -> type == FrameType.GET ? Response.value(r.value() == null ? "" : r.value()) : Response.ok(type);
+      case NOT_FOUND -> Response.notFound(type);
+      case CAS_MISMATCH -> Response.casMismatch(r.value());
+      case WRONG_GROUP -> Response.wrongGroup(type, -1);
+      default -> errorFor(type, st, r.value());
+    };
+  }
+
+  private static Response errorFor(FrameType type, Status st, String message) {
+    if (st == Status.WRONG_GROUP) return Response.wrongGroup(type, -1);
+    if (st == Status.NOT_FOUND) return Response.notFound(type);
+    return Response.error(type, st, message == null ? st.name().toLowerCase() : message);
+  }
+
+  private final class Outputs implements ReplicaOutputs {
+    @Override
+    public void sendPeer(RaftMessage m) {
+      transport.send(m.to(), PeerWire.encodeRaft(m));
+    }
+
+    @Override
+    public void reply(ClientReply r) {
+      PendingClient p = pending.remove(r.requestId());
+      if (p == null) return;
+      Response resp;
+      try {
+        resp = toResponse(p.type(), r);
+      } catch (RuntimeException e) {
+        log.error("could not translate the answer to a {} request: {}", p.type(), e.toString());
+        resp = Response.error(p.type(), Status.SERVER_ERROR, "internal error: " + e);
+      }
+      metrics.count(resp.status());
+      RequestDispatcher.reply(p.connection(), p.wireId(), resp);
+    }
+
+    /**
+     * fsync on the flusher thread while the loop keeps accepting input (the host queues it and
+     * persists everything that arrived meanwhile with the next flush: group commit).
+     */
+    @Override
+    public void requestFlush() {
+      flusher.execute(() -> {
+        try {
+          storage.flush();
+          loop.execute(() -> { if (!closed) host.onStorageFlushed(); });
+        } catch (Throwable t) {
+          loop.execute(() -> host.onStorageFailed(t));
+        }
+      });
+    }
+
+    @Override
+    public void sendGroupMessage(String server, MigrationRpc m) {
+      ClusterConfig.Node n = cluster.byAddress(server);
+      if (n == null) {
+        log.warn("migration message to {}, which is not a node of {}; dropped", server, cluster.file());
+        return;
+      }
+      transport.send(n.id(), PeerWire.encodeMigration(m));
+    }
+
+    @Override
+    public void fetchConfig(int num) {
+      if (queries != null) queries.fetch(num);
+    }
+
+    @Override
+    public void trace(String line) {
+      trace.trace(line);
+    }
+
+    @Override
+    public void fatal(Throwable cause) {
+      log.error("node {}: storage failed, stopping the node: {}", self.id(), cause.toString());
+      new Thread(() -> {
+        close();
+        Runtime.getRuntime().halt(3);
+      }, "fatal-stop").start();
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** A consistent view of the node for the admin endpoints, refreshed on the loop every tick. */
+  record NodeStatus(int node, int group, String role, long term, int leader, String leaderAddress,
+                    long commit, long applied, long lastIndex, int pending, long snapshots, String extra) {}
+
+  private void refreshStatus() {
+    var raft = host.raft();
+    int leader = raft.leaderId();
+    ClusterConfig.Node ln = leader < 0 ? null : cluster.nodes().get(leader);
+    String extra = host.stopped() ? "stopped" : host.service().traceState();
+    status = new NodeStatus(self.id(), self.group(), raft.role().name().toLowerCase(), raft.term(), leader,
+        ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
+        host.pendingRequests(), host.snapshotsTaken(), extra == null ? "" : extra);
+  }
+
+  NodeStatus status() {
+    return status;
+  }
+
+  TcpPeerTransport transport() {
+    return transport;
+  }
+
+  private Map<String, String> statusMap() {
+    NodeStatus st = status;
+    Map<String, String> m = new TreeMap<>();
+    m.put("node", String.valueOf(self.id()));
+    m.put("group", String.valueOf(self.group()));
+    m.put("address", self.address());
+    m.put("pid", String.valueOf(ProcessHandle.current().pid()));
+    if (st != null) {
+      m.put("role", st.role());
+      m.put("term", String.valueOf(st.term()));
+      m.put("leader", String.valueOf(st.leader()));
+      m.put("leader_address", st.leaderAddress());
+      m.put("commit", String.valueOf(st.commit()));
+      m.put("applied", String.valueOf(st.applied()));
+      m.put("state", st.extra());
+    }
+    return m;
+  }
+
+  public InetSocketAddress address() {
+    return listener.localAddress();
+  }
+
+  /** Stops serving: closes the listener, links, timer and loop, then the storage. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    log.info("node {} shutting down", self.id());
+    ticker.cancel();
+    admin.close();
+    if (queries != null) queries.close();
+    listener.close();
+    transport.close();
+    loop.close(Duration.ofMillis(500));
+    flusher.shutdown();
+    try {
+      flusher.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      storage.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the storage: {}", e.toString());
+    }
+    log.info("node {} stopped", self.id());
+  }
+
+  /** Counters exported on /metrics. */
+  static final class NodeMetrics {
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong peerDecodeErrors = new AtomicLong();
+    final Map<Status, AtomicLong> replies = new java.util.EnumMap<>(Status.class);
+
+    NodeMetrics() {
+      for (Status s : Status.values()) replies.put(s, new AtomicLong());
+    }
+
+    void count(Status s) {
+      replies.get(s).incrementAndGet();
+    }
+  }
+}

@@ -1,0 +1,429 @@
+package io.shardkv.server.replica;
+
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.server.raft.EntryKind;
+import io.shardkv.server.raft.LogEntry;
+import io.shardkv.server.raft.NotLeader;
+import io.shardkv.server.raft.PersistedState;
+import io.shardkv.server.raft.ProposeResult;
+import io.shardkv.server.raft.RaftConfig;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.RaftNode;
+import io.shardkv.server.raft.RaftStorage;
+import io.shardkv.server.raft.RandomSource;
+import io.shardkv.server.raft.ReadIndexResult;
+import io.shardkv.server.raft.ReadState;
+import io.shardkv.server.raft.Ready;
+import io.shardkv.server.raft.Role;
+import io.shardkv.server.raft.SnapshotMeta;
+import io.shardkv.server.raft.StorageException;
+import io.shardkv.server.raft.TraceSink;
+import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardKvStateMachine;
+import io.shardkv.server.statemachine.ReplicatedStateMachine;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Hosts one replicated service ({@link HostedService}) on one {@link RaftNode} and its
+ * {@link RaftStorage}: the glue shared by the simulator and the real server. Pure and single-threaded
+ * like the Raft core: no clock (time is counted in {@link #tick()}s), no I/O (everything outward goes
+ * through {@link ReplicaOutputs}), no randomness of its own.
+ *
+ * <p>What it does (docs/replica-host.md has the full contract):
+ * <ul>
+ *   <li>Runs the Ready loop of docs/raft-core.md: leader messages before persisting (thesis §10.2.1),
+ *       writes, flush (inline or via the environment), then votes/acks, then apply, then advance.
+ *       Inputs arriving while a Ready awaits its flush are queued and run, in order, after it.</li>
+ *   <li>Answers a proposed request when its entry applies: the applied result if the entry at the
+ *       proposal's index has the proposal's term; {@link ClientReply.NotLeader} (definite) if a
+ *       different entry landed there; {@link ClientReply.Indeterminate} if leadership was lost first,
+ *       a snapshot jumped over the index, or the request timed out.</li>
+ *   <li>Serves reads with ReadIndex (thesis §6.4): no log entry; answered once applied ≥ read index.</li>
+ *   <li>Snapshots when the commands applied since the last snapshot pass
+ *       {@link HostOptions#snapshotThresholdBytes()}; restores from storage at start and from
+ *       InstallSnapshot.</li>
+ *   <li>For shard groups, its leader drives config polling and shard migration ({@link ShardMigrator}).</li>
+ * </ul>
+ */
+public final class ReplicaHost {
+  private final int gid;
+  private final long instanceId;
+  private final RaftNode raft;
+  private final RaftStorage storage;
+  private final HostedService service;
+  private final ReplicatedStateMachine sm;
+  private final ReplicaOutputs out;
+  private final HostOptions options;
+  private final ShardMigrator migrator;
+  private final PendingRequests pending = new PendingRequests();
+  private final ArrayDeque<Runnable> queuedInputs = new ArrayDeque<>();
+  private Ready readyInFlight;
+  private boolean stopped;
+  private long ticks;
+  private long now;
+  private long nextReadId = 1;
+  private long appliedBytesSinceSnapshot;
+  private long snapshotsTaken;
+  private long snapshotsRestored;
+  private boolean wasLeader;
+
+  /**
+   * Loads {@code storage}, restores the state machine from its snapshot (if any) and builds the Raft
+   * node. {@code raftConfig.groupId()} names the group in trace lines; {@code instanceId}
+   * distinguishes incarnations of the same node in trace lines.
+   *
+   * @throws io.shardkv.driver.routing.DecodeException if the stored snapshot does not decode
+   */
+  public ReplicaHost(RaftConfig raftConfig, RaftStorage storage, RandomSource random, TraceSink raftTrace,
+                     HostedService service, ReplicaOutputs outputs, HostOptions options, long instanceId) {
+    this.gid = raftConfig.groupId();
+    this.instanceId = instanceId;
+    this.storage = storage;
+    this.service = service;
+    this.sm = service.stateMachine();
+    this.out = outputs;
+    this.options = options;
+    PersistedState state = storage.load();
+    if (!state.snapshot().equals(SnapshotMeta.NONE)) {
+      sm.restoreSnapshot(state.snapshotData());
+      snapshotsRestored++;
+    }
+    this.raft = new RaftNode(raftConfig, state, random, raftTrace);
+    this.migrator = sm instanceof ShardKvStateMachine s ? new ShardMigrator(this, s, outputs, options) : null;
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  /** Sets the time printed in trace lines (virtual or wall millis); not used for any decision. */
+  public void setTime(long time) {
+    this.now = time;
+    raft.setTime(time);
+  }
+
+  /** One logical time unit: Raft's tick, request timeouts, the migration schedule. */
+  public void tick() {
+    input(() -> {
+      ticks++;
+      raft.tick();
+      for (long requestId : pending.expire(ticks)) {
+        out.reply(new ClientReply.Indeterminate(requestId, "no commit within "
+            + options.requestTimeoutTicks() + " ticks"));
+      }
+      if (migrator != null && ticks % options.migrationIntervalTicks() == 0 && isLeader()) {
+        migrator.onSchedule();
+      }
+    });
+  }
+
+  /** A Raft message from a peer of this group. */
+  public void onPeerMessage(RaftMessage message) {
+    input(() -> raft.step(message));
+  }
+
+  /**
+   * A client request (the service's command bytes). {@code requestId} is the environment's
+   * correlation id, echoed in the single {@link ClientReply} this request gets; it must be unique
+   * among this host's unanswered requests.
+   */
+  public void onClientRequest(long requestId, byte[] request) {
+    input(() -> admit(requestId, request));
+  }
+
+  /** The flush requested by {@link ReplicaOutputs#requestFlush()} has completed. */
+  public void onStorageFlushed() {
+    if (stopped) {
+      return;
+    }
+    if (readyInFlight == null) {
+      throw new IllegalStateException("onStorageFlushed() without a flush requested");
+    }
+    finishReady(readyInFlight);
+    drain();
+  }
+
+  /**
+   * The flush requested by {@link ReplicaOutputs#requestFlush()} failed: the host stops for good
+   * (it never sends the Ready's votes and acks) and reports {@link ReplicaOutputs#fatal}.
+   */
+  public void onStorageFailed(Throwable cause) {
+    if (!stopped) {
+      fail(cause);
+    }
+  }
+
+  /** Shard groups: a migration message from another group's server. */
+  public void onGroupMessage(String fromServer, MigrationRpc message) {
+    if (migrator == null) {
+      return;
+    }
+    input(() -> migrator.onGroupMessage(fromServer, message));
+  }
+
+  /** Shard groups: the answer to {@link ReplicaOutputs#fetchConfig(int)}. */
+  public void onConfigFetched(ShardConfig config) {
+    if (migrator == null || config == null) {
+      return;
+    }
+    input(() -> migrator.onConfigFetched(config));
+  }
+
+  /** Asks Raft to hand leadership to {@code target} (leader only); see RaftNode#transferLeadership. */
+  public void transferLeadership(int target) {
+    input(() -> raft.transferLeadership(target));
+  }
+
+  // ------------------------------------------------------------------ observation
+
+  public RaftNode raft() { return raft; }
+  public HostedService service() { return service; }
+  public int gid() { return gid; }
+  public boolean isLeader() { return !stopped && raft.role() == Role.LEADER; }
+  /** True after a storage failure: the host ignores every input. */
+  public boolean stopped() { return stopped; }
+  /** Requests accepted and not yet answered. */
+  public int pendingRequests() { return pending.size(); }
+  public long snapshotsTaken() { return snapshotsTaken; }
+  public long snapshotsRestored() { return snapshotsRestored; }
+  /** Bytes of commands applied since the last snapshot (what the threshold is compared with). */
+  public long appliedBytesSinceSnapshot() { return appliedBytesSinceSnapshot; }
+  /** True while a Ready waits for its flush (inputs are being queued). */
+  public boolean awaitingFlush() { return readyInFlight != null; }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Proposes a command of the host's own (migration steps); true if this node appended it. */
+  boolean proposeInternal(byte[] command) {
+    return raft.propose(command) instanceof ProposeResult.Accepted;
+  }
+
+  long ticks() { return ticks; }
+
+  void trace(String body) {
+    if (options.traceEnabled()) {
+      out.trace("t=" + now + " inst=" + instanceId + " " + service.traceState()
+          + (migrator != null ? " mseq=" + migrator.migrationSeq() : "")
+          + " g" + gid + "-n" + raft.id() + " | " + body);
+    }
+  }
+
+  private void input(Runnable r) {
+    if (stopped) {
+      return;
+    }
+    if (readyInFlight != null) {
+      queuedInputs.addLast(r);
+      return;
+    }
+    r.run();
+    runReadyLoop();
+  }
+
+  private void drain() {
+    while (!stopped && readyInFlight == null && !queuedInputs.isEmpty()) {
+      // Group commit: every input that arrived during the flush runs now, and one Ready (one flush)
+      // persists all their entries. Inputs between two ready() calls are fine for the Raft core.
+      while (!stopped && !queuedInputs.isEmpty()) {
+        queuedInputs.pollFirst().run();
+      }
+      runReadyLoop();
+    }
+  }
+
+  private void admit(long requestId, byte[] request) {
+    if (raft.role() != Role.LEADER) {
+      out.reply(new ClientReply.NotLeader(requestId, raft.leaderId()));
+      return;
+    }
+    HostedService.Admission a = service.admit(request);
+    if (a instanceof HostedService.Admission.Reject r) {
+      out.reply(new ClientReply.Result(requestId, r.result()));
+    } else if (a instanceof HostedService.Admission.Read) {
+      long readId = nextReadId++;
+      ReadIndexResult res = raft.readIndex(readId);
+      if (res instanceof NotLeader nl) {
+        out.reply(new ClientReply.NotLeader(requestId, nl.leaderHint()));
+      } else {
+        pending.readsById.put(readId, new PendingRequests.Read(requestId, request,
+            ticks + options.requestTimeoutTicks()));
+      }
+    } else if (a instanceof HostedService.Admission.Propose p) {
+      ProposeResult res = raft.propose(p.logCommand());
+      if (res instanceof ProposeResult.Accepted acc) {
+        pending.addProposal(new PendingRequests.Proposal(requestId, acc.index(), acc.term(),
+            ticks + options.requestTimeoutTicks()));
+      } else if (res instanceof NotLeader nl) {
+        out.reply(new ClientReply.NotLeader(requestId, nl.leaderHint()));
+      } else {
+        // Rejected during a leadership transfer: nothing was appended.
+        out.reply(new ClientReply.NotLeader(requestId, RaftNode.NO_LEADER));
+      }
+    }
+  }
+
+  /** The Ready loop of docs/raft-core.md, until the node has nothing more or awaits a flush. */
+  private void runReadyLoop() {
+    while (!stopped && readyInFlight == null && raft.hasReady()) {
+      Ready rd = raft.ready();
+      // 1. Leader messages may go before the leader's own write (Raft thesis §10.2.1).
+      for (RaftMessage m : rd.messagesBeforePersist()) {
+        out.sendPeer(m);
+      }
+      if (rd.mustPersist()) {
+        try {
+          write(rd);
+          if (options.synchronousFlush()) {
+            storage.flush();
+          } else {
+            readyInFlight = rd;
+            out.requestFlush();
+            return;
+          }
+        } catch (StorageException e) {
+          fail(e);
+          return;
+        }
+      }
+      finishReady(rd);
+    }
+  }
+
+  /** Step 2 without the flush: the same calls in the same order as {@link Ready#persistTo}. */
+  private void write(Ready rd) {
+    if (rd.snapshotToPersist() != null) {
+      storage.saveSnapshot(rd.snapshotToPersist().meta(), rd.snapshotToPersist().data());
+    }
+    if (rd.truncateFrom() > 0) {
+      storage.truncateFrom(rd.truncateFrom());
+    }
+    if (!rd.entriesToAppend().isEmpty()) {
+      storage.append(rd.entriesToAppend());
+    }
+    if (rd.hardState() != null) {
+      storage.setHardState(rd.hardState());
+    }
+  }
+
+  private void fail(Throwable e) {
+    stopped = true;
+    readyInFlight = null;
+    queuedInputs.clear();
+    out.fatal(e);
+  }
+
+  /** Steps 3–5, after the Ready's writes are durable. */
+  private void finishReady(Ready rd) {
+    readyInFlight = null;
+    // 3. Votes and acks only now: nothing is acknowledged before it is durable.
+    for (RaftMessage m : rd.messagesAfterPersist()) {
+      out.sendPeer(m);
+    }
+    // 4. Apply.
+    if (rd.snapshotToApply() != null) {
+      installSnapshot(rd.snapshotToApply().meta(), rd.snapshotToApply().data());
+    }
+    for (LogEntry e : rd.committedEntries()) {
+      applyEntry(e);
+    }
+    for (ReadState rs : rd.readStates()) {
+      PendingRequests.Read r = pending.readsById.remove(rs.requestId());
+      if (r != null) {
+        pending.confirmedReads.add(new PendingRequests.ConfirmedRead(r.requestId(), r.request(), rs.readIndex()));
+      }
+    }
+    for (long readId : rd.abortedReads()) {
+      PendingRequests.Read r = pending.readsById.remove(readId);
+      if (r != null) {
+        out.reply(new ClientReply.NotLeader(r.requestId(), raft.leaderId()));
+      }
+    }
+    // 5. Acknowledge.
+    raft.advance(rd);
+    serveConfirmedReads();
+    onRoleMaybeChanged();
+    maybeSnapshot();
+  }
+
+  private void installSnapshot(SnapshotMeta meta, byte[] data) {
+    sm.restoreSnapshot(data);
+    snapshotsRestored++;
+    appliedBytesSinceSnapshot = 0;
+    // The snapshot jumped over these indexes: their entries' terms are unknown here.
+    for (PendingRequests.Proposal p : pending.takeUpTo(meta.lastIndex())) {
+      out.reply(new ClientReply.Indeterminate(p.requestId(), "a snapshot replaced the log up to index "
+          + meta.lastIndex()));
+    }
+    trace("restored snapshot " + meta.lastTerm() + "/" + meta.lastIndex() + " (" + data.length + " bytes)");
+  }
+
+  private void applyEntry(LogEntry e) {
+    // Entries below a snapshot installed by this very Ready were already folded into it.
+    if (e.index() <= sm.lastAppliedIndex()) {
+      return;
+    }
+    byte[] result = null;
+    if (e.kind() == EntryKind.COMMAND) {
+      result = sm.apply(e.index(), e.data());
+      appliedBytesSinceSnapshot += e.data().length;
+      if (migrator != null) {
+        migrator.onApplied(e.data(), result);
+      }
+    }
+    for (PendingRequests.Proposal p : pending.takeAt(e.index())) {
+      if (p.term() == e.term() && result != null) {
+        out.reply(new ClientReply.Result(p.requestId(), result));
+      } else {
+        // Another entry won this index: this proposal's entry can never commit (Log Matching).
+        out.reply(new ClientReply.NotLeader(p.requestId(), raft.leaderId()));
+      }
+    }
+  }
+
+  private void serveConfirmedReads() {
+    long applied = raft.appliedIndex();
+    for (Iterator<PendingRequests.ConfirmedRead> it = pending.confirmedReads.iterator(); it.hasNext(); ) {
+      PendingRequests.ConfirmedRead r = it.next();
+      if (r.readIndex() <= applied) {
+        it.remove();
+        out.reply(new ClientReply.Result(r.requestId(), service.read(r.request())));
+      }
+    }
+  }
+
+  private void onRoleMaybeChanged() {
+    boolean leader = raft.role() == Role.LEADER;
+    if (wasLeader && !leader) {
+      // Our appended entries may still commit under the next leader: indeterminate (Raft §8).
+      List<PendingRequests.Proposal> lost = new ArrayList<>(pending.takeAllProposals());
+      for (PendingRequests.Proposal p : lost) {
+        out.reply(new ClientReply.Indeterminate(p.requestId(), "leadership lost before index "
+            + p.index() + " committed"));
+      }
+      trace("lost leadership; " + lost.size() + " proposal(s) indeterminate");
+    } else if (!wasLeader && leader) {
+      trace("became leader for term " + raft.term());
+      if (migrator != null) {
+        migrator.onSchedule();
+      }
+    }
+    wasLeader = leader;
+  }
+
+  private void maybeSnapshot() {
+    long threshold = options.snapshotThresholdBytes();
+    if (threshold <= 0 || appliedBytesSinceSnapshot < threshold || readyInFlight != null) {
+      return;
+    }
+    long index = raft.appliedIndex();
+    if (index <= raft.snapshotMeta().lastIndex()) {
+      return;
+    }
+    byte[] data = sm.takeSnapshot();
+    raft.snapshotTaken(index, data);
+    snapshotsTaken++;
+    appliedBytesSinceSnapshot = 0;
+    trace("snapshot taken at " + index + " (" + data.length + " bytes)");
+  }
+}

@@ -1,0 +1,189 @@
+package io.shardkv.server.sim.shardkv;
+
+import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.ShardRouter;
+import io.shardkv.driver.routing.Status;
+import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.raft.RaftConfig;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.RaftStorage;
+import io.shardkv.server.raft.TraceSink;
+import io.shardkv.server.replica.ClientReply;
+import io.shardkv.server.replica.HostedService;
+import io.shardkv.server.replica.ReplicaHost;
+import io.shardkv.server.replica.ReplicaOutputs;
+import io.shardkv.server.replica.Services;
+import io.shardkv.server.shardctrler.CtrlCodec;
+import io.shardkv.server.shardctrler.CtrlCommand;
+import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.shardctrler.CtrlResult;
+import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardKvStateMachine;
+import io.shardkv.server.sim.SimCluster;
+import io.shardkv.server.sim.SimRandom;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One incarnation of a simulated server: a {@link ReplicaHost} on a {@code SimDisk} session, wired to
+ * the simulated networks as its {@link ReplicaOutputs}. Flushes take simulated time (1–5 ms) and are
+ * lost if the node crashes first. Request ids given to the host are this node's own, mapped back to
+ * where the answer must go (a client on the client network, or a shard group's config query).
+ */
+public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutputs {
+  /** Where an answer goes. */
+  private record Route(boolean configQuery, int node, long rpcId) {}
+
+  private final ShardKvWorld world;
+  private final int id;
+  private final int gid;
+  private final RaftStorage storage;
+  private final SimRandom diskLatency;
+  private final ReplicaHost replica;
+  private final TreeMap<Long, Route> routes = new TreeMap<>();
+  private final ShardKvStateMachine shardSm;
+  private final ShardCtrlerStateMachine ctrlSm;
+  private long nextRequestId = 1;
+  private long nextQueryId = 1;
+  private int queryRotation;
+
+  ServerNode(ShardKvWorld world, int id, int incarnation, RaftStorage storage, SimRandom random) {
+    this.world = world;
+    this.id = id;
+    this.gid = world.gidOf(id);
+    this.storage = storage;
+    this.diskLatency = random.fork("disk-latency");
+    HostedService service;
+    if (gid == ShardRouter.CONTROLLER_GID) {
+      ctrlSm = new ShardCtrlerStateMachine(world.options().shards());
+      shardSm = null;
+      service = Services.controller(ctrlSm);
+    } else {
+      ctrlSm = null;
+      shardSm = new ShardKvStateMachine(gid, world.options().shards());
+      service = Services.shardGroup(shardSm);
+    }
+    RaftConfig cfg = RaftConfig.of(gid, id, world.members(gid))
+        .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024);
+    SimRandom timeouts = random.fork("election-timeouts");
+    this.replica = new ReplicaHost(cfg, storage, timeouts::nextInt, TraceSink.NONE, service, this,
+        world.hostOptions(), incarnation);
+    replica.setTime(world.loop().now());
+  }
+
+  public ReplicaHost replica() { return replica; }
+  public int id() { return id; }
+  public int gid() { return gid; }
+  /** The shard group's state machine (null on a config-center server). */
+  public ShardKvStateMachine shardStateMachine() { return shardSm; }
+  /** The config center's state machine (null on a shard group's server). */
+  public ShardCtrlerStateMachine controllerStateMachine() { return ctrlSm; }
+
+  // ---- SimCluster.Process ----
+
+  @Override
+  public void tick() {
+    replica.setTime(world.loop().now());
+    replica.tick();
+  }
+
+  @Override
+  public void receive(int from, Wire message) {
+    replica.setTime(world.loop().now());
+    if (message instanceof Wire.Raft r) {
+      replica.onPeerMessage(r.message());
+    } else if (message instanceof Wire.Migration m) {
+      MigrationRpc rpc;
+      try {
+        rpc = MigrationRpc.decode(m.rpc());
+      } catch (DecodeException e) {
+        throw new IllegalStateException("n" + id + ": undecodable migration message from " + m.fromServer(), e);
+      }
+      replica.onGroupMessage(m.fromServer(), rpc);
+    } else if (message instanceof Wire.ConfigQuery q) {
+      long requestId = nextRequestId++;
+      routes.put(requestId, new Route(true, from, q.rpcId()));
+      replica.onClientRequest(requestId, q.command());
+    } else if (message instanceof Wire.ConfigAnswer a) {
+      if (a.reply() instanceof ClientReply.Result r) {
+        CtrlResult res = CtrlCodec.decodeResult(r.result());
+        if (res.status() == Status.OK && res.config() != null) {
+          replica.onConfigFetched(res.config());
+        }
+      }
+    }
+  }
+
+  /** A request from a client endpoint. */
+  void onClientWire(int from, ClientWire message) {
+    if (!(message instanceof ClientWire.Request r)) return;
+    replica.setTime(world.loop().now());
+    long requestId = nextRequestId++;
+    routes.put(requestId, new Route(false, from, r.rpcId()));
+    replica.onClientRequest(requestId, r.command());
+  }
+
+  // ---- ReplicaOutputs ----
+
+  @Override
+  public void sendPeer(RaftMessage message) {
+    world.serverNetwork().send(id, message.to(), new Wire.Raft(message));
+  }
+
+  @Override
+  public void reply(ClientReply reply) {
+    Route route = routes.remove(reply.requestId());
+    if (route == null) {
+      throw new IllegalStateException("n" + id + ": a second answer to request " + reply.requestId() + ": " + reply);
+    }
+    if (route.configQuery()) {
+      world.serverNetwork().send(id, route.node(), new Wire.ConfigAnswer(route.rpcId(), reply));
+    } else {
+      world.clientNetwork().send(id, route.node(), new ClientWire.Reply(route.rpcId(), reply));
+    }
+  }
+
+  @Override
+  public void requestFlush() {
+    long latency = diskLatency.between(1, 5);
+    world.host().later(id, latency, () -> {
+      storage.flush();
+      replica.setTime(world.loop().now());
+      replica.onStorageFlushed();
+    });
+  }
+
+  @Override
+  public void sendGroupMessage(String server, MigrationRpc message) {
+    int to = world.nodeOf(server);
+    if (to < 0) {
+      throw new IllegalStateException("n" + id + ": migration message to unknown server '" + server + "'");
+    }
+    world.serverNetwork().send(id, to, new Wire.Migration(ShardKvWorld.serverName(id), MigrationRpc.encode(message)));
+  }
+
+  @Override
+  public void fetchConfig(int num) {
+    List<Integer> ctrl = world.members(ShardRouter.CONTROLLER_GID);
+    int to = ctrl.get(Math.floorMod(queryRotation++, ctrl.size()));
+    byte[] cmd = CtrlCodec.encodeCommand(new CtrlCommand(-1 - id, nextQueryId++, new CtrlOp.Query(num)));
+    world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId, cmd));
+  }
+
+  @Override
+  public void trace(String line) {
+    world.traceLine(line);
+  }
+
+  @Override
+  public void fatal(Throwable cause) {
+    throw new IllegalStateException("n" + id + ": storage failure in the simulation", cause);
+  }
+
+  /** Decodes a KV result status (for tests). */
+  static Status kvStatus(byte[] result) {
+    return KvCodec.decodeResult(result).status();
+  }
+}

@@ -1,0 +1,94 @@
+package io.shardkv.server.sim.shardkv;
+
+import io.shardkv.server.sim.FaultKind;
+import java.util.EnumSet;
+
+/**
+ * The knobs of a simulated sharded cluster. Durations in simulated milliseconds.
+ *
+ * @param seed               the one number the whole run derives from
+ * @param groups             shard groups (gids 1..groups); all join at the start
+ * @param replicas           servers per group, also the config center's size
+ * @param clients            workload clients
+ * @param shards             shard count of the cluster
+ * @param keys               distinct keys the clients use (shared, so they contend)
+ * @param faultMs            how long the workload runs under faults
+ * @param faults             fault kinds the nemesis injects
+ * @param reconfigure        the nemesis also joins, leaves and moves shards
+ * @param unreliableClients  client links drop, delay and duplicate too (6.824 "unreliable")
+ * @param snapshotBytes      snapshot threshold of every replica (0 = never)
+ * @param tickMs             Raft tick length
+ * @param livenessMs         after the faults stop, every client must finish a read of every key
+ *                           within this bound
+ * @param trace              collect app-layer trace lines
+ * @param putRatio           fraction of workload ops that are puts (gets 40%, the rest appends)
+ */
+public record ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
+                                long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
+                                boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
+                                boolean trace, double putRatio) {
+  public ShardKvSimOptions {
+    if (groups < 1 || groups > 50) throw new IllegalArgumentException("--groups must be in 1..50, got " + groups);
+    if (replicas < 1 || replicas > 9) throw new IllegalArgumentException("--replicas must be in 1..9, got " + replicas);
+    if (clients < 0 || clients > 1000) throw new IllegalArgumentException("--clients must be in 0..1000, got " + clients);
+    if (shards < 1 || shards > 4096) throw new IllegalArgumentException("--shards must be in 1..4096, got " + shards);
+    if (keys < 1) throw new IllegalArgumentException("--keys must be >= 1, got " + keys);
+    if (faultMs < 0) throw new IllegalArgumentException("--time must be >= 0");
+    if (snapshotBytes < 0) throw new IllegalArgumentException("snapshot threshold must be >= 0");
+    if (!(putRatio >= 0 && putRatio <= 0.6)) throw new IllegalArgumentException("putRatio must be in [0, 0.6], got " + putRatio);
+    if (livenessMs < 1) throw new IllegalArgumentException("liveness bound must be >= 1 ms");
+    faults = faults.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(faults);
+  }
+
+  /** 3 groups of 3, 10 clients, 16 shards, 10 keys, 10 s, all faults, reconfigurations, 10 ms ticks. */
+  public static ShardKvSimOptions defaults(long seed) {
+    return new ShardKvSimOptions(seed, 3, 3, 10, 16, 10, 10_000, EnumSet.allOf(FaultKind.class), true,
+        false, 4096, 10, 30_000, false, 0.1);
+  }
+
+  public ShardKvSimOptions withSeed(long s) {
+    return new ShardKvSimOptions(s, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+  }
+
+  public ShardKvSimOptions withLayout(int g, int r, int c) {
+    return new ShardKvSimOptions(seed, g, r, c, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+  }
+
+  public ShardKvSimOptions withShardsAndKeys(int s, int k) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, s, k, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+  }
+
+  public ShardKvSimOptions withFaults(long ms, EnumSet<FaultKind> kinds, boolean reconfig) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, ms, kinds, reconfig,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+  }
+
+  public ShardKvSimOptions withUnreliableClients(boolean on) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        on, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+  }
+
+  public ShardKvSimOptions withSnapshotBytes(long bytes) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio);
+  }
+
+  public ShardKvSimOptions withTrace(boolean on) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio);
+  }
+
+  /** Workload of gets and appends only (every append's value unique, so exactly-once is visible). */
+  public ShardKvSimOptions withAppendsOnly() {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0);
+  }
+
+  /** Servers in the simulated world: the config center plus every group. */
+  public int servers() {
+    return replicas * (groups + 1);
+  }
+}

@@ -1,0 +1,167 @@
+package io.shardkv.server.sim.shardkv;
+
+import io.shardkv.server.replica.HostOptions;
+import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimCluster;
+import io.shardkv.server.sim.SimDisk;
+import io.shardkv.server.sim.SimNetwork;
+import io.shardkv.server.sim.SimRandom;
+import io.shardkv.server.sim.TraceDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A simulated sharded cluster in one thread: the config center (gid 0) and shard groups
+ * (gids 1..groups), each server a {@link ServerNode} (RaftNode + SimDisk + ReplicaHost), on a server
+ * network (Raft, migration, config queries) that the nemesis disturbs, plus a client network between
+ * clients and servers. Everything random derives from the seed.
+ *
+ * <p>Layout: server {@code n} belongs to gid {@code n / replicas} and is named {@code "n<id>"} in
+ * configurations; Raft node ids are these global ids. Client endpoints are the client network's
+ * nodes from {@code servers()} on.
+ */
+public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
+  private final ShardKvSimOptions options;
+  private final EventLoop loop = new EventLoop();
+  private final SimRandom random;
+  private final SimRandom diskCrashes;
+  private final TraceDigest digest;
+  private final SimNetwork<Wire> serverNet;
+  private final SimNetwork<ClientWire> clientNet;
+  private final SimDisk[] disks;
+  private final ServerNode[] nodes;
+  private final SimCluster<Wire> host;
+  private final List<Consumer<ClientWire.Reply>> clientEndpoints = new ArrayList<>();
+  private final List<String> traceLines = new ArrayList<>();
+  private final int endpointCapacity;
+
+  public ShardKvWorld(ShardKvSimOptions options, int endpointCapacity) {
+    this.options = options;
+    this.endpointCapacity = endpointCapacity;
+    this.random = new SimRandom(options.seed());
+    this.diskCrashes = random.fork("disk-crashes");
+    this.digest = new TraceDigest(3000, null);
+    int servers = options.servers();
+    this.serverNet = new SimNetwork<>(loop, random.fork("server-network"), digest, servers, Wire::describe, Wire::size);
+    this.clientNet = new SimNetwork<>(loop, random.fork("client-network"), digest, servers + endpointCapacity,
+        ClientWire::describe, w -> 64);
+    clientNet.setReceiver(this::deliverClientWire);
+    if (options.unreliableClients()) {
+      // 6.824's unreliable network: requests and replies lost, duplicated and reordered.
+      clientNet.setProfile(io.shardkv.server.sim.LinkProfile.RELIABLE.withDrop(0.1).withDuplicate(0.1).withDelay(1, 30));
+    }
+    this.disks = new SimDisk[servers];
+    for (int n = 0; n < servers; n++) disks[n] = new SimDisk("disk of n" + n);
+    this.nodes = new ServerNode[servers];
+    this.host = new SimCluster<>(loop, random.fork("ticks"), digest, serverNet, options.tickMs(), this);
+    host.startAll();
+  }
+
+  // ---- SimCluster.ProcessFactory ----
+
+  @Override
+  public SimCluster.Process<Wire> start(int node, int incarnation) {
+    ServerNode s = new ServerNode(this, node, incarnation, disks[node].open(),
+        random.fork("n" + node + "/" + incarnation));
+    nodes[node] = s;
+    return s;
+  }
+
+  @Override
+  public void crashed(int node) {
+    nodes[node] = null;
+    int kept = disks[node].crash(diskCrashes);
+    digest.record(loop.now(), "n" + node, "disk-crash", "kept " + kept + " unsynced calls");
+  }
+
+  // ---- layout ----
+
+  public ShardKvSimOptions options() { return options; }
+  public EventLoop loop() { return loop; }
+  public TraceDigest digest() { return digest; }
+  public SimRandom random() { return random; }
+  public SimNetwork<Wire> serverNetwork() { return serverNet; }
+  public SimNetwork<ClientWire> clientNetwork() { return clientNet; }
+  public SimCluster<Wire> host() { return host; }
+  public int servers() { return options.servers(); }
+
+  public int gidOf(int node) { return node / options.replicas(); }
+
+  public List<Integer> members(int gid) {
+    List<Integer> m = new ArrayList<>();
+    for (int i = 0; i < options.replicas(); i++) m.add(gid * options.replicas() + i);
+    return m;
+  }
+
+  public List<String> serverNames(int gid) {
+    List<String> names = new ArrayList<>();
+    for (int n : members(gid)) names.add(serverName(n));
+    return names;
+  }
+
+  public static String serverName(int node) { return "n" + node; }
+
+  /** The node id of a server name ("n7" → 7), or -1 if it names no server of this world. */
+  public int nodeOf(String server) {
+    if (server == null || server.length() < 2 || server.charAt(0) != 'n') return -1;
+    try {
+      int n = Integer.parseInt(server.substring(1));
+      return n >= 0 && n < servers() ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The live node, or null if crashed. */
+  public ServerNode node(int n) { return nodes[n]; }
+
+  /** The live, unpaused leader of {@code gid} in the highest term, or null. */
+  public ServerNode leaderOf(int gid) {
+    ServerNode best = null;
+    for (int n : members(gid)) {
+      ServerNode s = nodes[n];
+      if (s != null && !host.isPaused(n) && s.replica().isLeader()
+          && (best == null || s.replica().raft().term() > best.replica().raft().term())) {
+        best = s;
+      }
+    }
+    return best;
+  }
+
+  HostOptions hostOptions() {
+    return HostOptions.defaults()
+        .withRequestTimeoutTicks(50)
+        .withSnapshotThresholdBytes(options.snapshotBytes())
+        .withMigrationIntervalTicks(5)
+        .withTrace(options.trace());
+  }
+
+  // ---- client endpoints ----
+
+  /** Registers a client endpoint; returns its node id on the client network. */
+  public int addClientEndpoint(Consumer<ClientWire.Reply> onReply) {
+    if (clientEndpoints.size() >= endpointCapacity) {
+      throw new IllegalStateException("more client endpoints than the " + endpointCapacity + " reserved");
+    }
+    clientEndpoints.add(onReply);
+    return servers() + clientEndpoints.size() - 1;
+  }
+
+  private boolean deliverClientWire(int from, int to, ClientWire message) {
+    if (to < servers()) {
+      if (!host.isUp(to)) return false;
+      // Through the host so a paused server queues it and a crash drops it.
+      host.later(to, 0, () -> nodes[to].onClientWire(from, message));
+      return true;
+    }
+    clientEndpoints.get(to - servers()).accept((ClientWire.Reply) message);
+    return true;
+  }
+
+  // ---- trace ----
+
+  public List<String> traceLines() { return traceLines; }
+
+  void traceLine(String line) { traceLines.add(line); }
+}

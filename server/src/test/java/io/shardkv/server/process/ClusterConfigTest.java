@@ -1,0 +1,54 @@
+package io.shardkv.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterConfigTest {
+  static final Path FILE = Path.of("/etc/shardkv/cluster.conf");
+
+  @Test
+  void parsesSettingsAndNodesAndResolvesRelativeDirsAgainstTheFile() {
+    ClusterConfig c = ClusterConfig.parse(FILE, List.of(
+        "# a cluster", "shards = 16", "tick-ms = 5", "election-ticks = 20..40",
+        "node 1 group=0 addr=10.0.0.1:7000 admin=10.0.0.1:8000 dir=n1   # controller",
+        "node 2 group=1 addr=10.0.0.2:7000 admin=10.0.0.2:8000 dir=/data/n2"));
+    assertEquals(16, c.settings().shards());
+    assertEquals(20, c.settings().electionMinTicks());
+    assertEquals(Path.of("/etc/shardkv/n1"), c.node(1).dir());
+    assertEquals(Path.of("/data/n2"), c.node(2).dir());
+    assertEquals(List.of(1), c.shardGroups());
+    assertEquals(List.of("10.0.0.2:7000"), c.addresses(1));
+    assertEquals(2, c.byAddress("10.0.0.2:7000").id());
+  }
+
+  @Test
+  void renderedConfigParsesBackToTheSameNodes() {
+    ClusterConfig c = ClusterConfig.parse(FILE, List.of("node 1 group=0 addr=h:1 admin=h:2 dir=a", "node 2 group=3 addr=h:3 admin=h:4 dir=b"));
+    String text = ClusterConfig.render(c.settings(), List.copyOf(c.nodes().values()), FILE.getParent());
+    ClusterConfig back = ClusterConfig.parse(FILE, List.of(text.split("\n")));
+    assertEquals(c.nodes(), back.nodes());
+    assertEquals(c.settings(), back.settings());
+  }
+
+  @Test
+  void badLinesAreReportedWithFileAndLine() {
+    assertError("cluster.conf:2: unknown setting 'shard'", "node 1 group=0 addr=h:1 admin=h:2 dir=a", "shard = 3");
+    assertError("cluster.conf:1: election-ticks must be MIN..MAX", "election-ticks = 30");
+    assertError("cluster.conf:1: node 1 lacks admin=", "node 1 group=0 addr=h:1 dir=a");
+    assertError("cluster.conf:1: addr must be HOST:PORT", "node 1 group=0 addr=h admin=h:2 dir=a");
+    assertError("cluster.conf:2: node 1 is defined twice", "node 1 group=0 addr=h:1 admin=h:2 dir=a", "node 1 group=0 addr=h:3 admin=h:4 dir=b");
+    assertError("no node of group 0", "node 1 group=1 addr=h:1 admin=h:2 dir=a");
+    assertError("cluster.conf:1: tick-ms must be a whole number, got 'fast'", "tick-ms = fast");
+  }
+
+  private static void assertError(String expected, String... lines) {
+    ClusterConfig.ConfigException e = assertThrows(ClusterConfig.ConfigException.class,
+        () -> ClusterConfig.parse(FILE, List.of(lines)));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+}

@@ -1,0 +1,222 @@
+package io.shardkv.server.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.driver.routing.Status;
+import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.kv.KvCommand;
+import io.shardkv.server.kv.KvOp;
+import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.kv.KvStateMachine;
+import io.shardkv.server.raft.RaftConfig;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.TraceSink;
+import io.shardkv.server.sim.SimDisk;
+import io.shardkv.server.sim.SimRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The replica host's contract, on three hosts of the unsharded KV service with a hand-driven network. */
+class ReplicaHostTest {
+
+  /** Three hosts; messages queue until {@link #deliverAll}; replies are collected per node. */
+  static final class Group {
+    final SimDisk[] disks = new SimDisk[3];
+    final ReplicaHost[] hosts = new ReplicaHost[3];
+    final KvStateMachine[] sms = new KvStateMachine[3];
+    final ArrayDeque<RaftMessage> wire = new ArrayDeque<>();
+    final List<List<ClientReply>> replies = new ArrayList<>();
+    final boolean[] cut = new boolean[3];
+    final int[] flushRequests = new int[3];
+    final SimRandom random = new SimRandom(7);
+    final HostOptions options;
+
+    Group(HostOptions options) {
+      this.options = options;
+      for (int n = 0; n < 3; n++) {
+        disks[n] = new SimDisk("disk " + n);
+        replies.add(new ArrayList<>());
+        start(n);
+      }
+    }
+
+    void start(int n) {
+      sms[n] = new KvStateMachine();
+      int node = n;
+      ReplicaOutputs out = new ReplicaOutputs() {
+        @Override public void sendPeer(RaftMessage m) { if (!cut[node] && !cut[m.to()]) wire.add(m); }
+        @Override public void reply(ClientReply r) { replies.get(node).add(r); }
+        @Override public void requestFlush() { flushRequests[node]++; }
+      };
+      SimRandom r = random.fork("n" + n);
+      hosts[n] = new ReplicaHost(RaftConfig.of(1, n, List.of(0, 1, 2)), disks[n].open(), r::nextInt,
+          TraceSink.NONE, Services.kv(sms[n]), out, options, n);
+    }
+
+    void deliverAll() {
+      while (!wire.isEmpty()) {
+        RaftMessage m = wire.poll();
+        if (!cut[m.from()] && !cut[m.to()]) hosts[m.to()].onPeerMessage(m);
+      }
+    }
+
+    int electLeader() {
+      for (int t = 0; t < 500; t++) {
+        for (int n = 0; n < 3; n++) if (!cut[n]) hosts[n].tick();
+        deliverAll();
+        for (int n = 0; n < 3; n++) if (!cut[n] && hosts[n].isLeader()) return n;
+      }
+      throw new AssertionError("no leader");
+    }
+
+    void request(int n, long id, KvOp op) {
+      hosts[n].onClientRequest(id, KvCodec.encodeCommand(new KvCommand(42, id, op)));
+    }
+
+    ClientReply last(int n) {
+      List<ClientReply> l = replies.get(n);
+      return l.isEmpty() ? null : l.get(l.size() - 1);
+    }
+  }
+
+  private static HostOptions sync() {
+    return HostOptions.defaults().withSynchronousFlush(true);
+  }
+
+  private static KvResult result(ClientReply r) {
+    return KvCodec.decodeResult(assertInstanceOf(ClientReply.Result.class, r).result());
+  }
+
+  @Test
+  void proposalIsSentToFollowersInTheSameCallAndCommitsWithoutATick() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    g.deliverAll();
+    g.request(l, 1, new KvOp.Put("a", "1"));
+    assertTrue(g.wire.stream().anyMatch(m -> m instanceof RaftMessage.AppendEntries a && !a.entries().isEmpty()),
+        "AppendEntries with the entry went out before any tick");
+    g.deliverAll(); // no tick in between
+    assertEquals(Status.OK, result(g.last(l)).status());
+  }
+
+  @Test
+  void followerAnswersNotLeaderWithTheLeaderAsHint() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    int f = (l + 1) % 3;
+    g.request(f, 1, new KvOp.Put("a", "1"));
+    ClientReply r = g.last(f);
+    assertEquals(l, assertInstanceOf(ClientReply.NotLeader.class, r).leaderHint());
+  }
+
+  @Test
+  void readIsConfirmedByReadIndexAndAppendsNothing() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    g.request(l, 1, new KvOp.Put("a", "1"));
+    g.deliverAll();
+    long last = g.hosts[l].raft().lastIndex();
+    g.request(l, 2, new KvOp.Get("a"));
+    g.deliverAll();
+    g.hosts[l].tick();
+    g.deliverAll();
+    assertEquals("1", result(g.last(l)).value());
+    assertEquals(last, g.hosts[l].raft().lastIndex());
+  }
+
+  @Test
+  void leaderThatLosesLeadershipAnswersIndeterminateForItsUncommittedProposal() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    g.cut[l] = true; // isolated: its proposal reaches nobody
+    g.request(l, 1, new KvOp.Put("a", "lost?"));
+    assertEquals(0, g.replies.get(l).size());
+    g.electLeader(); // the other two elect a new leader
+    g.cut[l] = false;
+    for (int t = 0; t < 50 && g.replies.get(l).isEmpty(); t++) {
+      for (int n = 0; n < 3; n++) g.hosts[n].tick();
+      g.deliverAll();
+    }
+    assertInstanceOf(ClientReply.Indeterminate.class, g.last(l));
+    assertFalse(g.hosts[l].isLeader());
+  }
+
+  @Test
+  void undecodableRequestGetsBadRequestAtOnce() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    g.hosts[l].onClientRequest(9, new byte[] {1, 99, 0});
+    assertEquals(Status.BAD_REQUEST, result(g.last(l)).status());
+  }
+
+  @Test
+  void snapshotIsTakenPastTheThresholdAndARestartRestoresFromIt() {
+    Group g = new Group(sync().withSnapshotThresholdBytes(300));
+    int l = g.electLeader();
+    for (int i = 0; i < 30; i++) {
+      g.request(l, 100 + i, new KvOp.Append("s", "v" + i + ";"));
+      g.deliverAll();
+    }
+    assertTrue(g.hosts[l].snapshotsTaken() > 0, "snapshot taken");
+    assertTrue(g.hosts[l].raft().snapshotMeta().lastIndex() > 0, "log compacted");
+    String expected = g.sms[l].read("s");
+    g.disks[l].crash(new SimRandom(1));
+    g.start(l);
+    assertEquals(1, g.hosts[l].snapshotsRestored());
+    assertTrue(g.sms[l].read("s") != null && expected.startsWith(g.sms[l].read("s")),
+        "restored state is a prefix of the applied one: " + g.sms[l].read("s"));
+  }
+
+  @Test
+  void withAsynchronousFlushAcksWaitForTheFlushAndInputsQueue() {
+    Group g = new Group(HostOptions.defaults());
+    // Elect with flushes completed promptly.
+    int leader = -1;
+    for (int t = 0; t < 500 && leader < 0; t++) {
+      for (int n = 0; n < 3; n++) g.hosts[n].tick();
+      flushAll(g);
+      for (int n = 0; n < 3; n++) if (g.hosts[n].isLeader()) leader = n;
+    }
+    assertTrue(leader >= 0);
+    flushAll(g);
+    int f = (leader + 1) % 3;
+    g.request(leader, 1, new KvOp.Put("a", "1"));
+    // Deliver only the leader's append to f: f must write, ask for a flush and not ack yet.
+    RaftMessage append = null;
+    for (RaftMessage m : g.wire) if (m.to() == f && m instanceof RaftMessage.AppendEntries a && !a.entries().isEmpty()) append = m;
+    g.wire.clear();
+    if (g.hosts[leader].awaitingFlush()) g.hosts[leader].onStorageFlushed();
+    int before = g.flushRequests[f];
+    g.hosts[f].onPeerMessage(append);
+    assertEquals(before + 1, g.flushRequests[f]);
+    assertTrue(g.hosts[f].awaitingFlush());
+    assertTrue(g.wire.stream().noneMatch(m -> m.from() == f), "no ack before the flush");
+    g.hosts[f].tick(); // queued, not run inside the Ready
+    g.hosts[f].onStorageFlushed();
+    assertTrue(g.wire.stream().anyMatch(m -> m.from() == f && m instanceof RaftMessage.AppendEntriesResponse),
+        "ack after the flush");
+  }
+
+  private static void flushAll(Group g) {
+    for (int round = 0; round < 100; round++) {
+      boolean any = false;
+      while (!g.wire.isEmpty()) {
+        RaftMessage m = g.wire.poll();
+        g.hosts[m.to()].onPeerMessage(m);
+        any = true;
+      }
+      for (int n = 0; n < 3; n++) {
+        if (g.hosts[n].awaitingFlush()) {
+          g.hosts[n].onStorageFlushed();
+          any = true;
+        }
+      }
+      if (!any) return;
+    }
+  }
+}
