@@ -13,10 +13,12 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * Faults for a sharded cluster, aware of its Raft groups: crashes, pauses and partitions never take
- * more than a minority of any one group down at once (so every group keeps a quorum and progress can
- * be demanded once faults stop), while network episodes (drop, dup, delay, reorder) disturb every
- * server link. Everything is drawn from the nemesis' own PRNG stream and recorded in the digest.
+ * Faults for a sharded cluster, aware of its Raft groups: pauses and partitions never take more
+ * than a minority of any one group down at once; a crash takes one server of a group that has none
+ * down, or (one crash in five) the whole group at once — an outage that leaves the group's pending
+ * writes indefinite and its keys unavailable until it restarts. Network episodes (drop, dup, delay,
+ * reorder) disturb every server link. {@link #stop()} repairs everything, so progress can be demanded
+ * once faults stop. Everything is drawn from the nemesis' own PRNG stream and recorded in the digest.
  */
 final class GroupNemesis {
   private final ShardKvWorld world;
@@ -138,6 +140,14 @@ final class GroupNemesis {
     for (int n : members) {
       if (!cluster.isUp(n) || cluster.isPaused(n)) down++;
       else healthy.add(n);
+    }
+    if (crash && down == 0 && random.chance(0.2)) {
+      for (int n : members) cluster.crash(n);
+      count(FaultKind.CRASH, "outage of g" + gid + " " + members + " for " + episode + "ms");
+      later(episode, () -> {
+        for (int n : members) if (!cluster.isUp(n)) cluster.restart(n);
+      });
+      return;
     }
     if (down >= (members.size() - 1) / 2 || healthy.isEmpty()) return;
     int node = healthy.get(random.below(healthy.size()));

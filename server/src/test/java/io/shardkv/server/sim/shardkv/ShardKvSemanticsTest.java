@@ -41,13 +41,20 @@ class ShardKvSemanticsTest {
       if (owner == 1) {
         assertEquals(CallOutcome.Kind.COMPLETED, o.kind(), "key of the live group " + e.getKey());
       } else {
-        assertEquals(CallOutcome.Kind.FAILED, o.kind(), "key of the dead group " + e.getKey());
+        assertEquals(CallOutcome.Kind.FAILED, o.kind(), "a read of the dead group's key " + e.getKey());
+        if (unavailable == 0) {
+          // A write that reached no one who answered may still sit in a log: indefinite, not failed.
+          assertEquals(CallOutcome.Kind.INDEFINITE, c.op(new KvOp.Put(e.getKey(), "maybe")).kind());
+        }
         unavailable++;
       }
     }
     assertTrue(unavailable > 0 && unavailable < expected.size(), "both groups own keys: " + unavailable);
     f.restartGroup(2);
-    checkAll(c, expected);
+    for (var e : expected.entrySet()) {
+      String v = c.get(e.getKey());
+      assertTrue(e.getValue().equals(v) || "maybe".equals(v), "value of " + e.getKey() + ": " + v);
+    }
   }
 
   @Test

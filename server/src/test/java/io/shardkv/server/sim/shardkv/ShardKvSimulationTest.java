@@ -79,6 +79,15 @@ class ShardKvSimulationTest {
   }
 
   @Test
+  void wholeGroupOutagesLeaveSomeOpsIndefiniteAndTheHistoryStaysLinearizable() {
+    ShardKvSimulation.Result r = new ShardKvSimulation(ShardKvSimOptions.defaults(2)
+        .withFaults(10_000, EnumSet.of(FaultKind.CRASH), true)).run();
+    assertNull(r.failure(), describe(r));
+    assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
+    assertTrue(r.opsInfo() > 0, "this seed has an outage long enough to leave writes indefinite: " + describe(r));
+  }
+
+  @Test
   void sameSeedGivesTheSameDigestAndOtherSeedsDiffer() {
     ShardKvSimOptions o = ShardKvSimOptions.defaults(42).withFaults(2_000, EnumSet.allOf(FaultKind.class), true);
     ShardKvSimulation.Result a = new ShardKvSimulation(o).run();
