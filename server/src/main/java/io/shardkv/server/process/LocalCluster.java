@@ -65,10 +65,13 @@ public final class LocalCluster implements AutoCloseable {
       if (groups < 1 || replicas < 1) throw new IllegalArgumentException("need at least one group and one replica");
       Files.createDirectories(dir);
       List<ClusterConfig.Node> nodes = new ArrayList<>();
+      int nodeCount = controllerReplicas + groups * replicas;
+      int[] ports = distinctFreePorts(2 * nodeCount);
       int id = 1;
       for (int g = 0; g <= groups; g++) {
         for (int r = 0; r < (g == 0 ? controllerReplicas : replicas); r++, id++) {
-          nodes.add(new ClusterConfig.Node(id, g, "127.0.0.1", freePort(), "127.0.0.1", freePort(), dir.resolve("node-" + id)));
+          int p = 2 * (id - 1);
+          nodes.add(new ClusterConfig.Node(id, g, "127.0.0.1", ports[p], "127.0.0.1", ports[p + 1], dir.resolve("node-" + id)));
         }
       }
       ClusterConfig.Settings s = settings != null ? settings
@@ -79,11 +82,24 @@ public final class LocalCluster implements AutoCloseable {
         List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
+  /**
+   * {@code n} ports that were free on 127.0.0.1 a moment ago, all different: every probe socket stays
+   * bound until all are chosen, because the kernel may hand a just-closed ephemeral port out again.
+   */
+  private static int[] distinctFreePorts(int n) throws IOException {
+    List<ServerSocket> probes = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket();
+        probes.add(s);
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : probes) s.close();
     }
   }
 
