@@ -53,9 +53,15 @@ class TcpPeerTransportTest {
     }
   }
 
+  /** Ports already handed out by this test class: the kernel may reuse a just-closed port. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A port that was free a moment ago and that this class has not handed out before. */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+      }
     }
   }
 
