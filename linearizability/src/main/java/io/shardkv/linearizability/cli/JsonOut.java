@@ -1,5 +1,6 @@
 package io.shardkv.linearizability.cli;
 
+import io.shardkv.linearizability.format.JsonString;
 import java.util.Collection;
 import java.util.Map;
 
@@ -50,24 +51,6 @@ final class JsonOut {
   }
 
   static void quote(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
+    JsonString.append(b, s);
   }
 }

@@ -4,6 +4,7 @@ import io.shardkv.linearizability.CheckResult;
 import io.shardkv.linearizability.Model;
 import io.shardkv.linearizability.Operation;
 import io.shardkv.linearizability.PartitionResult;
+import io.shardkv.linearizability.format.JsonString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,24 +104,7 @@ public final class HtmlReport {
   }
 
   private static void str(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '<' -> b.append("\\u003c");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
+    JsonString.append(b, s);
   }
 
   private static String escapeHtml(String s) {
