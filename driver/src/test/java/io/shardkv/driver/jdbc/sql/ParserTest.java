@@ -186,6 +186,8 @@ class ParserTest {
           INSERT kv VALUES (?, ?)                               | 42601 | 8  | expected INTO
           INSERT INTO kv (k, v) VALUES (?)                      | 42601 | 32 | ',' between the two values
           UPDATE kv v = ? WHERE k = ?                           | 42601 | 13 | 'v' was read as an alias of kv
+          UPDATE kv SET v = WHERE k = ?                         | 42601 | 19 | after 'SET v =' but found
+          UPDATE kv SET v = AND v = ? WHERE k = ?               | 42601 | 19 | after 'SET v =' but found
           DELETE kv WHERE k = ?                                 | 42601 | 8  | expected FROM
           SELECT v FROM users WHERE k = ?                       | 42S02 | 15 | Table 'users' does not exist
           INSERT INTO public.kv VALUES (?, ?)                   | 42S02 | 13 | Table 'public.kv' does not exist
