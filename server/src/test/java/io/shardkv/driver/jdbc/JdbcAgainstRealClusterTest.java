@@ -340,6 +340,11 @@ class JdbcAgainstRealClusterTest {
               "a failed read must be definite, got " + e.getSQLState() + ": " + e.getMessage());
         }
       }
+      try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+        Integer now = cluster.leaders(admin).get(group);
+        assertTrue(now != null && now != leader,
+            "the statements above must have been served by a new leader; leaders now: " + cluster.leaders(admin));
+      }
     } finally {
       cluster.start(leader);
     }
@@ -369,10 +374,10 @@ class JdbcAgainstRealClusterTest {
       expect("42S02", "kv", () -> st.executeQuery("SELECT v FROM users WHERE k = 'a'"));
       expect("42S22", "k", () -> st.executeQuery("SELECT name FROM kv WHERE k = 'a'"));
       expect("42804", "", () -> st.executeQuery("SELECT v FROM kv WHERE k = 42"));
-      expect("0A000", "", () -> st.executeQuery("SELECT * FROM kv"));
+      expect("0A000", "SELECT without WHERE", () -> st.executeQuery("SELECT * FROM kv"));
       expect("0A000", "", () -> st.executeQuery("SELECT a.v FROM kv a JOIN kv b ON a.k = b.k WHERE a.k = 'x'"));
       expect("0A000", "", () -> st.executeQuery("SELECT v FROM kv WHERE k = 'a' ORDER BY v"));
-      expect("0A000", "", () -> st.executeUpdate("CREATE TABLE t (a INT)"));
+      expect("0A000", "DDL (CREATE)", () -> st.executeUpdate("CREATE TABLE t (a INT)"));
       expect("0A000", "", () -> st.executeUpdate("DROP TABLE kv"));
       expect("0A000", "", () -> st.execute("BEGIN"));
       expect("0A000", "", () -> c.setAutoCommit(false));
@@ -386,9 +391,14 @@ class JdbcAgainstRealClusterTest {
         expect("22004", "", ps::executeUpdate);
         expect("07009", "", () -> ps.setString(3, "x"));
       }
-      expect("42601", "", () -> c.prepareStatement("UPDATE kv SET v = WHERE k = ?"));
+      expect("42601", "after 'SET v ='", () -> c.prepareStatement("UPDATE kv SET v = WHERE k = ?"));
+      expect("42601", "the keyword WHERE", () -> st.executeQuery("SELECT v FROM WHERE k = 'a'"));
+      expect("42601", "the keyword FROM", () -> st.executeQuery("SELECT FROM kv WHERE k = 'a'"));
       assertTrue(c.isValid(5), "bad SQL must not break the connection");
       assertNull(get(c, "bad-null"));
+      c.close();
+      expect("08003", "", () -> st.executeQuery("SELECT v FROM kv WHERE k = 'a'"));
+      expect("08003", "", c::createStatement);
     }
   }
 

@@ -217,6 +217,7 @@ public final class Parser extends TermParser {
 
   private SelectItemSyntax selectItem() throws SQLException {
     Token first = peek();
+    rejectKeywordAsName(first, "a column (k or v) or *");
     if (!first.isIdentifier()) {
       if (first.kind() == Token.Kind.STAR) {
         throw SqlErrors.syntax(
