@@ -366,6 +366,66 @@ class JdbcAgainstRealClusterTest {
   }
 
   @Test
+  void withoutAQuorumStatementsFailDefinitelyOrAsOutcomeUnknownAndNeverLie() throws Exception {
+    int group = cluster.config().shardGroups().get(0);
+    List<Integer> members = cluster.config().nodes().values().stream()
+        .filter(n -> n.group() == group).map(n -> n.id()).toList();
+    try (Connection c = connect()) {
+      update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", "nq-existing", "old");
+    }
+    // Kill the two followers: the leader keeps taking writes into its log but cannot commit them,
+    // the case where a "not applied" answer would be a lie if the entry commits later.
+    Integer leader;
+    try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+      leader = cluster.leaders(admin).get(group);
+    }
+    assertNotNull(leader, "group " + group + " has no leader");
+    List<Integer> killed = members.stream().filter(id -> !id.equals(leader)).toList();
+    killed.forEach(cluster::kill);
+    Map<String, String> unknown = new LinkedHashMap<>();
+    List<String> states = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url.replace("timeout=5s", "timeout=1500ms"))) {
+      for (int i = 0; i < 3; i++) {
+        String key = "nq-" + i;
+        SQLException e = assertThrows(SQLException.class,
+            () -> update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", key, "x"),
+            "a write was acknowledged by a group with one of three nodes up");
+        states.add(e.getSQLState());
+        if (e instanceof ShardKvOutcomeUnknownException) unknown.put(key, "x");
+        else assertEquals("08006", e.getSQLState(), "a failed write is 08006 (not applied) or 08007: " + e.getMessage());
+      }
+      SQLException cas = assertThrows(SQLException.class,
+          () -> update(c, "UPDATE kv SET v = ? WHERE k = ? AND v = ?", "new", "nq-existing", "old"));
+      states.add(cas.getSQLState());
+      assertTrue(Set.of("08006", "08007").contains(cas.getSQLState()), cas.getSQLState() + ": " + cas.getMessage());
+      try {
+        assertEquals("old", get(c, "nq-existing"), "a read without a quorum returned a wrong value");
+        states.add("read-ok");
+      } catch (SQLException e) {
+        states.add(e.getSQLState());
+        assertTrue(Set.of("08006", "HYT00").contains(e.getSQLState()), e.getSQLState() + ": " + e.getMessage());
+      }
+    } finally {
+      for (int id : killed) cluster.start(id);
+    }
+    System.out.println("without a quorum (leader " + leader + " alone): " + states);
+    cluster.awaitHealthyAndJoined(Duration.ofSeconds(120));
+    try (Connection c = connect()) {
+      for (int i = 0; i < 3; i++) {
+        String now = get(c, "nq-" + i);
+        if (unknown.containsKey("nq-" + i)) {
+          assertTrue(now == null || now.equals("x"), "an 08007 write left a foreign value: " + now);
+        } else {
+          assertNull(now, "a write reported as not applied (08006) was applied");
+        }
+      }
+      String v = get(c, "nq-existing");
+      assertTrue(v.equals("old") || v.equals("new") && states.get(3).equals("08007"), "CAS outcome: " + v + " " + states);
+      assertEquals(1, update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", "nq-after", "ok"), "the group serves again");
+    }
+  }
+
+  @Test
   void badSqlGetsTheRightSqlStateAndAMessageThatSaysWhatIsWrong() throws Exception {
     try (Connection c = connect(); Statement st = c.createStatement()) {
       expect("42601", "expected", () -> st.executeQuery("SELEC v FROM kv WHERE k = 'a'"));
