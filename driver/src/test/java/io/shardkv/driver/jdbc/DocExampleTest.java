@@ -3,8 +3,11 @@ package io.shardkv.driver.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,7 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
-/** The ten-line example of docs/jdbc.md, run as written except for the URL. */
+/**
+ * The ten-line example of docs/jdbc.md, run as written except for the URL; the README must show the
+ * same lines.
+ */
 class DocExampleTest {
 
   @Test
@@ -43,5 +49,19 @@ class DocExampleTest {
     assertEquals(
         "swapped: true\ngreeting = hello, world\n",
         captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+  }
+
+  /** The README shows the same ten lines as docs/jdbc.md (run from the driver module directory). */
+  @Test
+  void readmeAndDocsShowTheSameTenLineExample() throws IOException {
+    assertEquals(javaBlock(Path.of("../docs/jdbc.md")), javaBlock(Path.of("../README.md")));
+  }
+
+  private static String javaBlock(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    int start = text.indexOf("```java\n");
+    if (start < 0) throw new AssertionError(file + " has no ```java block");
+    int end = text.indexOf("```", start + 8);
+    return text.substring(start + 8, end);
   }
 }

@@ -90,7 +90,8 @@ class RealServerRobustnessTest {
 
   @Test
   void jdbcDriverWorksAgainstTheRealClusterThroughTheTcpBackend() throws Exception {
-    String url = "jdbc:shardkv://" + String.join(",", cluster.controllers()) + "?timeout=10s";
+    // backend=tcp: the driver's test-jar (a server test dependency) also offers its in-memory backend.
+    String url = "jdbc:shardkv://" + String.join(",", cluster.controllers()) + "?timeout=10s&backend=tcp";
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
       try (java.sql.PreparedStatement put = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
         put.setString(1, "jdbc-key");

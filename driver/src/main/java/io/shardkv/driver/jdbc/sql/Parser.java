@@ -217,6 +217,7 @@ public final class Parser extends TermParser {
 
   private SelectItemSyntax selectItem() throws SQLException {
     Token first = peek();
+    rejectKeywordAsName(first, "a column (k or v) or *");
     if (!first.isIdentifier()) {
       if (first.kind() == Token.Kind.STAR) {
         throw SqlErrors.syntax(
@@ -325,6 +326,13 @@ public final class Parser extends TermParser {
     boolean append = false;
     Operand value;
     Token valueStart = peek();
+    if (valueStart.kind() == Token.Kind.IDENTIFIER && isReserved(valueStart)) {
+      // "SET v = WHERE ...": the value is missing; a keyword is not a column name.
+      throw SqlErrors.syntax(
+          sql,
+          valueStart.offset(),
+          "expected ?, a string literal or v || ? after 'SET v =' but found " + valueStart.describe());
+    }
     if (valueStart.isIdentifier()) {
       Column c = columnRef();
       if (c != Column.V || peek().kind() != Token.Kind.CONCAT) {

@@ -223,6 +223,24 @@ abstract class TermParser {
     if (!t.isIdentifier()) {
       throw SqlErrors.syntax(sql, t.offset(), "expected " + what + " but found " + t.describe());
     }
+    rejectKeywordAsName(t, what);
     return advance();
+  }
+
+  /** Keywords of the subset's statements: unquoted, they are never a table, column or alias name. */
+  static final Set<String> STATEMENT_KEYWORDS =
+      Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "FROM", "INTO", "WHERE", "SET", "VALUES",
+          "AND", "OR", "IN", "AS", "ON");
+
+  /**
+   * Throws a syntax error (42601) when {@code t} is an unquoted statement keyword where {@code what}
+   * (a name) is expected, so that {@code SELECT v FROM WHERE …} reports the missing table instead
+   * of "table 'WHERE' does not exist".
+   */
+  void rejectKeywordAsName(Token t, String what) throws SQLException {
+    if (t.kind() == Token.Kind.IDENTIFIER && STATEMENT_KEYWORDS.contains(t.text().toUpperCase(Locale.ROOT))) {
+      throw SqlErrors.syntax(sql, t.offset(), "expected " + what + " but found the keyword "
+          + t.text().toUpperCase(Locale.ROOT) + " (a keyword is not a name; is something missing before it?)");
+    }
   }
 }

@@ -186,6 +186,14 @@ class ParserTest {
           INSERT kv VALUES (?, ?)                               | 42601 | 8  | expected INTO
           INSERT INTO kv (k, v) VALUES (?)                      | 42601 | 32 | ',' between the two values
           UPDATE kv v = ? WHERE k = ?                           | 42601 | 13 | 'v' was read as an alias of kv
+          UPDATE kv SET v = WHERE k = ?                         | 42601 | 19 | after 'SET v =' but found
+          UPDATE kv SET v = AND v = ? WHERE k = ?               | 42601 | 19 | after 'SET v =' but found
+          SELECT FROM kv WHERE k = ?                            | 42601 | 8  | expected a column (k or v) or * but found the keyword FROM
+          SELECT v FROM WHERE k = ?                             | 42601 | 15 | expected the table name kv but found the keyword WHERE
+          UPDATE SET v = ? WHERE k = ?                          | 42601 | 8  | expected the table name kv but found the keyword SET
+          INSERT INTO VALUES (?, ?)                             | 42601 | 13 | expected the table name kv but found the keyword VALUES
+          DELETE FROM WHERE k = ?                               | 42601 | 13 | expected the table name kv but found the keyword WHERE
+          SELECT v AS FROM kv WHERE k = ?                       | 42601 | 13 | expected an alias after AS but found the keyword FROM
           DELETE kv WHERE k = ?                                 | 42601 | 8  | expected FROM
           SELECT v FROM users WHERE k = ?                       | 42S02 | 15 | Table 'users' does not exist
           INSERT INTO public.kv VALUES (?, ?)                   | 42S02 | 13 | Table 'public.kv' does not exist
