@@ -110,10 +110,10 @@ class ShardKvConcurrentUnreliableTest {
 
     void run(long gapMs, Step... steps) {
       ShardKvSimOptions o = world.options();
-      admin.join(List.of(1), () -> { });
+      // The admin runs one op at a time: the script starts once the initial join is done.
+      admin.join(List.of(1), () -> world.loop().after(gapMs, () -> next(steps, 0, gapMs)));
       for (WorkloadClient c : clients) c.start(100);
       nemesis.start();
-      world.loop().after(gapMs, () -> next(steps, 0, gapMs));
       world.loop().runUntil(o.faultMs());
       nemesis.stop();
       assertTrue(world.loop().runUntil(() -> stepsDone == steps.length, world.loop().now() + o.livenessMs()),
