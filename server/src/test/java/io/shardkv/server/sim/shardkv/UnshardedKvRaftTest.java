@@ -48,7 +48,9 @@ class UnshardedKvRaftTest {
     ShardKvSimulation.Result r = new ShardKvSimulation(o).run();
     assertTrue(r.passed(), "seed " + o.seed() + ": " + r.failure());
     assertEquals(Verdict.LINEARIZABLE, r.verdict());
-    assertTrue(r.opsOk() > 0, "some ops completed");
+    // Unreliable client links cut throughput ~8x (a lost request or reply costs the client its reply
+    // deadline), so the floor is low but still proves the clients kept completing ops.
+    assertTrue(r.opsOk() >= 50, "seed " + o.seed() + ": the clients made progress, ok=" + r.opsOk());
     return r;
   }
 
