@@ -5,6 +5,8 @@ import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.kv.KvCommand;
+import io.shardkv.server.kv.KvStateMachine;
 import io.shardkv.server.raft.RaftConfig;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftStorage;
@@ -45,6 +47,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   private final TreeMap<Long, Route> routes = new TreeMap<>();
   private final ShardKvStateMachine shardSm;
   private final ShardCtrlerStateMachine ctrlSm;
+  private final KvStateMachine kvSm;
   private long nextRequestId = 1;
   private long nextQueryId = 1;
   private int queryRotation;
@@ -59,9 +62,16 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     if (gid == ShardRouter.CONTROLLER_GID) {
       ctrlSm = new ShardCtrlerStateMachine(world.options().shards());
       shardSm = null;
+      kvSm = null;
       service = Services.controller(ctrlSm);
+    } else if (world.options().unshardedKv()) {
+      ctrlSm = null;
+      shardSm = null;
+      kvSm = new KvStateMachine();
+      service = Services.kv(kvSm);
     } else {
       ctrlSm = null;
+      kvSm = null;
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
       service = Services.shardGroup(shardSm);
     }
@@ -78,6 +88,8 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   public int gid() { return gid; }
   /** The shard group's state machine (null on a config-center server). */
   public ShardKvStateMachine shardStateMachine() { return shardSm; }
+  /** The unsharded KV store's state machine (null unless {@code unshardedKv}). */
+  public KvStateMachine kvStateMachine() { return kvSm; }
   /** The config center's state machine (null on a shard group's server). */
   public ShardCtrlerStateMachine controllerStateMachine() { return ctrlSm; }
 
@@ -122,7 +134,24 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     replica.setTime(world.loop().now());
     long requestId = nextRequestId++;
     routes.put(requestId, new Route(false, from, r.rpcId()));
-    replica.onClientRequest(requestId, r.command());
+    byte[] command = r.command();
+    if (world.options().unsafeDisableDedup() && gid != ShardRouter.CONTROLLER_GID) {
+      command = withFreshClientId(command, requestId);
+    }
+    replica.onClientRequest(requestId, command);
+  }
+
+  /** TEST-ONLY ({@code unsafeDisableDedup}): the request under a client id no one used before, so
+   *  the dedup table cannot recognise a retry. Undecodable bytes pass unchanged (the service rejects them). */
+  private byte[] withFreshClientId(byte[] command, long requestId) {
+    KvCommand cmd;
+    try {
+      cmd = KvCodec.decodeCommand(command);
+    } catch (DecodeException e) {
+      return command;
+    }
+    long fresh = 1_000_000_000_000L * (id + 1) + requestId;
+    return KvCodec.encodeCommand(new KvCommand(fresh, 1, cmd.op()));
   }
 
   // ---- ReplicaOutputs ----

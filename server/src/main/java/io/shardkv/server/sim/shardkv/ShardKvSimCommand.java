@@ -81,6 +81,12 @@ public final class ShardKvSimCommand implements Callable<Integer> {
       description = "Snapshot threshold per replica in bytes of applied commands, 0 = never (default ${DEFAULT-VALUE}).")
   long snapshotBytes;
 
+  @Option(names = "--unsafe-disable-dedup", hidden = true,
+      description = "TEST ONLY, makes the store incorrect on purpose: servers give every client request a fresh"
+          + " client id so retried writes can apply twice. Proves the violation path (exit 1, history.edn,"
+          + " history.html, events.trace) end to end.")
+  boolean unsafeDisableDedup;
+
   @Option(names = "--trace", description = "Print the app-layer trace lines.")
   boolean trace;
 
@@ -121,7 +127,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
     try {
       return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, Math.round(seconds * 1000), kinds,
-          !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1);
+          !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1, false, unsafeDisableDedup);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -206,9 +212,10 @@ public final class ShardKvSimCommand implements Callable<Integer> {
 
   private String replayCommand(long s) {
     return String.format(Locale.ROOT, "bin/shardkv sim shardkv --seed %d --groups %d --replicas %d --clients %d --shards %d"
-            + " --keys %d --time %s --faults %s --snapshot-bytes %d%s%s", s, groups, replicas, clients, shards, keys,
+            + " --keys %d --time %s --faults %s --snapshot-bytes %d%s%s%s", s, groups, replicas, clients, shards, keys,
         trimDouble(seconds), FaultKind.format(FaultKind.parseList(faults)), snapshotBytes,
-        noReconfig ? " --no-reconfig" : "", unreliableClients ? " --unreliable-clients" : "");
+        noReconfig ? " --no-reconfig" : "", unreliableClients ? " --unreliable-clients" : "",
+        unsafeDisableDedup ? " --unsafe-disable-dedup" : "");
   }
 
   private static String trimDouble(double d) {

@@ -22,12 +22,26 @@ import java.util.EnumSet;
  *                           within this bound
  * @param trace              collect app-layer trace lines
  * @param putRatio           fraction of workload ops that are puts (gets 40%, the rest appends)
+ * @param unshardedKv        the one group hosts the unsharded KV store ({@code Services.kv} on a
+ *                           {@code KvStateMachine}) instead of a shard group; the config center stays
+ *                           only as the clients' directory of the group's servers (6.824 kvraft).
+ *                           Needs one group and no reconfiguration.
+ * @param unsafeDisableDedup TEST-ONLY, deliberately incorrect, off by default: every client request a
+ *                           server receives gets a fresh client id, so the replicated dedup table never
+ *                           recognises a retry or a duplicated message and a retried write can apply
+ *                           twice. Exists only to prove the checker and {@code sim shardkv}'s violation
+ *                           path catch a real bug end to end (like the raft sim's ackBeforeFlush).
  */
 public record ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
                                 long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
                                 boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
-                                boolean trace, double putRatio) {
+                                boolean trace, double putRatio, boolean unshardedKv,
+                                boolean unsafeDisableDedup) {
   public ShardKvSimOptions {
+    if (unshardedKv && (groups != 1 || reconfigure)) {
+      throw new IllegalArgumentException("the unsharded KV store runs as exactly one group without reconfiguration,"
+          + " got groups=" + groups + " reconfigure=" + reconfigure);
+    }
     if (groups < 1 || groups > 50) throw new IllegalArgumentException("--groups must be in 1..50, got " + groups);
     if (replicas < 1 || replicas > 9) throw new IllegalArgumentException("--replicas must be in 1..9, got " + replicas);
     if (clients < 0 || clients > 1000) throw new IllegalArgumentException("--clients must be in 0..1000, got " + clients);
@@ -40,6 +54,15 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
     faults = faults.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(faults);
   }
 
+  /** A sharded cluster with the dedup table working (the options before the kvraft / test-only knobs). */
+  public ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
+                           long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
+                           boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
+                           boolean trace, double putRatio) {
+    this(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure, unreliableClients,
+        snapshotBytes, tickMs, livenessMs, trace, putRatio, false, false);
+  }
+
   /** 3 groups of 3, 10 clients, 16 shards, 10 keys, 10 s, all faults, reconfigurations, 10 ms ticks. */
   public static ShardKvSimOptions defaults(long seed) {
     return new ShardKvSimOptions(seed, 3, 3, 10, 16, 10, 10_000, EnumSet.allOf(FaultKind.class), true,
@@ -48,43 +71,55 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
 
   public ShardKvSimOptions withSeed(long s) {
     return new ShardKvSimOptions(s, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   public ShardKvSimOptions withLayout(int g, int r, int c) {
     return new ShardKvSimOptions(seed, g, r, c, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   public ShardKvSimOptions withShardsAndKeys(int s, int k) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, s, k, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   public ShardKvSimOptions withFaults(long ms, EnumSet<FaultKind> kinds, boolean reconfig) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, ms, kinds, reconfig,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   public ShardKvSimOptions withUnreliableClients(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        on, snapshotBytes, tickMs, livenessMs, trace, putRatio);
+        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   public ShardKvSimOptions withSnapshotBytes(long bytes) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio);
+        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   public ShardKvSimOptions withTrace(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafeDisableDedup);
   }
 
   /** Workload of gets and appends only (every append's value unique, so exactly-once is visible). */
   public ShardKvSimOptions withAppendsOnly() {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafeDisableDedup);
+  }
+
+  /** One unsharded KV group (6.824 kvraft) instead of shard groups; see {@link #unshardedKv}. */
+  public ShardKvSimOptions withUnshardedKv() {
+    return new ShardKvSimOptions(seed, 1, replicas, clients, shards, keys, faultMs, faults, false,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafeDisableDedup);
+  }
+
+  /** TEST-ONLY: breaks exactly-once on purpose; see {@link #unsafeDisableDedup}. */
+  public ShardKvSimOptions withUnsafeDisableDedup(boolean on) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, on);
   }
 
   /** Servers in the simulated world: the config center plus every group. */

@@ -27,8 +27,12 @@ final class ClusterFixture {
   private int nextClient;
 
   ClusterFixture(long seed, int groups, int replicas, int shards, long snapshotBytes) {
-    ShardKvSimOptions o = new ShardKvSimOptions(seed, groups, replicas, 0, shards, 1, 0,
-        EnumSet.noneOf(FaultKind.class), false, false, snapshotBytes, 10, 30_000, false, 0.1);
+    this(new ShardKvSimOptions(seed, groups, replicas, 0, shards, 1, 0,
+        EnumSet.noneOf(FaultKind.class), false, false, snapshotBytes, 10, 30_000, false, 0.1));
+  }
+
+  /** A world built from {@code o} exactly (e.g. {@link ShardKvSimOptions#withUnshardedKv()}). */
+  ClusterFixture(ShardKvSimOptions o) {
     this.world = new ShardKvWorld(o, 64);
   }
 
