@@ -42,6 +42,8 @@ public final class EventLoop implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** A selector wakeup was requested and the loop has not yet started draining the tasks since. */
+  private final java.util.concurrent.atomic.AtomicBoolean wakeupPending = new java.util.concurrent.atomic.AtomicBoolean();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final Set<Connection> connections = new LinkedHashSet<>();
   private final List<Listener> listeners = new ArrayList<>();
@@ -85,7 +87,8 @@ public final class EventLoop implements AutoCloseable {
   public boolean execute(Runnable task) {
     if (closing) return false;
     tasks.add(task);
-    if (!inLoop()) selector.wakeup();
+    // One wakeup per loop turn is enough: the flag is cleared before the loop drains the tasks.
+    if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
     return true;
   }
 
@@ -202,6 +205,7 @@ public final class EventLoop implements AutoCloseable {
         } else {
           selector.select(timeoutMs);
         }
+        wakeupPending.set(false);
         processKeys();
         runTasks();
         runTimers();

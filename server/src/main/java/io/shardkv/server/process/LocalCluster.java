@@ -78,8 +78,21 @@ public final class LocalCluster implements AutoCloseable {
           : ClusterConfig.parse(file, List.of("node 1 group=0 addr=127.0.0.1:1 admin=127.0.0.1:2 dir=x")).settings();
       Files.writeString(file, ClusterConfig.render(s, nodes, dir), StandardCharsets.UTF_8);
     }
-    return new LocalCluster(dir, ClusterConfig.load(file), classpath,
-        List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    jvm.addAll(extraJvmOptions(System.getenv(NODE_JVM_OPTS_ENV)));
+    return new LocalCluster(dir, ClusterConfig.load(file), classpath, List.copyOf(jvm));
+  }
+
+  /**
+   * Environment variable with extra node JVM options (whitespace separated), appended after the
+   * defaults so they override them — e.g. {@code -XX:StartFlightRecording=filename=node.jfr} to
+   * profile the nodes, or {@code -XX:TieredStopAtLevel=4} to let C2 compile them.
+   */
+  public static final String NODE_JVM_OPTS_ENV = "SHARDKV_NODE_JVM_OPTS";
+
+  static List<String> extraJvmOptions(String value) {
+    if (value == null || value.isBlank()) return List.of();
+    return List.of(value.trim().split("\\s+"));
   }
 
   /**

@@ -272,6 +272,7 @@ public final class ReplicaHost {
         out.sendPeer(m);
       }
       if (rd.mustPersist()) {
+        applyDurableCommittedEarly(rd);
         try {
           write(rd);
           if (options.synchronousFlush()) {
@@ -287,6 +288,30 @@ public final class ReplicaHost {
         }
       }
       finishReady(rd);
+    }
+  }
+
+  /**
+   * Applies (and answers) the Ready's committed entries before its flush when every one of them is
+   * already durable here: committed (durable on a majority) and below the first entry this Ready
+   * appends, so an earlier Ready's completed flush persisted it (no snapshot, no truncation in this
+   * Ready). Under load the leader's Ready carries both the entries just committed and the new
+   * proposals; without this the answers for the former would wait for the fsync of the latter.
+   * Persist before you speak holds: nothing answered here depends on this Ready's writes. Step 4
+   * then skips these entries ({@link #applyEntry} ignores indexes already applied).
+   */
+  private void applyDurableCommittedEarly(Ready rd) {
+    List<LogEntry> committed = rd.committedEntries();
+    if (committed.isEmpty() || rd.snapshotToApply() != null || rd.snapshotToPersist() != null
+        || rd.truncateFrom() > 0) {
+      return;
+    }
+    long lastCommitted = committed.get(committed.size() - 1).index();
+    if (!rd.entriesToAppend().isEmpty() && lastCommitted >= rd.entriesToAppend().get(0).index()) {
+      return;
+    }
+    for (LogEntry e : committed) {
+      applyEntry(e);
     }
   }
 
