@@ -50,8 +50,13 @@ public final class ClientCommand implements Callable<Integer> {
     try (ShardKvClient client = ShardKvClient.connect(addrs, ClientOptions.defaults().withCallTimeout(t))) {
       if (!words.isEmpty()) {
         String line = execute(client, String.join(" ", words), words);
+        if (line.startsWith("USAGE")) {
+          // A usage error is not a result line: it goes to stderr, like picocli's own usage errors.
+          System.err.println("client: " + line.substring("USAGE ".length()));
+          return 2;
+        }
         System.out.println(line);
-        return line.startsWith("ERROR") || line.startsWith("INDEFINITE") ? 1 : line.startsWith("USAGE") ? 2 : 0;
+        return line.startsWith("ERROR") || line.startsWith("INDEFINITE") ? 1 : 0;
       }
       int failures = 0;
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
