@@ -99,6 +99,12 @@ class ShardKvCliContractTest {
     }
   }
 
+  /** The config-center addresses {@code start} printed; fails clearly if the shared cluster did not start. */
+  private String addrs() {
+    assertTrue(addrs != null, () -> "local-cluster start gave no cluster= line\n" + started);
+    return addrs;
+  }
+
   @AfterAll
   void stopClusterEvenOnFailure() {
     // Idempotent: the stop test may already have run; this is the safety net if it did not or failed.
@@ -123,36 +129,36 @@ class ShardKvCliContractTest {
     for (long pid : pids) {
       assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), () -> "pid " + pid + " not alive\n" + r);
     }
-    assertTrue(r.outLines().get(r.outLines().size() - 1).equals("cluster=" + addrs), r::toString);
+    assertTrue(r.outLines().get(r.outLines().size() - 1).equals("cluster=" + addrs()), r::toString);
   }
 
   @Test
   void clientPutThenGetPrintsOkThenTheValueAndExitsZero() {
-    Run put = shardkv("client", "--cluster", addrs, "put", "cli-k", "cli-v");
+    Run put = shardkv("client", "--cluster", addrs(), "put", "cli-k", "cli-v");
     assertEquals(0, put.exit(), put::toString);
     assertEquals(List.of("OK"), put.outLines(), put::toString);
-    Run get = shardkv("client", "--cluster", addrs, "get", "cli-k");
+    Run get = shardkv("client", "--cluster", addrs(), "get", "cli-k");
     assertEquals(0, get.exit(), get::toString);
     assertEquals(List.of("cli-v"), get.outLines(), get::toString);
   }
 
   @Test
   void clientGetOfAnAbsentKeyPrintsNotFoundAndExitsZero() {
-    Run get = shardkv("client", "--cluster", addrs, "get", "cli-never-written");
+    Run get = shardkv("client", "--cluster", addrs(), "get", "cli-never-written");
     assertEquals(0, get.exit(), get::toString);
     assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
   }
 
   @Test
   void clientWithoutOperationReadsStdinAndPrintsOneResultLinePerCommand() {
-    Run r = shardkvWithStdin("put a 1\nget a\nappend a 2\nget a\n", "client", "--cluster", addrs);
+    Run r = shardkvWithStdin("put a 1\nget a\nappend a 2\nget a\n", "client", "--cluster", addrs());
     assertEquals(0, r.exit(), r::toString);
     assertEquals(List.of("OK", "1", "OK", "12"), r.outLines(), r::toString);
   }
 
   @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
-    Run r = shardkv("ctl", "--cluster", addrs, "query");
+    Run r = shardkv("ctl", "--cluster", addrs(), "query");
     assertEquals(0, r.exit(), r::toString);
     assertFalse(r.out().isBlank(), r::toString);
     assertNoStackTrace(r);
@@ -160,7 +166,7 @@ class ShardKvCliContractTest {
 
   @Test
   void clientWithAnUnknownOperationExitsTwoWithAMessageOnStderr() {
-    Run r = shardkv("client", "--cluster", addrs, "frobnicate", "k");
+    Run r = shardkv("client", "--cluster", addrs(), "frobnicate", "k");
     assertEquals(2, r.exit(), r::toString);
     assertTrue(r.err().contains("frobnicate"), r::toString);
     assertTrue(r.out().isBlank(), () -> "a usage error is not a result line\n" + r);
