@@ -1,12 +1,18 @@
 package io.shardkv.server.sim;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs one independent simulation per seed on a pool of threads. Each task must build its own
@@ -77,5 +83,22 @@ public final class SeedSweep {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * The sweep's digest: SHA-256, as lowercase hex, over one line {@code seed=digest\n} per result in
+   * seed order, so two sweeps over the same range and options print the same digest.
+   */
+  public static <R> String combinedDigest(List<R> results, ToLongFunction<R> seed, Function<R, String> digest) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+    for (R r : results) {
+      sha.update((seed.applyAsLong(r) + "=" + digest.apply(r) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(sha.digest());
   }
 }

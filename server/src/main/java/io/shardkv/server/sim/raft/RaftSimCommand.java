@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -139,10 +137,8 @@ public final class RaftSimCommand implements Callable<Integer> {
     double cpuSeconds = results.stream().mapToLong(RaftSimulation.Result::cpuNanos).sum() / 1e9;
     List<RaftSimulation.Result> failed = new ArrayList<>();
     long simulatedMs = 0;
-    MessageDigest combined = sha256();
     for (RaftSimulation.Result r : results) {
       simulatedMs += r.simulatedMs();
-      combined.update((r.seed() + "=" + r.digest() + "\n").getBytes(StandardCharsets.UTF_8));
       if (!r.passed()) failed.add(r);
     }
     for (RaftSimulation.Result r : failed) {
@@ -154,7 +150,7 @@ public final class RaftSimCommand implements Callable<Integer> {
         range.from(), range.to(), range.count(), n, results.size() - failed.size(), failed.size());
     out.printf(Locale.ROOT, "simulated time: %.1f s in total; wall time %.2f s (%.1f seeds/minute); cpu time %.2f s%n",
         simulatedMs / 1000.0, wallSeconds, results.size() / (wallSeconds / 60.0), cpuSeconds);
-    out.println("digest=" + hex(combined.digest()));
+    out.println("digest=" + SeedSweep.combinedDigest(results, RaftSimulation.Result::seed, RaftSimulation.Result::digest));
     out.flush();
     return failed.isEmpty() ? 0 : 1;
   }
@@ -213,19 +209,5 @@ public final class RaftSimCommand implements Callable<Integer> {
 
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] d) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : d) sb.append(String.format(Locale.ROOT, "%02x", b));
-    return sb.toString();
   }
 }

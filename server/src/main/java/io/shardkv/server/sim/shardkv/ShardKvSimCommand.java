@@ -11,8 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -145,12 +143,10 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     List<ShardKvSimulation.Result> results = SeedSweep.run(range, n,
         s -> new ShardKvSimulation(options.withSeed(s)).run());
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-    MessageDigest combined = sha256();
     List<ShardKvSimulation.Result> failed = new ArrayList<>();
     long ok = 0;
     for (ShardKvSimulation.Result r : results) {
       ok += r.opsOk();
-      combined.update((r.seed() + "=" + r.digest() + "\n").getBytes(StandardCharsets.UTF_8));
       if (!r.passed()) failed.add(r);
     }
     for (ShardKvSimulation.Result r : failed) {
@@ -160,7 +156,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "sim shardkv sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed; %d client ops ok; wall %.1f s%n",
         range.from(), range.to(), range.count(), n, results.size() - failed.size(), failed.size(), ok, wallSeconds);
-    out.println("digest=" + hex(combined.digest()));
+    out.println("digest=" + SeedSweep.combinedDigest(results, ShardKvSimulation.Result::seed, ShardKvSimulation.Result::digest));
     out.flush();
     return failed.isEmpty() ? 0 : 1;
   }
@@ -224,19 +220,5 @@ public final class ShardKvSimCommand implements Callable<Integer> {
 
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String hex(byte[] d) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : d) sb.append(String.format(Locale.ROOT, "%02x", b));
-    return sb.toString();
   }
 }
