@@ -9,6 +9,8 @@ import io.shardkv.server.process.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "local-cluster", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Start, stop or inspect a cluster of separate node JVMs on 127.0.0.1.",
         "start prints how to connect; its last line is cluster=HOST:PORT,... (the config-center addresses).",
-        "start on an existing --dir restarts that cluster from its data."})
+        "start on an existing --dir restarts that cluster from its data, starting every node that is not running.",
+        "status exits 1 when a node is down (not running, or not answering)."})
 public final class LocalClusterCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "start|stop|status", description = "what to do")
   String action;
@@ -96,15 +99,20 @@ public final class LocalClusterCommand implements Callable<Integer> {
   private int stop() throws Exception {
     LocalCluster c = existing();
     if (c == null) return 1;
-    long running = c.config().nodes().keySet().stream().filter(id -> c.pid(id).isPresent()).count();
+    int running = c.running().size();
     c.stopAll(Duration.ofSeconds(10));
     System.out.println("stopped " + running + " node(s) of " + c.dir());
     return 0;
   }
 
+  /**
+   * One row per node; exits 1 when any node is down: not running (no pid file, or its process
+   * exited — a zombie has) or not answering STATUS.
+   */
   private int status() throws Exception {
     LocalCluster c = existing();
     if (c == null) return 1;
+    List<Integer> down = new ArrayList<>();
     try (ShardKvClient client = ShardKvClient.connect(c.controllers(), ClientOptions.defaults()
         .withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)))) {
       System.out.printf("%-5s %-6s %-22s %-8s %-10s %-6s %-7s %s%n", "node", "group", "address", "pid", "role", "term", "leader", "applied");
@@ -116,6 +124,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
         } catch (KvException e) {
           st = Map.of("role", "down");
         }
+        if (pid.equals("-") || "down".equals(st.get("role"))) down.add(n.id());
         System.out.printf("%-5d %-6d %-22s %-8s %-10s %-6s %-7s %s%n", n.id(), n.group(), n.address(), pid,
             st.getOrDefault("role", "?"), st.getOrDefault("term", "-"), st.getOrDefault("leader", "-"),
             st.getOrDefault("applied", "-"));
@@ -127,7 +136,11 @@ public final class LocalClusterCommand implements Callable<Integer> {
         System.out.println("configuration: unavailable (" + e.getMessage() + ")");
       }
     }
+    if (!down.isEmpty()) {
+      System.err.println("local-cluster: " + down.size() + " of " + c.config().nodes().size() + " node(s) down: "
+          + down + "; restart them with: bin/shardkv local-cluster start --dir " + dir);
+    }
     System.out.println("cluster=" + c.controllerAddresses());
-    return 0;
+    return down.isEmpty() ? 0 : 1;
   }
 }

@@ -28,12 +28,14 @@ import java.util.TreeMap;
  */
 public final class LocalCluster implements AutoCloseable {
   public static final String CONFIG_FILE = "cluster.conf";
+  /** How long kill and stop wait for a killed node to exit. */
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
   private final Path dir;
   private final ClusterConfig config;
   private final String classpath;
   private final List<String> jvmOptions;
-  private final Map<Integer, Process> processes = new TreeMap<>();
+  private Launcher launcher = LocalCluster::launchChild;
 
   private LocalCluster(Path dir, ClusterConfig config, String classpath, List<String> jvmOptions) {
     this.dir = dir;
@@ -116,6 +118,25 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** How a node's command is started; returns the node's pid. A seam for tests. */
+  interface Launcher {
+    long launch(List<String> command, Path output) throws IOException;
+  }
+
+  /** Starts nodes through {@code l} instead of as children of this JVM (tests). */
+  void useLauncher(Launcher l) {
+    this.launcher = l;
+  }
+
+  /** The node as a child of this JVM, stdout and stderr appended to {@code output}. */
+  private static long launchChild(List<String> command, Path output) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return pb.start().pid();
+  }
+
   public ClusterConfig config() {
     return config;
   }
@@ -133,7 +154,7 @@ public final class LocalCluster implements AutoCloseable {
     return config.addresses(ClusterConfig.CONTROLLER_GROUP);
   }
 
-  /** Starts every node not already running. */
+  /** Starts every node that is not running ({@link #pid}: an exited or zombie node is not). */
   public void startAll() throws IOException {
     for (int id : config.nodes().keySet()) {
       if (pid(id).isEmpty()) start(id);
@@ -142,73 +163,76 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts node {@code id}'s JVM. */
   public void start(int id) throws IOException {
-    ClusterConfig.Node n = config.node(id);
+    config.node(id); // an unknown id fails here, with the nodes there are
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-Dlogback.configurationFile=shardkv-node-logback.xml");
     cmd.add("-cp");
     cmd.add(classpath);
-    cmd.add(ServerMain.class.getName());
-    cmd.addAll(List.of("--config", config.file().toString(), "--node", String.valueOf(id),
-        "--log", dir.resolve("node-" + id + ".log").toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    File out = dir.resolve("node-" + id + ".out").toFile();
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process p = pb.start();
-    processes.put(id, p);
-    Files.writeString(dir.resolve("node-" + id + ".pid"), p.pid() + "\n");
+    cmd.addAll(nodeWords(id));
+    cmd.addAll(List.of("--log", dir.resolve("node-" + id + ".log").toString()));
+    long pid = launcher.launch(cmd, dir.resolve("node-" + id + ".out"));
+    Files.writeString(pidFile(id), pid + "\n");
   }
 
-  /** The live pid of node {@code id}, from its pid file. */
+  /**
+   * The words node {@code id}'s command line has in a row: the server's main class, this cluster's
+   * config file and the node id. A pid counts as node {@code id} only if it runs them.
+   */
+  private List<String> nodeWords(int id) {
+    return List.of(ServerMain.class.getName(), "--config", config.file().toString(), "--node", String.valueOf(id));
+  }
+
+  private Path pidFile(int id) {
+    return dir.resolve("node-" + id + ".pid");
+  }
+
+  /**
+   * The pid of node {@code id} if it is running: the pid in its pid file, if that process has not
+   * exited (a zombie has) and runs this node ({@link ProcessLiveness}).
+   */
   public Optional<Long> pid(int id) {
-    Path f = dir.resolve("node-" + id + ".pid");
-    try {
-      if (!Files.exists(f)) return Optional.empty();
-      long pid = Long.parseLong(Files.readString(f).trim());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().map(c -> c.contains(ServerMain.class.getName())).orElse(true))
-          .map(ProcessHandle::pid);
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
+    return ProcessLiveness.runningPid(pidFile(id), nodeWords(id));
   }
 
-  /** kill -9 of node {@code id}; waits until it is gone. */
+  /** kill -9 of node {@code id}; waits until it has exited (a zombie has). */
   public void kill(int id) {
-    pid(id).flatMap(ProcessHandle::of).ifPresent(h -> {
-      h.destroyForcibly();
-      h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
+    pid(id).ifPresent(p -> {
+      ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+      ProcessLiveness.awaitExit(p, nodeWords(id), KILL_WAIT);
     });
-    processes.remove(id);
   }
 
-  /** kill -9 of every node at once. */
+  /** kill -9 of every running node at once; waits until they have exited. */
   public void killAll() {
-    List<ProcessHandle> hs = new ArrayList<>();
-    for (int id : config.nodes().keySet()) pid(id).flatMap(ProcessHandle::of).ifPresent(hs::add);
-    hs.forEach(ProcessHandle::destroyForcibly);
-    hs.forEach(h -> h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join());
-    processes.clear();
+    Map<Integer, Long> running = running();
+    running.values().forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+    running.forEach((id, p) -> ProcessLiveness.awaitExit(p, nodeWords(id), KILL_WAIT));
   }
 
-  /** SIGTERM to every node (graceful), then kill -9 whatever is left after {@code grace}. */
+  /**
+   * SIGTERM to every running node (graceful), then kill -9 whatever still runs after {@code grace}.
+   * Nodes that are not running (exited, zombie, no pid file) are neither signalled nor waited for.
+   */
   public void stopAll(Duration grace) {
-    List<ProcessHandle> hs = new ArrayList<>();
-    for (int id : config.nodes().keySet()) pid(id).flatMap(ProcessHandle::of).ifPresent(hs::add);
-    hs.forEach(ProcessHandle::destroy);
+    Map<Integer, Long> running = running();
+    running.values().forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroy));
     long until = System.nanoTime() + grace.toNanos();
-    for (ProcessHandle h : hs) {
-      long left = Math.max(1, (until - System.nanoTime()) / 1_000_000);
-      try {
-        h.onExit().get(left, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
+    for (Map.Entry<Integer, Long> e : running.entrySet()) {
+      Duration left = Duration.ofNanos(Math.max(0, until - System.nanoTime()));
+      if (!ProcessLiveness.awaitExit(e.getValue(), nodeWords(e.getKey()), left)) {
+        ProcessHandle.of(e.getValue()).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessLiveness.awaitExit(e.getValue(), nodeWords(e.getKey()), KILL_WAIT);
       }
     }
-    processes.clear();
+  }
+
+  /** Node id → pid of every running node. */
+  public Map<Integer, Long> running() {
+    Map<Integer, Long> m = new TreeMap<>();
+    for (int id : config.nodes().keySet()) pid(id).ifPresent(p -> m.put(id, p));
+    return m;
   }
 
   /**
