@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
  * The JDBC layer's {@link KvBackend} on the real client library: a pool of {@link ShardKvClient}
@@ -21,12 +22,22 @@ public final class ClientKvBackend implements KvBackend {
   private final ClientOptions options;
   private final Connections connections;
   private final ConcurrentLinkedQueue<ShardKvClient> idle = new ConcurrentLinkedQueue<>();
+  private final Supplier<ShardKvClient> newSession;
   private volatile boolean closed;
 
   public ClientKvBackend(List<String> controllers, ClientOptions options) {
     this.controllers = List.copyOf(controllers);
     this.options = options;
     this.connections = new Connections(options.connectTimeout());
+    this.newSession = () -> ShardKvClient.connect(this.controllers, options, connections);
+  }
+
+  /** Sessions from {@code newSession} instead of over TCP (tests with a scripted transport). */
+  ClientKvBackend(List<String> controllers, ClientOptions options, Supplier<ShardKvClient> newSession) {
+    this.controllers = List.copyOf(controllers);
+    this.options = options;
+    this.connections = new Connections(options.connectTimeout());
+    this.newSession = newSession;
   }
 
   private interface Op<T> {
@@ -36,7 +47,7 @@ public final class ClientKvBackend implements KvBackend {
   private <T> T call(boolean write, Op<T> op) throws KvBackendException {
     if (closed) throw new KvDefiniteFailureException(KvDefiniteFailureException.Reason.CLOSED, "the connection is closed");
     ShardKvClient c = idle.poll();
-    if (c == null) c = ShardKvClient.connect(controllers, options, connections);
+    if (c == null) c = newSession.get();
     try {
       T r = op.run(c);
       idle.add(c);

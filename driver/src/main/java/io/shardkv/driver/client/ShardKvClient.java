@@ -56,14 +56,53 @@ public final class ShardKvClient implements AutoCloseable {
   private final Connections connections;
   private final boolean ownsConnections;
   private final ClientOptions options;
+  private final Environment env;
   private volatile boolean closed;
 
+  /**
+   * What a session needs from outside: send a request to a server, read a monotonic clock in
+   * milliseconds, sleep. The pipelined connections and the JVM's clock in production; a script in
+   * tests that need a reply at an exact moment.
+   */
+  interface Environment {
+    /** Sends {@code request}; the future fails with {@link CallFailedException} when no reply comes. */
+    CompletableFuture<Response> send(String server, Request request, Duration timeout);
+
+    long nowMillis();
+
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  private static Environment realEnvironment(Connections connections) {
+    return new Environment() {
+      @Override
+      public CompletableFuture<Response> send(String server, Request request, Duration timeout) {
+        return connections.get(server).sendAsync(request, timeout);
+      }
+
+      @Override
+      public long nowMillis() {
+        return System.nanoTime() / 1_000_000;
+      }
+
+      @Override
+      public void sleep(long millis) throws InterruptedException {
+        if (millis > 0) Thread.sleep(millis);
+      }
+    };
+  }
+
   private ShardKvClient(List<String> controllers, ClientOptions options, Connections connections, boolean owns) {
+    this(controllers, options, connections, owns, realEnvironment(connections));
+  }
+
+  private ShardKvClient(List<String> controllers, ClientOptions options, Connections connections, boolean owns, Environment env) {
     if (controllers.isEmpty()) throw new IllegalArgumentException("no config-center address given");
     controllers.forEach(Connections::parse);
     this.options = options;
     this.connections = connections;
     this.ownsConnections = owns;
+    this.env = env;
     long id = new SecureRandom().nextLong() & Long.MAX_VALUE;
     RetryPolicy policy = new RetryPolicy(options.attemptTimeout().toMillis(), Long.MAX_VALUE / 4,
         options.initialBackoff().toMillis(), options.maxBackoff().toMillis());
@@ -79,6 +118,11 @@ public final class ShardKvClient implements AutoCloseable {
   /** A session over shared connections (closing the session leaves them open). */
   public static ShardKvClient connect(List<String> controllers, ClientOptions options, Connections shared) {
     return new ShardKvClient(controllers, options, shared, false);
+  }
+
+  /** A session whose sends, clock and sleeps are {@code env}'s (tests). */
+  static ShardKvClient withEnvironment(List<String> controllers, ClientOptions options, Environment env) {
+    return new ShardKvClient(controllers, options, new Connections(options.connectTimeout()), true, env);
   }
 
   /** Parses {@code host:port,host:port,...}. */
@@ -221,124 +265,139 @@ public final class ShardKvClient implements AutoCloseable {
   // ------------------------------------------------------------------ the retry loop
 
   /**
-   * Runs one operation to its end: drives a {@link ClientCall} (the shared retry logic), performing
-   * its sends on the pipelined connections and its config fetches as nested config-center calls.
-   * Returns the definite answer's response, or throws.
+   * Runs one operation to its end: drives a {@link ClientCall} (the shared retry logic, which also
+   * owns the deadline and the definite/indefinite rule), performing its sends on the pipelined
+   * connections and its config fetches as nested config-center calls. Returns the answer's response,
+   * or throws.
    */
   private synchronized Response run(String key, boolean write, BiFunction<Long, Long, Request> request,
       Duration timeout) throws KvException {
     if (closed) throw new KvException(true, "client closed");
-    long deadline = now() + Math.max(1, timeout.toMillis());
+    long timeoutMillis = Math.max(1, timeout.toMillis());
     ClientCall call;
     synchronized (router) {
-      call = key == null ? router.startControllerOp(write, now()) : router.startKeyOp(key, write, now());
+      long now = env.nowMillis();
+      call = key == null ? router.startControllerOp(write, now, timeoutMillis)
+          : router.startKeyOp(key, write, now, timeoutMillis);
     }
-    return drive(call, request.apply(call.clientId(), call.seq()), write, deadline, 0);
+    return drive(call, request.apply(call.clientId(), call.seq()), 0);
   }
 
-  private Response drive(ClientCall call, Request req, boolean write, long deadline, int depth) throws KvException {
-    boolean maybeExecuted = false;
-    Response answer = null;
+  /**
+   * The loop asks the call what to do first, every time: an answer already reported ends the call
+   * even if it arrived at or after the deadline, and the call alone decides when the deadline ends
+   * it and whether that is definite.
+   */
+  private Response drive(ClientCall call, Request req, int depth) throws KvException {
+    Response answer = null; // the server's answer for this (client id, seq), once there is one
     String lastProblem = "no attempt made";
     while (true) {
-      long now = now();
-      if (now >= deadline) {
-        if (write && maybeExecuted) {
-          throw new KvException(false, "timed out after " + call.attempts() + " attempt(s); the write may have been applied ("
-              + lastProblem + ")");
-        }
-        throw new KvException(true, "timed out after " + call.attempts() + " attempt(s); not applied (" + lastProblem + ")");
-      }
+      long now = env.nowMillis();
       CallStep step;
       synchronized (router) {
         step = call.next(now);
       }
       if (step instanceof CallStep.Finish f) {
-        CallOutcome o = f.outcome();
-        if (o.kind() == CallOutcome.Kind.COMPLETED && answer != null) return answer;
-        if (o.kind() == CallOutcome.Kind.INDEFINITE) throw new KvException(false, o.reason());
-        if (o.kind() == CallOutcome.Kind.FAILED && answer != null) {
-          String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
-          throw new KvException(true, true, "rejected by the server: " + answer.status() + ": " + msg);
-        }
-        if (write && maybeExecuted) throw new KvException(false, o.reason());
-        throw new KvException(true, o.reason() == null ? "failed" : o.reason());
+        return outcome(f.outcome(), answer, lastProblem);
       } else if (step instanceof CallStep.Send s) {
-        long wait = Math.max(1, Math.min(s.replyDeadline(), deadline) - now);
+        long wait = Math.max(1, s.replyDeadline() - now);
         CompletableFuture<Response> fut;
         try {
-          fut = connections.get(s.server()).sendAsync(req, Duration.ofMillis(wait));
+          fut = env.send(s.server(), req, Duration.ofMillis(wait));
         } catch (RuntimeException e) {
-          fut = CompletableFuture.failedFuture(e);
+          // Thrown before anything was written (bad address, connections closed): not delivered.
+          lastProblem = s.server() + ": " + e.getMessage();
+          synchronized (router) {
+            call.onNoReply(s.attempt(), false, env.nowMillis());
+          }
+          continue;
         }
         try {
           Response r = fut.get(wait + 50, TimeUnit.MILLISECONDS);
           Status st = Wiring.toRouting(r.status());
           String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
           if (!st.isRoutingRetry()) answer = r;
-          if (st == Status.TIMEOUT) maybeExecuted |= write;
           lastProblem = s.server() + " answered " + r.status();
           synchronized (router) {
-            call.onReply(s.attempt(), st, hint, null, now());
+            call.onReply(s.attempt(), st, hint, null, env.nowMillis());
           }
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
-          boolean delivered = !(c instanceof CallFailedException cf && cf.definite());
-          maybeExecuted |= write && delivered;
+          boolean maybeDelivered = !(c instanceof CallFailedException cf && cf.definite());
           lastProblem = s.server() + ": " + c.getMessage();
           synchronized (router) {
-            call.onNoReply(s.attempt(), delivered, now());
+            call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
           }
         } catch (TimeoutException e) {
-          maybeExecuted |= write;
           lastProblem = s.server() + ": no reply within " + wait + " ms";
           synchronized (router) {
-            call.onNoReply(s.attempt(), true, now());
+            call.onNoReply(s.attempt(), true, env.nowMillis());
           }
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new KvException(!(write && maybeExecuted), "interrupted");
+          throw interrupted(call);
         }
       } else if (step instanceof CallStep.FetchConfig) {
         ShardConfig latest = null;
         if (depth == 0) {
           ClientCall q;
           synchronized (router) {
-            q = router.startConfigQuery(now());
+            long t = env.nowMillis();
+            // Bounded by this call's own attempts, so a dead config center cannot use up the call.
+            q = router.startConfigQuery(t, Math.max(1, Math.min(options.attemptTimeout().toMillis() * 3,
+                call.deadline() - t)));
           }
           try {
-            Response r = drive(q, new Request.Query(Request.Query.LATEST), false,
-                Math.min(deadline, now() + options.attemptTimeout().toMillis() * 3), depth + 1);
+            Response r = drive(q, new Request.Query(Request.Query.LATEST), depth + 1);
             latest = Wiring.toShardConfig(((Result.Config) r.result()).config());
           } catch (KvException e) {
             lastProblem = "config center: " + e.getMessage();
           }
         }
         synchronized (router) {
-          call.onConfigFetched(latest, now());
+          call.onConfigFetched(latest, env.nowMillis());
         }
       } else if (step instanceof CallStep.WaitUntil w) {
-        sleep(Math.min(w.wakeAt(), deadline) - now);
+        try {
+          env.sleep(w.wakeAt() - now);
+        } catch (InterruptedException e) {
+          throw interrupted(call);
+        }
       } else if (step instanceof CallStep.AwaitReply a) {
         synchronized (router) {
-          call.onNoReply(a.attempt(), true, now());
+          call.onNoReply(a.attempt(), true, env.nowMillis());
         }
       }
     }
   }
 
-  private static void sleep(long ms) throws KvException {
-    if (ms <= 0) return;
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KvException(true, "interrupted");
+  /** The call's outcome as this API reports it: the response, or a definite or indefinite KvException. */
+  private static Response outcome(CallOutcome o, Response answer, String lastProblem) throws KvException {
+    switch (o.kind()) {
+      case COMPLETED:
+        if (answer == null) throw new IllegalStateException("a call completed without a response: " + o);
+        return answer;
+      case INDEFINITE:
+        if (answer != null) throw new KvException(false, o.reason()); // e.g. STALE_REQUEST
+        throw new KvException(false, "timed out after " + o.attempts() + " attempt(s); the write may have been applied ("
+            + lastProblem + ")");
+      default:
+        if (answer != null) {
+          String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
+          throw new KvException(true, true, "rejected by the server: " + answer.status() + ": " + msg);
+        }
+        throw new KvException(true, "timed out after " + o.attempts() + " attempt(s); not applied (" + lastProblem + ")");
     }
   }
 
-  private static long now() {
-    return System.nanoTime() / 1_000_000;
+  /** Interrupted while driving {@code call}: definite only if no attempt can have been applied. */
+  private KvException interrupted(ClientCall call) {
+    Thread.currentThread().interrupt();
+    CallOutcome o;
+    synchronized (router) {
+      o = call.abandon(env.nowMillis());
+    }
+    return new KvException(o.definite(), "interrupted after " + o.attempts() + " attempt(s); "
+        + (o.definite() ? "not applied" : "the write may have been applied"));
   }
 
   /** The cached configuration (null before the first). */

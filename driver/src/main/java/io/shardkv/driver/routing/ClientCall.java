@@ -19,6 +19,16 @@ package io.shardkv.driver.routing;
  *       all attempts carry the same (client id, seq), so any definite answer is the answer.</li>
  * </ul>
  * Outcomes are classified in {@link CallOutcome}.
+ *
+ * <h2>The deadline</h2>
+ * An answer the caller has reported wins over the deadline: once a reply completed the call,
+ * {@link #next} returns that outcome whatever the time. A call that reaches its deadline without an
+ * answer is FAILED (definite) only if no attempt can have been applied: every attempt of a write was
+ * answered WRONG_LEADER or WRONG_GROUP (definitely refused), or reported with
+ * {@code maybeDelivered == false} (certainly never sent). An attempt that got no reply, a TIMEOUT,
+ * or was still in flight makes it INDEFINITE. The call never gives up while an attempt is in flight
+ * before that attempt's reply deadline (which is never after the call's), so every attempt sent has
+ * been accounted for when it does. {@link #abandon} applies the same rule when the caller stops early.
  */
 public final class ClientCall {
   private enum Phase { READY, AWAITING, BACKOFF, NEED_CONFIG, DONE }
@@ -42,12 +52,13 @@ public final class ClientCall {
   private boolean maybeExecuted;
   private CallOutcome outcome;
 
-  ClientCall(ShardRouter router, String key, boolean write, long seq, long now) {
+  ClientCall(ShardRouter router, String key, boolean write, long seq, long now, long timeoutMillis) {
+    if (timeoutMillis <= 0) throw new IllegalArgumentException("call timeout must be positive, got " + timeoutMillis);
     this.router = router;
     this.key = key;
     this.write = write;
     this.seq = seq;
-    this.deadline = now + router.policy().callTimeoutMillis();
+    this.deadline = now + timeoutMillis;
   }
 
   public long clientId() {
@@ -65,6 +76,11 @@ public final class ClientCall {
 
   public int attempts() {
     return attempts;
+  }
+
+  /** When this call gives up without an answer, on the caller's clock. */
+  public long deadline() {
+    return deadline;
   }
 
   /** What to do now. */
@@ -231,6 +247,22 @@ public final class ClientCall {
     } else {
       phase = Phase.READY;
     }
+  }
+
+  /**
+   * The caller stops driving this call before it finished (interrupted, shutting down): the outcome
+   * as if the deadline had passed now, an attempt in flight counting as maybe delivered. A call that
+   * already finished keeps its outcome.
+   */
+  public CallOutcome abandon(long now) {
+    if (phase == Phase.DONE) {
+      return outcome;
+    }
+    if (phase == Phase.AWAITING) {
+      onNoReply(inFlightAttempt, true, now);
+    }
+    finish(giveUp());
+    return outcome;
   }
 
   private CallOutcome classifyAnswer(Status status, byte[] payload) {

@@ -100,17 +100,32 @@ public final class ShardRouter {
 
   /** Starts an operation on {@code key} (routed by shard); writes are tracked for indefiniteness. */
   public ClientCall startKeyOp(String key, boolean write, long nowMillis) {
+    return startKeyOp(key, write, nowMillis, policy.callTimeoutMillis());
+  }
+
+  /** As {@link #startKeyOp(String, boolean, long)} with this call's own timeout instead of the policy's. */
+  public ClientCall startKeyOp(String key, boolean write, long nowMillis, long timeoutMillis) {
     Objects.requireNonNull(key, "key");
-    return new ClientCall(this, key, write, allocateSeq(), nowMillis);
+    return new ClientCall(this, key, write, allocateSeq(), nowMillis, timeoutMillis);
   }
 
   /** Starts an operation on the config center itself (join/leave/move are writes, query a read). */
   public ClientCall startControllerOp(boolean write, long nowMillis) {
-    return new ClientCall(this, null, write, allocateSeq(), nowMillis);
+    return startControllerOp(write, nowMillis, policy.callTimeoutMillis());
+  }
+
+  /** As {@link #startControllerOp(boolean, long)} with this call's own timeout. */
+  public ClientCall startControllerOp(boolean write, long nowMillis, long timeoutMillis) {
+    return new ClientCall(this, null, write, allocateSeq(), nowMillis, timeoutMillis);
   }
 
   /** A config query to the config center; feed its answer to {@link #onConfig}. */
   public ClientCall startConfigQuery(long nowMillis) {
     return startControllerOp(false, nowMillis);
+  }
+
+  /** As {@link #startConfigQuery(long)} with this query's own timeout. */
+  public ClientCall startConfigQuery(long nowMillis, long timeoutMillis) {
+    return startControllerOp(false, nowMillis, timeoutMillis);
   }
 }

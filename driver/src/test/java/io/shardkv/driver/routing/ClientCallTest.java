@@ -320,6 +320,101 @@ class ClientCallTest {
     return steps;
   }
 
+  // ---- the deadline (issue 18): an answer wins; definite only if no attempt can have applied
+
+  @Test
+  void anAnswerReportedAtTheDeadlineWinsOverIt() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s = expectSend(call.next(950));
+    assertEquals(1_000, s.replyDeadline(), "an attempt's reply deadline never passes the call's");
+    call.onReply(s.attempt(), Status.OK, null, new byte[] {1}, 1_000);
+    CallOutcome o = assertInstanceOf(CallStep.Finish.class, call.next(1_000)).outcome();
+    assertEquals(CallOutcome.Kind.COMPLETED, o.kind());
+  }
+
+  @Test
+  void anAnswerReportedAfterTheDeadlineStillWinsOverIt() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s = expectSend(call.next(990));
+    call.onReply(s.attempt(), Status.OK, null, new byte[] {1}, 1_040);
+    assertEquals(CallOutcome.Kind.COMPLETED,
+        assertInstanceOf(CallStep.Finish.class, call.next(1_040)).outcome().kind());
+  }
+
+  @Test
+  void aWriteEveryAttemptOfWhichWasRefusedFailsDefinitelyAtTheDeadline() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onReply(s.attempt(), Status.WRONG_LEADER, null, null, now));
+    assertEquals(CallOutcome.Kind.FAILED, o.kind());
+    assertTrue(o.attempts() > 3);
+  }
+
+  @Test
+  void aWriteWhoseLastAttemptIsUnansweredAtTheDeadlineIsIndefinite() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    // Refused (definite: WRONG_LEADER, hinting at another member) until 950; the attempt sent
+    // then gets no answer before the deadline.
+    long now = 0;
+    CallStep.Send send = expectSend(call.next(now));
+    while (now < 950) {
+      now += 1;
+      call.onReply(send.attempt(), Status.WRONG_LEADER, send.server().equals("a1") ? "a2" : "a1", null, now);
+      send = expectSend(call.next(now));
+    }
+    CallStep step = send;
+    CallStep.Send last = (CallStep.Send) step;
+    assertEquals(new CallStep.AwaitReply(last.attempt(), 1_000), call.next(999));
+    CallOutcome o = assertInstanceOf(CallStep.Finish.class, call.next(1_000)).outcome();
+    assertEquals(CallOutcome.Kind.INDEFINITE, o.kind(), "the last attempt may still apply");
+  }
+
+  @Test
+  void abandoningAWriteWithAnAttemptInFlightIsIndefinite() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    expectSend(call.next(0));
+    assertEquals(CallOutcome.Kind.INDEFINITE, call.abandon(10).kind());
+    assertEquals(CallOutcome.Kind.INDEFINITE, assertInstanceOf(CallStep.Finish.class, call.next(20)).outcome().kind());
+  }
+
+  @Test
+  void abandoningAWriteWhoseAttemptsWereAllRefusedIsDefinite() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s = expectSend(call.next(0));
+    call.onReply(s.attempt(), Status.WRONG_GROUP, null, null, 1);
+    assertEquals(CallOutcome.Kind.FAILED, call.abandon(2).kind());
+  }
+
+  @Test
+  void abandoningACallThatAlreadyHasItsAnswerKeepsTheAnswer() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
+    CallStep.Send s = expectSend(call.next(0));
+    call.onReply(s.attempt(), Status.OK, null, new byte[0], 1);
+    assertEquals(CallOutcome.Kind.COMPLETED, call.abandon(2).kind());
+  }
+
+  @Test
+  void aCallsOwnTimeoutSetsItsDeadline() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    assertEquals(350, r.startKeyOp("k", true, 100, 250).deadline());
+    assertEquals(100 + POLICY.callTimeoutMillis(), r.startKeyOp("k", true, 100).deadline());
+    assertEquals(130, r.startConfigQuery(100, 30).deadline());
+  }
+
   private interface Responder {
     void respond(ClientCall call, CallStep.Send send, long now);
   }
