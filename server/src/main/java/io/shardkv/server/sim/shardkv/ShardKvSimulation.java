@@ -19,8 +19,9 @@ import java.util.List;
  * {@code faultMs} the workload clients run get/put/append on shared keys while the nemesis crashes,
  * pauses and partitions servers, disturbs the network, and (if enabled) joins, leaves and moves
  * shards. Then the faults stop and the liveness bound starts: within {@code livenessMs} every client
- * must finish its last op and read every key. The whole history is then checked with the
- * linearizability module's {@code kv} model, key by key.
+ * must finish its last op and read every key. The whole history is then checked: no read saw a value
+ * of a write reported {@code :fail} ({@link FailedWritesCheck}), and the linearizability module's
+ * {@code kv} model accepts it, key by key.
  */
 public final class ShardKvSimulation {
 
@@ -92,6 +93,10 @@ public final class ShardKvSimulation {
             + " ms after the faults stopped at " + start + " ms");
       }
       h = history.build();
+      String visibleFailure = FailedWritesCheck.firstViolation(h);
+      if (visibleFailure != null) {
+        throw new SimulationFailure(seed, world.loop().now(), null, "definite failures stay invisible", visibleFailure);
+      }
       check = Checker.check(new KvModel(), h, CheckOptions.defaults().withThreads(1)
           .withTimeout(Duration.ofSeconds(60)));
       if (check.verdict() == Verdict.NOT_LINEARIZABLE) {
