@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * Starts commands under a parent that never reaps its children, the way PID 1 of a container
  * without an init may not: {@code sh} starts the command in the background, prints its pid, then
  * becomes {@code cat} on a pipe from this JVM — a parent that never calls wait(). A child killed
- * meanwhile stays a zombie (state Z) until that parent exits.
+ * meanwhile stays a zombie (state Z) until that parent exits. {@link #launch} returns once the
+ * parent is {@code cat} and the child runs its command.
  *
  * <p>{@link #close()} cleans up by pid, also after a failed test: it kills every child that still
  * runs its own command line, then ends every parent (their zombies go to PID 1). If this JVM dies
@@ -46,7 +47,26 @@ final class NonReapingParents implements LocalCluster.Launcher, AutoCloseable {
     if (line == null) throw new IOException("sh exited before starting " + command);
     long pid = Long.parseLong(line.trim());
     children.add(new Child(pid, List.copyOf(command)));
+    // Until sh has become cat it may still reap a child that dies (dash does, between commands),
+    // and until the child has exec'd its command it is a copy of sh: wait for both.
+    awaitArguments(parent.pid(), List.of("cat"), command);
+    awaitArguments(pid, command, command);
     return pid;
+  }
+
+  private static void awaitArguments(long pid, List<String> words, List<String> what) throws IOException {
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (!ProcessLiveness.isRunning(pid, words)) {
+      if (System.nanoTime() - until >= 0) {
+        throw new IOException("pid " + pid + " did not come to run " + words + " while starting " + what);
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting " + what, e);
+      }
+    }
   }
 
   /** The /proc state letter of {@code pid}, or '-' if it is gone. */
