@@ -76,7 +76,7 @@ public final class ChaosCheckCommand implements Callable<Integer> {
       System.out.println("verdict=" + v.word() + " store=" + (Files.isDirectory(path) ? path : history));
       return v.exitCode();
     } catch (BadHistoryException e) {
-      System.err.println("chaos check: " + history + ": " + e.getMessage());
+      System.err.println("chaos check: " + history + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.getMessage());
       return 254;
     } catch (IOException | RuntimeException e) {
       System.err.println("chaos check: the check crashed: " + e);

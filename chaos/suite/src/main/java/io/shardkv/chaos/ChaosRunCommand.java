@@ -127,6 +127,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
     try {
       validate();
       nemeses = Nemeses.parse(nemesis != null ? nemesis : where.local ? "kill,pause,reconfig,trigger" : "all");
+      if (where.local && (nemeses.contains("partition") || nemeses.contains("clock"))) {
+        throw new IllegalArgumentException("--local cannot inject partitions or clock faults (its nodes share this machine's "
+            + "network and clock); use --lab or --nodes for those, or --nemesis kill,pause,reconfig,trigger");
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  *   <tr><td>kill</td><td>kill a random host spec of {@link Targets#SPECS} / start all</td></tr>
  *   <tr><td>pause</td><td>pause a random host spec / resume all</td></tr>
  *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group</td></tr>
- *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state / recover</td></tr>
+ *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state, watching up to min(interval, 5 s) / recover</td></tr>
  * </table>
  */
 public final class Nemeses {
@@ -74,7 +74,7 @@ public final class Nemeses {
       ns.add(new ReconfigNemesis(ctx));
     }
     if (classes.contains("trigger")) {
-      ns.add(new TriggerNemesis(ctx, (long) Math.max(1000, intervalSeconds * 1000)));
+      ns.add(new TriggerNemesis(ctx, (long) Math.min(5000, Math.max(1000, intervalSeconds * 1000))));
     }
     return new Composed(ns, ctx);
   }

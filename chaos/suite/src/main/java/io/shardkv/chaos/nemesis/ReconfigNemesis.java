@@ -45,8 +45,7 @@ public final class ReconfigNemesis implements Nemesis {
 
   @Override
   public void setup() {
-    admin = ShardKvClient.connect(ctx.db().clusterAddresses(),
-        ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(10)).withAttemptTimeout(Duration.ofSeconds(1)));
+    admin = adminClient(ctx);
     try {
       groups = new TreeMap<>(admin.query(-1).groups());
     } catch (KvException e) {
@@ -56,6 +55,15 @@ public final class ReconfigNemesis implements Nemesis {
     if (groups.size() < 2) {
       ctx.log().accept("nemesis: only " + groups.size() + " shard group(s) joined; :leave-group will be skipped");
     }
+  }
+
+  /**
+   * A config-center client whose ops give up after 3 s: the nemesis thread is shared by every fault
+   * class, so one op must not hold it long while the config center is down.
+   */
+  static ShardKvClient adminClient(NemesisContext ctx) {
+    return ShardKvClient.connect(ctx.db().clusterAddresses(),
+        ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)));
   }
 
   @Override
