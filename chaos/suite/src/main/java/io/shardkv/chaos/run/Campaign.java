@@ -102,7 +102,7 @@ public final class Campaign {
       }
     }, "chaos-abort");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (RunLog log = new RunLog(dir.resolve("chaos.log"), out)) {
+    try (RunLog log = new RunLog(dir.resolve("chaos.log"), out); LibraryLog libs = LibraryLog.into(dir.resolve("chaos.log"))) {
       log.accept("test " + spec.name() + " seed " + spec.seed() + " on " + spec.testbed() + " " + spec.nodes() + "; store " + dir);
       Db db = bed.db();
       KvSessions sessions = null;

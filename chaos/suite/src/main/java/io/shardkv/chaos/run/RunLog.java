@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * The campaign's log, {@code chaos.log} in the run directory: one timestamped line per event
  * (phases, every fault, checker summaries, errors), flushed at once; also echoed to a console
- * stream when one is given. Thread-safe.
+ * stream when one is given. Thread-safe. (The suite's slf4j lines join the same file through
+ * {@link LibraryLog}.)
  */
 public final class RunLog implements Consumer<String>, AutoCloseable {
   private final BufferedWriter out;
