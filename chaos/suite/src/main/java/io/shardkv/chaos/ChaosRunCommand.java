@@ -116,6 +116,11 @@ public final class ChaosRunCommand implements Callable<Integer> {
       description = "with --local: shard groups. Default: ${DEFAULT-VALUE}")
   int localGroups;
 
+  @Option(names = "--snapshot-bytes", defaultValue = "65536", paramLabel = "N",
+      description = "the servers' snapshot threshold (cluster setting snapshot-bytes); small, so runs exercise snapshot "
+          + "installs. Default: ${DEFAULT-VALUE}")
+  long snapshotBytes;
+
   @Option(names = "--unsafe-disable-dedup",
       description = "TEST-ONLY, deliberately broken: servers run with duplicate detection off (unsafe-disable-dedup = true), "
           + "so retried writes apply twice; such a campaign must come out invalid")
@@ -137,14 +142,13 @@ public final class ChaosRunCommand implements Callable<Integer> {
     long s = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
     Validity worst = Validity.VALID;
     Path worstDir = null;
-    try (Testbed bed = testbed()) {
-      List<String> nodes = bed.db().nodes();
-      String kind = where.local ? "local" : where.lab ? "lab" : "nodes";
-      TestSpec base = new TestSpec(workload, nemeses, nemesisInterval, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
-          quiet, opTimeout, kind, nodes, unsafeDisableDedup);
+    String kind = where.local ? "local" : where.lab ? "lab" : "nodes";
+    TestSpec base = new TestSpec(workload, nemeses, nemesisInterval, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
+        quiet, opTimeout, kind, List.of(), unsafeDisableDedup);
+    try {
       for (int i = 0; i < testCount; i++) {
         TestSpec t = base.withSeed(s + i);
-        Campaign.Outcome o = Campaign.run(t, bed, store, System.out, Duration.ofMillis((long) (checkTimeout * 1000)));
+        Campaign.Outcome o = Campaign.run(t, this::testbed, store, System.out, Duration.ofMillis((long) (checkTimeout * 1000)));
         if (testCount > 1) {
           System.out.println("run " + (i + 1) + "/" + testCount + ": verdict=" + o.verdict().word() + " store=" + o.dir());
         }
@@ -177,8 +181,8 @@ public final class ChaosRunCommand implements Callable<Integer> {
     positive("--nemesis-interval", nemesisInterval);
     positive("--op-timeout", opTimeout);
     positive("--check-timeout", checkTimeout);
-    if (rate < 0 || quiet < 0) {
-      throw new IllegalArgumentException("--rate and --quiet must not be negative");
+    if (rate < 0 || quiet < 0 || snapshotBytes < 0) {
+      throw new IllegalArgumentException("--rate, --quiet and --snapshot-bytes must not be negative");
     }
     if (where.local && (localHosts < 1 || localGroups < 1)) {
       throw new IllegalArgumentException("--local-hosts and --local-groups must be at least 1");
@@ -194,11 +198,16 @@ public final class ChaosRunCommand implements Callable<Integer> {
     }
   }
 
-  private Testbed testbed() throws java.io.IOException {
+  /** The testbed of one run; {@code runDir} is the run's directory. */
+  private Testbed testbed(Path runDir) {
     if (where.local) {
-      Path dir = Files.createTempDirectory("shardkv-chaos-local-");
-      return new LoopbackTestbed(dir, localHosts, localGroups, unsafeDisableDedup, 64 * 1024,
-          System.getProperty("java.class.path"));
+      try {
+        Path dir = Files.createTempDirectory("shardkv-chaos-local-");
+        return new LoopbackTestbed(dir, localHosts, localGroups, unsafeDisableDedup, snapshotBytes,
+            System.getProperty("java.class.path"));
+      } catch (java.io.IOException e) {
+        throw new ChaosException("cannot create a directory for the local cluster: " + e.getMessage(), e);
+      }
     }
     return hostsTestbed(where.nodes == null ? List.of() : new ArrayList<>(where.nodes), where.nodesFile, where.lab,
         unsafeDisableDedup);

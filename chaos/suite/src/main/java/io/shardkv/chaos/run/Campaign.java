@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * One campaign, start to end: a run directory, the database set up on the testbed, the nemesis set
@@ -77,14 +78,29 @@ public final class Campaign {
   }
 
   /**
-   * Runs {@code spec} on {@code bed}, storing under {@code storeRoot}; {@code out} gets the progress
-   * and summary lines (may be null). Throws {@link ChaosException} when the harness fails (the
-   * run directory still gets the logs and whatever history was written).
+   * Runs {@code spec} on the testbed {@code testbedFor} opens for the run's directory (its SSH
+   * known_hosts and generated files go there; it is closed at the end), storing under
+   * {@code storeRoot}; {@code out} gets the progress and summary lines (may be null). The spec's
+   * hosts are the testbed's. Throws {@link ChaosException} when the harness fails (the run
+   * directory still gets the logs and whatever history was written).
    */
-  public static Outcome run(TestSpec spec, Testbed bed, Path storeRoot, PrintStream out, Duration checkTimeout)
+  public static Outcome run(TestSpec spec0, Function<Path, Testbed> testbedFor, Path storeRoot, PrintStream out,
+      Duration checkTimeout) throws IOException, InterruptedException {
+    Path dir = Store.newRun(storeRoot, spec0.name(), LocalDateTime.now());
+    try (LibraryLog libs = LibraryLog.into(dir.resolve("chaos.log"))) {
+      try (RunLog early = new RunLog(dir.resolve("chaos.log"), out)) {
+        early.accept("opening the testbed (" + spec0.testbed() + ")");
+      }
+      try (Testbed bed = testbedFor.apply(dir)) {
+        TestSpec spec = spec0.withNodes(bed.db().nodes());
+        Files.writeString(dir.resolve("test.edn"), Edn.pretty(spec.toEdn()), StandardCharsets.UTF_8);
+        return run(spec, bed, dir, out, checkTimeout);
+      }
+    }
+  }
+
+  private static Outcome run(TestSpec spec, Testbed bed, Path dir, PrintStream out, Duration checkTimeout)
       throws IOException, InterruptedException {
-    Path dir = Store.newRun(storeRoot, spec.name(), LocalDateTime.now());
-    Files.writeString(dir.resolve("test.edn"), Edn.pretty(spec.toEdn()), StandardCharsets.UTF_8);
     Workload w = Workload.byName(spec.workload(), new WorkloadOptions(spec.concurrency(), spec.keyCount(), spec.opsPerKey()));
     CountDownLatch finished = new CountDownLatch(1);
     AtomicReference<Interpreter> running = new AtomicReference<>();
@@ -102,7 +118,7 @@ public final class Campaign {
       }
     }, "chaos-abort");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (RunLog log = new RunLog(dir.resolve("chaos.log"), out); LibraryLog libs = LibraryLog.into(dir.resolve("chaos.log"))) {
+    try (RunLog log = new RunLog(dir.resolve("chaos.log"), out)) {
       log.accept("test " + spec.name() + " seed " + spec.seed() + " on " + spec.testbed() + " " + spec.nodes() + "; store " + dir);
       Db db = bed.db();
       KvSessions sessions = null;
