@@ -56,6 +56,12 @@ public final class HostList {
     return List.copyOf(hosts);
   }
 
+  /** Hosts from {@code --nodes} given as a list (picocli's split option): the same rules. */
+  public static List<Host> parseNodes(List<String> items, Defaults d) {
+    if (items.isEmpty()) throw new IllegalArgumentException("--nodes: no hosts given (expected n1,n2,...)");
+    return parseNodes(String.join(",", items), d);
+  }
+
   /** Hosts from a nodes file. */
   public static List<Host> parseFile(Path file, Defaults d) {
     List<String> lines;

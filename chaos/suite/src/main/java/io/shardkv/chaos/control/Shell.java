@@ -9,7 +9,7 @@ public final class Shell {
 
   /** {@code s} as one single-quoted shell word: safe for any content, including quotes. */
   public static String quote(String s) {
-    if (!s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || "/._-+=:,@%".indexOf(c) >= 0)) {
+    if (!s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || "/._-+:,@%".indexOf(c) >= 0)) {
       return s;
     }
     return "'" + s.replace("'", "'\"'\"'") + "'";

@@ -104,7 +104,7 @@ public final class SshRemote implements Remote {
         return s;
       } catch (Transient t) {
         last = t.failure;
-        log.debug("ssh {}: attempt {} failed: {}", where(), attempt, t.failure.getMessage());
+        log.trace("ssh {}: attempt {} failed: {}", where(), attempt, t.failure.getMessage());
       }
       if (attempt < settings.attempts()) {
         sleep(pause);
@@ -233,7 +233,7 @@ public final class SshRemote implements Remote {
   @Override
   public Result exec(String command, Duration timeout) {
     String line = root ? "sh -c " + Shell.quote(command) : "sudo -n sh -c " + Shell.quote(command);
-    log.debug("{}: {}", host.name(), command);
+    log.trace("{}: {}", host.name(), command);
     for (int attempt = 1; ; attempt++) {
       Session s = session();
       try {

@@ -160,8 +160,8 @@ public final class Lab {
       files.ensureLabKey();
       ensureBridge();
       for (int k = 1; k <= hosts; k++) {
+        files.ensureHostFiles(k, !present.contains(k));
         ensureLink(k);
-        files.ensureHostFiles(k);
         ensureSshd(k, files);
       }
       for (int k = 1; k <= hosts; k++) awaitSsh(k, Duration.ofSeconds(15));

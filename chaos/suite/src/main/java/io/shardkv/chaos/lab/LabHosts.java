@@ -50,8 +50,11 @@ final class LabHosts {
     writeIfChanged(dir.resolve("authorized_keys"), Files.readString(dir.resolve("id_ed25519.pub")));
   }
 
-  /** Host k's directory, host key, sshd config and fake-clock file (left as it is if present). */
-  void ensureHostFiles(int k) throws IOException {
+  /**
+   * Host k's directory, host key, sshd config and fake-clock file. A new host ({@code fresh}: its
+   * namespace did not exist) starts without clock offset; an existing one keeps its offset.
+   */
+  void ensureHostFiles(int k, boolean fresh) throws IOException {
     Path h = hostDir(k);
     Files.createDirectories(h);
     if (!Files.exists(hostKey(k))) {
@@ -60,7 +63,7 @@ final class LabHosts {
     }
     writeIfChanged(sshdConfig(k), sshdConfigText(k));
     Path clock = h.resolve("faketime");
-    if (!Files.exists(clock)) Files.writeString(clock, "+0\n");
+    if (fresh || !Files.exists(clock)) Files.writeString(clock, "+0.000\n");
   }
 
   private String sshdConfigText(int k) {

@@ -3,8 +3,10 @@ package io.shardkv.chaos.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.chaos.ChaosException;
 import io.shardkv.chaos.Testbed;
 import io.shardkv.chaos.TestbedOptions;
 import io.shardkv.chaos.Testbeds;
@@ -278,6 +280,22 @@ class LabDbTest {
     assertEquals(List.of(), liveServersUnder(LabFixture.DIR), "no ShardKV server of the lab anywhere on this machine");
     for (String n : db.nodes()) assertEquals(List.of("stopped", "stopped", "stopped"), states(n));
     db.teardown(); // idempotent
+  }
+
+  @Test
+  @Order(10)
+  void aClusterThatCannotStart_failsSetup_namingTheServersAndTheirLastWords() {
+    // port 22 is the host's sshd: the config-center and shard-group servers cannot bind it
+    TestbedOptions o = TestbedOptions.defaults(RUN.resolve("bad")).withShape(new Topology.Shape(1, 1, 1, 22, 8000))
+        .withSetupTimeout(Duration.ofSeconds(60));
+    try (Testbed bad = Testbeds.lab(LabFixture.DIR, 3, o, s -> { })) {
+      ChaosException e = assertThrows(ChaosException.class, () -> bad.db().setup());
+      assertTrue(e.getMessage().startsWith("the cluster did not come up: node 1 on n1 is not running; its output ends:"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("node 2 on n2 is not running"), e.getMessage());
+      assertTrue(e.getMessage().contains("shardkv server: node 1 could not start"), e.getMessage());
+      bad.db().teardown();
+    }
   }
 
   private static void awaitLeaders() throws InterruptedException {

@@ -87,6 +87,8 @@ class LabLifecycleTest {
   @Test
   @Order(1)
   void up_makesHostsWithTheirOwnAddressAndSshd_andEndsWithTheHostLists() throws Exception {
+    Files.createDirectories(DIR.resolve("n1"));
+    Files.writeString(DIR.resolve("n1").resolve("faketime"), "+5.000\n"); // left by an earlier lab
     Run r = lab("up", "--hosts", "3", "--dir", DIR.toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals("nodes-file=" + DIR.resolve("nodes"), r.last(2));
@@ -108,7 +110,7 @@ class LabLifecycleTest {
         long sshd = Lab.at(DIR).sshdPid(k).orElseThrow();
         assertEquals("skvlab-n" + k, LocalCommand.ok("ip", "netns", "identify", Long.toString(sshd)).strip(),
             "sshd runs inside the host's namespace");
-        assertEquals("+0", Files.readString(DIR.resolve(h.name()).resolve("faketime")).strip(), "fake clock file, no offset");
+        assertEquals("+0.000", Files.readString(DIR.resolve(h.name()).resolve("faketime")).strip(), "a new host has no clock offset");
       }
     }
     Run status = lab("status", "--dir", DIR.toString());
@@ -119,11 +121,13 @@ class LabLifecycleTest {
 
   @Test
   @Order(2)
-  void upAgain_changesNothingThatRuns_andRestartsAKilledSshd() {
+  void upAgain_changesNothingThatRuns_andRestartsAKilledSshd() throws Exception {
     Lab lab = Lab.at(DIR);
     List<Long> before = List.of(lab.sshdPid(1).orElseThrow(), lab.sshdPid(2).orElseThrow(), lab.sshdPid(3).orElseThrow());
+    Files.writeString(DIR.resolve("n2").resolve("faketime"), "+2.000\n"); // a clock fault under way
     assertEquals(0, lab("up", "--hosts", "3", "--dir", DIR.toString()).exit());
     assertEquals(before, List.of(lab.sshdPid(1).orElseThrow(), lab.sshdPid(2).orElseThrow(), lab.sshdPid(3).orElseThrow()));
+    assertEquals("+2.000", Files.readString(DIR.resolve("n2").resolve("faketime")).strip(), "a running host keeps its offset");
 
     Procs.kill9AndWait(List.of(before.get(1)), Duration.ofSeconds(10));
     Run broken = lab("status", "--dir", DIR.toString());
