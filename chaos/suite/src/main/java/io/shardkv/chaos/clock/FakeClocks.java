@@ -56,28 +56,35 @@ public final class FakeClocks implements Clocks {
    * @param fakeMonotonic whether the monotonic clock moves with the offset too
    */
   public static FakeClocks prepare(Map<String, Remote> remotes, Map<String, String> files, boolean fakeMonotonic) {
-    Map<String, String> libs = Parallel.map(remotes.keySet(), n -> {
-      Remote r = remotes.get(n);
-      String lib = r.execOk(FakeTimeLibrary.locateCommand(), TIMEOUT).strip();
+    for (String n : remotes.keySet()) {
+      if (!files.containsKey(n)) throw new IllegalArgumentException("no clock file for host " + n);
+    }
+    // One command per host: where libfaketime is, which kernel it runs on, and a clock file at +0.
+    Map<String, String[]> facts = Parallel.map(remotes.keySet(), n -> {
+      String f = files.get(n);
+      String out = remotes.get(n).execOk("echo lib=$(" + FakeTimeLibrary.locateCommand() + "); echo boot=$(cat "
+          + Kernel.BOOT_ID + "); mkdir -p " + Shell.quote(parent(f)) + " && " + writeCommand(f, 0), TIMEOUT);
+      String lib = "";
+      String boot = "";
+      for (String line : out.split("\n")) {
+        if (line.startsWith("lib=")) lib = line.substring(4).strip();
+        if (line.startsWith("boot=")) boot = line.substring(5).strip();
+      }
       if (lib.isEmpty()) {
         throw new ChaosException("host " + n + " has no libfaketime (" + FakeTimeLibrary.NAME + "); install it there:"
             + " apt-get install faketime");
       }
-      return lib;
+      return new String[] {lib, boot};
     });
     String local = Kernel.localBootId();
+    Map<String, String> libs = new LinkedHashMap<>();
     Set<String> shared = new TreeSet<>();
-    Parallel.map(remotes.keySet(), n -> Kernel.bootId(remotes.get(n)).equals(local)).forEach((n, same) -> {
-      if (same) shared.add(n);
+    facts.forEach((n, f) -> {
+      libs.put(n, f[0]);
+      if (f[1].equals(local)) shared.add(n);
     });
     FakeClocks c = new FakeClocks(new LinkedHashMap<>(remotes), new LinkedHashMap<>(files), libs, fakeMonotonic, shared);
-    for (String n : remotes.keySet()) {
-      if (!files.containsKey(n)) throw new IllegalArgumentException("no clock file for host " + n);
-    }
-    Parallel.forEach(remotes.keySet(), n -> {
-      remotes.get(n).execOk("mkdir -p " + Shell.quote(parent(files.get(n))), TIMEOUT);
-      c.write(n, 0);
-    });
+    remotes.keySet().forEach(n -> c.offsets.put(n, 0L));
     return c;
   }
 
@@ -103,10 +110,14 @@ public final class FakeClocks implements Clocks {
     return String.format(Locale.ROOT, "%s%d.%03d", offsetMs < 0 ? "-" : "+", Math.abs(offsetMs) / 1000, Math.abs(offsetMs) % 1000);
   }
 
+  /** Writes the offset into the file atomically: a reader sees the old line or the new one. */
+  private static String writeCommand(String file, long offsetMs) {
+    return "printf '%s\\n' " + Shell.quote(spec(offsetMs)) + " > " + Shell.quote(file + ".new") + " && mv -f "
+        + Shell.quote(file + ".new") + " " + Shell.quote(file);
+  }
+
   private void write(String node, long offsetMs) {
-    String f = files.get(node);
-    remotes.get(node).execOk("printf '%s\\n' " + Shell.quote(spec(offsetMs)) + " > " + Shell.quote(f + ".new") + " && mv -f "
-        + Shell.quote(f + ".new") + " " + Shell.quote(f), TIMEOUT);
+    remotes.get(node).execOk(writeCommand(files.get(node), offsetMs), TIMEOUT);
     offsets.put(node, offsetMs);
   }
 

@@ -13,7 +13,7 @@ import java.time.Duration;
  * one kernel.
  */
 public final class Kernel {
-  private static final String BOOT_ID = "/proc/sys/kernel/random/boot_id";
+  public static final String BOOT_ID = "/proc/sys/kernel/random/boot_id";
 
   private Kernel() {}
 
