@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *     where the control node connects for SSH
  * @param sshPort the SSH port (22 unless the nodes file says otherwise)
  * @param user the SSH user; commands run as root directly or through {@code sudo -n}
- * @param keyFile the private key for that user, or null to use the SSH agent / default keys
+ * @param keyFile the private key for that user (unencrypted), or null for the default keys of
+ *     {@code ~/.ssh} ({@code id_ed25519}, {@code id_ecdsa}, {@code id_rsa}); no SSH agent
  */
 public record Host(String name, String address, int sshPort, String user, Path keyFile) {}

@@ -20,7 +20,11 @@ public interface Db {
    */
   void setup();
 
-  /** Stops every server this Db started (kill -9 by pid file); idempotent; safe after a failed setup. */
+  /**
+   * Stops every server this Db started (kill -9 by pid file); idempotent; safe after a failed setup.
+   * Data and logs stay on the hosts (for {@link #collectLogs} and post-mortems) until the next
+   * {@link #setup()} wipes them.
+   */
   void teardown();
 
   /** The config center's client addresses, HOST:PORT, for the client library. */
