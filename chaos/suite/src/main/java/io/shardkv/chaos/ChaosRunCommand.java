@@ -1,16 +1,20 @@
 package io.shardkv.chaos;
 
 import io.shardkv.chaos.checker.Validity;
+import io.shardkv.chaos.control.Host;
+import io.shardkv.chaos.control.HostList;
+import io.shardkv.chaos.db.Topology;
+import io.shardkv.chaos.lab.Lab;
 import io.shardkv.chaos.local.LoopbackTestbed;
 import io.shardkv.chaos.nemesis.Nemeses;
 import io.shardkv.chaos.run.Campaign;
 import io.shardkv.chaos.run.TestSpec;
 import io.shardkv.chaos.workload.Workload;
+import io.shardkv.server.process.ClusterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -108,6 +112,27 @@ public final class ChaosRunCommand implements Callable<Integer> {
       description = "time the linearizability checker may take; keys undecided by then make the verdict unknown. Default: ${DEFAULT-VALUE}")
   double checkTimeout;
 
+  @Option(names = "--ssh-user", defaultValue = "root", paramLabel = "USER",
+      description = "with --nodes (and nodes-file lines that leave it out): the SSH user; not root: passwordless sudo. "
+          + "Default: ${DEFAULT-VALUE}")
+  String sshUser;
+
+  @Option(names = "--ssh-port", defaultValue = "22", paramLabel = "PORT",
+      description = "with --nodes (and nodes-file lines that leave it out): the SSH port. Default: ${DEFAULT-VALUE}")
+  int sshPort;
+
+  @Option(names = "--ssh-key", paramLabel = "FILE",
+      description = "with --nodes (and nodes-file lines that leave it out): the private key (default: ~/.ssh's default keys)")
+  Path sshKey;
+
+  @Option(names = "--lab-hosts", defaultValue = "5", paramLabel = "N",
+      description = "with --lab: the number of lab hosts (a lab that is up keeps its own). Default: ${DEFAULT-VALUE}")
+  int labHosts;
+
+  @Option(names = "--lab-dir", paramLabel = "DIR",
+      description = "with --lab: the lab's directory (default: " + "/var/lib/shardkv-lab" + ", as bin/shardkv lab)")
+  Path labDir;
+
   @Option(names = "--local-hosts", defaultValue = "3", paramLabel = "N",
       description = "with --local: replicas per group, one per simulated host. Default: ${DEFAULT-VALUE}")
   int localHosts;
@@ -190,7 +215,22 @@ public final class ChaosRunCommand implements Callable<Integer> {
     if (where.nodesFile != null && !Files.isReadable(where.nodesFile)) {
       throw new IllegalArgumentException("--nodes-file " + where.nodesFile + " is not a readable file");
     }
+    if (sshPort < 1 || sshPort > 65535) {
+      throw new IllegalArgumentException("--ssh-port must be in 1..65535, got " + sshPort);
+    }
+    if (where.lab && labHosts < 3) {
+      throw new IllegalArgumentException("--lab-hosts must be at least 3 (groups of 3 replicas, one per host)");
+    }
+    HostList.Defaults d = new HostList.Defaults(sshPort, sshUser, sshKey);
+    if (where.nodes != null) {
+      hosts = HostList.parseNodes(where.nodes, d);
+    } else if (where.nodesFile != null) {
+      hosts = HostList.parseFile(where.nodesFile, d);
+    }
   }
+
+  /** The hosts of --nodes / --nodes-file, parsed (and checked) before anything runs. */
+  private List<Host> hosts = List.of();
 
   private static void positive(String name, double v) {
     if (!(v > 0)) {
@@ -209,17 +249,18 @@ public final class ChaosRunCommand implements Callable<Integer> {
         throw new ChaosException("cannot create a directory for the local cluster: " + e.getMessage(), e);
       }
     }
-    return hostsTestbed(where.nodes == null ? List.of() : new ArrayList<>(where.nodes), where.nodesFile, where.lab,
-        unsafeDisableDedup);
+    TestbedOptions options = TestbedOptions.defaults(runDir).withSettings(settings(snapshotBytes, unsafeDisableDedup));
+    if (where.lab) {
+      return Testbeds.lab(labDir != null ? labDir : Lab.DEFAULT_DIR, labHosts, options, line -> System.out.println("lab: " + line));
+    }
+    return Testbeds.open(hosts, options);
   }
 
-  /**
-   * SEAM — the hosts side (branch chaos-lab: SSH, the ShardKV Db over SSH, iptables, clocks, the
-   * namespace lab) builds the Testbed for {@code --nodes}, {@code --nodes-file} and {@code --lab}.
-   * Until that branch is merged, this is the one place where its factories are called.
-   */
-  static Testbed hostsTestbed(List<String> nodes, Path nodesFile, boolean lab, boolean unsafeDisableDedup) {
-    throw new ChaosException("--nodes, --nodes-file and --lab need the hosts side of the suite (SSH, iptables, clocks, "
-        + "the lab), which is not in this build yet; use --local for a loopback cluster");
+  /** The servers' cluster settings: the defaults of docs/config.md with these two changed. */
+  static ClusterConfig.Settings settings(long snapshotBytes, boolean unsafeDisableDedup) {
+    ClusterConfig.Settings d = Topology.defaultSettings();
+    return new ClusterConfig.Settings(d.shards(), d.tickMillis(), d.electionMinTicks(), d.electionMaxTicks(),
+        d.heartbeatTicks(), d.requestTimeoutTicks(), snapshotBytes, d.fsync(), d.trace(), unsafeDisableDedup);
   }
+
 }

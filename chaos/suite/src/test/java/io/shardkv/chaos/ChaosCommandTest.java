@@ -70,9 +70,17 @@ class ChaosCommandTest {
   }
 
   @Test
-  void hostsNeedTheHostsSideOfTheSuite() {
-    ChaosCli.Run r = ChaosCli.run("run", "--nodes", "n1,n2,n3", "--time-limit", "1", "--store", dir.toString());
+  void hostsThatCannotBeReachedCrashTheTestNamingEachHost() {
+    ChaosCli.Run r = ChaosCli.run("run", "--nodes", "db1.invalid,db2.invalid,db3.invalid", "--ssh-key",
+        dir.resolve("no-key").toString(), "--time-limit", "1", "--store", dir.toString());
     assertEquals(255, r.exit());
-    assertTrue(r.err().contains("the test crashed"), r.err());
+    assertTrue(r.err().contains("the test crashed") && r.err().contains("db1.invalid") && r.err().contains("db3.invalid"), r.err());
+    assertTrue(Files.exists(dir.resolve("latest/chaos.log")), "the run directory and its log exist even so");
+  }
+
+  @Test
+  void badHostListsAreBadArguments() {
+    assertBad("empty host", "--nodes: empty host name", "run", "--nodes", "a,,b");
+    assertBad("bad ssh port", "--ssh-port must be in 1..65535", "run", "--nodes", "a,b,c", "--ssh-port", "0");
   }
 }
