@@ -47,6 +47,7 @@ public final class PartitionNemesis implements Nemesis {
     Net net = ctx.testbed().net();
     if (op.f().equals("stop-partition")) {
       net.heal();
+      ctx.log().accept("nemesis: network healed");
       return op.withValue(Edn.kw("network-healed"));
     }
     String shape = String.valueOf(op.value()).replaceFirst("^:", "");
