@@ -70,6 +70,11 @@ public final class ChaosRunCommand implements Callable<Integer> {
       description = "mean seconds between the ops of one fault class (each class on its own schedule). Default: ${DEFAULT-VALUE}")
   double nemesisInterval;
 
+  @Option(names = "--nemesis-targets", defaultValue = "one,minority,majority,leaders,all", paramLabel = "LIST",
+      description = "the host specs kill and pause choose from at random: one, minority, majority, leaders, all. "
+          + "Default: ${DEFAULT-VALUE}")
+  String nemesisTargets;
+
   @Option(names = "--time-limit", defaultValue = "60", paramLabel = "S",
       description = "seconds of clients and faults, before healing and the final reads. Default: ${DEFAULT-VALUE}")
   double timeLimit;
@@ -154,7 +159,9 @@ public final class ChaosRunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<String> nemeses;
+    List<String> targets;
     try {
+      targets = Nemeses.parseTargets(nemesisTargets);
       validate();
       nemeses = Nemeses.parse(nemesis != null ? nemesis : where.local ? "kill,pause,reconfig,trigger" : "all");
       if (where.local && (nemeses.contains("partition") || nemeses.contains("clock"))) {
@@ -168,7 +175,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
     Validity worst = Validity.VALID;
     Path worstDir = null;
     String kind = where.local ? "local" : where.lab ? "lab" : "nodes";
-    TestSpec base = new TestSpec(workload, nemeses, nemesisInterval, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
+    TestSpec base = new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
         quiet, opTimeout, kind, List.of(), unsafeDisableDedup);
     try {
       for (int i = 0; i < testCount; i++) {

@@ -49,7 +49,10 @@ public final class ClusterStatus {
       return String.valueOf(json.getOrDefault("state", ""));
     }
 
-    /** True when one of its shards is moving: pulling it in (P) or waiting for the new owner to take it (B). */
+    /**
+     * True when one of its shards is moving: being pulled in (P), waiting for the new owner to take
+     * it (B), or installed here while the old owner has not yet confirmed it deleted its copy (G).
+     */
     public boolean migrating() {
       String s = state();
       int i = s.indexOf("shards=");
@@ -57,7 +60,7 @@ public final class ClusterStatus {
         return false;
       }
       String map = s.substring(i + "shards=".length()).split("\\s", 2)[0];
-      return map.indexOf('P') >= 0 || map.indexOf('B') >= 0;
+      return map.indexOf('P') >= 0 || map.indexOf('B') >= 0 || map.indexOf('G') >= 0;
     }
 
     /** Leader only: node ids of the followers it is sending its snapshot to. */

@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  *   <caption>classes</caption>
  *   <tr><td>partition</td><td>start-partition (a random shape of {@link PartitionNemesis#SHAPES}) / stop-partition</td></tr>
  *   <tr><td>clock</td><td>bump-clock or strobe-clock on a random subset of hosts / reset-clock</td></tr>
- *   <tr><td>kill</td><td>kill a random host spec of {@link Targets#SPECS} / start all</td></tr>
+ *   <tr><td>kill</td><td>kill a random host spec of {@code --nemesis-targets} ({@link Targets#SPECS}) / start all</td></tr>
  *   <tr><td>pause</td><td>pause a random host spec / resume all</td></tr>
  *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group</td></tr>
  *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state, watching up to min(interval, 5 s) / recover</td></tr>
@@ -58,6 +58,20 @@ public final class Nemeses {
     return List.copyOf(out);
   }
 
+  /** Parses {@code --nemesis-targets}: a comma-separated list of {@link Targets#SPECS}. */
+  public static List<String> parseTargets(String spec) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String t : spec.split(",")) {
+      String x = t.trim();
+      if (!Targets.SPECS.contains(x)) {
+        throw new IllegalArgumentException("unknown host spec '" + x + "' in --nemesis-targets '" + spec + "'; use a comma-separated list of "
+            + String.join(", ", Targets.SPECS));
+      }
+      out.add(x);
+    }
+    return List.copyOf(out);
+  }
+
   /** The nemesis that handles the ops of {@code classes}. */
   public static Nemesis nemesis(List<String> classes, NemesisContext ctx, double intervalSeconds) {
     List<Nemesis> ns = new ArrayList<>();
@@ -83,12 +97,13 @@ public final class Nemeses {
    * The nemesis schedule of the run (nemesis thread only): after a first quiet
    * min(5 s, interval), every class on its own staggered flip-flop.
    */
-  public static Generator generator(List<String> classes, double intervalSeconds, List<String> nodes, Rng rng) {
+  public static Generator generator(List<String> classes, double intervalSeconds, List<String> targets, List<String> nodes,
+      Rng rng) {
     List<Generator> pkgs = new ArrayList<>();
     for (int i = 0; i < CLASSES.size(); i++) {
       String c = CLASSES.get(i);
       if (classes.contains(c)) {
-        pkgs.add(Gen.stagger(rng.fork(100 + i), intervalSeconds, flipFlop(c, nodes, rng.fork(200 + i))));
+        pkgs.add(Gen.stagger(rng.fork(100 + i), intervalSeconds, flipFlop(c, targets, nodes, rng.fork(200 + i))));
       }
     }
     if (pkgs.isEmpty()) {
@@ -97,7 +112,7 @@ public final class Nemeses {
     return Gen.nemesis(Gen.then(Gen.sleep(Math.min(5, intervalSeconds)), Gen.any(pkgs)));
   }
 
-  private static Generator flipFlop(String c, List<String> nodes, Rng r) {
+  private static Generator flipFlop(String c, List<String> targets, List<String> nodes, Rng r) {
     return switch (c) {
       case "partition" -> Gen.flipFlop(
           Gen.fn(r, x -> Op.nemesis("start-partition", Edn.kw(pick(PartitionNemesis.SHAPES, x)))),
@@ -107,10 +122,10 @@ public final class Nemeses {
               Gen.fn(r.fork(3), x -> Op.nemesis("strobe-clock", strobe(nodes, x)))),
           Gen.repeat(Op.nemesis("reset-clock", nodes)));
       case "kill" -> Gen.flipFlop(
-          Gen.fn(r, x -> Op.nemesis("kill", Edn.kw(pick(Targets.SPECS, x)))),
+          Gen.fn(r, x -> Op.nemesis("kill", Edn.kw(pick(targets, x)))),
           Gen.repeat(Op.nemesis("start", Edn.kw("all"))));
       case "pause" -> Gen.flipFlop(
-          Gen.fn(r, x -> Op.nemesis("pause", Edn.kw(pick(Targets.SPECS, x)))),
+          Gen.fn(r, x -> Op.nemesis("pause", Edn.kw(pick(targets, x)))),
           Gen.repeat(Op.nemesis("resume", Edn.kw("all"))));
       case "reconfig" -> Gen.flipFlop(
           Gen.mix(r, Gen.repeat(Op.nemesis("leave-group", null)), Gen.repeat(Op.nemesis("move-shard", null))),

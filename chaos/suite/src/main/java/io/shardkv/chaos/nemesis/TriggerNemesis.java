@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * states are where the bugs live:
  * <ul>
  *   <li>{@code :election}: some server is a (pre-)candidate; strike its host;</li>
- *   <li>{@code :migration}: some group holds a shard in PULLING or BEPULLING (a shard is moving
- *       between groups); strike that server's host, its group's leader preferred. The nemesis runs
+ *   <li>{@code :migration}: some group holds a shard in PULLING, BEPULLING or GCING (a shard is
+ *       moving between groups); strike that server's host, its group's leader preferred. The nemesis runs
  *       one op at a time, so no reconfiguration can start while a strike waits: if no shard is
  *       moving, the strike first moves a random shard to another group itself ({@code :provoked})
  *       and then waits for the migration that causes;</li>

@@ -64,7 +64,7 @@ public final class Campaign {
     if (spec.rate() > 0) {
       clientGen = Gen.stagger(rng.fork(2), 1.0 / spec.rate(), clientGen);
     }
-    Generator faults = Nemeses.generator(spec.nemeses(), spec.nemesisInterval(), spec.nodes(), rng.fork(3));
+    Generator faults = Nemeses.generator(spec.nemeses(), spec.nemesisInterval(), spec.targets(), spec.nodes(), rng.fork(3));
     return Gen.phases(
         Gen.log("main phase: " + spec.timeLimit() + " s of " + spec.workload() + " with "
             + (spec.nemeses().isEmpty() ? "no faults" : "faults " + String.join(",", spec.nemeses()))),

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param workload register, append or set
  * @param nemeses fault classes (empty: none)
  * @param nemesisInterval mean seconds between nemesis ops of one class
+ * @param targets the host specs kill and pause choose from ({@code one minority majority leaders all})
  * @param timeLimit seconds of the main phase
  * @param concurrency client threads
  * @param rate client ops per second in total (0: as fast as the clients go)
@@ -27,12 +28,13 @@ import java.util.Map;
  * @param nodes the hosts
  * @param unsafeDisableDedup TEST-ONLY: servers ran with duplicate detection off (must come out invalid)
  */
-public record TestSpec(String workload, List<String> nemeses, double nemesisInterval, double timeLimit,
+public record TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
     int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
     String testbed, List<String> nodes, boolean unsafeDisableDedup) {
 
   public TestSpec {
     nemeses = List.copyOf(nemeses);
+    targets = List.copyOf(targets);
     nodes = List.copyOf(nodes);
   }
 
@@ -43,19 +45,22 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
   }
 
   public TestSpec withSeed(long s) {
-    return new TestSpec(workload, nemeses, nemesisInterval, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
+    return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
         quiet, opTimeout, testbed, nodes, unsafeDisableDedup);
   }
 
   public TestSpec withNodes(List<String> n) {
-    return new TestSpec(workload, nemeses, nemesisInterval, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
+    return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
         quiet, opTimeout, testbed, n, unsafeDisableDedup);
   }
 
   public Map<Object, Object> toEdn() {
     List<Object> ns = new ArrayList<>();
     nemeses.forEach(n -> ns.add(Edn.kw(n)));
+    List<Object> ts = new ArrayList<>();
+    targets.forEach(t -> ts.add(Edn.kw(t)));
     return Edn.map("name", name(), "workload", Edn.kw(workload), "nemesis", ns, "nemesis-interval", nemesisInterval,
+        "nemesis-targets", ts,
         "time-limit", timeLimit, "concurrency", concurrency, "rate", rate, "key-count", keyCount,
         "ops-per-key", opsPerKey, "seed", seed, "quiet", quiet, "op-timeout", opTimeout,
         "testbed", Edn.kw(testbed), "nodes", nodes, "unsafe-disable-dedup", unsafeDisableDedup);
@@ -71,11 +76,16 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
     if (m.get(Keyword.of("nemesis")) instanceof List<?> l) {
       l.forEach(x -> nem.add(name(x)));
     }
+    List<String> targets = new ArrayList<>(io.shardkv.chaos.nemesis.Targets.SPECS);
+    if (m.get(Keyword.of("nemesis-targets")) instanceof List<?> l) {
+      targets.clear();
+      l.forEach(x -> targets.add(name(x)));
+    }
     List<String> nodes = new ArrayList<>();
     if (m.get(Keyword.of("nodes")) instanceof List<?> l) {
       l.forEach(x -> nodes.add(String.valueOf(x)));
     }
-    return new TestSpec(name(m.get(Keyword.of("workload"))), nem, dbl(m, "nemesis-interval", 10), dbl(m, "time-limit", 60),
+    return new TestSpec(name(m.get(Keyword.of("workload"))), nem, dbl(m, "nemesis-interval", 10), targets, dbl(m, "time-limit", 60),
         (int) dbl(m, "concurrency", 10), dbl(m, "rate", 100), (int) dbl(m, "key-count", 5),
         (int) dbl(m, "ops-per-key", 200), (long) dbl(m, "seed", 0), dbl(m, "quiet", 5), dbl(m, "op-timeout", 5),
         m.get(Keyword.of("testbed")) == null ? "nodes" : name(m.get(Keyword.of("testbed"))), nodes,

@@ -26,7 +26,8 @@ class GenTest {
   }
 
   private static TestSpec spec(long seed, String workload) {
-    return new TestSpec(workload, List.of("kill", "pause", "reconfig", "trigger", "partition", "clock"), 2, 20, 6, 50, 3, 40,
+    return new TestSpec(workload, List.of("kill", "pause", "reconfig", "trigger", "partition", "clock"), 2,
+        io.shardkv.chaos.nemesis.Targets.SPECS, 20, 6, 50, 3, 40,
         seed, 5, 5, "local", List.of("n1", "n2", "n3", "n4", "n5"), false);
   }
 

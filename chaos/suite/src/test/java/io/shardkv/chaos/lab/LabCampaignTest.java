@@ -94,8 +94,11 @@ class LabCampaignTest {
   @Test
   @Order(4)
   void serversWithoutDuplicateDetectionAreCaughtInvalid() throws Exception {
-    Path dir = campaign(1, "--workload", "append", "--nemesis", "partition,kill,pause", "--unsafe-disable-dedup",
-        "--rate", "0", "--concurrency", "20", "--nemesis-interval", "2", "--time-limit", "60", "--seed", "12004");
+    // Short faults (one host, the leaders' hosts: fast failover), clients that keep retrying for 10 s and
+    // no rate limit: many writes are committed but unanswered when their leader goes, and retried.
+    Path dir = campaign(1, "--workload", "append", "--nemesis", "partition,kill,pause", "--nemesis-targets", "one,leaders",
+        "--unsafe-disable-dedup", "--rate", "0", "--concurrency", "20", "--nemesis-interval", "2", "--op-timeout", "10",
+        "--time-limit", "60", "--seed", "12004");
     String results = Files.readString(dir.resolve("results.edn"));
     assertTrue(results.contains(":duplicated"), "the appends applied twice are named: " + results);
   }

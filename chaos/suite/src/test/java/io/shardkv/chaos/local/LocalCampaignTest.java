@@ -54,9 +54,11 @@ class LocalCampaignTest {
 
   @Test
   void serversWithoutDuplicateDetectionComeOutInvalid() throws Exception {
-    ChaosCli.Run r = ChaosCli.run("run", "--local", "--workload", "append", "--nemesis", "kill,pause", "--unsafe-disable-dedup",
-        "--rate", "0", "--concurrency", "20", "--nemesis-interval", "2", "--time-limit", "30", "--quiet", "3", "--seed", "3",
-        "--store", store.toString());
+    // Short faults on one host or the leaders' (fast failover), clients that keep retrying for 10 s and
+    // no rate limit: many writes are committed but unanswered when their leader dies, and retried.
+    ChaosCli.Run r = ChaosCli.run("run", "--local", "--workload", "append", "--nemesis", "kill,pause", "--nemesis-targets",
+        "one,leaders", "--unsafe-disable-dedup", "--rate", "0", "--concurrency", "20", "--nemesis-interval", "2",
+        "--op-timeout", "10", "--time-limit", "40", "--quiet", "3", "--seed", "3", "--store", store.toString());
     Path dir = storeOf(r);
     assertEquals(1, r.exit(), "the suite did not catch retried appends applied twice; see " + dir);
     assertEquals("verdict=invalid store=" + dir, r.lastLine());

@@ -202,7 +202,7 @@ class NemesisTest {
 
   @Test
   void everyClassRunsOnItsOwnScheduleAlternatingFaultAndRepair() {
-    io.shardkv.chaos.gen.Generator g = Nemeses.generator(Nemeses.CLASSES, 2, HOSTS, io.shardkv.chaos.gen.Rng.of(5));
+    io.shardkv.chaos.gen.Generator g = Nemeses.generator(Nemeses.CLASSES, 2, Targets.SPECS, HOSTS, io.shardkv.chaos.gen.Rng.of(5));
     Map<String, String> undo = Map.of("start-partition", "stop-partition", "kill", "start", "pause", "resume",
         "bump-clock", "reset-clock", "strobe-clock", "reset-clock", "leave-group", "join-group", "move-shard", "join-group",
         "strike", "recover");

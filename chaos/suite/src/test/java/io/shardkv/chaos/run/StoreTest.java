@@ -29,10 +29,10 @@ class StoreTest {
 
   @Test
   void theTestSpecReadsBackFromTestEdn() {
-    TestSpec s = new TestSpec("append", List.of("partition", "kill"), 7.5, 60, 12, 0, 4, 150, 99, 10, 5, "lab",
+    TestSpec s = new TestSpec("append", List.of("partition", "kill"), 7.5, List.of("leaders", "one"), 60, 12, 0, 4, 150, 99, 10, 5, "lab",
         List.of("n1", "n2", "n3"), true);
     assertEquals(s, TestSpec.fromEdn(Edn.pretty(s.toEdn())));
     assertEquals("append-partition-kill-nodedup", s.name());
-    assertEquals("set-none", new TestSpec("set", List.of(), 1, 1, 1, 1, 1, 1, 1, 1, 1, "local", List.of(), false).name());
+    assertEquals("set-none", new TestSpec("set", List.of(), 1, List.of(), 1, 1, 1, 1, 1, 1, 1, 1, "local", List.of(), false).name());
   }
 }
