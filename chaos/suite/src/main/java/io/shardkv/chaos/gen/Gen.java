@@ -195,8 +195,10 @@ public final class Gen {
   }
 
   /**
-   * All generators at once, each on its own schedule: the op due soonest wins (ties: the first
-   * generator). Done when all are.
+   * All generators at once, each on its own schedule: the op due soonest wins. Ties go to the
+   * generator that has waited longest: the one that emits moves to the back of the line (so when
+   * the threads are saturated and every generator has an op due now, they take turns). Done when
+   * all are.
    */
   public static Generator any(Generator... gens) {
     return any(List.of(gens));
@@ -236,7 +238,8 @@ public final class Gen {
       if (best < 0) {
         return Step.pending(new Any(List.copyOf(after)));
       }
-      after.set(best, steps.get(best).rest());
+      after.remove(best);
+      after.add(steps.get(best).rest());
       return Step.op(steps.get(best).op(), new Any(List.copyOf(after)));
     }
   }

@@ -128,6 +128,12 @@ class GenTest {
   }
 
   @Test
+  void anyLetsGeneratorsWithOpsDueAtOnceTakeTurns() {
+    Generator g = Gen.any(Gen.repeat(A), Gen.repeat(B), Gen.repeat(Op.invoke("c", null)));
+    assertEquals(List.of("a", "b", "c", "a", "b", "c", "a"), fs(GenSim.run(g, 1, 7)));
+  }
+
+  @Test
   void flipFlopAlternatesAndStopsWhenEitherSideIsExhausted() {
     assertEquals(List.of("a", "b", "a", "b", "a", "b"), fs(GenSim.run(Gen.flipFlop(Gen.limit(3, Gen.repeat(A)), Gen.repeat(B)), 1, 100)));
   }
