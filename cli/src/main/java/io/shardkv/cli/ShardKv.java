@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         CtlCommand.class,
         DemoCommand.class,
         BenchCommand.class,
+        io.shardkv.chaos.ChaosCommand.class,
+        io.shardkv.chaos.lab.LabCommand.class,
     })
 public final class ShardKv implements Runnable {
 

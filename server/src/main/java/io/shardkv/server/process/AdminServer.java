@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The node's admin port (JDK {@code com.sun.net.httpserver}): {@code GET /status} answers one JSON
- * object (node, group, role, term, leader, commit/applied indexes, pending requests, state machine
- * summary, pid); {@code GET /metrics} answers Prometheus text format. Read-only, one small thread.
+ * object (node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
+ * taken and installed, the followers a leader is sending its snapshot to ({@code snapshot_peers}, what
+ * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format. Read-only, one small thread.
  */
 final class AdminServer implements AutoCloseable {
   private final HttpServer http;
@@ -50,7 +51,8 @@ final class AdminServer implements AutoCloseable {
     return "{\"node\":" + s.node() + ",\"group\":" + s.group() + ",\"role\":\"" + s.role() + "\",\"term\":" + s.term()
         + ",\"leader\":" + s.leader() + ",\"leader_address\":\"" + esc(s.leaderAddress()) + "\",\"commit\":" + s.commit()
         + ",\"applied\":" + s.applied() + ",\"last_index\":" + s.lastIndex() + ",\"pending\":" + s.pending()
-        + ",\"snapshots\":" + s.snapshots() + ",\"state\":\"" + esc(s.extra()) + "\",\"pid\":"
+        + ",\"snapshots\":" + s.snapshots() + ",\"snapshots_installed\":" + s.snapshotsInstalled()
+        + ",\"snapshot_peers\":" + s.snapshotPeers().toString().replace(" ", "") + ",\"state\":\"" + esc(s.extra()) + "\",\"pid\":"
         + ProcessHandle.current().pid() + "}\n";
   }
 

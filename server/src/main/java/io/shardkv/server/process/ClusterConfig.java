@@ -20,12 +20,18 @@ import java.util.TreeMap;
  */
 public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Node> nodes) {
 
-  /** Cluster-wide settings (durations in milliseconds or Raft ticks). */
+  /**
+   * Cluster-wide settings (durations in milliseconds or Raft ticks).
+   *
+   * @param unsafeDisableDedup TEST-ONLY, deliberately incorrect, off by default: shard-group nodes
+   *     give every client request a client id no one used before, so a retried write is applied
+   *     again (the chaos suite's campaign that must come out invalid); nodes log it loudly
+   */
   public record Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks,
                          int heartbeatTicks, int requestTimeoutTicks, long snapshotBytes, boolean fsync,
-                         boolean trace) {
+                         boolean trace, boolean unsafeDisableDedup) {
     static Settings defaults() {
-      return new Settings(64, 10, 15, 30, 2, 300, 4L << 20, true, false);
+      return new Settings(64, 10, 15, 30, 2, 300, 4L << 20, true, false, false);
     }
   }
 
@@ -64,7 +70,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     int shards = s.shards(), tick = s.tickMillis(), emin = s.electionMinTicks(), emax = s.electionMaxTicks();
     int hb = s.heartbeatTicks(), rt = s.requestTimeoutTicks();
     long snap = s.snapshotBytes();
-    boolean fsync = s.fsync(), trace = s.trace();
+    boolean fsync = s.fsync(), trace = s.trace(), unsafeDisableDedup = s.unsafeDisableDedup();
     TreeMap<Integer, Node> nodes = new TreeMap<>();
     Path base = file.toAbsolutePath().getParent();
     for (int i = 0; i < lines.size(); i++) {
@@ -107,8 +113,10 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
         case "snapshot-bytes" -> snap = longIn(where, key, value, 0, Long.MAX_VALUE);
         case "fsync" -> fsync = bool(where, key, value);
         case "trace" -> trace = bool(where, key, value);
+        case "unsafe-disable-dedup" -> unsafeDisableDedup = bool(where, key, value);
         default -> throw new ConfigException(where + ": unknown setting '" + key + "' (known: shards, tick-ms, "
-            + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, trace)");
+            + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, trace, "
+            + "unsafe-disable-dedup)");
       }
     }
     if (hb >= emin) {
@@ -117,7 +125,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     if (nodes.values().stream().noneMatch(n -> n.group() == CONTROLLER_GROUP)) {
       throw new ConfigException(file + ": no node of group 0 (the config center); add at least one 'node ... group=0 ...' line");
     }
-    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace),
+    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafeDisableDedup),
         Collections.unmodifiableSortedMap(nodes));
   }
 
@@ -216,7 +224,11 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     b.append("request-timeout-ticks = ").append(s.requestTimeoutTicks()).append('\n');
     b.append("snapshot-bytes = ").append(s.snapshotBytes()).append('\n');
     b.append("fsync = ").append(s.fsync()).append('\n');
-    b.append("trace = ").append(s.trace()).append("\n\n");
+    b.append("trace = ").append(s.trace()).append('\n');
+    if (s.unsafeDisableDedup()) {
+      b.append("unsafe-disable-dedup = true   # TEST-ONLY: retried writes apply twice\n");
+    }
+    b.append('\n');
     for (Node n : nodes) {
       b.append("node ").append(n.id()).append(" group=").append(n.group()).append(" addr=").append(n.address())
           .append(" admin=").append(n.adminHost()).append(':').append(n.adminPort())

@@ -78,6 +78,9 @@ public final class NodeServer implements AutoCloseable {
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
   private long nextHostRequestId = 1;
+  /** TEST-ONLY: see {@link ClusterConfig.Settings#unsafeDisableDedup}. */
+  private final boolean unsafeDisableDedup;
+  private final SplittableRandom freshClientIds = new SplittableRandom();
   final NodeMetrics metrics = new NodeMetrics();
   private volatile NodeStatus status;
   private volatile boolean closed;
@@ -108,6 +111,12 @@ public final class NodeServer implements AutoCloseable {
         .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
         .withTrace(s.trace() || trace.isTraceEnabled());
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
+    this.unsafeDisableDedup = s.unsafeDisableDedup() && !controller;
+    if (unsafeDisableDedup) {
+      log.warn("UNSAFE (test-only setting unsafe-disable-dedup = true in {}): node {} gives every client request a"
+          + " fresh client id, so retried writes apply twice; never use this outside the chaos suite's"
+          + " must-fail campaign", cluster.file(), nodeId);
+    }
     ReplicaHost[] h = new ReplicaHost[1];
     this.queries = controller ? null
         : new ControllerQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
@@ -203,6 +212,10 @@ public final class NodeServer implements AutoCloseable {
     else if (r instanceof Request.Delete d) cmd = new KvCommand(d.clientId(), d.seq(), new KvOp.Delete(d.key()));
     else throw new IllegalArgumentException(r.frameType() + " goes to a config-center node (group 0); node "
           + self.id() + " serves shard group " + self.group());
+    if (unsafeDisableDedup && cmd.op().isWrite()) {
+      // TEST-ONLY: a client id nobody used, so the dedup table cannot recognise a retry.
+      cmd = new KvCommand((freshClientIds.nextLong() >>> 1) | 1, 1, cmd.op());
+    }
     return KvCodec.encodeCommand(cmd);
   }
 
@@ -325,7 +338,8 @@ public final class NodeServer implements AutoCloseable {
 
   /** A consistent view of the node for the admin endpoints, refreshed on the loop every tick. */
   record NodeStatus(int node, int group, String role, long term, int leader, String leaderAddress,
-                    long commit, long applied, long lastIndex, int pending, long snapshots, String extra) {}
+                    long commit, long applied, long lastIndex, int pending, long snapshots,
+                    long snapshotsInstalled, java.util.List<Integer> snapshotPeers, String extra) {}
 
   private void refreshStatus() {
     var raft = host.raft();
@@ -334,7 +348,8 @@ public final class NodeServer implements AutoCloseable {
     String extra = host.stopped() ? "stopped" : host.service().traceState();
     status = new NodeStatus(self.id(), self.group(), raft.role().name().toLowerCase(), raft.term(), leader,
         ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
-        host.pendingRequests(), host.snapshotsTaken(), extra == null ? "" : extra);
+        host.pendingRequests(), host.snapshotsTaken(), host.snapshotsRestored(), raft.peersReceivingSnapshot(),
+        extra == null ? "" : extra);
   }
 
   NodeStatus status() {

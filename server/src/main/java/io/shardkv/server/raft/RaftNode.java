@@ -325,6 +325,14 @@ public final class RaftNode {
   public long lastTerm() { return log.lastTerm(); }
   /** The snapshot the in-memory log starts after. */
   public SnapshotMeta snapshotMeta() { return log.snapshot(); }
+  /**
+   * Leader only: the followers this leader is sending its snapshot to (their progress is in the
+   * SNAPSHOT state: they need entries the leader has compacted), ascending; empty otherwise.
+   */
+  public java.util.List<Integer> peersReceivingSnapshot() {
+    if (role != Role.LEADER) return java.util.List.of();
+    return progress.values().stream().filter(p -> p.state == Progress.State.SNAPSHOT).map(p -> p.peer).toList();
+  }
   /** The in-memory entry at {@code index}, or null when compacted or beyond the last index. */
   public LogEntry entry(long index) { return log.entry(index); }
   /** Term of the entry at {@code index} (the snapshot's term at its last index, 0 at index 0), or -1 when unknown. */

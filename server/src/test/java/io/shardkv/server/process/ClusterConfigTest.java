@@ -36,6 +36,19 @@ class ClusterConfigTest {
   }
 
   @Test
+  void unsafeDisableDedupIsOffByDefaultAndOnlyRenderedWhenOn() {
+    ClusterConfig plain = ClusterConfig.parse(FILE, List.of("node 1 group=0 addr=h:1 admin=h:2 dir=a"));
+    assertEquals(false, plain.settings().unsafeDisableDedup());
+    String text = ClusterConfig.render(plain.settings(), List.copyOf(plain.nodes().values()), FILE.getParent());
+    assertTrue(!text.contains("unsafe"), text);
+
+    ClusterConfig unsafe = ClusterConfig.parse(FILE, List.of("unsafe-disable-dedup = true", "node 1 group=0 addr=h:1 admin=h:2 dir=a"));
+    assertEquals(true, unsafe.settings().unsafeDisableDedup());
+    String back = ClusterConfig.render(unsafe.settings(), List.copyOf(unsafe.nodes().values()), FILE.getParent());
+    assertEquals(unsafe.settings(), ClusterConfig.parse(FILE, List.of(back.split("\n"))).settings());
+  }
+
+  @Test
   void badLinesAreReportedWithFileAndLine() {
     assertError("cluster.conf:2: unknown setting 'shard'", "node 1 group=0 addr=h:1 admin=h:2 dir=a", "shard = 3");
     assertError("cluster.conf:1: election-ticks must be MIN..MAX", "election-ticks = 30");

@@ -1,0 +1,149 @@
+package io.shardkv.chaos.clock;
+
+import io.shardkv.chaos.ChaosException;
+import io.shardkv.chaos.control.Kernel;
+import io.shardkv.chaos.control.Parallel;
+import io.shardkv.chaos.control.Remote;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Clock faults for hosts with a kernel of their own (VMs, machines), as Jepsen's clock nemesis:
+ * NTP is stopped on the host first, then its wall clock is stepped with {@code clock_settime}
+ * through a small helper compiled on the host from the C source shipped with the suite
+ * ({@code /opt/shardkv-chaos/skv-clock}, needs gcc there), or with {@code date -s} for a bump where
+ * there is no compiler. Reset steps each clock back to the control node's time (measured offset).
+ * Only the wall clock moves: the monotonic clock of a real kernel cannot be stepped.
+ *
+ * <p>Never on a host that shares the control node's kernel (same boot id: a namespace, a
+ * container, this machine): stepping its clock would step the control machine's. Such hosts are
+ * refused when this is made, before anything runs.
+ */
+public final class RealClocks implements Clocks {
+  static final String DIR = "/opt/shardkv-chaos";
+  static final String HELPER = DIR + "/skv-clock";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final Map<String, Remote> remotes;
+  private final Map<String, Boolean> compiled;
+  private final Set<String> ntpStopped = ConcurrentHashMap.newKeySet();
+
+  private RealClocks(Map<String, Remote> remotes, Map<String, Boolean> compiled) {
+    this.remotes = remotes;
+    this.compiled = compiled;
+  }
+
+  /**
+   * Refuses hosts that share the control node's kernel, then installs the helper on every host
+   * (compiled there if gcc is present).
+   */
+  public static RealClocks prepare(Map<String, Remote> remotes, Path workDir) {
+    refuseSharedKernels(remotes);
+    Path source = writeSource(workDir);
+    Map<String, Boolean> compiled = Parallel.map(remotes.keySet(), n -> install(remotes.get(n), source));
+    return new RealClocks(new LinkedHashMap<>(remotes), compiled);
+  }
+
+  /** Throws, naming them, if any host runs on the control node's kernel. */
+  public static void refuseSharedKernels(Map<String, Remote> remotes) {
+    String local = Kernel.localBootId();
+    Map<String, String> ids = Parallel.map(remotes.keySet(), n -> Kernel.bootId(remotes.get(n)));
+    List<String> shared = ids.entrySet().stream().filter(e -> e.getValue().equals(local)).map(Map.Entry::getKey).toList();
+    if (!shared.isEmpty()) {
+      throw new ChaosException("refusing to step the real clock of " + shared + ": they share this machine's kernel (the same"
+          + " /proc/sys/kernel/random/boot_id " + local + ": a network namespace, a container or this machine itself),"
+          + " so their clock is the control node's. Use fake clocks (libfaketime) for them, as the lab does.");
+    }
+  }
+
+  private static Path writeSource(Path workDir) {
+    try (InputStream in = RealClocks.class.getResourceAsStream("skv-clock.c")) {
+      if (in == null) throw new ChaosException("resource skv-clock.c missing from the chaos suite's jar");
+      Files.createDirectories(workDir);
+      Path f = workDir.resolve("skv-clock.c");
+      Files.write(f, in.readAllBytes());
+      return f;
+    } catch (IOException e) {
+      throw new ChaosException("cannot write skv-clock.c in " + workDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Uploads and compiles the helper unless the same source is compiled already; false without gcc. */
+  private static boolean install(Remote r, Path source) {
+    r.execOk("mkdir -p " + DIR, TIMEOUT);
+    r.upload(source, DIR + "/skv-clock.c.new");
+    String script = "cd " + DIR + " && if [ -x skv-clock ] && cmp -s skv-clock.c skv-clock.c.new; then rm -f skv-clock.c.new; echo ok;"
+        + " elif command -v gcc >/dev/null 2>&1; then mv -f skv-clock.c.new skv-clock.c && gcc -O2 -o skv-clock.tmp skv-clock.c"
+        + " && mv -f skv-clock.tmp skv-clock && echo ok; else echo no-gcc; fi";
+    return r.execOk(script, TIMEOUT).strip().equals("ok");
+  }
+
+  private Remote remote(String node) {
+    Remote r = remotes.get(node);
+    if (r == null) throw new IllegalArgumentException("no host named '" + node + "' (hosts: " + remotes.keySet() + ")");
+    return r;
+  }
+
+  /** Stops whatever keeps the host's time (once per host); failures ignored, as Jepsen does. */
+  private void stopNtp(String node) {
+    if (!ntpStopped.add(node)) return;
+    remote(node).exec("(timedatectl set-ntp false) >/dev/null 2>&1;"
+        + " for s in ntp ntpd ntpsec chrony chronyd openntpd systemd-timesyncd; do"
+        + " (service $s stop || systemctl stop $s) >/dev/null 2>&1; done; true", TIMEOUT);
+  }
+
+  @Override
+  public void bump(String node, long deltaMs) {
+    Remote r = remote(node);
+    stopNtp(node);
+    if (compiled.get(node)) {
+      r.execOk(HELPER + " bump " + deltaMs, TIMEOUT);
+    } else {
+      // date -s, the new time computed on the host itself (microseconds: awk's doubles)
+      r.execOk("now=$(date +%s.%N); date -s @$(awk -v t=\"$now\" 'BEGIN { printf \"%.6f\", t + (" + deltaMs
+          + ") / 1000 }') >/dev/null", TIMEOUT);
+    }
+  }
+
+  @Override
+  public void strobe(String node, long deltaMs, long periodMs, long durationMs) {
+    Remote r = remote(node);
+    if (!compiled.get(node)) {
+      throw new ChaosException("host " + node + " has no gcc, so no clock helper: strobe needs it (apt-get install gcc)");
+    }
+    stopNtp(node);
+    r.execOk(HELPER + " strobe " + deltaMs + " " + periodMs + " " + durationMs, Duration.ofMillis(durationMs).plus(TIMEOUT));
+  }
+
+  /** Steps each clock by minus its measured offset (twice: the second pass removes what the first missed). */
+  @Override
+  public void reset(Collection<String> nodes) {
+    nodes.forEach(this::remote);
+    Parallel.forEach(List.copyOf(nodes), n -> {
+      for (int pass = 0; pass < 2; pass++) {
+        long off = ClockOffsets.real(remote(n));
+        if (Math.abs(off) <= 2) return;
+        bump(n, -off);
+      }
+    });
+  }
+
+  @Override
+  public Map<String, Long> offsets() {
+    return Parallel.map(remotes.keySet(), n -> ClockOffsets.real(remotes.get(n)));
+  }
+
+  /** The helper's path on the hosts (for tests and reports). */
+  public static String helper() {
+    return HELPER;
+  }
+}

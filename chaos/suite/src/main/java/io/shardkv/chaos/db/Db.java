@@ -1,0 +1,50 @@
+package io.shardkv.chaos.db;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The database under test on its hosts: lifecycle and process faults, always by pid file, never by
+ * process name (the lab's hosts share one process table with the control node). A host may run
+ * several server processes (one per hosted replica today; one per host once a process hosts many
+ * groups): every operation here acts on all of the host's ShardKV processes.
+ */
+public interface Db {
+  /** Host names in a fixed order (n1, n2, ...). */
+  List<String> nodes();
+
+  /**
+   * Installs the server distribution and the cluster config on every host, wipes old data, starts
+   * every server, joins the shard groups and returns once every group has a leader.
+   */
+  void setup();
+
+  /**
+   * Stops every server this Db started (kill -9 by pid file); idempotent; safe after a failed setup.
+   * Data and logs stay on the hosts (for {@link #collectLogs} and post-mortems) until the next
+   * {@link #setup()} wipes them.
+   */
+  void teardown();
+
+  /** The config center's client addresses, HOST:PORT, for the client library. */
+  List<String> clusterAddresses();
+
+  /** Admin (HTTP {@code /status}, {@code /metrics}) addresses HOST:PORT of each host's servers. */
+  Map<String, List<String>> adminAddresses();
+
+  /** kill -9 of every ShardKV process on the host. */
+  void kill(String node);
+
+  /** Starts the host's servers again from their data (those still running are left alone). */
+  void start(String node);
+
+  /** SIGSTOP of every ShardKV process on the host. */
+  void pause(String node);
+
+  /** SIGCONT of every ShardKV process on the host. */
+  void resume(String node);
+
+  /** Copies every node's logs into {@code dir/<node>/}; best effort, also after a failed run. */
+  void collectLogs(Path dir);
+}

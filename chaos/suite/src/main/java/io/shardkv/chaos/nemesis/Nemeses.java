@@ -1,0 +1,259 @@
+package io.shardkv.chaos.nemesis;
+
+import io.shardkv.chaos.gen.Gen;
+import io.shardkv.chaos.gen.Generator;
+import io.shardkv.chaos.gen.Rng;
+import io.shardkv.chaos.history.Edn;
+import io.shardkv.chaos.history.Op;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The fault classes of {@code --nemesis} and their schedules (after Jepsen's combined nemesis
+ * packages). Each class runs on its own schedule: a flip-flop of a fault and its undoing, the ops
+ * spaced by random intervals averaging {@code --nemesis-interval} (Jepsen's stagger), all classes
+ * at once ({@link Gen#any}). The final generator undoes everything: heal the network, reset the
+ * clocks, resume and restart every host, join every group that left, recover from strikes.
+ *
+ * <table>
+ *   <caption>classes</caption>
+ *   <tr><td>partition</td><td>start-partition (a random shape of {@link PartitionNemesis#SHAPES}) / stop-partition</td></tr>
+ *   <tr><td>clock</td><td>bump-clock or strobe-clock on a random subset of hosts / reset-clock</td></tr>
+ *   <tr><td>kill</td><td>kill a random host spec of {@code --nemesis-targets} ({@link Targets#SPECS}) / start all</td></tr>
+ *   <tr><td>pause</td><td>pause a random host spec / resume all</td></tr>
+ *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group</td></tr>
+ *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state, watching up to min(interval, 5 s) / recover</td></tr>
+ * </table>
+ */
+public final class Nemeses {
+  /** Every class, in the order {@code all} names them. */
+  public static final List<String> CLASSES = List.of("partition", "clock", "kill", "pause", "reconfig", "trigger");
+
+  private Nemeses() {}
+
+  /** Parses {@code --nemesis}: {@code none}, {@code all}, or a comma-separated list of classes. */
+  public static List<String> parse(String spec) {
+    String s = spec.trim();
+    if (s.equals("none") || s.isEmpty()) {
+      return List.of();
+    }
+    if (s.equals("all")) {
+      return CLASSES;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String c : s.split(",")) {
+      String t = c.trim();
+      if (!CLASSES.contains(t)) {
+        throw new IllegalArgumentException("unknown nemesis '" + t + "' in '" + spec + "'; use none, all, or a comma-separated list of "
+            + String.join(", ", CLASSES));
+      }
+      out.add(t);
+    }
+    return List.copyOf(out);
+  }
+
+  /** Parses {@code --nemesis-targets}: a comma-separated list of {@link Targets#SPECS}. */
+  public static List<String> parseTargets(String spec) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String t : spec.split(",")) {
+      String x = t.trim();
+      if (!Targets.SPECS.contains(x)) {
+        throw new IllegalArgumentException("unknown host spec '" + x + "' in --nemesis-targets '" + spec + "'; use a comma-separated list of "
+            + String.join(", ", Targets.SPECS));
+      }
+      out.add(x);
+    }
+    return List.copyOf(out);
+  }
+
+  /** The nemesis that handles the ops of {@code classes}. */
+  public static Nemesis nemesis(List<String> classes, NemesisContext ctx, double intervalSeconds) {
+    List<Nemesis> ns = new ArrayList<>();
+    if (classes.contains("partition")) {
+      ns.add(new PartitionNemesis(ctx));
+    }
+    if (classes.contains("clock")) {
+      ns.add(new ClockNemesis(ctx));
+    }
+    if (classes.contains("kill") || classes.contains("pause")) {
+      ns.add(new ProcessNemesis(ctx));
+    }
+    if (classes.contains("reconfig")) {
+      ns.add(new ReconfigNemesis(ctx));
+    }
+    if (classes.contains("trigger")) {
+      ns.add(new TriggerNemesis(ctx, (long) Math.min(5000, Math.max(1000, intervalSeconds * 1000))));
+    }
+    return new Composed(ns, ctx);
+  }
+
+  /**
+   * The nemesis schedule of the run (nemesis thread only): after a first quiet
+   * min(5 s, interval), every class on its own staggered flip-flop.
+   */
+  public static Generator generator(List<String> classes, double intervalSeconds, List<String> targets, List<String> nodes,
+      Rng rng) {
+    List<Generator> pkgs = new ArrayList<>();
+    for (int i = 0; i < CLASSES.size(); i++) {
+      String c = CLASSES.get(i);
+      if (classes.contains(c)) {
+        pkgs.add(Gen.stagger(rng.fork(100 + i), intervalSeconds, flipFlop(c, targets, nodes, rng.fork(200 + i))));
+      }
+    }
+    if (pkgs.isEmpty()) {
+      return Gen.NONE;
+    }
+    return Gen.nemesis(Gen.then(Gen.sleep(Math.min(5, intervalSeconds)), Gen.any(pkgs)));
+  }
+
+  private static Generator flipFlop(String c, List<String> targets, List<String> nodes, Rng r) {
+    return switch (c) {
+      case "partition" -> Gen.flipFlop(
+          Gen.fn(r, x -> Op.nemesis("start-partition", Edn.kw(pick(PartitionNemesis.SHAPES, x)))),
+          Gen.repeat(Op.nemesis("stop-partition", null)));
+      case "clock" -> Gen.flipFlop(
+          Gen.mix(r.fork(1), Gen.fn(r.fork(2), x -> Op.nemesis("bump-clock", bump(nodes, x))),
+              Gen.fn(r.fork(3), x -> Op.nemesis("strobe-clock", strobe(nodes, x)))),
+          Gen.repeat(Op.nemesis("reset-clock", nodes)));
+      case "kill" -> Gen.flipFlop(
+          Gen.fn(r, x -> Op.nemesis("kill", Edn.kw(pick(targets, x)))),
+          Gen.repeat(Op.nemesis("start", Edn.kw("all"))));
+      case "pause" -> Gen.flipFlop(
+          Gen.fn(r, x -> Op.nemesis("pause", Edn.kw(pick(targets, x)))),
+          Gen.repeat(Op.nemesis("resume", Edn.kw("all"))));
+      case "reconfig" -> Gen.flipFlop(
+          Gen.mix(r, Gen.repeat(Op.nemesis("leave-group", null)), Gen.repeat(Op.nemesis("move-shard", null))),
+          Gen.repeat(Op.nemesis("join-group", null)));
+      case "trigger" -> Gen.flipFlop(
+          Gen.fn(r, x -> Op.nemesis("strike", Edn.map("when", Edn.kw(pick(TriggerNemesis.STATES, x)),
+              "fault", Edn.kw(x.nextBoolean() ? "kill" : "pause")))),
+          Gen.repeat(Op.nemesis("recover", null)));
+      default -> throw new IllegalArgumentException(c);
+    };
+  }
+
+  /** Undoes every fault of {@code classes}, in Jepsen's order. */
+  public static Generator finalGenerator(List<String> classes, List<String> nodes) {
+    List<Generator> l = new ArrayList<>();
+    if (classes.contains("partition")) {
+      l.add(Gen.once(Op.nemesis("stop-partition", null)));
+    }
+    if (classes.contains("clock")) {
+      l.add(Gen.once(Op.nemesis("reset-clock", nodes)));
+    }
+    if (classes.contains("pause")) {
+      l.add(Gen.once(Op.nemesis("resume", Edn.kw("all"))));
+    }
+    if (classes.contains("kill")) {
+      l.add(Gen.once(Op.nemesis("start", Edn.kw("all"))));
+    }
+    if (classes.contains("reconfig")) {
+      l.add(Gen.once(Op.nemesis("join-group", null)));
+    }
+    if (classes.contains("trigger")) {
+      l.add(Gen.once(Op.nemesis("recover", null)));
+    }
+    return Gen.nemesis(Gen.then(l));
+  }
+
+  private static String pick(List<String> l, SplittableRandom x) {
+    return l.get(x.nextInt(l.size()));
+  }
+
+  /** A random non-empty subset of the hosts, in host order. */
+  static List<String> subset(List<String> nodes, SplittableRandom x) {
+    List<String> s = new ArrayList<>(nodes);
+    Collections.shuffle(s, new java.util.Random(x.nextLong()));
+    List<String> sub = new ArrayList<>(s.subList(0, 1 + x.nextInt(nodes.size())));
+    sub.sort(null);
+    return sub;
+  }
+
+  /** {host delta-ms}: ±1.5^(6+U[0,19)) ms, i.e. about 11 ms to 25 s either way (Jepsen: up to 288 s). */
+  static Map<String, Long> bump(List<String> nodes, SplittableRandom x) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String n : subset(nodes, x)) {
+      long d = Math.round(Math.pow(1.5, 6 + x.nextDouble() * 19));
+      m.put(n, x.nextBoolean() ? d : -d);
+    }
+    return m;
+  }
+
+  /** {host {:delta ms :period ms :duration ms}}: delta 4 ms–4 s, period 1–256 ms, duration 1–6 s. */
+  static Map<String, Object> strobe(List<String> nodes, SplittableRandom x) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String n : subset(nodes, x)) {
+      m.put(n, Edn.map("delta", Math.round(Math.pow(2, 2 + x.nextDouble() * 10)),
+          "period", Math.round(Math.pow(2, x.nextDouble() * 8)), "duration", 1000 + (long) x.nextInt(5000)));
+    }
+    return m;
+  }
+
+  /** Routes each op to the nemesis of its {@code :f}; a failure is recorded in the op, not thrown. */
+  static final class Composed implements Nemesis {
+    private final Map<String, Nemesis> byF = new LinkedHashMap<>();
+    private final List<Nemesis> all;
+    private final NemesisContext ctx;
+
+    Composed(List<Nemesis> ns, NemesisContext ctx) {
+      this.all = List.copyOf(ns);
+      this.ctx = ctx;
+      for (Nemesis n : ns) {
+        for (String f : n.fs()) {
+          if (byF.put(f, n) != null) {
+            throw new IllegalArgumentException("two nemeses handle :" + f);
+          }
+        }
+      }
+    }
+
+    @Override
+    public Set<String> fs() {
+      return byF.keySet();
+    }
+
+    @Override
+    public void setup() {
+      all.forEach(Nemesis::setup);
+    }
+
+    @Override
+    public Op invoke(Op op) {
+      Nemesis n = byF.get(op.f());
+      if (n == null) {
+        return op.with("error", "no nemesis handles :" + op.f());
+      }
+      try {
+        return n.invoke(op);
+      } catch (RuntimeException e) {
+        ctx.log().accept("nemesis: " + op.f() + " " + Edn.line(op.value()) + " failed: " + e.getMessage());
+        return op.with("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+
+    /** Tears every nemesis down, even if some fail; rethrows the first failure after all ran. */
+    @Override
+    public void teardown() {
+      RuntimeException first = null;
+      for (Nemesis n : all) {
+        try {
+          n.teardown();
+        } catch (RuntimeException e) {
+          ctx.log().accept("nemesis teardown failed: " + e.getMessage());
+          if (first == null) {
+            first = e;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+  }
+}

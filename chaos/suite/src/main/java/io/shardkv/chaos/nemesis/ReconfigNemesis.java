@@ -1,0 +1,130 @@
+package io.shardkv.chaos.nemesis;
+
+import io.shardkv.chaos.ChaosException;
+import io.shardkv.chaos.history.Edn;
+import io.shardkv.chaos.history.Op;
+import io.shardkv.driver.client.ClientOptions;
+import io.shardkv.driver.client.KvException;
+import io.shardkv.driver.client.ShardKvClient;
+import io.shardkv.driver.protocol.Configuration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reconfiguration through the config center's client operations (what {@code bin/shardkv ctl}
+ * does): {@code :leave-group} (a random joined group leaves, if more than one is joined; its shards
+ * move away), {@code :join-group} (every group that left joins again), {@code :move-shard} (a
+ * random shard to a random joined group). Which groups exist is learned at setup from the latest
+ * configuration; what is joined now is read from the config center before each op, so an
+ * indeterminate earlier op cannot mislead it. The completion records the group/shard and the
+ * configuration number afterwards, or {@code :skipped} with the reason, or the client's
+ * {@code :error}.
+ */
+public final class ReconfigNemesis implements Nemesis {
+  private final NemesisContext ctx;
+  private final Random rnd;
+  private ShardKvClient admin;
+  private SortedMap<Integer, List<String>> groups = new TreeMap<>();
+
+  public ReconfigNemesis(NemesisContext ctx) {
+    this.ctx = ctx;
+    this.rnd = ctx.random("reconfig");
+  }
+
+  @Override
+  public Set<String> fs() {
+    return Set.of("leave-group", "join-group", "move-shard");
+  }
+
+  @Override
+  public void setup() {
+    admin = adminClient(ctx);
+    try {
+      groups = new TreeMap<>(admin.query(-1).groups());
+    } catch (KvException e) {
+      throw new ChaosException("reconfiguration nemesis: cannot read the configuration from the config center "
+          + ctx.db().clusterAddresses() + ": " + e.getMessage(), e);
+    }
+    if (groups.size() < 2) {
+      ctx.log().accept("nemesis: only " + groups.size() + " shard group(s) joined; :leave-group will be skipped");
+    }
+  }
+
+  /**
+   * A config-center client whose ops give up after 3 s: the nemesis thread is shared by every fault
+   * class, so one op must not hold it long while the config center is down.
+   */
+  static ShardKvClient adminClient(NemesisContext ctx) {
+    return ShardKvClient.connect(ctx.db().clusterAddresses(),
+        ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)));
+  }
+
+  @Override
+  public Op invoke(Op op) {
+    try {
+      Configuration cfg = admin.query(-1);
+      TreeSet<Integer> joined = new TreeSet<>(cfg.groups().keySet());
+      Object value;
+      switch (op.f()) {
+        case "leave-group" -> {
+          if (joined.size() <= 1) {
+            return op.withValue(Edn.map("skipped", "only one group is joined"));
+          }
+          int gid = new ArrayList<>(joined).get(rnd.nextInt(joined.size()));
+          admin.leave(List.of(gid));
+          value = Edn.map("gid", gid);
+        }
+        case "join-group" -> {
+          Map<Integer, List<String>> left = new TreeMap<>(groups);
+          left.keySet().removeAll(joined);
+          if (left.isEmpty()) {
+            return op.withValue(Edn.map("skipped", "no group has left"));
+          }
+          admin.join(left);
+          value = Edn.map("gids", new ArrayList<>(left.keySet()));
+        }
+        case "move-shard" -> {
+          if (joined.isEmpty()) {
+            return op.withValue(Edn.map("skipped", "no group is joined"));
+          }
+          int shard = rnd.nextInt(cfg.shardToGroup().length);
+          int gid = new ArrayList<>(joined).get(rnd.nextInt(joined.size()));
+          admin.move(shard, gid);
+          value = Edn.map("shard", shard, "gid", gid);
+        }
+        default -> throw new IllegalArgumentException("reconfiguration nemesis: unknown :f " + op.f());
+      }
+      long num = admin.query(-1).num();
+      ctx.log().accept("nemesis: " + op.f() + " " + Edn.line(value) + " -> configuration " + num);
+      return op.withValue(value).with("config", num);
+    } catch (KvException e) {
+      ctx.log().accept("nemesis: " + op.f() + " failed: " + e.getMessage());
+      return op.with("error", e.getMessage()).with("definite", e.definite());
+    }
+  }
+
+  @Override
+  public void teardown() {
+    if (admin == null) {
+      return;
+    }
+    try {
+      Map<Integer, List<String>> left = new TreeMap<>(groups);
+      left.keySet().removeAll(admin.query(-1).groups().keySet());
+      if (!left.isEmpty()) {
+        admin.join(left);
+      }
+    } catch (KvException e) {
+      ctx.log().accept("nemesis: could not join the groups that left back: " + e.getMessage());
+    } finally {
+      admin.close();
+    }
+  }
+}
