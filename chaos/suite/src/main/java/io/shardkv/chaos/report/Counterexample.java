@@ -61,7 +61,12 @@ public record Counterexample(Object key, String model, Shown failingOp, List<Sho
 
     /** One line: process, function, value, what it returned. */
     public String text() {
-      return "p" + invoke.process() + " " + invoke.f() + " " + io.shardkv.chaos.history.Edn.line(invoke.value()) + " " + outcome();
+      return "p" + invoke.process() + " " + call() + " " + outcome();
+    }
+
+    /** What it asked: {@code write 3}, {@code cas [1 2]}, {@code read}. */
+    public String call() {
+      return invoke.f() + (invoke.value() == null ? "" : " " + io.shardkv.chaos.history.Edn.line(invoke.value()));
     }
   }
 

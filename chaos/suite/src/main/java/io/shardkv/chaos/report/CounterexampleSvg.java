@@ -61,8 +61,7 @@ final class CounterexampleSvg {
           .append(failing ? " stroke=\"#c000c0\" stroke-width=\"3\"" : "").append("/>")
           .append("<text x=\"").append(Html.num(x0 + 4)).append("\" y=\"").append(y + LANE / 2).append("\" fill=\"")
           .append(open || s.type() == Op.Type.INFO ? "#000" : "#fff").append("\">")
-          .append(Html.esc(TimelinePage.clip(s.invoke().f() + " " + io.shardkv.chaos.history.Edn.line(s.invoke().value()) + " "
-              + s.outcome() + (failing ? " ★" : ""), Math.max(6, (int) ((x1 - x0) / 6.5))))).append("</text></g>\n");
+          .append(Html.esc(TimelinePage.clip(s.call() + " " + s.outcome() + (failing ? " ★" : ""), Math.max(6, (int) ((x1 - x0) / 6.5))))).append("</text></g>\n");
     }
     b.append("</svg>\n");
     return b.toString();

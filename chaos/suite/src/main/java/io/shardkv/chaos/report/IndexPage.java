@@ -109,7 +109,7 @@ final class IndexPage {
         Op inv = s.invoke();
         boolean failing = s.equals(c.shrunkFailingOp());
         b.append("<tr").append(failing ? " class=\"never\" title=\"the op that cannot be linearized\"" : "").append("><td>p")
-            .append(inv.process()).append("</td><td>").append(Html.esc(inv.f() + " " + Edn.line(inv.value())))
+            .append(inv.process()).append("</td><td>").append(Html.esc(s.call()))
             .append("</td><td>").append(Html.esc(s.outcome()))
             .append(failing ? " ★" : "").append("</td><td class=\"n\">").append(Html.num(inv.time() / 1e9))
             .append("</td><td class=\"n\">").append(s.completion() == null ? "—" : Html.num(s.completion().time() / 1e9))
@@ -209,7 +209,7 @@ final class IndexPage {
     for (String k : PlotData.KINDS) {
       b.append("<span class=\"sw\" style=\"background:").append(Plots.css(k)).append("55\"></span>").append(k).append(' ');
     }
-    b.append(".</p>\n");
+    b.append("</p>\n");
     List<PlotData.Point> pts = p.points();
     double[] lat = pts.stream().mapToDouble(PlotData.Point::ms).sorted().toArray();
     String faults = p.bands().size() + " fault windows shaded";

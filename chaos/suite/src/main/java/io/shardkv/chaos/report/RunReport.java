@@ -30,14 +30,17 @@ public final class RunReport {
 
   private RunReport() {}
 
-  /** What was written: the files (relative to the directory) and how long it took. */
-  public record Written(Path dir, List<String> files, int ops, long millis) {}
+  /** What was written: the files (relative to the directory), how long it took, and each phase's share (ms). */
+  public record Written(Path dir, List<String> files, int ops, long millis, Map<String, Long> phases) {}
 
   /** Writes the pages of the run whose history is {@code historyFile} into {@code outDir}. */
   public static Written write(Path historyFile, Path outDir) throws IOException {
     long t0 = System.nanoTime();
     Files.createDirectories(outDir);
+    Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    long[] mark = {t0};
     RunFiles run = RunFiles.load(historyFile, outDir);
+    phases.put("read", lapMillis(mark));
     String title = run.option("name") != null ? String.valueOf(run.option("name"))
         : historyFile.toAbsolutePath().getParent().getFileName().toString();
 
@@ -53,6 +56,7 @@ public final class RunReport {
       written.add(f);
     }
 
+    phases.put("counterexamples", lapMillis(mark));
     List<PlotData.Point> points = PlotData.latencies(run.clientOps());
     double end = run.history().isEmpty() ? 0 : run.history().get(run.history().size() - 1).time() / 1e9;
     List<PlotData.Window> windows = PlotData.windows(run.clientOps(), PlotData.windowWidth(end));
@@ -67,15 +71,25 @@ public final class RunReport {
       plots.add("clock.png");
     }
     written.addAll(plots);
+    phases.put("plots", lapMillis(mark));
 
     Files.writeString(outDir.resolve("timeline.html"), TimelinePage.render(run, title, marks), StandardCharsets.UTF_8);
     written.add("timeline.html");
+    phases.put("timeline", lapMillis(mark));
     List<String> links = links(historyFile, outDir, written);
     IndexPage.Parts parts = new IndexPage.Parts(run, title, cxs, Coverage.of(run.history()), windows, points, bands, clocks,
         plots, links);
     Files.writeString(outDir.resolve("index.html"), IndexPage.render(parts), StandardCharsets.UTF_8);
     written.add(0, "index.html");
-    return new Written(outDir, written, run.clientOps().size(), (System.nanoTime() - t0) / 1_000_000);
+    phases.put("index", lapMillis(mark));
+    return new Written(outDir, written, run.clientOps().size(), (System.nanoTime() - t0) / 1_000_000, phases);
+  }
+
+  private static long lapMillis(long[] mark) {
+    long now = System.nanoTime();
+    long ms = (now - mark[0]) / 1_000_000;
+    mark[0] = now;
+    return ms;
   }
 
   /**

@@ -38,7 +38,7 @@
   function laneY(l) { return AXIS + l * laneH; }
   function fmt(us) {
     const a = Math.abs(us);
-    if (a >= 1e6) return (us / 1e6).toFixed(a >= 1e8 ? 0 : 3).replace(/\.?0+$/, '') + ' s';
+    if (a >= 1e6) return (us / 1e6).toFixed(a >= 1e8 ? 0 : 3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') + ' s';
     if (a >= 1e3) return (us / 1e3).toFixed(1).replace(/\.0$/, '') + ' ms';
     return Math.round(us) + ' µs';
   }
@@ -91,28 +91,42 @@
       if (laneH >= 9) { ctx.fillStyle = '#222'; ctx.fillText(l === NEM ? 'nemesis' : D.lanes[l], 4, y + laneH / 2, GUTTER - 10); }
     }
     let drawn = 0;
-    const minT = v0, maxT = v1, usPerPx = (v1 - v0) / (W - GUTTER);
+    const minT = v0, maxT = v1;
     for (let l = 0; l < NEM; l++) {
       const arr = lanes[l], y = laneY(l) + 1, h = laneH - 2;
-      let lastX = -1, lastO = -1;
+      // ops narrower than a pixel are summed per pixel column and drawn as one 1-px column: info if
+      // the column holds any info op, else fail if fails outnumber oks, else ok
+      let col = -1, cOk = 0, cFail = 0, cInfo = 0;
+      const flush = () => {
+        if (col < 0) return;
+        ctx.fillStyle = D.outcomeColours[cInfo ? 2 : cFail > cOk ? 1 : 0];
+        ctx.fillRect(col, y, 1, h); drawn++; col = -1; cOk = cFail = cInfo = 0;
+      };
       for (let j = lowerBound(arr, minT - maxDur[l]); j < arr.length; j++) {
         const i = arr[j];
         if (start[i] > maxT) break;
         if (start[i] + dur[i] < minT) continue;
         const o = D.outcome[i];
         const x0 = X(start[i]), x1 = X(start[i] + dur[i]);
-        if (x1 < lastX + 1 && o === lastO) continue; // narrower than a pixel, same colour as the last: merged
+        if (x1 - x0 < 1) {
+          const c = Math.floor(x0);
+          if (c < GUTTER) continue;
+          if (c !== col) { flush(); col = c; }
+          if (o === 0) cOk++; else if (o === 1) cFail++; else cInfo++;
+          continue;
+        }
+        flush();
+        const a = Math.max(GUTTER, Math.floor(x0)), b = Math.min(W, Math.ceil(x1));
         ctx.fillStyle = D.outcomeColours[o];
-        const w = Math.max(1, x1 - x0);
-        ctx.fillRect(Math.max(GUTTER, x0), y, Math.min(w, x1 - GUTTER + 1), h);
+        ctx.fillRect(a, y, Math.max(1, b - a), h);
         drawn++;
-        lastX = Math.max(lastX, x1); lastO = o;
-        if (w > 60 && h >= 12) {
-          ctx.save(); ctx.beginPath(); ctx.rect(Math.max(GUTTER, x0), y, w, h); ctx.clip();
-          ctx.fillStyle = o === 2 ? '#000' : '#fff'; ctx.fillText(label(i), Math.max(GUTTER, x0) + 3, y + h / 2);
+        if (b - a > 60 && h >= 12) {
+          ctx.save(); ctx.beginPath(); ctx.rect(a, y, b - a, h); ctx.clip();
+          ctx.fillStyle = o === 2 ? '#000' : '#fff'; ctx.fillText(label(i), a + 3, y + h / 2);
           ctx.restore();
         }
       }
+      flush();
       for (const i of open[l]) { // never completed: from the invocation to the end, hatched
         if (start[i] > maxT) continue;
         const x0 = Math.max(GUTTER, X(start[i]));
@@ -134,7 +148,8 @@
       const x0 = X(start[i]), x1 = dur[i] < 0 ? W : X(start[i] + dur[i]), y = laneY(D.lane[i]);
       if (x1 < GUTTER - 8 || x0 > W + 8) continue;
       const cx = Math.max(GUTTER, (x0 + Math.min(x1, W)) / 2), w = Math.max(8, x1 - x0);
-      ctx.strokeStyle = '#000'; ctx.setLineDash([4, 3]); ctx.beginPath(); ctx.moveTo(cx, AXIS); ctx.lineTo(cx, H); ctx.stroke();
+      ctx.strokeStyle = '#000'; ctx.setLineDash([4, 3]); ctx.beginPath();
+      ctx.moveTo(cx, AXIS); ctx.lineTo(cx, y - 12); ctx.moveTo(cx, y + laneH + 1); ctx.lineTo(cx, H); ctx.stroke();
       ctx.setLineDash([]); ctx.lineWidth = 3; ctx.strokeStyle = '#c000c0';
       ctx.strokeRect(Math.max(GUTTER, Math.min(x0, cx - 4)) - 2, y - 1, w + 4, laneH + 2);
       ctx.fillStyle = '#c000c0'; ctx.beginPath(); ctx.moveTo(cx - 7, y - 12); ctx.lineTo(cx + 7, y - 12); ctx.lineTo(cx, y - 2);
@@ -236,7 +251,7 @@
   const lg = document.getElementById('legend');
   let html = '';
   D.outcomes.forEach((o, k) => { if (k < 3) html += '<span class="sw" style="background:' + D.outcomeColours[k] + '"></span>' + o + ' &nbsp; '; });
-  html += '<span class="sw" style="background:' + alpha(D.outcomeColours[3], 0.35) + '"></span>never completed &nbsp; ';
+  if (D.outcome.indexOf(3) >= 0) html += '<span class="sw" style="background:' + alpha(D.outcomeColours[3], 0.35) + '"></span>never completed &nbsp; ';
   const kinds = new Set(D.bands.map(b => b[0]));
   for (const k of Object.keys(D.kindColours)) if (kinds.has(k)) html += '<span class="sw" style="background:' + alpha(D.kindColours[k], 0.3) + '"></span>' + k + ' window &nbsp; ';
   if (D.marks.length) html += '<span class="sw" style="border:3px solid #c000c0"></span>op the checker could not linearize';

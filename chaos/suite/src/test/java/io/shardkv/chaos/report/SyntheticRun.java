@@ -49,6 +49,13 @@ public final class SyntheticRun {
     return dir;
   }
 
+  /** {@code SyntheticRun DIR OPS STALE SEED}: writes a run and its pages (for looking at them by hand). */
+  public static void main(String[] args) throws IOException {
+    Path dir = write(Path.of(args[0]), Integer.parseInt(args[1]), Boolean.parseBoolean(args[2]), Long.parseLong(args[3]));
+    RunReport.Written w = RunReport.write(dir.resolve("history.edn"), dir);
+    System.out.println("pages of " + w.ops() + " ops in " + w.millis() + " ms " + w.phases() + ": " + w.files());
+  }
+
   private record Event(long time, int kind, int thread, long seq) {}
 
   /** The history, in time order, with :index numbering. */
