@@ -73,7 +73,7 @@ public record Counterexample(Object key, String model, Shown failingOp, List<Sho
   /** The counterexamples of {@code keys} (at most {@code maxKeys}), each shrunk within {@code budget}. */
   public static List<Counterexample> find(List<Op> history, String model, List<?> keys, int maxKeys, Duration budget) {
     Model<?> m = Models.byName(model, false);
-    List<Operation> all = linearizable(history);
+    List<Operation> all = linearizableOps(history);
     int[] completionAt = completions(history);
     List<Counterexample> out = new ArrayList<>();
     for (Object key : keys) {
@@ -118,7 +118,7 @@ public record Counterexample(Object key, String model, Shown failingOp, List<Sho
    * The client ops of a history as the checker reads them (nemesis ops skipped, an invocation the
    * history never completed is INFO), each op's {@code line} being its invocation's position + 1.
    */
-  static List<Operation> linearizable(List<Op> history) {
+  public static List<Operation> linearizableOps(List<Op> history) {
     History.Builder b = new History.Builder();
     for (int i = 0; i < history.size(); i++) {
       Op op = history.get(i);
