@@ -19,7 +19,7 @@ final class LivePage {
         .append("<tr><th>ok</th><td class=\"n\" id=\"ok\"></td></tr><tr><th>fail</th><td class=\"n\" id=\"fail\"></td></tr>")
         .append("<tr><th>info</th><td class=\"n\" id=\"info\"></td></tr><tr><th>in flight</th><td class=\"n\" id=\"open\"></td></tr>")
         .append("<tr><th>nemesis entries</th><td class=\"n\" id=\"nemesis\"></td></tr>")
-        .append("<tr><th>checked ops</th><td class=\"n\" id=\"checkedOps\"></td></tr>")
+        .append("<tr><th>client ops in the last check</th><td class=\"n\" id=\"checkedOps\"></td></tr>")
         .append("<tr><th>last write</th><td class=\"n\" id=\"last\"></td></tr></table>\n")
         .append("<p id=\"done\"></p>\n<script>\n(function () {\n  const api = '/api/live/")
         .append(Html.esc(rel).replace("'", "\\'")).append("';\n  const report = '/runs/").append(Html.esc(rel).replace("'", "\\'"))
