@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * nemesis completion. States ({@link #STATES}): {@code :election} (a server is a (pre-)candidate, or
  * a server's term rose since the last poll), {@code :migration} (a shard is being pulled in or
  * waits for its new owner: {@code P}/{@code B} in the state string), {@code :snapshot} (a leader
- * ships its snapshot, or a server's count of installed snapshots rose), {@code :config-change} (a
- * server's configuration number rose, or the shard groups' leaders lag behind the config center's).
+ * ships its snapshot, or a server's count of installed snapshots rose), {@code :config-change} (the
+ * config center's newest configuration number rose, or a shard group's leader is still behind it).
  * The history's time base is learned from the nemesis ops themselves (each arrives with its
  * invocation {@code :time} the moment the interpreter journals it). Observation never fails a run: a
  * poll that fails is skipped.
@@ -133,12 +133,8 @@ public final class ClusterStateObserver implements Nemesis {
    */
   static Map<String, Set<String>> states(Map<String, Replica> previous, List<Replica> now) {
     Map<String, Set<String>> s = new LinkedHashMap<>();
-    long centerConfig = -1;
-    for (Replica r : now) {
-      if (r.group() == 0 && r.leader()) {
-        centerConfig = Math.max(centerConfig, config(r));
-      }
-    }
+    long centerNow = centerConfig(now);
+    long centerBefore = centerConfig(previous.values());
     for (Replica r : now) {
       Replica before = previous.get(r.host() + "/" + r.node());
       if (r.campaigning()) {
@@ -156,13 +152,25 @@ public final class ClusterStateObserver implements Nemesis {
       if (before != null && num(r, "snapshots_installed") > num(before, "snapshots_installed")) {
         add(s, "snapshot", "~" + r.host());
       }
-      if (before != null && config(r) > config(before)) {
+      // the config center's newest configuration rose (a restarted replica replaying its log does
+      // not count: the maximum over the center's replicas only rises with a new configuration)
+      if (r.group() == 0 && centerBefore >= 0 && config(r) > centerBefore && config(r) == centerNow) {
         add(s, "config-change", "~" + r.host());
-      } else if (r.group() != 0 && r.leader() && centerConfig >= 0 && config(r) >= 0 && config(r) < centerConfig) {
-        add(s, "config-change", r.host());
+      } else if (r.group() != 0 && r.leader() && centerNow >= 0 && config(r) >= 0 && config(r) < centerNow) {
+        add(s, "config-change", r.host()); // a shard group still moving to the newest configuration
       }
     }
     return s;
+  }
+
+  private static long centerConfig(java.util.Collection<Replica> rs) {
+    long max = -1;
+    for (Replica r : rs) {
+      if (r.group() == 0) {
+        max = Math.max(max, config(r));
+      }
+    }
+    return max;
   }
 
   private static void add(Map<String, Set<String>> s, String state, String host) {
