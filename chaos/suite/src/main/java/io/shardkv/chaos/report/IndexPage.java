@@ -3,7 +3,6 @@ package io.shardkv.chaos.report;
 import io.shardkv.chaos.checker.Validity;
 import io.shardkv.chaos.history.Edn;
 import io.shardkv.chaos.history.Op;
-import io.shardkv.linearizability.format.Keyword;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,9 +305,5 @@ final class IndexPage {
       b.append("<li><a href=\"").append(Html.esc(f)).append("\">").append(Html.esc(f)).append("</a></li>\n");
     }
     b.append("</ul>\n");
-  }
-
-  static String kw(Object k) {
-    return k instanceof Keyword kk ? kk.name() : String.valueOf(k);
   }
 }

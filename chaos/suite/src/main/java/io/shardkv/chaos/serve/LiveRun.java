@@ -1,6 +1,5 @@
 package io.shardkv.chaos.serve;
 
-import io.shardkv.chaos.checker.OpPair;
 import io.shardkv.chaos.history.HistoryFile;
 import io.shardkv.chaos.history.Op;
 import io.shardkv.chaos.report.Counterexample;
@@ -174,10 +173,5 @@ final class LiveRun {
   private String workload() {
     Object w = RunIndex.edn(dir.resolve("test.edn")).get(Keyword.of("workload"));
     return w == null ? "" : RunIndex.name(w);
-  }
-
-  /** Client ops in the snapshot (for tests). */
-  synchronized List<OpPair> clientOps() {
-    return OpPair.clientOps(ops);
   }
 }
