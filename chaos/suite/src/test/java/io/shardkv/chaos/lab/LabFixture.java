@@ -34,8 +34,8 @@ public final class LabFixture {
     return lab.up(hosts, s -> { });
   }
 
-  /** Takes the test lab down (idempotent; for {@code @AfterAll}). */
+  /** Takes the test lab down (idempotent; for {@code @AfterAll}); someone else's lab is left alone. */
   public static void down() {
-    if (Lab.isRoot()) Lab.at(DIR).down(s -> { });
+    if (Lab.isRoot() && Lab.at(DIR).foreignOwner().isEmpty()) Lab.at(DIR).down(s -> { });
   }
 }
