@@ -50,10 +50,11 @@ public record Counterexample(Object key, String model, Shown failingOp, List<Sho
       return weakened || completion == null ? Op.Type.INFO : completion.type();
     }
 
-    /** What it returned: {@code → 3}, {@code ✗ failed}, {@code → ? (:info)}. */
+    /** What it returned: {@code → 3} (a read), {@code ok} (a write), {@code ✗ failed}, {@code → ? (:info)}. */
     public String outcome() {
       return switch (type()) {
-        case OK -> "→ " + io.shardkv.chaos.history.Edn.line(completion.value());
+        case OK -> java.util.Objects.equals(completion.value(), invoke.value()) && invoke.value() != null ? "ok"
+            : "→ " + io.shardkv.chaos.history.Edn.line(completion.value());
         case FAIL -> "✗ failed";
         default -> weakened ? "→ ? (:ok weakened to :info)" : "→ ? (:info)";
       };
