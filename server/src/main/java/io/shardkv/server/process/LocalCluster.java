@@ -169,11 +169,30 @@ public final class LocalCluster implements AutoCloseable {
       if (!Files.exists(f)) return Optional.empty();
       long pid = Long.parseLong(Files.readString(f).trim());
       return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().map(c -> c.contains(ServerMain.class.getName())).orElse(true))
+          .filter(LocalCluster::runsServerMain)
           .map(ProcessHandle::pid);
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * True unless {@code h}'s command line is known and does not run {@link ServerMain}. On Linux the
+   * whole of {@code /proc/PID/cmdline} is read: {@link ProcessHandle.Info#commandLine()} stops at
+   * 4096 bytes there, and a long class path (a test JVM's) pushes the class name past that, so a
+   * running node would look like a stranger and never be killed.
+   */
+  static boolean runsServerMain(ProcessHandle h) {
+    Path cmdline = Path.of("/proc", String.valueOf(h.pid()), "cmdline");
+    try {
+      if (Files.isReadable(cmdline)) {
+        return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8)
+            .contains(ServerMain.class.getName());
+      }
+    } catch (IOException e) {
+      // gone meanwhile, or /proc unreadable: fall back to what the JDK says
+    }
+    return h.info().commandLine().map(c -> c.contains(ServerMain.class.getName())).orElse(true);
   }
 
   /** kill -9 of node {@code id}; waits until it is gone. */
