@@ -71,16 +71,23 @@ public record Counterexample(Object key, String model, Shown failingOp, List<Sho
     }
   }
 
-  /** The counterexamples of {@code keys} (at most {@code maxKeys}), each shrunk within {@code budget}. */
-  public static List<Counterexample> find(List<Op> history, String model, List<?> keys, int maxKeys, Duration budget) {
+  /**
+   * The counterexamples of {@code keys} (at most {@code maxKeys}), each shrunk within {@code budget},
+   * all of them within {@code total}.
+   */
+  public static List<Counterexample> find(List<Op> history, String model, List<?> keys, int maxKeys, Duration budget,
+      Duration total) {
+    long deadline = System.nanoTime() + total.toNanos();
     Model<?> m = Models.byName(model, false);
     List<Operation> all = linearizableOps(history);
     int[] completionAt = completions(history);
     List<Counterexample> out = new ArrayList<>();
     for (Object key : keys) {
-      if (out.size() >= maxKeys) {
+      long left = deadline - System.nanoTime();
+      if (out.size() >= maxKeys || left <= 0) {
         break;
       }
+      Duration keyBudget = Duration.ofNanos(Math.min(budget.toNanos(), left));
       List<Operation> ops = new ArrayList<>();
       for (Operation o : all) {
         if (Objects.equals(o.key(), key)) {
@@ -88,12 +95,12 @@ public record Counterexample(Object key, String model, Shown failingOp, List<Sho
         }
       }
       PartitionResult full = Checker.check(m, History.of(ops), CheckOptions.defaults().withThreads(1)
-          .withTimeout(budget)).firstIllegal();
+          .withTimeout(keyBudget)).firstIllegal();
       if (full == null) {
         continue; // not illegal on its own (or undecided in time): nothing to show
       }
       long t0 = System.nanoTime();
-      Shrinker.Result r = Shrinker.shrink(m, ops, budget);
+      Shrinker.Result r = Shrinker.shrink(m, ops, keyBudget);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       List<Shown> shown = new ArrayList<>();
       for (Operation o : r.ops()) {

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 public final class RunReport {
   /** Time the shrinker may spend per invalid key. */
   static final Duration SHRINK_BUDGET = Duration.ofSeconds(20);
+  /** Time the shrinker may spend on all invalid keys together. */
+  static final Duration SHRINK_TOTAL = Duration.ofSeconds(30);
   /** Invalid keys shrunk and shown at most. */
   static final int MAX_COUNTEREXAMPLES = 3;
 
@@ -111,7 +113,7 @@ public final class RunReport {
     }
     Object model = run.result("linear", "model");
     String m = model != null ? RunFiles.name(model) : run.workload().equals("register") ? "cas-register" : "kv";
-    return Counterexample.find(run.history(), m, keys, MAX_COUNTEREXAMPLES, SHRINK_BUDGET);
+    return Counterexample.find(run.history(), m, keys, MAX_COUNTEREXAMPLES, SHRINK_BUDGET, SHRINK_TOTAL);
   }
 
   /** The file of a key's counterexample: {@code counterexample-<key>.edn}, the key made file-name safe. */
