@@ -34,7 +34,10 @@ public final class LabFixture {
     return lab.up(hosts, s -> { });
   }
 
-  /** Takes the test lab down (idempotent; for {@code @AfterAll}); someone else's lab is left alone. */
+  /**
+   * Takes the test lab down (idempotent; for {@code @AfterAll}, which JUnit runs also for a class
+   * its assumptions skipped): a lab made from another directory is left alone, not an error.
+   */
   public static void down() {
     if (Lab.isRoot() && Lab.at(DIR).foreignOwner().isEmpty()) Lab.at(DIR).down(s -> { });
   }
