@@ -47,7 +47,8 @@ public final class ChaosCheckCommand implements Callable<Integer> {
   double checkTimeout;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "write results.edn, results.json and the HTML of invalid keys there (default: print only)")
+      description = "write results.edn, results.json, the HTML of invalid keys and the report pages (index.html, "
+          + "timeline.html, plots) there (default: print only); --out DIR on a run directory remakes its pages")
   Path out;
 
   @Override
@@ -70,6 +71,7 @@ public final class ChaosCheckCommand implements Callable<Integer> {
       Map<Object, Object> results = Campaign.check(history, w, Duration.ofMillis((long) (checkTimeout * 1000)), out);
       if (out != null) {
         Campaign.write(out, results);
+        io.shardkv.chaos.report.RunReport.writeQuietly(history, out, l -> System.out.println("chaos: " + l));
       }
       Campaign.summary(results).forEach(l -> System.out.println("chaos: " + l));
       Validity v = Validity.fromEdn(results.get(Edn.kw("valid?")));

@@ -87,6 +87,12 @@ final class LabHosts {
         "PrintMotd no",
         "MaxSessions 64",
         "MaxStartups 64:30:128",
+        // Commands run as `bash -c CMD`, and bash reads ~/.bashrc when started by sshd unless SHLVL
+        // says it is nested. Lab hosts share this machine's /root: its .bashrc (here: pyenv init,
+        // whose rehash takes a global lock file) would run for every command, ~2 s each, and a lab
+        // `down` that kills a session in mid-rehash leaves the lock behind, after which every SSH
+        // command waits out pyenv's 60 s lock timeout. SHLVL=1 skips ~/.bashrc for lab commands.
+        "SetEnv SHLVL=1",
         "Subsystem sftp internal-sftp",
         "") ;
   }

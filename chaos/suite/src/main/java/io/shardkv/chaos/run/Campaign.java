@@ -128,7 +128,8 @@ public final class Campaign {
         db.setup();
         log.accept("database up; config center " + db.clusterAddresses());
         NemesisContext nctx = new NemesisContext(bed, new ClusterStatus(db, Duration.ofMillis(500)), log, spec.seed());
-        nemesis = Nemeses.nemesis(spec.nemeses(), nctx, spec.nemesisInterval());
+        nemesis = io.shardkv.chaos.report.ClusterStateObserver.observing(
+            Nemeses.nemesis(spec.nemeses(), nctx, spec.nemesisInterval()), nctx.status());
         nemesis.setup();
         sessions = new KvSessions(db.clusterAddresses(), Duration.ofMillis((long) (spec.opTimeout() * 1000)), FINAL_READ_TIMEOUT);
         KvSessions s = sessions;
@@ -168,6 +169,7 @@ public final class Campaign {
       }
       Map<Object, Object> results = check(dir.resolve("history.edn"), spec.workload(), checkTimeout, dir);
       write(dir, results);
+      io.shardkv.chaos.report.RunReport.writeQuietly(dir.resolve("history.edn"), dir, log);
       Validity v = Validity.fromEdn(results.get(Edn.kw("valid?")));
       summary(results).forEach(log);
       log.accept("verdict " + v.word());
