@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,18 +14,19 @@ import org.junit.jupiter.api.Test;
  * the 4096 bytes the JDK reports on Linux (found by the chaos suite's local campaigns: with a test
  * class path over 4 KB, kill -9 and teardown skipped every node and leaked the JVMs).
  */
-class LocalClusterCommandLineTest {
+class LongCommandLineLivenessTest {
   @Test
   void aServerMainPastTheFirst4096BytesOfItsCommandLineIsStillRecognised() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc (Linux)");
     String longClassPath = "/x".repeat(3000);
-    Process p = new ProcessBuilder("sh", "-c", "sleep 30", longClassPath, ServerMain.class.getName()).start();
-    Process other = new ProcessBuilder("sh", "-c", "sleep 30", longClassPath, "some.other.Main").start();
+    List<String> words = List.of(ServerMain.class.getName(), "--node", "7");
+    Process p = new ProcessBuilder("sh", "-c", "sleep 30", longClassPath, ServerMain.class.getName(), "--node", "7").start();
+    Process other = new ProcessBuilder("sh", "-c", "sleep 30", longClassPath, "some.other.Main", "--node", "7").start();
     try {
       assertFalse(p.toHandle().info().commandLine().map(c -> c.contains(ServerMain.class.getName())).orElse(false),
           "the JDK's view stops short of the class name (else this test shows nothing)");
-      assertTrue(LocalCluster.runsServerMain(p.toHandle()));
-      assertFalse(LocalCluster.runsServerMain(other.toHandle()));
+      assertTrue(ProcessLiveness.isRunning(p.pid(), words));
+      assertFalse(ProcessLiveness.isRunning(other.pid(), words));
     } finally {
       p.destroyForcibly().waitFor();
       other.destroyForcibly().waitFor();
