@@ -37,7 +37,7 @@ public final class SyntheticRun {
     Files.createDirectories(dir);
     int concurrency = 10;
     // concurrency 10 over 5 keys: two threads per key, so each key's history stays quick to check
-    TestSpec spec = new TestSpec("register", List.of("partition", "kill", "clock", "trigger"), 10, Math.max(10, ops / 100.0),
+    TestSpec spec = new TestSpec("register", List.of("partition", "kill", "clock", "trigger"), 10, List.of(), Math.max(10, ops / 100.0),
         concurrency, 100, 5, 200, seed, 10, 5, "local", List.of("n1", "n2", "n3"), false);
     Files.writeString(dir.resolve("test.edn"), Edn.pretty(spec.toEdn()), StandardCharsets.UTF_8);
     List<Op> h = history(ops, concurrency, staleRead, seed);
