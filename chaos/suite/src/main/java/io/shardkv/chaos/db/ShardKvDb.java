@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class ShardKvDb implements Db {
   private static final Logger log = LoggerFactory.getLogger(ShardKvDb.class);
   private static final Duration SHORT = Duration.ofSeconds(60);
+  /** How long a failed start waits for the other servers to settle before naming the dead ones. */
+  private static final Duration SETTLE = Duration.ofSeconds(20);
 
   /**
    * @param distribution the jars shipped to every host
@@ -275,19 +277,61 @@ public final class ShardKvDb implements Db {
     return l;
   }
 
-  /** Servers that should run but are stopped, each with the tail of its output; empty if none. */
+  /**
+   * Servers that should run but are stopped, each with the tail of its output; empty if none.
+   * Servers started together usually fail together (a port in use, a bad config), but not at the
+   * same instant: once one is seen dead, this waits (up to {@link #SETTLE}) until every other server
+   * has either stopped too or said it serves, so that the error names all of them, not whichever
+   * JVM happened to die first.
+   */
   private List<String> deadServers() {
+    if (stoppedServers().isEmpty()) return List.of();
+    long until = System.nanoTime() + SETTLE.toNanos();
     Map<String, List<ServerState>> all = Parallel.map(nodes(), this::status);
+    while (System.nanoTime() < until && stillStarting(all)) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ChaosException("interrupted", e);
+      }
+      all = Parallel.map(nodes(), this::status);
+    }
     List<String> dead = new ArrayList<>();
     all.forEach((node, states) -> {
       for (ServerState s : states) {
         if (s.state().equals("stopped")) {
-          String tail = remote(node).exec("tail -n 15 " + Shell.quote(home(node) + "/logs/node-" + s.id() + ".out"), SHORT).stdout();
-          dead.add("node " + s.id() + " on " + node + " is not running; its output ends:\n" + tail.strip().indent(4));
+          dead.add("node " + s.id() + " on " + node + " is not running; its output ends:\n" + outputTail(node, s.id(), 15).strip().indent(4));
         }
       }
     });
     return dead;
+  }
+
+  private List<ServerState> stoppedServers() {
+    List<ServerState> l = new ArrayList<>();
+    Parallel.map(nodes(), this::status).values().forEach(states -> states.stream().filter(s -> s.state().equals("stopped")).forEach(l::add));
+    return l;
+  }
+
+  /**
+   * Whether some running server has not yet printed its {@code serving} line since its last start
+   * (the launcher writes {@code shardkv-host: starting node N} before each start).
+   */
+  private boolean stillStarting(Map<String, List<ServerState>> all) {
+    for (Map.Entry<String, List<ServerState>> e : all.entrySet()) {
+      for (ServerState s : e.getValue()) {
+        if (!s.running()) continue;
+        String out = outputTail(e.getKey(), s.id(), 40);
+        int start = out.lastIndexOf("shardkv-host: starting node");
+        if (start < 0 || !out.substring(start).contains(" serving ")) return true;
+      }
+    }
+    return false;
+  }
+
+  private String outputTail(String node, int id, int lines) {
+    return remote(node).exec("tail -n " + lines + " " + Shell.quote(home(node) + "/logs/node-" + id + ".out"), SHORT).stdout();
   }
 
   // ------------------------------------------------------------------ logs

@@ -301,7 +301,15 @@ class LabDbTest {
   private static void awaitLeaders() throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (ClusterHealth.leaders(db.topology()).size() < 3 && System.nanoTime() < until) Thread.sleep(200);
-    assertEquals(3, ClusterHealth.leaders(db.topology()).size(), "every group has a leader again");
+    Map<Integer, Integer> leaders = ClusterHealth.leaders(db.topology());
+    if (leaders.size() < 3) { // say what each server reports, so that a failure in CI can be read
+      StringBuilder b = new StringBuilder();
+      for (Topology.Server s : db.topology().servers()) {
+        b.append("\n  node ").append(s.id()).append(" on ").append(s.node()).append(": ")
+            .append(ClusterHealth.status(s).orElse("(admin port does not answer)"));
+      }
+      assertEquals(3, leaders.size(), "every group has a leader again; leaders " + leaders + ", servers:" + b);
+    }
   }
 
   /** Live processes whose command line names a server config under {@code dir}. */
