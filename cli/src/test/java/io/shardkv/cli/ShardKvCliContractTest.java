@@ -160,6 +160,54 @@ class ShardKvCliContractTest {
   }
 
   @Test
+  void clientTakesAKeyWithSpacesAsGiven() {
+    Run put = shardkv("client", "--cluster", addrs(), "put", "key with space", "v1");
+    assertEquals(0, put.exit(), put::toString);
+    Run get = shardkv("client", "--cluster", addrs(), "get", "key with space");
+    assertEquals(List.of("v1"), get.outLines(), get::toString);
+    Run prefix = shardkv("client", "--cluster", addrs(), "get", "key");
+    assertEquals(List.of("NOT_FOUND"), prefix.outLines(), () -> "only the whole key was written\n" + prefix);
+  }
+
+  @Test
+  void clientWithExtraArgumentsIsAUsageErrorAndWritesNothing() {
+    Run put = shardkv("client", "--cluster", addrs(), "put", "cli-extra", "a", "b", "c");
+    assertEquals(2, put.exit(), put::toString);
+    assertTrue(put.err().contains("put KEY VALUE"), put::toString);
+    assertTrue(put.out().isBlank(), put::toString);
+    Run get = shardkv("client", "--cluster", addrs(), "get", "cli-extra");
+    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+    Run get2 = shardkv("client", "--cluster", addrs(), "get", "a", "b");
+    assertEquals(2, get2.exit(), get2::toString);
+    assertNoStackTrace(get2);
+  }
+
+  @Test
+  void clientStdinFollowsTheQuotingRuleAndNamesTheLineOfAnError() {
+    Run r = shardkvWithStdin("put 'sp key' \"two words\"\nget 'sp key'\n\nget 'unterminated\nput plain rest of line\nget plain\n",
+        "client", "--cluster", addrs());
+    assertEquals(1, r.exit(), r::toString);
+    List<String> lines = r.outLines();
+    assertEquals(5, lines.size(), r::toString);
+    assertEquals(List.of("OK", "two words"), lines.subList(0, 2), r::toString);
+    assertTrue(lines.get(2).startsWith("USAGE line 4: unterminated '"), r::toString);
+    assertEquals(List.of("OK", "rest of line"), lines.subList(3, 5), r::toString);
+  }
+
+  @Test
+  void clientJsonOutputTellsAMissingKeyFromTheStoredValueNotFound() {
+    assertEquals(0, shardkv("client", "--cluster", addrs(), "put", "cli-nf", "NOT_FOUND").exit());
+    Run stored = shardkv("client", "--cluster", addrs(), "--output", "json", "get", "cli-nf");
+    assertEquals(0, stored.exit(), stored::toString);
+    assertEquals(List.of("{\"status\":\"OK\",\"value\":\"NOT_FOUND\"}"), stored.outLines(), stored::toString);
+    Run missing = shardkv("client", "--cluster", addrs(), "--output", "json", "get", "cli-nf-never");
+    assertEquals(0, missing.exit(), missing::toString);
+    assertEquals(List.of("{\"status\":\"NOT_FOUND\"}"), missing.outLines(), missing::toString);
+    Run cas = shardkvWithStdin("cas cli-nf wrong x\n", "client", "--cluster", addrs(), "--output", "json");
+    assertEquals(List.of("{\"status\":\"MISMATCH\",\"line\":1}"), cas.outLines(), cas::toString);
+  }
+
+  @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
     Run r = shardkv("ctl", "--cluster", addrs(), "query");
     assertEquals(0, r.exit(), r::toString);
