@@ -208,6 +208,42 @@ class ShardKvCliContractTest {
   }
 
   @Test
+  void aRefusedConfigCenterAddressFailsAtOnceSayingSo() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    long t0 = System.nanoTime();
+    Run r = shardkv("client", "--cluster", "127.0.0.1:" + closedPort, "--timeout", "10s", "put", "k", "v");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().startsWith("ERROR cannot connect to any config-center node"), r::toString);
+    assertFalse(r.out().contains("0 attempt(s)"), r::toString);
+    assertTrue(ms < 5_000, () -> "took " + ms + " ms of a 10 s timeout\n" + r);
+    Run ctl = shardkv("ctl", "--cluster", "127.0.0.1:" + closedPort, "query");
+    assertEquals(1, ctl.exit(), ctl::toString);
+    assertTrue(ctl.out().contains("cannot connect to any config-center node"), ctl::toString);
+  }
+
+  @Test
+  void aShardGroupAddressAsClusterIsAClearErrorAtOnce() {
+    Run status = shardkv("local-cluster", "status", "--dir", dir.toString());
+    String groupNode = null;
+    for (String line : status.outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && !m.group(2).equals("0")) groupNode = m.group(3);
+    }
+    assertTrue(groupNode != null, status::toString);
+    long t0 = System.nanoTime();
+    Run r = shardkv("client", "--cluster", groupNode, "--timeout", "10s", "get", "k");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().contains("not shard-group nodes"), r::toString);
+    assertTrue(ms < 5_000, () -> "took " + ms + " ms\n" + r);
+    assertNoStackTrace(r);
+  }
+
+  @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
     Run r = shardkv("ctl", "--cluster", addrs(), "query");
     assertEquals(0, r.exit(), r::toString);

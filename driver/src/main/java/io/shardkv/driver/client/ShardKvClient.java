@@ -52,12 +52,21 @@ public final class ShardKvClient implements AutoCloseable {
     return t;
   });
 
+  private static final String UNREACHABLE = "cannot connect to any config-center node";
+
   private final ShardRouter router;
   private final Connections connections;
   private final boolean ownsConnections;
   private final ClientOptions options;
   private final Environment env;
   private volatile boolean closed;
+  /**
+   * True once any server of the cluster answered this session. Until then a config center that
+   * refuses every connection, or a --cluster address that is not a config-center node, is a
+   * definite error at once (a wrong address or a cluster that is not running), not a retry until
+   * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
+   */
+  private volatile boolean reachedCluster;
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -290,7 +299,9 @@ public final class ShardKvClient implements AutoCloseable {
    */
   private Response drive(ClientCall call, Request req, int depth) throws KvException {
     Response answer = null; // the server's answer for this (client id, seq), once there is one
+    String answeredBy = null;
     String lastProblem = "no attempt made";
+    java.util.Set<String> refused = new java.util.TreeSet<>(); // config-center nodes that refused to connect
     while (true) {
       long now = env.nowMillis();
       CallStep step;
@@ -298,7 +309,7 @@ public final class ShardKvClient implements AutoCloseable {
         step = call.next(now);
       }
       if (step instanceof CallStep.Finish f) {
-        return outcome(f.outcome(), answer, lastProblem);
+        return outcome(f.outcome(), answer, answeredBy, lastProblem);
       } else if (step instanceof CallStep.Send s) {
         long wait = Math.max(1, s.replyDeadline() - now);
         CompletableFuture<Response> fut;
@@ -316,7 +327,11 @@ public final class ShardKvClient implements AutoCloseable {
           Response r = fut.get(wait + 50, TimeUnit.MILLISECONDS);
           Status st = Wiring.toRouting(r.status());
           String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
-          if (!st.isRoutingRetry()) answer = r;
+          if (r.status() != io.shardkv.driver.protocol.Status.BAD_REQUEST) reachedCluster = true;
+          if (!st.isRoutingRetry()) {
+            answer = r;
+            answeredBy = s.server();
+          }
           lastProblem = s.server() + " answered " + r.status();
           synchronized (router) {
             call.onReply(s.attempt(), st, hint, null, env.nowMillis());
@@ -327,6 +342,19 @@ public final class ShardKvClient implements AutoCloseable {
           lastProblem = s.server() + ": " + c.getMessage();
           synchronized (router) {
             call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
+          }
+          if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.CONNECT_FAILED
+              && s.gid() == ShardRouter.CONTROLLER_GID) {
+            refused.add(s.server());
+            List<String> all;
+            synchronized (router) {
+              all = router.tracker(ShardRouter.CONTROLLER_GID).servers();
+            }
+            if (!reachedCluster && refused.containsAll(all)) {
+              throw fastFail(call, UNREACHABLE + " (" + lastProblem + "); is the cluster "
+                  + "running, and does the address list name its config-center nodes (the cluster= line of "
+                  + "`bin/shardkv local-cluster start`)?");
+            }
           }
         } catch (TimeoutException e) {
           lastProblem = s.server() + ": no reply within " + wait + " ms";
@@ -351,6 +379,17 @@ public final class ShardKvClient implements AutoCloseable {
             latest = Wiring.toShardConfig(((Result.Config) r.result()).config());
           } catch (KvException e) {
             lastProblem = "config center: " + e.getMessage();
+            // A node that rejects a configuration query is not a config-center node: a wrong
+            // address, which retrying cannot fix.
+            if (e.rejected() && !reachedCluster) throw fastFail(call, e.getMessage()
+                + "; the address list must name the config-center nodes (group 0; the cluster= line of "
+                + "`bin/shardkv local-cluster start`), not shard-group nodes");
+            if (e.getMessage().startsWith(UNREACHABLE)) throw fastFail(call, e.getMessage());
+          }
+          if (latest != null && latest.groups().isEmpty() && call.attempts() == 0) {
+            // Nothing can serve any key until a group joins; waiting out the deadline would only hide that.
+            throw fastFail(call, "no group has joined yet (configuration " + latest.num()
+                + " has no shard groups): run `bin/shardkv ctl --cluster ADDRS join GID=HOST:PORT,...`");
           }
         }
         synchronized (router) {
@@ -370,8 +409,21 @@ public final class ShardKvClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops {@code call} now with {@code why}: definite only when no attempt of it can have been
+   * applied ({@link ClientCall#abandon}'s rule), otherwise indefinite and saying so.
+   */
+  private KvException fastFail(ClientCall call, String why) {
+    CallOutcome o;
+    synchronized (router) {
+      o = call.abandon(env.nowMillis());
+    }
+    return new KvException(o.definite(), why + (o.definite() ? "" : "; an earlier attempt may have been applied"));
+  }
+
   /** The call's outcome as this API reports it: the response, or a definite or indefinite KvException. */
-  private static Response outcome(CallOutcome o, Response answer, String lastProblem) throws KvException {
+  private static Response outcome(CallOutcome o, Response answer, String answeredBy, String lastProblem)
+      throws KvException {
     switch (o.kind()) {
       case COMPLETED:
         if (answer == null) throw new IllegalStateException("a call completed without a response: " + o);
@@ -383,7 +435,10 @@ public final class ShardKvClient implements AutoCloseable {
       default:
         if (answer != null) {
           String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
-          throw new KvException(true, true, "rejected by the server: " + answer.status() + ": " + msg);
+          throw new KvException(true, true, "rejected by " + answeredBy + ": " + answer.status() + ": " + msg);
+        }
+        if (o.attempts() == 0) {
+          throw new KvException(true, "timed out before any server could be asked; not applied (" + lastProblem + ")");
         }
         throw new KvException(true, "timed out after " + o.attempts() + " attempt(s); not applied (" + lastProblem + ")");
     }
