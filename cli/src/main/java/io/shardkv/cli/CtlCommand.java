@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
         "  leave GID [GID...]                       remove groups (their shards move away)",
         "  move SHARD GID                           assign one shard to a group",
         "  query [NUM]                              show configuration NUM (default: latest)",
-        "  status                                   role/term/leader of every node"})
+        "  status                                   role/term/leader of every node; exit 1 when a node",
+        "                                           does not answer or a group has no leader"})
 public final class CtlCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "ADDRS", description = "config-center addresses HOST:PORT,...")
   String cluster;
@@ -75,24 +76,8 @@ public final class CtlCommand implements Callable<Integer> {
           System.out.println(ConfigText.describe(cfg));
           return 0;
         }
-        case "status": {
-          LinkedHashSet<String> nodes = new LinkedHashSet<>(addrs);
-          try {
-            c.query(-1).groups().values().forEach(nodes::addAll);
-          } catch (KvException e) {
-            System.out.println("configuration unavailable: " + e.getMessage());
-          }
-          for (String n : nodes) {
-            try {
-              Map<String, String> st = c.nodeStatus(n, Duration.ofSeconds(1));
-              System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
-                  + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
-            } catch (KvException e) {
-              System.out.println(n + " unreachable (" + e.getMessage() + ")");
-            }
-          }
-          return 0;
-        }
+        case "status":
+          return status(c, addrs);
         default:
           return usage("join|leave|move|query|status (unknown '" + op + "')");
       }
@@ -102,6 +87,46 @@ public final class CtlCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     }
+  }
+
+  /**
+   * One line per node (the config-center addresses given and every server of the latest
+   * configuration); exit 1, with the reasons on stderr, when a node does not answer, a group has no
+   * leader, or the configuration cannot be read.
+   */
+  private static int status(ShardKvClient c, List<String> addrs) {
+    LinkedHashSet<String> nodes = new LinkedHashSet<>(addrs);
+    Map<Integer, Boolean> groupHasLeader = new TreeMap<>();
+    groupHasLeader.put(0, false);
+    List<String> problems = new ArrayList<>();
+    try {
+      Configuration cfg = c.query(-1);
+      cfg.groups().forEach((gid, servers) -> {
+        nodes.addAll(servers);
+        groupHasLeader.put(gid, false);
+      });
+    } catch (KvException e) {
+      System.out.println("configuration unavailable: " + e.getMessage());
+      problems.add("the configuration is unavailable (" + e.getMessage() + ")");
+    }
+    for (String n : nodes) {
+      try {
+        Map<String, String> st = c.nodeStatus(n, Duration.ofSeconds(1));
+        System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
+            + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
+        if ("leader".equals(st.get("role"))) groupHasLeader.put(Integer.parseInt(st.get("group")), true);
+      } catch (KvException e) {
+        System.out.println(n + " unreachable (" + e.getMessage() + ")");
+        problems.add(n + " does not answer");
+      } catch (NumberFormatException e) {
+        problems.add(n + " reported a malformed group");
+      }
+    }
+    groupHasLeader.forEach((gid, has) -> {
+      if (!has) problems.add((gid == 0 ? "the config center (group 0)" : "group " + gid) + " has no leader");
+    });
+    for (String p : problems) System.err.println("ctl: " + p);
+    return problems.isEmpty() ? 0 : 1;
   }
 
   private static int usage(String s) {

@@ -306,6 +306,90 @@ class ShardKvCliContractTest {
     }
   }
 
+  /** What {@code local-cluster start} printed per node: node id → admin base URL (http://HOST:PORT). */
+  private java.util.Map<Integer, String> adminUrls() {
+    java.util.Map<Integer, String> m = new java.util.TreeMap<>();
+    Pattern p = Pattern.compile("^\\s*node (\\d+) group \\d+ \\S+ pid \\S+ admin (http://[^/]+)/status$");
+    for (String line : started.outLines()) {
+      Matcher x = p.matcher(line);
+      if (x.matches()) m.put(Integer.parseInt(x.group(1)), x.group(2));
+    }
+    return m;
+  }
+
+  /** HTTP status code of GET url. */
+  private static int httpGet(String url) {
+    try {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+      c.setConnectTimeout(2000);
+      c.setReadTimeout(2000);
+      int code = c.getResponseCode();
+      c.disconnect();
+      return code;
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void everyNodeAnswersHealthAndReadyWith200AndCtlStatusExitsZero() {
+    java.util.Map<Integer, String> admin = adminUrls();
+    assertEquals(6, admin.size(), started::toString);
+    for (var e : admin.entrySet()) {
+      assertEquals(200, httpGet(e.getValue() + "/health"), "health of node " + e.getKey());
+      int ready = httpGet(e.getValue() + "/ready");
+      for (long until = System.nanoTime() + 20_000_000_000L; ready != 200 && System.nanoTime() < until; ) {
+        sleep(200); // a follower learns the leader from its first heartbeat
+        ready = httpGet(e.getValue() + "/ready");
+      }
+      assertEquals(200, ready, "ready of node " + e.getKey());
+    }
+    Run st = shardkv("ctl", "--cluster", addrs(), "status");
+    assertEquals(0, st.exit(), st::toString);
+  }
+
+  /**
+   * A group with only one of its three nodes running has no leader: both status commands exit 1 and
+   * say which group, the survivor's /ready answers 503 while its /health stays 200; start restores it.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 2)
+  void statusExitsOneWhenAGroupHasNoLeader() {
+    Run before = shardkv("local-cluster", "status", "--dir", dir.toString());
+    List<long[]> group1 = new ArrayList<>(); // {node, pid, isLeader}
+    for (String line : before.outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && m.group(2).equals("1") && !m.group(4).equals("-")) {
+        group1.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(4)), m.group(5).equals("leader") ? 1 : 0});
+      }
+    }
+    assertEquals(3, group1.size(), before::toString);
+    group1.sort((a, b) -> Long.compare(b[2], a[2])); // the leader first
+    for (long[] victim : group1.subList(0, 2)) {
+      ProcessHandle.of(victim[1]).ifPresent(ProcessHandle::destroyForcibly);
+      assertTrue(ProcessLiveness.awaitExit(victim[1], List.of(ServerMain.class.getName()), Duration.ofSeconds(10)));
+    }
+    Run down = shardkv("local-cluster", "status", "--dir", dir.toString());
+    assertEquals(1, down.exit(), down::toString);
+    assertTrue(down.err().contains("group 1 has no leader"), down::toString);
+    Run ctl = shardkv("ctl", "--cluster", addrs(), "status");
+    assertEquals(1, ctl.exit(), ctl::toString);
+    assertTrue(ctl.err().contains("group 1 has no leader"), ctl::toString);
+    assertTrue(ctl.err().contains("does not answer"), ctl::toString);
+
+    String survivor = adminUrls().get((int) group1.get(2)[0]);
+    assertEquals(200, httpGet(survivor + "/health"));
+    int ready = httpGet(survivor + "/ready");
+    for (long until = System.nanoTime() + 30_000_000_000L; ready != 503 && System.nanoTime() < until; ) {
+      sleep(200); // until the survivor's election timeout passes without a leader
+      ready = httpGet(survivor + "/ready");
+    }
+    assertEquals(503, ready, "a node whose group has no leader is not ready");
+
+    Run restart = shardkv("local-cluster", "start", "--dir", dir.toString());
+    assertEquals(0, restart.exit(), restart::toString);
+  }
+
   /** A node killed -9 is down: status exits 1 and shows no pid for it; start brings it back. */
   @Test
   @Order(Integer.MAX_VALUE - 1)

@@ -13,7 +13,9 @@ import java.util.Map;
  * The node's admin port (JDK {@code com.sun.net.httpserver}): {@code GET /status} answers one JSON
  * object (node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
  * taken and installed, the followers a leader is sending its snapshot to ({@code snapshot_peers}, what
- * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format. Read-only, one small thread.
+ * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format;
+ * {@code GET /health} and {@code GET /ready} answer 200 or 503 for scripts and orchestrators (see
+ * {@link #health} and {@link #ready}). Read-only, one small thread.
  */
 final class AdminServer implements AutoCloseable {
   private final HttpServer http;
@@ -31,15 +33,58 @@ final class AdminServer implements AutoCloseable {
     }
     http.createContext("/status", ex -> respond(ex, "application/json", statusJson(node)));
     http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", metrics(node)));
+    http.createContext("/health", ex -> respond(ex, health(node)));
+    http.createContext("/ready", ex -> respond(ex, ready(node)));
     http.setExecutor(null);
     http.start();
     return new AdminServer(http);
   }
 
+  /** An HTTP status and its JSON body. */
+  record Probe(int code, String body) {}
+
+  /**
+   * {@code GET /health} (liveness): 200 once the node recovered its storage and serves; 503 while it
+   * starts or after its replica stopped (a storage failure). Body {@code {"status":"ok"|...,"node":N}}.
+   */
+  static Probe health(NodeServer node) {
+    NodeServer.NodeStatus s = node.status();
+    if (s == null) return new Probe(503, "{\"status\":\"starting\"}\n");
+    if ("stopped".equals(s.extra())) {
+      return new Probe(503, "{\"status\":\"stopped\",\"node\":" + s.node() + ",\"reason\":\"the replica stopped; see the node's log\"}\n");
+    }
+    return new Probe(200, "{\"status\":\"ok\",\"node\":" + s.node() + "}\n");
+  }
+
+  /**
+   * {@code GET /ready} (readiness): 200 when the node is healthy and its group has a leader it knows
+   * (itself or another), i.e. requests sent here are answered or redirected; 503 with the reason
+   * otherwise.
+   */
+  static Probe ready(NodeServer node) {
+    Probe h = health(node);
+    if (h.code() != 200) return h;
+    NodeServer.NodeStatus s = node.status();
+    if (s.leader() < 0) {
+      return new Probe(503, "{\"status\":\"no_leader\",\"node\":" + s.node() + ",\"group\":" + s.group()
+          + ",\"reason\":\"group " + s.group() + " has no leader this node knows of (term " + s.term() + ")\"}\n");
+    }
+    return new Probe(200, "{\"status\":\"ready\",\"node\":" + s.node() + ",\"group\":" + s.group()
+        + ",\"leader\":" + s.leader() + "}\n");
+  }
+
+  private static void respond(HttpExchange ex, Probe p) throws IOException {
+    send(ex, p.code(), "application/json", p.body());
+  }
+
   private static void respond(HttpExchange ex, String type, String body) throws IOException {
+    send(ex, 200, type, body);
+  }
+
+  private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(200, b.length);
+    ex.sendResponseHeaders(code, b.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
     }
