@@ -348,6 +348,77 @@ class ShardKvCliContractTest {
     assertEquals(0, st.exit(), st::toString);
   }
 
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void ctlJoinRefusesAGroupWhoseServersDoNotAnswerAsThatGroup() throws Exception {
+    Run ghost = shardkv("ctl", "--cluster", addrs(), "join", "3=127.0.0.1:" + closedPort());
+    assertEquals(1, ghost.exit(), ghost::toString);
+    assertTrue(ghost.err().contains("refusing to join group 3: only 0 of 1 server(s) answer as group 3"), ghost::toString);
+    String groupNode = null;
+    for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && m.group(2).equals("1")) groupNode = m.group(3);
+    }
+    Run wrong = shardkv("ctl", "--cluster", addrs(), "join", "2=" + groupNode);
+    assertEquals(1, wrong.exit(), wrong::toString);
+    assertTrue(wrong.err().contains("of group 1, not of group 2"), wrong::toString);
+    Run q = shardkv("ctl", "--cluster", addrs(), "query");
+    assertFalse(q.out().contains("group 3") || q.out().contains("group 2"), q::toString);
+  }
+
+  @Test
+  void ctlLeaveAndMoveRefuseGroupsNotInTheConfiguration() {
+    Run leave = shardkv("ctl", "--cluster", addrs(), "leave", "7");
+    assertEquals(1, leave.exit(), leave::toString);
+    assertTrue(leave.err().contains("group(s) [7] not in configuration"), leave::toString);
+    Run move = shardkv("ctl", "--cluster", addrs(), "move", "0", "7");
+    assertEquals(1, move.exit(), move::toString);
+    assertTrue(move.err().contains("group 7 is not in configuration"), move::toString);
+    Run noShard = shardkv("ctl", "--cluster", addrs(), "move", "100000", "1");
+    assertEquals(1, noShard.exit(), noShard::toString);
+    assertTrue(noShard.err().contains("shard 100000 does not exist"), noShard::toString);
+  }
+
+  /**
+   * A group forced in whose servers do not exist wedges the shards it was given: the other group's
+   * leader logs a WARN, its /status lists the stalled migration and {@code ctl status} exits 1.
+   * Leaves the shared cluster with those shards wedged, so it runs after the tests that write keys.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 3)
+  void aMigrationThatCannotReachTheOtherGroupIsReported() throws Exception {
+    Run join = shardkv("ctl", "--cluster", addrs(), "--force", "join", "3=127.0.0.1:" + closedPort());
+    assertEquals(0, join.exit(), join::toString);
+    Run leave = shardkv("ctl", "--cluster", addrs(), "leave", "3");
+    assertEquals(0, leave.exit(), leave::toString);
+    Run st = shardkv("ctl", "--cluster", addrs(), "status");
+    for (long until = System.nanoTime() + 60_000_000_000L; !st.err().contains("waits for shard data")
+        && System.nanoTime() < until; ) {
+      sleep(1000);
+      st = shardkv("ctl", "--cluster", addrs(), "status");
+    }
+    Run last = st;
+    assertEquals(1, last.exit(), last::toString);
+    assertTrue(last.err().contains("group 1 waits for shard data") && last.err().contains("waiting for group 3"),
+        last::toString);
+    String leaderLog = null;
+    for (var e : adminUrls().entrySet()) {
+      String json = new String(new java.net.URL(e.getValue() + "/status").openStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (json.contains("\"role\":\"leader\"") && json.contains("\"group\":1,")) {
+        assertTrue(json.contains("\"migrations_stalled\":[{\"shard\":"), json);
+        assertTrue(json.contains("\"other_group\":3"), json);
+        leaderLog = java.nio.file.Files.readString(dir.resolve("node-" + e.getKey() + ".log"));
+      }
+    }
+    assertTrue(leaderLog != null, "no leader of group 1 found");
+    assertTrue(leaderLog.lines().anyMatch(l -> l.contains("WARN") && l.contains("waiting for group 3")), leaderLog);
+  }
+
   /**
    * A group with only one of its three nodes running has no leader: both status commands exit 1 and
    * say which group, the survivor's /ready answers 503 while its /health stays 200; start restores it.

@@ -97,8 +97,21 @@ final class AdminServer implements AutoCloseable {
         + ",\"leader\":" + s.leader() + ",\"leader_address\":\"" + esc(s.leaderAddress()) + "\",\"commit\":" + s.commit()
         + ",\"applied\":" + s.applied() + ",\"last_index\":" + s.lastIndex() + ",\"pending\":" + s.pending()
         + ",\"snapshots\":" + s.snapshots() + ",\"snapshots_installed\":" + s.snapshotsInstalled()
-        + ",\"snapshot_peers\":" + s.snapshotPeers().toString().replace(" ", "") + ",\"state\":\"" + esc(s.extra()) + "\",\"pid\":"
+        + ",\"snapshot_peers\":" + s.snapshotPeers().toString().replace(" ", "") + ",\"state\":\"" + esc(s.extra()) + "\","
+        + "\"migrations_stalled\":" + stallsJson(node.stalledMigrations()) + ",\"pid\":"
         + ProcessHandle.current().pid() + "}\n";
+  }
+
+  /** {@code [{"shard":S,"state":"PULLING","other_group":G,"config":N,"waiting_ms":W},...]}: migrations waiting too long. */
+  private static String stallsJson(java.util.List<NodeEvents.Stall> stalls) {
+    StringBuilder b = new StringBuilder("[");
+    for (NodeEvents.Stall x : stalls) {
+      if (b.length() > 1) b.append(',');
+      b.append("{\"shard\":").append(x.shard()).append(",\"state\":\"").append(x.state())
+          .append("\",\"other_group\":").append(x.otherGroup())
+          .append(",\"config\":").append(x.configNum()).append(",\"waiting_ms\":").append(x.waitedMillis()).append('}');
+    }
+    return b.append(']').toString();
   }
 
   private static String esc(String s) {
@@ -123,6 +136,11 @@ final class AdminServer implements AutoCloseable {
       gauge(b, "shardkv_raft_last_index", "last log index", l, s.lastIndex());
       gauge(b, "shardkv_pending_requests", "client requests awaiting an answer", l, s.pending());
       gauge(b, "shardkv_snapshots_taken", "snapshots taken by this incarnation", l, s.snapshots());
+      gauge(b, "shardkv_migrations_stalled", "shards in a migration state for longer than 10 s", l,
+          node.stalledMigrations().size());
+      Runtime rt = Runtime.getRuntime();
+      gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
+      gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());
     }
     counter(b, "shardkv_client_requests_total", "client requests received", l, node.metrics.requests.get());
     b.append("# HELP shardkv_client_replies_total client replies by status\n# TYPE shardkv_client_replies_total counter\n");

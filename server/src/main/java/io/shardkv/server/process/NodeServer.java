@@ -75,6 +75,8 @@ public final class NodeServer implements AutoCloseable {
     return t;
   });
   private final long startNanos = System.nanoTime();
+  /** Logs what happens to this node (elections, configurations, migrations); loop thread only. */
+  private NodeEvents events;
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
   private long nextHostRequestId = 1;
@@ -342,6 +344,8 @@ public final class NodeServer implements AutoCloseable {
                     long snapshotsInstalled, java.util.List<Integer> snapshotPeers, String extra) {}
 
   private void refreshStatus() {
+    if (events == null) events = new NodeEvents(self.id(), self.group());
+    events.observe(host, (System.nanoTime() - startNanos) / 1_000_000);
     var raft = host.raft();
     int leader = raft.leaderId();
     ClusterConfig.Node ln = leader < 0 ? null : cluster.nodes().get(leader);
@@ -354,6 +358,12 @@ public final class NodeServer implements AutoCloseable {
 
   NodeStatus status() {
     return status;
+  }
+
+  /** The migrations now waiting too long for their previous owner (any thread). */
+  java.util.List<NodeEvents.Stall> stalledMigrations() {
+    NodeEvents ev = events;
+    return ev == null ? java.util.List.of() : ev.stalls();
   }
 
   TcpPeerTransport transport() {
@@ -375,6 +385,10 @@ public final class NodeServer implements AutoCloseable {
       m.put("commit", String.valueOf(st.commit()));
       m.put("applied", String.valueOf(st.applied()));
       m.put("state", st.extra());
+    }
+    NodeEvents ev = events;
+    if (ev != null && !ev.stalls().isEmpty()) {
+      m.put("migrations_stalled", ev.stalls().stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; ")));
     }
     return m;
   }
