@@ -243,6 +243,37 @@ class ShardKvCliContractTest {
     assertNoStackTrace(r);
   }
 
+  /** A config-center node that is not its leader, from local-cluster status. */
+  private String configCenterFollower() {
+    for (long until = System.nanoTime() + 20_000_000_000L; System.nanoTime() < until; sleep(200)) {
+      for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).outLines()) {
+        Matcher m = STATUS_ROW.matcher(line);
+        if (m.matches() && m.group(2).equals("0") && m.group(5).equals("follower")) return m.group(3);
+      }
+    }
+    throw new AssertionError("no follower in the config center");
+  }
+
+  /** Issue 11 item 3: one follower address of the config center is enough for CLI, library and JDBC. */
+  @Test
+  void oneFollowerAddressIsEnoughForTheCliAndJdbc() throws Exception {
+    String follower = configCenterFollower();
+    Run put = shardkv("client", "--cluster", follower, "--timeout", "5s", "put", "one-addr", "v1");
+    assertEquals(0, put.exit(), put::toString);
+    Run get = shardkv("client", "--cluster", follower, "--timeout", "5s", "get", "one-addr");
+    assertEquals(List.of("v1"), get.outLines(), get::toString);
+    Run q = shardkv("ctl", "--cluster", follower, "query");
+    assertEquals(0, q.exit(), q::toString);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:shardkv://" + follower + "?timeout=5s");
+         java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE kv SET v = 'v2' WHERE k = 'one-addr'");
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT v FROM kv WHERE k = 'one-addr'")) {
+        assertTrue(rs.next());
+        assertEquals("v2", rs.getString(1));
+      }
+    }
+  }
+
   @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
     Run r = shardkv("ctl", "--cluster", addrs(), "query");
