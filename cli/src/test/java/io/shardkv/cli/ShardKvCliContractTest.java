@@ -450,6 +450,84 @@ class ShardKvCliContractTest {
     assertTrue(leaderLog.lines().anyMatch(l -> l.contains("WARN") && l.contains("waiting for group 3")), leaderLog);
   }
 
+  private String nodeLog(long node) throws java.io.IOException {
+    return java.nio.file.Files.readString(dir.resolve("node-" + node + ".log"));
+  }
+
+  private static boolean hasInfo(String log, String text) {
+    return log.lines().anyMatch(l -> l.contains(" INFO ") && l.contains(text));
+  }
+
+  /**
+   * Issue 11 item 4: the node logs say at INFO what happened — storage recovered, configurations
+   * learned, elections won, leaders seen; after the group's leader is killed -9, a new election is
+   * logged and, restarted with {@code trace = true}, the node writes trace lines.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 4)
+  void theNodeLogsTellElectionsConfigurationsAndRecoveryAndTraceTrueWorks() throws Exception {
+    Run before = shardkv("local-cluster", "status", "--dir", dir.toString());
+    long leaderNode = -1;
+    long leaderPid = -1;
+    List<Long> group1 = new ArrayList<>();
+    for (String line : before.outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && m.group(2).equals("1")) {
+        group1.add(Long.parseLong(m.group(1)));
+        if (m.group(5).equals("leader")) {
+          leaderNode = Long.parseLong(m.group(1));
+          leaderPid = Long.parseLong(m.group(4));
+        }
+      }
+    }
+    assertTrue(leaderPid > 0, before::toString);
+    String l0 = nodeLog(leaderNode);
+    assertTrue(hasInfo(l0, "recovered its storage in"), l0);
+    assertTrue(hasInfo(l0, "won the election for term"), l0);
+    assertTrue(hasInfo(l0, "now at configuration"), l0);
+    assertTrue(hasInfo(nodeLog(1), "config center: configuration 1 has groups [1]"), nodeLog(1));
+
+    long victim = leaderPid;
+    ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+    assertTrue(ProcessLiveness.awaitExit(victim, List.of(ServerMain.class.getName()), Duration.ofSeconds(10)));
+    long newLeader = -1;
+    for (long until = System.nanoTime() + 30_000_000_000L; newLeader < 0 && System.nanoTime() < until; sleep(300)) {
+      for (long n : group1) {
+        if (n != leaderNode && nodeLog(n).lines().anyMatch(l -> l.contains("won the election for term"))) newLeader = n;
+      }
+    }
+    assertTrue(newLeader > 0, "no survivor logged an election won");
+    for (long n : group1) {
+      if (n != leaderNode && n != newLeader) {
+        String f = nodeLog(n);
+        for (long until = System.nanoTime() + 10_000_000_000L; !hasInfo(f, "leader is node " + newLeader)
+            && System.nanoTime() < until; sleep(300)) {
+          f = nodeLog(n);
+        }
+        assertTrue(hasInfo(f, "leader is node " + newLeader), f);
+      }
+    }
+
+    java.nio.file.Path conf = dir.resolve("cluster.conf");
+    String text = java.nio.file.Files.readString(conf);
+    assertTrue(text.contains("trace = false"), text);
+    java.nio.file.Files.writeString(conf, text.replace("trace = false", "trace = true"));
+    try {
+      Run restart = shardkv("local-cluster", "start", "--dir", dir.toString());
+      assertEquals(0, restart.exit(), restart::toString);
+      String restarted = nodeLog(leaderNode);
+      for (long until = System.nanoTime() + 10_000_000_000L; !restarted.contains(" TRACE ") && System.nanoTime() < until;
+          sleep(300)) {
+        restarted = nodeLog(leaderNode);
+      }
+      String r = restarted;
+      assertTrue(r.lines().filter(l -> l.contains("recovered its storage in")).count() >= 2, r);
+      assertTrue(r.contains(" TRACE "), () -> "trace = true gave no trace line\n" + r);
+    } finally {
+      java.nio.file.Files.writeString(conf, text);
+    }
+  }
+
   /**
    * A group with only one of its three nodes running has no leader: both status commands exit 1 and
    * say which group, the survivor's /ready answers 503 while its /health stays 200; start restores it.

@@ -125,6 +125,7 @@ public final class NodeServer implements AutoCloseable {
           if (!closed) h[0].onConfigFetched(c);
         });
     long instance = System.currentTimeMillis();
+    long loadStart = System.nanoTime();
     // The host loads the storage in its constructor; build it on the loop thread, like every call.
     java.util.concurrent.CompletableFuture<ReplicaHost> built = new java.util.concurrent.CompletableFuture<>();
     loop.execute(() -> {
@@ -146,6 +147,7 @@ public final class NodeServer implements AutoCloseable {
       throw new IOException("node " + nodeId + " could not load its data in " + self.dir() + ": " + cause, cause);
     }
     h[0] = host;
+    logRecovery(nodeId, (System.nanoTime() - loadStart) / 1_000_000);
     transport.start();
     RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
     this.listener = loop.listen(self.socketAddress(), ConnectionOptions.DEFAULT, dispatcher, 4096);
@@ -154,6 +156,38 @@ public final class NodeServer implements AutoCloseable {
     loop.execute(this::refreshStatus);
     log.info("node {} of group {} serving {} (admin {}:{}), data in {}", nodeId, self.group(),
         self.address(), self.adminHost(), self.adminPort(), self.dir());
+  }
+
+  /** The storage recovery summary at INFO: what was found on disk and how long loading took. */
+  private void logRecovery(int nodeId, long millis) {
+    long files = 0;
+    long bytes = 0;
+    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(self.dir())) {
+      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
+        if (java.nio.file.Files.isRegularFile(p)) {
+          files++;
+          bytes += java.nio.file.Files.size(p);
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      log.warn("node {}: could not measure {}: {}", nodeId, self.dir(), e.toString());
+    }
+    long last;
+    long term;
+    long applied;
+    try {
+      java.util.concurrent.CompletableFuture<long[]> f = new java.util.concurrent.CompletableFuture<>();
+      loop.execute(() -> f.complete(new long[] {host.raft().lastIndex(), host.raft().term(), host.raft().appliedIndex()}));
+      long[] raft = f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      last = raft[0];
+      term = raft[1];
+      applied = raft[2];
+    } catch (Exception e) {
+      return;
+    }
+    log.info("node {} recovered its storage in {} ms: {} file(s), {} bytes in {}; term {}, log up to index {}, "
+        + "state machine at index {} (snapshots restored: {})", nodeId, millis, files, bytes, self.dir(), term, last,
+        applied, host.snapshotsRestored());
   }
 
   // ---------------------------------------------------------------- loop-thread inputs
