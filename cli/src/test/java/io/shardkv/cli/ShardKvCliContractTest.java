@@ -274,6 +274,25 @@ class ShardKvCliContractTest {
     }
   }
 
+  /** Issue 11 item 6: an over-size value is SQLState 22000 (definitely not applied), at once. */
+  @Test
+  void jdbcOverSizeValueIsDefinite22000AtOnce() throws Exception {
+    String big = "x".repeat(io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES + 1);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:shardkv://" + addrs() + "?timeout=10s");
+         java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
+      ps.setString(1, "too-big");
+      ps.setString(2, big);
+      long t0 = System.nanoTime();
+      java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, ps::executeUpdate);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals("22000", e.getSQLState(), e::toString);
+      assertTrue(e.getMessage().contains("too large"), e::getMessage);
+      assertTrue(ms < 5_000, "took " + ms + " ms");
+    }
+    Run get = shardkv("client", "--cluster", addrs(), "get", "too-big");
+    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+  }
+
   @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
     Run r = shardkv("ctl", "--cluster", addrs(), "query");

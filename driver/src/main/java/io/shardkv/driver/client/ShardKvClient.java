@@ -2,9 +2,11 @@ package io.shardkv.driver.client;
 
 import io.shardkv.driver.protocol.CallFailedException;
 import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
+import io.shardkv.driver.protocol.Wire;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.CallStep;
 import io.shardkv.driver.routing.ClientCall;
@@ -289,7 +291,27 @@ public final class ShardKvClient implements AutoCloseable {
       call = key == null ? router.startControllerOp(write, now, timeoutMillis)
           : router.startKeyOp(key, write, now, timeoutMillis);
     }
-    return drive(call, request.apply(call.clientId(), call.seq()), 0);
+    Request req = request.apply(call.clientId(), call.seq());
+    checkSize(req, key, call);
+    return drive(call, req, 0);
+  }
+
+  /**
+   * A request whose frame the servers would refuse as too large is rejected here, before sending:
+   * definite and {@link KvException#rejected()} (JDBC: 22000), instead of a connection the server
+   * closes and retries that end indefinite (issue 11, item 6).
+   */
+  private void checkSize(Request req, String key, ClientCall call) throws KvException {
+    long chars = key == null ? 0 : key.length();
+    if (req instanceof Request.Put p) chars += p.value().length();
+    else if (req instanceof Request.Append a) chars += a.value().length();
+    else if (req instanceof Request.Cas c) chars += c.value().length() + (c.expected() == null ? 0 : c.expected().length());
+    if (chars * 3 + 1024 < Wire.DEFAULT_MAX_PAYLOAD_BYTES) return; // certainly small enough (UTF-8: ≤ 3 bytes a char)
+    int size = MessageCodec.encode(1, req).payload().length;
+    if (size > Wire.DEFAULT_MAX_PAYLOAD_BYTES) {
+      throw fastFail(call, "request too large: " + size + " bytes encoded (key and value), over the limit of "
+          + Wire.DEFAULT_MAX_PAYLOAD_BYTES + " bytes; not sent", true);
+    }
   }
 
   /**
@@ -342,6 +364,11 @@ public final class ShardKvClient implements AutoCloseable {
           lastProblem = s.server() + ": " + c.getMessage();
           synchronized (router) {
             call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
+          }
+          if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.PROTOCOL_ERROR
+              && cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST) {
+            // The server refused the frame itself (e.g. too large): every server would.
+            throw fastFail(call, "rejected by " + s.server() + ": " + c.getMessage(), true);
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.CONNECT_FAILED
               && s.gid() == ShardRouter.CONTROLLER_GID) {
@@ -414,11 +441,17 @@ public final class ShardKvClient implements AutoCloseable {
    * applied ({@link ClientCall#abandon}'s rule), otherwise indefinite and saying so.
    */
   private KvException fastFail(ClientCall call, String why) {
+    return fastFail(call, why, false);
+  }
+
+  /** As above; {@code rejected}: the request itself is invalid (see {@link KvException#rejected()}). */
+  private KvException fastFail(ClientCall call, String why, boolean rejected) {
     CallOutcome o;
     synchronized (router) {
       o = call.abandon(env.nowMillis());
     }
-    return new KvException(o.definite(), why + (o.definite() ? "" : "; an earlier attempt may have been applied"));
+    return new KvException(o.definite(), rejected && o.definite(),
+        why + (o.definite() ? "" : "; an earlier attempt may have been applied"));
   }
 
   /** The call's outcome as this API reports it: the response, or a definite or indefinite KvException. */

@@ -138,4 +138,29 @@ class FastDefiniteErrorsTest {
       throw new AssertionError(e);
     }
   }
+
+  /** Issue 11 item 6: a value over the frame limit is rejected before anything is sent. */
+  @Test
+  void aValueOverTheFrameLimitIsRejectedBeforeSending() {
+    Env env = new Env((server, r) -> config(1, 1, List.of("g1:1")));
+    String big = "x".repeat(io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES + 1);
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
+      KvException e = assertThrows(KvException.class, () -> c.put("k", big));
+      assertTrue(e.definite() && e.rejected(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("request too large: "), e.getMessage());
+      assertEquals(List.of(), env.sentTo, "nothing sent");
+    }
+  }
+
+  /** A frame the server refuses (an ERROR frame with BAD_REQUEST) ends the call at once, definite. */
+  @Test
+  void aFrameTheServerRefusesEndsTheCallDefinitely() {
+    Env env = new Env((server, r) -> server.startsWith("ctrl") ? config(1, 1, List.of("g1:1", "g1:2"))
+        : CallFailedException.protocolError(new io.shardkv.driver.protocol.ProtocolError(Status.BAD_REQUEST, "frame too large")));
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
+      KvException e = assertThrows(KvException.class, () -> c.put("k", "v"));
+      assertTrue(e.definite() && e.rejected(), e.getMessage());
+      assertEquals(2, env.sentTo.size(), "one config query, one put: " + env.sentTo);
+    }
+  }
 }
