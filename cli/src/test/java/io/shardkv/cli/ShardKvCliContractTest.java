@@ -293,6 +293,37 @@ class ShardKvCliContractTest {
     assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
   }
 
+  /**
+   * Issue 11 item 9: bench times only the load window (--duration 2 is 2.00 s), labels the load with
+   * the cluster's real group count, and deletes its keys unless --keep.
+   */
+  @Test
+  void benchTimesOnlyTheLoadWindowLabelsWhatRanAndCleansUp() {
+    Run r = shardkv("bench", "--cluster", addrs(), "--clients", "2", "--duration", "2", "--keys", "30", "--json");
+    assertEquals(0, r.exit(), r::toString);
+    String line = r.outLines().get(0);
+    assertTrue(line.contains("\"seconds\":2.00,"), line);
+    assertTrue(line.contains("\"load\":\"Custom (2 clients, 1 group)\""), line);
+    assertTrue(line.contains("\"groups\":1,"), line);
+    Matcher m = Pattern.compile("\"key_prefix\":\"([^\"]+)\"").matcher(line);
+    assertTrue(m.find(), line);
+    String prefix = m.group(1);
+    assertTrue(prefix.startsWith("bench-"), prefix);
+    assertTrue(r.err().contains("deleted"), r::toString);
+    StringBuilder gets = new StringBuilder();
+    for (int i = 0; i < 30; i++) gets.append("get ").append(prefix).append(i).append('\n');
+    Run left = shardkvWithStdin(gets.toString(), "client", "--cluster", addrs());
+    assertEquals(java.util.Collections.nCopies(30, "NOT_FOUND"), left.outLines(), left::toString);
+
+    Run kept = shardkv("bench", "--cluster", addrs(), "--clients", "1", "--ops", "40", "--keys", "5", "--read-ratio", "0",
+        "--keep", "--json");
+    assertEquals(0, kept.exit(), kept::toString);
+    Matcher k = Pattern.compile("\"key_prefix\":\"([^\"]+)\"").matcher(kept.outLines().get(0));
+    assertTrue(k.find(), kept::toString);
+    Run there = shardkv("client", "--cluster", addrs(), "get", k.group(1) + "0");
+    assertEquals(List.of("x".repeat(16)), there.outLines(), there::toString);
+  }
+
   @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
     Run r = shardkv("ctl", "--cluster", addrs(), "query");
