@@ -67,6 +67,10 @@ public final class LocalClusterCommand implements Callable<Integer> {
     } catch (ClusterConfig.ConfigException e) {
       System.err.println("local-cluster: " + e.getMessage());
       return 2;
+    } catch (java.io.IOException e) {
+      System.err.println("local-cluster: cannot use --dir " + dir + ": " + ShardKv.describe(e)
+          + "; give a directory you can write (it is created if missing)");
+      return 2;
     }
     System.out.println((existing ? "restarting" : "starting") + " " + c.config().nodes().size() + " nodes from "
         + c.dir().resolve(LocalCluster.CONFIG_FILE));
@@ -88,6 +92,10 @@ public final class LocalClusterCommand implements Callable<Integer> {
   }
 
   private LocalCluster existing() throws Exception {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      System.err.println("local-cluster: --dir " + dir + " is not a directory");
+      return null;
+    }
     if (!Files.exists(dir.resolve(LocalCluster.CONFIG_FILE))) {
       System.err.println("local-cluster: no cluster in " + dir.toAbsolutePath() + " (no " + LocalCluster.CONFIG_FILE
           + "); start one with: bin/shardkv local-cluster start --dir " + dir);

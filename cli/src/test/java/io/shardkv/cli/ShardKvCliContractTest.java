@@ -75,7 +75,7 @@ class ShardKvCliContractTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-      CommandLine cl = new CommandLine(new ShardKv());
+      CommandLine cl = ShardKv.commandLine();
       cl.setOut(new PrintWriter(pOut, true));
       cl.setErr(new PrintWriter(pErr, true));
       exit = cl.execute(args);
@@ -339,6 +339,38 @@ class ShardKvCliContractTest {
     assertTrue(r.err().contains("frobnicate"), r::toString);
     assertTrue(r.out().isBlank(), () -> "a usage error is not a result line\n" + r);
     assertNoStackTrace(r);
+  }
+
+  @Test
+  void versionIsTheProjectVersionEverywhere() throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("pom.xml"))) {
+      String pom = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      Matcher m = Pattern.compile("<version>([^<]+)</version>").matcher(pom);
+      assertTrue(m.find(), "no version in cli/pom.xml");
+      p.setProperty("version", m.group(1));
+    }
+    for (String[] args : List.of(new String[] {"--version"}, new String[] {"client", "--version"})) {
+      Run r = shardkv(args);
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(List.of("shardkv " + p.getProperty("version")), r.outLines(), r::toString);
+    }
+  }
+
+  @Test
+  void aDirThatIsAFileIsAClearErrorWithoutAStackTrace() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("not-a-dir", ".txt");
+    try {
+      for (String cmd : List.of("local-cluster", "bench")) {
+        Run r = cmd.equals("bench") ? shardkv("bench", "--local", "--dir", file.toString())
+            : shardkv("local-cluster", "start", "--dir", file.toString());
+        assertNotEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains(file.toString()) && r.err().contains("directory"), r::toString);
+        assertNoStackTrace(r);
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
   }
 
   @Test
