@@ -138,6 +138,16 @@ final class AdminServer implements AutoCloseable {
       gauge(b, "shardkv_snapshots_taken", "snapshots taken by this incarnation", l, s.snapshots());
       gauge(b, "shardkv_migrations_stalled", "shards in a migration state for longer than 10 s", l,
           node.stalledMigrations().size());
+      NodeEvents ev = node.events();
+      if (ev != null) {
+        gauge(b, "shardkv_config_num", "configuration number this node is at (config center: the latest)", l, ev.configNum());
+        gauge(b, "shardkv_migrations_in_flight", "shards of this group in a migration state", l, ev.migrationsInFlight());
+        counter(b, "shardkv_leader_changes_total", "leader changes this node has seen since it started", l, ev.leaderChanges());
+      }
+      counter(b, "shardkv_fsyncs_total", "storage fsyncs", l, node.metrics.fsyncs.get());
+      counter(b, "shardkv_fsync_nanoseconds_total", "time spent in storage fsyncs", l, node.metrics.fsyncNanos.get());
+      gauge(b, "shardkv_fsync_max_nanoseconds", "longest storage fsync since the node started", l,
+          node.metrics.fsyncMaxNanos.get());
       Runtime rt = Runtime.getRuntime();
       gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
       gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());

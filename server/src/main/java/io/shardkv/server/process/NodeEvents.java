@@ -61,6 +61,9 @@ final class NodeEvents {
   private final Map<Integer, Wait> waits = new TreeMap<>();
   private final Map<Integer, Long> lastWarned = new TreeMap<>();
   private volatile List<Stall> stalls = List.of();
+  private volatile int inFlight;
+  private volatile int knownConfig = -1;
+  private volatile long leaderChanges;
 
   NodeEvents(int node, int group) {
     this.node = node;
@@ -72,9 +75,19 @@ final class NodeEvents {
     return stalls;
   }
 
-  /** Shards of this group in a migration state now (loop thread). */
+  /** Shards of this group in a migration state now (any thread). */
   int migrationsInFlight() {
-    return waits.size();
+    return inFlight;
+  }
+
+  /** The configuration this node's state machine is at (config center: the latest), -1 before any (any thread). */
+  int configNum() {
+    return knownConfig;
+  }
+
+  /** Leader changes this node has seen (a new leader, or none where there was one) since it started (any thread). */
+  long leaderChanges() {
+    return leaderChanges;
   }
 
   /** Called by the hosting layer on its loop thread after each tick. */
@@ -103,6 +116,7 @@ final class NodeEvents {
               latest.groups().keySet(), shardsPerGroup(latest));
         }
         configNum = latest.num();
+        knownConfig = configNum;
       }
     } else if (sm instanceof ShardKvStateMachine kv) {
       observeShards(kv, "leader".equals(role), nowMillis);
@@ -128,6 +142,7 @@ final class NodeEvents {
         log.info("node {} group {}: term {} -> {} ({})", node, group, term, t, r);
       }
     }
+    if (l != leader && leader != -2) leaderChanges++;
     if (l != leader && !r.equals("leader")) {
       if (l >= 0) {
         log.info("node {} group {}: leader is node {} (term {})", node, group, l, t);
@@ -149,6 +164,7 @@ final class NodeEvents {
             cur.shardsOf(group));
       }
       configNum = cur.num();
+      knownConfig = configNum;
     }
     int n = kv.shardCount();
     if (states == null) states = new ShardState[n];
@@ -204,6 +220,7 @@ final class NodeEvents {
       }
     }
     stalls = List.copyOf(found);
+    inFlight = waits.size();
   }
 
   private static Map<Integer, Integer> shardsPerGroup(ShardConfig c) {

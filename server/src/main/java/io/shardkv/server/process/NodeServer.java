@@ -76,7 +76,7 @@ public final class NodeServer implements AutoCloseable {
   });
   private final long startNanos = System.nanoTime();
   /** Logs what happens to this node (elections, configurations, migrations); loop thread only. */
-  private NodeEvents events;
+  private volatile NodeEvents events;
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
   private long nextHostRequestId = 1;
@@ -332,7 +332,12 @@ public final class NodeServer implements AutoCloseable {
     public void requestFlush() {
       flusher.execute(() -> {
         try {
+          long t0 = System.nanoTime();
           storage.flush();
+          long took = System.nanoTime() - t0;
+          metrics.fsyncs.incrementAndGet();
+          metrics.fsyncNanos.addAndGet(took);
+          metrics.fsyncMaxNanos.accumulateAndGet(took, Math::max);
           loop.execute(() -> { if (!closed) host.onStorageFlushed(); });
         } catch (Throwable t) {
           loop.execute(() -> host.onStorageFailed(t));
@@ -392,6 +397,11 @@ public final class NodeServer implements AutoCloseable {
 
   NodeStatus status() {
     return status;
+  }
+
+  /** What {@link NodeEvents} saw, for /metrics (any thread); null before the first tick. */
+  NodeEvents events() {
+    return events;
   }
 
   /** The migrations now waiting too long for their previous owner (any thread). */
@@ -461,6 +471,10 @@ public final class NodeServer implements AutoCloseable {
   static final class NodeMetrics {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong peerDecodeErrors = new AtomicLong();
+    /** fsyncs of the storage, their total and their longest duration in nanoseconds. */
+    final AtomicLong fsyncs = new AtomicLong();
+    final AtomicLong fsyncNanos = new AtomicLong();
+    final AtomicLong fsyncMaxNanos = new AtomicLong();
     final Map<Status, AtomicLong> replies = new java.util.EnumMap<>(Status.class);
 
     NodeMetrics() {
