@@ -669,6 +669,13 @@ class ShardKvCliContractTest {
 
     Run restart = shardkv("local-cluster", "start", "--dir", dir.toString());
     assertEquals(0, restart.exit(), restart::toString);
+    // The next test starts from a cluster whose every node answers: wait for the restarted ones.
+    Run after = shardkv("local-cluster", "status", "--dir", dir.toString());
+    for (long until = System.nanoTime() + 60_000_000_000L; after.exit() != 0 && System.nanoTime() < until; ) {
+      sleep(300);
+      after = shardkv("local-cluster", "status", "--dir", dir.toString());
+    }
+    assertEquals(0, after.exit(), after::toString);
   }
 
   /** A node killed -9 is down: status exits 1 and shows no pid for it; start brings it back. */
