@@ -40,6 +40,23 @@ final class NodeEvents {
    */
   record Wait(int shard, ShardState state, int otherGroup, List<String> otherServers, int configNum, long sinceMillis) {}
 
+  /**
+   * The stalls in a few words, grouped by state, other group and configuration, e.g.
+   * {@code 11 shard(s) [53, 54, …] BEPULLING waiting for group 3 (configuration 2) for 18 s}.
+   */
+  static String summary(List<Stall> stalls) {
+    Map<String, List<Stall>> byKind = new TreeMap<>();
+    for (Stall x : stalls) byKind.computeIfAbsent(x.state() + "/" + x.otherGroup() + "/" + x.configNum(), k -> new ArrayList<>()).add(x);
+    List<String> parts = new ArrayList<>();
+    for (List<Stall> xs : byKind.values()) {
+      Stall x = xs.get(0);
+      long waited = xs.stream().mapToLong(Stall::waitedMillis).max().orElse(0);
+      parts.add(xs.size() + " shard(s) " + xs.stream().map(Stall::shard).toList() + " " + x.state() + " waiting for group "
+          + x.otherGroup() + " (configuration " + x.configNum() + ") for " + (waited / 1000) + " s");
+    }
+    return String.join("; ", parts);
+  }
+
   /** A migration waiting longer than {@link #STALL_MILLIS}, for /status and STATUS. */
   record Stall(int shard, ShardState state, int otherGroup, int configNum, long waitedMillis) {
     @Override
@@ -206,6 +223,9 @@ final class NodeEvents {
           + "keeping them frozen until it has them", node, group, cur.num(), shards, to));
     }
     List<Stall> found = new ArrayList<>();
+    // One WARN per (state, other group, configuration), naming all its shards: a lost group can
+    // wedge dozens of shards, and one line each would drown the log.
+    Map<String, List<Wait>> due = new TreeMap<>();
     for (Wait w : waits.values()) {
       long waited = now - w.sinceMillis();
       if (waited < STALL_MILLIS) continue;
@@ -213,11 +233,16 @@ final class NodeEvents {
       Long last = lastWarned.get(w.shard());
       if (isLeader && (last == null || now - last >= STALL_REPEAT_MILLIS)) {
         lastWarned.put(w.shard(), now);
-        log.warn("node {} group {}: shard {} has been {} for {} s, waiting for group {} {} (configuration {}); "
-            + "this group cannot move to a newer configuration until that group answers. Is it running and "
-            + "reachable from here?", node, group, w.shard(), w.state(), waited / 1000, w.otherGroup(),
-            w.otherServers(), w.configNum());
+        due.computeIfAbsent(w.state() + "/" + w.otherGroup() + "/" + w.configNum(), k -> new ArrayList<>()).add(w);
       }
+    }
+    for (List<Wait> ws : due.values()) {
+      Wait w = ws.get(0);
+      long waited = now - ws.stream().mapToLong(Wait::sinceMillis).min().orElse(now);
+      log.warn("node {} group {}: {} shard(s) {} have been {} for {} s, waiting for group {} {} (configuration {}); "
+          + "this group cannot move to a newer configuration until that group answers. Is it running and "
+          + "reachable from here?", node, group, ws.size(), ws.stream().map(Wait::shard).toList(), w.state(),
+          waited / 1000, w.otherGroup(), w.otherServers(), w.configNum());
     }
     stalls = List.copyOf(found);
     inFlight = waits.size();

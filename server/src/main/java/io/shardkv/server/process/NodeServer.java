@@ -432,7 +432,7 @@ public final class NodeServer implements AutoCloseable {
     }
     NodeEvents ev = events;
     if (ev != null && !ev.stalls().isEmpty()) {
-      m.put("migrations_stalled", ev.stalls().stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; ")));
+      m.put("migrations_stalled", NodeEvents.summary(ev.stalls()));
     }
     return m;
   }
