@@ -17,15 +17,29 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code shardkv client --cluster ADDRS OP ARGS...}, or with no OP one command per line from stdin.
- * One result line per command: the value, {@code OK}, {@code NOT_FOUND}, {@code MISMATCH <current>},
- * {@code ERROR <message>} (definitely not applied) or {@code INDEFINITE <message>} (may have applied).
+ * Arguments are taken exactly as the shell passed them: a key may contain spaces, and a wrong number
+ * of arguments is a usage error (exit 2), never a silently shortened command. Stdin lines follow the
+ * quoting rule of {@link InputLine}.
+ *
+ * <p>Text output (the default, a contract since issue 6): one result line per command, the value,
+ * {@code OK}, {@code NOT_FOUND}, {@code MISMATCH}, {@code ERROR <message>} (definitely not applied)
+ * or {@code INDEFINITE <message>} (may have applied). A stored value can look like a status word;
+ * {@code --output json} is unambiguous: one JSON object per command, see {@link Result#json}.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Key-value operations against a cluster.",
         "  get KEY | put KEY VALUE | append KEY VALUE | cas KEY EXPECTED NEW | delete KEY",
-        "  (cas: EXPECTED '-' means 'only if KEY is absent'; put/append: VALUE is the rest of the line on stdin)",
+        "  (cas: EXPECTED '-' means 'only if KEY is absent'). Arguments are taken as given: quote a key",
+        "  with spaces for your shell; a wrong number of arguments is a usage error. Use -- before a",
+        "  value that starts with '-'.",
         "Without OP: reads one command per line from standard input and prints one result line each.",
-        "Exit status: 0 all commands answered, 1 some failed, 2 usage error."})
+        "  Stdin quoting: words split at blanks; '...' literal; \"...\" with \\\" and \\\\; \\x outside quotes",
+        "  is x; put/append VALUE is one quoted word or else the rest of the line. Errors name the line.",
+        "Text output: the value, OK, NOT_FOUND, MISMATCH, ERROR <why> (not applied), INDEFINITE <why>",
+        "  (may have applied). --output json: one object per command, e.g. {\"status\":\"NOT_FOUND\"} for a",
+        "  missing key and {\"status\":\"OK\",\"value\":\"NOT_FOUND\"} for that stored value.",
+        "Exit status: 0 every command answered (NOT_FOUND and MISMATCH are answers), 1 some failed,",
+        "  2 usage error."})
 public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "ADDRS", description = "config-center addresses HOST:PORT,...")
   String cluster;
@@ -33,13 +47,67 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "10s", description = "per-operation timeout, e.g. 500ms, 10s (default 10s)")
   String timeout;
 
+  @Option(names = "--output", defaultValue = "text", paramLabel = "text|json",
+      description = "text (default): one plain result line per command; json: one JSON object per command")
+  String output;
+
   @Parameters(arity = "0..*", paramLabel = "OP ARGS", description = "operation and its arguments")
   List<String> words = new ArrayList<>();
+
+  /** What one command came to. {@code kind}: VALUE, OK, NOT_FOUND, MISMATCH, ERROR, INDEFINITE, USAGE. */
+  record Result(String kind, String value, String message, int line) {
+    static Result of(String kind) {
+      return new Result(kind, null, null, 0);
+    }
+
+    boolean failed() {
+      return kind.equals("ERROR") || kind.equals("INDEFINITE") || kind.equals("USAGE");
+    }
+
+    Result atLine(int n) {
+      return new Result(kind, value, message, n);
+    }
+
+    /** The text-mode line (issue 6's contract); a USAGE line on stdin names its line. */
+    String text() {
+      String where = line > 0 ? "line " + line + ": " : "";
+      return switch (kind) {
+        case "VALUE" -> value;
+        case "OK", "NOT_FOUND", "MISMATCH" -> kind;
+        default -> kind + " " + where + message;
+      };
+    }
+
+    /**
+     * {@code {"status":"OK","value":"v"}} for a found value, {@code {"status":"OK"}} for a write,
+     * {@code {"status":"NOT_FOUND"}}, {@code {"status":"MISMATCH"}}, and for failures
+     * {@code {"status":"ERROR"|"INDEFINITE"|"USAGE","message":"..."}}; on stdin also {@code "line":N}.
+     */
+    String json() {
+      StringBuilder b = new StringBuilder("{\"status\":");
+      Json.string(b, kind.equals("VALUE") ? "OK" : kind);
+      if (value != null) {
+        b.append(",\"value\":");
+        Json.string(b, value);
+      }
+      if (message != null) {
+        b.append(",\"message\":");
+        Json.string(b, message);
+      }
+      if (line > 0) b.append(",\"line\":").append(line);
+      return b.append('}').toString();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
     Duration t;
     List<String> addrs;
+    if (!output.equals("text") && !output.equals("json")) {
+      System.err.println("client: --output must be text or json, got '" + output + "'");
+      return 2;
+    }
+    boolean json = output.equals("json");
     try {
       t = Durations.parse(timeout);
       addrs = ShardKvClient.parseAddresses(cluster);
@@ -47,69 +115,89 @@ public final class ClientCommand implements Callable<Integer> {
       System.err.println("client: " + e.getMessage());
       return 2;
     }
+    if (!words.isEmpty()) {
+      // Usage is checked before connecting: a malformed command must not wait for a cluster.
+      String usage = usageProblem(words);
+      if (usage != null) {
+        System.err.println("client: " + usage);
+        return 2;
+      }
+    }
     try (ShardKvClient client = ShardKvClient.connect(addrs, ClientOptions.defaults().withCallTimeout(t))) {
       if (!words.isEmpty()) {
-        String line = execute(client, String.join(" ", words), words);
-        if (line.startsWith("USAGE")) {
-          // A usage error is not a result line: it goes to stderr, like picocli's own usage errors.
-          System.err.println("client: " + line.substring("USAGE ".length()));
-          return 2;
-        }
-        System.out.println(line);
-        return line.startsWith("ERROR") || line.startsWith("INDEFINITE") ? 1 : 0;
+        Result r = execute(client, words);
+        System.out.println(json ? r.json() : r.text());
+        return r.failed() ? 1 : 0;
       }
       int failures = 0;
+      int lineNo = 0;
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line; (line = in.readLine()) != null; ) {
-        if (line.isBlank() || line.trim().startsWith("#")) continue;
-        String r = execute(client, line.strip(), null);
-        if (r.startsWith("ERROR") || r.startsWith("INDEFINITE") || r.startsWith("USAGE")) failures++;
-        System.out.println(r);
+        lineNo++;
+        if (line.isBlank() || line.strip().startsWith("#")) continue;
+        Result r = executeLine(client, line).atLine(lineNo);
+        if (r.failed()) failures++;
+        System.out.println(json ? r.json() : r.text());
         System.out.flush();
       }
       return failures == 0 ? 0 : 1;
     }
   }
 
-  /** Runs one command; {@code args} are the already split words (command line) or null (a stdin line). */
-  static String execute(ShardKvClient c, String line, List<String> args) {
-    String[] head = line.split("\\s+", 3);
-    String op = head[0];
+  /** One stdin line, split by {@link InputLine}'s rule. */
+  static Result executeLine(ShardKvClient c, String line) {
+    List<String> w;
     try {
-      switch (op) {
-        case "get": {
-          need(head.length == 2, "get KEY");
-          Optional<String> v = c.get(head[1]);
-          return v.orElse("NOT_FOUND");
-        }
-        case "put":
-        case "append": {
-          need(head.length == 3 || (args != null && args.size() == 3), op + " KEY VALUE");
-          String value = args != null ? args.get(2) : head[2];
-          if (op.equals("put")) c.put(head[1], value); else c.append(head[1], value);
-          return "OK";
-        }
-        case "cas": {
-          List<String> w = args != null ? args : List.of(line.split("\\s+"));
-          need(w.size() == 4, "cas KEY EXPECTED NEW   (EXPECTED '-' = key absent)");
-          boolean ok = c.cas(w.get(1), w.get(2).equals("-") ? null : w.get(2), w.get(3));
-          return ok ? "OK" : "MISMATCH";
-        }
-        case "delete": {
-          need(head.length == 2, "delete KEY");
-          return c.delete(head[1]) ? "OK" : "NOT_FOUND";
-        }
-        default:
-          return "USAGE unknown operation '" + op + "' (get, put, append, cas, delete)";
-      }
-    } catch (KvException e) {
-      return (e.definite() ? "ERROR " : "INDEFINITE ") + e.getMessage();
-    } catch (IllegalArgumentException e) {
-      return "USAGE " + e.getMessage();
+      w = InputLine.words(line);
+      if (!w.isEmpty() && (w.get(0).equals("put") || w.get(0).equals("append"))) w = InputLine.opKeyRest(line);
+    } catch (InputLine.QuoteException e) {
+      return new Result("USAGE", null, e.getMessage(), 0);
     }
+    return execute(c, w);
   }
 
-  private static void need(boolean ok, String usage) {
-    if (!ok) throw new IllegalArgumentException("expected: " + usage);
+  /** Null when {@code w} is a well-formed command, else what is wrong with it. */
+  static String usageProblem(List<String> w) {
+    String op = w.get(0);
+    int n = w.size() - 1;
+    return switch (op) {
+      case "get" -> n == 1 ? null : "expected: get KEY (got " + n + " argument(s); quote a key with spaces)";
+      case "delete" -> n == 1 ? null : "expected: delete KEY (got " + n + " argument(s); quote a key with spaces)";
+      case "put", "append" -> n == 2 ? null
+          : "expected: " + op + " KEY VALUE (got " + n + " argument(s); quote a key or value with spaces)";
+      case "cas" -> n == 3 ? null : "expected: cas KEY EXPECTED NEW (EXPECTED '-' = key absent; got " + n + " argument(s))";
+      default -> "unknown operation '" + op + "' (get, put, append, cas, delete)";
+    };
+  }
+
+  /** Runs one command given as its words (op first). */
+  static Result execute(ShardKvClient c, List<String> w) {
+    if (w.isEmpty()) return new Result("USAGE", null, "empty command", 0);
+    String usage = usageProblem(w);
+    if (usage != null) return new Result("USAGE", null, usage, 0);
+    try {
+      switch (w.get(0)) {
+        case "get": {
+          Optional<String> v = c.get(w.get(1));
+          return v.map(s -> new Result("VALUE", s, null, 0)).orElse(Result.of("NOT_FOUND"));
+        }
+        case "put":
+          c.put(w.get(1), w.get(2));
+          return Result.of("OK");
+        case "append":
+          c.append(w.get(1), w.get(2));
+          return Result.of("OK");
+        case "cas":
+          return Result.of(c.cas(w.get(1), w.get(2).equals("-") ? null : w.get(2), w.get(3)) ? "OK" : "MISMATCH");
+        case "delete":
+          return Result.of(c.delete(w.get(1)) ? "OK" : "NOT_FOUND");
+        default:
+          throw new AssertionError(w.get(0)); // usageProblem rejected it
+      }
+    } catch (KvException e) {
+      return new Result(e.definite() ? "ERROR" : "INDEFINITE", null, e.getMessage(), 0);
+    } catch (IllegalArgumentException e) {
+      return new Result("USAGE", null, e.getMessage(), 0);
+    }
   }
 }

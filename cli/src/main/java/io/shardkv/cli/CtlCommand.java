@@ -19,14 +19,19 @@ import picocli.CommandLine.Parameters;
 /** {@code shardkv ctl --cluster ADDRS join|leave|move|query|status}: the config center. */
 @Command(name = "ctl", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Config-center operations.",
-        "  join GID=HOST:PORT,HOST:PORT [GID=...]   add groups (then rebalance)",
-        "  leave GID [GID...]                       remove groups (their shards move away)",
-        "  move SHARD GID                           assign one shard to a group",
+        "  join GID=HOST:PORT,HOST:PORT [GID=...]   add groups (then rebalance); refused unless a majority",
+        "                                           of each group's servers answer as that group (--force)",
+        "  leave GID [GID...]                       remove groups (their shards move away); known groups only",
+        "  move SHARD GID                           assign one shard to a group of the configuration",
         "  query [NUM]                              show configuration NUM (default: latest)",
-        "  status                                   role/term/leader of every node"})
+        "  status                                   role/term/leader of every node; exit 1 when a node",
+        "                                           does not answer or a group has no leader"})
 public final class CtlCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "ADDRS", description = "config-center addresses HOST:PORT,...")
   String cluster;
+
+  @Option(names = "--force", description = "join: skip the check that the group's servers answer as that group")
+  boolean force;
 
   @Parameters(arity = "1..*", paramLabel = "OP ARGS")
   List<String> words = new ArrayList<>();
@@ -52,6 +57,17 @@ public final class CtlCommand implements Callable<Integer> {
             if (eq <= 0) return usage("join GID=HOST:PORT,HOST:PORT (got '" + g + "')");
             groups.put(Integer.parseInt(g.substring(0, eq)), ShardKvClient.parseAddresses(g.substring(eq + 1)));
           }
+          if (!force) {
+            for (Map.Entry<Integer, List<String>> g : groups.entrySet()) {
+              String problem = checkGroupAnswers(c, g.getKey(), g.getValue());
+              if (problem != null) {
+                System.err.println("ctl: refusing to join group " + g.getKey() + ": " + problem
+                    + ". Start its servers first (their cluster.conf must name them in group " + g.getKey()
+                    + "), or pass --force to join it anyway.");
+                return 1;
+              }
+            }
+          }
           c.join(groups);
           System.out.println("OK joined " + groups.keySet());
           return 0;
@@ -59,13 +75,33 @@ public final class CtlCommand implements Callable<Integer> {
         case "leave": {
           if (a.isEmpty()) return usage("leave GID [GID...]");
           List<Integer> gids = a.stream().map(Integer::parseInt).toList();
+          Configuration now = c.query(-1);
+          List<Integer> unknown = gids.stream().filter(g -> !now.groups().containsKey(g)).toList();
+          if (!unknown.isEmpty()) {
+            System.err.println("ctl: refusing to leave: group(s) " + unknown + " not in configuration " + now.num()
+                + " (its groups: " + now.groups().keySet() + ")");
+            return 1;
+          }
           c.leave(gids);
           System.out.println("OK left " + gids);
           return 0;
         }
         case "move": {
           if (a.size() != 2) return usage("move SHARD GID");
-          c.move(Integer.parseInt(a.get(0)), Integer.parseInt(a.get(1)));
+          int shard = Integer.parseInt(a.get(0));
+          int gid = Integer.parseInt(a.get(1));
+          Configuration now = c.query(-1);
+          if (shard < 0 || shard >= now.shardToGroup().length) {
+            System.err.println("ctl: refusing to move: shard " + shard + " does not exist (shards 0.."
+                + (now.shardToGroup().length - 1) + ")");
+            return 1;
+          }
+          if (!now.groups().containsKey(gid)) {
+            System.err.println("ctl: refusing to move shard " + shard + ": group " + gid + " is not in configuration "
+                + now.num() + " (its groups: " + now.groups().keySet() + "); join it first");
+            return 1;
+          }
+          c.move(shard, gid);
           System.out.println("OK moved shard " + a.get(0) + " to group " + a.get(1));
           return 0;
         }
@@ -75,24 +111,8 @@ public final class CtlCommand implements Callable<Integer> {
           System.out.println(ConfigText.describe(cfg));
           return 0;
         }
-        case "status": {
-          LinkedHashSet<String> nodes = new LinkedHashSet<>(addrs);
-          try {
-            c.query(-1).groups().values().forEach(nodes::addAll);
-          } catch (KvException e) {
-            System.out.println("configuration unavailable: " + e.getMessage());
-          }
-          for (String n : nodes) {
-            try {
-              Map<String, String> st = c.nodeStatus(n, Duration.ofSeconds(1));
-              System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
-                  + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
-            } catch (KvException e) {
-              System.out.println(n + " unreachable (" + e.getMessage() + ")");
-            }
-          }
-          return 0;
-        }
+        case "status":
+          return status(c, addrs);
         default:
           return usage("join|leave|move|query|status (unknown '" + op + "')");
       }
@@ -102,6 +122,77 @@ public final class CtlCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     }
+  }
+
+  /**
+   * One line per node (the config-center addresses given and every server of the latest
+   * configuration); exit 1, with the reasons on stderr, when a node does not answer, a group has no
+   * leader, or the configuration cannot be read.
+   */
+  private static int status(ShardKvClient c, List<String> addrs) {
+    LinkedHashSet<String> nodes = new LinkedHashSet<>(addrs);
+    Map<Integer, Boolean> groupHasLeader = new TreeMap<>();
+    groupHasLeader.put(0, false);
+    List<String> problems = new ArrayList<>();
+    try {
+      Configuration cfg = c.query(-1);
+      cfg.groups().forEach((gid, servers) -> {
+        nodes.addAll(servers);
+        groupHasLeader.put(gid, false);
+      });
+    } catch (KvException e) {
+      System.out.println("configuration unavailable: " + e.getMessage());
+      problems.add("the configuration is unavailable (" + e.getMessage() + ")");
+    }
+    for (String n : nodes) {
+      try {
+        Map<String, String> st = c.nodeStatus(n, Duration.ofSeconds(1));
+        System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
+            + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
+        if ("leader".equals(st.get("role"))) groupHasLeader.put(Integer.parseInt(st.get("group")), true);
+        String stalled = st.get("migrations_stalled");
+        if (stalled != null && "leader".equals(st.get("role"))) {
+          System.out.println(n + " migrations stalled: " + stalled);
+          problems.add("group " + st.get("group") + " waits for shard data: " + stalled
+              + " (is that group running? if it is gone for good, see docs/operations.md)");
+        }
+      } catch (KvException e) {
+        System.out.println(n + " unreachable (" + e.getMessage() + ")");
+        problems.add(n + " does not answer");
+      } catch (NumberFormatException e) {
+        problems.add(n + " reported a malformed group");
+      }
+    }
+    groupHasLeader.forEach((gid, has) -> {
+      if (!has) problems.add((gid == 0 ? "the config center (group 0)" : "group " + gid) + " has no leader");
+    });
+    for (String p : problems) System.err.println("ctl: " + p);
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * Null when a majority of {@code servers} answer STATUS as nodes of group {@code gid} and none
+   * answers as another group; otherwise what is wrong. A group whose servers do not exist would get
+   * shards nobody can serve or hand back (issue 11, item 1).
+   */
+  static String checkGroupAnswers(ShardKvClient c, int gid, List<String> servers) {
+    if (gid <= 0) return "group ids start at 1 (0 is the config center)";
+    int ok = 0;
+    List<String> problems = new ArrayList<>();
+    for (String s : new LinkedHashSet<>(servers)) {
+      try {
+        Map<String, String> st = c.nodeStatus(s, Duration.ofSeconds(2));
+        if (String.valueOf(gid).equals(st.get("group"))) {
+          ok++;
+        } else {
+          return s + " is node " + st.get("node") + " of group " + st.get("group") + ", not of group " + gid;
+        }
+      } catch (KvException e) {
+        problems.add(s + " does not answer (" + e.getMessage() + ")");
+      }
+    }
+    if (ok > servers.size() / 2) return null;
+    return "only " + ok + " of " + servers.size() + " server(s) answer as group " + gid + ": " + String.join("; ", problems);
   }
 
   private static int usage(String s) {

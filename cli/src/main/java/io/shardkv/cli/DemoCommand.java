@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
  * linearizability (kv model). Exit 0 linearizable, 1 not, 2 unknown (or the run could not happen).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
-    description = {"Start a local cluster, run concurrent clients under kill -9 and a group leave/join,",
-        "check the history for linearizability, print the verdict, stop the cluster.",
+    description = {"A local cluster under kill -9 and a group leave/join, its history checked.",
+        "Starts a local cluster, runs concurrent clients under kill -9 and a group leave/join,",
+        "checks the history for linearizability, prints the verdict, stops the cluster.",
         "Exit status: 0 linearizable, 1 not linearizable, 2 unknown or no run."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "run directory (default: a fresh shardkv-demo-<time> in the current directory)")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     description = {"Start, stop or inspect a cluster of separate node JVMs on 127.0.0.1.",
         "start prints how to connect; its last line is cluster=HOST:PORT,... (the config-center addresses).",
         "start on an existing --dir restarts that cluster from its data, starting every node that is not running.",
-        "status exits 1 when a node is down (not running, or not answering)."})
+        "status exits 1 when a node is down (not running, or not answering) or a group has no leader."})
 public final class LocalClusterCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "start|stop|status", description = "what to do")
   String action;
@@ -67,6 +67,10 @@ public final class LocalClusterCommand implements Callable<Integer> {
     } catch (ClusterConfig.ConfigException e) {
       System.err.println("local-cluster: " + e.getMessage());
       return 2;
+    } catch (java.io.IOException e) {
+      System.err.println("local-cluster: cannot use --dir " + dir + ": " + ShardKv.describe(e)
+          + "; give a directory you can write (it is created if missing)");
+      return 2;
     }
     System.out.println((existing ? "restarting" : "starting") + " " + c.config().nodes().size() + " nodes from "
         + c.dir().resolve(LocalCluster.CONFIG_FILE));
@@ -88,6 +92,10 @@ public final class LocalClusterCommand implements Callable<Integer> {
   }
 
   private LocalCluster existing() throws Exception {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      System.err.println("local-cluster: --dir " + dir + " is not a directory");
+      return null;
+    }
     if (!Files.exists(dir.resolve(LocalCluster.CONFIG_FILE))) {
       System.err.println("local-cluster: no cluster in " + dir.toAbsolutePath() + " (no " + LocalCluster.CONFIG_FILE
           + "); start one with: bin/shardkv local-cluster start --dir " + dir);
@@ -106,13 +114,14 @@ public final class LocalClusterCommand implements Callable<Integer> {
   }
 
   /**
-   * One row per node; exits 1 when any node is down: not running (no pid file, or its process
-   * exited — a zombie has) or not answering STATUS.
+   * One row per node; exits 1 when any node is down — not running (no pid file, or its process
+   * exited — a zombie has) or not answering STATUS — or when a group has no node in role leader.
    */
   private int status() throws Exception {
     LocalCluster c = existing();
     if (c == null) return 1;
     List<Integer> down = new ArrayList<>();
+    java.util.Set<Integer> led = new java.util.TreeSet<>();
     try (ShardKvClient client = ShardKvClient.connect(c.controllers(), ClientOptions.defaults()
         .withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)))) {
       System.out.printf("%-5s %-6s %-22s %-8s %-10s %-6s %-7s %s%n", "node", "group", "address", "pid", "role", "term", "leader", "applied");
@@ -125,6 +134,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
           st = Map.of("role", "down");
         }
         if (pid.equals("-") || "down".equals(st.get("role"))) down.add(n.id());
+        if ("leader".equals(st.get("role"))) led.add(n.group());
         System.out.printf("%-5d %-6d %-22s %-8s %-10s %-6s %-7s %s%n", n.id(), n.group(), n.address(), pid,
             st.getOrDefault("role", "?"), st.getOrDefault("term", "-"), st.getOrDefault("leader", "-"),
             st.getOrDefault("applied", "-"));
@@ -140,7 +150,15 @@ public final class LocalClusterCommand implements Callable<Integer> {
       System.err.println("local-cluster: " + down.size() + " of " + c.config().nodes().size() + " node(s) down: "
           + down + "; restart them with: bin/shardkv local-cluster start --dir " + dir);
     }
+    java.util.Set<Integer> leaderless = new java.util.TreeSet<>();
+    for (ClusterConfig.Node n : c.config().nodes().values()) {
+      if (!led.contains(n.group())) leaderless.add(n.group());
+    }
+    for (int g : leaderless) {
+      System.err.println("local-cluster: " + (g == 0 ? "the config center (group 0)" : "group " + g)
+          + " has no leader; its keys are unavailable until a majority of its nodes runs");
+    }
     System.out.println("cluster=" + c.controllerAddresses());
-    return down.isEmpty() ? 0 : 1;
+    return down.isEmpty() && leaderless.isEmpty() ? 0 : 1;
   }
 }

@@ -75,7 +75,7 @@ class ShardKvCliContractTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-      CommandLine cl = new CommandLine(new ShardKv());
+      CommandLine cl = ShardKv.commandLine();
       cl.setOut(new PrintWriter(pOut, true));
       cl.setErr(new PrintWriter(pErr, true));
       exit = cl.execute(args);
@@ -160,6 +160,171 @@ class ShardKvCliContractTest {
   }
 
   @Test
+  void clientTakesAKeyWithSpacesAsGiven() {
+    Run put = shardkv("client", "--cluster", addrs(), "put", "key with space", "v1");
+    assertEquals(0, put.exit(), put::toString);
+    Run get = shardkv("client", "--cluster", addrs(), "get", "key with space");
+    assertEquals(List.of("v1"), get.outLines(), get::toString);
+    Run prefix = shardkv("client", "--cluster", addrs(), "get", "key");
+    assertEquals(List.of("NOT_FOUND"), prefix.outLines(), () -> "only the whole key was written\n" + prefix);
+  }
+
+  @Test
+  void clientWithExtraArgumentsIsAUsageErrorAndWritesNothing() {
+    Run put = shardkv("client", "--cluster", addrs(), "put", "cli-extra", "a", "b", "c");
+    assertEquals(2, put.exit(), put::toString);
+    assertTrue(put.err().contains("put KEY VALUE"), put::toString);
+    assertTrue(put.out().isBlank(), put::toString);
+    Run get = shardkv("client", "--cluster", addrs(), "get", "cli-extra");
+    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+    Run get2 = shardkv("client", "--cluster", addrs(), "get", "a", "b");
+    assertEquals(2, get2.exit(), get2::toString);
+    assertNoStackTrace(get2);
+  }
+
+  @Test
+  void clientStdinFollowsTheQuotingRuleAndNamesTheLineOfAnError() {
+    Run r = shardkvWithStdin("put 'sp key' \"two words\"\nget 'sp key'\n\nget 'unterminated\nput plain rest of line\nget plain\n",
+        "client", "--cluster", addrs());
+    assertEquals(1, r.exit(), r::toString);
+    List<String> lines = r.outLines();
+    assertEquals(5, lines.size(), r::toString);
+    assertEquals(List.of("OK", "two words"), lines.subList(0, 2), r::toString);
+    assertTrue(lines.get(2).startsWith("USAGE line 4: unterminated '"), r::toString);
+    assertEquals(List.of("OK", "rest of line"), lines.subList(3, 5), r::toString);
+  }
+
+  @Test
+  void clientJsonOutputTellsAMissingKeyFromTheStoredValueNotFound() {
+    assertEquals(0, shardkv("client", "--cluster", addrs(), "put", "cli-nf", "NOT_FOUND").exit());
+    Run stored = shardkv("client", "--cluster", addrs(), "--output", "json", "get", "cli-nf");
+    assertEquals(0, stored.exit(), stored::toString);
+    assertEquals(List.of("{\"status\":\"OK\",\"value\":\"NOT_FOUND\"}"), stored.outLines(), stored::toString);
+    Run missing = shardkv("client", "--cluster", addrs(), "--output", "json", "get", "cli-nf-never");
+    assertEquals(0, missing.exit(), missing::toString);
+    assertEquals(List.of("{\"status\":\"NOT_FOUND\"}"), missing.outLines(), missing::toString);
+    Run cas = shardkvWithStdin("cas cli-nf wrong x\n", "client", "--cluster", addrs(), "--output", "json");
+    assertEquals(List.of("{\"status\":\"MISMATCH\",\"line\":1}"), cas.outLines(), cas::toString);
+  }
+
+  @Test
+  void aRefusedConfigCenterAddressFailsAtOnceSayingSo() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    long t0 = System.nanoTime();
+    Run r = shardkv("client", "--cluster", "127.0.0.1:" + closedPort, "--timeout", "10s", "put", "k", "v");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().startsWith("ERROR cannot connect to any config-center node"), r::toString);
+    assertFalse(r.out().contains("0 attempt(s)"), r::toString);
+    assertTrue(ms < 5_000, () -> "took " + ms + " ms of a 10 s timeout\n" + r);
+    Run ctl = shardkv("ctl", "--cluster", "127.0.0.1:" + closedPort, "query");
+    assertEquals(1, ctl.exit(), ctl::toString);
+    assertTrue(ctl.out().contains("cannot connect to any config-center node"), ctl::toString);
+  }
+
+  @Test
+  void aShardGroupAddressAsClusterIsAClearErrorAtOnce() {
+    Run status = shardkv("local-cluster", "status", "--dir", dir.toString());
+    String groupNode = null;
+    for (String line : status.outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && !m.group(2).equals("0")) groupNode = m.group(3);
+    }
+    assertTrue(groupNode != null, status::toString);
+    long t0 = System.nanoTime();
+    Run r = shardkv("client", "--cluster", groupNode, "--timeout", "10s", "get", "k");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().contains("not shard-group nodes"), r::toString);
+    assertTrue(ms < 5_000, () -> "took " + ms + " ms\n" + r);
+    assertNoStackTrace(r);
+  }
+
+  /** A config-center node that is not its leader, from local-cluster status. */
+  private String configCenterFollower() {
+    for (long until = System.nanoTime() + 20_000_000_000L; System.nanoTime() < until; sleep(200)) {
+      for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).outLines()) {
+        Matcher m = STATUS_ROW.matcher(line);
+        if (m.matches() && m.group(2).equals("0") && m.group(5).equals("follower")) return m.group(3);
+      }
+    }
+    throw new AssertionError("no follower in the config center");
+  }
+
+  /** Issue 11 item 3: one follower address of the config center is enough for CLI, library and JDBC. */
+  @Test
+  void oneFollowerAddressIsEnoughForTheCliAndJdbc() throws Exception {
+    String follower = configCenterFollower();
+    Run put = shardkv("client", "--cluster", follower, "--timeout", "5s", "put", "one-addr", "v1");
+    assertEquals(0, put.exit(), put::toString);
+    Run get = shardkv("client", "--cluster", follower, "--timeout", "5s", "get", "one-addr");
+    assertEquals(List.of("v1"), get.outLines(), get::toString);
+    Run q = shardkv("ctl", "--cluster", follower, "query");
+    assertEquals(0, q.exit(), q::toString);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:shardkv://" + follower + "?timeout=5s");
+         java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE kv SET v = 'v2' WHERE k = 'one-addr'");
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT v FROM kv WHERE k = 'one-addr'")) {
+        assertTrue(rs.next());
+        assertEquals("v2", rs.getString(1));
+      }
+    }
+  }
+
+  /** Issue 11 item 6: an over-size value is SQLState 22000 (definitely not applied), at once. */
+  @Test
+  void jdbcOverSizeValueIsDefinite22000AtOnce() throws Exception {
+    String big = "x".repeat(io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES + 1);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:shardkv://" + addrs() + "?timeout=10s");
+         java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
+      ps.setString(1, "too-big");
+      ps.setString(2, big);
+      long t0 = System.nanoTime();
+      java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, ps::executeUpdate);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals("22000", e.getSQLState(), e::toString);
+      assertTrue(e.getMessage().contains("too large"), e::getMessage);
+      assertTrue(ms < 5_000, "took " + ms + " ms");
+    }
+    Run get = shardkv("client", "--cluster", addrs(), "get", "too-big");
+    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+  }
+
+  /**
+   * Issue 11 item 9: bench times only the load window (--duration 2 is 2.00 s), labels the load with
+   * the cluster's real group count, and deletes its keys unless --keep.
+   */
+  @Test
+  void benchTimesOnlyTheLoadWindowLabelsWhatRanAndCleansUp() {
+    Run r = shardkv("bench", "--cluster", addrs(), "--clients", "2", "--duration", "2", "--keys", "30", "--json");
+    assertEquals(0, r.exit(), r::toString);
+    String line = r.outLines().get(0);
+    assertTrue(line.contains("\"seconds\":2.00,"), line);
+    assertTrue(line.contains("\"load\":\"Custom (2 clients, 1 group)\""), line);
+    assertTrue(line.contains("\"groups\":1,"), line);
+    Matcher m = Pattern.compile("\"key_prefix\":\"([^\"]+)\"").matcher(line);
+    assertTrue(m.find(), line);
+    String prefix = m.group(1);
+    assertTrue(prefix.startsWith("bench-"), prefix);
+    assertTrue(r.err().contains("deleted"), r::toString);
+    StringBuilder gets = new StringBuilder();
+    for (int i = 0; i < 30; i++) gets.append("get ").append(prefix).append(i).append('\n');
+    Run left = shardkvWithStdin(gets.toString(), "client", "--cluster", addrs());
+    assertEquals(java.util.Collections.nCopies(30, "NOT_FOUND"), left.outLines(), left::toString);
+
+    Run kept = shardkv("bench", "--cluster", addrs(), "--clients", "1", "--ops", "40", "--keys", "5", "--read-ratio", "0",
+        "--keep", "--json");
+    assertEquals(0, kept.exit(), kept::toString);
+    Matcher k = Pattern.compile("\"key_prefix\":\"([^\"]+)\"").matcher(kept.outLines().get(0));
+    assertTrue(k.find(), kept::toString);
+    Run there = shardkv("client", "--cluster", addrs(), "get", k.group(1) + "0");
+    assertEquals(List.of("x".repeat(16)), there.outLines(), there::toString);
+  }
+
+  @Test
   void ctlQueryExitsZeroAndDescribesTheConfiguration() {
     Run r = shardkv("ctl", "--cluster", addrs(), "query");
     assertEquals(0, r.exit(), r::toString);
@@ -174,6 +339,38 @@ class ShardKvCliContractTest {
     assertTrue(r.err().contains("frobnicate"), r::toString);
     assertTrue(r.out().isBlank(), () -> "a usage error is not a result line\n" + r);
     assertNoStackTrace(r);
+  }
+
+  @Test
+  void versionIsTheProjectVersionEverywhere() throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("pom.xml"))) {
+      String pom = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      Matcher m = Pattern.compile("<version>([^<]+)</version>").matcher(pom);
+      assertTrue(m.find(), "no version in cli/pom.xml");
+      p.setProperty("version", m.group(1));
+    }
+    for (String[] args : List.of(new String[] {"--version"}, new String[] {"client", "--version"})) {
+      Run r = shardkv(args);
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(List.of("shardkv " + p.getProperty("version")), r.outLines(), r::toString);
+    }
+  }
+
+  @Test
+  void aDirThatIsAFileIsAClearErrorWithoutAStackTrace() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("not-a-dir", ".txt");
+    try {
+      for (String cmd : List.of("local-cluster", "bench")) {
+        Run r = cmd.equals("bench") ? shardkv("bench", "--local", "--dir", file.toString())
+            : shardkv("local-cluster", "start", "--dir", file.toString());
+        assertNotEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains(file.toString()) && r.err().contains("directory"), r::toString);
+        assertNoStackTrace(r);
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
   }
 
   @Test
@@ -220,6 +417,265 @@ class ShardKvCliContractTest {
     for (long pid : pids) {
       assertFalse(isNode(pid), () -> "node pid " + pid + " still running\n" + stop);
     }
+  }
+
+  /** What {@code local-cluster start} printed per node: node id → admin base URL (http://HOST:PORT). */
+  private java.util.Map<Integer, String> adminUrls() {
+    java.util.Map<Integer, String> m = new java.util.TreeMap<>();
+    Pattern p = Pattern.compile("^\\s*node (\\d+) group \\d+ \\S+ pid \\S+ admin (http://[^/]+)/status$");
+    for (String line : started.outLines()) {
+      Matcher x = p.matcher(line);
+      if (x.matches()) m.put(Integer.parseInt(x.group(1)), x.group(2));
+    }
+    return m;
+  }
+
+  /** HTTP status code of GET url. */
+  private static int httpGet(String url) {
+    try {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+      c.setConnectTimeout(5000);
+      c.setReadTimeout(5000);
+      int code = c.getResponseCode();
+      c.disconnect();
+      return code;
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void everyNodeAnswersHealthAndReadyWith200AndCtlStatusExitsZero() {
+    java.util.Map<Integer, String> admin = adminUrls();
+    assertEquals(6, admin.size(), started::toString);
+    for (var e : admin.entrySet()) {
+      int health = httpGet(e.getValue() + "/health");
+      for (long until = System.nanoTime() + 20_000_000_000L; health == -1 && System.nanoTime() < until; ) {
+        sleep(200); // no answer in 5 s on a loaded machine: ask again; a wrong code is not retried
+        health = httpGet(e.getValue() + "/health");
+      }
+      assertEquals(200, health, "health of node " + e.getKey());
+      int ready = httpGet(e.getValue() + "/ready");
+      for (long until = System.nanoTime() + 20_000_000_000L; ready != 200 && System.nanoTime() < until; ) {
+        sleep(200); // a follower learns the leader from its first heartbeat
+        ready = httpGet(e.getValue() + "/ready");
+      }
+      assertEquals(200, ready, "ready of node " + e.getKey());
+    }
+    Run st = shardkv("ctl", "--cluster", addrs(), "status");
+    assertEquals(0, st.exit(), st::toString);
+    String metrics = httpBody(admin.values().iterator().next() + "/metrics");
+    for (String gauge : List.of("shardkv_config_num{", "shardkv_migrations_in_flight{", "shardkv_migrations_stalled{",
+        "shardkv_leader_changes_total{", "shardkv_fsyncs_total{", "shardkv_fsync_max_nanoseconds{",
+        "shardkv_jvm_heap_used_bytes{")) {
+      assertTrue(metrics.contains(gauge), () -> gauge + " missing in\n" + metrics);
+    }
+  }
+
+  private static String httpBody(String url) {
+    try (var in = new java.net.URL(url).openStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      return "unreadable: " + e;
+    }
+  }
+
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void ctlJoinRefusesAGroupWhoseServersDoNotAnswerAsThatGroup() throws Exception {
+    Run ghost = shardkv("ctl", "--cluster", addrs(), "join", "3=127.0.0.1:" + closedPort());
+    assertEquals(1, ghost.exit(), ghost::toString);
+    assertTrue(ghost.err().contains("refusing to join group 3: only 0 of 1 server(s) answer as group 3"), ghost::toString);
+    String groupNode = null;
+    for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && m.group(2).equals("1")) groupNode = m.group(3);
+    }
+    Run wrong = shardkv("ctl", "--cluster", addrs(), "join", "2=" + groupNode);
+    assertEquals(1, wrong.exit(), wrong::toString);
+    assertTrue(wrong.err().contains("of group 1, not of group 2"), wrong::toString);
+    Run q = shardkv("ctl", "--cluster", addrs(), "query");
+    assertFalse(q.out().contains("group 3") || q.out().contains("group 2"), q::toString);
+  }
+
+  @Test
+  void ctlLeaveAndMoveRefuseGroupsNotInTheConfiguration() {
+    Run leave = shardkv("ctl", "--cluster", addrs(), "leave", "7");
+    assertEquals(1, leave.exit(), leave::toString);
+    assertTrue(leave.err().contains("group(s) [7] not in configuration"), leave::toString);
+    Run move = shardkv("ctl", "--cluster", addrs(), "move", "0", "7");
+    assertEquals(1, move.exit(), move::toString);
+    assertTrue(move.err().contains("group 7 is not in configuration"), move::toString);
+    Run noShard = shardkv("ctl", "--cluster", addrs(), "move", "100000", "1");
+    assertEquals(1, noShard.exit(), noShard::toString);
+    assertTrue(noShard.err().contains("shard 100000 does not exist"), noShard::toString);
+  }
+
+  /**
+   * A group forced in whose servers do not exist wedges the shards it was given: the other group's
+   * leader logs a WARN, its /status lists the stalled migration and {@code ctl status} exits 1.
+   * Leaves the shared cluster with those shards wedged, so it runs after the tests that write keys.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 3)
+  void aMigrationThatCannotReachTheOtherGroupIsReported() throws Exception {
+    Run join = shardkv("ctl", "--cluster", addrs(), "--force", "join", "3=127.0.0.1:" + closedPort());
+    assertEquals(0, join.exit(), join::toString);
+    Run leave = shardkv("ctl", "--cluster", addrs(), "leave", "3");
+    assertEquals(0, leave.exit(), leave::toString);
+    Run st = shardkv("ctl", "--cluster", addrs(), "status");
+    for (long until = System.nanoTime() + 60_000_000_000L; !st.err().contains("waits for shard data")
+        && System.nanoTime() < until; ) {
+      sleep(1000);
+      st = shardkv("ctl", "--cluster", addrs(), "status");
+    }
+    Run last = st;
+    assertEquals(1, last.exit(), last::toString);
+    assertTrue(last.err().contains("group 1 waits for shard data") && last.err().contains("waiting for group 3"),
+        last::toString);
+    String leaderLog = null;
+    for (var e : adminUrls().entrySet()) {
+      String json = new String(new java.net.URL(e.getValue() + "/status").openStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (json.contains("\"role\":\"leader\"") && json.contains("\"group\":1,")) {
+        assertTrue(json.contains("\"migrations_stalled\":[{\"shard\":"), json);
+        assertTrue(json.contains("\"other_group\":3"), json);
+        leaderLog = java.nio.file.Files.readString(dir.resolve("node-" + e.getKey() + ".log"));
+      }
+    }
+    assertTrue(leaderLog != null, "no leader of group 1 found");
+    assertTrue(leaderLog.lines().anyMatch(l -> l.contains("WARN") && l.contains("waiting for group 3")), leaderLog);
+  }
+
+  private String nodeLog(long node) throws java.io.IOException {
+    return java.nio.file.Files.readString(dir.resolve("node-" + node + ".log"));
+  }
+
+  private static boolean hasInfo(String log, String text) {
+    return log.lines().anyMatch(l -> l.contains(" INFO ") && l.contains(text));
+  }
+
+  /**
+   * Issue 11 item 4: the node logs say at INFO what happened — storage recovered, configurations
+   * learned, elections won, leaders seen; after the group's leader is killed -9, a new election is
+   * logged and, restarted with {@code trace = true}, the node writes trace lines.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 4)
+  void theNodeLogsTellElectionsConfigurationsAndRecoveryAndTraceTrueWorks() throws Exception {
+    Run before = shardkv("local-cluster", "status", "--dir", dir.toString());
+    long leaderNode = -1;
+    long leaderPid = -1;
+    List<Long> group1 = new ArrayList<>();
+    for (String line : before.outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && m.group(2).equals("1")) {
+        group1.add(Long.parseLong(m.group(1)));
+        if (m.group(5).equals("leader")) {
+          leaderNode = Long.parseLong(m.group(1));
+          leaderPid = Long.parseLong(m.group(4));
+        }
+      }
+    }
+    assertTrue(leaderPid > 0, before::toString);
+    String l0 = nodeLog(leaderNode);
+    assertTrue(hasInfo(l0, "recovered its storage in"), l0);
+    assertTrue(hasInfo(l0, "won the election for term"), l0);
+    assertTrue(hasInfo(l0, "now at configuration"), l0);
+    assertTrue(hasInfo(nodeLog(1), "config center: configuration 1 has groups [1]"), nodeLog(1));
+
+    long victim = leaderPid;
+    ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+    assertTrue(ProcessLiveness.awaitExit(victim, List.of(ServerMain.class.getName()), Duration.ofSeconds(10)));
+    long newLeader = -1;
+    for (long until = System.nanoTime() + 30_000_000_000L; newLeader < 0 && System.nanoTime() < until; sleep(300)) {
+      for (long n : group1) {
+        if (n != leaderNode && nodeLog(n).lines().anyMatch(l -> l.contains("won the election for term"))) newLeader = n;
+      }
+    }
+    assertTrue(newLeader > 0, "no survivor logged an election won");
+    for (long n : group1) {
+      if (n != leaderNode && n != newLeader) {
+        String f = nodeLog(n);
+        for (long until = System.nanoTime() + 10_000_000_000L; !hasInfo(f, "leader is node " + newLeader)
+            && System.nanoTime() < until; sleep(300)) {
+          f = nodeLog(n);
+        }
+        assertTrue(hasInfo(f, "leader is node " + newLeader), f);
+      }
+    }
+
+    java.nio.file.Path conf = dir.resolve("cluster.conf");
+    String text = java.nio.file.Files.readString(conf);
+    assertTrue(text.contains("trace = false"), text);
+    java.nio.file.Files.writeString(conf, text.replace("trace = false", "trace = true"));
+    try {
+      Run restart = shardkv("local-cluster", "start", "--dir", dir.toString());
+      assertEquals(0, restart.exit(), restart::toString);
+      String restarted = nodeLog(leaderNode);
+      for (long until = System.nanoTime() + 10_000_000_000L; !restarted.contains(" TRACE ") && System.nanoTime() < until;
+          sleep(300)) {
+        restarted = nodeLog(leaderNode);
+      }
+      String r = restarted;
+      assertTrue(r.lines().filter(l -> l.contains("recovered its storage in")).count() >= 2, r);
+      assertTrue(r.contains(" TRACE "), () -> "trace = true gave no trace line\n" + r);
+    } finally {
+      java.nio.file.Files.writeString(conf, text);
+    }
+  }
+
+  /**
+   * A group with only one of its three nodes running has no leader: both status commands exit 1 and
+   * say which group, the survivor's /ready answers 503 while its /health stays 200; start restores it.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 2)
+  void statusExitsOneWhenAGroupHasNoLeader() {
+    Run before = shardkv("local-cluster", "status", "--dir", dir.toString());
+    List<long[]> group1 = new ArrayList<>(); // {node, pid, isLeader}
+    for (String line : before.outLines()) {
+      Matcher m = STATUS_ROW.matcher(line);
+      if (m.matches() && m.group(2).equals("1") && !m.group(4).equals("-")) {
+        group1.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(4)), m.group(5).equals("leader") ? 1 : 0});
+      }
+    }
+    assertEquals(3, group1.size(), before::toString);
+    group1.sort((a, b) -> Long.compare(b[2], a[2])); // the leader first
+    for (long[] victim : group1.subList(0, 2)) {
+      ProcessHandle.of(victim[1]).ifPresent(ProcessHandle::destroyForcibly);
+      assertTrue(ProcessLiveness.awaitExit(victim[1], List.of(ServerMain.class.getName()), Duration.ofSeconds(10)));
+    }
+    Run down = shardkv("local-cluster", "status", "--dir", dir.toString());
+    assertEquals(1, down.exit(), down::toString);
+    assertTrue(down.err().contains("group 1 has no leader"), down::toString);
+    Run ctl = shardkv("ctl", "--cluster", addrs(), "status");
+    assertEquals(1, ctl.exit(), ctl::toString);
+    assertTrue(ctl.err().contains("group 1 has no leader"), ctl::toString);
+    assertTrue(ctl.err().contains("does not answer"), ctl::toString);
+
+    String survivor = adminUrls().get((int) group1.get(2)[0]);
+    assertEquals(200, httpGet(survivor + "/health"));
+    int ready = httpGet(survivor + "/ready");
+    for (long until = System.nanoTime() + 30_000_000_000L; ready != 503 && System.nanoTime() < until; ) {
+      sleep(200); // until the survivor's election timeout passes without a leader
+      ready = httpGet(survivor + "/ready");
+    }
+    assertEquals(503, ready, "a node whose group has no leader is not ready");
+
+    Run restart = shardkv("local-cluster", "start", "--dir", dir.toString());
+    assertEquals(0, restart.exit(), restart::toString);
+    // The next test starts from a cluster whose every node answers: wait for the restarted ones.
+    Run after = shardkv("local-cluster", "status", "--dir", dir.toString());
+    for (long until = System.nanoTime() + 60_000_000_000L; after.exit() != 0 && System.nanoTime() < until; ) {
+      sleep(300);
+      after = shardkv("local-cluster", "status", "--dir", dir.toString());
+    }
+    assertEquals(0, after.exit(), after::toString);
   }
 
   /** A node killed -9 is down: status exits 1 and shows no pid for it; start brings it back. */

@@ -2,9 +2,11 @@ package io.shardkv.driver.client;
 
 import io.shardkv.driver.protocol.CallFailedException;
 import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
+import io.shardkv.driver.protocol.Wire;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.CallStep;
 import io.shardkv.driver.routing.ClientCall;
@@ -52,12 +54,21 @@ public final class ShardKvClient implements AutoCloseable {
     return t;
   });
 
+  private static final String UNREACHABLE = "cannot connect to any config-center node";
+
   private final ShardRouter router;
   private final Connections connections;
   private final boolean ownsConnections;
   private final ClientOptions options;
   private final Environment env;
   private volatile boolean closed;
+  /**
+   * True once any server of the cluster answered this session. Until then a config center that
+   * refuses every connection, or a --cluster address that is not a config-center node, is a
+   * definite error at once (a wrong address or a cluster that is not running), not a retry until
+   * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
+   */
+  private volatile boolean reachedCluster;
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -280,7 +291,27 @@ public final class ShardKvClient implements AutoCloseable {
       call = key == null ? router.startControllerOp(write, now, timeoutMillis)
           : router.startKeyOp(key, write, now, timeoutMillis);
     }
-    return drive(call, request.apply(call.clientId(), call.seq()), 0);
+    Request req = request.apply(call.clientId(), call.seq());
+    checkSize(req, key, call);
+    return drive(call, req, 0);
+  }
+
+  /**
+   * A request whose frame the servers would refuse as too large is rejected here, before sending:
+   * definite and {@link KvException#rejected()} (JDBC: 22000), instead of a connection the server
+   * closes and retries that end indefinite (issue 11, item 6).
+   */
+  private void checkSize(Request req, String key, ClientCall call) throws KvException {
+    long chars = key == null ? 0 : key.length();
+    if (req instanceof Request.Put p) chars += p.value().length();
+    else if (req instanceof Request.Append a) chars += a.value().length();
+    else if (req instanceof Request.Cas c) chars += c.value().length() + (c.expected() == null ? 0 : c.expected().length());
+    if (chars * 3 + 1024 < Wire.DEFAULT_MAX_PAYLOAD_BYTES) return; // certainly small enough (UTF-8: ≤ 3 bytes a char)
+    int size = MessageCodec.encode(1, req).payload().length;
+    if (size > Wire.DEFAULT_MAX_PAYLOAD_BYTES) {
+      throw fastFail(call, "request too large: " + size + " bytes encoded (key and value), over the limit of "
+          + Wire.DEFAULT_MAX_PAYLOAD_BYTES + " bytes; not sent", true);
+    }
   }
 
   /**
@@ -290,7 +321,9 @@ public final class ShardKvClient implements AutoCloseable {
    */
   private Response drive(ClientCall call, Request req, int depth) throws KvException {
     Response answer = null; // the server's answer for this (client id, seq), once there is one
+    String answeredBy = null;
     String lastProblem = "no attempt made";
+    java.util.Set<String> refused = new java.util.TreeSet<>(); // config-center nodes that refused to connect
     while (true) {
       long now = env.nowMillis();
       CallStep step;
@@ -298,7 +331,7 @@ public final class ShardKvClient implements AutoCloseable {
         step = call.next(now);
       }
       if (step instanceof CallStep.Finish f) {
-        return outcome(f.outcome(), answer, lastProblem);
+        return outcome(f.outcome(), answer, answeredBy, lastProblem);
       } else if (step instanceof CallStep.Send s) {
         long wait = Math.max(1, s.replyDeadline() - now);
         CompletableFuture<Response> fut;
@@ -316,7 +349,11 @@ public final class ShardKvClient implements AutoCloseable {
           Response r = fut.get(wait + 50, TimeUnit.MILLISECONDS);
           Status st = Wiring.toRouting(r.status());
           String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
-          if (!st.isRoutingRetry()) answer = r;
+          if (r.status() != io.shardkv.driver.protocol.Status.BAD_REQUEST) reachedCluster = true;
+          if (!st.isRoutingRetry()) {
+            answer = r;
+            answeredBy = s.server();
+          }
           lastProblem = s.server() + " answered " + r.status();
           synchronized (router) {
             call.onReply(s.attempt(), st, hint, null, env.nowMillis());
@@ -327,6 +364,24 @@ public final class ShardKvClient implements AutoCloseable {
           lastProblem = s.server() + ": " + c.getMessage();
           synchronized (router) {
             call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
+          }
+          if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.PROTOCOL_ERROR
+              && cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST) {
+            // The server refused the frame itself (e.g. too large): every server would.
+            throw fastFail(call, "rejected by " + s.server() + ": " + c.getMessage(), true);
+          }
+          if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.CONNECT_FAILED
+              && s.gid() == ShardRouter.CONTROLLER_GID) {
+            refused.add(s.server());
+            List<String> all;
+            synchronized (router) {
+              all = router.tracker(ShardRouter.CONTROLLER_GID).servers();
+            }
+            if (!reachedCluster && refused.containsAll(all)) {
+              throw fastFail(call, UNREACHABLE + " (" + lastProblem + "); is the cluster "
+                  + "running, and does the address list name its config-center nodes (the cluster= line of "
+                  + "`bin/shardkv local-cluster start`)?");
+            }
           }
         } catch (TimeoutException e) {
           lastProblem = s.server() + ": no reply within " + wait + " ms";
@@ -351,6 +406,17 @@ public final class ShardKvClient implements AutoCloseable {
             latest = Wiring.toShardConfig(((Result.Config) r.result()).config());
           } catch (KvException e) {
             lastProblem = "config center: " + e.getMessage();
+            // A node that rejects a configuration query is not a config-center node: a wrong
+            // address, which retrying cannot fix.
+            if (e.rejected() && !reachedCluster) throw fastFail(call, e.getMessage()
+                + "; the address list must name the config-center nodes (group 0; the cluster= line of "
+                + "`bin/shardkv local-cluster start`), not shard-group nodes");
+            if (e.getMessage().startsWith(UNREACHABLE)) throw fastFail(call, e.getMessage());
+          }
+          if (latest != null && latest.groups().isEmpty() && call.attempts() == 0) {
+            // Nothing can serve any key until a group joins; waiting out the deadline would only hide that.
+            throw fastFail(call, "no group has joined yet (configuration " + latest.num()
+                + " has no shard groups): run `bin/shardkv ctl --cluster ADDRS join GID=HOST:PORT,...`");
           }
         }
         synchronized (router) {
@@ -370,8 +436,27 @@ public final class ShardKvClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops {@code call} now with {@code why}: definite only when no attempt of it can have been
+   * applied ({@link ClientCall#abandon}'s rule), otherwise indefinite and saying so.
+   */
+  private KvException fastFail(ClientCall call, String why) {
+    return fastFail(call, why, false);
+  }
+
+  /** As above; {@code rejected}: the request itself is invalid (see {@link KvException#rejected()}). */
+  private KvException fastFail(ClientCall call, String why, boolean rejected) {
+    CallOutcome o;
+    synchronized (router) {
+      o = call.abandon(env.nowMillis());
+    }
+    return new KvException(o.definite(), rejected && o.definite(),
+        why + (o.definite() ? "" : "; an earlier attempt may have been applied"));
+  }
+
   /** The call's outcome as this API reports it: the response, or a definite or indefinite KvException. */
-  private static Response outcome(CallOutcome o, Response answer, String lastProblem) throws KvException {
+  private static Response outcome(CallOutcome o, Response answer, String answeredBy, String lastProblem)
+      throws KvException {
     switch (o.kind()) {
       case COMPLETED:
         if (answer == null) throw new IllegalStateException("a call completed without a response: " + o);
@@ -383,7 +468,10 @@ public final class ShardKvClient implements AutoCloseable {
       default:
         if (answer != null) {
           String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
-          throw new KvException(true, true, "rejected by the server: " + answer.status() + ": " + msg);
+          throw new KvException(true, true, "rejected by " + answeredBy + ": " + answer.status() + ": " + msg);
+        }
+        if (o.attempts() == 0) {
+          throw new KvException(true, "timed out before any server could be asked; not applied (" + lastProblem + ")");
         }
         throw new KvException(true, "timed out after " + o.attempts() + " attempt(s); not applied (" + lastProblem + ")");
     }

@@ -110,6 +110,9 @@ final class ShardKvPreparedStatement extends ShardKvStatement implements Prepare
     if (parsed.statement() instanceof SqlStatement.Select s) {
       return new ShardKvResultSetMetaData(StatementExecutor.columnsOf(s));
     }
+    if (parsed.statement() instanceof SqlStatement.SelectConstant c) {
+      return new ShardKvResultSetMetaData(StatementExecutor.columnsOf(c));
+    }
     return null;
   }
 

@@ -49,6 +49,11 @@ final class StatementExecutor {
       if (statement instanceof SqlStatement.Select s) {
         return new Outcome(select(owner, backend, s, params, timeout, maxRows, maxFieldSize), -1);
       }
+      if (statement instanceof SqlStatement.SelectConstant c) {
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {constantValue(c)});
+        return new Outcome(new ShardKvResultSet(owner, columnsOf(c), rows), -1);
+      }
       if (statement instanceof SqlStatement.Insert s) {
         String key = value(s.key(), params, "The key k");
         String value = value(s.value(), params, "The value v");
@@ -180,6 +185,28 @@ final class StatementExecutor {
       }
     }
     return new ShardKvResultSet(owner, columnsOf(s), rows);
+  }
+
+  /** The one column of a constant SELECT: INTEGER, BIGINT or NUMERIC for numbers, VARCHAR for text. */
+  static List<ColumnSpec> columnsOf(SqlStatement.SelectConstant c) {
+    Object v = constantValue(c);
+    ColumnSpec spec = v instanceof Integer ? ColumnSpec.integer(c.label())
+        : v instanceof Long ? ColumnSpec.bigint(c.label())
+        : v instanceof java.math.BigDecimal ? new ColumnSpec(c.label(), c.label(), java.sql.Types.NUMERIC, "NUMERIC", "",
+            java.sql.ResultSetMetaData.columnNoNulls)
+        : ColumnSpec.text(c.label());
+    return List.of(spec);
+  }
+
+  private static Object constantValue(SqlStatement.SelectConstant c) {
+    if (!c.number()) return c.value();
+    java.math.BigDecimal d = new java.math.BigDecimal(c.value());
+    try {
+      long n = d.longValueExact();
+      return n == (int) n ? (Object) (int) n : (Object) n;
+    } catch (ArithmeticException e) {
+      return d;
+    }
   }
 
   /** The result columns of a SELECT, known before it runs. */

@@ -81,6 +81,28 @@ class StatementSemanticsTest {
     assertEquals("2", cluster.data.get("a"));
   }
 
+  /** Issue 11 item 7: the validation query of pools and consoles, touching no data. */
+  @Test
+  void selectOfAConstantReturnsOneRowWithThatConstant() throws SQLException {
+    assertEquals(List.of("1"), query("SELECT 1"));
+    assertEquals(List.of("ok"), query("SELECT 'ok' AS status"));
+    try (PreparedStatement ps = connection.prepareStatement("SELECT 1")) {
+      assertEquals(java.sql.Types.INTEGER, ps.getMetaData().getColumnType(1));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals(1, rs.getInt(1));
+        assertEquals(Integer.valueOf(1), rs.getObject(1));
+        assertEquals("1", rs.getMetaData().getColumnLabel(1));
+        assertFalse(rs.next());
+      }
+    }
+    try (java.sql.Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT 'x' label")) {
+      assertTrue(rs.next());
+      assertEquals("x", rs.getString("label"));
+    }
+    assertTrue(cluster.data.isEmpty(), "nothing written");
+  }
+
   @Test
   void selectValueByKeyReturnsOneRowOrNone() throws SQLException {
     cluster.data.put("a", "apple");

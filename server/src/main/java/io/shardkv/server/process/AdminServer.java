@@ -13,7 +13,9 @@ import java.util.Map;
  * The node's admin port (JDK {@code com.sun.net.httpserver}): {@code GET /status} answers one JSON
  * object (node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
  * taken and installed, the followers a leader is sending its snapshot to ({@code snapshot_peers}, what
- * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format. Read-only, one small thread.
+ * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format;
+ * {@code GET /health} and {@code GET /ready} answer 200 or 503 for scripts and orchestrators (see
+ * {@link #health} and {@link #ready}). Read-only, one small thread.
  */
 final class AdminServer implements AutoCloseable {
   private final HttpServer http;
@@ -31,15 +33,58 @@ final class AdminServer implements AutoCloseable {
     }
     http.createContext("/status", ex -> respond(ex, "application/json", statusJson(node)));
     http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", metrics(node)));
+    http.createContext("/health", ex -> respond(ex, health(node)));
+    http.createContext("/ready", ex -> respond(ex, ready(node)));
     http.setExecutor(null);
     http.start();
     return new AdminServer(http);
   }
 
+  /** An HTTP status and its JSON body. */
+  record Probe(int code, String body) {}
+
+  /**
+   * {@code GET /health} (liveness): 200 once the node recovered its storage and serves; 503 while it
+   * starts or after its replica stopped (a storage failure). Body {@code {"status":"ok"|...,"node":N}}.
+   */
+  static Probe health(NodeServer node) {
+    NodeServer.NodeStatus s = node.status();
+    if (s == null) return new Probe(503, "{\"status\":\"starting\"}\n");
+    if ("stopped".equals(s.extra())) {
+      return new Probe(503, "{\"status\":\"stopped\",\"node\":" + s.node() + ",\"reason\":\"the replica stopped; see the node's log\"}\n");
+    }
+    return new Probe(200, "{\"status\":\"ok\",\"node\":" + s.node() + "}\n");
+  }
+
+  /**
+   * {@code GET /ready} (readiness): 200 when the node is healthy and its group has a leader it knows
+   * (itself or another), i.e. requests sent here are answered or redirected; 503 with the reason
+   * otherwise.
+   */
+  static Probe ready(NodeServer node) {
+    Probe h = health(node);
+    if (h.code() != 200) return h;
+    NodeServer.NodeStatus s = node.status();
+    if (s.leader() < 0) {
+      return new Probe(503, "{\"status\":\"no_leader\",\"node\":" + s.node() + ",\"group\":" + s.group()
+          + ",\"reason\":\"group " + s.group() + " has no leader this node knows of (term " + s.term() + ")\"}\n");
+    }
+    return new Probe(200, "{\"status\":\"ready\",\"node\":" + s.node() + ",\"group\":" + s.group()
+        + ",\"leader\":" + s.leader() + "}\n");
+  }
+
+  private static void respond(HttpExchange ex, Probe p) throws IOException {
+    send(ex, p.code(), "application/json", p.body());
+  }
+
   private static void respond(HttpExchange ex, String type, String body) throws IOException {
+    send(ex, 200, type, body);
+  }
+
+  private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(200, b.length);
+    ex.sendResponseHeaders(code, b.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
     }
@@ -52,8 +97,21 @@ final class AdminServer implements AutoCloseable {
         + ",\"leader\":" + s.leader() + ",\"leader_address\":\"" + esc(s.leaderAddress()) + "\",\"commit\":" + s.commit()
         + ",\"applied\":" + s.applied() + ",\"last_index\":" + s.lastIndex() + ",\"pending\":" + s.pending()
         + ",\"snapshots\":" + s.snapshots() + ",\"snapshots_installed\":" + s.snapshotsInstalled()
-        + ",\"snapshot_peers\":" + s.snapshotPeers().toString().replace(" ", "") + ",\"state\":\"" + esc(s.extra()) + "\",\"pid\":"
+        + ",\"snapshot_peers\":" + s.snapshotPeers().toString().replace(" ", "") + ",\"state\":\"" + esc(s.extra()) + "\","
+        + "\"migrations_stalled\":" + stallsJson(node.stalledMigrations()) + ",\"pid\":"
         + ProcessHandle.current().pid() + "}\n";
+  }
+
+  /** {@code [{"shard":S,"state":"PULLING","other_group":G,"config":N,"waiting_ms":W},...]}: migrations waiting too long. */
+  private static String stallsJson(java.util.List<NodeEvents.Stall> stalls) {
+    StringBuilder b = new StringBuilder("[");
+    for (NodeEvents.Stall x : stalls) {
+      if (b.length() > 1) b.append(',');
+      b.append("{\"shard\":").append(x.shard()).append(",\"state\":\"").append(x.state())
+          .append("\",\"other_group\":").append(x.otherGroup())
+          .append(",\"config\":").append(x.configNum()).append(",\"waiting_ms\":").append(x.waitedMillis()).append('}');
+    }
+    return b.append(']').toString();
   }
 
   private static String esc(String s) {
@@ -78,6 +136,21 @@ final class AdminServer implements AutoCloseable {
       gauge(b, "shardkv_raft_last_index", "last log index", l, s.lastIndex());
       gauge(b, "shardkv_pending_requests", "client requests awaiting an answer", l, s.pending());
       gauge(b, "shardkv_snapshots_taken", "snapshots taken by this incarnation", l, s.snapshots());
+      gauge(b, "shardkv_migrations_stalled", "shards in a migration state for longer than 10 s", l,
+          node.stalledMigrations().size());
+      NodeEvents ev = node.events();
+      if (ev != null) {
+        gauge(b, "shardkv_config_num", "configuration number this node is at (config center: the latest)", l, ev.configNum());
+        gauge(b, "shardkv_migrations_in_flight", "shards of this group in a migration state", l, ev.migrationsInFlight());
+        counter(b, "shardkv_leader_changes_total", "leader changes this node has seen since it started", l, ev.leaderChanges());
+      }
+      counter(b, "shardkv_fsyncs_total", "storage fsyncs", l, node.metrics.fsyncs.get());
+      counter(b, "shardkv_fsync_nanoseconds_total", "time spent in storage fsyncs", l, node.metrics.fsyncNanos.get());
+      gauge(b, "shardkv_fsync_max_nanoseconds", "longest storage fsync since the node started", l,
+          node.metrics.fsyncMaxNanos.get());
+      Runtime rt = Runtime.getRuntime();
+      gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
+      gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());
     }
     counter(b, "shardkv_client_requests_total", "client requests received", l, node.metrics.requests.get());
     b.append("# HELP shardkv_client_replies_total client replies by status\n# TYPE shardkv_client_replies_total counter\n");

@@ -75,6 +75,8 @@ public final class NodeServer implements AutoCloseable {
     return t;
   });
   private final long startNanos = System.nanoTime();
+  /** Logs what happens to this node (elections, configurations, migrations); loop thread only. */
+  private volatile NodeEvents events;
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
   private long nextHostRequestId = 1;
@@ -123,6 +125,7 @@ public final class NodeServer implements AutoCloseable {
           if (!closed) h[0].onConfigFetched(c);
         });
     long instance = System.currentTimeMillis();
+    long loadStart = System.nanoTime();
     // The host loads the storage in its constructor; build it on the loop thread, like every call.
     java.util.concurrent.CompletableFuture<ReplicaHost> built = new java.util.concurrent.CompletableFuture<>();
     loop.execute(() -> {
@@ -144,6 +147,7 @@ public final class NodeServer implements AutoCloseable {
       throw new IOException("node " + nodeId + " could not load its data in " + self.dir() + ": " + cause, cause);
     }
     h[0] = host;
+    logRecovery(nodeId, (System.nanoTime() - loadStart) / 1_000_000);
     transport.start();
     RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
     this.listener = loop.listen(self.socketAddress(), ConnectionOptions.DEFAULT, dispatcher, 4096);
@@ -152,6 +156,38 @@ public final class NodeServer implements AutoCloseable {
     loop.execute(this::refreshStatus);
     log.info("node {} of group {} serving {} (admin {}:{}), data in {}", nodeId, self.group(),
         self.address(), self.adminHost(), self.adminPort(), self.dir());
+  }
+
+  /** The storage recovery summary at INFO: what was found on disk and how long loading took. */
+  private void logRecovery(int nodeId, long millis) {
+    long files = 0;
+    long bytes = 0;
+    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(self.dir())) {
+      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
+        if (java.nio.file.Files.isRegularFile(p)) {
+          files++;
+          bytes += java.nio.file.Files.size(p);
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      log.warn("node {}: could not measure {}: {}", nodeId, self.dir(), e.toString());
+    }
+    long last;
+    long term;
+    long applied;
+    try {
+      java.util.concurrent.CompletableFuture<long[]> f = new java.util.concurrent.CompletableFuture<>();
+      loop.execute(() -> f.complete(new long[] {host.raft().lastIndex(), host.raft().term(), host.raft().appliedIndex()}));
+      long[] raft = f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      last = raft[0];
+      term = raft[1];
+      applied = raft[2];
+    } catch (Exception e) {
+      return;
+    }
+    log.info("node {} recovered its storage in {} ms: {} file(s), {} bytes in {}; term {}, log up to index {}, "
+        + "state machine at index {} (snapshots restored: {})", nodeId, millis, files, bytes, self.dir(), term, last,
+        applied, host.snapshotsRestored());
   }
 
   // ---------------------------------------------------------------- loop-thread inputs
@@ -296,7 +332,12 @@ public final class NodeServer implements AutoCloseable {
     public void requestFlush() {
       flusher.execute(() -> {
         try {
+          long t0 = System.nanoTime();
           storage.flush();
+          long took = System.nanoTime() - t0;
+          metrics.fsyncs.incrementAndGet();
+          metrics.fsyncNanos.addAndGet(took);
+          metrics.fsyncMaxNanos.accumulateAndGet(took, Math::max);
           loop.execute(() -> { if (!closed) host.onStorageFlushed(); });
         } catch (Throwable t) {
           loop.execute(() -> host.onStorageFailed(t));
@@ -342,6 +383,8 @@ public final class NodeServer implements AutoCloseable {
                     long snapshotsInstalled, java.util.List<Integer> snapshotPeers, String extra) {}
 
   private void refreshStatus() {
+    if (events == null) events = new NodeEvents(self.id(), self.group());
+    events.observe(host, (System.nanoTime() - startNanos) / 1_000_000);
     var raft = host.raft();
     int leader = raft.leaderId();
     ClusterConfig.Node ln = leader < 0 ? null : cluster.nodes().get(leader);
@@ -354,6 +397,17 @@ public final class NodeServer implements AutoCloseable {
 
   NodeStatus status() {
     return status;
+  }
+
+  /** What {@link NodeEvents} saw, for /metrics (any thread); null before the first tick. */
+  NodeEvents events() {
+    return events;
+  }
+
+  /** The migrations now waiting too long for their previous owner (any thread). */
+  java.util.List<NodeEvents.Stall> stalledMigrations() {
+    NodeEvents ev = events;
+    return ev == null ? java.util.List.of() : ev.stalls();
   }
 
   TcpPeerTransport transport() {
@@ -375,6 +429,10 @@ public final class NodeServer implements AutoCloseable {
       m.put("commit", String.valueOf(st.commit()));
       m.put("applied", String.valueOf(st.applied()));
       m.put("state", st.extra());
+    }
+    NodeEvents ev = events;
+    if (ev != null && !ev.stalls().isEmpty()) {
+      m.put("migrations_stalled", NodeEvents.summary(ev.stalls()));
     }
     return m;
   }
@@ -413,6 +471,10 @@ public final class NodeServer implements AutoCloseable {
   static final class NodeMetrics {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong peerDecodeErrors = new AtomicLong();
+    /** fsyncs of the storage, their total and their longest duration in nanoseconds. */
+    final AtomicLong fsyncs = new AtomicLong();
+    final AtomicLong fsyncNanos = new AtomicLong();
+    final AtomicLong fsyncMaxNanos = new AtomicLong();
     final Map<Status, AtomicLong> replies = new java.util.EnumMap<>(Status.class);
 
     NodeMetrics() {

@@ -40,6 +40,10 @@ public final class ServerCommand implements Callable<Integer> {
       System.setProperty("logback.configurationFile", "shardkv-node-logback.xml");
     }
     System.setProperty("shardkv.log.file", log.toString());
+    if (cluster.settings().trace() && System.getProperty("shardkv.log.level") == null) {
+      // `trace = true` in the config: the trace logger must let TRACE lines through (docs/config.md).
+      System.setProperty("shardkv.log.level", "TRACE");
+    }
     NodeServer server;
     try {
       server = NodeServer.start(cluster, node);

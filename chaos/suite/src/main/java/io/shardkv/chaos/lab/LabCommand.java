@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  * package missing: the message says which).
  */
 @Command(name = "lab", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
-    description = {"A multi-host lab on this machine: hosts n1..nN are network namespaces joined by a bridge",
-        "(198.19.0.0/24, this machine is 198.19.0.254), each with its own sshd, directory and fake clock.",
+    description = {"A multi-host lab on this machine (network namespaces, one sshd and fake clock each).",
+        "Hosts n1..nN are network namespaces joined by a bridge (198.19.0.0/24, this machine is",
+        "198.19.0.254), each with its own sshd, directory and fake clock.",
         "Needs root and the Debian packages iproute2, iptables, openssh-server, faketime."},
     subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
 public final class LabCommand implements Runnable {

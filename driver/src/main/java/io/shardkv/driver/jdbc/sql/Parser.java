@@ -135,6 +135,9 @@ public final class Parser extends TermParser {
     if (peek().isKeyword("ALL")) {
       advance();
     }
+    if (peek().kind() == Token.Kind.NUMBER || peek().kind() == Token.Kind.STRING) {
+      return selectConstant();
+    }
     List<SelectItemSyntax> syntax = new ArrayList<>();
     if (peek().kind() == Token.Kind.STAR) {
       advance();
@@ -257,6 +260,27 @@ public final class Parser extends TermParser {
       implicit = true;
     }
     return new SelectItemSyntax(qualifier, name, alias, implicit);
+  }
+
+  // SELECT literal [[AS] alias] — no FROM: a constant row (validation queries such as SELECT 1)
+  private SqlStatement selectConstant() throws SQLException {
+    Token literal = advance();
+    if (peek().kind() == Token.Kind.CONCAT || peek().kind() == Token.Kind.OPERATOR) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "An expression in the select list (a constant alone, as in SELECT 1, is supported)");
+    }
+    String label = literal.text();
+    if (peek().isKeyword("AS")) {
+      advance();
+      label = expectIdentifier("a column alias after AS").text();
+    } else if ((peek().kind() == Token.Kind.IDENTIFIER && !peek().isKeyword("FROM"))
+        || peek().kind() == Token.Kind.QUOTED_IDENTIFIER) {
+      label = advance().text();
+    }
+    if (peek().isKeyword("FROM")) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(),
+          "SELECT of a constant FROM a table (select k or v, or a constant alone as in SELECT 1)");
+    }
+    return new SqlStatement.SelectConstant(literal.text(), literal.kind() == Token.Kind.NUMBER, label);
   }
 
   // INSERT INTO kv [(k, v)] VALUES (operand, operand)

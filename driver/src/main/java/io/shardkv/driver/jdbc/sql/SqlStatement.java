@@ -35,6 +35,16 @@ public sealed interface SqlStatement {
     }
   }
 
+  /**
+   * {@code SELECT 1} / {@code SELECT 'x' AS label}: one row with one constant, touching no data —
+   * the validation query of connection pools and consoles.
+   *
+   * @param value the literal's text
+   * @param number true for a numeric literal, false for a string
+   * @param label the column label (the alias, else the literal's text)
+   */
+  record SelectConstant(String value, boolean number, String label) implements SqlStatement {}
+
   /** {@code INSERT INTO kv (k, v) VALUES (key, value)}: a put (upsert). */
   record Insert(Operand key, Operand value) implements SqlStatement {}
 

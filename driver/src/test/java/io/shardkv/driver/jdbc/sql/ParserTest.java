@@ -222,7 +222,8 @@ class ParserTest {
           SELECT * FROM kv, kv WHERE k = ?                      | 0A000 | 17 | A join
           SELECT COUNT(*) FROM kv WHERE k = ?                   | 0A000 | 8  | The function COUNT()
           SELECT DISTINCT v FROM kv WHERE k = ?                 | 0A000 | 8  | SELECT DISTINCT
-          SELECT 1                                              | 0A000 | 8  | An expression in the select list
+          SELECT 1 + 1                                          | 0A000 | 10 | An expression in the select list
+          SELECT 1 FROM kv                                      | 0A000 | 10 | SELECT of a constant FROM a table
           SELECT v FROM kv WHERE v = ?                          | 0A000 | 24 | condition on v
           SELECT v FROM kv WHERE k > ?                          | 0A000 | 26 | The comparison >
           SELECT v FROM kv WHERE k LIKE ?                       | 0A000 | 26 | The comparison LIKE
