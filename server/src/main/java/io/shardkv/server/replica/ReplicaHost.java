@@ -315,20 +315,9 @@ public final class ReplicaHost {
     }
   }
 
-  /** Step 2 without the flush: the same calls in the same order as {@link Ready#persistTo}. */
+  /** Step 2 without the flush: {@link Ready#writeTo}, in the storage contract's order. */
   private void write(Ready rd) {
-    if (rd.snapshotToPersist() != null) {
-      storage.saveSnapshot(rd.snapshotToPersist().meta(), rd.snapshotToPersist().data());
-    }
-    if (rd.truncateFrom() > 0) {
-      storage.truncateFrom(rd.truncateFrom());
-    }
-    if (!rd.entriesToAppend().isEmpty()) {
-      storage.append(rd.entriesToAppend());
-    }
-    if (rd.hardState() != null) {
-      storage.setHardState(rd.hardState());
-    }
+    rd.writeTo(storage);
   }
 
   private void fail(Throwable e) {

@@ -110,19 +110,14 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     }
   }
 
-  /** Step 2 of the Ready contract without its flush: the same calls in the same order as persistTo. */
+  /** Step 2 of the Ready contract without its flush: {@link Ready#writeTo}, in the contract's order. */
   private void write(Ready rd) {
-    if (rd.snapshotToPersist() != null) {
-      storage.saveSnapshot(rd.snapshotToPersist().meta(), rd.snapshotToPersist().data());
-    }
-    if (rd.truncateFrom() > 0) storage.truncateFrom(rd.truncateFrom());
     List<LogEntry> entries = rd.entriesToAppend();
     if (!entries.isEmpty()) {
       long prevTerm = raft.termAt(entries.get(0).index() - 1);
       world.invariants().onPersisted(id, prevTerm, entries);
-      storage.append(entries);
     }
-    if (rd.hardState() != null) storage.setHardState(rd.hardState());
+    rd.writeTo(storage);
   }
 
   private void finishReady(Ready rd) {
