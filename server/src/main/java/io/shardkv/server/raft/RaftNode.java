@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *   while (node.hasReady()) {
  *     Ready rd = node.ready();
  *     send(rd.messagesBeforePersist());      // may be sent before persisting (leader, §10.2.1)
- *     rd.persistTo(storage);                 // snapshot, truncate, append, hard state, flush
+ *     rd.persistTo(storage);                 // hard state, snapshot, truncate, append, flush
  *     send(rd.messagesAfterPersist());       // only after flush returned
  *     apply(rd.snapshotToApply(), rd.committedEntries());
  *     serve(rd.readStates()); fail(rd.abortedReads());

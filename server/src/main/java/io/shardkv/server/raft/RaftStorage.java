@@ -22,6 +22,16 @@ import java.util.List;
  *   <li>The Raft core only sends a message that depends on state (a vote, an append acknowledgement,
  *       a client acknowledgement) after the {@code flush()} covering that state has returned
  *       (Raft paper §5.1, Fig. 2: "respond to RPCs only after updating stable storage").</li>
+ *   <li><b>Term before entries.</b> Because point 2 allows any prefix of the unflushed calls to
+ *       survive a crash, the <em>caller</em> orders its calls so that every prefix is a state a node
+ *       can start from: between two flushes it calls {@link #setHardState} <em>before</em> any
+ *       {@link #saveSnapshot} or {@link #append} whose terms need that hard state's term. Then the
+ *       durable log never ends in a term above the durable current term (which {@code RaftNode}
+ *       refuses as inconsistent). {@link Ready#writeTo} is the one place that issues the calls, in
+ *       this order (hard state, snapshot, truncate, append). An implementation must keep the calls'
+ *       order on disk and lose only a suffix of them (a torn WAL tail is cut at a call boundary,
+ *       never reordered), so the rule holds for it too; an implementation that writes one Ready
+ *       as a single atomic record satisfies it trivially.</li>
  * </ol>
  *
  * <h2>Log shape</h2>

@@ -13,12 +13,16 @@ import java.util.List;
  *       §10.2.1 lets a leader replicate entries before writing them to its own disk, because the
  *       leader counts itself towards the commit quorum only for entries it has durably persisted
  *       (which it learns from {@code advance}).</li>
- *   <li><b>Persist</b>, in this order: {@link #snapshotToPersist()} via
- *       {@link RaftStorage#saveSnapshot}, then {@link #truncateFrom()} via
- *       {@link RaftStorage#truncateFrom} (when {@code > 0}), then {@link #entriesToAppend()} via
- *       {@link RaftStorage#append}, then {@link #hardState()} via
- *       {@link RaftStorage#setHardState}; then {@link RaftStorage#flush()}.
- *       {@link #persistTo(RaftStorage)} does exactly this.</li>
+ *   <li><b>Persist</b>, in this order: {@link #hardState()} via {@link RaftStorage#setHardState}
+ *       <em>first</em>, then {@link #snapshotToPersist()} via {@link RaftStorage#saveSnapshot}, then
+ *       {@link #truncateFrom()} via {@link RaftStorage#truncateFrom} (when {@code > 0}), then
+ *       {@link #entriesToAppend()} via {@link RaftStorage#append}; then {@link RaftStorage#flush()}.
+ *       The hard state goes first because a crash may keep any prefix of the calls since the last
+ *       flush (storage contract point 2): with this order every prefix holds the term before any
+ *       entry or snapshot of that term, so the recovered log never ends in a term above the
+ *       recovered current term (the storage rule "term before entries", see {@link RaftStorage}).
+ *       {@link #writeTo(RaftStorage)} issues exactly these calls; {@link #persistTo(RaftStorage)}
+ *       adds the flush.</li>
  *   <li><b>Only after {@code flush()} returned, send {@link #messagesAfterPersist()}</b>: votes,
  *       append and snapshot acknowledgements, vote requests — each depends on the state just made
  *       durable (Raft paper Fig. 2: "respond to RPCs only after updating stable storage"). If
@@ -124,11 +128,22 @@ public final class Ready {
    */
   public void persistTo(RaftStorage storage) {
     if (!mustPersist()) return;
+    writeTo(storage);
+    storage.flush();
+  }
+
+  /**
+   * Step 2 without its flush: the one place that knows the storage write order. Hard state first
+   * (term before entries: a crash keeping any prefix of these calls leaves a startable state), then
+   * snapshot, truncation, entries. The caller flushes (inline, or later for group commit).
+   *
+   * @throws StorageException from the storage; the node must then stop
+   */
+  public void writeTo(RaftStorage storage) {
+    if (hardState != null) storage.setHardState(hardState);
     if (snapshotToPersist != null) storage.saveSnapshot(snapshotToPersist.meta(), snapshotToPersist.data());
     if (truncateFrom > 0) storage.truncateFrom(truncateFrom);
     if (!entriesToAppend.isEmpty()) storage.append(entriesToAppend);
-    if (hardState != null) storage.setHardState(hardState);
-    storage.flush();
   }
 
   @Override

@@ -14,14 +14,13 @@ import io.shardkv.server.raft.RandomSource;
 import io.shardkv.server.raft.ReadIndexResult;
 import io.shardkv.server.raft.ReadState;
 import io.shardkv.server.raft.Ready;
+import io.shardkv.server.raft.ReadyDriver;
 import io.shardkv.server.raft.Role;
 import io.shardkv.server.raft.SnapshotMeta;
-import io.shardkv.server.raft.StorageException;
 import io.shardkv.server.raft.TraceSink;
 import io.shardkv.server.shardkv.MigrationRpc;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,9 +33,11 @@ import java.util.List;
  *
  * <p>What it does (docs/replica-host.md has the full contract):
  * <ul>
- *   <li>Runs the Ready loop of docs/raft-core.md: leader messages before persisting (thesis §10.2.1),
- *       writes, flush (inline or via the environment), then votes/acks, then apply, then advance.
- *       Inputs arriving while a Ready awaits its flush are queued and run, in order, after it.</li>
+ *   <li>Runs the Ready loop of docs/raft-core.md through the one {@link ReadyDriver} (shared with
+ *       the simulators and test fixtures): leader messages before persisting (thesis §10.2.1),
+ *       writes (hard state first), flush (inline or via the environment), then votes/acks, then
+ *       apply, then advance. Inputs arriving while a Ready awaits its flush are queued and run, in
+ *       order, after it.</li>
  *   <li>Answers a proposed request when its entry applies: the applied result if the entry at the
  *       proposal's index has the proposal's term; {@link ClientReply.NotLeader} (definite) if a
  *       different entry landed there; {@link ClientReply.Indeterminate} if leadership was lost first,
@@ -52,16 +53,13 @@ public final class ReplicaHost {
   private final int gid;
   private final long instanceId;
   private final RaftNode raft;
-  private final RaftStorage storage;
   private final HostedService service;
   private final ReplicatedStateMachine sm;
   private final ReplicaOutputs out;
   private final HostOptions options;
   private final ShardMigrator migrator;
   private final PendingRequests pending = new PendingRequests();
-  private final ArrayDeque<Runnable> queuedInputs = new ArrayDeque<>();
-  private Ready readyInFlight;
-  private boolean stopped;
+  private final ReadyDriver driver;
   private long ticks;
   private long now;
   private long nextReadId = 1;
@@ -81,7 +79,6 @@ public final class ReplicaHost {
                      HostedService service, ReplicaOutputs outputs, HostOptions options, long instanceId) {
     this.gid = raftConfig.groupId();
     this.instanceId = instanceId;
-    this.storage = storage;
     this.service = service;
     this.sm = service.stateMachine();
     this.out = outputs;
@@ -92,6 +89,13 @@ public final class ReplicaHost {
       snapshotsRestored++;
     }
     this.raft = new RaftNode(raftConfig, state, random, raftTrace);
+    this.driver = new ReadyDriver(raft, storage, outputs::sendPeer, new Applier(),
+        options.synchronousFlush() ? null : outputs::requestFlush, new ReadyDriver.Hooks() {
+          @Override
+          public void stopped(Throwable cause) {
+            out.fatal(cause);
+          }
+        });
     this.migrator = sm instanceof ShardKvStateMachine s ? new ShardMigrator(this, s, outputs, options) : null;
   }
 
@@ -134,14 +138,7 @@ public final class ReplicaHost {
 
   /** The flush requested by {@link ReplicaOutputs#requestFlush()} has completed. */
   public void onStorageFlushed() {
-    if (stopped) {
-      return;
-    }
-    if (readyInFlight == null) {
-      throw new IllegalStateException("onStorageFlushed() without a flush requested");
-    }
-    finishReady(readyInFlight);
-    drain();
+    driver.onFlushed();
   }
 
   /**
@@ -149,9 +146,7 @@ public final class ReplicaHost {
    * (it never sends the Ready's votes and acks) and reports {@link ReplicaOutputs#fatal}.
    */
   public void onStorageFailed(Throwable cause) {
-    if (!stopped) {
-      fail(cause);
-    }
+    driver.onFlushFailed(cause);
   }
 
   /** Shard groups: a migration message from another group's server. */
@@ -180,9 +175,9 @@ public final class ReplicaHost {
   public RaftNode raft() { return raft; }
   public HostedService service() { return service; }
   public int gid() { return gid; }
-  public boolean isLeader() { return !stopped && raft.role() == Role.LEADER; }
+  public boolean isLeader() { return !driver.stopped() && raft.role() == Role.LEADER; }
   /** True after a storage failure: the host ignores every input. */
-  public boolean stopped() { return stopped; }
+  public boolean stopped() { return driver.stopped(); }
   /** Requests accepted and not yet answered. */
   public int pendingRequests() { return pending.size(); }
   public long snapshotsTaken() { return snapshotsTaken; }
@@ -190,7 +185,7 @@ public final class ReplicaHost {
   /** Bytes of commands applied since the last snapshot (what the threshold is compared with). */
   public long appliedBytesSinceSnapshot() { return appliedBytesSinceSnapshot; }
   /** True while a Ready waits for its flush (inputs are being queued). */
-  public boolean awaitingFlush() { return readyInFlight != null; }
+  public boolean awaitingFlush() { return driver.awaitingFlush(); }
 
   // ------------------------------------------------------------------ internals
 
@@ -210,26 +205,7 @@ public final class ReplicaHost {
   }
 
   private void input(Runnable r) {
-    if (stopped) {
-      return;
-    }
-    if (readyInFlight != null) {
-      queuedInputs.addLast(r);
-      return;
-    }
-    r.run();
-    runReadyLoop();
-  }
-
-  private void drain() {
-    while (!stopped && readyInFlight == null && !queuedInputs.isEmpty()) {
-      // Group commit: every input that arrived during the flush runs now, and one Ready (one flush)
-      // persists all their entries. Inputs between two ready() calls are fine for the Raft core.
-      while (!stopped && !queuedInputs.isEmpty()) {
-        queuedInputs.pollFirst().run();
-      }
-      runReadyLoop();
-    }
+    driver.input(r);
   }
 
   private void admit(long requestId, byte[] request) {
@@ -263,34 +239,6 @@ public final class ReplicaHost {
     }
   }
 
-  /** The Ready loop of docs/raft-core.md, until the node has nothing more or awaits a flush. */
-  private void runReadyLoop() {
-    while (!stopped && readyInFlight == null && raft.hasReady()) {
-      Ready rd = raft.ready();
-      // 1. Leader messages may go before the leader's own write (Raft thesis §10.2.1).
-      for (RaftMessage m : rd.messagesBeforePersist()) {
-        out.sendPeer(m);
-      }
-      if (rd.mustPersist()) {
-        applyDurableCommittedEarly(rd);
-        try {
-          write(rd);
-          if (options.synchronousFlush()) {
-            storage.flush();
-          } else {
-            readyInFlight = rd;
-            out.requestFlush();
-            return;
-          }
-        } catch (StorageException e) {
-          fail(e);
-          return;
-        }
-      }
-      finishReady(rd);
-    }
-  }
-
   /**
    * Applies (and answers) the Ready's committed entries before its flush when every one of them is
    * already durable here: committed (durable on a majority) and below the first entry this Ready
@@ -315,60 +263,41 @@ public final class ReplicaHost {
     }
   }
 
-  /** Step 2 without the flush: the same calls in the same order as {@link Ready#persistTo}. */
-  private void write(Ready rd) {
-    if (rd.snapshotToPersist() != null) {
-      storage.saveSnapshot(rd.snapshotToPersist().meta(), rd.snapshotToPersist().data());
+  /** Steps 4–5 of the Ready loop ({@link ReadyDriver}: it sent the votes and acks after the flush). */
+  private final class Applier implements ReadyDriver.Applier {
+    @Override
+    public void beforePersist(Ready rd) {
+      applyDurableCommittedEarly(rd);
     }
-    if (rd.truncateFrom() > 0) {
-      storage.truncateFrom(rd.truncateFrom());
-    }
-    if (!rd.entriesToAppend().isEmpty()) {
-      storage.append(rd.entriesToAppend());
-    }
-    if (rd.hardState() != null) {
-      storage.setHardState(rd.hardState());
-    }
-  }
 
-  private void fail(Throwable e) {
-    stopped = true;
-    readyInFlight = null;
-    queuedInputs.clear();
-    out.fatal(e);
-  }
-
-  /** Steps 3–5, after the Ready's writes are durable. */
-  private void finishReady(Ready rd) {
-    readyInFlight = null;
-    // 3. Votes and acks only now: nothing is acknowledged before it is durable.
-    for (RaftMessage m : rd.messagesAfterPersist()) {
-      out.sendPeer(m);
-    }
-    // 4. Apply.
-    if (rd.snapshotToApply() != null) {
-      installSnapshot(rd.snapshotToApply().meta(), rd.snapshotToApply().data());
-    }
-    for (LogEntry e : rd.committedEntries()) {
-      applyEntry(e);
-    }
-    for (ReadState rs : rd.readStates()) {
-      PendingRequests.Read r = pending.readsById.remove(rs.requestId());
-      if (r != null) {
-        pending.confirmedReads.add(new PendingRequests.ConfirmedRead(r.requestId(), r.request(), rs.readIndex()));
+    @Override
+    public void apply(Ready rd) {
+      if (rd.snapshotToApply() != null) {
+        installSnapshot(rd.snapshotToApply().meta(), rd.snapshotToApply().data());
+      }
+      for (LogEntry e : rd.committedEntries()) {
+        applyEntry(e);
+      }
+      for (ReadState rs : rd.readStates()) {
+        PendingRequests.Read r = pending.readsById.remove(rs.requestId());
+        if (r != null) {
+          pending.confirmedReads.add(new PendingRequests.ConfirmedRead(r.requestId(), r.request(), rs.readIndex()));
+        }
+      }
+      for (long readId : rd.abortedReads()) {
+        PendingRequests.Read r = pending.readsById.remove(readId);
+        if (r != null) {
+          out.reply(new ClientReply.NotLeader(r.requestId(), raft.leaderId()));
+        }
       }
     }
-    for (long readId : rd.abortedReads()) {
-      PendingRequests.Read r = pending.readsById.remove(readId);
-      if (r != null) {
-        out.reply(new ClientReply.NotLeader(r.requestId(), raft.leaderId()));
-      }
+
+    @Override
+    public void afterAdvance() {
+      serveConfirmedReads();
+      onRoleMaybeChanged();
+      maybeSnapshot();
     }
-    // 5. Acknowledge.
-    raft.advance(rd);
-    serveConfirmedReads();
-    onRoleMaybeChanged();
-    maybeSnapshot();
   }
 
   private void installSnapshot(SnapshotMeta meta, byte[] data) {
@@ -438,7 +367,7 @@ public final class ReplicaHost {
 
   private void maybeSnapshot() {
     long threshold = options.snapshotThresholdBytes();
-    if (threshold <= 0 || appliedBytesSinceSnapshot < threshold || readyInFlight != null) {
+    if (threshold <= 0 || appliedBytesSinceSnapshot < threshold || driver.awaitingFlush()) {
       return;
     }
     long index = raft.appliedIndex();

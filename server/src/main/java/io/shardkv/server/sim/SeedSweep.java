@@ -3,6 +3,7 @@ package io.shardkv.server.sim;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
@@ -50,33 +52,53 @@ public final class SeedSweep {
     }
   }
 
-  /** Runs {@code task} for every seed of {@code range} on {@code threads} threads. */
+  /**
+   * Runs {@code task} for every seed of {@code range} on {@code threads} threads and returns every
+   * result, in seed order. Keeps all results in memory: for small ranges (tests). Sweeps use
+   * {@link #forEach}.
+   */
   public static <R> List<R> run(Range range, int threads, LongFunction<R> task) {
+    List<R> out = new ArrayList<>();
+    forEach(range, threads, task, out::add);
+    return out;
+  }
+
+  /**
+   * Runs {@code task} for every seed of {@code range} on {@code threads} threads and hands each
+   * result to {@code inSeedOrder} on the calling thread, in seed order, as soon as it and all
+   * earlier seeds are done. Flat memory: at most {@code 4 * threads} seeds are in flight or waiting
+   * for an earlier seed, and nothing is kept once the consumer returns, so a sweep of any length
+   * needs the memory of a few runs (issue 10: a list of every result ran out of a 1 GiB heap at
+   * ~40,000 seeds).
+   */
+  public static <R> void forEach(Range range, int threads, LongFunction<R> task, Consumer<R> inSeedOrder) {
     if (threads <= 1) {
-      List<R> out = new ArrayList<>();
-      for (long s = range.from(); s <= range.to(); s++) out.add(task.apply(s));
-      return out;
+      for (long s = range.from(); s <= range.to(); s++) inSeedOrder.accept(task.apply(s));
+      return;
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "sim-seed-sweep");
       t.setDaemon(true);
       return t;
     });
+    int window = 4 * threads;
+    ArrayDeque<Future<R>> inFlight = new ArrayDeque<>();
     try {
-      List<Future<R>> futures = new ArrayList<>();
-      for (long s = range.from(); s <= range.to(); s++) {
-        long seed = s;
-        futures.add(pool.submit(() -> task.apply(seed)));
-      }
-      List<R> out = new ArrayList<>();
-      for (Future<R> f : futures) {
+      long next = range.from();
+      while (next <= range.to() || !inFlight.isEmpty()) {
+        while (next <= range.to() && inFlight.size() < window) {
+          long seed = next++;
+          inFlight.addLast(pool.submit(() -> task.apply(seed)));
+        }
+        Future<R> oldest = inFlight.pollFirst();
+        R result;
         try {
-          out.add(f.get());
+          result = oldest.get();
         } catch (ExecutionException e) {
           throw new IllegalStateException("a seed's run threw instead of returning a result", e.getCause());
         }
+        inSeedOrder.accept(result);
       }
-      return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("seed sweep interrupted", e);
@@ -85,20 +107,36 @@ public final class SeedSweep {
     }
   }
 
+  /** The sweep's digest (see {@link #combinedDigest}), fed one result at a time. */
+  public static final class Digest {
+    private final MessageDigest sha;
+
+    public Digest() {
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JDK has no SHA-256", e);
+      }
+    }
+
+    /** Adds the next result; results must come in seed order. */
+    public void add(long seed, String digest) {
+      sha.update((seed + "=" + digest + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lowercase hex; call once, at the end. */
+    public String hex() {
+      return HexFormat.of().formatHex(sha.digest());
+    }
+  }
+
   /**
    * The sweep's digest: SHA-256, as lowercase hex, over one line {@code seed=digest\n} per result in
    * seed order, so two sweeps over the same range and options print the same digest.
    */
   public static <R> String combinedDigest(List<R> results, ToLongFunction<R> seed, Function<R, String> digest) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-    for (R r : results) {
-      sha.update((seed.applyAsLong(r) + "=" + digest.apply(r) + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    Digest d = new Digest();
+    for (R r : results) d.add(seed.applyAsLong(r), digest.apply(r));
+    return d.hex();
   }
 }

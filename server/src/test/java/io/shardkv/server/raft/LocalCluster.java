@@ -14,11 +14,12 @@ import java.util.function.Predicate;
 /**
  * A tiny deterministic in-memory harness: a few {@link RaftNode}s, each with a {@link MemoryStorage}
  * and a list-of-strings state machine, connected by a FIFO network that tests can cut, filter or
- * hold. Each Ready is handled exactly as docs/raft-core.md prescribes.
+ * hold. Each Ready is handled by the production {@link ReadyDriver} with inline flushes.
  */
 final class LocalCluster {
   final Map<Integer, RaftConfig> configs = new TreeMap<>();
   final Map<Integer, RaftNode> nodes = new TreeMap<>();
+  final Map<Integer, ReadyDriver> drivers = new TreeMap<>();
   final Map<Integer, MemoryStorage> storages = new TreeMap<>();
   /** Applied state machine per node: the commands, in order. */
   final Map<Integer, List<String>> machines = new TreeMap<>();
@@ -64,32 +65,34 @@ final class LocalCluster {
     RaftNode n = new RaftNode(configs.get(id), state, random::nextInt, trace::add);
     n.setTraceEnabled(Boolean.getBoolean("raft.trace"));
     nodes.put(id, n);
+    drivers.put(id, new ReadyDriver(n, storages.get(id), m -> enqueue(List.of(m)), new ReadyDriver.Applier() {
+      @Override
+      public void apply(Ready rd) {
+        List<String> sm = machines.get(id);
+        if (rd.snapshotToApply() != null) {
+          sm.clear();
+          sm.addAll(decode(rd.snapshotToApply().data()));
+        }
+        for (LogEntry e : rd.committedEntries()) {
+          if (e.kind() == EntryKind.COMMAND) sm.add(new String(e.data(), StandardCharsets.UTF_8));
+        }
+        readStates.get(id).addAll(rd.readStates());
+        abortedReads.get(id).addAll(rd.abortedReads());
+      }
+    }, null, new ReadyDriver.Hooks() {
+      @Override
+      public void onReady(Ready rd) {
+        readies.get(id).add(rd);
+      }
+    }));
   }
 
   RaftNode node(int id) { return nodes.get(id); }
 
-  /** Handles every pending Ready of {@code id} as the driver contract prescribes. */
+  /** Handles every pending Ready of {@code id} with its {@link ReadyDriver}. */
   void processReady(int id) {
-    RaftNode n = nodes.get(id);
-    n.setTime(time);
-    while (n.hasReady()) {
-      Ready rd = n.ready();
-      readies.get(id).add(rd);
-      enqueue(rd.messagesBeforePersist());
-      rd.persistTo(storages.get(id));
-      enqueue(rd.messagesAfterPersist());
-      List<String> sm = machines.get(id);
-      if (rd.snapshotToApply() != null) {
-        sm.clear();
-        sm.addAll(decode(rd.snapshotToApply().data()));
-      }
-      for (LogEntry e : rd.committedEntries()) {
-        if (e.kind() == EntryKind.COMMAND) sm.add(new String(e.data(), StandardCharsets.UTF_8));
-      }
-      readStates.get(id).addAll(rd.readStates());
-      abortedReads.get(id).addAll(rd.abortedReads());
-      n.advance(rd);
-    }
+    nodes.get(id).setTime(time);
+    drivers.get(id).pump();
   }
 
   private void enqueue(List<RaftMessage> msgs) {

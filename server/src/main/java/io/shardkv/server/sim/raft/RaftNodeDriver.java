@@ -6,17 +6,17 @@ import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftNode;
 import io.shardkv.server.raft.RaftStorage;
 import io.shardkv.server.raft.Ready;
+import io.shardkv.server.raft.ReadyDriver;
 import io.shardkv.server.raft.ReadState;
 import io.shardkv.server.raft.SnapshotMeta;
 import io.shardkv.server.sim.SimCluster;
 import io.shardkv.server.sim.SimRandom;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Drives one incarnation of a {@link RaftNode} inside the simulation, following the Ready contract
- * of docs/raft-core.md:
+ * One incarnation of a {@link RaftNode} inside the simulation, driven by the production
+ * {@link ReadyDriver} (the Ready contract of docs/raft-core.md):
  * <ol>
  *   <li>send {@code messagesBeforePersist} at once (thesis §10.2.1);</li>
  *   <li>issue the writes to the simulated disk, then let the flush take simulated time: it completes
@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  *       entries to the {@link TestStateMachine}, then {@code advance}.</li>
  * </ol>
  * While a Ready is in flight the node takes no input (its contract): ticks, messages and client
- * calls queue up in arrival order and run right after {@code advance}. Every step is checked by the
- * {@link RaftInvariants}.
+ * calls queue up in arrival order and all run right after {@code advance} (group commit, as in the
+ * real server). Every step is checked by the {@link RaftInvariants}, through the driver's hooks.
  */
 final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private final RaftCluster world;
@@ -34,10 +34,9 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private final int incarnation;
   private final RaftStorage storage;
   private final RaftNode raft;
+  private final ReadyDriver driver;
   private final TestStateMachine sm = new TestStateMachine();
   private final SimRandom diskLatency;
-  private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
-  private boolean readyInFlight;
 
   RaftNodeDriver(RaftCluster world, int id, int incarnation, RaftStorage storage, SimRandom random) {
     this.world = world;
@@ -57,12 +56,15 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     raft.setTraceEnabled(o.trace());
     raft.setTime(world.loop().now());
     world.invariants().observe(id, incarnation, raft);
+    ReadyDriver d = new ReadyDriver(raft, storage, m -> world.network().send(id, m.to(), m), new Applier(),
+        this::flushLater, new Checks());
+    this.driver = o.ackBeforeFlush() ? d.unsafeAckingBeforeFlush() : d; // deliberately wrong: see RaftSimOptions
   }
 
   RaftNode raft() { return raft; }
   TestStateMachine stateMachine() { return sm; }
   int incarnation() { return incarnation; }
-  boolean busy() { return readyInFlight; }
+  boolean busy() { return driver.awaitingFlush(); }
 
   @Override
   public void tick() {
@@ -80,81 +82,72 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   }
 
   private void input(Runnable r) {
-    if (readyInFlight) {
-      queued.addLast(r);
-      return;
-    }
-    run(r);
+    driver.input(() -> {
+      raft.setTime(world.loop().now());
+      r.run();
+    });
   }
 
-  private void run(Runnable r) {
-    raft.setTime(world.loop().now());
-    r.run();
-    world.invariants().observe(id, incarnation, raft);
-    startReady();
+  /** The disk's flush takes simulated time; a crash before it fires loses the unsynced writes. */
+  private void flushLater() {
+    long latency = diskLatency.between(world.options().diskLatencyMinMs(), world.options().diskLatencyMaxMs());
+    world.host().later(id, latency, () -> {
+      raft.setTime(world.loop().now());
+      storage.flush();
+      driver.onFlushed();
+    });
   }
 
-  private void startReady() {
-    if (readyInFlight || !raft.hasReady()) return;
-    Ready rd = raft.ready();
-    readyInFlight = true;
-    if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
-    for (RaftMessage m : rd.messagesBeforePersist()) world.network().send(id, m.to(), m);
-    if (world.options().ackBeforeFlush()) sendAfterPersist(rd); // deliberately wrong: see RaftSimOptions
-    if (rd.mustPersist()) {
-      write(rd);
-      long latency = diskLatency.between(world.options().diskLatencyMinMs(), world.options().diskLatencyMaxMs());
-      world.host().later(id, latency, () -> finishReady(rd));
-    } else {
-      finishReady(rd);
+  /** Steps 4-5 on the {@link TestStateMachine}, each step checked. */
+  private final class Applier implements ReadyDriver.Applier {
+    @Override
+    public void apply(Ready rd) {
+      long now = world.loop().now();
+      if (rd.snapshotToApply() != null) {
+        sm.restore(rd.snapshotToApply().data());
+        world.invariants().onSnapshotRestored(id, rd.snapshotToApply().meta().lastIndex(), sm.hash());
+        world.digest().record(now, name(), "restore", rd.snapshotToApply().toString());
+      }
+      for (LogEntry e : rd.committedEntries()) {
+        long expected = sm.lastApplied() + 1;
+        sm.apply(e);
+        world.invariants().onApplied(id, expected, e, sm.hash());
+        world.onApplied(id, e, sm.hash());
+      }
+      for (ReadState r : rd.readStates()) world.onReadConfirmed(id, r);
+      for (long aborted : rd.abortedReads()) world.onReadAborted(id, aborted);
+    }
+
+    @Override
+    public void afterAdvance() {
+      world.invariants().observe(id, incarnation, raft);
+      maybeSnapshot();
     }
   }
 
-  /** Step 2 of the Ready contract without its flush: the same calls in the same order as persistTo. */
-  private void write(Ready rd) {
-    if (rd.snapshotToPersist() != null) {
-      storage.saveSnapshot(rd.snapshotToPersist().meta(), rd.snapshotToPersist().data());
+  /** The invariant checks, hooked into the driver. */
+  private final class Checks implements ReadyDriver.Hooks {
+    @Override
+    public void afterInput() {
+      world.invariants().observe(id, incarnation, raft);
     }
-    if (rd.truncateFrom() > 0) storage.truncateFrom(rd.truncateFrom());
-    List<LogEntry> entries = rd.entriesToAppend();
-    if (!entries.isEmpty()) {
-      long prevTerm = raft.termAt(entries.get(0).index() - 1);
-      world.invariants().onPersisted(id, prevTerm, entries);
-      storage.append(entries);
-    }
-    if (rd.hardState() != null) storage.setHardState(rd.hardState());
-  }
 
-  private void finishReady(Ready rd) {
-    long now = world.loop().now();
-    raft.setTime(now);
-    if (rd.mustPersist()) storage.flush();
-    if (!world.options().ackBeforeFlush()) sendAfterPersist(rd);
-    if (rd.snapshotToApply() != null) {
-      sm.restore(rd.snapshotToApply().data());
-      world.invariants().onSnapshotRestored(id, rd.snapshotToApply().meta().lastIndex(), sm.hash());
-      world.digest().record(now, name(), "restore", rd.snapshotToApply().toString());
+    @Override
+    public void onReady(Ready rd) {
+      if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
     }
-    for (LogEntry e : rd.committedEntries()) {
-      long expected = sm.lastApplied() + 1;
-      sm.apply(e);
-      world.invariants().onApplied(id, expected, e, sm.hash());
-      world.onApplied(id, e, sm.hash());
-    }
-    for (ReadState r : rd.readStates()) world.onReadConfirmed(id, r);
-    for (long aborted : rd.abortedReads()) world.onReadAborted(id, aborted);
-    raft.advance(rd);
-    readyInFlight = false;
-    world.invariants().observe(id, incarnation, raft);
-    maybeSnapshot();
-    startReady();
-    while (!readyInFlight && !queued.isEmpty()) run(queued.pollFirst());
-  }
 
-  private void sendAfterPersist(Ready rd) {
-    for (RaftMessage m : rd.messagesAfterPersist()) {
+    @Override
+    public void beforeWrite(Ready rd) {
+      List<LogEntry> entries = rd.entriesToAppend();
+      if (!entries.isEmpty()) {
+        world.invariants().onPersisted(id, raft.termAt(entries.get(0).index() - 1), entries);
+      }
+    }
+
+    @Override
+    public void beforeSendAfterPersist(RaftMessage m) {
       world.invariants().onSpokeAfterPersist(id, m);
-      world.network().send(id, m.to(), m);
     }
   }
 

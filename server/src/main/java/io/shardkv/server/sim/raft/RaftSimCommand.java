@@ -132,27 +132,35 @@ public final class RaftSimCommand implements Callable<Integer> {
     }
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     long wallStart = System.nanoTime();
-    List<RaftSimulation.Result> results = SeedSweep.run(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run());
+    // Streamed in seed order: a failure is reported as its seed comes in; nothing per seed is kept.
+    SeedSweep.Digest digest = new SeedSweep.Digest();
+    long[] totals = new long[3]; // seeds, failed, simulated ms
+    long[] cpuNanos = {0};
+    SeedSweep.forEach(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run(), r -> {
+      totals[0]++;
+      totals[2] += r.simulatedMs();
+      cpuNanos[0] += r.cpuNanos();
+      digest.add(r.seed(), r.digest());
+      if (!r.passed()) {
+        totals[1]++;
+        out.println("FAIL seed=" + r.seed() + ": " + r.failure().getMessage());
+        out.println("  replay: " + replayCommand(r.seed()));
+        out.println("  trace:  " + writeTrace(scenario, r));
+        out.flush();
+      }
+    });
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-    double cpuSeconds = results.stream().mapToLong(RaftSimulation.Result::cpuNanos).sum() / 1e9;
-    List<RaftSimulation.Result> failed = new ArrayList<>();
-    long simulatedMs = 0;
-    for (RaftSimulation.Result r : results) {
-      simulatedMs += r.simulatedMs();
-      if (!r.passed()) failed.add(r);
-    }
-    for (RaftSimulation.Result r : failed) {
-      out.println("FAIL seed=" + r.seed() + ": " + r.failure().getMessage());
-      out.println("  replay: " + replayCommand(r.seed()));
-      out.println("  trace:  " + writeTrace(scenario, r));
-    }
+    double cpuSeconds = cpuNanos[0] / 1e9;
+    long seedsRun = totals[0];
+    long failedCount = totals[1];
+    long simulatedMs = totals[2];
     out.printf(Locale.ROOT, "sim raft sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed%n",
-        range.from(), range.to(), range.count(), n, results.size() - failed.size(), failed.size());
+        range.from(), range.to(), range.count(), n, seedsRun - failedCount, failedCount);
     out.printf(Locale.ROOT, "simulated time: %.1f s in total; wall time %.2f s (%.1f seeds/minute); cpu time %.2f s%n",
-        simulatedMs / 1000.0, wallSeconds, results.size() / (wallSeconds / 60.0), cpuSeconds);
-    out.println("digest=" + SeedSweep.combinedDigest(results, RaftSimulation.Result::seed, RaftSimulation.Result::digest));
+        simulatedMs / 1000.0, wallSeconds, seedsRun / (wallSeconds / 60.0), cpuSeconds);
+    out.println("digest=" + digest.hex());
     out.flush();
-    return failed.isEmpty() ? 0 : 1;
+    return failedCount == 0 ? 0 : 1;
   }
 
   private void printSummary(RaftSimulation.Result r, PrintWriter out) {
