@@ -33,19 +33,25 @@ public final class CtlCommand implements Callable<Integer> {
   @Option(names = "--force", description = "join: skip the check that the group's servers answer as that group")
   boolean force;
 
+  @Option(names = "--timeout", defaultValue = "10s",
+      description = "per-operation timeout, e.g. 500ms, 30s (default 10s); as client's --timeout")
+  String timeout;
+
   @Parameters(arity = "1..*", paramLabel = "OP ARGS")
   List<String> words = new ArrayList<>();
 
   @Override
   public Integer call() {
     List<String> addrs;
+    Duration t;
     try {
+      t = Durations.parse(timeout);
       addrs = ShardKvClient.parseAddresses(cluster);
     } catch (IllegalArgumentException e) {
       System.err.println("ctl: " + e.getMessage());
       return 2;
     }
-    try (ShardKvClient c = ShardKvClient.connect(addrs, ClientOptions.defaults())) {
+    try (ShardKvClient c = ShardKvClient.connect(addrs, ClientOptions.defaults().withCallTimeout(t))) {
       String op = words.get(0);
       List<String> a = words.subList(1, words.size());
       switch (op) {

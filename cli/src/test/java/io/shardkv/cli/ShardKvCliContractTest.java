@@ -333,6 +333,22 @@ class ShardKvCliContractTest {
   }
 
   @Test
+  void ctlTakesATimeoutLikeClient() {
+    Run r = shardkv("ctl", "--cluster", addrs(), "--timeout", "30s", "query");
+    assertEquals(0, r.exit(), r::toString);
+    assertFalse(r.out().isBlank(), r::toString);
+  }
+
+  @Test
+  void ctlWithABadTimeoutExitsTwoNamingIt() {
+    Run r = shardkv("ctl", "--cluster", addrs(), "--timeout", "soon", "query");
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains("not a duration: 'soon'"), r::toString);
+    assertTrue(r.out().isBlank(), r::toString);
+    assertNoStackTrace(r);
+  }
+
+  @Test
   void clientWithAnUnknownOperationExitsTwoWithAMessageOnStderr() {
     Run r = shardkv("client", "--cluster", addrs(), "frobnicate", "k");
     assertEquals(2, r.exit(), r::toString);

@@ -146,6 +146,27 @@ public final class ChaosRunCommand implements Callable<Integer> {
       description = "with --local: shard groups. Default: ${DEFAULT-VALUE}")
   int localGroups;
 
+  @Option(names = "--shard-groups", defaultValue = "2", paramLabel = "G",
+      description = "with --nodes, --nodes-file or --lab: shard groups of 3 replicas, besides the config center of 3. "
+          + "Default: ${DEFAULT-VALUE}")
+  int shardGroups;
+
+  @Option(names = "--first-port", defaultValue = "7000", paramLabel = "P",
+      description = "with --nodes, --nodes-file or --lab: the k-th server process of a host listens on P+k and serves /status "
+          + "on P+1000+k (choose another range where something else uses 7000+, e.g. an Ansible-deployed cluster). "
+          + "Default: ${DEFAULT-VALUE}")
+  int firstPort;
+
+  @Option(names = "--tick-ms", paramLabel = "MS",
+      description = "the servers' tick (cluster setting tick-ms; elections and heartbeats are counted in ticks): larger on "
+          + "slow hosts such as software-emulated VMs. Default: docs/config.md's")
+  Integer tickMs;
+
+  @Option(names = "--setup-timeout", defaultValue = "120", paramLabel = "S",
+      description = "with --nodes, --nodes-file or --lab: how long the setup waits for every group's leader and the joins. "
+          + "Default: ${DEFAULT-VALUE}")
+  double setupTimeout;
+
   @Option(names = "--snapshot-bytes", defaultValue = "65536", paramLabel = "N",
       description = "the servers' snapshot threshold (cluster setting snapshot-bytes); small, so runs exercise snapshot "
           + "installs. Default: ${DEFAULT-VALUE}")
@@ -225,6 +246,17 @@ public final class ChaosRunCommand implements Callable<Integer> {
     if (sshPort < 1 || sshPort > 65535) {
       throw new IllegalArgumentException("--ssh-port must be in 1..65535, got " + sshPort);
     }
+    if (shardGroups < 1) {
+      throw new IllegalArgumentException("--shard-groups must be at least 1, got " + shardGroups);
+    }
+    if (firstPort < 1024 || firstPort + 1000 + 64 > 65535) {
+      throw new IllegalArgumentException("--first-port must be in 1024.." + (65535 - 1064) + " (admin ports are P+1000+k), got "
+          + firstPort);
+    }
+    if (tickMs != null && (tickMs < 1 || tickMs > 10_000)) {
+      throw new IllegalArgumentException("--tick-ms must be in 1..10000, got " + tickMs);
+    }
+    positive("--setup-timeout", setupTimeout);
     if (where.lab && labHosts < 3) {
       throw new IllegalArgumentException("--lab-hosts must be at least 3 (groups of 3 replicas, one per host)");
     }
@@ -256,17 +288,20 @@ public final class ChaosRunCommand implements Callable<Integer> {
         throw new ChaosException("cannot create a directory for the local cluster: " + e.getMessage(), e);
       }
     }
-    TestbedOptions options = TestbedOptions.defaults(runDir).withSettings(settings(snapshotBytes, unsafeDisableDedup));
+    TestbedOptions options = TestbedOptions.defaults(runDir)
+        .withSettings(settings(snapshotBytes, unsafeDisableDedup, tickMs))
+        .withShape(new Topology.Shape(3, shardGroups, 3, firstPort, firstPort + 1000))
+        .withSetupTimeout(Duration.ofMillis((long) (setupTimeout * 1000)));
     if (where.lab) {
       return Testbeds.lab(labDir != null ? labDir : Lab.DEFAULT_DIR, labHosts, options, line -> System.out.println("lab: " + line));
     }
     return Testbeds.open(hosts, options);
   }
 
-  /** The servers' cluster settings: the defaults of docs/config.md with these two changed. */
-  static ClusterConfig.Settings settings(long snapshotBytes, boolean unsafeDisableDedup) {
+  /** The servers' cluster settings: the defaults of docs/config.md with these changed (tick: null keeps the default). */
+  static ClusterConfig.Settings settings(long snapshotBytes, boolean unsafeDisableDedup, Integer tickMs) {
     ClusterConfig.Settings d = Topology.defaultSettings();
-    return new ClusterConfig.Settings(d.shards(), d.tickMillis(), d.electionMinTicks(), d.electionMaxTicks(),
+    return new ClusterConfig.Settings(d.shards(), tickMs != null ? tickMs : d.tickMillis(), d.electionMinTicks(), d.electionMaxTicks(),
         d.heartbeatTicks(), d.requestTimeoutTicks(), snapshotBytes, d.fsync(), d.trace(), unsafeDisableDedup);
   }
 

@@ -18,7 +18,8 @@ class ChaosCommandTest {
     ChaosCli.Run r = ChaosCli.run("run", "--help");
     assertEquals(0, r.exit());
     for (String o : List.of("--nodes", "--nodes-file", "--lab", "--local", "--workload", "--nemesis", "--nemesis-interval",
-        "--time-limit", "--concurrency", "--rate", "--key-count", "--ops-per-key", "--seed", "--test-count", "--store")) {
+        "--time-limit", "--concurrency", "--rate", "--key-count", "--ops-per-key", "--seed", "--test-count", "--store",
+        "--shard-groups", "--first-port", "--tick-ms", "--setup-timeout")) {
       assertTrue(r.out().contains(o + "=") || r.out().contains(o + " "), "--help lacks " + o + ":\n" + r.out());
     }
     assertTrue(ChaosCli.run("check", "--help").out().contains("--workload"));
@@ -33,6 +34,11 @@ class ChaosCommandTest {
     assertBad("partitions locally", "--local cannot inject partitions", "run", "--local", "--nemesis", "partition");
     assertBad("zero clients", "--concurrency must be positive", "run", "--local", "--concurrency", "0");
     assertBad("missing nodes file", "is not a readable file", "run", "--nodes-file", dir.resolve("nope").toString());
+    assertBad("no shard group", "--shard-groups must be at least 1", "run", "--local", "--shard-groups", "0");
+    assertBad("privileged ports", "--first-port must be in 1024..", "run", "--local", "--first-port", "80");
+    assertBad("admin ports past 65535", "--first-port must be in 1024..", "run", "--local", "--first-port", "65000");
+    assertBad("zero tick", "--tick-ms must be in 1..10000", "run", "--local", "--tick-ms", "0");
+    assertBad("no setup time", "--setup-timeout must be positive", "run", "--local", "--setup-timeout", "0");
     assertBad("no subcommand", "Missing subcommand");
   }
 
