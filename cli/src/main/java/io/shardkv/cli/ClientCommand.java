@@ -3,6 +3,7 @@ package io.shardkv.cli;
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
+import io.shardkv.linearizability.format.JsonString;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -85,14 +86,14 @@ public final class ClientCommand implements Callable<Integer> {
      */
     String json() {
       StringBuilder b = new StringBuilder("{\"status\":");
-      Json.string(b, kind.equals("VALUE") ? "OK" : kind);
+      JsonString.append(b, kind.equals("VALUE") ? "OK" : kind);
       if (value != null) {
         b.append(",\"value\":");
-        Json.string(b, value);
+        JsonString.append(b, value);
       }
       if (message != null) {
         b.append(",\"message\":");
-        Json.string(b, message);
+        JsonString.append(b, message);
       }
       if (line > 0) b.append(",\"line\":").append(line);
       return b.append('}').toString();

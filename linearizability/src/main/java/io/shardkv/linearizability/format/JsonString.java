@@ -2,7 +2,7 @@ package io.shardkv.linearizability.format;
 
 /**
  * Writes a Java string as a JSON string literal. One quoting rule for every JSON the checker emits
- * (the CLI's {@code --json} objects and the data embedded in the HTML report): {@code "} and
+ * (the CLI's {@code --json} and {@code --output json} objects and the data embedded in the HTML report): {@code "} and
  * {@code \} escaped, control characters as {@code \n}, {@code \r}, {@code \t} or {@code \}{@code uXXXX},
  * and {@code <} as {@code \}{@code u003c} so the literal can sit inside an HTML {@code <script>}
  * element — JSON readers decode it to the same string.
