@@ -285,9 +285,9 @@ public final class ShardKvDb implements Db {
    * JVM happened to die first.
    */
   private List<String> deadServers() {
-    if (stoppedServers().isEmpty()) return List.of();
-    long until = System.nanoTime() + SETTLE.toNanos();
     Map<String, List<ServerState>> all = Parallel.map(nodes(), this::status);
+    if (all.values().stream().flatMap(List::stream).noneMatch(s -> s.state().equals("stopped"))) return List.of();
+    long until = System.nanoTime() + SETTLE.toNanos();
     while (System.nanoTime() < until && stillStarting(all)) {
       try {
         Thread.sleep(250);
@@ -306,12 +306,6 @@ public final class ShardKvDb implements Db {
       }
     });
     return dead;
-  }
-
-  private List<ServerState> stoppedServers() {
-    List<ServerState> l = new ArrayList<>();
-    Parallel.map(nodes(), this::status).values().forEach(states -> states.stream().filter(s -> s.state().equals("stopped")).forEach(l::add));
-    return l;
   }
 
   /**
