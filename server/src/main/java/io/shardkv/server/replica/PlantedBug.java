@@ -117,11 +117,16 @@ public enum PlantedBug {
     return out;
   }
 
+  /** The Raft core switches among {@code bugs}. */
+  public static RaftConfig.Unsafe raftSwitches(Set<PlantedBug> bugs) {
+    return new RaftConfig.Unsafe(bugs.contains(VOTE_BEFORE_PERSIST), bugs.contains(COMMIT_ON_MINORITY),
+        bugs.contains(LEASE_READS));
+  }
+
   /** The Raft core switches among {@code bugs}, on top of {@code config}. */
   public static RaftConfig applyTo(RaftConfig config, Set<PlantedBug> bugs) {
     if (bugs.isEmpty()) return config;
-    return config.withUnsafe(new RaftConfig.Unsafe(bugs.contains(VOTE_BEFORE_PERSIST), bugs.contains(COMMIT_ON_MINORITY),
-        bugs.contains(LEASE_READS)));
+    return config.withUnsafe(raftSwitches(bugs));
   }
 
   /** The replica host switches among {@code bugs}, on top of {@code options}. */
