@@ -47,7 +47,7 @@ public enum PlantedBug {
    * clients retry.
    */
   NO_DEDUP("no-dedup", "exactly-once writes: duplicate detection is off, retried writes apply twice",
-      "kill", "append"),
+      "kill,pause", "append"),
   /**
    * Raft core ({@link RaftConfig.Unsafe#commitOnMinority}): the leader counts its own
    * acknowledgement twice in the commit rule (Raft paper §5.3, Fig. 2), so in a group of three it
@@ -87,7 +87,7 @@ public enum PlantedBug {
   /** The guarantee this bug breaks, for the start-up warning and the docs. */
   public String broken() { return broken; }
 
-  /** The chaos nemesis that should expose it (a {@code chaos run --nemesis} name). */
+  /** The chaos nemesis (or comma list) that should expose it (a {@code chaos run --nemesis} value). */
   public String nemesis() { return nemesis; }
 
   /** The chaos workload whose checker sees the violation. */
