@@ -247,7 +247,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
             + " --keys %d --time %s --faults %s --snapshot-bytes %d%s%s%s", s, groups, replicas, clients, shards, keys,
         trimDouble(seconds), FaultKind.format(FaultKind.parseList(faults)), snapshotBytes,
         noReconfig ? " --no-reconfig" : "", unreliableClients ? " --unreliable-clients" : "",
-        bugs().isEmpty() ? "" : " --unsafe " + names(bugs()));
+        (unsafeDisableDedup ? " --unsafe-disable-dedup" : "") + (unsafe == null ? "" : " --unsafe " + unsafe.trim()));
   }
 
   private static String names(java.util.Set<PlantedBug> bugs) {
