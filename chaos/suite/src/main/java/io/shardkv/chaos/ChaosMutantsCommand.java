@@ -139,12 +139,12 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
         }
       } catch (ChaosException e) {
         System.err.println("chaos mutants: the campaign for " + bug.shortName() + " crashed: " + e.getMessage());
-        if (!json) printTable(rows, out);
+        if (!json && !rows.isEmpty()) printTable(rows, out);
         return 255;
       } catch (Exception e) {
         System.err.println("chaos mutants: the campaign for " + bug.shortName() + " crashed: " + e);
         e.printStackTrace();
-        if (!json) printTable(rows, out);
+        if (!json && !rows.isEmpty()) printTable(rows, out);
         return 255;
       }
     }
