@@ -176,8 +176,11 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
       case VOTE_BEFORE_PERSIST, ACK_BEFORE_FSYNC -> List.of("majority", "all", "leaders");
       case NO_DEDUP -> List.of("one", "leaders");
     };
-    return new TestSpec(bug.workload(), nemeses, dedup ? 2 : 3, targets, seconds, dedup ? 20 : 10, dedup ? 0 : 100, 5,
-        200, seed, 3, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
+    // A stale read is seen only by a client still routed to the stale replica after another client's
+    // write went through the new leader: the read bugs get 10 clients per key (20 on 2 keys).
+    boolean reads = bug == PlantedBug.STALE_READS || bug == PlantedBug.LEASE_READS;
+    return new TestSpec(bug.workload(), nemeses, dedup || reads ? 2 : 3, targets, seconds, dedup || reads ? 20 : 10,
+        dedup ? 0 : 100, reads ? 2 : 5, 200, seed, 3, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
   }
 
   /** The nemeses for {@code bug} on this testbed: its own, or (--local has no network or clock faults) kill and pause. */

@@ -118,9 +118,9 @@ public final class NodeServer implements AutoCloseable {
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
     this.unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
     for (PlantedBug bug : bugs) {
-      log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks {} ON PURPOSE; the nemesis '{}' should "
-          + "expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(), nodeId,
-          bug.broken(), bug.nemesis());
+      log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks a safety guarantee ON PURPOSE ({}); the "
+          + "nemesis '{}' should expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(),
+          nodeId, bug.broken(), bug.nemesis());
     }
     ReplicaHost[] h = new ReplicaHost[1];
     this.queries = controller ? null
