@@ -22,6 +22,7 @@ import io.shardkv.server.raft.RaftConfig;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.replica.ClientReply;
 import io.shardkv.server.replica.HostOptions;
+import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.replica.ReplicaHost;
 import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
@@ -103,21 +104,23 @@ public final class NodeServer implements AutoCloseable {
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
     cluster.nodes().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
     this.transport = new TcpPeerTransport(loop, nodeId, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
-    RaftConfig raft = RaftConfig.of(self.group(), nodeId, cluster.members(self.group()))
+    // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
+    java.util.Set<PlantedBug> bugs = controller ? java.util.Set.of() : s.unsafe();
+    RaftConfig raft = PlantedBug.applyTo(RaftConfig.of(self.group(), nodeId, cluster.members(self.group()))
         .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
-        .withHeartbeatTicks(s.heartbeatTicks());
-    HostOptions options = HostOptions.defaults()
+        .withHeartbeatTicks(s.heartbeatTicks()), bugs);
+    HostOptions options = PlantedBug.applyTo(HostOptions.defaults()
         .withRequestTimeoutTicks(s.requestTimeoutTicks())
         .withSnapshotThresholdBytes(s.snapshotBytes())
         .withSynchronousFlush(false)
         .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
-        .withTrace(s.trace() || trace.isTraceEnabled());
+        .withTrace(s.trace() || trace.isTraceEnabled()), bugs);
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
-    this.unsafeDisableDedup = s.unsafeDisableDedup() && !controller;
-    if (unsafeDisableDedup) {
-      log.warn("UNSAFE (test-only setting unsafe-disable-dedup = true in {}): node {} gives every client request a"
-          + " fresh client id, so retried writes apply twice; never use this outside the chaos suite's"
-          + " must-fail campaign", cluster.file(), nodeId);
+    this.unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
+    for (PlantedBug bug : bugs) {
+      log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks a safety guarantee ON PURPOSE ({}); the "
+          + "nemesis '{}' should expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(),
+          nodeId, bug.broken(), bug.nemesis());
     }
     ReplicaHost[] h = new ReplicaHost[1];
     this.queries = controller ? null

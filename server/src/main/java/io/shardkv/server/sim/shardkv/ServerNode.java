@@ -75,11 +75,11 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
       service = Services.shardGroup(shardSm);
     }
-    RaftConfig cfg = RaftConfig.of(gid, id, world.members(gid))
-        .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024);
+    RaftConfig cfg = io.shardkv.server.replica.PlantedBug.applyTo(RaftConfig.of(gid, id, world.members(gid))
+        .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024), world.unsafe(gid));
     SimRandom timeouts = random.fork("election-timeouts");
     this.replica = new ReplicaHost(cfg, storage, timeouts::nextInt, TraceSink.NONE, service, this,
-        world.hostOptions(), incarnation);
+        world.hostOptions(gid), incarnation);
     replica.setTime(world.loop().now());
   }
 
