@@ -33,12 +33,12 @@ import picocli.CommandLine.Option;
  * including the first invalid one. Each campaign is a stored run. Exit 0 only if every mutant was
  * caught, 1 otherwise, 2 bad arguments, 255 a campaign crashed.
  */
-@Command(name = "mutants", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2, sortOptions = false,
+@Command(name = "mutants", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 254, sortOptions = false,
     description = {"Measure the suite's power: run campaigns against servers with planted safety bugs and report which are caught.",
         "Per mutant: campaigns of 10 s, 20 s, 40 s, ... (within --time-limit) of the nemesis that should expose it, until one",
         "comes out invalid. Prints the table 'mutant | nemesis | caught | time to detection | ops' and the mutation score",
         "(caught/planted); --json prints one JSON object per mutant instead. Every campaign is a stored run (docs/chaos.md, Mutants).",
-        "Exit status: 0 every mutant caught, 1 some mutant not caught, 2 bad arguments, 255 a campaign crashed."})
+        "Exit status: 0 every mutant caught, 1 some mutant not caught, 254 bad arguments (as every chaos command), 255 a campaign crashed."})
 public final class ChaosMutantsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
