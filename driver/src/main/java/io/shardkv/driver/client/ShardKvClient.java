@@ -236,6 +236,50 @@ public final class ShardKvClient implements AutoCloseable {
     return f;
   }
 
+  // ------------------------------------------------------------------ scans
+
+  /**
+   * One page of {@code shard}'s keys that start with {@code prefix} and follow {@code after} (null:
+   * from the first), at most {@code limit}: a linearizable read of that shard at its owner, which
+   * follows the shard to a new owner when it moves (WRONG_GROUP → newer configuration). Reads never
+   * fail indefinite: a page that cannot be read by {@code timeout} is a definite KvException.
+   */
+  public Result.Page scanPage(int shard, String prefix, String after, int limit, Duration timeout)
+      throws KvException {
+    int shards = shardCount();
+    if (shard < 0 || shard >= shards) {
+      throw new KvException(true, true, "no shard " + shard + ": the cluster has shards 0.." + (shards - 1));
+    }
+    if (closed) throw new KvException(true, "client closed");
+    ClientCall call;
+    synchronized (router) {
+      call = router.startShardRead(shard, env.nowMillis(), Math.max(1, timeout.toMillis()));
+    }
+    synchronized (this) {
+      return (Result.Page) drive(call, new Request.Scan(shard, prefix, after, limit), 0).result();
+    }
+  }
+
+  /** The cluster's number of shards (from the cached configuration; asks the config center once). */
+  public int shardCount() throws KvException {
+    ShardConfig c = cachedConfig();
+    if (c == null) {
+      query(Request.Query.LATEST);
+      c = cachedConfig();
+    }
+    return c.shardCount();
+  }
+
+  /**
+   * A walk over the keys that start with {@code prefix} (all keys for ""), shard by shard and page
+   * by page, stopping after {@code limit} keys (0: no limit). See {@link KeyScan} for what it
+   * guarantees: per-shard consistent pages, every key present throughout the walk exactly once;
+   * not a snapshot of the store.
+   */
+  public KeyScan scan(String prefix, long limit) {
+    return new KeyScan(this, prefix, limit, KeyScan.DEFAULT_PAGE_SIZE, options.callTimeout());
+  }
+
   // ------------------------------------------------------------------ config center
 
   public void join(Map<Integer, List<String>> groups) throws KvException {

@@ -7,6 +7,8 @@ package io.shardkv.driver.protocol;
  */
 public enum FrameType {
   GET(0x01), PUT(0x02), APPEND(0x03), CAS(0x04), DELETE(0x05),
+  /** One page of one shard's keys (docs/protocol.md §5.1a). */
+  SCAN(0x06),
   JOIN(0x10), LEAVE(0x11), MOVE(0x12), QUERY(0x13), STATUS(0x14),
   /** One-way: identifies the sending node on a peer link. No reply. */
   PEER_HELLO(0x20),
@@ -16,6 +18,7 @@ public enum FrameType {
   PING(0x30),
 
   GET_REPLY(0x81), PUT_REPLY(0x82), APPEND_REPLY(0x83), CAS_REPLY(0x84), DELETE_REPLY(0x85),
+  SCAN_REPLY(0x86),
   JOIN_REPLY(0x90), LEAVE_REPLY(0x91), MOVE_REPLY(0x92), QUERY_REPLY(0x93), STATUS_REPLY(0x94),
   PING_REPLY(0xB0),
 

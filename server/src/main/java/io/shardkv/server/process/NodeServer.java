@@ -240,6 +240,7 @@ public final class NodeServer implements AutoCloseable {
   }
 
   private byte[] kvCommand(Request r) {
+    if (r instanceof Request.Scan sc) return ScanWire.command(sc);
     KvCommand cmd;
     if (r instanceof Request.Get g) cmd = new KvCommand(g.clientId(), g.seq(), new KvOp.Get(g.key()));
     else if (r instanceof Request.Put p) cmd = new KvCommand(p.clientId(), p.seq(), new KvOp.Put(p.key(), p.value()));
@@ -286,6 +287,7 @@ public final class NodeServer implements AutoCloseable {
       }
       return errorFor(type, st, r.message());
     }
+    if (type == FrameType.SCAN) return ScanWire.response(bytes);
     KvResult r = KvCodec.decodeResult(bytes);
     Status st = Wiring.toWire(r.status());
     return switch (st) {
