@@ -277,7 +277,12 @@ public final class ShardKvClient implements AutoCloseable {
    * not a snapshot of the store.
    */
   public KeyScan scan(String prefix, long limit) {
-    return new KeyScan(this, prefix, limit, KeyScan.DEFAULT_PAGE_SIZE, options.callTimeout());
+    return scan(prefix, limit, options.callTimeout());
+  }
+
+  /** As {@link #scan(String, long)}, each page within {@code pageTimeout}. */
+  public KeyScan scan(String prefix, long limit, Duration pageTimeout) {
+    return new KeyScan(this, prefix, limit, KeyScan.DEFAULT_PAGE_SIZE, pageTimeout);
   }
 
   // ------------------------------------------------------------------ config center
