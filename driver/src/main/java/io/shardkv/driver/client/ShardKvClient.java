@@ -415,8 +415,10 @@ public final class ShardKvClient implements AutoCloseable {
             call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.PROTOCOL_ERROR
-              && cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST) {
-            // The server refused the frame itself (e.g. too large): every server would.
+              && (cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST
+                  || cf.status() == io.shardkv.driver.protocol.Status.UNKNOWN_FRAME_TYPE)) {
+            // The server refused the frame itself (e.g. too large, or a request type it predates,
+            // such as SCAN on an older server): every server would.
             throw fastFail(call, "rejected by " + s.server() + ": " + c.getMessage(), true);
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.CONNECT_FAILED
