@@ -300,6 +300,14 @@ public final class ShardKvClient implements AutoCloseable {
     run(null, true, (id, seq) -> new Request.Move(id, seq, shard, gid), options.callTimeout());
   }
 
+  /**
+   * Assigns {@code shard} to {@code gid} without migration: the shard's data is lost and {@code gid}
+   * starts it empty (recovery when the shard's owner is gone for good).
+   */
+  public void forceMove(int shard, int gid) throws KvException {
+    run(null, true, (id, seq) -> new Request.Move(id, seq, shard, gid, true), options.callTimeout());
+  }
+
   /** Configuration {@code num} (-1: the latest). */
   public Configuration query(long num) throws KvException {
     Response r = run(null, false, (id, seq) -> new Request.Query(num), options.callTimeout());

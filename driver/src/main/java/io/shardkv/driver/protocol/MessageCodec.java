@@ -104,6 +104,8 @@ public final class MessageCodec {
         return new Request.Leave(clientId, seq, gids);
       }
       case MOVE: return new Request.Move(r.i64("clientId"), r.i64("seq"), r.i32("shard"), r.i32("groupId"));
+      case FORCE_MOVE:
+        return new Request.Move(r.i64("clientId"), r.i64("seq"), r.i32("shard"), r.i32("groupId"), true);
       case QUERY: return new Request.Query(r.i64("configNum"));
       case STATUS: return new Request.NodeStatus();
       case PING: return new Request.Ping();

@@ -72,9 +72,15 @@ public sealed interface Request extends Message {
     @Override public FrameType frameType() { return FrameType.LEAVE; }
   }
 
-  /** Config center: assigns {@code shard} to {@code groupId}. */
-  record Move(long clientId, long seq, int shard, int groupId) implements Request {
-    @Override public FrameType frameType() { return FrameType.MOVE; }
+  /**
+   * Config center: assigns {@code shard} to {@code groupId} (MOVE: the new owner pulls the data from
+   * the old one). With {@code force} (FORCE_MOVE, same payload) the shard is assigned without
+   * migration: its data and dedup records are dropped, and the new owner starts it empty — the
+   * recovery for a shard whose owner is gone for good.
+   */
+  record Move(long clientId, long seq, int shard, int groupId, boolean force) implements Request {
+    public Move(long clientId, long seq, int shard, int groupId) { this(clientId, seq, shard, groupId, false); }
+    @Override public FrameType frameType() { return force ? FrameType.FORCE_MOVE : FrameType.MOVE; }
   }
 
   /** Config center: the configuration numbered {@code configNum}, or the latest if it is -1. */

@@ -260,7 +260,7 @@ public final class NodeServer implements AutoCloseable {
     CtrlCommand cmd;
     if (r instanceof Request.Join j) cmd = new CtrlCommand(j.clientId(), j.seq(), new CtrlOp.Join(j.groups()));
     else if (r instanceof Request.Leave l) cmd = new CtrlCommand(l.clientId(), l.seq(), new CtrlOp.Leave(l.groupIds()));
-    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId()));
+    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId(), m.force()));
     else if (r instanceof Request.Query q) {
       if (q.configNum() < -1 || q.configNum() > Integer.MAX_VALUE) throw new IllegalArgumentException("configuration number " + q.configNum() + " out of range");
       cmd = new CtrlCommand(0, 0, new CtrlOp.Query((int) q.configNum()));
