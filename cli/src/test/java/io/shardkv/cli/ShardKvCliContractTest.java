@@ -247,6 +247,20 @@ class ShardKvCliContractTest {
   }
 
   @Test
+  void ctlMoveForceIsRefusedOntoTheShardsOwnerAndHelpNamesIt() {
+    Run help = shardkv("ctl", "--help");
+    assertTrue(help.out().contains("move --force SHARD GID") && help.out().contains("its data is lost"), help::toString);
+    Run q = shardkv("ctl", "--cluster", addrs(), "query");
+    assertEquals(0, q.exit(), q::toString);
+    // One group: every shard is group 1's already, so forcing one onto it would only drop its data.
+    Run r = shardkv("ctl", "--cluster", addrs(), "move", "--force", "0", "1");
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().startsWith("ERROR ") && r.out().contains("already belongs to gid 1"), r::toString);
+    Run after = shardkv("ctl", "--cluster", addrs(), "query");
+    assertEquals(q.out(), after.out(), "a refused forced move creates no configuration");
+  }
+
+  @Test
   void aRefusedConfigCenterAddressFailsAtOnceSayingSo() throws Exception {
     int closedPort;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

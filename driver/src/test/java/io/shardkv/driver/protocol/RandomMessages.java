@@ -31,6 +31,7 @@ final class RandomMessages {
     all.add(new Request.Join(3, 2, new TreeMap<>()));
     all.add(new Request.Leave(3, 3, List.of(100, -5)));
     all.add(new Request.Move(3, 4, 9, 101));
+    all.add(new Request.Move(3, 5, 9, 101, true));
     all.add(new Request.Scan(0, "", null, 1));
     all.add(new Request.Scan(65535, "user:", "user:17", 1000));
     all.add(new Request.Query(Request.Query.LATEST));
@@ -89,7 +90,8 @@ final class RandomMessages {
         for (int i = random.nextInt(4); i > 0; i--) gids.add(random.nextInt());
         return new Request.Leave(random.nextLong(), random.nextLong(), gids);
       }
-      case 7: return new Request.Move(random.nextLong(), random.nextLong(), random.nextInt(), random.nextInt());
+      case 7: return new Request.Move(random.nextLong(), random.nextLong(), random.nextInt(), random.nextInt(),
+          random.nextBoolean());
       case 8: return new Request.Query(random.nextLong());
       case 9: {
         int pick = random.nextInt(3);
