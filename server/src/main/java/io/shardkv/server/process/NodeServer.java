@@ -243,6 +243,7 @@ public final class NodeServer implements AutoCloseable {
   }
 
   private byte[] kvCommand(Request r) {
+    if (r instanceof Request.Scan sc) return ScanWire.command(sc);
     KvCommand cmd;
     if (r instanceof Request.Get g) cmd = new KvCommand(g.clientId(), g.seq(), new KvOp.Get(g.key()));
     else if (r instanceof Request.Put p) cmd = new KvCommand(p.clientId(), p.seq(), new KvOp.Put(p.key(), p.value()));
@@ -262,7 +263,7 @@ public final class NodeServer implements AutoCloseable {
     CtrlCommand cmd;
     if (r instanceof Request.Join j) cmd = new CtrlCommand(j.clientId(), j.seq(), new CtrlOp.Join(j.groups()));
     else if (r instanceof Request.Leave l) cmd = new CtrlCommand(l.clientId(), l.seq(), new CtrlOp.Leave(l.groupIds()));
-    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId()));
+    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId(), m.force()));
     else if (r instanceof Request.Query q) {
       if (q.configNum() < -1 || q.configNum() > Integer.MAX_VALUE) throw new IllegalArgumentException("configuration number " + q.configNum() + " out of range");
       cmd = new CtrlCommand(0, 0, new CtrlOp.Query((int) q.configNum()));
@@ -289,6 +290,7 @@ public final class NodeServer implements AutoCloseable {
       }
       return errorFor(type, st, r.message());
     }
+    if (type == FrameType.SCAN) return ScanWire.response(bytes);
     KvResult r = KvCodec.decodeResult(bytes);
     Status st = Wiring.toWire(r.status());
     return switch (st) {

@@ -15,13 +15,15 @@ import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
 import io.shardkv.server.shardkv.ShardKvCodec;
 import io.shardkv.server.shardkv.ShardKvCommand;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
+import io.shardkv.server.shardkv.ShardScan;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 
 /**
  * The three services ShardKV hosts. Client request bytes are, for all of them, the service's own
  * command encoding: {@link KvCodec} commands for the KV store and shard groups (a shard group wraps
  * them in {@link ShardKvCommand.ClientOp} for its log), {@link CtrlCodec} commands for the config
- * center. Gets and queries are reads (ReadIndex, no log entry); everything else is proposed.
+ * center. Gets, scan pages ({@link ShardScan}) and queries are reads (ReadIndex, no log entry);
+ * everything else is proposed.
  */
 public final class Services {
   private Services() {}
@@ -96,6 +98,14 @@ public final class Services {
 
       @Override
       public Admission admit(byte[] request) {
+        if (ShardScan.isQuery(request)) {
+          try {
+            ShardScan.decodeQuery(request);
+            return new Admission.Read(); // a scan page is a read: ReadIndex, no log entry
+          } catch (DecodeException e) {
+            return new Admission.Reject(ShardScan.encodePage(ShardScan.Page.of(Status.BAD_REQUEST, e.getMessage())));
+          }
+        }
         KvCommand cmd;
         try {
           cmd = KvCodec.decodeCommand(request);
@@ -115,6 +125,9 @@ public final class Services {
 
       @Override
       public byte[] read(byte[] request) {
+        if (ShardScan.isQuery(request)) {
+          return ShardScan.encodePage(sm.scan(ShardScan.decodeQuery(request)));
+        }
         KvOp op = KvCodec.decodeCommand(request).op();
         return KvCodec.encodeResult(sm.read(op.key()));
       }
