@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.driver.routing.CallOutcome;
-import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.sim.SeedSweep;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,8 +96,8 @@ class DeadlineAtRecoveryTest {
     }
     CallOutcome read = f.client().opUntilDone(new KvOp.Get("k"), 30_000);
     if (read.kind() != CallOutcome.Kind.COMPLETED) throw new AssertionError("seed " + seed + ": final read " + read);
-    KvResult r = KvCodec.decodeResult(read.payload());
-    String value = r.status() == Status.NOT_FOUND ? "" : r.value();
+    String found = CallRunner.valueOf(read);
+    String value = found == null ? "" : found;
     List<Trial> trials = new ArrayList<>();
     for (int n = 0; n < TRIALS; n++) {
       String token = "a" + n;
