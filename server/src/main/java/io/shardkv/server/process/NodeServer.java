@@ -23,6 +23,8 @@ import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
 import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardGroupOutputs;
+import io.shardkv.server.shardkv.ShardGroupService;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.storage.FileRaftStorage;
 import io.shardkv.server.storage.NioStorageFiles;
@@ -57,6 +59,8 @@ public final class NodeServer implements AutoCloseable {
   private final FileRaftStorage storage;
   private final TcpPeerTransport transport;
   private final ReplicaHost host;
+  /** The shard group's service (null on a config-center node). */
+  private final ShardGroupService shardGroup;
   private final ControllerQueries queries;
   private final Listener listener;
   private final AdminServer admin;
@@ -116,10 +120,13 @@ public final class NodeServer implements AutoCloseable {
           + " fresh client id, so retried writes apply twice; never use this outside the chaos suite's"
           + " must-fail campaign", cluster.file(), nodeId);
     }
-    ReplicaHost[] h = new ReplicaHost[1];
+    Outputs outputs = new Outputs();
+    // A shard group's migrations and config polling live in its service (shardkv), not in the host.
+    this.shardGroup = controller ? null : new ShardGroupService(new ShardKvStateMachine(self.group(), s.shards()),
+        outputs, options.migrationIntervalTicks());
     this.queries = controller ? null
         : new ControllerQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
-          if (!closed) h[0].onConfigFetched(c);
+          if (!closed) shardGroup.onConfigFetched(c);
         });
     long instance = System.currentTimeMillis();
     long loadStart = System.nanoTime();
@@ -129,9 +136,8 @@ public final class NodeServer implements AutoCloseable {
       try {
         built.complete(new ReplicaHost(raft, storage, random::nextInt,
             s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : io.shardkv.server.raft.TraceSink.NONE,
-            controller ? Services.controller(new ShardCtrlerStateMachine(s.shards()))
-                : Services.shardGroup(new ShardKvStateMachine(self.group(), s.shards())),
-            new Outputs(), options, instance));
+            controller ? Services.controller(new ShardCtrlerStateMachine(s.shards())) : shardGroup,
+            outputs, options, instance));
       } catch (Throwable t) {
         built.completeExceptionally(t);
       }
@@ -143,7 +149,6 @@ public final class NodeServer implements AutoCloseable {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IOException("node " + nodeId + " could not load its data in " + self.dir() + ": " + cause, cause);
     }
-    h[0] = host;
     logRecovery(nodeId, (System.nanoTime() - loadStart) / 1_000_000);
     transport.start();
     RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
@@ -210,7 +215,7 @@ public final class NodeServer implements AutoCloseable {
       host.onPeerMessage(d.raft());
     } else {
       ClusterConfig.Node n = cluster.nodes().get(from);
-      if (n != null) host.onGroupMessage(n.address(), d.migration());
+      if (n != null && shardGroup != null) shardGroup.onGroupMessage(n.address(), d.migration());
     }
   }
 
@@ -234,7 +239,7 @@ public final class NodeServer implements AutoCloseable {
     host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
   }
 
-  private final class Outputs implements ReplicaOutputs {
+  private final class Outputs implements ReplicaOutputs, ShardGroupOutputs {
     @Override
     public void sendPeer(RaftMessage m) {
       transport.send(m.to(), PeerWire.encodeRaft(m));

@@ -4,7 +4,6 @@ import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
-import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.kv.KvStateMachine;
 import io.shardkv.server.shardctrler.CtrlCodec;
@@ -12,16 +11,13 @@ import io.shardkv.server.shardctrler.CtrlCommand;
 import io.shardkv.server.shardctrler.CtrlOp;
 import io.shardkv.server.shardctrler.CtrlResult;
 import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
-import io.shardkv.server.shardkv.ShardKvCodec;
-import io.shardkv.server.shardkv.ShardKvCommand;
-import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 
 /**
- * The three services ShardKV hosts. Client request bytes are, for all of them, the service's own
- * command encoding: {@link KvCodec} commands for the KV store and shard groups (a shard group wraps
- * them in {@link ShardKvCommand.ClientOp} for its log), {@link CtrlCodec} commands for the config
- * center. Gets and queries are reads (ReadIndex, no log entry); everything else is proposed.
+ * The two services ShardKV hosts besides the shard group (which is {@code shardkv.ShardGroupService},
+ * next to its migrations). Client request bytes are the service's own command encoding:
+ * {@link KvCodec} commands for the KV store, {@link CtrlCodec} commands for the config center.
+ * Gets and queries are reads (ReadIndex, no log entry); everything else is proposed.
  */
 public final class Services {
   private Services() {}
@@ -86,43 +82,4 @@ public final class Services {
     };
   }
 
-  /** A shard group (see {@link ShardMigrator} for what its leader does besides serving). */
-  public static HostedService shardGroup(ShardKvStateMachine sm) {
-    return new HostedService() {
-      @Override
-      public ReplicatedStateMachine stateMachine() {
-        return sm;
-      }
-
-      @Override
-      public Admission admit(byte[] request) {
-        KvCommand cmd;
-        try {
-          cmd = KvCodec.decodeCommand(request);
-        } catch (DecodeException e) {
-          return new Admission.Reject(KvCodec.encodeResult(new KvResult(Status.BAD_REQUEST, e.getMessage())));
-        }
-        if (!cmd.op().isWrite()) {
-          return new Admission.Read();
-        }
-        // Not served here now: answer WRONG_GROUP at once (definite); the apply-time check still
-        // decides for proposals that pass this early filter.
-        if (!sm.servesShard(sm.currentConfig().shardOfKey(cmd.op().key()))) {
-          return new Admission.Reject(KvCodec.encodeResult(KvResult.of(Status.WRONG_GROUP)));
-        }
-        return new Admission.Propose(ShardKvCodec.encode(new ShardKvCommand.ClientOp(cmd)));
-      }
-
-      @Override
-      public byte[] read(byte[] request) {
-        KvOp op = KvCodec.decodeCommand(request).op();
-        return KvCodec.encodeResult(sm.read(op.key()));
-      }
-
-      @Override
-      public String traceState() {
-        return sm.traceSummary();
-      }
-    };
-  }
 }

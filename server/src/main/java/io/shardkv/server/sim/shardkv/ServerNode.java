@@ -20,6 +20,8 @@ import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
 import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardGroupOutputs;
+import io.shardkv.server.shardkv.ShardGroupService;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.sim.SimCluster;
 import io.shardkv.server.sim.SimRandom;
@@ -35,7 +37,7 @@ import java.util.TreeMap;
  * the host are this node's own, mapped back to where the answer must go (a client on the client
  * network, or a shard group's config query).
  */
-public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutputs {
+public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutputs, ShardGroupOutputs {
   /** Where an answer goes, and the frame type of the request it answers. */
   private record Route(boolean configQuery, int node, long rpcId, FrameType type) {}
 
@@ -62,6 +64,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     this.storage = storage;
     this.diskLatency = random.fork("disk-latency");
     HostedService service;
+    // A shard group's migrations and config polling live in its service (shardkv), not in the host.
     if (gid == ShardRouter.CONTROLLER_GID) {
       ctrlSm = new ShardCtrlerStateMachine(world.options().shards());
       shardSm = null;
@@ -76,7 +79,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       ctrlSm = null;
       kvSm = null;
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
-      service = Services.shardGroup(shardSm);
+      service = new ShardGroupService(shardSm, this, world.hostOptions().migrationIntervalTicks());
     }
     RaftConfig cfg = RaftConfig.of(gid, id, world.members(gid))
         .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024);
@@ -121,14 +124,18 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       } catch (DecodeException e) {
         throw new IllegalStateException("n" + id + ": undecodable migration message from " + m.fromServer(), e);
       }
-      replica.onGroupMessage(m.fromServer(), rpc);
+      if (replica.service() instanceof ShardGroupService g) {
+        g.onGroupMessage(m.fromServer(), rpc);
+      }
     } else if (message instanceof Wire.ConfigQuery q) {
       admit(true, from, q.rpcId(), q.query());
     } else if (message instanceof Wire.ConfigAnswer a) {
       // As the real server's ControllerQueries: only an OK answer carrying a configuration counts.
       if (a.response().status() == io.shardkv.driver.protocol.Status.OK
           && a.response().result() instanceof Result.Config c) {
-        replica.onConfigFetched(Wiring.toShardConfig(c.config()));
+        if (replica.service() instanceof ShardGroupService g) {
+          g.onConfigFetched(Wiring.toShardConfig(c.config()));
+        }
       }
     }
   }
@@ -160,7 +167,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     }
   }
 
-  // ---- ReplicaOutputs ----
+  // ---- ReplicaOutputs, ShardGroupOutputs ----
 
   @Override
   public void sendPeer(RaftMessage message) {
