@@ -2,7 +2,7 @@ package io.shardkv.server.process;
 
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.replica.ReplicaHost;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.shardkv.ShardState;
 import java.util.ArrayList;
@@ -125,7 +125,7 @@ final class NodeEvents {
       installed = host.snapshotsRestored();
     }
     Object sm = host.service().stateMachine();
-    if (sm instanceof ShardCtrlerStateMachine ctrl) {
+    if (sm instanceof ConfigCenterStateMachine ctrl) {
       ShardConfig latest = ctrl.latest();
       if (latest.num() != configNum) {
         if (configNum >= 0 || latest.num() > 0) {

@@ -21,7 +21,7 @@ import io.shardkv.server.replica.HostOptions;
 import io.shardkv.server.replica.ReplicaHost;
 import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
 import io.shardkv.server.shardkv.ShardGroupOutputs;
 import io.shardkv.server.shardkv.ShardGroupService;
@@ -61,7 +61,7 @@ public final class NodeServer implements AutoCloseable {
   private final ReplicaHost host;
   /** The shard group's service (null on a config-center node). */
   private final ShardGroupService shardGroup;
-  private final ControllerQueries queries;
+  private final ConfigCenterQueries queries;
   private final Listener listener;
   private final AdminServer admin;
   private final Timer ticker;
@@ -110,7 +110,7 @@ public final class NodeServer implements AutoCloseable {
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
     boolean unsafeDisableDedup = s.unsafeDisableDedup() && !controller;
     SplittableRandom freshClientIds = new SplittableRandom();
-    this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONTROLLER : FrontDoor.Kind.KEY_VALUE, nodeId,
+    this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, nodeId,
         self.group(), id -> {
           ClusterConfig.Node n = cluster.nodes().get(id);
           return n == null ? null : n.address();
@@ -125,7 +125,7 @@ public final class NodeServer implements AutoCloseable {
     this.shardGroup = controller ? null : new ShardGroupService(new ShardKvStateMachine(self.group(), s.shards()),
         outputs, options.migrationIntervalTicks());
     this.queries = controller ? null
-        : new ControllerQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
+        : new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
           if (!closed) shardGroup.onConfigFetched(c);
         });
     long instance = System.currentTimeMillis();
@@ -136,7 +136,7 @@ public final class NodeServer implements AutoCloseable {
       try {
         built.complete(new ReplicaHost(raft, storage, random::nextInt,
             s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : io.shardkv.server.raft.TraceSink.NONE,
-            controller ? Services.controller(new ShardCtrlerStateMachine(s.shards())) : shardGroup,
+            controller ? Services.configCenter(new ConfigCenterStateMachine(s.shards())) : shardGroup,
             outputs, options, instance));
       } catch (Throwable t) {
         built.completeExceptionally(t);

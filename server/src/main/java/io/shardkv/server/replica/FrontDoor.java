@@ -10,10 +10,10 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
+import io.shardkv.server.configcenter.ConfigCenterCodec;
+import io.shardkv.server.configcenter.ConfigCenterCommand;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.configcenter.ConfigCenterResult;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
@@ -34,7 +34,7 @@ public final class FrontDoor {
   /** Which service sits behind the door. */
   public enum Kind {
     /** The config center (group 0): JOIN, LEAVE, MOVE, QUERY. */
-    CONTROLLER,
+    CONFIG_CENTER,
     /** A shard group, or the unsharded KV store: GET, PUT, APPEND, CAS, DELETE. */
     KEY_VALUE
   }
@@ -76,7 +76,7 @@ public final class FrontDoor {
   /** Classifies {@code request}; never throws. */
   public Admission admit(Request request) {
     try {
-      return new Admission.Command(kind == Kind.CONTROLLER ? ctrlCommand(request) : kvCommand(request));
+      return new Admission.Command(kind == Kind.CONFIG_CENTER ? configCenterCommand(request) : kvCommand(request));
     } catch (IllegalArgumentException e) {
       return new Admission.Answer(Response.error(request.frameType(), Status.BAD_REQUEST, e.getMessage()));
     }
@@ -98,17 +98,17 @@ public final class FrontDoor {
     return KvCodec.encodeCommand(cmd);
   }
 
-  private byte[] ctrlCommand(Request r) {
-    CtrlCommand cmd;
-    if (r instanceof Request.Join j) cmd = new CtrlCommand(j.clientId(), j.seq(), new CtrlOp.Join(j.groups()));
-    else if (r instanceof Request.Leave l) cmd = new CtrlCommand(l.clientId(), l.seq(), new CtrlOp.Leave(l.groupIds()));
-    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId()));
+  private byte[] configCenterCommand(Request r) {
+    ConfigCenterCommand cmd;
+    if (r instanceof Request.Join j) cmd = new ConfigCenterCommand(j.clientId(), j.seq(), new ConfigCenterOp.Join(j.groups()));
+    else if (r instanceof Request.Leave l) cmd = new ConfigCenterCommand(l.clientId(), l.seq(), new ConfigCenterOp.Leave(l.groupIds()));
+    else if (r instanceof Request.Move m) cmd = new ConfigCenterCommand(m.clientId(), m.seq(), new ConfigCenterOp.Move(m.shard(), m.groupId()));
     else if (r instanceof Request.Query q) {
       if (q.configNum() < -1 || q.configNum() > Integer.MAX_VALUE) throw new IllegalArgumentException("configuration number " + q.configNum() + " out of range");
-      cmd = new CtrlCommand(0, 0, new CtrlOp.Query((int) q.configNum()));
+      cmd = new ConfigCenterCommand(0, 0, new ConfigCenterOp.Query((int) q.configNum()));
     } else throw new IllegalArgumentException(r.frameType() + " goes to a shard-group node; node " + nodeId
           + " is a config-center node (group 0): ask it for the configuration (QUERY) first");
-    return CtrlCodec.encodeCommand(cmd);
+    return ConfigCenterCodec.encodeCommand(cmd);
   }
 
   /**
@@ -126,8 +126,8 @@ public final class FrontDoor {
       return Response.error(type, Status.TIMEOUT, ind.reason());
     }
     byte[] bytes = ((ClientReply.Result) reply).result();
-    if (kind == Kind.CONTROLLER) {
-      CtrlResult r = CtrlCodec.decodeResult(bytes);
+    if (kind == Kind.CONFIG_CENTER) {
+      ConfigCenterResult r = ConfigCenterCodec.decodeResult(bytes);
       Status st = Wiring.toWire(r.status());
       if (st == Status.OK) {
         return type == FrameType.QUERY ? new Response(type, st, new Result.Config(Wiring.toConfiguration(r.config())))

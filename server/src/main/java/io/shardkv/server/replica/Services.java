@@ -6,17 +6,17 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.kv.KvStateMachine;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterCodec;
+import io.shardkv.server.configcenter.ConfigCenterCommand;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.configcenter.ConfigCenterResult;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 
 /**
  * The two services ShardKV hosts besides the shard group (which is {@code shardkv.ShardGroupService},
  * next to its migrations). Client request bytes are the service's own command encoding:
- * {@link KvCodec} commands for the KV store, {@link CtrlCodec} commands for the config center.
+ * {@link KvCodec} commands for the KV store, {@link ConfigCenterCodec} commands for the config center.
  * Gets and queries are reads (ReadIndex, no log entry); everything else is proposed.
  */
 public final class Services {
@@ -51,7 +51,7 @@ public final class Services {
   }
 
   /** The config center. */
-  public static HostedService controller(ShardCtrlerStateMachine sm) {
+  public static HostedService configCenter(ConfigCenterStateMachine sm) {
     return new HostedService() {
       @Override
       public ReplicatedStateMachine stateMachine() {
@@ -60,19 +60,19 @@ public final class Services {
 
       @Override
       public Admission admit(byte[] request) {
-        CtrlCommand cmd;
+        ConfigCenterCommand cmd;
         try {
-          cmd = CtrlCodec.decodeCommand(request);
+          cmd = ConfigCenterCodec.decodeCommand(request);
         } catch (DecodeException e) {
-          return new Admission.Reject(CtrlCodec.encodeResult(CtrlResult.bad(e.getMessage())));
+          return new Admission.Reject(ConfigCenterCodec.encodeResult(ConfigCenterResult.bad(e.getMessage())));
         }
         return cmd.op().isWrite() ? new Admission.Propose(request) : new Admission.Read();
       }
 
       @Override
       public byte[] read(byte[] request) {
-        CtrlOp.Query q = (CtrlOp.Query) CtrlCodec.decodeCommand(request).op();
-        return CtrlCodec.encodeResult(new CtrlResult(Status.OK, sm.query(q.num()), null));
+        ConfigCenterOp.Query q = (ConfigCenterOp.Query) ConfigCenterCodec.decodeCommand(request).op();
+        return ConfigCenterCodec.encodeResult(new ConfigCenterResult(Status.OK, sm.query(q.num()), null));
       }
 
       @Override

@@ -20,7 +20,7 @@ class SimClusterTest {
 
   /** A fully wired toy world. */
   static final class ToyWorld implements SimCluster.ProcessFactory<Long> {
-    final EventLoop loop = new EventLoop();
+    final SimScheduler loop = new SimScheduler();
     final TraceDigest digest = new TraceDigest();
     final SimRandom random;
     final SimNetwork<Long> network;

@@ -15,8 +15,8 @@ import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.sim.SimScheduler;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -32,7 +32,7 @@ final class CallRunner {
     ClientCall call;
     Request request;
     Consumer<CallOutcome> done;
-    EventLoop.Timer wake;
+    SimScheduler.Timer wake;
   }
 
   private record Attempt(Slot slot, int attempt) {}
@@ -68,7 +68,7 @@ final class CallRunner {
   }
 
   /** Runs a config-center operation (join/leave/move/query). */
-  void runControllerOp(CtrlOp op, Consumer<CallOutcome> done) {
+  void runConfigCenterOp(ConfigCenterOp op, Consumer<CallOutcome> done) {
     ClientCall call = router.startControllerOp(op.isWrite(), world.loop().now());
     start(main, call, requestOf(router.clientId(), call.seq(), op), done);
   }
@@ -153,11 +153,11 @@ final class CallRunner {
   }
 
   /** The wire request for a config-center op. */
-  static Request requestOf(long clientId, long seq, CtrlOp op) {
-    if (op instanceof CtrlOp.Join j) return new Request.Join(clientId, seq, j.groups());
-    if (op instanceof CtrlOp.Leave l) return new Request.Leave(clientId, seq, l.gids());
-    if (op instanceof CtrlOp.Move m) return new Request.Move(clientId, seq, m.shard(), m.gid());
-    if (op instanceof CtrlOp.Query q) return new Request.Query(q.num());
+  static Request requestOf(long clientId, long seq, ConfigCenterOp op) {
+    if (op instanceof ConfigCenterOp.Join j) return new Request.Join(clientId, seq, j.groups());
+    if (op instanceof ConfigCenterOp.Leave l) return new Request.Leave(clientId, seq, l.gids());
+    if (op instanceof ConfigCenterOp.Move m) return new Request.Move(clientId, seq, m.shard(), m.gid());
+    if (op instanceof ConfigCenterOp.Query q) return new Request.Query(q.num());
     throw new IllegalArgumentException("no wire request for " + op);
   }
 

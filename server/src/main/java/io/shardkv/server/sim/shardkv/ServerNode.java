@@ -18,7 +18,7 @@ import io.shardkv.server.replica.HostedService;
 import io.shardkv.server.replica.ReplicaHost;
 import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
 import io.shardkv.server.shardkv.ShardGroupOutputs;
 import io.shardkv.server.shardkv.ShardGroupService;
@@ -50,7 +50,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   private final FrontDoor frontDoor;
   private final TreeMap<Long, Route> routes = new TreeMap<>();
   private final ShardKvStateMachine shardSm;
-  private final ShardCtrlerStateMachine ctrlSm;
+  private final ConfigCenterStateMachine configCenterSm;
   private final KvStateMachine kvSm;
   private long nextRequestId = 1;
   private long nextQueryId = 1;
@@ -66,17 +66,17 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     HostedService service;
     // A shard group's migrations and config polling live in its service (shardkv), not in the host.
     if (gid == ShardRouter.CONTROLLER_GID) {
-      ctrlSm = new ShardCtrlerStateMachine(world.options().shards());
+      configCenterSm = new ConfigCenterStateMachine(world.options().shards());
       shardSm = null;
       kvSm = null;
-      service = Services.controller(ctrlSm);
+      service = Services.configCenter(configCenterSm);
     } else if (world.options().unshardedKv()) {
-      ctrlSm = null;
+      configCenterSm = null;
       shardSm = null;
       kvSm = new KvStateMachine();
       service = Services.kv(kvSm);
     } else {
-      ctrlSm = null;
+      configCenterSm = null;
       kvSm = null;
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
       service = new ShardGroupService(shardSm, this, world.hostOptions().migrationIntervalTicks());
@@ -89,7 +89,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     replica.setTime(world.loop().now());
     // TEST-ONLY (unsafeDisableDedup): client ids no real client uses (real ones are below 2^40 here).
     long freshBase = 1_000_000_000_000L * (id + 1);
-    this.frontDoor = new FrontDoor(gid == ShardRouter.CONTROLLER_GID ? FrontDoor.Kind.CONTROLLER : FrontDoor.Kind.KEY_VALUE,
+    this.frontDoor = new FrontDoor(gid == ShardRouter.CONTROLLER_GID ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE,
         id, gid, n -> n >= 0 && n < world.servers() ? ShardKvWorld.serverName(n) : null,
         world.options().unsafeDisableDedup() ? () -> freshBase + nextFreshClientId++ : null);
   }
@@ -102,7 +102,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   /** The unsharded KV store's state machine (null unless {@code unshardedKv}). */
   public KvStateMachine kvStateMachine() { return kvSm; }
   /** The config center's state machine (null on a shard group's server). */
-  public ShardCtrlerStateMachine controllerStateMachine() { return ctrlSm; }
+  public ConfigCenterStateMachine configCenterStateMachine() { return configCenterSm; }
 
   // ---- SimCluster.Process ----
 
@@ -130,7 +130,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     } else if (message instanceof Wire.ConfigQuery q) {
       admit(true, from, q.rpcId(), q.query());
     } else if (message instanceof Wire.ConfigAnswer a) {
-      // As the real server's ControllerQueries: only an OK answer carrying a configuration counts.
+      // As the real server's ConfigCenterQueries: only an OK answer carrying a configuration counts.
       if (a.response().status() == io.shardkv.driver.protocol.Status.OK
           && a.response().result() instanceof Result.Config c) {
         if (replica.service() instanceof ShardGroupService g) {

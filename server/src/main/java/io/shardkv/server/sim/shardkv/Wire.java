@@ -15,7 +15,7 @@ sealed interface Wire {
 
   /**
    * A shard group's server asks a config-center server, with the client protocol's QUERY (as the
-   * real server's {@code ControllerQueries} does).
+   * real server's {@code ConfigCenterQueries} does).
    */
   record ConfigQuery(long rpcId, Request.Query query) implements Wire {}
 

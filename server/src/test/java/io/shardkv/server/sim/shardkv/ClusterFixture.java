@@ -5,7 +5,7 @@ import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
 import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.configcenter.ConfigCenterOp;
 import io.shardkv.server.shardkv.MigrationPlanner;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.sim.FaultKind;
@@ -73,16 +73,16 @@ final class ClusterFixture {
 
     ShardConfig query(int num) {
       CallOutcome[] out = new CallOutcome[1];
-      runner.runControllerOp(new CtrlOp.Query(num), o -> out[0] = o);
+      runner.runConfigCenterOp(new ConfigCenterOp.Query(num), o -> out[0] = o);
       world.loop().runUntil(() -> out[0] != null, world.loop().now() + 60_000);
       ShardConfig c = out[0] == null ? null : CallRunner.configOf(out[0]);
       if (c == null) throw new AssertionError("query " + num + " failed: " + out[0]);
       return c;
     }
 
-    void admin(CtrlOp op) {
+    void admin(ConfigCenterOp op) {
       CallOutcome[] out = new CallOutcome[1];
-      runner.runControllerOp(op, o -> out[0] = o);
+      runner.runConfigCenterOp(op, o -> out[0] = o);
       world.loop().runUntil(() -> out[0] != null, world.loop().now() + 60_000);
       if (out[0] == null || out[0].kind() != CallOutcome.Kind.COMPLETED) {
         throw new AssertionError(op + " did not complete: " + out[0]);
@@ -121,13 +121,13 @@ final class ClusterFixture {
   void join(int... gids) {
     TreeMap<Integer, List<String>> m = new TreeMap<>();
     for (int g : gids) m.put(g, world.serverNames(g));
-    client().admin(new CtrlOp.Join(m));
+    client().admin(new ConfigCenterOp.Join(m));
   }
 
   void leave(int... gids) {
     List<Integer> l = new ArrayList<>();
     for (int g : gids) l.add(g);
-    client().admin(new CtrlOp.Leave(l));
+    client().admin(new ConfigCenterOp.Leave(l));
   }
 
   void runFor(long ms) { world.loop().runFor(ms); }
