@@ -125,8 +125,8 @@ final class NodeEvents {
       installed = host.snapshotsRestored();
     }
     Object sm = host.service().stateMachine();
-    if (sm instanceof ConfigCenterStateMachine ctrl) {
-      ShardConfig latest = ctrl.latest();
+    if (sm instanceof ConfigCenterStateMachine center) {
+      ShardConfig latest = center.latest();
       if (latest.num() != configNum) {
         if (configNum >= 0 || latest.num() > 0) {
           log.info("node {} config center: configuration {} has groups {} (shards per group {})", node, latest.num(),

@@ -177,7 +177,7 @@ final class CallRunner {
     return r != null && r.result() instanceof Result.Value v ? v.value() : null;
   }
 
-  /** The config a controller query answered, or null. */
+  /** The config a config-center query answered, or null. */
   static ShardConfig configOf(CallOutcome o) {
     Response r = answerOf(o, FrameType.QUERY);
     return r != null && r.result() instanceof Result.Config c ? Wiring.toShardConfig(c.config()) : null;

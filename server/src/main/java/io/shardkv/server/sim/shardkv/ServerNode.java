@@ -204,8 +204,8 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
 
   @Override
   public void fetchConfig(int num) {
-    List<Integer> ctrl = world.members(ShardRouter.CONTROLLER_GID);
-    int to = ctrl.get(Math.floorMod(queryRotation++, ctrl.size()));
+    List<Integer> centerNodes = world.members(ShardRouter.CONTROLLER_GID);
+    int to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
     world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId++, new Request.Query(num)));
   }
 
