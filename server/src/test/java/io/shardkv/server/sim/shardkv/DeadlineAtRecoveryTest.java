@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Afterwards every append's fate is read back: an acknowledged one is there exactly once, one
  * reported definitely failed is not there, an indefinite one at most once.
  *
- * <p>{@code -Dshardkv.sim.deadline.seeds=A..B} widens the sweep (default 1..3, 24 trials each).
+ * <p>{@code -Dshardkv.sim.deadline.seeds=A..B} widens the sweep (default 1..4 — 1..3 until issue 10 re-derived the random streams, when seeds 1..3 stopped reaching "applied without an answer" — 24 trials each).
  */
 class DeadlineAtRecoveryTest {
   private static final int TRIALS = 24;
@@ -111,7 +111,7 @@ class DeadlineAtRecoveryTest {
 
   @Test
   void writesWaitingForAGroupThatComesBackNearTheirDeadlineAreReportedTruthfully() {
-    String range = System.getProperty("shardkv.sim.deadline.seeds", "1..3");
+    String range = System.getProperty("shardkv.sim.deadline.seeds", "1..4");
     List<Run> runs = SeedSweep.run(SeedSweep.Range.parse(range), 1, DeadlineAtRecoveryTest::run);
     List<String> bad = new ArrayList<>();
     long completed = 0;
