@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.driver.client.ClientOptions;
+import io.shardkv.driver.client.KeyScan;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.linearizability.format.JsonString;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,6 +32,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "client", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Key-value operations against a cluster.",
         "  get KEY | put KEY VALUE | append KEY VALUE | cas KEY EXPECTED NEW | delete KEY",
+        "  | scan [PREFIX] [--limit N]",
         "  (cas: EXPECTED '-' means 'only if KEY is absent'). Arguments are taken as given: quote a key",
         "  with spaces for your shell; a wrong number of arguments is a usage error. Use -- before a",
         "  value that starts with '-'.",
@@ -39,6 +42,9 @@ import picocli.CommandLine.Parameters;
         "Text output: the value, OK, NOT_FOUND, MISMATCH, ERROR <why> (not applied), INDEFINITE <why>",
         "  (may have applied). --output json: one object per command, e.g. {\"status\":\"NOT_FOUND\"} for a",
         "  missing key and {\"status\":\"OK\",\"value\":\"NOT_FOUND\"} for that stored value.",
+        "scan: the keys starting with PREFIX (all without one), one KEY<TAB>VALUE line each, shard by",
+        "  shard in pages; each page is consistent within its shard, the whole is not a snapshot; every",
+        "  key present throughout the scan is printed exactly once. --limit N stops after N keys.",
         "Exit status: 0 every command answered (NOT_FOUND and MISMATCH are answers), 1 some failed,",
         "  2 usage error."})
 public final class ClientCommand implements Callable<Integer> {
@@ -52,11 +58,18 @@ public final class ClientCommand implements Callable<Integer> {
       description = "text (default): one plain result line per command; json: one JSON object per command")
   String output;
 
+  @Option(names = "--limit", paramLabel = "N", description = "scan: stop after N keys (default: all)")
+  Long limit;
+
   @Parameters(arity = "0..*", paramLabel = "OP ARGS", description = "operation and its arguments")
   List<String> words = new ArrayList<>();
 
   /** What one command came to. {@code kind}: VALUE, OK, NOT_FOUND, MISMATCH, ERROR, INDEFINITE, USAGE. */
-  record Result(String kind, String value, String message, int line) {
+  record Result(String kind, String value, String message, int line, List<Map.Entry<String, String>> entries) {
+    Result(String kind, String value, String message, int line) {
+      this(kind, value, message, line, null);
+    }
+
     static Result of(String kind) {
       return new Result(kind, null, null, 0);
     }
@@ -66,12 +79,23 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     Result atLine(int n) {
-      return new Result(kind, value, message, n);
+      return new Result(kind, value, message, n, entries);
+    }
+
+    /** What to print: {@link #text} or {@link #json}; a scan's text is one line per key, then any error. */
+    String render(boolean json) {
+      return json ? json() : text();
     }
 
     /** The text-mode line (issue 6's contract); a USAGE line on stdin names its line. */
     String text() {
       String where = line > 0 ? "line " + line + ": " : "";
+      if (entries != null) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : entries) b.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
+        if (!kind.equals("OK")) b.append(kind).append(' ').append(where).append(message).append('\n');
+        return b.toString();
+      }
       return switch (kind) {
         case "VALUE" -> value;
         case "OK", "NOT_FOUND", "MISMATCH" -> kind;
@@ -95,6 +119,17 @@ public final class ClientCommand implements Callable<Integer> {
         b.append(",\"message\":");
         JsonString.append(b, message);
       }
+      if (entries != null) {
+        b.append(",\"count\":").append(entries.size()).append(",\"entries\":[");
+        for (int i = 0; i < entries.size(); i++) {
+          b.append(i == 0 ? "{\"key\":" : ",{\"key\":");
+          JsonString.append(b, entries.get(i).getKey());
+          b.append(",\"value\":");
+          JsonString.append(b, entries.get(i).getValue());
+          b.append('}');
+        }
+        b.append(']');
+      }
       if (line > 0) b.append(",\"line\":").append(line);
       return b.append('}').toString();
     }
@@ -116,6 +151,18 @@ public final class ClientCommand implements Callable<Integer> {
       System.err.println("client: " + e.getMessage());
       return 2;
     }
+    if (limit != null) {
+      if (words.isEmpty() || !words.get(0).equals("scan")) {
+        System.err.println("client: --limit goes with scan only (scan [PREFIX] --limit N)");
+        return 2;
+      }
+      if (limit < 1) {
+        System.err.println("client: --limit must be at least 1, got " + limit);
+        return 2;
+      }
+      words.add("--limit");
+      words.add(String.valueOf(limit));
+    }
     if (!words.isEmpty()) {
       // Usage is checked before connecting: a malformed command must not wait for a cluster.
       String usage = usageProblem(words);
@@ -127,7 +174,7 @@ public final class ClientCommand implements Callable<Integer> {
     try (ShardKvClient client = ShardKvClient.connect(addrs, ClientOptions.defaults().withCallTimeout(t))) {
       if (!words.isEmpty()) {
         Result r = execute(client, words);
-        System.out.println(json ? r.json() : r.text());
+        print(r, json);
         return r.failed() ? 1 : 0;
       }
       int failures = 0;
@@ -138,11 +185,17 @@ public final class ClientCommand implements Callable<Integer> {
         if (line.isBlank() || line.strip().startsWith("#")) continue;
         Result r = executeLine(client, line).atLine(lineNo);
         if (r.failed()) failures++;
-        System.out.println(json ? r.json() : r.text());
+        print(r, json);
         System.out.flush();
       }
       return failures == 0 ? 0 : 1;
     }
+  }
+
+  private static void print(Result r, boolean json) {
+    String out = r.render(json);
+    if (r.entries() != null && !json) System.out.print(out); // a scan's lines end in \n already
+    else System.out.println(out);
   }
 
   /** One stdin line, split by {@link InputLine}'s rule. */
@@ -167,8 +220,48 @@ public final class ClientCommand implements Callable<Integer> {
       case "put", "append" -> n == 2 ? null
           : "expected: " + op + " KEY VALUE (got " + n + " argument(s); quote a key or value with spaces)";
       case "cas" -> n == 3 ? null : "expected: cas KEY EXPECTED NEW (EXPECTED '-' = key absent; got " + n + " argument(s))";
-      default -> "unknown operation '" + op + "' (get, put, append, cas, delete)";
+      case "scan" -> scanArguments(w) instanceof String problem ? problem : null;
+      default -> "unknown operation '" + op + "' (get, put, append, cas, delete, scan)";
     };
+  }
+
+  private record ScanArgs(String prefix, long limit) {}
+
+  /** {@code scan [PREFIX] [--limit N]} as {@link ScanArgs}, or a String saying what is wrong. */
+  private static Object scanArguments(List<String> w) {
+    String prefix = null;
+    long lim = 0;
+    String expected = "expected: scan [PREFIX] [--limit N]";
+    for (int i = 1; i < w.size(); i++) {
+      String a = w.get(i);
+      if (a.equals("--limit")) {
+        if (i + 1 >= w.size()) return expected + " (--limit needs a number)";
+        try {
+          lim = Long.parseLong(w.get(++i));
+        } catch (NumberFormatException e) {
+          return expected + " (--limit '" + w.get(i) + "' is not a number)";
+        }
+        if (lim < 1) return expected + " (--limit must be at least 1, got " + lim + ")";
+      } else if (prefix == null) {
+        prefix = a;
+      } else {
+        return expected + " (got a second prefix '" + a + "'; quote a prefix with spaces)";
+      }
+    }
+    return new ScanArgs(prefix == null ? "" : prefix, lim);
+  }
+
+  /** Walks the scan; on a failed page, the keys so far and then the (definite) error. */
+  private static Result scan(ShardKvClient c, ScanArgs a) {
+    List<Map.Entry<String, String>> got = new ArrayList<>();
+    try {
+      KeyScan s = c.scan(a.prefix(), a.limit());
+      while (s.hasNext()) got.add(s.next());
+      return new Result("OK", null, null, 0, got);
+    } catch (KvException e) {
+      return new Result("ERROR", null, "scan failed after " + got.size() + " key(s); "
+          + "the keys above were each printed once: " + e.getMessage(), 0, got);
+    }
   }
 
   /** Runs one command given as its words (op first). */
@@ -192,6 +285,8 @@ public final class ClientCommand implements Callable<Integer> {
           return Result.of(c.cas(w.get(1), w.get(2).equals("-") ? null : w.get(2), w.get(3)) ? "OK" : "MISMATCH");
         case "delete":
           return Result.of(c.delete(w.get(1)) ? "OK" : "NOT_FOUND");
+        case "scan":
+          return scan(c, (ScanArgs) scanArguments(w));
         default:
           throw new AssertionError(w.get(0)); // usageProblem rejected it
       }

@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
         "                                           of each group's servers answer as that group (--force)",
         "  leave GID [GID...]                       remove groups (their shards move away); known groups only",
         "  move SHARD GID                           assign one shard to a group of the configuration",
+        "  move --force SHARD GID                   assign it WITHOUT migration: its data is lost and GID",
+        "                                           starts it empty; for a shard whose owner is gone for good",
+        "                                           (docs/operations.md, \"A group gone for good\")",
         "  query [NUM]                              show configuration NUM (default: latest)",
         "  status                                   role/term/leader of every node; exit 1 when a node",
         "                                           does not answer or a group has no leader"})
@@ -30,7 +33,8 @@ public final class CtlCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "ADDRS", description = "config-center addresses HOST:PORT,...")
   String cluster;
 
-  @Option(names = "--force", description = "join: skip the check that the group's servers answer as that group")
+  @Option(names = "--force", description = "join: skip the check that the group's servers answer as that group;"
+      + " move: assign the shard without migration (its data is lost)")
   boolean force;
 
   @Option(names = "--timeout", defaultValue = "10s",
@@ -106,6 +110,13 @@ public final class CtlCommand implements Callable<Integer> {
             System.err.println("ctl: refusing to move shard " + shard + ": group " + gid + " is not in configuration "
                 + now.num() + " (its groups: " + now.groups().keySet() + "); join it first");
             return 1;
+          }
+          if (force) {
+            c.forceMove(shard, gid);
+            System.out.println("OK moved shard " + shard + " to group " + gid + " without migration: the data"
+                + " and dedup records group " + now.shardToGroup()[shard] + " held for it are lost; group " + gid
+                + " starts it empty");
+            return 0;
           }
           c.move(shard, gid);
           System.out.println("OK moved shard " + a.get(0) + " to group " + a.get(1));

@@ -208,6 +208,59 @@ class ShardKvCliContractTest {
   }
 
   @Test
+  void clientScanPrintsEachKeyWithThePrefixOnceInTextAndJsonAndStopsAtTheLimit() {
+    StringBuilder puts = new StringBuilder("put cli-scanx outside\n");
+    java.util.TreeSet<String> want = new java.util.TreeSet<>();
+    for (int i = 0; i < 12; i++) {
+      puts.append("put cli-scan-").append(i).append(" 'v ").append(i).append("'\n");
+      want.add("cli-scan-" + i + "\tv " + i);
+    }
+    Run put = shardkvWithStdin(puts.toString(), "client", "--cluster", addrs());
+    assertEquals(0, put.exit(), put::toString);
+    Run all = shardkv("client", "--cluster", addrs(), "scan", "cli-scan-");
+    assertEquals(0, all.exit(), all::toString);
+    assertEquals(12, all.outLines().size(), "each key once, nothing else:\n" + all);
+    assertEquals(want, new java.util.TreeSet<>(all.outLines()), all::toString);
+
+    Run limited = shardkv("client", "--cluster", addrs(), "scan", "cli-scan-", "--limit", "5");
+    assertEquals(0, limited.exit(), limited::toString);
+    assertEquals(5, limited.outLines().size(), limited::toString);
+    assertTrue(want.containsAll(limited.outLines()), limited::toString);
+
+    Run json = shardkv("client", "--cluster", addrs(), "--output", "json", "scan", "cli-scan-1");
+    assertEquals(0, json.exit(), json::toString);
+    // cli-scan-1, cli-scan-10, cli-scan-11: one object for the command, entries in key order per shard.
+    assertEquals(1, json.outLines().size(), json::toString);
+    String line = json.outLines().get(0);
+    assertTrue(line.startsWith("{\"status\":\"OK\",\"count\":3,\"entries\":["), line);
+    for (String k : List.of("cli-scan-1", "cli-scan-10", "cli-scan-11")) {
+      assertTrue(line.contains("{\"key\":\"" + k + "\",\"value\":\"v " + k.substring(9) + "\"}"), line);
+    }
+
+    Run bad = shardkv("client", "--cluster", addrs(), "get", "k", "--limit", "3");
+    assertEquals(2, bad.exit(), bad::toString);
+    assertTrue(bad.err().contains("--limit goes with scan only"), bad::toString);
+    Run stdin = shardkvWithStdin("scan cli-scan-1 --limit 2\nscan a b\n", "client", "--cluster", addrs());
+    assertEquals(1, stdin.exit(), stdin::toString);
+    assertEquals(3, stdin.outLines().size(), stdin::toString);
+    assertTrue(stdin.outLines().get(2).startsWith("USAGE line 2: expected: scan [PREFIX] [--limit N]"), stdin::toString);
+  }
+
+  @Test
+  void ctlMoveForceIsRefusedOntoTheShardsOwnerAndHelpNamesIt() {
+    Run help = shardkv("ctl", "--help");
+    assertTrue(help.out().contains("move --force SHARD GID") && help.out().contains("its data is lost"), help::toString);
+    Run q = shardkv("ctl", "--cluster", addrs(), "query");
+    assertEquals(0, q.exit(), q::toString);
+    // One group: every shard is group 1's already, so forcing one onto it would only drop its data.
+    Run r = shardkv("ctl", "--cluster", addrs(), "move", "--force", "0", "1");
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.out().startsWith("ERROR ") && r.out().contains("already belongs to gid 1"), r::toString);
+    Run after = shardkv("ctl", "--cluster", addrs(), "query");
+    assertEquals(q.out(), after.out(), "a refused forced move creates no configuration");
+  }
+
+  @Test
   void aRefusedConfigCenterAddressFailsAtOnceSayingSo() throws Exception {
     int closedPort;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

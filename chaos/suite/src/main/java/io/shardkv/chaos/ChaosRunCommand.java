@@ -177,6 +177,9 @@ public final class ChaosRunCommand implements Callable<Integer> {
           + "so retried writes apply twice; such a campaign must come out invalid")
   boolean unsafeDisableDedup;
 
+  /** TEST-ONLY: planted bugs the servers run with (set by {@code chaos mutants}, never by an option of run). */
+  java.util.Set<io.shardkv.server.replica.PlantedBug> plantedBugs = java.util.Set.of();
+
   @Override
   public Integer call() {
     List<String> nemeses;
@@ -222,7 +225,8 @@ public final class ChaosRunCommand implements Callable<Integer> {
     return worst.exitCode();
   }
 
-  private void validate() {
+  /** Checks the options and parses the hosts; throws {@link IllegalArgumentException} saying what is wrong. */
+  void validate() {
     if (!Workload.NAMES.contains(workload)) {
       throw new IllegalArgumentException("--workload must be one of " + Workload.NAMES + ", got '" + workload + "'");
     }
@@ -278,24 +282,32 @@ public final class ChaosRunCommand implements Callable<Integer> {
   }
 
   /** The testbed of one run; {@code runDir} is the run's directory. */
-  private Testbed testbed(Path runDir) {
+  Testbed testbed(Path runDir) {
     if (where.local) {
       try {
         Path dir = Files.createTempDirectory("shardkv-chaos-local-");
-        return new LoopbackTestbed(dir, localHosts, localGroups, unsafeDisableDedup, snapshotBytes,
+        return new LoopbackTestbed(dir, localHosts, localGroups, unsafeDisableDedup, plantedBugs, snapshotBytes,
             System.getProperty("java.class.path"));
       } catch (java.io.IOException e) {
         throw new ChaosException("cannot create a directory for the local cluster: " + e.getMessage(), e);
       }
     }
     TestbedOptions options = TestbedOptions.defaults(runDir)
-        .withSettings(settings(snapshotBytes, unsafeDisableDedup, tickMs))
+        .withSettings(settings(snapshotBytes, unsafeDisableDedup, tickMs).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
         .withShape(new Topology.Shape(3, shardGroups, 3, firstPort, firstPort + 1000))
         .withSetupTimeout(Duration.ofMillis((long) (setupTimeout * 1000)));
     if (where.lab) {
       return Testbeds.lab(labDir != null ? labDir : Lab.DEFAULT_DIR, labHosts, options, line -> System.out.println("lab: " + line));
     }
     return Testbeds.open(hosts, options);
+  }
+
+  private static java.util.Set<io.shardkv.server.replica.PlantedBug> plantedBugs(boolean noDedup,
+      java.util.Set<io.shardkv.server.replica.PlantedBug> bugs) {
+    java.util.EnumSet<io.shardkv.server.replica.PlantedBug> all = java.util.EnumSet.noneOf(io.shardkv.server.replica.PlantedBug.class);
+    all.addAll(bugs);
+    if (noDedup) all.add(io.shardkv.server.replica.PlantedBug.NO_DEDUP);
+    return all;
   }
 
   /** The servers' cluster settings: the defaults of docs/config.md with these changed (tick: null keeps the default). */

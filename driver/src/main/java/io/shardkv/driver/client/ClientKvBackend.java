@@ -5,7 +5,9 @@ import io.shardkv.driver.jdbc.KvBackendException;
 import io.shardkv.driver.jdbc.KvDefiniteFailureException;
 import io.shardkv.driver.jdbc.KvIndefiniteOutcomeException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
@@ -90,6 +92,28 @@ public final class ClientKvBackend implements KvBackend {
   @Override
   public boolean cas(String key, String expected, String replacement, Duration timeout) throws KvBackendException {
     return call(true, c -> c.cas(key, expected, replacement, timeout));
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, String value, Duration timeout) throws KvBackendException {
+    return call(true, c -> c.cas(key, null, value, timeout));
+  }
+
+  @Override
+  public List<Map.Entry<String, String>> scan(String prefix, long limit, Duration timeout)
+      throws KvDefiniteFailureException {
+    try {
+      return call(false, c -> {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        KeyScan s = c.scan(prefix, limit, timeout);
+        while (s.hasNext()) out.add(s.next());
+        return out;
+      });
+    } catch (KvDefiniteFailureException e) {
+      throw e;
+    } catch (KvBackendException e) {
+      throw new KvDefiniteFailureException(KvDefiniteFailureException.Reason.UNAVAILABLE, e.getMessage(), e);
+    }
   }
 
   @Override

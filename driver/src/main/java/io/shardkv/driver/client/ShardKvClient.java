@@ -236,6 +236,55 @@ public final class ShardKvClient implements AutoCloseable {
     return f;
   }
 
+  // ------------------------------------------------------------------ scans
+
+  /**
+   * One page of {@code shard}'s keys that start with {@code prefix} and follow {@code after} (null:
+   * from the first), at most {@code limit}: a linearizable read of that shard at its owner, which
+   * follows the shard to a new owner when it moves (WRONG_GROUP → newer configuration). Reads never
+   * fail indefinite: a page that cannot be read by {@code timeout} is a definite KvException.
+   */
+  public Result.Page scanPage(int shard, String prefix, String after, int limit, Duration timeout)
+      throws KvException {
+    int shards = shardCount();
+    if (shard < 0 || shard >= shards) {
+      throw new KvException(true, true, "no shard " + shard + ": the cluster has shards 0.." + (shards - 1));
+    }
+    if (closed) throw new KvException(true, "client closed");
+    ClientCall call;
+    synchronized (router) {
+      call = router.startShardRead(shard, env.nowMillis(), Math.max(1, timeout.toMillis()));
+    }
+    synchronized (this) {
+      return (Result.Page) drive(call, new Request.Scan(shard, prefix, after, limit), 0).result();
+    }
+  }
+
+  /** The cluster's number of shards (from the cached configuration; asks the config center once). */
+  public int shardCount() throws KvException {
+    ShardConfig c = cachedConfig();
+    if (c == null) {
+      query(Request.Query.LATEST);
+      c = cachedConfig();
+    }
+    return c.shardCount();
+  }
+
+  /**
+   * A walk over the keys that start with {@code prefix} (all keys for ""), shard by shard and page
+   * by page, stopping after {@code limit} keys (0: no limit). See {@link KeyScan} for what it
+   * guarantees: per-shard consistent pages, every key present throughout the walk exactly once;
+   * not a snapshot of the store.
+   */
+  public KeyScan scan(String prefix, long limit) {
+    return scan(prefix, limit, options.callTimeout());
+  }
+
+  /** As {@link #scan(String, long)}, each page within {@code pageTimeout}. */
+  public KeyScan scan(String prefix, long limit, Duration pageTimeout) {
+    return new KeyScan(this, prefix, limit, KeyScan.DEFAULT_PAGE_SIZE, pageTimeout);
+  }
+
   // ------------------------------------------------------------------ config center
 
   public void join(Map<Integer, List<String>> groups) throws KvException {
@@ -249,6 +298,14 @@ public final class ShardKvClient implements AutoCloseable {
 
   public void move(int shard, int gid) throws KvException {
     run(null, true, (id, seq) -> new Request.Move(id, seq, shard, gid), options.callTimeout());
+  }
+
+  /**
+   * Assigns {@code shard} to {@code gid} without migration: the shard's data is lost and {@code gid}
+   * starts it empty (recovery when the shard's owner is gone for good).
+   */
+  public void forceMove(int shard, int gid) throws KvException {
+    run(null, true, (id, seq) -> new Request.Move(id, seq, shard, gid, true), options.callTimeout());
   }
 
   /** Configuration {@code num} (-1: the latest). */
@@ -366,8 +423,10 @@ public final class ShardKvClient implements AutoCloseable {
             call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.PROTOCOL_ERROR
-              && cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST) {
-            // The server refused the frame itself (e.g. too large): every server would.
+              && (cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST
+                  || cf.status() == io.shardkv.driver.protocol.Status.UNKNOWN_FRAME_TYPE)) {
+            // The server refused the frame itself (e.g. too large, or a request type it predates,
+            // such as SCAN on an older server): every server would.
             throw fastFail(call, "rejected by " + s.server() + ": " + c.getMessage(), true);
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.CONNECT_FAILED

@@ -25,8 +25,9 @@ final class BackendErrors {
               + " is unknown: the write may or may not "
               + "have been applied, now or later ("
               + e.getMessage()
-              + "). Read the key before retrying an append "
-              + "or compare-and-set; INSERT and plain UPDATE are safe to repeat.",
+              + "). Read the key before retrying an append, a compare-and-set or an INSERT (a"
+              + " repeated INSERT fails with 23505 if the first one was applied); a plain UPDATE and"
+              + " INSERT ... ON CONFLICT (k) DO UPDATE are safe to repeat.",
           e);
     }
     KvDefiniteFailureException d = (KvDefiniteFailureException) e;

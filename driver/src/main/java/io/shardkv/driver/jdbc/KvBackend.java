@@ -1,6 +1,8 @@
 package io.shardkv.driver.jdbc;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,6 +64,26 @@ public interface KvBackend extends AutoCloseable {
    */
   boolean cas(String key, String expected, String replacement, Duration timeout)
       throws KvBackendException;
+
+  /**
+   * Stores {@code value} under {@code key} only if the key holds no value, atomically (the store's
+   * compare-and-set with "absent" as the expected value).
+   *
+   * @return true if stored; false if the key already held a value (nothing written)
+   */
+  boolean putIfAbsent(String key, String value, Duration timeout) throws KvBackendException;
+
+  /**
+   * The keys that start with {@code prefix} ("" for all) with their values, at most {@code limit}
+   * of them (0: no limit). The store is walked shard by shard and page by page; each page is a
+   * linearizable read of one shard, but the whole is <em>not</em> a snapshot of the store: writes
+   * during the call may or may not be seen. Every key that exists throughout the call is returned
+   * exactly once; order is by shard, then by key. {@code timeout} bounds each page.
+   *
+   * @throws KvDefiniteFailureException if a page could not be read (nothing is returned then)
+   */
+  List<Map.Entry<String, String>> scan(String prefix, long limit, Duration timeout)
+      throws KvDefiniteFailureException;
 
   /**
    * Removes the value under {@code key}.

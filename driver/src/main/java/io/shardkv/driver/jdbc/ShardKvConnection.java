@@ -202,7 +202,17 @@ final class ShardKvConnection implements Connection {
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
     if (!autoCommit) {
-      throw SqlErrors.unsupported("Turning auto-commit off (transactions)");
+      throw new java.sql.SQLFeatureNotSupportedException(
+          "setAutoCommit(false) is not supported: ShardKV has no multi-statement transactions, so"
+              + " there is nothing to commit or roll back. What is atomic: each statement on one key"
+              + " (SELECT ... WHERE k = ?, INSERT, UPDATE including the compare-and-set form"
+              + " ... AND v = ?, the append v = v || ?, DELETE) takes effect atomically and is"
+              + " linearizable, and INSERT ... ON CONFLICT is one atomic operation. What is not"
+              + " atomic: anything across keys or statements (a batch, SELECT ... k IN (...), a"
+              + " LIKE scan, which is consistent per shard only). Leave auto-commit on (the"
+              + " default); for a conditional write use UPDATE kv SET v = ? WHERE k = ? AND v = ?"
+              + " (update count 0 = someone else changed it).",
+          SqlErrors.FEATURE_NOT_SUPPORTED);
     }
   }
 

@@ -113,6 +113,9 @@ final class ShardKvPreparedStatement extends ShardKvStatement implements Prepare
     if (parsed.statement() instanceof SqlStatement.SelectConstant c) {
       return new ShardKvResultSetMetaData(StatementExecutor.columnsOf(c));
     }
+    if (parsed.statement() instanceof SqlStatement.Scan s) {
+      return new ShardKvResultSetMetaData(StatementExecutor.columnsOf(s.items()));
+    }
     return null;
   }
 

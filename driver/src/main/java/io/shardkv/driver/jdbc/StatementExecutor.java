@@ -49,6 +49,9 @@ final class StatementExecutor {
       if (statement instanceof SqlStatement.Select s) {
         return new Outcome(select(owner, backend, s, params, timeout, maxRows, maxFieldSize), -1);
       }
+      if (statement instanceof SqlStatement.Scan s) {
+        return new Outcome(ScanQuery.run(owner, backend, s, params, timeout, maxRows, maxFieldSize), -1);
+      }
       if (statement instanceof SqlStatement.SelectConstant c) {
         List<Object[]> rows = new ArrayList<>();
         rows.add(new Object[] {constantValue(c)});
@@ -57,13 +60,28 @@ final class StatementExecutor {
       if (statement instanceof SqlStatement.Insert s) {
         String key = value(s.key(), params, "The key k");
         String value = value(s.value(), params, "The value v");
-        return write(
-            "INSERT",
-            key,
-            () -> {
-              backend.put(key, value, timeout);
-              return 1;
-            });
+        if (s.onConflict() == SqlStatement.OnConflict.DO_UPDATE) {
+          return write(
+              "INSERT ... ON CONFLICT DO UPDATE",
+              key,
+              () -> {
+                backend.put(key, value, timeout);
+                return 1;
+              });
+        }
+        Outcome inserted =
+            write("INSERT", key, () -> backend.putIfAbsent(key, value, timeout) ? 1 : 0);
+        if (inserted.updateCount() == 0 && s.onConflict() == SqlStatement.OnConflict.FAIL) {
+          throw new java.sql.SQLIntegrityConstraintViolationException(
+              "INSERT of key '"
+                  + BackendErrors.abbreviate(key)
+                  + "' failed: the key already exists (duplicate key value violates the primary key"
+                  + " kv_pk); nothing was written. Use UPDATE kv SET v = ? WHERE k = ?, or INSERT ..."
+                  + " ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v to overwrite, or ... ON CONFLICT (k)"
+                  + " DO NOTHING to keep the existing value",
+              SqlErrors.UNIQUE_VIOLATION);
+        }
+        return inserted;
       }
       if (statement instanceof SqlStatement.Update s) {
         String key = value(s.key(), params, "The key k");
@@ -211,14 +229,19 @@ final class StatementExecutor {
 
   /** The result columns of a SELECT, known before it runs. */
   static List<ColumnSpec> columnsOf(SqlStatement.Select s) {
+    return columnsOf(s.items());
+  }
+
+  /** The result columns of these select items. */
+  static List<ColumnSpec> columnsOf(List<SqlStatement.SelectItem> items) {
     List<ColumnSpec> columns = new ArrayList<>();
-    for (SqlStatement.SelectItem item : s.items()) {
+    for (SqlStatement.SelectItem item : items) {
       columns.add(ColumnSpec.kvColumn(item.column().sqlName(), item.label()));
     }
     return columns;
   }
 
-  private static String value(Operand o, String[] params, String role) throws SQLException {
+  static String value(Operand o, String[] params, String role) throws SQLException {
     String v = o instanceof Operand.Literal l ? l.value() : params[((Operand.Parameter) o).index()];
     if (v == null) {
       throw SqlErrors.nullValue(role);

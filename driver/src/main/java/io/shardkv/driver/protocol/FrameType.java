@@ -7,7 +7,11 @@ package io.shardkv.driver.protocol;
  */
 public enum FrameType {
   GET(0x01), PUT(0x02), APPEND(0x03), CAS(0x04), DELETE(0x05),
+  /** One page of one shard's keys (docs/protocol.md §5.1a). */
+  SCAN(0x06),
   JOIN(0x10), LEAVE(0x11), MOVE(0x12), QUERY(0x13), STATUS(0x14),
+  /** A MOVE without migration: the shard's data is dropped (recovery when its owner is gone). */
+  FORCE_MOVE(0x15),
   /** One-way: identifies the sending node on a peer link. No reply. */
   PEER_HELLO(0x20),
   /** One-way: opaque bytes between peers (a Raft message). No reply. */
@@ -16,7 +20,9 @@ public enum FrameType {
   PING(0x30),
 
   GET_REPLY(0x81), PUT_REPLY(0x82), APPEND_REPLY(0x83), CAS_REPLY(0x84), DELETE_REPLY(0x85),
+  SCAN_REPLY(0x86),
   JOIN_REPLY(0x90), LEAVE_REPLY(0x91), MOVE_REPLY(0x92), QUERY_REPLY(0x93), STATUS_REPLY(0x94),
+  FORCE_MOVE_REPLY(0x95),
   PING_REPLY(0xB0),
 
   /** Connection-level error (bad framing); the sender closes the connection after it. */

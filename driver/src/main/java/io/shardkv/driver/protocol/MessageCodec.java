@@ -55,6 +55,8 @@ public final class MessageCodec {
       w.i64(c.clientId()).i64(c.seq()).string(c.key()).optionalString(c.expected()).string(c.value());
     } else if (req instanceof Request.Delete d) {
       w.i64(d.clientId()).i64(d.seq()).string(d.key());
+    } else if (req instanceof Request.Scan sc) {
+      w.i32(sc.shard()).string(sc.prefix()).optionalString(sc.after()).i32(sc.limit());
     } else if (req instanceof Request.Join j) {
       w.i64(j.clientId()).i64(j.seq());
       writeGroups(j.groups(), w);
@@ -83,6 +85,15 @@ public final class MessageCodec {
         return new Request.Cas(r.i64("clientId"), r.i64("seq"), r.string("key"),
             r.optionalString("expected"), r.string("value"));
       case DELETE: return new Request.Delete(r.i64("clientId"), r.i64("seq"), r.string("key"));
+      case SCAN: {
+        int shard = r.i32("shard");
+        String prefix = r.string("prefix");
+        String after = r.optionalString("after");
+        int limit = r.i32("limit");
+        if (shard < 0) throw r.malformed("SCAN shard " + shard + " is negative");
+        if (limit < 1) throw r.malformed("SCAN limit " + limit + " is below 1");
+        return new Request.Scan(shard, prefix, after, limit);
+      }
       case JOIN: return new Request.Join(r.i64("clientId"), r.i64("seq"), readGroups(r));
       case LEAVE: {
         long clientId = r.i64("clientId");
@@ -93,6 +104,8 @@ public final class MessageCodec {
         return new Request.Leave(clientId, seq, gids);
       }
       case MOVE: return new Request.Move(r.i64("clientId"), r.i64("seq"), r.i32("shard"), r.i32("groupId"));
+      case FORCE_MOVE:
+        return new Request.Move(r.i64("clientId"), r.i64("seq"), r.i32("shard"), r.i32("groupId"), true);
       case QUERY: return new Request.Query(r.i64("configNum"));
       case STATUS: return new Request.NodeStatus();
       case PING: return new Request.Ping();
@@ -119,6 +132,10 @@ public final class MessageCodec {
       w.i64(cfg.num()).i32(shards.length);
       for (int gid : shards) w.i32(gid);
       writeGroups(cfg.groups(), w);
+    } else if (res instanceof Result.Page p) {
+      w.i32(p.entries().size());
+      p.entries().forEach((k, v) -> w.string(k).string(v));
+      w.u8(p.more() ? 1 : 0);
     } else if (res instanceof Result.Info info) {
       w.i32(info.entries().size());
       info.entries().forEach((k, v) -> w.string(k).string(v));
@@ -146,6 +163,20 @@ public final class MessageCodec {
       int[] shards = new int[n];
       for (int i = 0; i < n; i++) shards[i] = r.i32("shard group");
       res = new Result.Config(new Configuration(num, shards, readGroups(r)));
+    } else if (kind == Result.Page.class) {
+      int n = r.count("scan entries", 8);
+      SortedMap<String, String> m = new TreeMap<>();
+      String last = null;
+      for (int i = 0; i < n; i++) {
+        String k = r.string("scan key");
+        String v = r.string("scan value");
+        if (last != null && last.compareTo(k) >= 0) throw r.malformed("scan keys not in increasing order at \"" + k + "\"");
+        m.put(k, v);
+        last = k;
+      }
+      int more = r.u8("more");
+      if (more > 1) throw r.malformed("scan 'more' flag " + more + " is not 0 or 1");
+      res = new Result.Page(m, more == 1);
     } else if (kind == Result.Info.class) {
       int n = r.count("status entries", 8);
       SortedMap<String, String> m = new TreeMap<>();

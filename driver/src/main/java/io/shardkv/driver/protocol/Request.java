@@ -45,6 +45,21 @@ public sealed interface Request extends Message {
     @Override public FrameType frameType() { return FrameType.DELETE; }
   }
 
+  /**
+   * One page of shard {@code shard}'s keys that start with {@code prefix}, in key order, each
+   * greater than {@code after} (null: from the first), at most {@code limit} of them (the server
+   * may return fewer; {@link Result.Page#more()} says whether to ask again from the last key). A
+   * read: served like GET (linearizable), WRONG_GROUP if the group does not serve the shard now.
+   */
+  record Scan(int shard, String prefix, String after, int limit) implements Request {
+    public Scan {
+      Objects.requireNonNull(prefix, "prefix");
+      if (shard < 0) throw new IllegalArgumentException("shard must be >= 0, got " + shard);
+      if (limit < 1) throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    @Override public FrameType frameType() { return FrameType.SCAN; }
+  }
+
   /** Config center: adds groups (group id → server addresses) and rebalances shards. */
   record Join(long clientId, long seq, SortedMap<Integer, List<String>> groups) implements Request {
     public Join { groups = Configuration.copyGroups(groups); }
@@ -57,9 +72,15 @@ public sealed interface Request extends Message {
     @Override public FrameType frameType() { return FrameType.LEAVE; }
   }
 
-  /** Config center: assigns {@code shard} to {@code groupId}. */
-  record Move(long clientId, long seq, int shard, int groupId) implements Request {
-    @Override public FrameType frameType() { return FrameType.MOVE; }
+  /**
+   * Config center: assigns {@code shard} to {@code groupId} (MOVE: the new owner pulls the data from
+   * the old one). With {@code force} (FORCE_MOVE, same payload) the shard is assigned without
+   * migration: its data and dedup records are dropped, and the new owner starts it empty — the
+   * recovery for a shard whose owner is gone for good.
+   */
+  record Move(long clientId, long seq, int shard, int groupId, boolean force) implements Request {
+    public Move(long clientId, long seq, int shard, int groupId) { this(clientId, seq, shard, groupId, false); }
+    @Override public FrameType frameType() { return force ? FrameType.FORCE_MOVE : FrameType.MOVE; }
   }
 
   /** Config center: the configuration numbered {@code configNum}, or the latest if it is -1. */

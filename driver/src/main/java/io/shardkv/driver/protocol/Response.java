@@ -32,6 +32,7 @@ public record Response(FrameType requestType, Status status, Result result) impl
           case GET: return Result.Value.class;
           case QUERY: return Result.Config.class;
           case STATUS: return Result.Info.class;
+          case SCAN: return Result.Page.class;
           default: return Result.None.class;
         }
       case NOT_FOUND: return Result.None.class;

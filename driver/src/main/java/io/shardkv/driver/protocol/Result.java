@@ -39,6 +39,14 @@ public sealed interface Result {
     public Config { Objects.requireNonNull(config, "config"); }
   }
 
+  /**
+   * SCAN's page: keys and values in key order ({@link String#compareTo}), and whether the shard
+   * may hold further matching keys after the last one (ask again with {@code after} = that key).
+   */
+  record Page(SortedMap<String, String> entries, boolean more) implements Result {
+    public Page { entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries)); }
+  }
+
   /** STATUS's key/value pairs, sorted by key. */
   record Info(SortedMap<String, String> entries) implements Result {
     public Info { entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries)); }

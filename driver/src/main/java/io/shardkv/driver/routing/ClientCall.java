@@ -35,6 +35,8 @@ public final class ClientCall {
 
   private final ShardRouter router;
   private final String key;
+  /** The shard a shard-routed call (a scan page) goes to; -1 when routed by {@link #key}. */
+  private final int shard;
   private final boolean write;
   private final long seq;
   private final long deadline;
@@ -53,9 +55,15 @@ public final class ClientCall {
   private CallOutcome outcome;
 
   ClientCall(ShardRouter router, String key, boolean write, long seq, long now, long timeoutMillis) {
+    this(router, key, -1, write, seq, now, timeoutMillis);
+  }
+
+  /** A call routed to the owner of {@code shard} (≥ 0) rather than of a key's shard. */
+  ClientCall(ShardRouter router, String key, int shard, boolean write, long seq, long now, long timeoutMillis) {
     if (timeoutMillis <= 0) throw new IllegalArgumentException("call timeout must be positive, got " + timeoutMillis);
     this.router = router;
     this.key = key;
+    this.shard = shard;
     this.write = write;
     this.seq = seq;
     this.deadline = now + timeoutMillis;
@@ -118,7 +126,7 @@ public final class ClientCall {
   private CallStep send(long now) {
     int gid;
     int configNum;
-    if (key == null) {
+    if (key == null && shard < 0) {
       gid = ShardRouter.CONTROLLER_GID;
       configNum = router.config() == null ? -1 : router.config().num();
     } else {
@@ -128,7 +136,12 @@ public final class ClientCall {
         phase = Phase.NEED_CONFIG;
         return new CallStep.FetchConfig(-1);
       }
-      gid = config.ownerOf(config.shardOfKey(key));
+      if (shard >= config.shardCount()) {
+        // Only a caller bug gets here (shards come from the cached config); no group can serve it.
+        throw new IllegalArgumentException("shard " + shard + " out of range: the cluster has "
+            + config.shardCount() + " shards");
+      }
+      gid = config.ownerOf(key != null ? config.shardOfKey(key) : shard);
       configNum = config.num();
       if (gid == 0 || config.serversOf(gid).isEmpty()) {
         // No group serves the shard in the newest config we know: wait for a newer one.
@@ -186,7 +199,7 @@ public final class ClientCall {
         failed(now, tracker);
         break;
       case WRONG_GROUP:
-        if (key == null) {
+        if (key == null && shard < 0) {
           failed(now, tracker); // the config center never says this; treat as a failed attempt
         } else {
           staleConfigNum = inFlightConfigNum;

@@ -109,6 +109,15 @@ public final class ShardRouter {
     return new ClientCall(this, key, write, allocateSeq(), nowMillis, timeoutMillis);
   }
 
+  /**
+   * Starts a read routed to the owner of {@code shard} (a scan page): like a key read, it follows
+   * WRONG_GROUP to the shard's owner in a newer configuration.
+   */
+  public ClientCall startShardRead(int shard, long nowMillis, long timeoutMillis) {
+    if (shard < 0) throw new IllegalArgumentException("shard must be >= 0, got " + shard);
+    return new ClientCall(this, null, shard, false, allocateSeq(), nowMillis, timeoutMillis);
+  }
+
   /** Starts an operation on the config center itself (join/leave/move are writes, query a read). */
   public ClientCall startControllerOp(boolean write, long nowMillis) {
     return startControllerOp(write, nowMillis, policy.callTimeoutMillis());

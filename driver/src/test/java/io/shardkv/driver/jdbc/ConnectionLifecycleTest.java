@@ -58,6 +58,11 @@ class ConnectionLifecycleTest {
     assertInstanceOf(SQLFeatureNotSupportedException.class, e);
     assertEquals("0A000", e.getSQLState());
     assertTrue(e.getMessage().contains("auto-commit"), e.getMessage());
+    // Issue 11 item 7: the message says what is atomic and what is not.
+    assertTrue(e.getMessage().contains("no multi-statement transactions"), e.getMessage());
+    assertTrue(e.getMessage().contains("each statement on one key"), e.getMessage());
+    assertTrue(e.getMessage().contains("linearizable"), e.getMessage());
+    assertTrue(e.getMessage().contains("not atomic: anything across keys or statements"), e.getMessage());
     assertEquals("0A000", assertThrows(SQLException.class, connection::commit).getSQLState());
     assertEquals("0A000", assertThrows(SQLException.class, connection::rollback).getSQLState());
     assertEquals("0A000", assertThrows(SQLException.class, connection::setSavepoint).getSQLState());

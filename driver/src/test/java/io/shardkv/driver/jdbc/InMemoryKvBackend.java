@@ -1,7 +1,11 @@
 package io.shardkv.driver.jdbc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Test-only {@link KvBackend} over an {@link InMemoryCluster}, honouring its scripted faults. */
 final class InMemoryKvBackend implements KvBackend {
@@ -64,6 +68,12 @@ final class InMemoryKvBackend implements KvBackend {
   public Optional<String> get(String key, Duration timeout) throws KvDefiniteFailureException {
     requireNonNull(key);
     begin(timeout);
+    readFault();
+    return Optional.ofNullable(cluster.data.get(key));
+  }
+
+  /** A scripted fault for a read: a definite failure (or a backend bug). */
+  private void readFault() throws KvDefiniteFailureException {
     InMemoryCluster.Fault fault = cluster.faults.poll();
     if (fault == InMemoryCluster.Fault.BACKEND_BUG) {
       throw new IllegalStateException("bug in the backend");
@@ -77,7 +87,6 @@ final class InMemoryKvBackend implements KvBackend {
           };
       throw new KvDefiniteFailureException(reason, "read failed: " + fault);
     }
-    return Optional.ofNullable(cluster.data.get(key));
   }
 
   @Override
@@ -97,6 +106,29 @@ final class InMemoryKvBackend implements KvBackend {
       throws KvBackendException {
     requireNonNull(key, expected, replacement);
     return write(() -> cluster.data.replace(key, expected, replacement), timeout);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, String value, Duration timeout) throws KvBackendException {
+    requireNonNull(key, value);
+    return write(() -> cluster.data.putIfAbsent(key, value) == null, timeout);
+  }
+
+  @Override
+  public List<Map.Entry<String, String>> scan(String prefix, long limit, Duration timeout)
+      throws KvDefiniteFailureException {
+    requireNonNull(prefix);
+    if (limit < 0) {
+      throw new IllegalArgumentException("the driver passed a negative scan limit " + limit);
+    }
+    begin(timeout);
+    readFault();
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : new TreeMap<>(cluster.data).entrySet()) {
+      if (limit > 0 && out.size() >= limit) break;
+      if (e.getKey().startsWith(prefix)) out.add(Map.entry(e.getKey(), e.getValue()));
+    }
+    return out;
   }
 
   @Override

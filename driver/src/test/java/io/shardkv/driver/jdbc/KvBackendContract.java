@@ -72,6 +72,34 @@ abstract class KvBackendContract {
   }
 
   @Test
+  void putIfAbsentWritesOnlyAnAbsentKey() throws Exception {
+    assertTrue(backend.putIfAbsent(key("p"), "first", TIMEOUT));
+    assertFalse(backend.putIfAbsent(key("p"), "second", TIMEOUT), "the key exists: nothing written");
+    assertEquals(Optional.of("first"), backend.get(key("p"), TIMEOUT));
+    backend.put(key("q"), "", TIMEOUT);
+    assertFalse(backend.putIfAbsent(key("q"), "x", TIMEOUT), "the empty string is a value, not an absence");
+  }
+
+  @Test
+  void scanReturnsEachKeyWithThePrefixOnceAndStopsAtTheLimit() throws Exception {
+    java.util.Set<String> want = new java.util.TreeSet<>();
+    for (int i = 0; i < 30; i++) {
+      backend.put(key("s/" + i), "v" + i, TIMEOUT);
+      want.add(key("s/" + i));
+    }
+    backend.put(key("t/0"), "other prefix", TIMEOUT);
+    java.util.List<java.util.Map.Entry<String, String>> all = backend.scan(key("s/"), 0, TIMEOUT);
+    java.util.List<String> keys = all.stream().map(java.util.Map.Entry::getKey).toList();
+    assertEquals(30, keys.size(), "each key once: " + keys);
+    assertEquals(want, new java.util.TreeSet<>(keys));
+    for (java.util.Map.Entry<String, String> e : all) {
+      assertEquals("v" + e.getKey().substring(key("s/").length()), e.getValue());
+    }
+    assertEquals(7, backend.scan(key("s/"), 7, TIMEOUT).size());
+    assertEquals(java.util.List.of(), backend.scan(key("none/"), 0, TIMEOUT));
+  }
+
+  @Test
   void deleteReportsWhetherTheKeyHeldAValue() throws Exception {
     backend.put(key("d"), "1", TIMEOUT);
     assertTrue(backend.delete(key("d"), TIMEOUT));

@@ -74,11 +74,69 @@ class StatementSemanticsTest {
     }
   }
 
+  /**
+   * Issue 11 item 7, a deliberate contract change: INSERT used to be an upsert (the second INSERT
+   * counted 1 and overwrote). Now, as in SQL databases, it fails with 23505 and writes nothing.
+   */
   @Test
-  void insertIsAnUpsertCountingOneRow() throws SQLException {
+  void insertOfAnExistingKeyFailsWith23505AndWritesNothing() throws SQLException {
     assertEquals(1, update("INSERT INTO kv (k, v) VALUES (?, ?)", "a", "1"));
-    assertEquals(1, update("INSERT INTO kv (k, v) VALUES (?, ?)", "a", "2"));
+    SQLException e =
+        assertThrows(SQLException.class, () -> update("INSERT INTO kv (k, v) VALUES (?, ?)", "a", "2"));
+    assertEquals("23505", e.getSQLState(), e.getMessage());
+    assertTrue(e instanceof java.sql.SQLIntegrityConstraintViolationException, e.toString());
+    assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("ON CONFLICT"), e.getMessage());
+    assertEquals("1", cluster.data.get("a"));
+  }
+
+  @Test
+  void insertOnConflictDoNothingInsertsOnlyAnAbsentKeyAndCountsWhatItWrote() throws SQLException {
+    String sql = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING";
+    assertEquals(1, update(sql, "a", "1"));
+    assertEquals(0, update(sql, "a", "2"));
+    assertEquals("1", cluster.data.get("a"));
+  }
+
+  @Test
+  void insertOnConflictDoUpdateIsAnUpsertCountingOneRow() throws SQLException {
+    String sql = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v";
+    assertEquals(1, update(sql, "a", "1"));
+    assertEquals(1, update(sql, "a", "2"));
     assertEquals("2", cluster.data.get("a"));
+  }
+
+  /** Issue 11 item 7: a prefix or full scan, with LIMIT and the statement's maxRows. */
+  @Test
+  void selectWithLikePrefixOrWithoutWhereScansAndLimitStopsIt() throws SQLException {
+    for (String k : List.of("user:1", "user:2", "user:3", "userx", "a_b", "a.b")) {
+      cluster.data.put(k, "v-" + k);
+    }
+    assertEquals(List.of("user:1|v-user:1", "user:2|v-user:2", "user:3|v-user:3"),
+        sorted(query("SELECT k, v FROM kv WHERE k LIKE 'user:%'")));
+    assertEquals(6, query("SELECT * FROM kv").size());
+    assertEquals(2, query("SELECT k FROM kv WHERE k LIKE ? LIMIT 2", "user%").size());
+    assertEquals(List.of(), query("SELECT k FROM kv LIMIT 0"));
+    assertEquals(List.of("a_b"), query("SELECT k FROM kv WHERE k LIKE 'a\\_%'"), "\\_ is a literal _");
+    assertEquals(List.of("v-userx"), query("SELECT v FROM kv WHERE k LIKE 'userx'"), "no wildcard: one key");
+    SQLException e = assertThrows(SQLException.class, () -> query("SELECT k FROM kv WHERE k LIKE ?", "a_%"));
+    assertEquals("0A000", e.getSQLState(), e.getMessage());
+    try (Statement st = connection.createStatement()) {
+      st.setMaxRows(4);
+      try (ResultSet rs = st.executeQuery("SELECT k FROM kv")) {
+        int n = 0;
+        while (rs.next()) n++;
+        assertEquals(4, n);
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement("SELECT k AS id, v FROM kv WHERE k LIKE ?")) {
+      assertEquals("id", ps.getMetaData().getColumnLabel(1), "a scan's columns are known before it runs");
+    }
+  }
+
+  private static List<String> sorted(List<String> rows) {
+    List<String> l = new ArrayList<>(rows);
+    java.util.Collections.sort(l);
+    return l;
   }
 
   /** Issue 11 item 7: the validation query of pools and consoles, touching no data. */

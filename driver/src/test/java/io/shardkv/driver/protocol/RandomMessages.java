@@ -31,6 +31,9 @@ final class RandomMessages {
     all.add(new Request.Join(3, 2, new TreeMap<>()));
     all.add(new Request.Leave(3, 3, List.of(100, -5)));
     all.add(new Request.Move(3, 4, 9, 101));
+    all.add(new Request.Move(3, 5, 9, 101, true));
+    all.add(new Request.Scan(0, "", null, 1));
+    all.add(new Request.Scan(65535, "user:", "user:17", 1000));
     all.add(new Request.Query(Request.Query.LATEST));
     all.add(new Request.Query(42));
     all.add(new Request.NodeStatus());
@@ -64,6 +67,8 @@ final class RandomMessages {
           new TreeMap<>(Map.of(1, List.of("h1:1"), 2, List.of("h2:1", "h3:1")))));
     } else if (kind == Result.Info.class) {
       r = Result.Info.of(Map.of("role", "LEADER", "term", "4"));
+    } else if (kind == Result.Page.class) {
+      r = new Result.Page(new TreeMap<>(Map.of("a", "1", "b", "")), true);
     } else {
       r = Result.None.INSTANCE;
     }
@@ -85,9 +90,15 @@ final class RandomMessages {
         for (int i = random.nextInt(4); i > 0; i--) gids.add(random.nextInt());
         return new Request.Leave(random.nextLong(), random.nextLong(), gids);
       }
-      case 7: return new Request.Move(random.nextLong(), random.nextLong(), random.nextInt(), random.nextInt());
+      case 7: return new Request.Move(random.nextLong(), random.nextLong(), random.nextInt(), random.nextInt(),
+          random.nextBoolean());
       case 8: return new Request.Query(random.nextLong());
-      case 9: return random.nextBoolean() ? new Request.NodeStatus() : new Request.Ping();
+      case 9: {
+        int pick = random.nextInt(3);
+        return pick == 0 ? new Request.NodeStatus() : pick == 1 ? new Request.Ping()
+            : new Request.Scan(random.nextInt(1 << 16), str(), random.nextBoolean() ? null : str(),
+                1 + random.nextInt(5000));
+      }
       case 10: return new Request.PeerHello(random.nextInt());
       case 11: {
         byte[] b = new byte[random.nextInt(64)];
@@ -127,6 +138,10 @@ final class RandomMessages {
       SortedMap<String, String> m = new TreeMap<>();
       for (int i = random.nextInt(4); i > 0; i--) m.put(str(), str());
       r = new Result.Info(m);
+    } else if (kind == Result.Page.class) {
+      SortedMap<String, String> m = new TreeMap<>();
+      for (int i = random.nextInt(4); i > 0; i--) m.put(str(), str());
+      r = new Result.Page(m, random.nextBoolean());
     } else {
       r = Result.None.INSTANCE;
     }

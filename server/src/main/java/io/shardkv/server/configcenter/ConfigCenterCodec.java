@@ -19,6 +19,7 @@ import java.util.TreeMap;
  *   tag 2 leave : i32 gidCount, i32*
  *   tag 3 move  : i32 shard, i32 gid
  *   tag 4 query : i32 num (-1 = latest)
+ *   tag 5 force-move : i32 shard, i32 gid (a move without migration, see {@link ConfigCenterOp.Move})
  * result  := u8 version=1, u8 status, u8 hasConfig, [config], nullable-string message
  * </pre>
  * Config encoding: {@link ShardConfig#encodeTo}.
@@ -28,6 +29,7 @@ public final class ConfigCenterCodec {
   static final int LEAVE = 2;
   static final int MOVE = 3;
   static final int QUERY = 4;
+  static final int FORCE_MOVE = 5;
 
   private ConfigCenterCodec() {}
 
@@ -45,7 +47,7 @@ public final class ConfigCenterCodec {
       w.writeByte(LEAVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(l.gids().size());
       l.gids().forEach(w::writeInt);
     } else if (op instanceof ConfigCenterOp.Move m) {
-      w.writeByte(MOVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(m.shard())
+      w.writeByte(m.force() ? FORCE_MOVE : MOVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(m.shard())
           .writeInt(m.gid());
     } else if (op instanceof ConfigCenterOp.Query q) {
       w.writeByte(QUERY).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(q.num());
@@ -87,9 +89,10 @@ public final class ConfigCenterCodec {
         op = new ConfigCenterOp.Leave(gids);
       }
       case MOVE -> op = new ConfigCenterOp.Move(r.readInt("moved shard"), r.readInt("target gid"));
+      case FORCE_MOVE -> op = new ConfigCenterOp.Move(r.readInt("moved shard"), r.readInt("target gid"), true);
       case QUERY -> op = new ConfigCenterOp.Query(r.readInt("queried config number"));
       default -> throw new DecodeException("unknown config-center op tag " + tag + " at offset " + at
-          + " (known: 1 join, 2 leave, 3 move, 4 query)");
+          + " (known: 1 join, 2 leave, 3 move, 4 query, 5 force-move)");
     }
     r.expectEnd("config-center command");
     return new ConfigCenterCommand(clientId, seq, op);

@@ -44,8 +44,18 @@ public sealed interface ConfigCenterOp {
     }
   }
 
-  /** Assigns one shard to one existing group, without rebalancing. */
-  record Move(int shard, int gid) implements ConfigCenterOp {
+  /**
+   * Assigns one shard to one existing group, without rebalancing. With {@code force}, without
+   * migration either: two configurations are appended, the first leaving the shard unassigned (its
+   * owner drops the data, nobody pulls it), the second giving it to {@code gid}, which starts it
+   * empty. The data and the dedup records of the shard are lost; the recovery for a shard whose
+   * owner is gone for good (docs/operations.md).
+   */
+  record Move(int shard, int gid, boolean force) implements ConfigCenterOp {
+    public Move(int shard, int gid) {
+      this(shard, gid, false);
+    }
+
     @Override
     public boolean isWrite() {
       return true;

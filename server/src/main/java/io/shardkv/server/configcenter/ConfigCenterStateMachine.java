@@ -110,6 +110,18 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
             + ": not a group of config " + latest.num() + " (groups " + groups.keySet() + ")");
       }
       shards = latest.shards();
+      if (m.force()) {
+        if (shards[m.shard()] == m.gid()) {
+          return ConfigCenterResult.bad("shard " + m.shard() + " already belongs to gid " + m.gid() + " in config "
+              + latest.num() + "; a forced move would only drop its data");
+        }
+        // No migration: first a configuration where nobody owns the shard (its owner drops it and
+        // nobody waits to pull it), then one where gid owns it and starts it empty.
+        shards[m.shard()] = 0;
+        configs.add(new ShardConfig(latest.num() + 1, shards, groups));
+        latest = configs.get(configs.size() - 1);
+        shards = latest.shards();
+      }
       shards[m.shard()] = m.gid();
     } else {
       throw new IllegalArgumentException("not a write: " + op);

@@ -73,6 +73,11 @@ public final class KvData {
     return values.get(key);
   }
 
+  /** The entries from {@code from} on, in key order; a read-only view (scans). */
+  public java.util.NavigableMap<String, String> entriesFrom(String from, boolean inclusive) {
+    return java.util.Collections.unmodifiableNavigableMap(values.tailMap(from, inclusive));
+  }
+
   public int keyCount() {
     return values.size();
   }

@@ -1,5 +1,6 @@
 package io.shardkv.server.process;
 
+import io.shardkv.server.replica.PlantedBug;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -23,15 +26,42 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
   /**
    * Cluster-wide settings (durations in milliseconds or Raft ticks).
    *
-   * @param unsafeDisableDedup TEST-ONLY, deliberately incorrect, off by default: shard-group nodes
-   *     give every client request a client id no one used before, so a retried write is applied
-   *     again (the chaos suite's campaign that must come out invalid); nodes log it loudly
+   * @param unsafe TEST-ONLY, deliberately incorrect, empty by default: the {@link PlantedBug}s the
+   *     shard-group nodes run with (config keys {@code unsafe-NAME = true}, accepted only together
+   *     with {@code i-know-this-is-unsafe = true}); nodes log each at WARN when they start
    */
   public record Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks,
                          int heartbeatTicks, int requestTimeoutTicks, long snapshotBytes, boolean fsync,
-                         boolean trace, boolean unsafeDisableDedup) {
+                         boolean trace, Set<PlantedBug> unsafe) {
+    public Settings {
+      unsafe = unsafe.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(PlantedBug.class))
+          : Collections.unmodifiableSet(EnumSet.copyOf(unsafe));
+    }
+
+    /** The settings as before the planted bugs: {@code unsafeDisableDedup} is {@link PlantedBug#NO_DEDUP}. */
+    public Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
+                    int requestTimeoutTicks, long snapshotBytes, boolean fsync, boolean trace, boolean unsafeDisableDedup) {
+      this(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks, snapshotBytes, fsync,
+          trace, unsafeDisableDedup ? EnumSet.of(PlantedBug.NO_DEDUP) : EnumSet.noneOf(PlantedBug.class));
+    }
+
     static Settings defaults() {
       return new Settings(64, 10, 15, 30, 2, 300, 4L << 20, true, false, false);
+    }
+
+    /**
+     * TEST-ONLY: shard-group nodes give every client write a client id no one used before, so a
+     * retried write is applied again ({@link PlantedBug#NO_DEDUP}; config keys {@code unsafe-no-dedup}
+     * and its older name {@code unsafe-disable-dedup}).
+     */
+    public boolean unsafeDisableDedup() {
+      return unsafe.contains(PlantedBug.NO_DEDUP);
+    }
+
+    /** The same settings with exactly these planted bugs. */
+    public Settings withUnsafe(Set<PlantedBug> bugs) {
+      return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
+          snapshotBytes, fsync, trace, bugs);
     }
   }
 
@@ -70,7 +100,9 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     int shards = s.shards(), tick = s.tickMillis(), emin = s.electionMinTicks(), emax = s.electionMaxTicks();
     int hb = s.heartbeatTicks(), rt = s.requestTimeoutTicks();
     long snap = s.snapshotBytes();
-    boolean fsync = s.fsync(), trace = s.trace(), unsafeDisableDedup = s.unsafeDisableDedup();
+    boolean fsync = s.fsync(), trace = s.trace(), legacyNoDedup = false, acknowledged = false;
+    EnumSet<PlantedBug> unsafe = EnumSet.noneOf(PlantedBug.class);
+    String firstUnsafe = null;
     TreeMap<Integer, Node> nodes = new TreeMap<>();
     Path base = file.toAbsolutePath().getParent();
     for (int i = 0; i < lines.size(); i++) {
@@ -113,10 +145,24 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
         case "snapshot-bytes" -> snap = longIn(where, key, value, 0, Long.MAX_VALUE);
         case "fsync" -> fsync = bool(where, key, value);
         case "trace" -> trace = bool(where, key, value);
-        case "unsafe-disable-dedup" -> unsafeDisableDedup = bool(where, key, value);
-        default -> throw new ConfigException(where + ": unknown setting '" + key + "' (known: shards, tick-ms, "
-            + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, trace, "
-            + "unsafe-disable-dedup)");
+        // The older name of unsafe-no-dedup, kept as it was (a test-only switch before the planted bugs).
+        case "unsafe-disable-dedup" -> legacyNoDedup = bool(where, key, value);
+        case PlantedBug.ACKNOWLEDGE_KEY -> acknowledged = bool(where, key, value);
+        default -> {
+          PlantedBug bug = key.startsWith("unsafe-") ? plantedBug(key) : null;
+          if (bug == null) {
+            throw new ConfigException(where + ": unknown setting '" + key + "' (known: shards, tick-ms, "
+                + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, trace, "
+                + "unsafe-disable-dedup, " + PlantedBug.ACKNOWLEDGE_KEY + ", and the planted bugs unsafe-"
+                + PlantedBug.names().replace(", ", ", unsafe-") + ")");
+          }
+          if (bool(where, key, value)) {
+            unsafe.add(bug);
+            if (firstUnsafe == null) firstUnsafe = where + ": " + key;
+          } else {
+            unsafe.remove(bug);
+          }
+        }
       }
     }
     if (hb >= emin) {
@@ -125,8 +171,22 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     if (nodes.values().stream().noneMatch(n -> n.group() == CONTROLLER_GROUP)) {
       throw new ConfigException(file + ": no node of group 0 (the config center); add at least one 'node ... group=0 ...' line");
     }
-    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafeDisableDedup),
+    if (!unsafe.isEmpty() && !acknowledged) {
+      throw new ConfigException(firstUnsafe + " deliberately breaks a safety guarantee (a planted bug for testing the "
+          + "chaos suite, docs/chaos.md \"Mutants\"); it is refused unless the file also says '"
+          + PlantedBug.ACKNOWLEDGE_KEY + " = true'. Remove the line for a correct server.");
+    }
+    if (legacyNoDedup) unsafe.add(PlantedBug.NO_DEDUP);
+    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe),
         Collections.unmodifiableSortedMap(nodes));
+  }
+
+  private static PlantedBug plantedBug(String key) {
+    try {
+      return PlantedBug.parse(key);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Node parseNode(String where, String line, Path base) {
@@ -225,8 +285,11 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     b.append("snapshot-bytes = ").append(s.snapshotBytes()).append('\n');
     b.append("fsync = ").append(s.fsync()).append('\n');
     b.append("trace = ").append(s.trace()).append('\n');
-    if (s.unsafeDisableDedup()) {
-      b.append("unsafe-disable-dedup = true   # TEST-ONLY: retried writes apply twice\n");
+    if (!s.unsafe().isEmpty()) {
+      b.append(PlantedBug.ACKNOWLEDGE_KEY).append(" = true   # TEST-ONLY: the planted bugs below break safety on purpose\n");
+      for (PlantedBug bug : s.unsafe()) {
+        b.append(bug.configKey()).append(" = true   # breaks ").append(bug.broken()).append('\n');
+      }
     }
     b.append('\n');
     for (Node n : nodes) {

@@ -18,6 +18,7 @@ import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.replica.ClientReply;
 import io.shardkv.server.replica.FrontDoor;
 import io.shardkv.server.replica.HostOptions;
+import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.replica.ReplicaHost;
 import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
@@ -98,27 +99,29 @@ public final class NodeServer implements AutoCloseable {
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
     cluster.nodes().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
     this.transport = new TcpPeerTransport(loop, nodeId, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
-    RaftConfig raft = RaftConfig.of(self.group(), nodeId, cluster.members(self.group()))
+    // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
+    java.util.Set<PlantedBug> bugs = controller ? java.util.Set.of() : s.unsafe();
+    RaftConfig raft = PlantedBug.applyTo(RaftConfig.of(self.group(), nodeId, cluster.members(self.group()))
         .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
-        .withHeartbeatTicks(s.heartbeatTicks());
-    HostOptions options = HostOptions.defaults()
+        .withHeartbeatTicks(s.heartbeatTicks()), bugs);
+    HostOptions options = PlantedBug.applyTo(HostOptions.defaults()
         .withRequestTimeoutTicks(s.requestTimeoutTicks())
         .withSnapshotThresholdBytes(s.snapshotBytes())
         .withSynchronousFlush(false)
         .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
-        .withTrace(s.trace() || trace.isTraceEnabled());
+        .withTrace(s.trace() || trace.isTraceEnabled()), bugs);
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
-    boolean unsafeDisableDedup = s.unsafeDisableDedup() && !controller;
+    boolean unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
     SplittableRandom freshClientIds = new SplittableRandom();
     this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, nodeId,
         self.group(), id -> {
           ClusterConfig.Node n = cluster.nodes().get(id);
           return n == null ? null : n.address();
         }, unsafeDisableDedup ? () -> (freshClientIds.nextLong() >>> 1) | 1 : null);
-    if (unsafeDisableDedup) {
-      log.warn("UNSAFE (test-only setting unsafe-disable-dedup = true in {}): node {} gives every client request a"
-          + " fresh client id, so retried writes apply twice; never use this outside the chaos suite's"
-          + " must-fail campaign", cluster.file(), nodeId);
+    for (PlantedBug bug : bugs) {
+      log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks a safety guarantee ON PURPOSE ({}); the "
+          + "nemesis '{}' should expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(),
+          nodeId, bug.broken(), bug.nemesis());
     }
     Outputs outputs = new Outputs();
     // A shard group's migrations and config polling live in its service (shardkv), not in the host.

@@ -10,7 +10,7 @@ final class AppendEntriesResponseHandler {
       n.tracer.trace(() -> "<<< ignore " + Tracer.describe(m) + " from " + m.from() + ": not leader");
       return;
     }
-    pr.recentActive = true;
+    pr.heard(n.ticks);
     if (m.success()) {
       onSuccess(n, pr, m);
     } else {

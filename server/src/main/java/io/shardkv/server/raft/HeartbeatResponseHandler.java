@@ -14,7 +14,7 @@ final class HeartbeatResponseHandler {
       return;
     }
     // CheckQuorum (thesis §6.2): this follower is alive and accepts us as leader.
-    pr.recentActive = true;
+    pr.heard(n.ticks);
     // ReadIndex (thesis §6.4): a quorum echoing a context confirms every read round up to it.
     n.reads.ack(m.from(), m.readContext());
     n.reads.release(n.config.quorum(), n.readStates);

@@ -10,7 +10,7 @@ final class InstallSnapshotResponseHandler {
       n.tracer.trace(() -> "<<< ignore " + Tracer.describe(m) + " from " + m.from() + ": not leader");
       return;
     }
-    pr.recentActive = true;
+    pr.heard(n.ticks);
     if (m.installed()) {
       if (m.lastIndex() > n.log.lastIndex()) {
         n.tracer.trace(() -> "<<< drop " + Tracer.describe(m) + ": snapshot beyond our last index");

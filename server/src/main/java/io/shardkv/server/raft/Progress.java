@@ -30,6 +30,11 @@ final class Progress {
   final ArrayDeque<Long> inflight = new ArrayDeque<>();
   /** Heard from the follower since the last CheckQuorum round (thesis §6.2). */
   boolean recentActive;
+  /**
+   * The leader's tick count when it last heard from the follower; only the deliberately broken
+   * lease reads ({@link RaftConfig.Unsafe#leaseReads}) look at it.
+   */
+  long lastHeardTick = Long.MIN_VALUE / 2;
   /** Heartbeat rounds during which {@code match} did not advance while entries were outstanding. */
   int heartbeatsWithoutProgress;
   /** SNAPSHOT: identity of the snapshot being sent and how far the follower acknowledged it. */
@@ -37,6 +42,12 @@ final class Progress {
   long snapshotTerm;
   long snapshotAckedOffset;
   boolean snapshotChunkInFlight;
+
+  /** Heard from the follower (any response) at the leader's tick {@code tick}. */
+  void heard(long tick) {
+    recentActive = true;
+    lastHeardTick = tick;
+  }
 
   Progress(int peer, long next) {
     this.peer = peer;

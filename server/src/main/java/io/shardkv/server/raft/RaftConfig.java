@@ -29,10 +29,33 @@ import java.util.TreeSet;
 public record RaftConfig(int groupId, int nodeId, List<Integer> members,
                          int electionTimeoutMinTicks, int electionTimeoutMaxTicks, int heartbeatTicks,
                          int maxEntriesPerAppend, long maxBytesPerAppend, int maxInflightAppends,
-                         int snapshotChunkBytes, boolean preVote, boolean checkQuorum) {
+                         int snapshotChunkBytes, boolean preVote, boolean checkQuorum, Unsafe unsafe) {
+
+  /**
+   * Deliberately broken behaviour, each off by default and switched on only by a cluster config
+   * that also says {@code i-know-this-is-unsafe = true} (the server's PlantedBug; docs/chaos.md,
+   * "Mutants"). They exist to prove the chaos suite and the simulator can catch each violation.
+   *
+   * @param voteBeforePersist a granted vote leaves before the Ready that records it is durable
+   *                          (breaks Raft paper Fig. 2 "respond after updating stable storage";
+   *                          exposed by kill -9 of voters during elections)
+   * @param commitOnMinority  the leader counts its own match twice in the commit rule (§5.3), so a
+   *                          minority commits (exposed by partitions)
+   * @param leaseReads        ReadIndex is answered at once while the leader heard from a quorum
+   *                          within the last election timeout, counted in its own ticks from when the
+   *                          acks arrived, with no clock-drift bound (thesis §6.4.1 done wrong;
+   *                          exposed by pausing the leader)
+   */
+  public record Unsafe(boolean voteBeforePersist, boolean commitOnMinority, boolean leaseReads) {
+    /** Every guarantee kept (the default). */
+    public static final Unsafe NONE = new Unsafe(false, false, false);
+
+    public boolean any() { return voteBeforePersist || commitOnMinority || leaseReads; }
+  }
 
   public RaftConfig {
     members = List.copyOf(members);
+    java.util.Objects.requireNonNull(unsafe, "unsafe (use RaftConfig.Unsafe.NONE)");
     if (nodeId < 0) throw new IllegalArgumentException("nodeId must be >= 0, got " + nodeId);
     if (new TreeSet<>(members).size() != members.size()) {
       throw new IllegalArgumentException("members contain duplicates: " + members);
@@ -64,37 +87,43 @@ public record RaftConfig(int groupId, int nodeId, List<Integer> members,
    * CheckQuorum on.
    */
   public static RaftConfig of(int groupId, int nodeId, List<Integer> members) {
-    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true);
+    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true, Unsafe.NONE);
   }
 
   public RaftConfig withElectionTimeout(int minTicks, int maxTicks) {
     return new RaftConfig(groupId, nodeId, members, minTicks, maxTicks, heartbeatTicks,
-        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum);
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe);
   }
 
   public RaftConfig withHeartbeatTicks(int ticks) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks, ticks,
-        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum);
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe);
   }
 
   public RaftConfig withAppendLimits(int maxEntries, long maxBytes, int maxInflight) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, preVote, checkQuorum);
+        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, preVote, checkQuorum, unsafe);
   }
 
   public RaftConfig withSnapshotChunkBytes(int bytes) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, preVote, checkQuorum);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, preVote, checkQuorum, unsafe);
   }
 
   public RaftConfig withPreVote(boolean on) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, on, checkQuorum);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, on, checkQuorum, unsafe);
   }
 
   public RaftConfig withCheckQuorum(boolean on) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, on);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, on, unsafe);
+  }
+
+  /** The same configuration with the given deliberately broken behaviour (see {@link Unsafe}). */
+  public RaftConfig withUnsafe(Unsafe u) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, u);
   }
 
   /** Number of votes (or acknowledgements) that form a majority of {@link #members()}. */

@@ -70,6 +70,8 @@ public final class RaftNode {
   int leaderId = NO_LEADER;
   Role role = Role.FOLLOWER;
   int electionElapsed;
+  /** Ticks this node has counted since it was created (its only clock; see {@link #tick()}). */
+  long ticks;
   int heartbeatElapsed;
   int randomizedElectionTimeout;
   /** Leader: peer a leadership transfer is under way to, or NO_LEADER. */
@@ -128,6 +130,7 @@ public final class RaftNode {
   /** Advances logical time by one tick: election timeout, heartbeats, CheckQuorum, transfer timeout. */
   public void tick() {
     requireNoOutstandingReady("tick");
+    ticks++;
     if (role == Role.LEADER) {
       Election.tickLeader(this);
     } else {
@@ -199,6 +202,9 @@ public final class RaftNode {
     // Thesis §6.4 step 1: the leader must have committed an entry of its own term first.
     if (log.term(log.commit()) != term) {
       reads.waitForCommit(requestId);
+    } else if (config.unsafe().leaseReads() && unsafeLeaseHeld()) {
+      // UNSAFE (RaftConfig.Unsafe#leaseReads): no heartbeat round, the lease is trusted instead.
+      readStates.add(new ReadState(requestId, log.commit()));
     } else {
       reads.startRound(log.commit(), List.of(requestId));
       confirmReads();
@@ -361,6 +367,11 @@ public final class RaftNode {
     boolean replication = m instanceof RaftMessage.AppendEntries || m instanceof RaftMessage.Heartbeat
         || m instanceof RaftMessage.InstallSnapshot || m instanceof RaftMessage.TimeoutNow;
     boolean early = role == Role.LEADER && replication && hardState().equals(handedOutHardState);
+    if (config.unsafe().voteBeforePersist() && m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
+      // UNSAFE (RaftConfig.Unsafe#voteBeforePersist): the vote leaves before the hard state recording
+      // it is durable; a voter killed before its flush forgets it and may vote twice in one term.
+      early = true;
+    }
     (early ? outBeforePersist : outAfterPersist).add(m);
     tracer.sending(m);
   }
@@ -370,6 +381,22 @@ public final class RaftNode {
     // Raft paper §5.2: "election timeouts are chosen randomly from a fixed interval".
     randomizedElectionTimeout = config.electionTimeoutMinTicks()
         + random.nextInt(config.electionTimeoutMaxTicks() - config.electionTimeoutMinTicks());
+  }
+
+  /**
+   * DELIBERATELY WRONG (only with {@link RaftConfig.Unsafe#leaseReads}): the leader holds a "lease"
+   * while a quorum (itself included) was heard from within the last election timeout, counted in
+   * this node's own ticks from when the responses <em>arrived</em>. A correct lease (thesis §6.4.1)
+   * would start at the heartbeat's send time and subtract a bound on clock drift; and a paused
+   * process counts no ticks at all, so it wakes up believing a lease a newer leader has outlived.
+   * Exposed by the pause nemesis.
+   */
+  private boolean unsafeLeaseHeld() {
+    int fresh = 1;
+    for (Progress pr : progress.values()) {
+      if (ticks - pr.lastHeardTick < config.electionTimeoutMinTicks()) fresh++;
+    }
+    return fresh >= config.quorum();
   }
 
   /** Starts the ReadIndex confirmation round(s) just registered: a heartbeat round, or at once alone. */

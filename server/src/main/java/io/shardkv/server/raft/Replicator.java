@@ -99,9 +99,13 @@ final class Replicator {
    * committed by counting replicas (Fig. 8). The leader's own match is its durable last index.
    */
   static boolean maybeCommit(RaftNode n) {
-    long[] matches = new long[n.config.members().size()];
+    // UNSAFE (RaftConfig.Unsafe#commitOnMinority): the leader's own match counted twice, so a
+    // minority (in a group of three: the leader alone) commits. Exposed by partitions.
+    boolean twice = n.config.unsafe().commitOnMinority();
+    long[] matches = new long[n.config.members().size() + (twice ? 1 : 0)];
     int i = 0;
     matches[i++] = n.log.stableIndex();
+    if (twice) matches[i++] = n.log.stableIndex();
     for (Progress pr : n.progress.values()) matches[i++] = pr.match;
     Arrays.sort(matches);
     long candidate = matches[matches.length - n.config.quorum()];

@@ -35,7 +35,7 @@ public final class FrontDoor {
   public enum Kind {
     /** The config center (group 0): JOIN, LEAVE, MOVE, QUERY. */
     CONFIG_CENTER,
-    /** A shard group, or the unsharded KV store: GET, PUT, APPEND, CAS, DELETE. */
+    /** A shard group, or the unsharded KV store: GET, PUT, APPEND, CAS, DELETE, SCAN. */
     KEY_VALUE
   }
 
@@ -83,6 +83,7 @@ public final class FrontDoor {
   }
 
   private byte[] kvCommand(Request r) {
+    if (r instanceof Request.Scan sc) return ScanWire.command(sc);
     KvCommand cmd;
     if (r instanceof Request.Get g) cmd = new KvCommand(g.clientId(), g.seq(), new KvOp.Get(g.key()));
     else if (r instanceof Request.Put p) cmd = new KvCommand(p.clientId(), p.seq(), new KvOp.Put(p.key(), p.value()));
@@ -102,7 +103,7 @@ public final class FrontDoor {
     ConfigCenterCommand cmd;
     if (r instanceof Request.Join j) cmd = new ConfigCenterCommand(j.clientId(), j.seq(), new ConfigCenterOp.Join(j.groups()));
     else if (r instanceof Request.Leave l) cmd = new ConfigCenterCommand(l.clientId(), l.seq(), new ConfigCenterOp.Leave(l.groupIds()));
-    else if (r instanceof Request.Move m) cmd = new ConfigCenterCommand(m.clientId(), m.seq(), new ConfigCenterOp.Move(m.shard(), m.groupId()));
+    else if (r instanceof Request.Move m) cmd = new ConfigCenterCommand(m.clientId(), m.seq(), new ConfigCenterOp.Move(m.shard(), m.groupId(), m.force()));
     else if (r instanceof Request.Query q) {
       if (q.configNum() < -1 || q.configNum() > Integer.MAX_VALUE) throw new IllegalArgumentException("configuration number " + q.configNum() + " out of range");
       cmd = new ConfigCenterCommand(0, 0, new ConfigCenterOp.Query((int) q.configNum()));
@@ -135,6 +136,7 @@ public final class FrontDoor {
       }
       return errorFor(type, st, r.message());
     }
+    if (type == FrameType.SCAN) return ScanWire.response(bytes);
     KvResult r = KvCodec.decodeResult(bytes);
     Status st = Wiring.toWire(r.status());
     return switch (st) {

@@ -12,9 +12,14 @@ package io.shardkv.server.replica;
  * @param migrationIntervalTicks  shard groups: how often the leader re-runs the migration planner
  *                                (config poll, pulls, GC requests)
  * @param traceEnabled            emit app-layer trace lines through {@link ReplicaOutputs#trace}
+ * @param unsafeStaleReads        DELIBERATELY WRONG ({@link PlantedBug#STALE_READS}): every replica answers
+ *                                reads from its own applied state at once, without ReadIndex
+ * @param unsafeAckBeforeFsync    DELIBERATELY WRONG ({@link PlantedBug#ACK_BEFORE_FSYNC}): the Ready
+ *                                driver sends acknowledgements before the WAL write and flush
  */
 public record HostOptions(int requestTimeoutTicks, long snapshotThresholdBytes, boolean synchronousFlush,
-                          int migrationIntervalTicks, boolean traceEnabled) {
+                          int migrationIntervalTicks, boolean traceEnabled, boolean unsafeStaleReads,
+                          boolean unsafeAckBeforeFsync) {
   public HostOptions {
     if (requestTimeoutTicks < 1) {
       throw new IllegalArgumentException("requestTimeoutTicks must be >= 1, got " + requestTimeoutTicks);
@@ -30,26 +35,32 @@ public record HostOptions(int requestTimeoutTicks, long snapshotThresholdBytes, 
 
   /** 100 ticks per request, no snapshots, flush via the environment, migrate every 5 ticks, no trace. */
   public static HostOptions defaults() {
-    return new HostOptions(100, 0, false, 5, false);
+    return new HostOptions(100, 0, false, 5, false, false, false);
   }
 
   public HostOptions withRequestTimeoutTicks(int ticks) {
-    return new HostOptions(ticks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled);
+    return new HostOptions(ticks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
   }
 
   public HostOptions withSnapshotThresholdBytes(long bytes) {
-    return new HostOptions(requestTimeoutTicks, bytes, synchronousFlush, migrationIntervalTicks, traceEnabled);
+    return new HostOptions(requestTimeoutTicks, bytes, synchronousFlush, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
   }
 
   public HostOptions withSynchronousFlush(boolean on) {
-    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, on, migrationIntervalTicks, traceEnabled);
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, on, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
   }
 
   public HostOptions withMigrationIntervalTicks(int ticks) {
-    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, ticks, traceEnabled);
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, ticks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
   }
 
   public HostOptions withTrace(boolean on) {
-    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, on);
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, on, unsafeStaleReads, unsafeAckBeforeFsync);
+  }
+
+  /** The deliberately broken switches of {@link PlantedBug} that live in the host (both false by default). */
+  public HostOptions withUnsafe(boolean staleReads, boolean ackBeforeFsync) {
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled,
+        staleReads, ackBeforeFsync);
   }
 }

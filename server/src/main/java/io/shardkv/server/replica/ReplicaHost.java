@@ -87,13 +87,15 @@ public final class ReplicaHost {
       snapshotsRestored++;
     }
     this.raft = new RaftNode(raftConfig, state, random, raftTrace);
-    this.driver = new ReadyDriver(raft, storage, outputs::sendPeer, new Applier(),
+    ReadyDriver d = new ReadyDriver(raft, storage, outputs::sendPeer, new Applier(),
         options.synchronousFlush() ? null : outputs::requestFlush, new ReadyDriver.Hooks() {
           @Override
           public void stopped(Throwable cause) {
             out.fatal(cause);
           }
         });
+    // UNSAFE (PlantedBug.ACK_BEFORE_FSYNC): acknowledgements before the WAL write and flush.
+    this.driver = options.unsafeAckBeforeFsync() ? d.unsafeAckingBeforeFlush() : d;
     service.attach(new HostedService.Host() {
       @Override
       public boolean isLeader() {
@@ -206,6 +208,12 @@ public final class ReplicaHost {
   }
 
   private void admit(long requestId, byte[] request) {
+    if (options.unsafeStaleReads() && service.admit(request) instanceof HostedService.Admission.Read) {
+      // UNSAFE (PlantedBug.STALE_READS): any replica answers from its own applied state, no
+      // ReadIndex (thesis §6.4); a replica cut off by a partition serves values long overwritten.
+      out.reply(new ClientReply.Result(requestId, service.read(request)));
+      return;
+    }
     if (raft.role() != Role.LEADER) {
       out.reply(new ClientReply.NotLeader(requestId, raft.leaderId()));
       return;

@@ -13,8 +13,8 @@ import io.shardkv.server.statemachine.ReplicatedStateMachine;
 /**
  * A shard group as a {@link HostedService}: serves the KV requests of the shards it owns, and on the
  * host's lifecycle hooks drives config polling and shard migration ({@link ShardMigrator}). Client
- * request bytes are {@link KvCodec} commands, wrapped in {@link ShardKvCommand.ClientOp} for the log;
- * gets are reads (ReadIndex, no log entry).
+ * request bytes are {@link KvCodec} commands, wrapped in {@link ShardKvCommand.ClientOp} for the log,
+ * or {@link ShardScan} page queries; gets and scan pages are reads (ReadIndex, no log entry).
  *
  * <p>Inputs from outside the group ({@link #onGroupMessage}, {@link #onConfigFetched}) run as inputs
  * of the host's Ready loop, like every other input; before {@link #attach} they are ignored.
@@ -46,6 +46,14 @@ public final class ShardGroupService implements HostedService {
 
   @Override
   public Admission admit(byte[] request) {
+    if (ShardScan.isQuery(request)) {
+      try {
+        ShardScan.decodeQuery(request);
+        return new Admission.Read(); // a scan page is a read: ReadIndex, no log entry
+      } catch (DecodeException e) {
+        return new Admission.Reject(ShardScan.encodePage(ShardScan.Page.of(Status.BAD_REQUEST, e.getMessage())));
+      }
+    }
     KvCommand cmd;
     try {
       cmd = KvCodec.decodeCommand(request);
@@ -65,6 +73,9 @@ public final class ShardGroupService implements HostedService {
 
   @Override
   public byte[] read(byte[] request) {
+    if (ShardScan.isQuery(request)) {
+      return ShardScan.encodePage(sm.scan(ShardScan.decodeQuery(request)));
+    }
     KvOp op = KvCodec.decodeCommand(request).op();
     return KvCodec.encodeResult(sm.read(op.key()));
   }

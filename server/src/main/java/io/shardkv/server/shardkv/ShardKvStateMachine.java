@@ -196,6 +196,22 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     return v == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, v);
   }
 
+  /**
+   * A scan page served outside the log (after ReadIndex, like {@link #read}): the shard's page, or
+   * WRONG_GROUP if this group does not serve the shard now (not owned, still PULLING, or handed
+   * off), or BAD_REQUEST for a shard number the cluster does not have.
+   */
+  public ShardScan.Page scan(ShardScan.Query q) {
+    if (!validShard(q.shard())) {
+      return ShardScan.Page.of(Status.BAD_REQUEST, "no shard " + q.shard() + ": the cluster has shards 0.."
+          + (shardCount - 1));
+    }
+    if (!servesShard(q.shard())) {
+      return ShardScan.Page.of(Status.WRONG_GROUP, null);
+    }
+    return ShardScan.page(data[q.shard()], q);
+  }
+
   public int gid() {
     return gid;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -72,8 +73,22 @@ public final class SeedSweep {
    * ~40,000 seeds).
    */
   public static <R> void forEach(Range range, int threads, LongFunction<R> task, Consumer<R> inSeedOrder) {
+    forEachUntil(range, threads, task, r -> {
+      inSeedOrder.accept(r);
+      return true;
+    });
+  }
+
+  /**
+   * As {@link #forEach}, but stops once {@code inSeedOrder} returns false: no later seed is handed
+   * over (seeds already running are abandoned), so "sweep until the first failing seed" reports the
+   * lowest failing seed of the range whatever the thread count.
+   */
+  public static <R> void forEachUntil(Range range, int threads, LongFunction<R> task, Predicate<R> inSeedOrder) {
     if (threads <= 1) {
-      for (long s = range.from(); s <= range.to(); s++) inSeedOrder.accept(task.apply(s));
+      for (long s = range.from(); s <= range.to(); s++) {
+        if (!inSeedOrder.test(task.apply(s))) return;
+      }
       return;
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -97,7 +112,7 @@ public final class SeedSweep {
         } catch (ExecutionException e) {
           throw new IllegalStateException("a seed's run threw instead of returning a result", e.getCause());
         }
-        inSeedOrder.accept(result);
+        if (!inSeedOrder.test(result)) return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -114,7 +114,15 @@ class JdbcAgainstRealClusterTest {
       assertEquals(1, update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", "form-a", "1"));
       assertEquals(1, update(c, "insert into KV (v, k) values (?, ?)", "one", "form-b"));
       assertEquals("1", get(c, "form-a"));
-      assertEquals(1, update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", "form-a", "2"), "insert is an upsert");
+      // Issue 11 item 7 (a deliberate contract change): INSERT of an existing key is 23505, not an upsert.
+      SQLException dup = assertThrows(SQLException.class,
+          () -> update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", "form-a", "2"));
+      assertEquals("23505", dup.getSQLState(), dup.getMessage());
+      assertEquals("1", get(c, "form-a"));
+      assertEquals(0, update(c, "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING", "form-a", "2"));
+      assertEquals("1", get(c, "form-a"));
+      assertEquals(1, update(c, "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v",
+          "form-a", "2"), "the upsert form");
       assertEquals("2", get(c, "form-a"));
 
       try (ResultSet rs = st.executeQuery("SELECT k, v FROM kv WHERE k = 'form-b'")) {
@@ -191,6 +199,42 @@ class JdbcAgainstRealClusterTest {
           assertArrayEquals((large + large).getBytes(java.nio.charset.StandardCharsets.UTF_8), rs.getBytes(1));
         }
       }
+    }
+  }
+
+  /** Issue 11 item 7: a prefix scan with LIMIT, and a full scan, through the store's per-shard scan. */
+  @Test
+  void selectLikePrefixWithLimitScansEveryShardAndReturnsEachKeyOnce() throws Exception {
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      Set<String> want = new java.util.TreeSet<>();
+      for (int i = 0; i < 40; i++) {
+        update(c, "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v", "scan:" + i, "s" + i);
+        want.add("scan:" + i + "=s" + i);
+      }
+      update(c, "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING", "scanx", "not under scan:");
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT k, v FROM kv WHERE k LIKE 'scan:%'")) {
+        while (rs.next()) rows.add(rs.getString("k") + "=" + rs.getString("v"));
+      }
+      assertEquals(40, rows.size(), "each key once: " + rows);
+      assertEquals(want, new java.util.TreeSet<>(rows));
+      try (PreparedStatement ps = c.prepareStatement("SELECT k FROM kv WHERE k LIKE ? LIMIT ?")) {
+        ps.setString(1, "scan:%");
+        ps.setInt(2, 15);
+        int n = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            assertTrue(rs.getString(1).startsWith("scan:"), rs.getString(1));
+            n++;
+          }
+        }
+        assertEquals(15, n);
+      }
+      int all = 0;
+      try (ResultSet rs = st.executeQuery("SELECT * FROM kv")) {
+        while (rs.next()) all++;
+      }
+      assertTrue(all >= 41, "a full scan sees at least this test's keys: " + all);
     }
   }
 
@@ -434,7 +478,8 @@ class JdbcAgainstRealClusterTest {
       expect("42S02", "kv", () -> st.executeQuery("SELECT v FROM users WHERE k = 'a'"));
       expect("42S22", "k", () -> st.executeQuery("SELECT name FROM kv WHERE k = 'a'"));
       expect("42804", "", () -> st.executeQuery("SELECT v FROM kv WHERE k = 42"));
-      expect("0A000", "SELECT without WHERE", () -> st.executeQuery("SELECT * FROM kv"));
+      // SELECT * FROM kv is a scan now (issue 11 item 7); a LIKE pattern a prefix scan cannot serve is not.
+      expect("0A000", "The LIKE wildcard _", () -> st.executeQuery("SELECT * FROM kv WHERE k LIKE 'a_%'"));
       expect("0A000", "", () -> st.executeQuery("SELECT a.v FROM kv a JOIN kv b ON a.k = b.k WHERE a.k = 'x'"));
       expect("0A000", "", () -> st.executeQuery("SELECT v FROM kv WHERE k = 'a' ORDER BY v"));
       expect("0A000", "DDL (CREATE)", () -> st.executeUpdate("CREATE TABLE t (a INT)"));

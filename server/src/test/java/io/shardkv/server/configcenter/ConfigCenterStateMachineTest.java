@@ -130,6 +130,39 @@ class ConfigCenterStateMachineTest {
     checkConfig(query(-1), Set.of(503, 504, 505));
   }
 
+  /**
+   * Issue 11 item 1: a forced move assigns a shard without migration — one configuration where
+   * nobody owns it (its owner drops it, nobody pulls it), then one where the target owns it.
+   */
+  @Test
+  void forceMoveAppendsAConfigWithTheShardUnassignedThenOneWithTheTargetAndIsExactlyOnce() {
+    join(1, 2);
+    ShardConfig before = query(-1);
+    int shard = before.shardsOf(2).get(0);
+    assertEquals(Status.OK, run(7, 1, new ConfigCenterOp.Move(shard, 1, true)).status());
+    ShardConfig unassigned = query(before.num() + 1);
+    ShardConfig after = query(-1);
+    assertEquals(before.num() + 2, after.num(), "exactly two configurations");
+    assertEquals(0, unassigned.ownerOf(shard));
+    assertEquals(1, after.ownerOf(shard));
+    for (int s = 0; s < N; s++) {
+      if (s != shard) {
+        assertEquals(before.ownerOf(s), unassigned.ownerOf(s), "shard " + s);
+        assertEquals(before.ownerOf(s), after.ownerOf(s), "shard " + s);
+      }
+    }
+    assertEquals(before.groups(), after.groups());
+    assertEquals(Status.OK, run(7, 1, new ConfigCenterOp.Move(shard, 1, true)).status(), "a retry answers again");
+    assertEquals(after.num(), query(-1).num(), "and appends nothing");
+    ConfigCenterResult same = run(new ConfigCenterOp.Move(shard, 1, true));
+    assertEquals(Status.BAD_REQUEST, same.status(), "forcing a shard onto its owner would only drop its data");
+    assertTrue(same.message().contains("already belongs"), same.message());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Move(shard, 77, true)).status());
+    assertEquals(after.num(), query(-1).num());
+    ConfigCenterOp.Move forced = new ConfigCenterOp.Move(3, 2, true);
+    assertEquals(forced, ConfigCenterCodec.decodeCommand(ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 2, forced))).op());
+  }
+
   @Test
   void moveOfAnUnknownShardOrToAnUnknownGroupIsABadRequestAndCreatesNoConfig() {
     join(1);

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.server.replica.PlantedBug;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ClusterConfigTest {
@@ -57,6 +60,50 @@ class ClusterConfigTest {
     assertError("cluster.conf:2: node 1 is defined twice", "node 1 group=0 addr=h:1 admin=h:2 dir=a", "node 1 group=0 addr=h:3 admin=h:4 dir=b");
     assertError("no node of group 0", "node 1 group=1 addr=h:1 admin=h:2 dir=a");
     assertError("cluster.conf:1: tick-ms must be a whole number, got 'fast'", "tick-ms = fast");
+  }
+
+  static final String NODE = "node 1 group=0 addr=h:1 admin=h:2 dir=a";
+
+  @Test
+  void everyPlantedBugIsRefusedWithoutTheAcknowledgementAndNamesTheLineAndTheFix() {
+    for (PlantedBug bug : PlantedBug.values()) {
+      ClusterConfig.ConfigException e = assertThrows(ClusterConfig.ConfigException.class,
+          () -> ClusterConfig.parse(FILE, List.of(NODE, bug.configKey() + " = true")));
+      assertTrue(e.getMessage().startsWith(FILE + ":2: " + bug.configKey()), e.getMessage());
+      assertTrue(e.getMessage().contains("i-know-this-is-unsafe = true"), e.getMessage());
+    }
+    assertError("cluster.conf:1: unsafe-stale-reads must be true or false", "unsafe-stale-reads = maybe", NODE);
+    assertError("unknown setting 'unsafe-fast-reads'", "unsafe-fast-reads = true", NODE);
+  }
+
+  @Test
+  void plantedBugsWithTheAcknowledgementAreOnAndRenderBackTheSame() {
+    List<String> lines = new java.util.ArrayList<>(List.of(NODE, "i-know-this-is-unsafe = true"));
+    for (PlantedBug bug : PlantedBug.values()) lines.add(bug.configKey() + " = true");
+    ClusterConfig c = ClusterConfig.parse(FILE, lines);
+    assertEquals(EnumSet.allOf(PlantedBug.class), c.settings().unsafe());
+    assertTrue(c.settings().unsafeDisableDedup(), "unsafe-no-dedup is what unsafe-disable-dedup always was");
+    String text = ClusterConfig.render(c.settings(), List.copyOf(c.nodes().values()), FILE.getParent());
+    assertTrue(text.contains("i-know-this-is-unsafe = true"), text);
+    assertEquals(c.settings(), ClusterConfig.parse(FILE, List.of(text.split("\n"))).settings());
+  }
+
+  @Test
+  void theAcknowledgementAloneOrBugsSetFalseChangeNothing() {
+    ClusterConfig plain = ClusterConfig.parse(FILE, List.of(NODE));
+    assertEquals(Set.of(), plain.settings().unsafe());
+    assertEquals(plain.settings(), ClusterConfig.parse(FILE, List.of(NODE, "i-know-this-is-unsafe = true")).settings());
+    assertEquals(plain.settings(), ClusterConfig.parse(FILE, List.of(NODE, "unsafe-lease-reads = false")).settings());
+  }
+
+  @Test
+  void theOlderNameUnsafeDisableDedupStillWorksAsBeforeAndMeansNoDedup() {
+    ClusterConfig old = ClusterConfig.parse(FILE, List.of("unsafe-disable-dedup = true", NODE));
+    assertEquals(EnumSet.of(PlantedBug.NO_DEDUP), old.settings().unsafe());
+    ClusterConfig named = ClusterConfig.parse(FILE, List.of("unsafe-no-dedup = true", "i-know-this-is-unsafe = true", NODE));
+    assertEquals(old.settings(), named.settings());
+    assertEquals(old.settings(), new ClusterConfig.Settings(64, 10, 15, 30, 2, 300, 4L << 20, true, false, true),
+        "the settings' older constructor: unsafeDisableDedup = true is NO_DEDUP");
   }
 
   private static void assertError(String expected, String... lines) {

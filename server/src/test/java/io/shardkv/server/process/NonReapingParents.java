@@ -48,10 +48,48 @@ final class NonReapingParents implements LocalCluster.Launcher, AutoCloseable {
     long pid = Long.parseLong(line.trim());
     children.add(new Child(pid, List.copyOf(command)));
     // Until sh has become cat it may still reap a child that dies (dash does, between commands),
-    // and until the child has exec'd its command it is a copy of sh: wait for both.
+    // and until the child has exec'd its command it is a copy of sh: wait for both. The copy of sh
+    // has the command's words in its own command line ("sh -c SCRIPT sh WORDS…"), so "contains the
+    // words" is not proof of the exec: only a command line that IS the command is. (Taking the copy
+    // for the command let a caller look at the child while it was inside execve, where its command
+    // line reads empty, and see a node that "does not run": the CI failure of 2026-12-07.)
     awaitArguments(parent.pid(), List.of("cat"), command);
-    awaitArguments(pid, command, command);
+    awaitExactCommandLine(pid, command);
     return pid;
+  }
+
+  /** Waits until {@code pid}'s /proc command line is exactly {@code command} (it has exec'd it). */
+  private static void awaitExactCommandLine(long pid, List<String> command) throws IOException {
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (!commandLine(pid).equals(command) || !ProcessLiveness.isRunning(pid, command)) {
+      if (System.nanoTime() - until >= 0) {
+        throw new IOException("pid " + pid + " did not come to run " + command + " (its command line: "
+            + commandLine(pid) + ", state " + state(pid) + ")");
+      }
+      sleepBriefly(command);
+    }
+  }
+
+  /** {@code /proc/PID/cmdline} as a list of arguments; empty if unreadable. */
+  static List<String> commandLine(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      String all = new String(raw, StandardCharsets.UTF_8);
+      if (all.isEmpty()) return List.of();
+      if (all.endsWith("\0")) all = all.substring(0, all.length() - 1);
+      return List.of(all.split("\0", -1));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static void sleepBriefly(List<String> what) throws IOException {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting " + what, e);
+    }
   }
 
   private static void awaitArguments(long pid, List<String> words, List<String> what) throws IOException {

@@ -50,7 +50,8 @@ class ZombieNodesRestartTest {
 
         cluster.startAll(); // the zombies are still there: their parents live on
         Map<Integer, Long> restarted = cluster.running();
-        assertEquals(pids.keySet(), restarted.keySet(), "start restarts every node that is not running");
+        assertEquals(pids.keySet(), restarted.keySet(), () -> "start restarts every node that is not running; "
+            + notRunning(cluster, pids.keySet(), restarted.keySet()));
         cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
         assertEquals(Map.of(), readBack(cluster, acked), "acknowledged writes lost or changed after the restart");
       } finally {
@@ -86,6 +87,29 @@ class ZombieNodesRestartTest {
       }
     }
     return wrong;
+  }
+
+  /** For each node that should run and does not: its pid file's pid, /proc state and output tail. */
+  private static String notRunning(LocalCluster cluster, java.util.Set<Integer> all, java.util.Set<Integer> running) {
+    StringBuilder b = new StringBuilder();
+    for (int id : all) {
+      if (running.contains(id)) continue;
+      Path dir = cluster.dir();
+      try {
+        long pid = Long.parseLong(Files.readString(dir.resolve("node-" + id + ".pid")).trim());
+        b.append("node ").append(id).append(" pid ").append(pid).append(" state ").append(NonReapingParents.state(pid))
+            .append(" cmdline ").append(NonReapingParents.commandLine(pid));
+        Path out = dir.resolve("node-" + id + ".out");
+        if (Files.exists(out)) {
+          String o = Files.readString(out);
+          b.append(" output tail: ").append(o.substring(Math.max(0, o.length() - 2000)));
+        }
+      } catch (Exception e) {
+        b.append("node ").append(id).append(": ").append(e);
+      }
+      b.append('\n');
+    }
+    return b.toString();
   }
 
   private static char awaitZombie(long pid) throws InterruptedException {

@@ -7,6 +7,7 @@ import io.shardkv.chaos.control.Host;
 import io.shardkv.chaos.db.Db;
 import io.shardkv.chaos.net.Net;
 import io.shardkv.server.process.ClusterConfig;
+import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.process.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ public final class LoopbackTestbed implements Testbed {
   private final int hosts;
   private final int groups;
   private final boolean unsafeDisableDedup;
+  private final Set<PlantedBug> unsafe;
   private final long snapshotBytes;
   private final String classpath;
   private final LoopbackDb db = new LoopbackDb();
@@ -48,6 +50,16 @@ public final class LoopbackTestbed implements Testbed {
    * @param classpath the class path of the node JVMs (the launcher's)
    */
   public LoopbackTestbed(Path dir, int hosts, int groups, boolean unsafeDisableDedup, long snapshotBytes, String classpath) {
+    this(dir, hosts, groups, unsafeDisableDedup, Set.of(), snapshotBytes, classpath);
+  }
+
+  /**
+   * As above, with planted bugs: the cluster config says {@code i-know-this-is-unsafe = true} and
+   * {@code unsafe-NAME = true} for each of {@code unsafe} ({@code chaos mutants}).
+   */
+  public LoopbackTestbed(Path dir, int hosts, int groups, boolean unsafeDisableDedup, Set<PlantedBug> unsafe, long snapshotBytes,
+      String classpath) {
+    this.unsafe = Set.copyOf(unsafe);
     this.dir = dir.toAbsolutePath().normalize();
     this.hosts = hosts;
     this.groups = groups;
@@ -173,6 +185,10 @@ public final class LoopbackTestbed implements Testbed {
         List<String> conf = new ArrayList<>(List.of("snapshot-bytes = " + snapshotBytes));
         if (unsafeDisableDedup) {
           conf.add("unsafe-disable-dedup = true");
+        }
+        if (!unsafe.isEmpty()) {
+          conf.add(PlantedBug.ACKNOWLEDGE_KEY + " = true");
+          unsafe.forEach(b -> conf.add(b.configKey() + " = true"));
         }
         conf.add("node 1 group=0 addr=127.0.0.1:1 admin=127.0.0.1:2 dir=x");
         ClusterConfig.Settings settings = ClusterConfig.parse(dir.resolve("settings"), conf).settings();

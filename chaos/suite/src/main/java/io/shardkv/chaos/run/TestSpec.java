@@ -27,12 +27,23 @@ import java.util.Map;
  * @param testbed what ran it: {@code local}, {@code lab} or {@code nodes}
  * @param nodes the hosts
  * @param unsafeDisableDedup TEST-ONLY: servers ran with duplicate detection off (must come out invalid)
+ * @param unsafe TEST-ONLY: the planted bugs (short names, e.g. {@code stale-reads}) the servers ran with
+ *     ({@code chaos mutants}); empty for every ordinary run
  */
 public record TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
     int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
-    String testbed, List<String> nodes, boolean unsafeDisableDedup) {
+    String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe) {
+
+  /** A spec without planted bugs (every run but {@code chaos mutants}'). */
+  public TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
+      int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
+      String testbed, List<String> nodes, boolean unsafeDisableDedup) {
+    this(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed, quiet, opTimeout,
+        testbed, nodes, unsafeDisableDedup, List.of());
+  }
 
   public TestSpec {
+    unsafe = List.copyOf(unsafe);
     nemeses = List.copyOf(nemeses);
     targets = List.copyOf(targets);
     nodes = List.copyOf(nodes);
@@ -41,17 +52,17 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
   /** The test's name in the store: {@code <workload>-<nemeses...>} (or {@code -none}). */
   public String name() {
     return workload + "-" + (nemeses.isEmpty() ? "none" : String.join("-", nemeses))
-        + (unsafeDisableDedup ? "-nodedup" : "");
+        + (unsafeDisableDedup ? "-nodedup" : "") + (unsafe.isEmpty() ? "" : "-unsafe-" + String.join("-", unsafe));
   }
 
   public TestSpec withSeed(long s) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
-        quiet, opTimeout, testbed, nodes, unsafeDisableDedup);
+        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe);
   }
 
   public TestSpec withNodes(List<String> n) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
-        quiet, opTimeout, testbed, n, unsafeDisableDedup);
+        quiet, opTimeout, testbed, n, unsafeDisableDedup, unsafe);
   }
 
   public Map<Object, Object> toEdn() {
@@ -59,11 +70,17 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
     nemeses.forEach(n -> ns.add(Edn.kw(n)));
     List<Object> ts = new ArrayList<>();
     targets.forEach(t -> ts.add(Edn.kw(t)));
-    return Edn.map("name", name(), "workload", Edn.kw(workload), "nemesis", ns, "nemesis-interval", nemesisInterval,
+    Map<Object, Object> m = Edn.map("name", name(), "workload", Edn.kw(workload), "nemesis", ns, "nemesis-interval", nemesisInterval,
         "nemesis-targets", ts,
         "time-limit", timeLimit, "concurrency", concurrency, "rate", rate, "key-count", keyCount,
         "ops-per-key", opsPerKey, "seed", seed, "quiet", quiet, "op-timeout", opTimeout,
         "testbed", Edn.kw(testbed), "nodes", nodes, "unsafe-disable-dedup", unsafeDisableDedup);
+    if (!unsafe.isEmpty()) {
+      List<Object> us = new ArrayList<>();
+      unsafe.forEach(u -> us.add(Edn.kw(u)));
+      m.put(Edn.kw("unsafe"), us);
+    }
+    return m;
   }
 
   /** Reads a {@code test.edn} back (what {@code chaos check DIR} needs: the workload). */
@@ -89,7 +106,15 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
         (int) dbl(m, "concurrency", 10), dbl(m, "rate", 100), (int) dbl(m, "key-count", 5),
         (int) dbl(m, "ops-per-key", 200), (long) dbl(m, "seed", 0), dbl(m, "quiet", 5), dbl(m, "op-timeout", 5),
         m.get(Keyword.of("testbed")) == null ? "nodes" : name(m.get(Keyword.of("testbed"))), nodes,
-        Boolean.TRUE.equals(m.get(Keyword.of("unsafe-disable-dedup"))));
+        Boolean.TRUE.equals(m.get(Keyword.of("unsafe-disable-dedup"))), unsafe(m));
+  }
+
+  private static List<String> unsafe(Map<?, ?> m) {
+    List<String> u = new ArrayList<>();
+    if (m.get(Keyword.of("unsafe")) instanceof List<?> l) {
+      l.forEach(x -> u.add(name(x)));
+    }
+    return u;
   }
 
   private static String name(Object v) {

@@ -11,6 +11,7 @@ public record ParsedSql(String sql, SqlStatement statement, int parameterCount) 
 
   /** True for SELECT (produces a result set), false for statements that produce an update count. */
   public boolean isQuery() {
-    return statement instanceof SqlStatement.Select || statement instanceof SqlStatement.SelectConstant;
+    return statement instanceof SqlStatement.Select || statement instanceof SqlStatement.SelectConstant
+        || statement instanceof SqlStatement.Scan;
   }
 }

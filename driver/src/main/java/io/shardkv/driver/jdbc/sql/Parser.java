@@ -181,15 +181,30 @@ public final class Parser extends TermParser {
       }
     }
     if (!peek().isKeyword("WHERE")) {
-      if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON) {
-        throw SqlErrors.unsupportedAt(
-            sql, peek().offset(), "SELECT without WHERE k = ... (a scan of the whole " + "table)");
+      if (peek().kind() == Token.Kind.END || peek().kind() == Token.Kind.SEMICOLON
+          || peek().isKeyword("LIMIT")) {
+        return new SqlStatement.Scan(items, null, limitClause());
       }
       throw unexpectedAfterStatement(peek());
     }
     advance();
     Token keyColumn = peek();
     Column c = columnRef();
+    if (c == Column.K && peek().isKeyword("LIKE")) {
+      advance();
+      Token patternToken = peek();
+      Operand pattern = operand();
+      if (pattern instanceof Operand.Literal l) {
+        if (l.value() == null) {
+          throw SqlErrors.syntax(sql, patternToken.offset(), "LIKE NULL matches no key; write a pattern such as 'user:%'");
+        }
+        LikePattern.check(l.value(), sql, patternToken.offset());
+      }
+      if (peek().isKeyword("ESCAPE")) {
+        throw SqlErrors.unsupportedAt(sql, peek().offset(), "LIKE ... ESCAPE (the escape character is always \\)");
+      }
+      return new SqlStatement.Scan(items, pattern, limitClause());
+    }
     if (c != Column.K) {
       throw SqlErrors.unsupportedAt(
           sql,
@@ -213,6 +228,24 @@ public final class Parser extends TermParser {
       keys.add(operand());
     }
     return new SqlStatement.Select(items, keys);
+  }
+
+  /** {@code [LIMIT n | LIMIT ?]} at the end of a scan; null when absent. */
+  private Operand limitClause() throws SQLException {
+    if (!peek().isKeyword("LIMIT")) {
+      return null;
+    }
+    advance();
+    Token t = peek();
+    if (t.kind() == Token.Kind.NUMBER) {
+      advance();
+      LikePattern.limit(t.text(), sql, t.offset());
+      return new Operand.Literal(t.text());
+    }
+    if (t.kind() == Token.Kind.PARAMETER) {
+      return operand();
+    }
+    throw SqlErrors.syntax(sql, t.offset(), "expected a number or ? after LIMIT but found " + t.describe());
   }
 
   private record SelectItemSyntax(
@@ -326,11 +359,73 @@ public final class Parser extends TermParser {
       throw SqlErrors.unsupportedAt(
           sql, peek().offset(), "A multi-row VALUES list (use addBatch/executeBatch)");
     }
-    if (peek().isKeyword("ON")) {
-      throw SqlErrors.unsupportedAt(
-          sql, peek().offset(), "An ON ... clause (INSERT is always an upsert)");
+    SqlStatement.OnConflict onConflict = peek().isKeyword("ON") ? onConflict() : SqlStatement.OnConflict.FAIL;
+    return first == Column.K
+        ? new SqlStatement.Insert(a, b, onConflict)
+        : new SqlStatement.Insert(b, a, onConflict);
+  }
+
+  // ON CONFLICT [(k)] DO NOTHING | ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v (PostgreSQL's forms)
+  private SqlStatement.OnConflict onConflict() throws SQLException {
+    advance();
+    if (peek().isKeyword("DUPLICATE")) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(),
+          "ON DUPLICATE KEY UPDATE (write ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v)");
     }
-    return first == Column.K ? new SqlStatement.Insert(a, b) : new SqlStatement.Insert(b, a);
+    expectKeyword("CONFLICT");
+    boolean target = false;
+    if (peek().kind() == Token.Kind.LEFT_PAREN) {
+      advance();
+      Token column = peek();
+      if (columnRef() != Column.K) {
+        throw SqlErrors.unsupportedAt(sql, column.offset(),
+            "A conflict target other than (k) (k is the table's only unique column)");
+      }
+      expect(Token.Kind.RIGHT_PAREN, "')' after the conflict target (k)");
+      target = true;
+    } else if (peek().isKeyword("ON")) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "ON CONFLICT ON CONSTRAINT (write ON CONFLICT (k))");
+    }
+    expectKeyword("DO");
+    if (peek().isKeyword("NOTHING")) {
+      advance();
+      return SqlStatement.OnConflict.DO_NOTHING;
+    }
+    Token update = peek();
+    expectKeyword("UPDATE");
+    if (!target) {
+      throw SqlErrors.syntax(sql, update.offset(),
+          "ON CONFLICT DO UPDATE needs the conflict target: write ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v");
+    }
+    expectKeyword("SET");
+    Token assigned = peek();
+    if (columnRef() != Column.V) {
+      throw SqlErrors.unsupportedAt(sql, assigned.offset(), "Changing the key in ON CONFLICT DO UPDATE");
+    }
+    equalsSign();
+    Token value = peek();
+    boolean excluded = value.isIdentifier() && value.text().equalsIgnoreCase("EXCLUDED")
+        && tokens.get(pos + 1).kind() == Token.Kind.DOT;
+    if (excluded) {
+      advance();
+      advance();
+      Token column = peek();
+      excluded = expectIdentifier("the column v after EXCLUDED.").text().equalsIgnoreCase("v");
+      if (!excluded) {
+        throw SqlErrors.unknownColumn(sql, column.offset(), "EXCLUDED." + column.text());
+      }
+    } else {
+      throw SqlErrors.unsupportedAt(sql, value.offset(),
+          "ON CONFLICT DO UPDATE SET v = anything but EXCLUDED.v (one atomic store operation sets the inserted"
+              + " value whether or not the key exists; a different value on conflict is not one operation)");
+    }
+    if (peek().kind() == Token.Kind.COMMA) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "Several assignments in ON CONFLICT DO UPDATE");
+    }
+    if (peek().isKeyword("WHERE")) {
+      throw SqlErrors.unsupportedAt(sql, peek().offset(), "A WHERE condition in ON CONFLICT DO UPDATE");
+    }
+    return SqlStatement.OnConflict.DO_UPDATE;
   }
 
   // UPDATE kv SET v = operand | v || operand WHERE k = operand [AND v = operand]

@@ -15,7 +15,9 @@ public final class SqlErrors {
   /** The whole supported subset, appended to messages about anything outside it. */
   public static final String SUPPORTED_SUBSET =
       "ShardKV supports one table kv (k VARCHAR PRIMARY KEY, v VARCHAR) and: SELECT v|k, v|* FROM"
-          + " kv WHERE k = ? | k IN (?, ...); INSERT INTO kv (k, v) VALUES (?, ?); UPDATE kv SET v"
+          + " kv WHERE k = ? | k IN (?, ...); SELECT v|k, v|* FROM kv [WHERE k LIKE 'prefix%'] [LIMIT n]"
+          + " (a per-shard scan); INSERT INTO kv (k, v) VALUES (?, ?) [ON CONFLICT (k) DO NOTHING | DO"
+          + " UPDATE SET v = EXCLUDED.v]; UPDATE kv SET v"
           + " = ? WHERE k = ? [AND v = ?]; UPDATE kv SET v = v || ? WHERE k = ?; DELETE FROM kv"
           + " WHERE k = ?";
 
@@ -26,6 +28,8 @@ public final class SqlErrors {
   public static final String DATATYPE_MISMATCH = "42804";
   public static final String DATA_EXCEPTION = "22000";
   public static final String NULL_VALUE_NOT_ALLOWED = "22004";
+  /** An INSERT of a key that already exists (PostgreSQL's unique_violation). */
+  public static final String UNIQUE_VIOLATION = "23505";
   public static final String INVALID_CHARACTER_VALUE_FOR_CAST = "22018";
   public static final String INVALID_PARAMETER_VALUE = "22023";
   public static final String UNABLE_TO_CONNECT = "08001";

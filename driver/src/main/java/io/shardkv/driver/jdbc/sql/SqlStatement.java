@@ -36,6 +36,20 @@ public sealed interface SqlStatement {
   }
 
   /**
+   * {@code SELECT items FROM kv [WHERE k LIKE pattern] [LIMIT n]}: a scan of the keys with the
+   * pattern's prefix (all keys without WHERE), shard by shard; per-shard consistent, not a snapshot.
+   *
+   * @param pattern a LIKE pattern of the form {@code 'prefix%'} (checked by {@link LikePattern} when
+   *     its value is known), or null for every key
+   * @param limit the LIMIT's number (a literal's text or a parameter), or null for none
+   */
+  record Scan(List<SelectItem> items, Operand pattern, Operand limit) implements SqlStatement {
+    public Scan {
+      items = List.copyOf(items);
+    }
+  }
+
+  /**
    * {@code SELECT 1} / {@code SELECT 'x' AS label}: one row with one constant, touching no data —
    * the validation query of connection pools and consoles.
    *
@@ -45,8 +59,27 @@ public sealed interface SqlStatement {
    */
   record SelectConstant(String value, boolean number, String label) implements SqlStatement {}
 
-  /** {@code INSERT INTO kv (k, v) VALUES (key, value)}: a put (upsert). */
-  record Insert(Operand key, Operand value) implements SqlStatement {}
+  /** What an INSERT does when the key already holds a value. */
+  enum OnConflict {
+    /** Plain INSERT: fail with 23505 (unique violation), write nothing. */
+    FAIL,
+    /** {@code ON CONFLICT (k) DO NOTHING}: write nothing, update count 0. */
+    DO_NOTHING,
+    /** {@code ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v}: replace the value (an upsert). */
+    DO_UPDATE
+  }
+
+  /**
+   * {@code INSERT INTO kv (k, v) VALUES (key, value) [ON CONFLICT (k) DO NOTHING | DO UPDATE SET v =
+   * EXCLUDED.v]}: an insert-if-absent (the store's compare-and-set with "absent" expected) that
+   * fails (FAIL) or does nothing (DO_NOTHING) when the key exists; with DO_UPDATE a put (upsert).
+   */
+  record Insert(Operand key, Operand value, OnConflict onConflict) implements SqlStatement {
+    /** A plain INSERT (fails on an existing key). */
+    public Insert(Operand key, Operand value) {
+      this(key, value, OnConflict.FAIL);
+    }
+  }
 
   /** {@code UPDATE kv SET v = value WHERE k = key}: a put (blind write). */
   record Update(Operand key, Operand value) implements SqlStatement {}

@@ -161,6 +161,40 @@ class ParserTest {
   }
 
   /**
+   * Issue 11 item 7 (a deliberate contract change): {@code SELECT … FROM kv} without a key, with
+   * {@code WHERE k LIKE 'prefix%'} and {@code LIMIT n}, is a scan; before, it was refused (0A000).
+   */
+  @Test
+  void selectWithoutAKeyOrWithLikeAndLimitIsAScan() throws SQLException {
+    assertEquals(new SqlStatement.Scan(List.of(K, V), null, null), parse("SELECT * FROM kv"));
+    assertEquals(new SqlStatement.Scan(List.of(K, V), new Literal("user:%"), new Literal("100")),
+        parse("SELECT k, v FROM kv WHERE k LIKE 'user:%' LIMIT 100"));
+    assertEquals(new SqlStatement.Scan(List.of(V), new Parameter(0), new Parameter(1)),
+        parse("select v from KV where K like ? limit ?"));
+    assertEquals(new SqlStatement.Scan(List.of(V), null, new Literal("5")), parse("SELECT v FROM kv LIMIT 5;"));
+    assertTrue(Parser.parse("SELECT * FROM kv WHERE k LIKE 'a\\_b%'").isQuery());
+  }
+
+  /**
+   * Issue 11 item 7 (a deliberate contract change): a plain INSERT fails on an existing key (23505,
+   * at execution); the ON CONFLICT forms say what to do instead. Before, every INSERT was an upsert
+   * and ON CONFLICT was refused.
+   */
+  @Test
+  void insertCarriesWhatToDoOnAConflict() throws SQLException {
+    assertEquals(new SqlStatement.Insert(new Parameter(0), new Parameter(1), SqlStatement.OnConflict.FAIL),
+        parse("INSERT INTO kv (k, v) VALUES (?, ?)"));
+    assertEquals(new SqlStatement.Insert(new Parameter(0), new Parameter(1), SqlStatement.OnConflict.DO_NOTHING),
+        parse("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING"));
+    assertEquals(new SqlStatement.Insert(new Parameter(0), new Parameter(1), SqlStatement.OnConflict.DO_NOTHING),
+        parse("INSERT INTO kv VALUES (?, ?) on conflict do nothing"));
+    assertEquals(new SqlStatement.Insert(new Parameter(1), new Parameter(0), SqlStatement.OnConflict.DO_UPDATE),
+        parse("INSERT INTO kv (v, k) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v"));
+    assertEquals(new SqlStatement.Insert(new Literal("a"), new Literal("b"), SqlStatement.OnConflict.DO_UPDATE),
+        parse("INSERT INTO kv VALUES ('a', 'b') ON CONFLICT (kv.k) DO UPDATE SET v = excluded.V;"));
+  }
+
+  /**
    * sql | SQLState | 1-based position reported, or 0 if the message names none | fragment of the
    * message.
    */
@@ -210,7 +244,11 @@ class ParserTest {
           COMMIT                                                | 0A000 | 1  | Transaction control (COMMIT
           ROLLBACK                                              | 0A000 | 1  | Transaction control (ROLLBACK
           MERGE INTO kv USING x ON 1 = 1                        | 0A000 | 1  | The MERGE statement
-          SELECT v FROM kv                                      | 0A000 | 17 | SELECT without WHERE
+          SELECT v FROM kv WHERE k LIKE '%x'                    | 0A000 | 31 | A % before the end of the LIKE pattern
+          SELECT v FROM kv WHERE k LIKE 'a_b%'                  | 0A000 | 31 | The LIKE wildcard _
+          SELECT v FROM kv WHERE k LIKE 'a%' ESCAPE '!'         | 0A000 | 36 | ESCAPE
+          SELECT v FROM kv LIMIT -1                             | 42601 | 24 | expected a number or ? after LIMIT
+          SELECT v FROM kv LIMIT 'ten'                          | 42601 | 24 | expected a number or ? after LIMIT
           SELECT * FROM kv ORDER BY k                           | 0A000 | 18 | ORDER BY
           SELECT v FROM kv WHERE k = ? ORDER BY v               | 0A000 | 30 | ORDER BY
           SELECT v FROM kv WHERE k = ? LIMIT 1                  | 0A000 | 30 | LIMIT
@@ -226,14 +264,17 @@ class ParserTest {
           SELECT 1 FROM kv                                      | 0A000 | 10 | SELECT of a constant FROM a table
           SELECT v FROM kv WHERE v = ?                          | 0A000 | 24 | condition on v
           SELECT v FROM kv WHERE k > ?                          | 0A000 | 26 | The comparison >
-          SELECT v FROM kv WHERE k LIKE ?                       | 0A000 | 26 | The comparison LIKE
+          SELECT v FROM kv WHERE v LIKE ?                       | 0A000 | 24 | condition on v
           SELECT v FROM kv WHERE k IN (SELECT k FROM kv WHERE k = ?) | 0A000 | 30 | A subquery
           SELECT v FROM kv WHERE k = ?; DELETE FROM kv WHERE k = ? | 0A000 | 31 | Several statements
           INSERT INTO kv (k) VALUES (?)                         | 0A000 | 16 | column list other than (k, v)
           INSERT INTO kv (k, k) VALUES (?, ?)                   | 0A000 | 16 | column list other than (k, v)
           INSERT INTO kv VALUES (?, ?, ?)                       | 0A000 | 24 | More than two values
           INSERT INTO kv VALUES (?, ?), (?, ?)                  | 0A000 | 29 | multi-row VALUES
-          INSERT INTO kv VALUES (?, ?) ON CONFLICT DO NOTHING   | 0A000 | 30 | ON ... clause
+          INSERT INTO kv VALUES (?, ?) ON DUPLICATE KEY UPDATE v = ? | 0A000 | 33 | ON DUPLICATE KEY UPDATE
+          INSERT INTO kv VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = ? | 0A000 | 64 | anything but EXCLUDED.v
+          INSERT INTO kv VALUES (?, ?) ON CONFLICT DO UPDATE SET v = EXCLUDED.v | 42601 | 45 | needs the conflict target
+          INSERT INTO kv VALUES (?, ?) ON CONFLICT (v) DO NOTHING | 0A000 | 43 | conflict target other than (k)
           INSERT INTO kv SELECT k, v FROM kv WHERE k = ?        | 0A000 | 16 | INSERT ... SELECT
           UPDATE kv SET k = ? WHERE k = ?                       | 0A000 | 15 | Changing a key
           UPDATE kv SET v = ? || v WHERE k = ?                  | 0A000 | 21 | Prepending

@@ -1,5 +1,6 @@
 package io.shardkv.server.sim.raft;
 
+import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.sim.FaultKind;
 import io.shardkv.server.sim.SeedSweep;
 import java.io.IOException;
@@ -83,6 +84,16 @@ public final class RaftSimCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Threads for --seeds (default: all cores).")
   Integer threads;
 
+  @Option(names = "--unsafe", paramLabel = "BUG[,BUG]",
+      description = "TEST ONLY, breaks Raft on purpose with the production switches of the planted bugs that live in the"
+          + " Raft core or the Ready driver: vote-before-persist, commit-on-minority, lease-reads, ack-before-fsync."
+          + " With --seeds the sweep stops at the first failing seed and reports it (docs/chaos.md, Mutants).")
+  String unsafe;
+
+  /** The planted bugs this simulator can run (the others live above Raft: use sim shardkv). */
+  static final java.util.Set<PlantedBug> RAFT_BUGS = java.util.EnumSet.of(PlantedBug.VOTE_BEFORE_PERSIST,
+      PlantedBug.COMMIT_ON_MINORITY, PlantedBug.LEASE_READS, PlantedBug.ACK_BEFORE_FSYNC);
+
   @Override
   public Integer call() {
     RaftSimulation.Scenario scenario = scenario();
@@ -118,9 +129,30 @@ public final class RaftSimCommand implements Callable<Integer> {
     if (!(livenessSeconds > 0)) throw usage("--liveness-seconds must be > 0, got " + livenessSeconds);
     if (warmupRuns < 0) throw usage("--warmup-runs must be >= 0, got " + warmupRuns);
     if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
-    RaftSimOptions options = RaftSimOptions.defaults(seed, nodes).withSnapshotEvery(snapshotEvery);
+    java.util.Set<PlantedBug> bugs = bugs();
+    RaftSimOptions options = RaftSimOptions.defaults(seed, nodes).withSnapshotEvery(snapshotEvery)
+        .withUnsafe(PlantedBug.raftSwitches(bugs),
+            bugs.contains(PlantedBug.ACK_BEFORE_FSYNC));
     return new RaftSimulation.Scenario(options, Math.round(seconds * 1000), kinds, proposals,
         Math.round(livenessSeconds * 1000), transfers);
+  }
+
+  private java.util.Set<PlantedBug> bugs() {
+    if (unsafe == null) return java.util.Set.of();
+    java.util.EnumSet<PlantedBug> b;
+    try {
+      b = PlantedBug.parseList(unsafe.trim().equalsIgnoreCase("all") ? "vote-before-persist,commit-on-minority,lease-reads,"
+          + "ack-before-fsync" : unsafe);
+    } catch (IllegalArgumentException e) {
+      throw usage("--unsafe: " + e.getMessage());
+    }
+    for (PlantedBug x : b) {
+      if (!RAFT_BUGS.contains(x)) {
+        throw usage("--unsafe: " + x.shortName() + " lives above Raft (the replica host's read path or the dedup); "
+            + "run it with bin/shardkv sim shardkv --unsafe " + x.shortName());
+      }
+    }
+    return b;
   }
 
   private Integer sweep(RaftSimulation.Scenario scenario, PrintWriter out) {
@@ -136,19 +168,30 @@ public final class RaftSimCommand implements Callable<Integer> {
     SeedSweep.Digest digest = new SeedSweep.Digest();
     long[] totals = new long[3]; // seeds, failed, simulated ms
     long[] cpuNanos = {0};
-    SeedSweep.forEach(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run(), r -> {
+    // With planted bugs the question is how soon a seed catches them: stop at the first failure.
+    boolean untilFirstFailure = unsafe != null;
+    long[] firstFailing = {-1};
+    SeedSweep.forEachUntil(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run(), r -> {
       totals[0]++;
       totals[2] += r.simulatedMs();
       cpuNanos[0] += r.cpuNanos();
       digest.add(r.seed(), r.digest());
       if (!r.passed()) {
         totals[1]++;
+        if (firstFailing[0] < 0) firstFailing[0] = r.seed();
         out.println("FAIL seed=" + r.seed() + ": " + r.failure().getMessage());
         out.println("  replay: " + replayCommand(r.seed()));
         out.println("  trace:  " + writeTrace(scenario, r));
         out.flush();
       }
+      return !(untilFirstFailure && firstFailing[0] >= 0);
     });
+    if (untilFirstFailure) {
+      String names = String.join(",", bugs().stream().map(PlantedBug::shortName).toList());
+      out.println(firstFailing[0] >= 0
+          ? "unsafe " + names + ": caught at seed " + firstFailing[0] + " (seed " + totals[0] + " of the sweep)"
+          : "unsafe " + names + ": NOT caught in seeds " + range.from() + ".." + range.to());
+    }
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     double cpuSeconds = cpuNanos[0] / 1e9;
     long seedsRun = totals[0];
@@ -206,9 +249,9 @@ public final class RaftSimCommand implements Callable<Integer> {
 
   private String replayCommand(long s) {
     return String.format(Locale.ROOT, "bin/shardkv sim raft --seed %d --nodes %d --time %s --faults %s --proposals %d"
-            + " --snapshot-every %d --liveness-seconds %s%s", s, nodes, trimDouble(seconds),
+            + " --snapshot-every %d --liveness-seconds %s%s%s", s, nodes, trimDouble(seconds),
         FaultKind.format(FaultKind.parseList(faults)), proposals, snapshotEvery, trimDouble(livenessSeconds),
-        transfers ? " --transfers" : "");
+        transfers ? " --transfers" : "", unsafe == null ? "" : " --unsafe " + unsafe.trim());
   }
 
   private static String trimDouble(double d) {

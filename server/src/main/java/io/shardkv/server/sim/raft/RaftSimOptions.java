@@ -22,12 +22,15 @@ import java.util.List;
  * @param checkQuorum        CheckQuorum and leader stickiness on
  * @param trace              collect the nodes' trace lines
  * @param ackBeforeFlush     a deliberately broken driver that sends acknowledgements before the
- *                           flush: only for showing that the invariants catch it
+ *                           flush: only for showing that the invariants catch it (the production
+ *                           switch of PlantedBug.ACK_BEFORE_FSYNC)
+ * @param unsafe             the Raft core's deliberately broken switches (PlantedBug's vote-before-persist,
+ *                           commit-on-minority, lease-reads), {@link RaftConfig.Unsafe#NONE} normally
  */
 public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatencyMinMs, long diskLatencyMaxMs,
                              int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
                              int snapshotEvery, boolean preVote, boolean checkQuorum, boolean trace,
-                             boolean ackBeforeFlush) {
+                             boolean ackBeforeFlush, RaftConfig.Unsafe unsafe) {
 
   public RaftSimOptions {
     if (nodes < 1 || nodes > 64) throw new IllegalArgumentException("--nodes must be in 1..64, got " + nodes);
@@ -36,42 +39,49 @@ public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatency
       throw new IllegalArgumentException("disk latency range must satisfy 0 <= min <= max");
     }
     if (snapshotEvery < 0) throw new IllegalArgumentException("snapshotEvery must be >= 0");
+    java.util.Objects.requireNonNull(unsafe, "unsafe");
   }
 
   /** 10 ms ticks, 1–5 ms flushes, election timeout 10–20 ticks, heartbeat 2 ticks, no snapshots. */
   public static RaftSimOptions defaults(long seed, int nodes) {
-    return new RaftSimOptions(seed, nodes, 10, 1, 5, 10, 20, 2, 0, true, true, false, false);
+    return new RaftSimOptions(seed, nodes, 10, 1, 5, 10, 20, 2, 0, true, true, false, false, RaftConfig.Unsafe.NONE);
   }
 
   public RaftSimOptions withSeed(long s) {
     return new RaftSimOptions(s, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlush);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlush, unsafe);
   }
 
   public RaftSimOptions withTimeouts(int electionMin, int electionMax, int heartbeat) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMin,
-        electionMax, heartbeat, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlush);
+        electionMax, heartbeat, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlush, unsafe);
   }
 
   public RaftSimOptions withSnapshotEvery(int entries) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, entries, preVote, checkQuorum, trace, ackBeforeFlush);
+        electionMaxTicks, heartbeatTicks, entries, preVote, checkQuorum, trace, ackBeforeFlush, unsafe);
   }
 
   public RaftSimOptions withPreVoteAndCheckQuorum(boolean preVoteOn, boolean checkQuorumOn) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVoteOn, checkQuorumOn, trace, ackBeforeFlush);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVoteOn, checkQuorumOn, trace, ackBeforeFlush, unsafe);
   }
 
   public RaftSimOptions withTrace(boolean on) {
     return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, on, ackBeforeFlush);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, on, ackBeforeFlush, unsafe);
   }
 
   /** The broken "acknowledge before flush" driver with slow disks, to test the checker itself. */
   public RaftSimOptions withAckBeforeFlushBug(long diskMinMs, long diskMaxMs) {
     return new RaftSimOptions(seed, nodes, tickMs, diskMinMs, diskMaxMs, electionMinTicks,
-        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, true);
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, true, unsafe);
+  }
+
+  /** The planted bugs of the Raft core and the Ready driver (production switches; docs/chaos.md, Mutants). */
+  public RaftSimOptions withUnsafe(RaftConfig.Unsafe u, boolean ackBeforeFlushOn) {
+    return new RaftSimOptions(seed, nodes, tickMs, diskLatencyMinMs, diskLatencyMaxMs, electionMinTicks,
+        electionMaxTicks, heartbeatTicks, snapshotEvery, preVote, checkQuorum, trace, ackBeforeFlushOn, u);
   }
 
   /** Longest election timeout in simulated milliseconds. */
@@ -85,6 +95,7 @@ public record RaftSimOptions(long seed, int nodes, long tickMs, long diskLatency
         .withHeartbeatTicks(heartbeatTicks)
         .withSnapshotChunkBytes(1024)
         .withPreVote(preVote)
-        .withCheckQuorum(checkQuorum);
+        .withCheckQuorum(checkQuorum)
+        .withUnsafe(unsafe);
   }
 }

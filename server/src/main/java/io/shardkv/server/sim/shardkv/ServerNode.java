@@ -79,13 +79,13 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       configCenterSm = null;
       kvSm = null;
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
-      service = new ShardGroupService(shardSm, this, world.hostOptions().migrationIntervalTicks());
+      service = new ShardGroupService(shardSm, this, world.hostOptions(gid).migrationIntervalTicks());
     }
-    RaftConfig cfg = RaftConfig.of(gid, id, world.members(gid))
-        .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024);
+    RaftConfig cfg = io.shardkv.server.replica.PlantedBug.applyTo(RaftConfig.of(gid, id, world.members(gid))
+        .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024), world.unsafe(gid));
     SimRandom timeouts = random.fork("election-timeouts");
     this.replica = new ReplicaHost(cfg, storage, timeouts::nextInt, TraceSink.NONE, service, this,
-        world.hostOptions(), incarnation);
+        world.hostOptions(gid), incarnation);
     replica.setTime(world.loop().now());
     // TEST-ONLY (unsafeDisableDedup): client ids no real client uses (real ones are below 2^40 here).
     long freshBase = 1_000_000_000_000L * (id + 1);

@@ -3,6 +3,7 @@ package io.shardkv.server.sim.shardkv;
 import io.shardkv.linearizability.format.JepsenEdnWriter;
 import io.shardkv.linearizability.html.HtmlReport;
 import io.shardkv.linearizability.models.KvModel;
+import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.sim.FaultKind;
 import io.shardkv.server.sim.SeedSweep;
 import java.io.IOException;
@@ -85,6 +86,13 @@ public final class ShardKvSimCommand implements Callable<Integer> {
           + " history.html, events.trace) end to end.")
   boolean unsafeDisableDedup;
 
+  @Option(names = "--unsafe", paramLabel = "BUG[,BUG]",
+      description = "TEST ONLY, makes the store incorrect on purpose: the shard groups' servers run with these planted bugs"
+          + " (the production switches of the cluster config's unsafe-BUG keys): stale-reads, lease-reads,"
+          + " vote-before-persist, no-dedup, commit-on-minority, ack-before-fsync, or all. With --seeds the sweep stops at"
+          + " the first failing seed and reports it (docs/chaos.md, Mutants).")
+  String unsafe;
+
   @Option(names = "--trace", description = "Print the app-layer trace lines.")
   boolean trace;
 
@@ -125,10 +133,25 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
     try {
       return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, Math.round(seconds * 1000), kinds,
-          !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1, false, unsafeDisableDedup);
+          !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1, false, unsafeDisableDedup)
+          .withUnsafe(bugs());
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+  }
+
+  /** The planted bugs of --unsafe and --unsafe-disable-dedup (its older, hidden spelling of no-dedup). */
+  private java.util.Set<PlantedBug> bugs() {
+    EnumSet<PlantedBug> b = EnumSet.noneOf(PlantedBug.class);
+    if (unsafe != null) {
+      try {
+        b.addAll(PlantedBug.parseList(unsafe));
+      } catch (IllegalArgumentException e) {
+        throw usage("--unsafe: " + e.getMessage());
+      }
+    }
+    if (unsafeDisableDedup) b.add(PlantedBug.NO_DEDUP);
+    return b;
   }
 
   private Integer sweep(ShardKvSimOptions options, PrintWriter out) {
@@ -144,18 +167,28 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     // (a result holds its whole history).
     SeedSweep.Digest digest = new SeedSweep.Digest();
     long[] totals = new long[3]; // seeds, failed, ops ok
-    SeedSweep.forEach(range, n, s -> new ShardKvSimulation(options.withSeed(s)).run(), r -> {
+    // With planted bugs the question is how soon a seed catches them: stop at the first failure.
+    boolean untilFirstFailure = !options.unsafe().isEmpty();
+    long[] firstFailing = {-1};
+    SeedSweep.forEachUntil(range, n, s -> new ShardKvSimulation(options.withSeed(s)).run(), r -> {
       totals[0]++;
       totals[2] += r.opsOk();
       digest.add(r.seed(), r.digest());
       if (!r.passed()) {
         totals[1]++;
+        if (firstFailing[0] < 0) firstFailing[0] = r.seed();
         out.println("FAIL seed=" + r.seed() + ": " + r.failure().getMessage());
         out.println("  replay: " + replayCommand(r.seed()));
         out.println("  history and visualization: " + writeArtifacts(r));
         out.flush();
       }
+      return !(untilFirstFailure && firstFailing[0] >= 0);
     });
+    if (untilFirstFailure) {
+      out.println(firstFailing[0] >= 0
+          ? "unsafe " + names(options.unsafe()) + ": caught at seed " + firstFailing[0] + " (seed " + totals[0] + " of the sweep)"
+          : "unsafe " + names(options.unsafe()) + ": NOT caught in seeds " + range.from() + ".." + range.to());
+    }
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     out.printf(Locale.ROOT, "sim shardkv sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed; %d client ops ok; wall %.1f s%n",
         range.from(), range.to(), range.count(), n, totals[0] - totals[1], totals[1], totals[2], wallSeconds);
@@ -214,7 +247,11 @@ public final class ShardKvSimCommand implements Callable<Integer> {
             + " --keys %d --time %s --faults %s --snapshot-bytes %d%s%s%s", s, groups, replicas, clients, shards, keys,
         trimDouble(seconds), FaultKind.format(FaultKind.parseList(faults)), snapshotBytes,
         noReconfig ? " --no-reconfig" : "", unreliableClients ? " --unreliable-clients" : "",
-        unsafeDisableDedup ? " --unsafe-disable-dedup" : "");
+        (unsafeDisableDedup ? " --unsafe-disable-dedup" : "") + (unsafe == null ? "" : " --unsafe " + unsafe.trim()));
+  }
+
+  private static String names(java.util.Set<PlantedBug> bugs) {
+    return String.join(",", bugs.stream().map(PlantedBug::shortName).toList());
   }
 
   private static String trimDouble(double d) {

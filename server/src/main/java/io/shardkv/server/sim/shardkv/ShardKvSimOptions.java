@@ -1,7 +1,10 @@
 package io.shardkv.server.sim.shardkv;
 
+import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.sim.FaultKind;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The knobs of a simulated sharded cluster. Durations in simulated milliseconds.
@@ -26,18 +29,30 @@ import java.util.EnumSet;
  *                           {@code KvStateMachine}) instead of a shard group; the config center stays
  *                           only as the clients' directory of the group's servers (6.824 kvraft).
  *                           Needs one group and no reconfiguration.
- * @param unsafeDisableDedup TEST-ONLY, deliberately incorrect, off by default: every client request a
- *                           server receives gets a fresh client id, so the replicated dedup table never
- *                           recognises a retry or a duplicated message and a retried write can apply
- *                           twice. Exists only to prove the checker and {@code sim shardkv}'s violation
- *                           path catch a real bug end to end (like the raft sim's ackBeforeFlush).
+ * @param unsafe             TEST-ONLY, deliberately incorrect, empty by default: the production
+ *                           {@link PlantedBug} switches the shard groups' servers run with ({@code sim shardkv
+ *                           --unsafe BUG}), to prove the checker catches each violation end to end.
+ *                           {@link PlantedBug#NO_DEDUP} ({@link #unsafeDisableDedup()}): every client
+ *                           request a server receives gets a fresh client id, so a retried write can
+ *                           apply twice.
  */
 public record ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
                                 long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
                                 boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
                                 boolean trace, double putRatio, boolean unshardedKv,
-                                boolean unsafeDisableDedup) {
+                                Set<PlantedBug> unsafe) {
+  /** The options as before the planted bugs: {@code unsafeDisableDedup} is {@link PlantedBug#NO_DEDUP}. */
+  public ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
+                           long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
+                           boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
+                           boolean trace, double putRatio, boolean unshardedKv, boolean unsafeDisableDedup) {
+    this(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure, unreliableClients, snapshotBytes,
+        tickMs, livenessMs, trace, putRatio, unshardedKv,
+        unsafeDisableDedup ? EnumSet.of(PlantedBug.NO_DEDUP) : EnumSet.noneOf(PlantedBug.class));
+  }
+
   public ShardKvSimOptions {
+    unsafe = unsafe.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(unsafe));
     if (unshardedKv && (groups != 1 || reconfigure)) {
       throw new IllegalArgumentException("the unsharded KV store runs as exactly one group without reconfiguration,"
           + " got groups=" + groups + " reconfigure=" + reconfigure);
@@ -71,55 +86,68 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
 
   public ShardKvSimOptions withSeed(long s) {
     return new ShardKvSimOptions(s, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
   }
 
   public ShardKvSimOptions withLayout(int g, int r, int c) {
     return new ShardKvSimOptions(seed, g, r, c, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
   }
 
   public ShardKvSimOptions withShardsAndKeys(int s, int k) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, s, k, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
   }
 
   public ShardKvSimOptions withFaults(long ms, EnumSet<FaultKind> kinds, boolean reconfig) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, ms, kinds, reconfig,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
   }
 
   public ShardKvSimOptions withUnreliableClients(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
+        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
   }
 
   public ShardKvSimOptions withSnapshotBytes(long bytes) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafeDisableDedup);
+        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
   }
 
   public ShardKvSimOptions withTrace(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafe);
   }
 
   /** Workload of gets and appends only (every append's value unique, so exactly-once is visible). */
   public ShardKvSimOptions withAppendsOnly() {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafe);
   }
 
   /** One unsharded KV group (6.824 kvraft) instead of shard groups; see {@link #unshardedKv}. */
   public ShardKvSimOptions withUnshardedKv() {
     return new ShardKvSimOptions(seed, 1, replicas, clients, shards, keys, faultMs, faults, false,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafeDisableDedup);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafe);
   }
 
-  /** TEST-ONLY: breaks exactly-once on purpose; see {@link #unsafeDisableDedup}. */
+  /** TEST-ONLY: breaks exactly-once on purpose ({@link PlantedBug#NO_DEDUP}). */
   public ShardKvSimOptions withUnsafeDisableDedup(boolean on) {
+    EnumSet<PlantedBug> u = unsafe.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(unsafe);
+    if (on) u.add(PlantedBug.NO_DEDUP);
+    else u.remove(PlantedBug.NO_DEDUP);
+    return withUnsafe(u);
+  }
+
+  /** TEST-ONLY: the servers of the shard groups run with exactly these planted bugs (see {@link #unsafe}). */
+  public ShardKvSimOptions withUnsafe(Set<PlantedBug> bugs) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, on);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, bugs);
+  }
+
+  /** TEST-ONLY: retried writes apply twice ({@link PlantedBug#NO_DEDUP} among {@link #unsafe}). */
+  public boolean unsafeDisableDedup() {
+    return unsafe.contains(PlantedBug.NO_DEDUP);
   }
 
   /** Servers in the simulated world: the config center plus every group. */

@@ -129,6 +129,16 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
     return best;
   }
 
+  /** {@code gid}'s replica options: the shard groups with the production switches of {@code options.unsafe()}. */
+  HostOptions hostOptions(int gid) {
+    return io.shardkv.server.replica.PlantedBug.applyTo(hostOptions(), unsafe(gid));
+  }
+
+  /** The planted bugs {@code gid}'s servers run with: shard groups only (the config center stays correct, as in NodeServer). */
+  java.util.Set<io.shardkv.server.replica.PlantedBug> unsafe(int gid) {
+    return gid == io.shardkv.driver.routing.ShardRouter.CONTROLLER_GID ? java.util.Set.of() : options.unsafe();
+  }
+
   HostOptions hostOptions() {
     return HostOptions.defaults()
         .withRequestTimeoutTicks(50)
