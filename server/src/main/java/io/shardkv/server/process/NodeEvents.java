@@ -2,7 +2,7 @@ package io.shardkv.server.process;
 
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.replica.ReplicaHost;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.shardkv.ShardState;
 import java.util.ArrayList;
@@ -125,8 +125,8 @@ final class NodeEvents {
       installed = host.snapshotsRestored();
     }
     Object sm = host.service().stateMachine();
-    if (sm instanceof ShardCtrlerStateMachine ctrl) {
-      ShardConfig latest = ctrl.latest();
+    if (sm instanceof ConfigCenterStateMachine center) {
+      ShardConfig latest = center.latest();
       if (latest.num() != configNum) {
         if (configNum >= 0 || latest.num() > 0) {
           log.info("node {} config center: configuration {} has groups {} (shards per group {})", node, latest.num(),

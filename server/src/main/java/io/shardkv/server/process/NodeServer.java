@@ -1,16 +1,11 @@
 package io.shardkv.server.process;
 
-import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.protocol.Status;
 import io.shardkv.driver.routing.DecodeException;
-import io.shardkv.server.kv.KvCodec;
-import io.shardkv.server.kv.KvCommand;
-import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.net.Connection;
 import io.shardkv.server.net.ConnectionOptions;
 import io.shardkv.server.net.EventLoop;
@@ -21,17 +16,16 @@ import io.shardkv.server.net.Timer;
 import io.shardkv.server.raft.RaftConfig;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.replica.ClientReply;
+import io.shardkv.server.replica.FrontDoor;
 import io.shardkv.server.replica.HostOptions;
 import io.shardkv.server.replica.PlantedBug;
 import io.shardkv.server.replica.ReplicaHost;
 import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardGroupOutputs;
+import io.shardkv.server.shardkv.ShardGroupService;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.storage.FileRaftStorage;
 import io.shardkv.server.storage.NioStorageFiles;
@@ -66,7 +60,9 @@ public final class NodeServer implements AutoCloseable {
   private final FileRaftStorage storage;
   private final TcpPeerTransport transport;
   private final ReplicaHost host;
-  private final ControllerQueries queries;
+  /** The shard group's service (null on a config-center node). */
+  private final ShardGroupService shardGroup;
+  private final ConfigCenterQueries queries;
   private final Listener listener;
   private final AdminServer admin;
   private final Timer ticker;
@@ -81,9 +77,8 @@ public final class NodeServer implements AutoCloseable {
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
   private long nextHostRequestId = 1;
-  /** TEST-ONLY: see {@link ClusterConfig.Settings#unsafeDisableDedup}. */
-  private final boolean unsafeDisableDedup;
-  private final SplittableRandom freshClientIds = new SplittableRandom();
+  /** Client request → host command → response (shared with the simulator's server node). */
+  private final FrontDoor frontDoor;
   final NodeMetrics metrics = new NodeMetrics();
   private volatile NodeStatus status;
   private volatile boolean closed;
@@ -116,16 +111,25 @@ public final class NodeServer implements AutoCloseable {
         .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
         .withTrace(s.trace() || trace.isTraceEnabled()), bugs);
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
-    this.unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
+    boolean unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
+    SplittableRandom freshClientIds = new SplittableRandom();
+    this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, nodeId,
+        self.group(), id -> {
+          ClusterConfig.Node n = cluster.nodes().get(id);
+          return n == null ? null : n.address();
+        }, unsafeDisableDedup ? () -> (freshClientIds.nextLong() >>> 1) | 1 : null);
     for (PlantedBug bug : bugs) {
       log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks a safety guarantee ON PURPOSE ({}); the "
           + "nemesis '{}' should expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(),
           nodeId, bug.broken(), bug.nemesis());
     }
-    ReplicaHost[] h = new ReplicaHost[1];
+    Outputs outputs = new Outputs();
+    // A shard group's migrations and config polling live in its service (shardkv), not in the host.
+    this.shardGroup = controller ? null : new ShardGroupService(new ShardKvStateMachine(self.group(), s.shards()),
+        outputs, options.migrationIntervalTicks());
     this.queries = controller ? null
-        : new ControllerQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
-          if (!closed) h[0].onConfigFetched(c);
+        : new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
+          if (!closed) shardGroup.onConfigFetched(c);
         });
     long instance = System.currentTimeMillis();
     long loadStart = System.nanoTime();
@@ -135,9 +139,8 @@ public final class NodeServer implements AutoCloseable {
       try {
         built.complete(new ReplicaHost(raft, storage, random::nextInt,
             s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : io.shardkv.server.raft.TraceSink.NONE,
-            controller ? Services.controller(new ShardCtrlerStateMachine(s.shards()))
-                : Services.shardGroup(new ShardKvStateMachine(self.group(), s.shards())),
-            new Outputs(), options, instance));
+            controller ? Services.configCenter(new ConfigCenterStateMachine(s.shards())) : shardGroup,
+            outputs, options, instance));
       } catch (Throwable t) {
         built.completeExceptionally(t);
       }
@@ -149,7 +152,6 @@ public final class NodeServer implements AutoCloseable {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IOException("node " + nodeId + " could not load its data in " + self.dir() + ": " + cause, cause);
     }
-    h[0] = host;
     logRecovery(nodeId, (System.nanoTime() - loadStart) / 1_000_000);
     transport.start();
     RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
@@ -216,7 +218,7 @@ public final class NodeServer implements AutoCloseable {
       host.onPeerMessage(d.raft());
     } else {
       ClusterConfig.Node n = cluster.nodes().get(from);
-      if (n != null) host.onGroupMessage(n.address(), d.migration());
+      if (n != null && shardGroup != null) shardGroup.onGroupMessage(n.address(), d.migration());
     }
   }
 
@@ -230,85 +232,17 @@ public final class NodeServer implements AutoCloseable {
       RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.SHUTTING_DOWN, "node is shutting down"));
       return;
     }
-    byte[] command;
-    try {
-      command = controller ? ctrlCommand(request) : kvCommand(request);
-    } catch (IllegalArgumentException e) {
-      RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.BAD_REQUEST, e.getMessage()));
+    FrontDoor.Admission a = frontDoor.admit(request);
+    if (a instanceof FrontDoor.Admission.Answer answer) {
+      RequestDispatcher.reply(c, wireId, answer.response());
       return;
     }
     long id = nextHostRequestId++;
     pending.put(id, new PendingClient(c, wireId, request.frameType()));
-    host.onClientRequest(id, command);
+    host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
   }
 
-  private byte[] kvCommand(Request r) {
-    if (r instanceof Request.Scan sc) return ScanWire.command(sc);
-    KvCommand cmd;
-    if (r instanceof Request.Get g) cmd = new KvCommand(g.clientId(), g.seq(), new KvOp.Get(g.key()));
-    else if (r instanceof Request.Put p) cmd = new KvCommand(p.clientId(), p.seq(), new KvOp.Put(p.key(), p.value()));
-    else if (r instanceof Request.Append a) cmd = new KvCommand(a.clientId(), a.seq(), new KvOp.Append(a.key(), a.value()));
-    else if (r instanceof Request.Cas x) cmd = new KvCommand(x.clientId(), x.seq(), new KvOp.Cas(x.key(), x.expected(), x.value()));
-    else if (r instanceof Request.Delete d) cmd = new KvCommand(d.clientId(), d.seq(), new KvOp.Delete(d.key()));
-    else throw new IllegalArgumentException(r.frameType() + " goes to a config-center node (group 0); node "
-          + self.id() + " serves shard group " + self.group());
-    if (unsafeDisableDedup && cmd.op().isWrite()) {
-      // TEST-ONLY: a client id nobody used, so the dedup table cannot recognise a retry.
-      cmd = new KvCommand((freshClientIds.nextLong() >>> 1) | 1, 1, cmd.op());
-    }
-    return KvCodec.encodeCommand(cmd);
-  }
-
-  private byte[] ctrlCommand(Request r) {
-    CtrlCommand cmd;
-    if (r instanceof Request.Join j) cmd = new CtrlCommand(j.clientId(), j.seq(), new CtrlOp.Join(j.groups()));
-    else if (r instanceof Request.Leave l) cmd = new CtrlCommand(l.clientId(), l.seq(), new CtrlOp.Leave(l.groupIds()));
-    else if (r instanceof Request.Move m) cmd = new CtrlCommand(m.clientId(), m.seq(), new CtrlOp.Move(m.shard(), m.groupId(), m.force()));
-    else if (r instanceof Request.Query q) {
-      if (q.configNum() < -1 || q.configNum() > Integer.MAX_VALUE) throw new IllegalArgumentException("configuration number " + q.configNum() + " out of range");
-      cmd = new CtrlCommand(0, 0, new CtrlOp.Query((int) q.configNum()));
-    } else throw new IllegalArgumentException(r.frameType() + " goes to a shard-group node; node " + self.id()
-          + " is a config-center node (group 0): ask it for the configuration (QUERY) first");
-    return CtrlCodec.encodeCommand(cmd);
-  }
-
-  private Response toResponse(FrameType type, ClientReply reply) {
-    if (reply instanceof ClientReply.NotLeader nl) {
-      ClusterConfig.Node leader = nl.leaderHint() < 0 ? null : cluster.nodes().get(nl.leaderHint());
-      return Response.wrongLeader(type, leader == null ? -1 : leader.id(), leader == null ? "" : leader.address());
-    }
-    if (reply instanceof ClientReply.Indeterminate ind) {
-      return Response.error(type, Status.TIMEOUT, ind.reason());
-    }
-    byte[] bytes = ((ClientReply.Result) reply).result();
-    if (controller) {
-      CtrlResult r = CtrlCodec.decodeResult(bytes);
-      Status st = Wiring.toWire(r.status());
-      if (st == Status.OK) {
-        return type == FrameType.QUERY ? new Response(type, st, new Result.Config(Wiring.toConfiguration(r.config())))
-            : Response.ok(type);
-      }
-      return errorFor(type, st, r.message());
-    }
-    if (type == FrameType.SCAN) return ScanWire.response(bytes);
-    KvResult r = KvCodec.decodeResult(bytes);
-    Status st = Wiring.toWire(r.status());
-    return switch (st) {
-      case OK -> type == FrameType.GET ? Response.value(r.value() == null ? "" : r.value()) : Response.ok(type);
-      case NOT_FOUND -> Response.notFound(type);
-      case CAS_MISMATCH -> Response.casMismatch(r.value());
-      case WRONG_GROUP -> Response.wrongGroup(type, -1);
-      default -> errorFor(type, st, r.value());
-    };
-  }
-
-  private static Response errorFor(FrameType type, Status st, String message) {
-    if (st == Status.WRONG_GROUP) return Response.wrongGroup(type, -1);
-    if (st == Status.NOT_FOUND) return Response.notFound(type);
-    return Response.error(type, st, message == null ? st.name().toLowerCase() : message);
-  }
-
-  private final class Outputs implements ReplicaOutputs {
+  private final class Outputs implements ReplicaOutputs, ShardGroupOutputs {
     @Override
     public void sendPeer(RaftMessage m) {
       transport.send(m.to(), PeerWire.encodeRaft(m));
@@ -320,7 +254,7 @@ public final class NodeServer implements AutoCloseable {
       if (p == null) return;
       Response resp;
       try {
-        resp = toResponse(p.type(), r);
+        resp = frontDoor.respond(p.type(), r);
       } catch (RuntimeException e) {
         log.error("could not translate the answer to a {} request: {}", p.type(), e.toString());
         resp = Response.error(p.type(), Status.SERVER_ERROR, "internal error: " + e);

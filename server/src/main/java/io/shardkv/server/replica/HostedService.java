@@ -35,4 +35,44 @@ public interface HostedService {
   default String traceState() {
     return "applied=" + stateMachine().lastAppliedIndex();
   }
+
+  // ------------------------------------------------------------------ lifecycle hooks
+  // The host calls these on its own thread, from inside its Ready loop, in the order stated; a
+  // service that does more than serve clients (a shard group's migrations) lives on them. Each
+  // default does nothing, so a plain service implements none.
+
+  /** Once, at the end of the host's construction (after the storage was loaded). */
+  default void attach(Host host) {}
+
+  /** After every tick (Raft's tick and the request timeouts), with the host's tick count. */
+  default void onTick(long ticks) {}
+
+  /** After the state machine applied a committed command ({@code result} is its result). */
+  default void onApplied(byte[] command, byte[] result) {}
+
+  /** When this replica has just become its group's leader (after the Ready that made it so). */
+  default void onBecameLeader() {}
+
+  /** Appended to {@link #traceState()} in the app-layer trace line (e.g. " mseq=3"); "" for none. */
+  default String traceSuffix() {
+    return "";
+  }
+
+  /** What the host offers a service through {@link #attach}. */
+  interface Host {
+    /** True while this replica leads its group (and its storage has not failed). */
+    boolean isLeader();
+
+    /** Ticks since the host started. */
+    long ticks();
+
+    /** Proposes a command of the service's own; true if this node appended it to its log. */
+    boolean propose(byte[] command);
+
+    /** Runs {@code input} as one input of the host's Ready loop (queued while a flush is pending). */
+    void input(Runnable input);
+
+    /** An app-layer trace line (only written when tracing is on). */
+    void trace(String body);
+  }
 }

@@ -1,6 +1,5 @@
 package io.shardkv.server.replica;
 
-import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.raft.EntryKind;
 import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.NotLeader;
@@ -18,8 +17,6 @@ import io.shardkv.server.raft.ReadyDriver;
 import io.shardkv.server.raft.Role;
 import io.shardkv.server.raft.SnapshotMeta;
 import io.shardkv.server.raft.TraceSink;
-import io.shardkv.server.shardkv.MigrationRpc;
-import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,7 +43,9 @@ import java.util.List;
  *   <li>Snapshots when the commands applied since the last snapshot pass
  *       {@link HostOptions#snapshotThresholdBytes()}; restores from storage at start and from
  *       InstallSnapshot.</li>
- *   <li>For shard groups, its leader drives config polling and shard migration ({@link ShardMigrator}).</li>
+ *   <li>Calls the service's lifecycle hooks ({@link HostedService#onTick}, {@link HostedService#onApplied},
+ *       {@link HostedService#onBecameLeader}); a shard group's migrations live there
+ *       ({@code shardkv.ShardGroupService}), so the host knows nothing of shards.</li>
  * </ul>
  */
 public final class ReplicaHost {
@@ -57,7 +56,6 @@ public final class ReplicaHost {
   private final ReplicatedStateMachine sm;
   private final ReplicaOutputs out;
   private final HostOptions options;
-  private final ShardMigrator migrator;
   private final PendingRequests pending = new PendingRequests();
   private final ReadyDriver driver;
   private long ticks;
@@ -98,7 +96,32 @@ public final class ReplicaHost {
         });
     // UNSAFE (PlantedBug.ACK_BEFORE_FSYNC): acknowledgements before the WAL write and flush.
     this.driver = options.unsafeAckBeforeFsync() ? d.unsafeAckingBeforeFlush() : d;
-    this.migrator = sm instanceof ShardKvStateMachine s ? new ShardMigrator(this, s, outputs, options) : null;
+    service.attach(new HostedService.Host() {
+      @Override
+      public boolean isLeader() {
+        return ReplicaHost.this.isLeader();
+      }
+
+      @Override
+      public long ticks() {
+        return ticks;
+      }
+
+      @Override
+      public boolean propose(byte[] command) {
+        return raft.propose(command) instanceof ProposeResult.Accepted;
+      }
+
+      @Override
+      public void input(Runnable input) {
+        ReplicaHost.this.input(input);
+      }
+
+      @Override
+      public void trace(String body) {
+        ReplicaHost.this.trace(body);
+      }
+    });
   }
 
   // ------------------------------------------------------------------ inputs
@@ -109,7 +132,7 @@ public final class ReplicaHost {
     raft.setTime(time);
   }
 
-  /** One logical time unit: Raft's tick, request timeouts, the migration schedule. */
+  /** One logical time unit: Raft's tick, request timeouts, then the service's {@link HostedService#onTick}. */
   public void tick() {
     input(() -> {
       ticks++;
@@ -118,9 +141,7 @@ public final class ReplicaHost {
         out.reply(new ClientReply.Indeterminate(requestId, "no commit within "
             + options.requestTimeoutTicks() + " ticks"));
       }
-      if (migrator != null && ticks % options.migrationIntervalTicks() == 0 && isLeader()) {
-        migrator.onSchedule();
-      }
+      service.onTick(ticks);
     });
   }
 
@@ -151,22 +172,6 @@ public final class ReplicaHost {
     driver.onFlushFailed(cause);
   }
 
-  /** Shard groups: a migration message from another group's server. */
-  public void onGroupMessage(String fromServer, MigrationRpc message) {
-    if (migrator == null) {
-      return;
-    }
-    input(() -> migrator.onGroupMessage(fromServer, message));
-  }
-
-  /** Shard groups: the answer to {@link ReplicaOutputs#fetchConfig(int)}. */
-  public void onConfigFetched(ShardConfig config) {
-    if (migrator == null || config == null) {
-      return;
-    }
-    input(() -> migrator.onConfigFetched(config));
-  }
-
   /** Asks Raft to hand leadership to {@code target} (leader only); see RaftNode#transferLeadership. */
   public void transferLeadership(int target) {
     input(() -> raft.transferLeadership(target));
@@ -191,17 +196,9 @@ public final class ReplicaHost {
 
   // ------------------------------------------------------------------ internals
 
-  /** Proposes a command of the host's own (migration steps); true if this node appended it. */
-  boolean proposeInternal(byte[] command) {
-    return raft.propose(command) instanceof ProposeResult.Accepted;
-  }
-
-  long ticks() { return ticks; }
-
-  void trace(String body) {
+  private void trace(String body) {
     if (options.traceEnabled()) {
-      out.trace("t=" + now + " inst=" + instanceId + " " + service.traceState()
-          + (migrator != null ? " mseq=" + migrator.migrationSeq() : "")
+      out.trace("t=" + now + " inst=" + instanceId + " " + service.traceState() + service.traceSuffix()
           + " g" + gid + "-n" + raft.id() + " | " + body);
     }
   }
@@ -329,9 +326,7 @@ public final class ReplicaHost {
     if (e.kind() == EntryKind.COMMAND) {
       result = sm.apply(e.index(), e.data());
       appliedBytesSinceSnapshot += e.data().length;
-      if (migrator != null) {
-        migrator.onApplied(e.data(), result);
-      }
+      service.onApplied(e.data(), result);
     }
     for (PendingRequests.Proposal p : pending.takeAt(e.index())) {
       if (p.term() == e.term() && result != null) {
@@ -366,9 +361,7 @@ public final class ReplicaHost {
       trace("lost leadership; " + lost.size() + " proposal(s) indeterminate");
     } else if (!wasLeader && leader) {
       trace("became leader for term " + raft.term());
-      if (migrator != null) {
-        migrator.onSchedule();
-      }
+      service.onBecameLeader();
     }
     wasLeader = leader;
   }

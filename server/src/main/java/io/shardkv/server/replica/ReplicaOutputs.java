@@ -1,8 +1,6 @@
 package io.shardkv.server.replica;
 
-import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.raft.RaftMessage;
-import io.shardkv.server.shardkv.MigrationRpc;
 
 /**
  * Everything a {@link ReplicaHost} asks of its environment (the simulator or the real server).
@@ -25,23 +23,6 @@ public interface ReplicaOutputs {
    * Never called when {@link HostOptions#synchronousFlush()} is set (the host flushes inline).
    */
   void requestFlush();
-
-  /**
-   * Shard groups only: send a migration message to {@code server} (a name from a
-   * {@link ShardConfig}'s server lists). Replies come back through
-   * {@link ReplicaHost#onGroupMessage(String, MigrationRpc)}.
-   */
-  default void sendGroupMessage(String server, MigrationRpc message) {
-    throw new UnsupportedOperationException("this host does not exchange migration messages");
-  }
-
-  /**
-   * Shard groups only: ask the config center for configuration {@code num} (or the latest one if
-   * it has fewer). Answer with {@link ReplicaHost#onConfigFetched(ShardConfig)}; no answer is fine.
-   */
-  default void fetchConfig(int num) {
-    throw new UnsupportedOperationException("this host does not follow a config center");
-  }
 
   /** An app-layer trace line (see docs/replica-host.md); called only when tracing is on. */
   default void trace(String line) {}

@@ -4,26 +4,20 @@ import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
-import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.kv.KvStateMachine;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
-import io.shardkv.server.shardkv.ShardKvCodec;
-import io.shardkv.server.shardkv.ShardKvCommand;
-import io.shardkv.server.shardkv.ShardKvStateMachine;
-import io.shardkv.server.shardkv.ShardScan;
+import io.shardkv.server.configcenter.ConfigCenterCodec;
+import io.shardkv.server.configcenter.ConfigCenterCommand;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.configcenter.ConfigCenterResult;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 
 /**
- * The three services ShardKV hosts. Client request bytes are, for all of them, the service's own
- * command encoding: {@link KvCodec} commands for the KV store and shard groups (a shard group wraps
- * them in {@link ShardKvCommand.ClientOp} for its log), {@link CtrlCodec} commands for the config
- * center. Gets, scan pages ({@link ShardScan}) and queries are reads (ReadIndex, no log entry);
- * everything else is proposed.
+ * The two services ShardKV hosts besides the shard group (which is {@code shardkv.ShardGroupService},
+ * next to its migrations). Client request bytes are the service's own command encoding:
+ * {@link KvCodec} commands for the KV store, {@link ConfigCenterCodec} commands for the config center.
+ * Gets and queries are reads (ReadIndex, no log entry); everything else is proposed.
  */
 public final class Services {
   private Services() {}
@@ -57,7 +51,7 @@ public final class Services {
   }
 
   /** The config center. */
-  public static HostedService controller(ShardCtrlerStateMachine sm) {
+  public static HostedService configCenter(ConfigCenterStateMachine sm) {
     return new HostedService() {
       @Override
       public ReplicatedStateMachine stateMachine() {
@@ -66,19 +60,19 @@ public final class Services {
 
       @Override
       public Admission admit(byte[] request) {
-        CtrlCommand cmd;
+        ConfigCenterCommand cmd;
         try {
-          cmd = CtrlCodec.decodeCommand(request);
+          cmd = ConfigCenterCodec.decodeCommand(request);
         } catch (DecodeException e) {
-          return new Admission.Reject(CtrlCodec.encodeResult(CtrlResult.bad(e.getMessage())));
+          return new Admission.Reject(ConfigCenterCodec.encodeResult(ConfigCenterResult.bad(e.getMessage())));
         }
         return cmd.op().isWrite() ? new Admission.Propose(request) : new Admission.Read();
       }
 
       @Override
       public byte[] read(byte[] request) {
-        CtrlOp.Query q = (CtrlOp.Query) CtrlCodec.decodeCommand(request).op();
-        return CtrlCodec.encodeResult(new CtrlResult(Status.OK, sm.query(q.num()), null));
+        ConfigCenterOp.Query q = (ConfigCenterOp.Query) ConfigCenterCodec.decodeCommand(request).op();
+        return ConfigCenterCodec.encodeResult(new ConfigCenterResult(Status.OK, sm.query(q.num()), null));
       }
 
       @Override
@@ -88,54 +82,4 @@ public final class Services {
     };
   }
 
-  /** A shard group (see {@link ShardMigrator} for what its leader does besides serving). */
-  public static HostedService shardGroup(ShardKvStateMachine sm) {
-    return new HostedService() {
-      @Override
-      public ReplicatedStateMachine stateMachine() {
-        return sm;
-      }
-
-      @Override
-      public Admission admit(byte[] request) {
-        if (ShardScan.isQuery(request)) {
-          try {
-            ShardScan.decodeQuery(request);
-            return new Admission.Read(); // a scan page is a read: ReadIndex, no log entry
-          } catch (DecodeException e) {
-            return new Admission.Reject(ShardScan.encodePage(ShardScan.Page.of(Status.BAD_REQUEST, e.getMessage())));
-          }
-        }
-        KvCommand cmd;
-        try {
-          cmd = KvCodec.decodeCommand(request);
-        } catch (DecodeException e) {
-          return new Admission.Reject(KvCodec.encodeResult(new KvResult(Status.BAD_REQUEST, e.getMessage())));
-        }
-        if (!cmd.op().isWrite()) {
-          return new Admission.Read();
-        }
-        // Not served here now: answer WRONG_GROUP at once (definite); the apply-time check still
-        // decides for proposals that pass this early filter.
-        if (!sm.servesShard(sm.currentConfig().shardOfKey(cmd.op().key()))) {
-          return new Admission.Reject(KvCodec.encodeResult(KvResult.of(Status.WRONG_GROUP)));
-        }
-        return new Admission.Propose(ShardKvCodec.encode(new ShardKvCommand.ClientOp(cmd)));
-      }
-
-      @Override
-      public byte[] read(byte[] request) {
-        if (ShardScan.isQuery(request)) {
-          return ShardScan.encodePage(sm.scan(ShardScan.decodeQuery(request)));
-        }
-        KvOp op = KvCodec.decodeCommand(request).op();
-        return KvCodec.encodeResult(sm.read(op.key()));
-      }
-
-      @Override
-      public String traceState() {
-        return sm.traceSummary();
-      }
-    };
-  }
 }

@@ -1,7 +1,10 @@
 /**
  * Hosting a replicated service on the Raft core: {@link io.shardkv.server.replica.ReplicaHost} runs
  * the Ready loop, answers client requests when their entries apply (or via ReadIndex for reads),
- * snapshots, and for shard groups drives config polling and shard migration. Pure and clock-free;
+ * snapshots, and calls the hosted service's lifecycle hooks (a shard group's migrations live in
+ * {@code shardkv.ShardGroupService}; the host knows nothing of shards).
+ * {@link io.shardkv.server.replica.FrontDoor} maps client wire requests to service commands and host
+ * replies back to wire responses, for the real server and the simulator alike. Pure and clock-free;
  * the simulator and the real server supply {@link io.shardkv.server.replica.ReplicaOutputs}.
  * Contract: docs/replica-host.md.
  */

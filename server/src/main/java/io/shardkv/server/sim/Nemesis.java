@@ -27,7 +27,7 @@ public final class Nemesis {
     }
   }
 
-  private final EventLoop loop;
+  private final SimScheduler loop;
   private final SimRandom random;
   private final TraceDigest digest;
   private final SimNetwork<?> network;
@@ -36,12 +36,12 @@ public final class Nemesis {
   private final Timing timing;
   private final EnumMap<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
   private final EnumMap<FaultKind, Integer> activeNetworkEpisodes = new EnumMap<>(FaultKind.class);
-  private final List<EventLoop.Timer> timers = new ArrayList<>();
+  private final List<SimScheduler.Timer> timers = new ArrayList<>();
   private final LinkProfile base;
   private boolean running;
   private int partitionEpoch;
 
-  public Nemesis(EventLoop loop, SimRandom random, TraceDigest digest, SimNetwork<?> network,
+  public Nemesis(SimScheduler loop, SimRandom random, TraceDigest digest, SimNetwork<?> network,
                  ClusterControl cluster, EnumSet<FaultKind> enabled, Timing timing) {
     this.loop = loop;
     this.random = random;
@@ -70,7 +70,7 @@ public final class Nemesis {
    */
   public void stop() {
     running = false;
-    for (EventLoop.Timer t : timers) t.cancel();
+    for (SimScheduler.Timer t : timers) t.cancel();
     timers.clear();
     for (FaultKind k : FaultKind.values()) activeNetworkEpisodes.put(k, 0);
     network.heal();

@@ -37,7 +37,7 @@ public final class SimCluster<M> implements ClusterControl {
     void crashed(int node);
   }
 
-  private final EventLoop loop;
+  private final SimScheduler loop;
   private final TraceDigest digest;
   private final SimNetwork<M> network;
   private final ProcessFactory<M> factory;
@@ -50,7 +50,7 @@ public final class SimCluster<M> implements ClusterControl {
   private final ArrayDeque<Runnable>[] backlog;
 
   @SuppressWarnings("unchecked")
-  public SimCluster(EventLoop loop, SimRandom random, TraceDigest digest, SimNetwork<M> network,
+  public SimCluster(SimScheduler loop, SimRandom random, TraceDigest digest, SimNetwork<M> network,
                     long tickIntervalMs, ProcessFactory<M> factory) {
     if (tickIntervalMs < 1) throw new IllegalArgumentException("tick interval must be >= 1 ms: " + tickIntervalMs);
     this.loop = loop;
@@ -91,7 +91,7 @@ public final class SimCluster<M> implements ClusterControl {
 
   public SimNetwork<M> network() { return network; }
 
-  public EventLoop loop() { return loop; }
+  public SimScheduler loop() { return loop; }
 
   @Override
   public void crash(int node) {

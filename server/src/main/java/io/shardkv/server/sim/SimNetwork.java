@@ -30,7 +30,7 @@ public final class SimNetwork<M> {
     boolean deliver(int from, int to, M message);
   }
 
-  private final EventLoop loop;
+  private final SimScheduler loop;
   private final SimRandom random;
   private final TraceDigest digest;
   private final int nodes;
@@ -54,7 +54,7 @@ public final class SimNetwork<M> {
    * @param describe renders a message for the digest and trace; must be deterministic
    * @param sizeOf   the message's size in bytes as it would go on the wire (for byte counts)
    */
-  public SimNetwork(EventLoop loop, SimRandom random, TraceDigest digest, int nodes,
+  public SimNetwork(SimScheduler loop, SimRandom random, TraceDigest digest, int nodes,
                     Function<M, String> describe, ToIntFunction<M> sizeOf) {
     if (nodes < 1) throw new IllegalArgumentException("need at least one node, got " + nodes);
     this.loop = loop;

@@ -1,6 +1,8 @@
 package io.shardkv.server.sim;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -8,16 +10,21 @@ import java.util.random.RandomGenerator;
  * a seed produces the same stream on every JVM and JDK version (the JDK's generators are not promised
  * to stay bit-identical across releases).
  *
- * <p>Independent streams are derived with {@link #fork(String)}: the child's seed mixes this stream's
- * next value with a stable hash of the label, so adding a draw in one component never shifts another
- * component's stream as long as the forks happen in the same order. Not thread-safe: one simulator,
- * one thread.
+ * <p>Independent streams are derived with {@link #fork(String)} as hash(parent's seed, label): the
+ * child's seed depends only on where the parent came from and the label, never on how many values the
+ * parent drew or which other streams it forked before. So adding a random stream (or a draw) in one
+ * component never shifts any other component's stream. A label names one stream: forking the same
+ * label twice from one parent is refused. Not thread-safe: one simulator, one thread.
  */
 public final class SimRandom implements RandomGenerator {
   private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+  /** This stream's seed: the root seed, or hash(parent's seed, label) for a fork. Never changes. */
+  private final long seed;
+  private final Set<String> forked = new HashSet<>();
   private long state;
 
   public SimRandom(long seed) {
+    this.seed = seed;
     this.state = seed;
   }
 
@@ -51,9 +58,18 @@ public final class SimRandom implements RandomGenerator {
     return (int) nextLong(bound);
   }
 
-  /** A derived, independent stream named {@code label} (e.g. {@code "node-3"}, {@code "network"}). */
+  /**
+   * A derived, independent stream named {@code label} (e.g. {@code "node-3"}, {@code "network"}):
+   * seeded with hash(this stream's seed, label), whatever this stream drew or forked before.
+   *
+   * @throws IllegalStateException if {@code label} was already forked from this stream
+   */
   public SimRandom fork(String label) {
-    return new SimRandom(mix64(nextLong() ^ fnv1a(label)));
+    if (!forked.add(label)) {
+      throw new IllegalStateException("random stream '" + label + "' forked twice from one parent: "
+          + "a label names one stream, give the second one its own label");
+    }
+    return new SimRandom(mix64(mix64(seed ^ GOLDEN_GAMMA) ^ fnv1a(label)));
   }
 
   /** True with probability {@code p} (0 never draws true, 1 always). */

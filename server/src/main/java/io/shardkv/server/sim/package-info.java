@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@link io.shardkv.server.sim.SimRandom}: the one seeded PRNG (SplitMix64, defined here so a
  *       seed replays on any JDK); components get derived streams with {@code fork(label)}.</li>
- *   <li>{@link io.shardkv.server.sim.EventLoop}: virtual clock (simulated ms) and event queue ordered
+ *   <li>{@link io.shardkv.server.sim.SimScheduler}: virtual clock (simulated ms) and event queue ordered
  *       by (time, sequence number), so ties are deterministic.</li>
  *   <li>{@link io.shardkv.server.sim.SimNetwork}: any message type; per-link drop, delay, long delay,
  *       duplication (reordering follows from delays); directed blocked links for arbitrary and

@@ -12,7 +12,7 @@ class RaftElectionTest {
 
   @Test
   void singleNodeElectsItselfAndCommitsItsNoopAfterPersisting() {
-    LocalCluster c = new LocalCluster(1);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(1);
     c.electLeader(1);
     RaftNode n = c.node(1);
     assertEquals(1, n.term());
@@ -23,7 +23,7 @@ class RaftElectionTest {
 
   @Test
   void firstNodeToTimeOutBecomesLeaderAndOthersFollowIt() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     for (int id = 1; id <= 3; id++) {
@@ -58,7 +58,7 @@ class RaftElectionTest {
     // Node 1 holds an uncommitted entry of term 1 that nodes 2 and 3 also hold.
     List<LogEntry> log = List.of(new LogEntry(1, 1, EntryKind.COMMAND, "x".getBytes()));
     PersistedState s = new PersistedState(new HardState(1, HardState.NO_VOTE), SnapshotMeta.NONE, new byte[0], log);
-    LocalCluster c = new LocalCluster(3, cfg -> cfg, Map.of(1, s, 2, s, 3, s), 7);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg, Map.of(1, s, 2, s, 3, s), 7);
     c.electLeader(2);
     c.settle();
     for (int id = 1; id <= 3; id++) {
@@ -71,7 +71,7 @@ class RaftElectionTest {
 
   @Test
   void preVoteKeepsARejoiningPartitionedNodeFromInflatingTermsOrDeposingTheLeader() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.isolated.add(3);
@@ -88,7 +88,7 @@ class RaftElectionTest {
   @Test
   void withoutPreVoteAPartitionedNodeInflatesItsTermAndForcesAnElectionOnReturn() {
     // The contrast that shows the test above can fail: the same scenario with PreVote off.
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withPreVote(false).withCheckQuorum(false));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withPreVote(false).withCheckQuorum(false));
     c.electLeader(1);
     c.settle();
     c.isolated.add(3);
@@ -101,7 +101,7 @@ class RaftElectionTest {
 
   @Test
   void leaderIsolatedInMinorityStepsDownWithinElectionTimeout() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);
@@ -113,7 +113,7 @@ class RaftElectionTest {
 
   @Test
   void leaderThatHearsFromAQuorumStaysLeaderIndefinitely() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.tickAll(500);
     assertEquals(Role.LEADER, c.node(1).role());
@@ -122,7 +122,7 @@ class RaftElectionTest {
 
   @Test
   void followerThatHeardFromLiveLeaderIgnoresVoteRequestsOfHigherTerm() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     RaftNode f = c.node(2);
@@ -136,7 +136,7 @@ class RaftElectionTest {
 
   @Test
   void leadershipTransferRequestBypassesStickiness() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     RaftNode f = c.node(2);
@@ -211,7 +211,7 @@ class RaftElectionTest {
 
   @Test
   void leadershipTransferMakesTheTargetLeaderAtOnce() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.propose(1, "a");
@@ -227,7 +227,7 @@ class RaftElectionTest {
 
   @Test
   void proposalsAreRejectedWhileALeadershipTransferIsInProgressAndResumeAfterItTimesOut() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.isolated.add(3); // the target never answers
@@ -241,7 +241,7 @@ class RaftElectionTest {
 
   @Test
   void followerRedirectsProposalsToTheLeader() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     assertEquals(new NotLeader(1), c.propose(2, "x"));
     RaftNode fresh = new RaftNode(RaftConfig.of(0, 1, List.of(1, 2)), PersistedState.EMPTY, b -> 0, TraceSink.NONE);
@@ -250,7 +250,7 @@ class RaftElectionTest {
 
   @Test
   void aPartitionedMinorityNeverHasTwoLeadersInOneTerm() {
-    LocalCluster c = new LocalCluster(5);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(5);
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);
@@ -264,7 +264,7 @@ class RaftElectionTest {
 
   @Test
   void staleLeaderIsToldTheNewerTermByAFollowerAndStepsDown() {
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withCheckQuorum(false));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withCheckQuorum(false));
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);

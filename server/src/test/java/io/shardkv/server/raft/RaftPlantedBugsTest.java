@@ -28,8 +28,8 @@ class RaftPlantedBugsTest {
   // ---- commit on minority: partitions ------------------------------------------------------------
 
   /** A leader cut off from both followers takes a write; then the majority elects a leader and writes. */
-  private static LocalCluster partitionedLeaderWrites(RaftConfig.Unsafe unsafe) {
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withUnsafe(unsafe));
+  private static InMemoryRaftCluster partitionedLeaderWrites(RaftConfig.Unsafe unsafe) {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withUnsafe(unsafe));
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);
@@ -44,7 +44,7 @@ class RaftPlantedBugsTest {
 
   @Test
   void commitOnMinorityLetsACutOffLeaderCommitAndApplyAWriteTheMajorityOverwrites() {
-    LocalCluster c = partitionedLeaderWrites(new RaftConfig.Unsafe(false, true, false));
+    InMemoryRaftCluster c = partitionedLeaderWrites(new RaftConfig.Unsafe(false, true, false));
     assertTrue(c.machines.get(1).contains("acked-by-the-old-leader?"),
         "the cut-off leader committed and applied (so answered) the write alone: " + c.machines.get(1));
     int newLeader = c.node(2).role() == Role.LEADER ? 2 : 3;
@@ -57,7 +57,7 @@ class RaftPlantedBugsTest {
 
   @Test
   void withTheDefaultsACutOffLeaderCommitsNothing() {
-    LocalCluster c = partitionedLeaderWrites(RaftConfig.Unsafe.NONE);
+    InMemoryRaftCluster c = partitionedLeaderWrites(RaftConfig.Unsafe.NONE);
     assertFalse(c.machines.get(1).contains("acked-by-the-old-leader?"), c.machines.get(1).toString());
     assertEquals(1, c.node(1).commitIndex(), "only the old leader's no-op, committed before the cut");
   }
@@ -68,8 +68,8 @@ class RaftPlantedBugsTest {
    * Leader 1 is paused (takes no ticks and no messages) while 2 and 3 elect a new leader and commit a
    * write; right after resuming, before hearing of the new term, 1 is asked for a read.
    */
-  private static LocalCluster pausedLeaderIsAskedToRead(RaftConfig.Unsafe unsafe) {
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withUnsafe(unsafe));
+  private static InMemoryRaftCluster pausedLeaderIsAskedToRead(RaftConfig.Unsafe unsafe) {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withUnsafe(unsafe));
     c.electLeader(1);
     c.propose(1, "old");
     c.settle();
@@ -86,7 +86,7 @@ class RaftPlantedBugsTest {
 
   @Test
   void leaseReadsLetAPausedLeaderAnswerAReadWithoutTheWriteCommittedMeanwhile() {
-    LocalCluster c = pausedLeaderIsAskedToRead(new RaftConfig.Unsafe(false, false, true));
+    InMemoryRaftCluster c = pausedLeaderIsAskedToRead(new RaftConfig.Unsafe(false, false, true));
     int leader = c.node(2).role() == Role.LEADER ? 2 : 3;
     assertEquals(1, c.readStates.get(1).size(), "answered at once from the lease");
     long readIndex = c.readStates.get(1).get(0).readIndex();
@@ -98,7 +98,7 @@ class RaftPlantedBugsTest {
 
   @Test
   void withTheDefaultsAPausedLeaderCannotConfirmAReadWithoutAQuorum() {
-    LocalCluster c = pausedLeaderIsAskedToRead(RaftConfig.Unsafe.NONE);
+    InMemoryRaftCluster c = pausedLeaderIsAskedToRead(RaftConfig.Unsafe.NONE);
     for (int t = 0; t < 5; t++) c.tick(1);
     assertEquals(List.of(), c.readStates.get(1), "no heartbeat quorum, no read");
   }
@@ -106,7 +106,7 @@ class RaftPlantedBugsTest {
   @Test
   void leaseReadsStillNeedAQuorumHeardWithinTheElectionTimeout() {
     // CheckQuorum off, so the leader stays leader and only the lease decides.
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withCheckQuorum(false).withUnsafe(new RaftConfig.Unsafe(false, false, true)));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withCheckQuorum(false).withUnsafe(new RaftConfig.Unsafe(false, false, true)));
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);

@@ -28,10 +28,10 @@ class RaftRandomFaultsTest {
     assertTrue(totals[2] > 0 && totals[3] > 0, "the scenario exercises snapshot installs and crashes");
   }
 
-  private LocalCluster runSeed(long seed, long[] totals) {
+  private InMemoryRaftCluster runSeed(long seed, long[] totals) {
     Random rnd = new Random(seed);
     int size = 3 + 2 * rnd.nextInt(2);
-    LocalCluster c = new LocalCluster(size, cfg -> cfg.withAppendLimits(4, 1 << 20, 3).withSnapshotChunkBytes(32),
+    InMemoryRaftCluster c = new InMemoryRaftCluster(size, cfg -> cfg.withAppendLimits(4, 1 << 20, 3).withSnapshotChunkBytes(32),
         Map.of(), seed);
     c.hold = true;
     Invariants inv = new Invariants(c, seed);
@@ -103,15 +103,15 @@ class RaftRandomFaultsTest {
 
   @Test
   void theSameSeedProducesExactlyTheSameMessagesAndStateMachines() {
-    LocalCluster a = runSeed(17, new long[4]);
-    LocalCluster b = runSeed(17, new long[4]);
+    InMemoryRaftCluster a = runSeed(17, new long[4]);
+    InMemoryRaftCluster b = runSeed(17, new long[4]);
     assertEquals(a.sent.size(), b.sent.size());
     assertEquals(a.sent, b.sent);
     assertEquals(a.sent.hashCode(), b.sent.hashCode());
     assertEquals(a.machines, b.machines);
   }
 
-  private static void deliverRandom(LocalCluster c, Random rnd) {
+  private static void deliverRandom(InMemoryRaftCluster c, Random rnd) {
     if (c.network.isEmpty()) return;
     List<RaftMessage> all = new ArrayList<>(c.network);
     int pick = rnd.nextInt(Math.min(all.size(), 4)); // mild reordering
@@ -127,7 +127,7 @@ class RaftRandomFaultsTest {
 
   /** Election safety, state machine safety, log matching of committed prefixes, monotonic commit. */
   static final class Invariants {
-    private final LocalCluster c;
+    private final InMemoryRaftCluster c;
     private final long seed;
     private final Map<Long, Integer> leaderOfTerm = new TreeMap<>();
     private final Map<Long, LogEntry> committed = new TreeMap<>();
@@ -135,7 +135,7 @@ class RaftRandomFaultsTest {
     /** Term of the node that first saw each index committed: an upper bound of the committing term. */
     private final Map<Long, Long> commitTerm = new TreeMap<>();
 
-    Invariants(LocalCluster c, long seed) {
+    Invariants(InMemoryRaftCluster c, long seed) {
       this.c = c;
       this.seed = seed;
     }

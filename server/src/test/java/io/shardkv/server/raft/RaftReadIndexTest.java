@@ -10,7 +10,7 @@ class RaftReadIndexTest {
 
   @Test
   void readIndexIsTheCommitIndexConfirmedByAHeartbeatQuorumWithoutAppendingToTheLog() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     for (int i = 0; i < 3; i++) c.propose(1, "w" + i);
     c.settle();
@@ -24,7 +24,7 @@ class RaftReadIndexTest {
   @Test
   void readIsNotConfirmedBeforeTheLeaderCommitsAnEntryOfItsOwnTerm() {
     // A new leader whose no-op cannot commit yet (followers drop its appends) must not answer.
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.dropIf = m -> m instanceof RaftMessage.AppendEntries;
     c.electLeader(1);
     c.node(1).readIndex(5);
@@ -38,7 +38,7 @@ class RaftReadIndexTest {
 
   @Test
   void readNeedsAcknowledgementsFromAQuorumAndFailsWhenLeadershipIsLost() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);
@@ -53,7 +53,7 @@ class RaftReadIndexTest {
 
   @Test
   void oneFollowerAcknowledgementCompletesAQuorumOfThree() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.isolated.add(3);
@@ -65,7 +65,7 @@ class RaftReadIndexTest {
 
   @Test
   void readStartedAfterAWriteCommitsSeesThatWrite() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.propose(1, "x");
@@ -77,7 +77,7 @@ class RaftReadIndexTest {
 
   @Test
   void singleNodeConfirmsReadsAlone() {
-    LocalCluster c = new LocalCluster(1);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(1);
     c.electLeader(1);
     c.node(1).readIndex(4);
     c.drain();
@@ -86,7 +86,7 @@ class RaftReadIndexTest {
 
   @Test
   void followerAnswersReadsWithTheLeaderHint() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(2);
     c.settle();
     assertEquals(new NotLeader(2), c.node(1).readIndex(1));
@@ -95,7 +95,7 @@ class RaftReadIndexTest {
   @Test
   void staleLeaderCannotConfirmAReadAfterANewerLeaderWasElected() {
     // Old leader 1 is cut off while 2 is elected (CheckQuorum off, so 1 does not step down alone).
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withCheckQuorum(false), Map.of(), 5);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withCheckQuorum(false), Map.of(), 5);
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);

@@ -21,7 +21,7 @@ class RaftReplicationTest {
 
   @Test
   void proposedCommandsCommitAndApplyInOrderOnEveryNode() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -55,7 +55,7 @@ class RaftReplicationTest {
 
   @Test
   void leaderMaySendAppendsBeforePersistingButFollowerAcksOnlyAfterPersisting() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.node(1).propose("p".getBytes(StandardCharsets.UTF_8));
@@ -77,7 +77,7 @@ class RaftReplicationTest {
 
   @Test
   void manyProposalsBetweenReadiesTravelInOneBatchedAppend() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     for (int i = 0; i < 10; i++) c.node(1).propose(("b" + i).getBytes(StandardCharsets.UTF_8));
@@ -91,7 +91,7 @@ class RaftReplicationTest {
 
   @Test
   void appendBatchesRespectTheEntryCountLimit() {
-    LocalCluster c = new LocalCluster(2, cfg -> cfg.withAppendLimits(4, 1 << 20, 100));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(2, cfg -> cfg.withAppendLimits(4, 1 << 20, 100));
     c.electLeader(1);
     c.settle();
     for (int i = 0; i < 10; i++) c.node(1).propose(("b" + i).getBytes(StandardCharsets.UTF_8));
@@ -104,7 +104,7 @@ class RaftReplicationTest {
 
   @Test
   void pipeliningKeepsAtMostTheWindowOfAppendsUnacknowledgedPerFollower() {
-    LocalCluster c = new LocalCluster(2, cfg -> cfg.withAppendLimits(1, 1 << 20, 3));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(2, cfg -> cfg.withAppendLimits(1, 1 << 20, 3));
     c.electLeader(1);
     c.settle();
     c.hold = true;
@@ -133,7 +133,7 @@ class RaftReplicationTest {
     LogEntry[] stale = new LogEntry[12];
     stale[0] = e(1, 1);
     for (int i = 2; i <= 12; i++) stale[i - 1] = e(i, 2);
-    LocalCluster c = new LocalCluster(3, cfg -> cfg, Map.of(1, leader, 2, state(2, stale), 3, leader), 3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg, Map.of(1, leader, 2, state(2, stale), 3, leader), 3);
     c.electLeader(1);
     c.settle();
     List<RaftMessage.AppendEntriesResponse> rejections = new ArrayList<>();
@@ -142,7 +142,7 @@ class RaftReplicationTest {
     }
     // prev 4@3 fails; hint says term 2 starts at 2; the leader has no term 2, so it resends from 2.
     assertEquals(List.of(new RaftMessage.AppendEntriesResponse(2, 1, 4, false, 0, 4, 2, 2)), rejections);
-    assertEquals(LocalCluster.log(c.node(1)), LocalCluster.log(c.node(2)));
+    assertEquals(InMemoryRaftCluster.log(c.node(1)), InMemoryRaftCluster.log(c.node(2)));
     assertEquals(5, c.node(2).commitIndex());
     assertEquals(5, c.storages.get(2).load().lastIndex(), "stale suffix truncated in storage too");
   }
@@ -150,7 +150,7 @@ class RaftReplicationTest {
   @Test
   void shorterFollowerLogIsCaughtUpInOneRoundTripUsingItsLength() {
     PersistedState leader = state(2, e(1, 1), e(2, 1), e(3, 2), e(4, 2), e(5, 2), e(6, 2));
-    LocalCluster c = new LocalCluster(3, cfg -> cfg, Map.of(1, leader, 2, state(1, e(1, 1)), 3, leader), 3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg, Map.of(1, leader, 2, state(1, e(1, 1)), 3, leader), 3);
     c.electLeader(1);
     c.settle();
     List<RaftMessage.AppendEntriesResponse> rejections = new ArrayList<>();
@@ -158,7 +158,7 @@ class RaftReplicationTest {
       if (!r.success()) rejections.add(r);
     }
     assertEquals(List.of(new RaftMessage.AppendEntriesResponse(2, 1, 3, false, 0, 6, 0, 2)), rejections);
-    assertEquals(LocalCluster.log(c.node(1)), LocalCluster.log(c.node(2)));
+    assertEquals(InMemoryRaftCluster.log(c.node(1)), InMemoryRaftCluster.log(c.node(2)));
   }
 
   @Test
@@ -170,7 +170,7 @@ class RaftReplicationTest {
     PersistedState s12 = state(3, e(1, 1), e(2, 2));
     PersistedState s34 = new PersistedState(new HardState(3, 5), SnapshotMeta.NONE, new byte[0], List.of(e(1, 1)));
     PersistedState s5 = new PersistedState(new HardState(3, 5), SnapshotMeta.NONE, new byte[0], List.of(e(1, 1), e(2, 3)));
-    LocalCluster c = new LocalCluster(5, cfg -> cfg.withAppendLimits(1, 1 << 20, 8),
+    InMemoryRaftCluster c = new InMemoryRaftCluster(5, cfg -> cfg.withAppendLimits(1, 1 << 20, 8),
         Map.of(1, s12, 2, s12, 3, s34, 4, s34, 5, s5), 11);
     // Hold back every append that carries an entry of the new leader's term, unless the receiver
     // will reject it anyway (its log is too short): that rejection lets the leader back up and
@@ -189,12 +189,12 @@ class RaftReplicationTest {
     c.dropIf = m -> false;
     c.settle();
     assertEquals(3, c.node(1).commitIndex(), "committed together with the term-" + leaderTerm + " no-op");
-    for (int id = 1; id <= 5; id++) assertEquals(LocalCluster.log(c.node(1)), LocalCluster.log(c.node(id)));
+    for (int id = 1; id <= 5; id++) assertEquals(InMemoryRaftCluster.log(c.node(1)), InMemoryRaftCluster.log(c.node(id)));
   }
 
   @Test
   void uncommittedEntriesOfAnIsolatedLeaderAreOverwrittenByTheNewLeader() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.settle();
     c.isolated.add(1);
@@ -208,14 +208,14 @@ class RaftReplicationTest {
     c.tickAll(20);
     for (int id = 1; id <= 3; id++) {
       assertEquals(List.of("kept"), c.machines.get(id), "node " + id);
-      assertEquals(LocalCluster.log(c.node(leader)), LocalCluster.log(c.node(id)));
+      assertEquals(InMemoryRaftCluster.log(c.node(leader)), InMemoryRaftCluster.log(c.node(id)));
     }
     assertTrue(c.storages.get(1).load().entries().stream().noneMatch(x -> new String(x.data()).startsWith("lost")));
   }
 
   @Test
   void replicationRecoversWhenTheLastAppendsOfAPipelineAreLost() {
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withAppendLimits(1, 1 << 20, 4));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withAppendLimits(1, 1 << 20, 4));
     c.electLeader(1);
     c.settle();
     // Drop every append to node 3 carrying commands, once each.
@@ -231,17 +231,17 @@ class RaftReplicationTest {
 
   @Test
   void restartedNodeKeepsTermVoteAndLogAndRelearnsTheCommitIndex() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     for (int i = 0; i < 5; i++) c.propose(1, "c" + i);
     c.settle();
-    List<LogEntry> before = LocalCluster.log(c.node(2));
+    List<LogEntry> before = InMemoryRaftCluster.log(c.node(2));
     c.crash(2);
     c.restart(2);
     RaftNode n = c.node(2);
     assertEquals(1, n.term());
     assertEquals(1, n.votedFor());
-    assertEquals(before, LocalCluster.log(n));
+    assertEquals(before, InMemoryRaftCluster.log(n));
     assertEquals(0, n.commitIndex(), "commit is volatile: starts at the snapshot index");
     c.settle();
     assertEquals(6, n.commitIndex());
@@ -250,7 +250,7 @@ class RaftReplicationTest {
 
   @Test
   void crashedLeaderRestartsAndLaterProposalsCommit() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     c.propose(1, "a");
     c.settle();

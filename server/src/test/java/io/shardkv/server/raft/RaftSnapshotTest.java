@@ -22,7 +22,7 @@ class RaftSnapshotTest {
 
   @Test
   void snapshotCompactsTheInMemoryLogAndIsPersistedThroughTheNextReady() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     for (String s : commands(0, 10)) c.propose(1, s);
     c.settle();
@@ -45,7 +45,7 @@ class RaftSnapshotTest {
 
   @Test
   void snapshotBeyondTheAppliedIndexIsRefusedWithAClearMessage() {
-    LocalCluster c = new LocalCluster(1);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(1);
     c.electLeader(1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> c.node(1).snapshotTaken(5, new byte[0]));
@@ -54,7 +54,7 @@ class RaftSnapshotTest {
 
   @Test
   void followerBehindTheCompactedPrefixReceivesTheSnapshotInChunksThenCatchesUp() {
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withSnapshotChunkBytes(16));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withSnapshotChunkBytes(16));
     c.electLeader(1);
     c.settle();
     c.isolated.add(3);
@@ -62,7 +62,7 @@ class RaftSnapshotTest {
     for (String s : expected) c.propose(1, s);
     c.settle();
     c.takeSnapshot(1);
-    byte[] data = LocalCluster.encode(expected);
+    byte[] data = InMemoryRaftCluster.encode(expected);
     assertEquals(13, c.node(1).snapshotMeta().lastIndex());
     c.propose(1, "after");
     c.isolated.clear();
@@ -85,7 +85,7 @@ class RaftSnapshotTest {
 
   @Test
   void snapshotChunksLostOnTheWayAreResent() {
-    LocalCluster c = new LocalCluster(3, cfg -> cfg.withSnapshotChunkBytes(8));
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withSnapshotChunkBytes(8));
     c.electLeader(1);
     c.settle();
     c.isolated.add(3);
@@ -102,7 +102,7 @@ class RaftSnapshotTest {
 
   @Test
   void restartLoadsSnapshotAndLogTailWithCommitAndAppliedAtTheSnapshot() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     for (String s : commands(0, 5)) c.propose(1, s);
     c.settle();
@@ -125,7 +125,7 @@ class RaftSnapshotTest {
 
   @Test
   void logLengthStaysBoundedWhenSnapshotsAreTakenInTime() {
-    LocalCluster c = new LocalCluster(3);
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
     c.electLeader(1);
     for (int i = 0; i < 200; i++) {
       c.propose(1, "v" + i);

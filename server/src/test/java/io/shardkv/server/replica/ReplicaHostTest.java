@@ -33,6 +33,7 @@ class ReplicaHostTest {
     final List<List<ClientReply>> replies = new ArrayList<>();
     final boolean[] cut = new boolean[3];
     final int[] flushRequests = new int[3];
+    final int[] incarnations = new int[3];
     final SimRandom random = new SimRandom(7);
     final HostOptions options;
 
@@ -53,7 +54,7 @@ class ReplicaHostTest {
         @Override public void reply(ClientReply r) { replies.get(node).add(r); }
         @Override public void requestFlush() { flushRequests[node]++; }
       };
-      SimRandom r = random.fork("n" + n);
+      SimRandom r = random.fork("n" + n + "/" + incarnations[n]++); // one stream per incarnation
       hosts[n] = new ReplicaHost(RaftConfig.of(1, n, List.of(0, 1, 2)), disks[n].open(), r::nextInt,
           TraceSink.NONE, Services.kv(sms[n]), out, options, n);
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
-import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.configcenter.ConfigCenterOp;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,22 +22,22 @@ class ForceMoveScenarioTest {
     MigrationWorld w = new MigrationWorld(SHARDS, 1, 2);
     w.join(1, 2);
     w.settle();
-    java.util.List<Integer> lost = w.ctrler.latest().shardsOf(2);
+    java.util.List<Integer> lost = w.configCenter.latest().shardsOf(2);
     assertTrue(!lost.isEmpty());
     int shard = lost.get(0);
     String key = w.keyInShard(shard, 0);
     assertEquals(Status.OK, w.client(1, 1, new KvOp.Put(key, "written before group 2 was lost")).status());
-    assertEquals(2, w.ctrler.latest().ownerOf(w.shardOf(key)));
+    assertEquals(2, w.configCenter.latest().ownerOf(w.shardOf(key)));
 
     // From here group 2 is gone: only group 1 steps.
     for (int s : lost) {
-      assertEquals(Status.OK, w.admin(new CtrlOp.Move(s, 1, true)).status());
+      assertEquals(Status.OK, w.admin(new ConfigCenterOp.Move(s, 1, true)).status());
     }
-    assertEquals(Status.OK, w.admin(new CtrlOp.Leave(java.util.List.of(2))).status());
+    assertEquals(Status.OK, w.admin(new ConfigCenterOp.Leave(java.util.List.of(2))).status());
     while (w.stepConfig(1)) {
       assertTrue(MigrationPlanner.plan(w.sm(1)).pulls().isEmpty(), "a forced move never waits for a pull");
     }
-    assertEquals(w.ctrler.latest().num(), w.sm(1).currentConfig().num(), "group 1 reached the latest config");
+    assertEquals(w.configCenter.latest().num(), w.sm(1).currentConfig().num(), "group 1 reached the latest config");
     for (int s = 0; s < SHARDS; s++) {
       assertEquals(ShardState.SERVING, w.sm(1).stateOf(s), "shard " + s);
     }
@@ -58,14 +58,14 @@ class ForceMoveScenarioTest {
     MigrationWorld w = new MigrationWorld(SHARDS, 1, 2);
     w.join(1, 2);
     w.settle();
-    java.util.List<Integer> lost = w.ctrler.latest().shardsOf(2);
+    java.util.List<Integer> lost = w.configCenter.latest().shardsOf(2);
     int shard = lost.get(0);
     w.move(shard, 1);
     assertTrue(w.stepConfig(1));
     assertEquals(ShardState.PULLING, w.sm(1).stateOf(shard), "the data must come from group 2");
-    assertEquals(1, w.ctrler.latest().ownerOf(shard),
+    assertEquals(1, w.configCenter.latest().ownerOf(shard),
         "group 1 owns it in the latest configuration already, so it cannot be forced onto group 1");
-    assertEquals(Status.OK, w.admin(new CtrlOp.Move(lost.get(1), 1, true)).status());
+    assertEquals(Status.OK, w.admin(new ConfigCenterOp.Move(lost.get(1), 1, true)).status());
     assertEquals(false, w.stepConfig(1), "group 1 cannot advance while it waits for group 2");
   }
 }

@@ -55,7 +55,7 @@ class MigrationRpcTest {
     w.join(2);
     w.stepConfig(1);
     w.stepConfig(2);
-    int first = w.ctrler.latest().shardsOf(2).get(0);
+    int first = w.configCenter.latest().shardsOf(2).get(0);
     w.pull(2, first);
     String s1 = w.sm(1).traceSummary();
     String s2 = w.sm(2).traceSummary();

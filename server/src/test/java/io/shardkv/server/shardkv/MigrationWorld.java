@@ -9,11 +9,11 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterCodec;
+import io.shardkv.server.configcenter.ConfigCenterCommand;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.configcenter.ConfigCenterResult;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,8 @@ import java.util.TreeMap;
  */
 final class MigrationWorld {
   final int shards;
-  final ShardCtrlerStateMachine ctrler;
-  private long ctrlerIndex;
+  final ConfigCenterStateMachine configCenter;
+  private long configCenterIndex;
   private long adminSeq;
   final TreeMap<Integer, Group> groups = new TreeMap<>();
 
@@ -66,7 +66,7 @@ final class MigrationWorld {
 
   MigrationWorld(int shards, int... gids) {
     this.shards = shards;
-    this.ctrler = new ShardCtrlerStateMachine(shards);
+    this.configCenter = new ConfigCenterStateMachine(shards);
     for (int g : gids) {
       groups.put(g, new Group(g, shards));
     }
@@ -80,9 +80,9 @@ final class MigrationWorld {
     return groups.get(gid).sm;
   }
 
-  CtrlResult admin(CtrlOp op) {
-    byte[] cmd = CtrlCodec.encodeCommand(new CtrlCommand(-1, ++adminSeq, op));
-    CtrlResult r = CtrlCodec.decodeResult(ctrler.apply(++ctrlerIndex, cmd));
+  ConfigCenterResult admin(ConfigCenterOp op) {
+    byte[] cmd = ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(-1, ++adminSeq, op));
+    ConfigCenterResult r = ConfigCenterCodec.decodeResult(configCenter.apply(++configCenterIndex, cmd));
     assertEquals(Status.OK, r.status(), () -> "admin " + op + ": " + r.message());
     return r;
   }
@@ -92,21 +92,21 @@ final class MigrationWorld {
     for (int g : gids) {
       m.put(g, List.of("g" + g + "-0", "g" + g + "-1", "g" + g + "-2"));
     }
-    admin(new CtrlOp.Join(m));
+    admin(new ConfigCenterOp.Join(m));
   }
 
   void leave(Integer... gids) {
-    admin(new CtrlOp.Leave(List.of(gids)));
+    admin(new ConfigCenterOp.Leave(List.of(gids)));
   }
 
   void move(int shard, int gid) {
-    admin(new CtrlOp.Move(shard, gid));
+    admin(new ConfigCenterOp.Move(shard, gid));
   }
 
   /** The group learns the next config if it is ready for it; true if it advanced. */
   boolean stepConfig(int gid) {
     Group g = groups.get(gid);
-    ShardConfig next = ctrler.query(g.sm.currentConfig().num() + 1);
+    ShardConfig next = configCenter.query(g.sm.currentConfig().num() + 1);
     Optional<ShardKvCommand> cmd = MigrationPlanner.nextConfigCommand(g.sm, next);
     if (cmd.isEmpty()) {
       return false;
@@ -161,7 +161,7 @@ final class MigrationWorld {
     List<Runnable> out = new ArrayList<>();
     for (int gid : groups.keySet()) {
       MigrationPlanner.Plan p = MigrationPlanner.plan(sm(gid));
-      if (p.readyForNextConfig() && sm(gid).currentConfig().num() < ctrler.latest().num()) {
+      if (p.readyForNextConfig() && sm(gid).currentConfig().num() < configCenter.latest().num()) {
         out.add(() -> stepConfig(gid));
       }
       for (MigrationPlanner.PullTask t : p.pulls()) {
@@ -188,7 +188,7 @@ final class MigrationWorld {
         }
       }
       if (!progress) {
-        int latest = ctrler.latest().num();
+        int latest = configCenter.latest().num();
         for (int gid : groups.keySet()) {
           assertEquals(latest, sm(gid).currentConfig().num(), "gid " + gid + " stuck");
         }
@@ -200,7 +200,7 @@ final class MigrationWorld {
 
   /** Sends a client op to the group that owns the key in the latest config. */
   KvResult client(long clientId, long seq, KvOp op) {
-    return clientAt(ctrler.latest().ownerOf(ctrler.latest().shardOfKey(op.key())), clientId, seq, op);
+    return clientAt(configCenter.latest().ownerOf(configCenter.latest().shardOfKey(op.key())), clientId, seq, op);
   }
 
   KvResult clientAt(int gid, long clientId, long seq, KvOp op) {
@@ -208,7 +208,7 @@ final class MigrationWorld {
   }
 
   int shardOf(String key) {
-    return ctrler.latest().shardOfKey(key);
+    return configCenter.latest().shardOfKey(key);
   }
 
   /** A key (k0, k1, ...) that falls in {@code shard}. */

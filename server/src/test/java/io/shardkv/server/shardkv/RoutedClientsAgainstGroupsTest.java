@@ -130,7 +130,7 @@ class RoutedClientsAgainstGroupsTest {
           at(s.replyDeadline(), () -> drive(c));
         } else if (step instanceof CallStep.FetchConfig) {
           at(now + delay(), () -> {
-            c.onConfigFetched(lost() ? null : groups.ctrler.latest(), now);
+            c.onConfigFetched(lost() ? null : groups.configCenter.latest(), now);
             drive(c);
           });
         } else if (step instanceof CallStep.WaitUntil w) {

@@ -44,7 +44,7 @@ class ShardMigrationScenarioTest {
     }
     w.join(2);
     w.settle();
-    ShardConfig c = w.ctrler.latest();
+    ShardConfig c = w.configCenter.latest();
     assertEquals(5, c.shardsOf(2).size());
     for (int i = 0; i < 50; i++) {
       assertEquals(new KvResult(Status.OK, "x" + i), w.client(8, i + 1, new KvOp.Get("key" + i)));
@@ -77,7 +77,7 @@ class ShardMigrationScenarioTest {
     int total = 0;
     for (int gid = 1; gid <= 3; gid++) {
       ShardKvStateMachine sm = w.sm(gid);
-      assertEquals(w.ctrler.latest().shardsOf(gid).size(), sm.heldShardCount(), "gid " + gid);
+      assertEquals(w.configCenter.latest().shardsOf(gid).size(), sm.heldShardCount(), "gid " + gid);
       total += sm.storedKeyCount();
     }
     assertEquals(keys, total, "every key stored exactly once across groups");
@@ -106,9 +106,9 @@ class ShardMigrationScenarioTest {
     MigrationWorld w = oneGroupServingAll();
     w.join(2);
     w.settle();
-    ShardConfig before = w.ctrler.latest();
+    ShardConfig before = w.configCenter.latest();
     w.join(3);
-    ShardConfig after = w.ctrler.latest();
+    ShardConfig after = w.configCenter.latest();
     // Only group 3 has learned nothing yet; groups 1 and 2 apply the new config.
     assertTrue(w.stepConfig(1));
     assertTrue(w.stepConfig(2));
@@ -152,7 +152,7 @@ class ShardMigrationScenarioTest {
     w.join(2);
     assertTrue(w.stepConfig(1));
     assertTrue(w.stepConfig(2));
-    List<Integer> incoming = w.ctrler.latest().shardsOf(2);
+    List<Integer> incoming = w.configCenter.latest().shardsOf(2);
     assertEquals(5, incoming.size());
     int first = incoming.get(0);
     assertTrue(w.pull(2, first));
@@ -181,13 +181,13 @@ class ShardMigrationScenarioTest {
     w.join(3);
     assertTrue(w.stepConfig(1));
     assertTrue(w.stepConfig(2));
-    KvResult r = w.group(2).propose(new ShardKvCommand.NewConfig(w.ctrler.query(3)));
+    KvResult r = w.group(2).propose(new ShardKvCommand.NewConfig(w.configCenter.query(3)));
     assertEquals(Status.REJECTED, r.status());
     assertEquals(2, w.sm(2).currentConfig().num());
     // A config that is not the next one is rejected too, and a duplicate of the current one.
-    assertEquals(Status.REJECTED, w.group(3).propose(new ShardKvCommand.NewConfig(w.ctrler.query(3)))
+    assertEquals(Status.REJECTED, w.group(3).propose(new ShardKvCommand.NewConfig(w.configCenter.query(3)))
         .status());
-    assertEquals(Status.REJECTED, w.group(1).propose(new ShardKvCommand.NewConfig(w.ctrler.query(2)))
+    assertEquals(Status.REJECTED, w.group(1).propose(new ShardKvCommand.NewConfig(w.configCenter.query(2)))
         .status());
   }
 
@@ -197,7 +197,7 @@ class ShardMigrationScenarioTest {
     w.join(2);
     w.stepConfig(1);
     w.stepConfig(2);
-    int s = w.ctrler.latest().shardsOf(2).get(0);
+    int s = w.configCenter.latest().shardsOf(2).get(0);
     MigrationPlanner.ShardExport export = MigrationPlanner.exportShard(w.sm(1), 2, s);
     assertEquals(MigrationPlanner.ExportStatus.READY, export.status());
     ShardKvCommand install = new ShardKvCommand.InstallShard(2, s, export.data());
@@ -286,7 +286,7 @@ class ShardMigrationScenarioTest {
     w.join(2);
     w.settle();
     String key = w.keyInShard(0, 0);
-    int owner = w.ctrler.latest().ownerOf(0);
+    int owner = w.configCenter.latest().ownerOf(0);
     int other = owner == 1 ? 2 : 1;
     w.client(3, 1, new KvOp.Append(key, "a"));
     w.move(0, other);
@@ -320,7 +320,7 @@ class ShardMigrationScenarioTest {
     w.join(2);
     w.stepConfig(1);
     w.stepConfig(2);
-    List<Integer> incoming = w.ctrler.latest().shardsOf(2);
+    List<Integer> incoming = w.configCenter.latest().shardsOf(2);
     w.pull(2, incoming.get(0));
     w.pull(2, incoming.get(1));
     w.gc(2, incoming.get(1));
@@ -359,7 +359,7 @@ class ShardMigrationScenarioTest {
     for (int gid = 1; gid <= 3; gid++) {
       assertArrayEquals(a.sm(gid).takeSnapshot(), b.sm(gid).takeSnapshot(), "gid " + gid);
     }
-    assertArrayEquals(a.ctrler.takeSnapshot(), b.ctrler.takeSnapshot());
+    assertArrayEquals(a.configCenter.takeSnapshot(), b.configCenter.takeSnapshot());
   }
 
   private static MigrationWorld runRandomWorld(int seed) {

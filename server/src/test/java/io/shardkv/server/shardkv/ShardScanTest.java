@@ -11,7 +11,6 @@ import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvData;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.replica.HostedService;
-import io.shardkv.server.replica.Services;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -106,7 +105,7 @@ class ShardScanTest {
     int shard = 4;
     w.join(2);
     w.settle();
-    if (w.ctrler.latest().ownerOf(shard) != 1) {
+    if (w.configCenter.latest().ownerOf(shard) != 1) {
       w.move(shard, 1);
       w.settle();
     }
@@ -123,7 +122,7 @@ class ShardScanTest {
     assertEquals(Status.WRONG_GROUP, w.sm(1).scan(new ShardScan.Query(shard, "", first.entries().lastKey(), 12)).status(),
         "the old owner stops serving the shard once it hands it off");
     w.settle();
-    assertEquals(2, w.ctrler.latest().ownerOf(shard));
+    assertEquals(2, w.configCenter.latest().ownerOf(shard));
     seen.addAll(walkFrom(w.sm(2), shard, first.entries().lastKey(), 7));
     assertEquals(new ArrayList<>(expected), seen, "each key once, in order, across the move");
   }
@@ -153,7 +152,10 @@ class ShardScanTest {
 
     byte[] truncated = java.util.Arrays.copyOf(ShardScan.encodeQuery(q), 7);
     assertThrows(DecodeException.class, () -> ShardScan.decodeQuery(truncated));
-    HostedService service = Services.shardGroup(new ShardKvStateMachine(1, SHARDS));
+    HostedService service = new ShardGroupService(new ShardKvStateMachine(1, SHARDS), new ShardGroupOutputs() {
+      @Override public void sendGroupMessage(String server, MigrationRpc message) {}
+      @Override public void fetchConfig(int num) {}
+    }, 5);
     HostedService.Admission a = service.admit(truncated);
     HostedService.Admission.Reject r = assertInstanceOf(HostedService.Admission.Reject.class, a);
     assertEquals(Status.BAD_REQUEST, ShardScan.decodePage(r.result()).status());

@@ -20,7 +20,7 @@ class SimClusterTest {
 
   /** A fully wired toy world. */
   static final class ToyWorld implements SimCluster.ProcessFactory<Long> {
-    final EventLoop loop = new EventLoop();
+    final SimScheduler loop = new SimScheduler();
     final TraceDigest digest = new TraceDigest();
     final SimRandom random;
     final SimNetwork<Long> network;
@@ -108,7 +108,9 @@ class SimClusterTest {
 
   @Test
   void messagesToACrashedNodeAreLostNotQueued() {
-    ToyWorld w = new ToyWorld(3, 2);
+    // A seed in which n0 announces nothing of its own while n1 is down, so the one message sent here
+    // is the only one dropped (seed 3 until issue 10 re-derived the random streams, now seed 1).
+    ToyWorld w = new ToyWorld(1, 2);
     w.cluster.crash(1);
     w.network.send(0, 1, 1000L);
     w.loop.runUntil(50);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class SimNetworkTest {
 
-  private final EventLoop loop = new EventLoop();
+  private final SimScheduler loop = new SimScheduler();
   private final TraceDigest digest = new TraceDigest();
   private final List<String> received = new ArrayList<>();
   private final boolean[] down = new boolean[3];
@@ -116,7 +116,7 @@ class SimNetworkTest {
   }
 
   private static String trafficDigest(long seed) {
-    EventLoop loop = new EventLoop();
+    SimScheduler loop = new SimScheduler();
     TraceDigest digest = new TraceDigest();
     SimNetwork<String> net = new SimNetwork<>(loop, new SimRandom(seed), digest, 3, s -> s, String::length);
     net.setReceiver((f, t, m) -> true);

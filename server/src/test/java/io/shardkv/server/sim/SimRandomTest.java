@@ -37,6 +37,27 @@ class SimRandomTest {
   }
 
   @Test
+  void aForkDependsOnlyOnTheParentsSeedAndTheLabelSoANewStreamShiftsNoOther() {
+    SimRandom before = new SimRandom(7);
+    SimRandom network1 = before.fork("network");
+    SimRandom after = new SimRandom(7);
+    after.nextLong();               // a component that now draws from the parent
+    after.fork("a-new-stream");     // and a stream added before the existing one
+    SimRandom network2 = after.fork("network");
+    for (int i = 0; i < 100; i++) assertEquals(network1.nextLong(), network2.nextLong());
+  }
+
+  @Test
+  void forkingTheSameLabelTwiceFromOneParentIsRefused() {
+    SimRandom p = new SimRandom(7);
+    p.fork("client");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.fork("client"));
+    assertTrue(e.getMessage().contains("'client' forked twice"), e.getMessage());
+    assertNotEquals(new SimRandom(7).fork("x").nextLong(), new SimRandom(8).fork("x").nextLong(),
+        "the parent's seed matters");
+  }
+
+  @Test
   void betweenStaysInBoundsAndReachesBothEnds() {
     SimRandom r = new SimRandom(3);
     Set<Long> seen = new HashSet<>();

@@ -14,11 +14,11 @@ import io.shardkv.server.kv.KvData;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.kv.KvStateMachine;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterCodec;
+import io.shardkv.server.configcenter.ConfigCenterCommand;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.configcenter.ConfigCenterResult;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.MigrationPlanner;
 import io.shardkv.server.shardkv.MigrationRpc;
 import io.shardkv.server.shardkv.ShardKvCodec;
@@ -50,18 +50,18 @@ class CodecFuzzTest {
         KvCodec.encodeCommand(new KvCommand(3, 7, new KvOp.Delete(""))));
   }
 
-  private static List<byte[]> validCtrlCommands() {
+  private static List<byte[]> validConfigCenterCommands() {
     return List.of(
-        CtrlCodec.encodeCommand(new CtrlCommand(1, 1, new CtrlOp.Join(Map.of(1, List.of("a", "b"),
+        ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(Map.of(1, List.of("a", "b"),
             7, List.of("c"))))),
-        CtrlCodec.encodeCommand(new CtrlCommand(1, 2, new CtrlOp.Leave(List.of(1, 7)))),
-        CtrlCodec.encodeCommand(new CtrlCommand(1, 3, new CtrlOp.Move(3, 7))),
-        CtrlCodec.encodeCommand(new CtrlCommand(1, 4, new CtrlOp.Query(-1))));
+        ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 2, new ConfigCenterOp.Leave(List.of(1, 7)))),
+        ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 3, new ConfigCenterOp.Move(3, 7))),
+        ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 4, new ConfigCenterOp.Query(-1))));
   }
 
   private static List<byte[]> validShardKvCommands() {
-    ShardCtrlerStateMachine c = new ShardCtrlerStateMachine(8);
-    c.execute(new CtrlCommand(1, 1, new CtrlOp.Join(Map.of(1, List.of("a"), 2, List.of("b")))));
+    ConfigCenterStateMachine c = new ConfigCenterStateMachine(8);
+    c.execute(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(Map.of(1, List.of("a"), 2, List.of("b")))));
     KvData d = new KvData();
     d.execute(new KvCommand(4, 1, new KvOp.Put("x", "y")));
     return List.of(
@@ -127,11 +127,11 @@ class CodecFuzzTest {
 
   @Test
   void configCenterDecodersRejectMalformedInputCleanly() {
-    fuzz("ctrl command", validCtrlCommands(), CtrlCodec::decodeCommand, 3);
-    ShardCtrlerStateMachine c = new ShardCtrlerStateMachine(4);
-    c.execute(new CtrlCommand(1, 1, new CtrlOp.Join(Map.of(1, List.of("a")))));
-    fuzz("ctrl result", List.of(CtrlCodec.encodeResult(new CtrlResult(Status.OK, c.latest(), null)),
-        CtrlCodec.encodeResult(CtrlResult.bad("why"))), CtrlCodec::decodeResult, 4);
+    fuzz("ctrl command", validConfigCenterCommands(), ConfigCenterCodec::decodeCommand, 3);
+    ConfigCenterStateMachine c = new ConfigCenterStateMachine(4);
+    c.execute(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(Map.of(1, List.of("a")))));
+    fuzz("ctrl result", List.of(ConfigCenterCodec.encodeResult(new ConfigCenterResult(Status.OK, c.latest(), null)),
+        ConfigCenterCodec.encodeResult(ConfigCenterResult.bad("why"))), ConfigCenterCodec::decodeResult, 4);
     fuzz("config", List.of(c.latest().encode()), ShardConfig::decode, 5);
   }
 
@@ -157,7 +157,7 @@ class CodecFuzzTest {
     DecodeException e = assertThrows(DecodeException.class, () -> KvCodec.decodeCommand(hugeKey));
     assertTrue(e.getMessage().contains("key"), e.getMessage());
     byte[] hugeJoin = {1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, -1, -1, -1};
-    assertThrows(DecodeException.class, () -> CtrlCodec.decodeCommand(hugeJoin));
+    assertThrows(DecodeException.class, () -> ConfigCenterCodec.decodeCommand(hugeJoin));
     byte[] hugeShards = {0, 0, 0, 1, 0x7f, -1, -1, -1};
     assertThrows(DecodeException.class, () -> ShardConfig.decode(hugeShards));
   }
@@ -185,10 +185,10 @@ class CodecFuzzTest {
   void everyStateMachineAnswersGarbageCommandsWithBadRequestAndNeverThrows() {
     Random rnd = new Random(9);
     KvStateMachine kv = new KvStateMachine();
-    ShardCtrlerStateMachine ctrl = new ShardCtrlerStateMachine(8);
+    ConfigCenterStateMachine ctrl = new ConfigCenterStateMachine(8);
     ShardKvStateMachine group = new ShardKvStateMachine(1, 8);
     List<byte[]> seeds = new ArrayList<>(validKvCommands());
-    seeds.addAll(validCtrlCommands());
+    seeds.addAll(validConfigCenterCommands());
     seeds.addAll(validShardKvCommands());
     long index = 0;
     int bad = 0;
@@ -199,7 +199,7 @@ class CodecFuzzTest {
       input[rnd.nextInt(input.length)] ^= (byte) (1 + rnd.nextInt(255));
       index++;
       Status a = KvCodec.decodeResult(kv.apply(index, input)).status();
-      Status b = CtrlCodec.decodeResult(ctrl.apply(index, input)).status();
+      Status b = ConfigCenterCodec.decodeResult(ctrl.apply(index, input)).status();
       Status c = KvCodec.decodeResult(group.apply(index, input)).status();
       bad += (a == Status.BAD_REQUEST ? 1 : 0) + (b == Status.BAD_REQUEST ? 1 : 0)
           + (c == Status.BAD_REQUEST ? 1 : 0);
@@ -211,15 +211,15 @@ class CodecFuzzTest {
 
   @Test
   void snapshotRestoreRejectsTruncatedAndMutatedSnapshotsCleanly() {
-    ShardCtrlerStateMachine ctrl = new ShardCtrlerStateMachine(8);
-    ctrl.apply(1, validCtrlCommands().get(0));
+    ConfigCenterStateMachine ctrl = new ConfigCenterStateMachine(8);
+    ctrl.apply(1, validConfigCenterCommands().get(0));
     ShardKvStateMachine group = new ShardKvStateMachine(1, 8);
     group.apply(1, ShardKvCodec.encode(new ShardKvCommand.NewConfig(ctrl.latest())));
     group.apply(2, validShardKvCommands().get(0));
     KvStateMachine kv = new KvStateMachine();
     kv.apply(1, validKvCommands().get(1));
     fuzz("ctrl snapshot", List.of(ctrl.takeSnapshot()), s -> {
-      new ShardCtrlerStateMachine(8).restoreSnapshot(s);
+      new ConfigCenterStateMachine(8).restoreSnapshot(s);
       return null;
     }, 10);
     fuzz("group snapshot", List.of(group.takeSnapshot()), s -> {

@@ -8,11 +8,11 @@ import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvData;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterCodec;
+import io.shardkv.server.configcenter.ConfigCenterCommand;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.configcenter.ConfigCenterResult;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.ShardKvCodec;
 import io.shardkv.server.shardkv.ShardKvCommand;
 import java.util.List;
@@ -38,23 +38,23 @@ class CodecRoundTripTest {
 
   @Test
   void configCenterCommandsAndResultsRoundTrip() {
-    for (CtrlOp op : List.of(new CtrlOp.Join(Map.of(1, List.of("a:1", "b:2"), 9, List.of())),
-        new CtrlOp.Leave(List.of(3, 1)), new CtrlOp.Move(63, 2), new CtrlOp.Query(-1))) {
-      CtrlCommand c = new CtrlCommand(5, 6, op);
-      assertEquals(c, CtrlCodec.decodeCommand(CtrlCodec.encodeCommand(c)));
+    for (ConfigCenterOp op : List.of(new ConfigCenterOp.Join(Map.of(1, List.of("a:1", "b:2"), 9, List.of())),
+        new ConfigCenterOp.Leave(List.of(3, 1)), new ConfigCenterOp.Move(63, 2), new ConfigCenterOp.Query(-1))) {
+      ConfigCenterCommand c = new ConfigCenterCommand(5, 6, op);
+      assertEquals(c, ConfigCenterCodec.decodeCommand(ConfigCenterCodec.encodeCommand(c)));
     }
-    ShardCtrlerStateMachine sm = new ShardCtrlerStateMachine();
-    sm.execute(new CtrlCommand(1, 1, new CtrlOp.Join(Map.of(4, List.of("x")))));
-    for (CtrlResult r : List.of(new CtrlResult(Status.OK, sm.latest(), null), CtrlResult.ok(),
-        CtrlResult.bad("no such gid"))) {
-      assertEquals(r, CtrlCodec.decodeResult(CtrlCodec.encodeResult(r)));
+    ConfigCenterStateMachine sm = new ConfigCenterStateMachine();
+    sm.execute(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(Map.of(4, List.of("x")))));
+    for (ConfigCenterResult r : List.of(new ConfigCenterResult(Status.OK, sm.latest(), null), ConfigCenterResult.ok(),
+        ConfigCenterResult.bad("no such gid"))) {
+      assertEquals(r, ConfigCenterCodec.decodeResult(ConfigCenterCodec.encodeResult(r)));
     }
   }
 
   @Test
   void shardGroupCommandsRoundTrip() {
-    ShardCtrlerStateMachine sm = new ShardCtrlerStateMachine(16);
-    sm.execute(new CtrlCommand(1, 1, new CtrlOp.Join(Map.of(4, List.of("x"), 5, List.of("y")))));
+    ConfigCenterStateMachine sm = new ConfigCenterStateMachine(16);
+    sm.execute(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(Map.of(4, List.of("x"), 5, List.of("y")))));
     KvData d = new KvData();
     d.execute(new KvCommand(1, 1, new KvOp.Put("a", "b")));
     d.execute(new KvCommand(2, 7, new KvOp.Cas("a", "zz", "c")));

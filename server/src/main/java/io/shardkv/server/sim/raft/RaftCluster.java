@@ -4,7 +4,7 @@ import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftNode;
 import io.shardkv.server.raft.Role;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimScheduler;
 import io.shardkv.server.sim.SimCluster;
 import io.shardkv.server.sim.SimDisk;
 import io.shardkv.server.sim.SimNetwork;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage> {
   private final RaftSimOptions options;
-  private final EventLoop loop = new EventLoop();
+  private final SimScheduler loop = new SimScheduler();
   private final SimRandom random;
   private final SimRandom diskCrashes;
   private final TraceDigest digest;
@@ -75,7 +75,7 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
   // ---- accessors for drivers, scenarios and tests ----
 
   public RaftSimOptions options() { return options; }
-  public EventLoop loop() { return loop; }
+  public SimScheduler loop() { return loop; }
   public TraceDigest digest() { return digest; }
   public SimNetwork<RaftMessage> network() { return network; }
   public SimCluster<RaftMessage> host() { return host; }

@@ -6,7 +6,7 @@ import io.shardkv.server.raft.PersistedState;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftNode;
 import io.shardkv.server.raft.Role;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimScheduler;
 import io.shardkv.server.sim.SimDisk;
 import io.shardkv.server.sim.SimulationFailure;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ final class RaftInvariants {
   private record Seen(long prevTerm, LogEntry entry, int node) { }
 
   private final long seed;
-  private final EventLoop loop;
+  private final SimScheduler loop;
   private final int nodes;
   private final TreeMap<Long, Integer> leaderOfTerm = new TreeMap<>();
   private final HashMap<EntryKey, Seen> entries = new HashMap<>();
@@ -61,7 +61,7 @@ final class RaftInvariants {
   private final Map<Long, Integer>[] votesGranted;
 
   @SuppressWarnings("unchecked")
-  RaftInvariants(long seed, EventLoop loop, int nodes) {
+  RaftInvariants(long seed, SimScheduler loop, int nodes) {
     this.seed = seed;
     this.loop = loop;
     this.nodes = nodes;

@@ -1,18 +1,22 @@
 package io.shardkv.server.sim.shardkv;
 
+import io.shardkv.driver.client.Wiring;
+import io.shardkv.driver.protocol.Frame;
+import io.shardkv.driver.protocol.FrameException;
+import io.shardkv.driver.protocol.FrameType;
+import io.shardkv.driver.protocol.MessageCodec;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.CallStep;
 import io.shardkv.driver.routing.ClientCall;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
 import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
-import io.shardkv.server.replica.ClientReply;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.kv.KvOp;
+import io.shardkv.server.configcenter.ConfigCenterOp;
+import io.shardkv.server.sim.SimScheduler;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -26,10 +30,9 @@ final class CallRunner {
   /** One running call: the operation, or the config query it asked for. */
   private final class Slot {
     ClientCall call;
-    byte[] request;
-    boolean controller;
+    Request request;
     Consumer<CallOutcome> done;
-    EventLoop.Timer wake;
+    SimScheduler.Timer wake;
   }
 
   private record Attempt(Slot slot, int attempt) {}
@@ -52,25 +55,28 @@ final class CallRunner {
 
   boolean busy() { return main.call != null; }
 
-  /** Runs a KV operation (request built by {@code request} from the call's seq). */
-  void runKeyOp(String key, boolean write, java.util.function.LongFunction<byte[]> request,
+  /** Runs a KV operation (the wire request built from the call's client id and seq by {@code request}). */
+  void runKeyOp(String key, boolean write, java.util.function.LongFunction<Request> request,
                 Consumer<CallOutcome> done) {
     ClientCall call = router.startKeyOp(key, write, world.loop().now());
-    start(main, call, request.apply(call.seq()), false, done);
+    start(main, call, request.apply(call.seq()), done);
+  }
+
+  /** Runs a KV operation given as the state machine's op (mapped onto its wire request). */
+  void runKeyOp(KvOp op, Consumer<CallOutcome> done) {
+    runKeyOp(op.key(), op.isWrite(), seq -> requestOf(router.clientId(), seq, op), done);
   }
 
   /** Runs a config-center operation (join/leave/move/query). */
-  void runControllerOp(CtrlOp op, Consumer<CallOutcome> done) {
+  void runConfigCenterOp(ConfigCenterOp op, Consumer<CallOutcome> done) {
     ClientCall call = router.startControllerOp(op.isWrite(), world.loop().now());
-    byte[] cmd = CtrlCodec.encodeCommand(new CtrlCommand(router.clientId(), call.seq(), op));
-    start(main, call, cmd, true, done);
+    start(main, call, requestOf(router.clientId(), call.seq(), op), done);
   }
 
-  private void start(Slot slot, ClientCall call, byte[] request, boolean controller, Consumer<CallOutcome> done) {
+  private void start(Slot slot, ClientCall call, Request request, Consumer<CallOutcome> done) {
     if (slot.call != null) throw new IllegalStateException("client " + router.clientId() + " already runs a call");
     slot.call = call;
     slot.request = request;
-    slot.controller = controller;
     slot.done = done;
     drive(slot);
   }
@@ -93,12 +99,8 @@ final class CallRunner {
     } else if (step instanceof CallStep.FetchConfig) {
       if (query.call == null) {
         ClientCall q = router.startConfigQuery(now);
-        byte[] cmd = CtrlCodec.encodeCommand(new CtrlCommand(router.clientId(), q.seq(), new CtrlOp.Query(-1)));
-        start(query, q, cmd, true, outcome -> {
-          ShardConfig cfg = null;
-          if (outcome.kind() == CallOutcome.Kind.COMPLETED && outcome.payload() != null) {
-            cfg = CtrlCodec.decodeResult(outcome.payload()).config();
-          }
+        start(query, q, new Request.Query(Request.Query.LATEST), outcome -> {
+          ShardConfig cfg = configOf(outcome);
           if (main.call != null) {
             main.call.onConfigFetched(cfg, world.loop().now());
             drive(main);
@@ -130,24 +132,54 @@ final class CallRunner {
     if (a == null || a.slot().call == null) return; // duplicate, or the call is over
     Slot slot = a.slot();
     long now = world.loop().now();
-    ClientReply r = reply.reply();
-    if (r instanceof ClientReply.Result res) {
-      Status status = slot.controller ? CtrlCodec.decodeResult(res.result()).status()
-          : KvCodec.decodeResult(res.result()).status();
-      slot.call.onReply(a.attempt(), status, null, res.result(), now);
-    } else if (r instanceof ClientReply.NotLeader nl) {
-      String hint = nl.leaderHint() >= 0 ? ShardKvWorld.serverName(nl.leaderHint()) : null;
-      slot.call.onReply(a.attempt(), Status.WRONG_LEADER, hint, null, now);
-    } else {
-      slot.call.onReply(a.attempt(), Status.TIMEOUT, null, null, now);
-    }
+    // As the real client (ShardKvClient): the wire status in routing terms, the leader's address as
+    // the hint. The answer's wire encoding is the outcome's payload (see answerOf).
+    Response r = reply.response();
+    Status status = Wiring.toRouting(r.status());
+    String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
+    byte[] payload = status.isRoutingRetry() ? null : MessageCodec.encode(reply.rpcId(), r).payload();
+    slot.call.onReply(a.attempt(), status, hint, payload, now);
     drive(slot);
   }
 
-  /** The config a controller query answered, or null. */
-  static ShardConfig configOf(CallOutcome o) {
+  /** The wire request for a KV op. */
+  static Request requestOf(long clientId, long seq, KvOp op) {
+    if (op instanceof KvOp.Get g) return new Request.Get(clientId, seq, g.key());
+    if (op instanceof KvOp.Put p) return new Request.Put(clientId, seq, p.key(), p.value());
+    if (op instanceof KvOp.Append x) return new Request.Append(clientId, seq, x.key(), x.value());
+    if (op instanceof KvOp.Cas c) return new Request.Cas(clientId, seq, c.key(), c.expected(), c.value());
+    if (op instanceof KvOp.Delete d) return new Request.Delete(clientId, seq, d.key());
+    throw new IllegalArgumentException("no wire request for " + op);
+  }
+
+  /** The wire request for a config-center op. */
+  static Request requestOf(long clientId, long seq, ConfigCenterOp op) {
+    if (op instanceof ConfigCenterOp.Join j) return new Request.Join(clientId, seq, j.groups());
+    if (op instanceof ConfigCenterOp.Leave l) return new Request.Leave(clientId, seq, l.gids());
+    if (op instanceof ConfigCenterOp.Move m) return new Request.Move(clientId, seq, m.shard(), m.gid());
+    if (op instanceof ConfigCenterOp.Query q) return new Request.Query(q.num());
+    throw new IllegalArgumentException("no wire request for " + op);
+  }
+
+  /** The server's answer to a completed call whose request had frame type {@code requestType}, or null. */
+  static Response answerOf(CallOutcome o, FrameType requestType) {
     if (o.kind() != CallOutcome.Kind.COMPLETED || o.payload() == null) return null;
-    CtrlResult r = CtrlCodec.decodeResult(o.payload());
-    return r.config();
+    try {
+      return (Response) MessageCodec.decode(new Frame(requestType.replyType(), 0, o.payload()));
+    } catch (FrameException e) {
+      throw new IllegalStateException("the answer to a " + requestType + " does not decode", e);
+    }
+  }
+
+  /** A completed get's value, or null for NOT_FOUND (or a get that did not complete). */
+  static String valueOf(CallOutcome o) {
+    Response r = answerOf(o, FrameType.GET);
+    return r != null && r.result() instanceof Result.Value v ? v.value() : null;
+  }
+
+  /** The config a config-center query answered, or null. */
+  static ShardConfig configOf(CallOutcome o) {
+    Response r = answerOf(o, FrameType.QUERY);
+    return r != null && r.result() instanceof Result.Config c ? Wiring.toShardConfig(c.config()) : null;
   }
 }

@@ -1,6 +1,6 @@
 package io.shardkv.server.sim.shardkv;
 
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimScheduler;
 import io.shardkv.server.sim.FaultKind;
 import io.shardkv.server.sim.LinkProfile;
 import io.shardkv.server.sim.SimCluster;
@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class GroupNemesis {
   private final ShardKvWorld world;
-  private final EventLoop loop;
+  private final SimScheduler loop;
   private final SimRandom random;
   private final TraceDigest digest;
   private final SimNetwork<Wire> network;
@@ -30,7 +30,7 @@ final class GroupNemesis {
   private final List<FaultKind> enabled;
   private final EnumMap<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
   private final EnumMap<FaultKind, Integer> activeEpisodes = new EnumMap<>(FaultKind.class);
-  private final List<EventLoop.Timer> timers = new ArrayList<>();
+  private final List<SimScheduler.Timer> timers = new ArrayList<>();
   private final LinkProfile base;
   private boolean running;
   private int partitionEpoch;
@@ -59,7 +59,7 @@ final class GroupNemesis {
   /** Stops injecting and repairs everything: heal, base profile, resume and restart every node. */
   void stop() {
     running = false;
-    for (EventLoop.Timer t : timers) t.cancel();
+    for (SimScheduler.Timer t : timers) t.cancel();
     timers.clear();
     for (FaultKind k : FaultKind.values()) activeEpisodes.put(k, 0);
     network.heal();

@@ -2,7 +2,7 @@ package io.shardkv.server.sim.shardkv;
 
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.Status;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimScheduler;
 import io.shardkv.server.sim.TraceDigest;
 
 /**
@@ -11,14 +11,14 @@ import io.shardkv.server.sim.TraceDigest;
  */
 final class HistoryRecorder {
   private final History.Builder builder = new History.Builder();
-  private final EventLoop loop;
+  private final SimScheduler loop;
   private final TraceDigest digest;
   private long ok;
   private long failed;
   private long info;
   private int events;
 
-  HistoryRecorder(EventLoop loop, TraceDigest digest) {
+  HistoryRecorder(SimScheduler loop, TraceDigest digest) {
     this.loop = loop;
     this.digest = digest;
   }

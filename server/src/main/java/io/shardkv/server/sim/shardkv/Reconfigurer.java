@@ -3,7 +3,7 @@ package io.shardkv.server.sim.shardkv;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
-import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.configcenter.ConfigCenterOp;
 import io.shardkv.server.sim.SimRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class Reconfigurer {
   void join(List<Integer> gids, Runnable then) {
     TreeMap<Integer, List<String>> groups = new TreeMap<>();
     for (int g : gids) groups.put(g, world.serverNames(g));
-    runUntilDone(new CtrlOp.Join(groups), o -> {
+    runUntilDone(new ConfigCenterOp.Join(groups), o -> {
       joins++;
       then.run();
     });
@@ -43,7 +43,7 @@ final class Reconfigurer {
 
   /** Leaves {@code gids}, retrying until OK. */
   void leave(List<Integer> gids, Runnable then) {
-    runUntilDone(new CtrlOp.Leave(gids), o -> {
+    runUntilDone(new ConfigCenterOp.Leave(gids), o -> {
       leaves++;
       then.run();
     });
@@ -51,7 +51,7 @@ final class Reconfigurer {
 
   /** Moves {@code shard} to {@code gid}, retrying until OK. */
   void move(int shard, int gid, Runnable then) {
-    runUntilDone(new CtrlOp.Move(shard, gid), o -> {
+    runUntilDone(new ConfigCenterOp.Move(shard, gid), o -> {
       moves++;
       then.run();
     });
@@ -59,7 +59,7 @@ final class Reconfigurer {
 
   /** Runs a query, retrying until it answers. */
   void query(Consumer<ShardConfig> then) {
-    runUntilDone(new CtrlOp.Query(-1), o -> then.accept(CallRunner.configOf(o)));
+    runUntilDone(new ConfigCenterOp.Query(-1), o -> then.accept(CallRunner.configOf(o)));
   }
 
   void startRandomChanges() {
@@ -109,8 +109,8 @@ final class Reconfigurer {
 
   /** Admin ops are retried until definite OK: the same op again is harmless only for a query, so a
    *  write is retried with a fresh seq only after a FAILED outcome (it did not happen). */
-  private void runUntilDone(CtrlOp op, Consumer<CallOutcome> then) {
-    runner.runControllerOp(op, o -> {
+  private void runUntilDone(ConfigCenterOp op, Consumer<CallOutcome> then) {
+    runner.runConfigCenterOp(op, o -> {
       if (o.kind() == CallOutcome.Kind.COMPLETED || (o.kind() == CallOutcome.Kind.INDEFINITE)) {
         then.accept(o);
       } else {

@@ -1,27 +1,27 @@
 package io.shardkv.server.sim.shardkv;
 
+import io.shardkv.driver.client.Wiring;
+import io.shardkv.driver.protocol.FrameType;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.routing.DecodeException;
-import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
-import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
-import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvStateMachine;
 import io.shardkv.server.raft.RaftConfig;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftStorage;
 import io.shardkv.server.raft.TraceSink;
 import io.shardkv.server.replica.ClientReply;
+import io.shardkv.server.replica.FrontDoor;
 import io.shardkv.server.replica.HostedService;
 import io.shardkv.server.replica.ReplicaHost;
 import io.shardkv.server.replica.ReplicaOutputs;
 import io.shardkv.server.replica.Services;
-import io.shardkv.server.shardctrler.CtrlCodec;
-import io.shardkv.server.shardctrler.CtrlCommand;
-import io.shardkv.server.shardctrler.CtrlOp;
-import io.shardkv.server.shardctrler.CtrlResult;
-import io.shardkv.server.shardctrler.ShardCtrlerStateMachine;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardGroupOutputs;
+import io.shardkv.server.shardkv.ShardGroupService;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.sim.SimCluster;
 import io.shardkv.server.sim.SimRandom;
@@ -31,12 +31,15 @@ import java.util.TreeMap;
 /**
  * One incarnation of a simulated server: a {@link ReplicaHost} on a {@code SimDisk} session, wired to
  * the simulated networks as its {@link ReplicaOutputs}. Flushes take simulated time (1–5 ms) and are
- * lost if the node crashes first. Request ids given to the host are this node's own, mapped back to
- * where the answer must go (a client on the client network, or a shard group's config query).
+ * lost if the node crashes first. Client requests arrive as the wire protocol's typed requests and
+ * pass through the same {@link FrontDoor} as on the real server ({@code process.NodeServer}), so a
+ * sweep covers the request → command → response translation production runs. Request ids given to
+ * the host are this node's own, mapped back to where the answer must go (a client on the client
+ * network, or a shard group's config query).
  */
-public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutputs {
-  /** Where an answer goes. */
-  private record Route(boolean configQuery, int node, long rpcId) {}
+public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutputs, ShardGroupOutputs {
+  /** Where an answer goes, and the frame type of the request it answers. */
+  private record Route(boolean configQuery, int node, long rpcId, FrameType type) {}
 
   private final ShardKvWorld world;
   private final int id;
@@ -44,12 +47,14 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   private final RaftStorage storage;
   private final SimRandom diskLatency;
   private final ReplicaHost replica;
+  private final FrontDoor frontDoor;
   private final TreeMap<Long, Route> routes = new TreeMap<>();
   private final ShardKvStateMachine shardSm;
-  private final ShardCtrlerStateMachine ctrlSm;
+  private final ConfigCenterStateMachine configCenterSm;
   private final KvStateMachine kvSm;
   private long nextRequestId = 1;
   private long nextQueryId = 1;
+  private long nextFreshClientId = 1;
   private int queryRotation;
 
   ServerNode(ShardKvWorld world, int id, int incarnation, RaftStorage storage, SimRandom random) {
@@ -59,21 +64,22 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     this.storage = storage;
     this.diskLatency = random.fork("disk-latency");
     HostedService service;
+    // A shard group's migrations and config polling live in its service (shardkv), not in the host.
     if (gid == ShardRouter.CONTROLLER_GID) {
-      ctrlSm = new ShardCtrlerStateMachine(world.options().shards());
+      configCenterSm = new ConfigCenterStateMachine(world.options().shards());
       shardSm = null;
       kvSm = null;
-      service = Services.controller(ctrlSm);
+      service = Services.configCenter(configCenterSm);
     } else if (world.options().unshardedKv()) {
-      ctrlSm = null;
+      configCenterSm = null;
       shardSm = null;
       kvSm = new KvStateMachine();
       service = Services.kv(kvSm);
     } else {
-      ctrlSm = null;
+      configCenterSm = null;
       kvSm = null;
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
-      service = Services.shardGroup(shardSm);
+      service = new ShardGroupService(shardSm, this, world.hostOptions(gid).migrationIntervalTicks());
     }
     RaftConfig cfg = io.shardkv.server.replica.PlantedBug.applyTo(RaftConfig.of(gid, id, world.members(gid))
         .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024), world.unsafe(gid));
@@ -81,6 +87,11 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     this.replica = new ReplicaHost(cfg, storage, timeouts::nextInt, TraceSink.NONE, service, this,
         world.hostOptions(gid), incarnation);
     replica.setTime(world.loop().now());
+    // TEST-ONLY (unsafeDisableDedup): client ids no real client uses (real ones are below 2^40 here).
+    long freshBase = 1_000_000_000_000L * (id + 1);
+    this.frontDoor = new FrontDoor(gid == ShardRouter.CONTROLLER_GID ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE,
+        id, gid, n -> n >= 0 && n < world.servers() ? ShardKvWorld.serverName(n) : null,
+        world.options().unsafeDisableDedup() ? () -> freshBase + nextFreshClientId++ : null);
   }
 
   public ReplicaHost replica() { return replica; }
@@ -91,7 +102,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   /** The unsharded KV store's state machine (null unless {@code unshardedKv}). */
   public KvStateMachine kvStateMachine() { return kvSm; }
   /** The config center's state machine (null on a shard group's server). */
-  public ShardCtrlerStateMachine controllerStateMachine() { return ctrlSm; }
+  public ConfigCenterStateMachine configCenterStateMachine() { return configCenterSm; }
 
   // ---- SimCluster.Process ----
 
@@ -113,16 +124,17 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       } catch (DecodeException e) {
         throw new IllegalStateException("n" + id + ": undecodable migration message from " + m.fromServer(), e);
       }
-      replica.onGroupMessage(m.fromServer(), rpc);
+      if (replica.service() instanceof ShardGroupService g) {
+        g.onGroupMessage(m.fromServer(), rpc);
+      }
     } else if (message instanceof Wire.ConfigQuery q) {
-      long requestId = nextRequestId++;
-      routes.put(requestId, new Route(true, from, q.rpcId()));
-      replica.onClientRequest(requestId, q.command());
+      admit(true, from, q.rpcId(), q.query());
     } else if (message instanceof Wire.ConfigAnswer a) {
-      if (a.reply() instanceof ClientReply.Result r) {
-        CtrlResult res = CtrlCodec.decodeResult(r.result());
-        if (res.status() == Status.OK && res.config() != null) {
-          replica.onConfigFetched(res.config());
+      // As the real server's ConfigCenterQueries: only an OK answer carrying a configuration counts.
+      if (a.response().status() == io.shardkv.driver.protocol.Status.OK
+          && a.response().result() instanceof Result.Config c) {
+        if (replica.service() instanceof ShardGroupService g) {
+          g.onConfigFetched(Wiring.toShardConfig(c.config()));
         }
       }
     }
@@ -132,29 +144,30 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   void onClientWire(int from, ClientWire message) {
     if (!(message instanceof ClientWire.Request r)) return;
     replica.setTime(world.loop().now());
+    admit(false, from, r.rpcId(), r.request());
+  }
+
+  /** The front door decides: answered at once, or handed to the host as its command. */
+  private void admit(boolean configQuery, int from, long rpcId, Request request) {
+    FrontDoor.Admission a = frontDoor.admit(request);
+    if (a instanceof FrontDoor.Admission.Answer answer) {
+      send(new Route(configQuery, from, rpcId, request.frameType()), answer.response());
+      return;
+    }
     long requestId = nextRequestId++;
-    routes.put(requestId, new Route(false, from, r.rpcId()));
-    byte[] command = r.command();
-    if (world.options().unsafeDisableDedup() && gid != ShardRouter.CONTROLLER_GID) {
-      command = withFreshClientId(command, requestId);
-    }
-    replica.onClientRequest(requestId, command);
+    routes.put(requestId, new Route(configQuery, from, rpcId, request.frameType()));
+    replica.onClientRequest(requestId, ((FrontDoor.Admission.Command) a).command());
   }
 
-  /** TEST-ONLY ({@code unsafeDisableDedup}): the request under a client id no one used before, so
-   *  the dedup table cannot recognise a retry. Undecodable bytes pass unchanged (the service rejects them). */
-  private byte[] withFreshClientId(byte[] command, long requestId) {
-    KvCommand cmd;
-    try {
-      cmd = KvCodec.decodeCommand(command);
-    } catch (DecodeException e) {
-      return command;
+  private void send(Route route, Response response) {
+    if (route.configQuery()) {
+      world.serverNetwork().send(id, route.node(), new Wire.ConfigAnswer(route.rpcId(), response));
+    } else {
+      world.clientNetwork().send(id, route.node(), new ClientWire.Reply(route.rpcId(), response));
     }
-    long fresh = 1_000_000_000_000L * (id + 1) + requestId;
-    return KvCodec.encodeCommand(new KvCommand(fresh, 1, cmd.op()));
   }
 
-  // ---- ReplicaOutputs ----
+  // ---- ReplicaOutputs, ShardGroupOutputs ----
 
   @Override
   public void sendPeer(RaftMessage message) {
@@ -167,11 +180,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     if (route == null) {
       throw new IllegalStateException("n" + id + ": a second answer to request " + reply.requestId() + ": " + reply);
     }
-    if (route.configQuery()) {
-      world.serverNetwork().send(id, route.node(), new Wire.ConfigAnswer(route.rpcId(), reply));
-    } else {
-      world.clientNetwork().send(id, route.node(), new ClientWire.Reply(route.rpcId(), reply));
-    }
+    send(route, frontDoor.respond(route.type(), reply));
   }
 
   @Override
@@ -195,10 +204,9 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
 
   @Override
   public void fetchConfig(int num) {
-    List<Integer> ctrl = world.members(ShardRouter.CONTROLLER_GID);
-    int to = ctrl.get(Math.floorMod(queryRotation++, ctrl.size()));
-    byte[] cmd = CtrlCodec.encodeCommand(new CtrlCommand(-1 - id, nextQueryId++, new CtrlOp.Query(num)));
-    world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId, cmd));
+    List<Integer> centerNodes = world.members(ShardRouter.CONTROLLER_GID);
+    int to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
+    world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId++, new Request.Query(num)));
   }
 
   @Override
@@ -211,8 +219,4 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     throw new IllegalStateException("n" + id + ": storage failure in the simulation", cause);
   }
 
-  /** Decodes a KV result status (for tests). */
-  static Status kvStatus(byte[] result) {
-    return KvCodec.decodeResult(result).status();
-  }
 }

@@ -1,7 +1,7 @@
 package io.shardkv.server.sim.shardkv;
 
 import io.shardkv.server.replica.HostOptions;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimScheduler;
 import io.shardkv.server.sim.SimCluster;
 import io.shardkv.server.sim.SimDisk;
 import io.shardkv.server.sim.SimNetwork;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   private final ShardKvSimOptions options;
-  private final EventLoop loop = new EventLoop();
+  private final SimScheduler loop = new SimScheduler();
   private final SimRandom random;
   private final SimRandom diskCrashes;
   private final TraceDigest digest;
@@ -78,7 +78,7 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   // ---- layout ----
 
   public ShardKvSimOptions options() { return options; }
-  public EventLoop loop() { return loop; }
+  public SimScheduler loop() { return loop; }
   public TraceDigest digest() { return digest; }
   public SimRandom random() { return random; }
   public SimNetwork<Wire> serverNetwork() { return serverNet; }

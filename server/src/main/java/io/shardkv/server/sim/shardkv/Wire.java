@@ -2,7 +2,8 @@ package io.shardkv.server.sim.shardkv;
 
 import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.RaftMessage;
-import io.shardkv.server.replica.ClientReply;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
 
 /** Messages between simulated servers: Raft, shard migration, and shard groups' config queries. */
 sealed interface Wire {
@@ -12,11 +13,14 @@ sealed interface Wire {
   /** A migration message ({@code MigrationRpc} encoding) between servers of two groups. */
   record Migration(String fromServer, byte[] rpc) implements Wire {}
 
-  /** A shard group's server asks a config-center server ({@code CtrlCodec} query command). */
-  record ConfigQuery(long rpcId, byte[] command) implements Wire {}
+  /**
+   * A shard group's server asks a config-center server, with the client protocol's QUERY (as the
+   * real server's {@code ConfigCenterQueries} does).
+   */
+  record ConfigQuery(long rpcId, Request.Query query) implements Wire {}
 
   /** The config-center server's answer to a {@link ConfigQuery}. */
-  record ConfigAnswer(long rpcId, ClientReply reply) implements Wire {}
+  record ConfigAnswer(long rpcId, Response response) implements Wire {}
 
   static String describe(Wire w) {
     if (w instanceof Raft r) {
@@ -27,7 +31,7 @@ sealed interface Wire {
       return "config-query #" + q.rpcId();
     } else {
       ConfigAnswer a = (ConfigAnswer) w;
-      return "config-answer #" + a.rpcId() + " " + a.reply().getClass().getSimpleName();
+      return "config-answer #" + a.rpcId() + " " + a.response().status();
     }
   }
 
@@ -43,8 +47,8 @@ sealed interface Wire {
       }
     } else if (w instanceof Migration m) {
       size += m.rpc().length;
-    } else if (w instanceof ConfigQuery q) {
-      size += q.command().length;
+    } else if (w instanceof ConfigQuery) {
+      size += 8; // the QUERY payload: one i64 (docs/protocol.md)
     }
     return size;
   }

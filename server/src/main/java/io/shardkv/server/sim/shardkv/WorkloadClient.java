@@ -3,11 +3,7 @@ package io.shardkv.server.sim.shardkv;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.RetryPolicy;
 import io.shardkv.driver.routing.ShardRouter;
-import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
-import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.sim.SimRandom;
 import java.util.List;
 
@@ -95,12 +91,9 @@ final class WorkloadClient {
   private void get(String key, boolean finalRead) {
     long proc = process;
     history.invoke(proc, key, "get", null);
-    runner.runKeyOp(key, false, seq -> KvCodec.encodeCommand(new KvCommand(runner.router().clientId(), seq,
-        new KvOp.Get(key))), outcome -> {
+    runner.runKeyOp(new KvOp.Get(key), outcome -> {
           if (outcome.kind() == CallOutcome.Kind.COMPLETED) {
-            KvResult r = KvCodec.decodeResult(outcome.payload());
-            history.complete(proc, io.shardkv.linearizability.Status.OK, "get",
-                r.status() == Status.NOT_FOUND ? null : r.value());
+            history.complete(proc, io.shardkv.linearizability.Status.OK, "get", CallRunner.valueOf(outcome));
             completedOk++;
             if (finalRead) finalReadPos++;
           } else {
@@ -113,8 +106,7 @@ final class WorkloadClient {
   private void write(String key, String f, String value, KvOp op) {
     long proc = process;
     history.invoke(proc, key, f, value);
-    runner.runKeyOp(key, true, seq -> KvCodec.encodeCommand(new KvCommand(runner.router().clientId(), seq, op)),
-        outcome -> {
+    runner.runKeyOp(op, outcome -> {
           if (outcome.kind() == CallOutcome.Kind.COMPLETED) {
             history.complete(proc, io.shardkv.linearizability.Status.OK, f, null);
             completedOk++;

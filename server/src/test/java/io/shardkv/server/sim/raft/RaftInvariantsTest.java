@@ -9,7 +9,7 @@ import io.shardkv.server.raft.PersistedState;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftStorage;
 import io.shardkv.server.raft.SnapshotMeta;
-import io.shardkv.server.sim.EventLoop;
+import io.shardkv.server.sim.SimScheduler;
 import io.shardkv.server.sim.SimDisk;
 import io.shardkv.server.sim.SimRandom;
 import io.shardkv.server.sim.SimulationFailure;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The invariant checker catches what it claims to catch, and names seed, time, node and property. */
 class RaftInvariantsTest {
-  private final EventLoop loop = new EventLoop();
+  private final SimScheduler loop = new SimScheduler();
   private final RaftInvariants inv = new RaftInvariants(99, loop, 3);
 
   private static LogEntry e(long index, long term, String data) {

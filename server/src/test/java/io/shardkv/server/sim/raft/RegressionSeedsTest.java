@@ -16,18 +16,26 @@ import picocli.CommandLine;
 class RegressionSeedsTest {
 
   /**
-   * Found by a long sweep (issue 10): a follower that had just learned term 4 crashed with one of
-   * its two unsynced storage calls kept. The driver wrote entries before the hard state, so the
-   * term-4 entries survived, the term-4 hard state did not, and the node could never start again
-   * ("persisted log ends in term 4 above the persisted current term 3"). Fixed by writing the hard
-   * state first (RaftStorage contract point 4, {@code Ready.writeTo}).
+   * Found by a long sweep (issue 10) as seed 108377 while forked random streams still read their
+   * parent's stream: a follower that had just learned term 4 crashed with one of its two unsynced
+   * storage calls kept. The driver wrote entries before the hard state, so the term-4 entries
+   * survived, the term-4 hard state did not, and the node could never start again ("persisted log
+   * ends in term 4 above the persisted current term 3"). Fixed by writing the hard state first
+   * (RaftStorage contract point 4, {@code Ready.writeTo}).
+   *
+   * <p>Since the streams are hash(seed, label) ({@code SimRandom.fork}), seed 108377 names another
+   * run, so the same options were swept again with the old order (entries, then hard state) put
+   * back: seed 35606 is the first that failed, at t=6571 ms — node n2, back from a pause, learned
+   * term 3 from the leader together with its entries, crashed at t=5671 ms keeping 1 unsynced call
+   * (the entries), and could not restart ("persisted log ends in term 3 above the persisted current
+   * term 2: storage is inconsistent"). With the hard state first it passes.
    */
   @Test
-  void seed108377ACrashKeepingEntriesButNotTheirTermNoLongerHappens() {
-    String out = run("raft", "--seed", "108377", "--nodes", "5", "--time", "10", "--faults", "all",
+  void seed35606ACrashKeepingEntriesButNotTheirTermNoLongerHappens() {
+    String out = run("raft", "--seed", "35606", "--nodes", "5", "--time", "10", "--faults", "all",
         "--proposals", "100", "--snapshot-every", "50", "--liveness-seconds", "10");
     assertTrue(out.contains("result: PASS"), out);
-    assertTrue(out.contains("crash="), out);
+    assertTrue(out.contains("crash=2"), "the run still crashes nodes: " + out);
   }
 
   private static String run(String... args) {

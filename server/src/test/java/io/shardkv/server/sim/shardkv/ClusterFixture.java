@@ -1,14 +1,11 @@
 package io.shardkv.server.sim.shardkv;
 
+import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
-import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
-import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.kv.KvResult;
-import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.configcenter.ConfigCenterOp;
 import io.shardkv.server.shardkv.MigrationPlanner;
 import io.shardkv.server.shardkv.ShardKvStateMachine;
 import io.shardkv.server.sim.FaultKind;
@@ -47,8 +44,7 @@ final class ClusterFixture {
 
     CallOutcome op(KvOp op) {
       CallOutcome[] out = new CallOutcome[1];
-      runner.runKeyOp(op.key(), op.isWrite(), seq -> KvCodec.encodeCommand(
-          new KvCommand(runner.router().clientId(), seq, op)), o -> out[0] = o);
+      runner.runKeyOp(op, o -> out[0] = o);
       world.loop().runUntil(() -> out[0] != null, world.loop().now() + 60_000);
       if (out[0] == null) throw new AssertionError("call did not finish within 60 simulated seconds: " + op);
       return out[0];
@@ -72,22 +68,21 @@ final class ClusterFixture {
     String get(String k) {
       CallOutcome o = op(new KvOp.Get(k));
       if (o.kind() != CallOutcome.Kind.COMPLETED) throw new AssertionError("get " + k + " did not complete: " + o);
-      KvResult r = KvCodec.decodeResult(o.payload());
-      return r.status() == Status.NOT_FOUND ? null : r.value();
+      return CallRunner.valueOf(o);
     }
 
     ShardConfig query(int num) {
       CallOutcome[] out = new CallOutcome[1];
-      runner.runControllerOp(new CtrlOp.Query(num), o -> out[0] = o);
+      runner.runConfigCenterOp(new ConfigCenterOp.Query(num), o -> out[0] = o);
       world.loop().runUntil(() -> out[0] != null, world.loop().now() + 60_000);
       ShardConfig c = out[0] == null ? null : CallRunner.configOf(out[0]);
       if (c == null) throw new AssertionError("query " + num + " failed: " + out[0]);
       return c;
     }
 
-    void admin(CtrlOp op) {
+    void admin(ConfigCenterOp op) {
       CallOutcome[] out = new CallOutcome[1];
-      runner.runControllerOp(op, o -> out[0] = o);
+      runner.runConfigCenterOp(op, o -> out[0] = o);
       world.loop().runUntil(() -> out[0] != null, world.loop().now() + 60_000);
       if (out[0] == null || out[0].kind() != CallOutcome.Kind.COMPLETED) {
         throw new AssertionError(op + " did not complete: " + out[0]);
@@ -101,27 +96,38 @@ final class ClusterFixture {
 
   Client client() { return new Client(); }
 
-  final List<io.shardkv.server.replica.ClientReply> rawReplies = new ArrayList<>();
+  /** The wire responses to {@link #rawRequest}s, in arrival order. */
+  final List<Response> rawReplies = new ArrayList<>();
   private int rawEndpoint = -1;
   private long rawRpc = 1;
 
   /** Hands a KV request straight to server {@code node} (bypassing routing); replies land in rawReplies. */
   void rawRequest(int node, long clientId, long seq, KvOp op) {
-    if (rawEndpoint < 0) rawEndpoint = world.addClientEndpoint(r -> rawReplies.add(r.reply()));
+    if (rawEndpoint < 0) rawEndpoint = world.addClientEndpoint(r -> rawReplies.add(r.response()));
     world.clientNetwork().send(rawEndpoint, node, new ClientWire.Request(rawRpc++,
-        KvCodec.encodeCommand(new KvCommand(clientId, seq, op))));
+        CallRunner.requestOf(clientId, seq, op)));
+  }
+
+  /**
+   * True when {@code r} is the operation's own answer (the host executed it, or evaluated the read):
+   * anything but WRONG_LEADER (this attempt did not and will not take effect) and TIMEOUT (its fate
+   * is unknown), the two answers a replica gives without executing.
+   */
+  static boolean executed(Response r) {
+    return r.status() != io.shardkv.driver.protocol.Status.WRONG_LEADER
+        && r.status() != io.shardkv.driver.protocol.Status.TIMEOUT;
   }
 
   void join(int... gids) {
     TreeMap<Integer, List<String>> m = new TreeMap<>();
     for (int g : gids) m.put(g, world.serverNames(g));
-    client().admin(new CtrlOp.Join(m));
+    client().admin(new ConfigCenterOp.Join(m));
   }
 
   void leave(int... gids) {
     List<Integer> l = new ArrayList<>();
     for (int g : gids) l.add(g);
-    client().admin(new CtrlOp.Leave(l));
+    client().admin(new ConfigCenterOp.Leave(l));
   }
 
   void runFor(long ms) { world.loop().runFor(ms); }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.driver.routing.CallOutcome;
-import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.sim.SeedSweep;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Afterwards every append's fate is read back: an acknowledged one is there exactly once, one
  * reported definitely failed is not there, an indefinite one at most once.
  *
- * <p>{@code -Dshardkv.sim.deadline.seeds=A..B} widens the sweep (default 1..3, 24 trials each).
+ * <p>{@code -Dshardkv.sim.deadline.seeds=A..B} widens the sweep (default 1..4 — 1..3 until issue 10 re-derived the random streams, when seeds 1..3 stopped reaching "applied without an answer" — 24 trials each).
  */
 class DeadlineAtRecoveryTest {
   private static final int TRIALS = 24;
@@ -99,8 +96,8 @@ class DeadlineAtRecoveryTest {
     }
     CallOutcome read = f.client().opUntilDone(new KvOp.Get("k"), 30_000);
     if (read.kind() != CallOutcome.Kind.COMPLETED) throw new AssertionError("seed " + seed + ": final read " + read);
-    KvResult r = KvCodec.decodeResult(read.payload());
-    String value = r.status() == Status.NOT_FOUND ? "" : r.value();
+    String found = CallRunner.valueOf(read);
+    String value = found == null ? "" : found;
     List<Trial> trials = new ArrayList<>();
     for (int n = 0; n < TRIALS; n++) {
       String token = "a" + n;
@@ -114,7 +111,7 @@ class DeadlineAtRecoveryTest {
 
   @Test
   void writesWaitingForAGroupThatComesBackNearTheirDeadlineAreReportedTruthfully() {
-    String range = System.getProperty("shardkv.sim.deadline.seeds", "1..3");
+    String range = System.getProperty("shardkv.sim.deadline.seeds", "1..4");
     List<Run> runs = SeedSweep.run(SeedSweep.Range.parse(range), 1, DeadlineAtRecoveryTest::run);
     List<String> bad = new ArrayList<>();
     long completed = 0;

@@ -80,7 +80,9 @@ class ShardKvSimulationTest {
 
   @Test
   void wholeGroupOutagesLeaveSomeOpsIndefiniteAndTheHistoryStaysLinearizable() {
-    ShardKvSimulation.Result r = new ShardKvSimulation(ShardKvSimOptions.defaults(2)
+    // A seed whose crashes take a whole group down long enough (seed 2 until issue 10 re-derived the
+    // random streams as hash(seed, label); now seed 1).
+    ShardKvSimulation.Result r = new ShardKvSimulation(ShardKvSimOptions.defaults(1)
         .withFaults(10_000, EnumSet.of(FaultKind.CRASH), true)).run();
     assertNull(r.failure(), describe(r));
     assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));

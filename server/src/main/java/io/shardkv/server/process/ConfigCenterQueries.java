@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * nodes. Answers are handed to {@code deliver} on the caller's event loop (via {@code executor}).
  * No answer is fine: the migration planner asks again on its next round.
  */
-final class ControllerQueries implements AutoCloseable {
+final class ConfigCenterQueries implements AutoCloseable {
   private final List<String> addresses;
   private final List<ClientConnection> connections = new ArrayList<>();
   private final java.util.concurrent.Executor executor;
@@ -32,7 +32,7 @@ final class ControllerQueries implements AutoCloseable {
     return t;
   });
 
-  ControllerQueries(List<String> addresses, java.util.concurrent.Executor executor, Consumer<ShardConfig> deliver) {
+  ConfigCenterQueries(List<String> addresses, java.util.concurrent.Executor executor, Consumer<ShardConfig> deliver) {
     this.addresses = List.copyOf(addresses);
     this.executor = executor;
     this.deliver = deliver;

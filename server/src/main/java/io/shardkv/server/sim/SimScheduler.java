@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Single-threaded by design: everything in a simulated world runs inside {@link #step()}.
  */
-public final class EventLoop {
+public final class SimScheduler {
 
   /** A scheduled action; {@link #cancel()} keeps it from running (it stays queued, inert). */
   public static final class Timer implements Comparable<Timer> {

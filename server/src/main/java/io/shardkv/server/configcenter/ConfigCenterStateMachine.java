@@ -1,4 +1,4 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import io.shardkv.driver.routing.BinaryReader;
 import io.shardkv.driver.routing.BinaryWriter;
@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * <p>Snapshot: u8 version=1, u8 kind='C', i64 lastApplied, i32 shardCount, i32 configCount,
  * configs in order, dedup table.
  */
-public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
+public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
   /**
    * Default shard count: 64 gives every group of up to 32 at least two shards, so load can be
    * shifted in small steps; clusters planned to grow beyond that should set a larger count.
@@ -38,11 +38,11 @@ public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
   private List<ShardConfig> configs = new ArrayList<>();
   private DedupTable dedup = new DedupTable();
 
-  public ShardCtrlerStateMachine() {
+  public ConfigCenterStateMachine() {
     this(DEFAULT_SHARDS);
   }
 
-  public ShardCtrlerStateMachine(int shardCount) {
+  public ConfigCenterStateMachine(int shardCount) {
     if (shardCount < 1 || shardCount > ShardConfig.MAX_SHARDS) {
       throw new IllegalArgumentException("shard count must be in [1, " + ShardConfig.MAX_SHARDS
           + "], got " + shardCount + "; set it in the cluster configuration");
@@ -54,65 +54,65 @@ public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
   @Override
   public byte[] apply(long index, byte[] command) {
     applied.advanceTo(index);
-    CtrlCommand cmd;
+    ConfigCenterCommand cmd;
     try {
-      cmd = CtrlCodec.decodeCommand(command);
+      cmd = ConfigCenterCodec.decodeCommand(command);
     } catch (DecodeException e) {
-      return CtrlCodec.encodeResult(CtrlResult.bad(e.getMessage()));
+      return ConfigCenterCodec.encodeResult(ConfigCenterResult.bad(e.getMessage()));
     }
-    return CtrlCodec.encodeResult(execute(cmd));
+    return ConfigCenterCodec.encodeResult(execute(cmd));
   }
 
   /** Executes one decoded command exactly once (for writes), returning its result. */
-  public CtrlResult execute(CtrlCommand cmd) {
-    CtrlOp op = cmd.op();
-    if (op instanceof CtrlOp.Query q) {
-      return new CtrlResult(Status.OK, query(q.num()), null);
+  public ConfigCenterResult execute(ConfigCenterCommand cmd) {
+    ConfigCenterOp op = cmd.op();
+    if (op instanceof ConfigCenterOp.Query q) {
+      return new ConfigCenterResult(Status.OK, query(q.num()), null);
     }
     KvResult seen = dedup.duplicateAnswer(cmd.clientId(), cmd.seq());
     if (seen != null) {
-      return new CtrlResult(seen.status(), null, seen.value());
+      return new ConfigCenterResult(seen.status(), null, seen.value());
     }
-    CtrlResult result = write(op);
+    ConfigCenterResult result = write(op);
     dedup.record(cmd.clientId(), cmd.seq(), new KvResult(result.status(), result.message()));
     return result;
   }
 
-  private CtrlResult write(CtrlOp op) {
+  private ConfigCenterResult write(ConfigCenterOp op) {
     ShardConfig latest = latest();
     TreeMap<Integer, List<String>> groups = new TreeMap<>(latest.groups());
     int[] shards;
-    if (op instanceof CtrlOp.Join j) {
+    if (op instanceof ConfigCenterOp.Join j) {
       if (j.groups().isEmpty()) {
-        return CtrlResult.bad("join names no group; give at least one gid with its servers");
+        return ConfigCenterResult.bad("join names no group; give at least one gid with its servers");
       }
       if (j.groups().firstKey() <= 0) {
-        return CtrlResult.bad("gid " + j.groups().firstKey() + " is invalid: gids are positive "
+        return ConfigCenterResult.bad("gid " + j.groups().firstKey() + " is invalid: gids are positive "
             + "(0 means no group)");
       }
       for (var e : j.groups().entrySet()) {
         if (e.getValue().isEmpty()) {
-          return CtrlResult.bad("gid " + e.getKey() + " joins with no servers; list its replicas");
+          return ConfigCenterResult.bad("gid " + e.getKey() + " joins with no servers; list its replicas");
         }
       }
       groups.putAll(j.groups());
       shards = Rebalancer.rebalance(latest.shards(), new java.util.TreeSet<>(groups.keySet()));
-    } else if (op instanceof CtrlOp.Leave l) {
+    } else if (op instanceof ConfigCenterOp.Leave l) {
       l.gids().forEach(groups::remove);
       shards = Rebalancer.rebalance(latest.shards(), new java.util.TreeSet<>(groups.keySet()));
-    } else if (op instanceof CtrlOp.Move m) {
+    } else if (op instanceof ConfigCenterOp.Move m) {
       if (m.shard() < 0 || m.shard() >= shardCount) {
-        return CtrlResult.bad("shard " + m.shard() + " does not exist: shards are 0.."
+        return ConfigCenterResult.bad("shard " + m.shard() + " does not exist: shards are 0.."
             + (shardCount - 1));
       }
       if (!groups.containsKey(m.gid())) {
-        return CtrlResult.bad("cannot move shard " + m.shard() + " to gid " + m.gid()
+        return ConfigCenterResult.bad("cannot move shard " + m.shard() + " to gid " + m.gid()
             + ": not a group of config " + latest.num() + " (groups " + groups.keySet() + ")");
       }
       shards = latest.shards();
       if (m.force()) {
         if (shards[m.shard()] == m.gid()) {
-          return CtrlResult.bad("shard " + m.shard() + " already belongs to gid " + m.gid() + " in config "
+          return ConfigCenterResult.bad("shard " + m.shard() + " already belongs to gid " + m.gid() + " in config "
               + latest.num() + "; a forced move would only drop its data");
         }
         // No migration: first a configuration where nobody owns the shard (its owner drops it and
@@ -127,7 +127,7 @@ public final class ShardCtrlerStateMachine implements ReplicatedStateMachine {
       throw new IllegalArgumentException("not a write: " + op);
     }
     configs.add(new ShardConfig(latest.num() + 1, shards, groups));
-    return CtrlResult.ok();
+    return ConfigCenterResult.ok();
   }
 
   /** Configuration {@code num}, or the latest for -1 (or any number beyond the latest). */

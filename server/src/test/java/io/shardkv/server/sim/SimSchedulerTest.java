@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class EventLoopTest {
+class SimSchedulerTest {
 
   @Test
   void eventsRunInTimeOrderAndTiesInSchedulingOrder() {
-    EventLoop loop = new EventLoop();
+    SimScheduler loop = new SimScheduler();
     List<String> ran = new ArrayList<>();
     loop.after(10, () -> ran.add("b@10"));
     loop.after(5, () -> ran.add("a@5"));
@@ -24,7 +24,7 @@ class EventLoopTest {
 
   @Test
   void clockMovesOnlyToEventTimes() {
-    EventLoop loop = new EventLoop();
+    SimScheduler loop = new SimScheduler();
     long[] seen = new long[1];
     loop.after(37, () -> seen[0] = loop.now());
     assertTrue(loop.step());
@@ -35,9 +35,9 @@ class EventLoopTest {
 
   @Test
   void cancelledTimerNeverRuns() {
-    EventLoop loop = new EventLoop();
+    SimScheduler loop = new SimScheduler();
     List<String> ran = new ArrayList<>();
-    EventLoop.Timer t = loop.after(5, () -> ran.add("cancelled"));
+    SimScheduler.Timer t = loop.after(5, () -> ran.add("cancelled"));
     loop.after(6, () -> ran.add("kept"));
     t.cancel();
     loop.runUntil(10);
@@ -47,7 +47,7 @@ class EventLoopTest {
 
   @Test
   void runUntilConditionStopsWhenItHoldsOrAtTheDeadline() {
-    EventLoop loop = new EventLoop();
+    SimScheduler loop = new SimScheduler();
     int[] count = new int[1];
     for (int i = 1; i <= 10; i++) loop.at(i * 10L, () -> count[0]++);
     assertTrue(loop.runUntil(() -> count[0] == 3, 1000));
@@ -59,7 +59,7 @@ class EventLoopTest {
 
   @Test
   void schedulingInThePastIsRejectedWithBothTimesInTheMessage() {
-    EventLoop loop = new EventLoop();
+    SimScheduler loop = new SimScheduler();
     loop.runUntil(50);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.at(10, () -> { }));
     assertTrue(e.getMessage().contains("10") && e.getMessage().contains("50"), e.getMessage());

@@ -1,4 +1,4 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import java.util.List;
 import java.util.Map;
@@ -6,12 +6,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** An operation on the config center (6.824 shardctrler semantics). */
-public sealed interface CtrlOp {
+public sealed interface ConfigCenterOp {
   /** True for operations that create a configuration and are therefore deduplicated. */
   boolean isWrite();
 
   /** Adds groups (gid → server names), then rebalances. A known gid gets its server list replaced. */
-  record Join(SortedMap<Integer, List<String>> groups) implements CtrlOp {
+  record Join(SortedMap<Integer, List<String>> groups) implements ConfigCenterOp {
     public Join(Map<Integer, List<String>> groups) {
       this(copy(groups));
     }
@@ -33,7 +33,7 @@ public sealed interface CtrlOp {
   }
 
   /** Removes groups, then rebalances their shards onto the remaining ones. Unknown gids are ignored. */
-  record Leave(List<Integer> gids) implements CtrlOp {
+  record Leave(List<Integer> gids) implements ConfigCenterOp {
     public Leave {
       gids = List.copyOf(gids);
     }
@@ -51,7 +51,7 @@ public sealed interface CtrlOp {
    * empty. The data and the dedup records of the shard are lost; the recovery for a shard whose
    * owner is gone for good (docs/operations.md).
    */
-  record Move(int shard, int gid, boolean force) implements CtrlOp {
+  record Move(int shard, int gid, boolean force) implements ConfigCenterOp {
     public Move(int shard, int gid) {
       this(shard, gid, false);
     }
@@ -63,7 +63,7 @@ public sealed interface CtrlOp {
   }
 
   /** Returns configuration {@code num}; -1 or any number past the latest returns the latest. */
-  record Query(int num) implements CtrlOp {
+  record Query(int num) implements ConfigCenterOp {
     @Override
     public boolean isWrite() {
       return false;

@@ -1,4 +1,4 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import io.shardkv.driver.routing.BinaryReader;
 import io.shardkv.driver.routing.BinaryWriter;
@@ -19,50 +19,50 @@ import java.util.TreeMap;
  *   tag 2 leave : i32 gidCount, i32*
  *   tag 3 move  : i32 shard, i32 gid
  *   tag 4 query : i32 num (-1 = latest)
- *   tag 5 force-move : i32 shard, i32 gid (a move without migration, see {@link CtrlOp.Move})
+ *   tag 5 force-move : i32 shard, i32 gid (a move without migration, see {@link ConfigCenterOp.Move})
  * result  := u8 version=1, u8 status, u8 hasConfig, [config], nullable-string message
  * </pre>
  * Config encoding: {@link ShardConfig#encodeTo}.
  */
-public final class CtrlCodec {
+public final class ConfigCenterCodec {
   static final int JOIN = 1;
   static final int LEAVE = 2;
   static final int MOVE = 3;
   static final int QUERY = 4;
   static final int FORCE_MOVE = 5;
 
-  private CtrlCodec() {}
+  private ConfigCenterCodec() {}
 
-  public static byte[] encodeCommand(CtrlCommand cmd) {
+  public static byte[] encodeCommand(ConfigCenterCommand cmd) {
     BinaryWriter w = new BinaryWriter();
     w.writeByte(KvCodec.VERSION);
-    CtrlOp op = cmd.op();
-    if (op instanceof CtrlOp.Join j) {
+    ConfigCenterOp op = cmd.op();
+    if (op instanceof ConfigCenterOp.Join j) {
       w.writeByte(JOIN).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(j.groups().size());
       j.groups().forEach((gid, servers) -> {
         w.writeInt(gid).writeInt(servers.size());
         servers.forEach(w::writeString);
       });
-    } else if (op instanceof CtrlOp.Leave l) {
+    } else if (op instanceof ConfigCenterOp.Leave l) {
       w.writeByte(LEAVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(l.gids().size());
       l.gids().forEach(w::writeInt);
-    } else if (op instanceof CtrlOp.Move m) {
+    } else if (op instanceof ConfigCenterOp.Move m) {
       w.writeByte(m.force() ? FORCE_MOVE : MOVE).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(m.shard())
           .writeInt(m.gid());
-    } else if (op instanceof CtrlOp.Query q) {
+    } else if (op instanceof ConfigCenterOp.Query q) {
       w.writeByte(QUERY).writeLong(cmd.clientId()).writeLong(cmd.seq()).writeInt(q.num());
     }
     return w.toByteArray();
   }
 
-  public static CtrlCommand decodeCommand(byte[] bytes) {
+  public static ConfigCenterCommand decodeCommand(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
     KvCodec.expectVersion(r, "config-center command");
     int at = r.position();
     int tag = r.readByte("config-center op tag");
     long clientId = r.readLong("client id");
     long seq = r.readLong("sequence number");
-    CtrlOp op;
+    ConfigCenterOp op;
     switch (tag) {
       case JOIN -> {
         int n = r.readCount("joining group count", 8);
@@ -78,7 +78,7 @@ public final class CtrlCodec {
             throw new DecodeException("join lists gid " + gid + " twice");
           }
         }
-        op = new CtrlOp.Join(groups);
+        op = new ConfigCenterOp.Join(groups);
       }
       case LEAVE -> {
         int n = r.readCount("leaving gid count", 4);
@@ -86,19 +86,19 @@ public final class CtrlCodec {
         for (int i = 0; i < n; i++) {
           gids.add(r.readInt("leaving gid"));
         }
-        op = new CtrlOp.Leave(gids);
+        op = new ConfigCenterOp.Leave(gids);
       }
-      case MOVE -> op = new CtrlOp.Move(r.readInt("moved shard"), r.readInt("target gid"));
-      case FORCE_MOVE -> op = new CtrlOp.Move(r.readInt("moved shard"), r.readInt("target gid"), true);
-      case QUERY -> op = new CtrlOp.Query(r.readInt("queried config number"));
+      case MOVE -> op = new ConfigCenterOp.Move(r.readInt("moved shard"), r.readInt("target gid"));
+      case FORCE_MOVE -> op = new ConfigCenterOp.Move(r.readInt("moved shard"), r.readInt("target gid"), true);
+      case QUERY -> op = new ConfigCenterOp.Query(r.readInt("queried config number"));
       default -> throw new DecodeException("unknown config-center op tag " + tag + " at offset " + at
           + " (known: 1 join, 2 leave, 3 move, 4 query, 5 force-move)");
     }
     r.expectEnd("config-center command");
-    return new CtrlCommand(clientId, seq, op);
+    return new ConfigCenterCommand(clientId, seq, op);
   }
 
-  public static byte[] encodeResult(CtrlResult result) {
+  public static byte[] encodeResult(ConfigCenterResult result) {
     BinaryWriter w = new BinaryWriter();
     w.writeByte(KvCodec.VERSION).writeByte(result.status().code()).writeBoolean(result.config() != null);
     if (result.config() != null) {
@@ -108,13 +108,13 @@ public final class CtrlCodec {
     return w.toByteArray();
   }
 
-  public static CtrlResult decodeResult(byte[] bytes) {
+  public static ConfigCenterResult decodeResult(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
     KvCodec.expectVersion(r, "config-center result");
     Status status = Status.fromCode(r.readByte("status code"));
     ShardConfig config = r.readBoolean("config presence") ? ShardConfig.decodeFrom(r) : null;
     String message = r.readNullableString("message");
     r.expectEnd("config-center result");
-    return new CtrlResult(status, config, message);
+    return new ConfigCenterResult(status, config, message);
   }
 }

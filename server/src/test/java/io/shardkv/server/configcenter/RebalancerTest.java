@@ -1,4 +1,4 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.driver.routing.CallOutcome;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.ShardRouter;
-import io.shardkv.server.shardctrler.CtrlOp;
+import io.shardkv.server.configcenter.ConfigCenterOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** 6.824 shardctrler semantics, through the config center's Raft group on the simulator. */
-class ShardCtrlerSemanticsTest {
+class ConfigCenterSemanticsTest {
 
   private static void assertBalanced(ShardConfig c) {
     int groups = c.groups().size();
@@ -56,7 +56,7 @@ class ShardCtrlerSemanticsTest {
     f.join(1, 2);
     ShardConfig before = c.query(-1);
     int shard = before.shardsOf(1).get(0);
-    c.admin(new CtrlOp.Move(shard, 2));
+    c.admin(new ConfigCenterOp.Move(shard, 2));
     ShardConfig after = c.query(-1);
     assertEquals(before.num() + 1, after.num());
     for (int s = 0; s < 10; s++) {
@@ -92,7 +92,7 @@ class ShardCtrlerSemanticsTest {
       ClusterFixture.Client admin = f.client();
       CallOutcome[] out = new CallOutcome[1];
       results.add(out);
-      admin.runner.runControllerOp(new CtrlOp.Join(Map.of(g, f.world.serverNames(g))), o -> out[0] = o);
+      admin.runner.runConfigCenterOp(new ConfigCenterOp.Join(Map.of(g, f.world.serverNames(g))), o -> out[0] = o);
     }
     f.world.loop().runUntil(() -> results.stream().allMatch(r -> r[0] != null), f.world.loop().now() + 30_000);
     for (CallOutcome[] r : results) assertEquals(CallOutcome.Kind.COMPLETED, r[0].kind());
@@ -106,7 +106,7 @@ class ShardCtrlerSemanticsTest {
       ClusterFixture.Client admin = f.client();
       CallOutcome[] out = new CallOutcome[1];
       results.add(out);
-      admin.runner.runControllerOp(new CtrlOp.Leave(List.of(g)), o -> out[0] = o);
+      admin.runner.runConfigCenterOp(new ConfigCenterOp.Leave(List.of(g)), o -> out[0] = o);
     }
     f.world.loop().runUntil(() -> results.stream().allMatch(r -> r[0] != null), f.world.loop().now() + 30_000);
     ShardConfig rest = c.query(-1);

@@ -1,22 +1,18 @@
-package io.shardkv.server.replica;
+package io.shardkv.server.shardkv;
 
 import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvResult;
 import io.shardkv.driver.routing.Status;
-import io.shardkv.server.shardkv.MigrationPlanner;
-import io.shardkv.server.shardkv.MigrationRpc;
-import io.shardkv.server.shardkv.ShardKvCodec;
-import io.shardkv.server.shardkv.ShardKvCommand;
-import io.shardkv.server.shardkv.ShardKvStateMachine;
+import io.shardkv.server.replica.HostedService;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * What a shard group's replica does besides serving clients: the leader executes
- * {@link MigrationPlanner#plan} every {@link HostOptions#migrationIntervalTicks()} ticks (and on
+ * {@link MigrationPlanner#plan} every {@code migrationIntervalTicks} ticks ({@link ShardGroupService}) (and on
  * becoming leader) — poll the config center for the next config, pull PULLING shards from their
  * previous owner, ask the previous owner to delete GCING shards — and every replica answers other
  * groups' pull and delete requests. Every state change is a command proposed to the group's log
@@ -28,16 +24,16 @@ import java.util.TreeMap;
 final class ShardMigrator {
   static final int REPROPOSE_TICKS = 20;
 
-  private final ReplicaHost host;
+  private final HostedService.Host host;
   private final ShardKvStateMachine sm;
-  private final ReplicaOutputs out;
+  private final ShardGroupOutputs out;
   /** step key ("install 3/7") → tick it was last proposed; forgotten when the config moves on. */
   private final TreeMap<String, Long> recentlyProposed = new TreeMap<>();
   private int proposedAtConfig = -1;
   private long round;
   private long migrationSeq;
 
-  ShardMigrator(ReplicaHost host, ShardKvStateMachine sm, ReplicaOutputs out, HostOptions options) {
+  ShardMigrator(HostedService.Host host, ShardKvStateMachine sm, ShardGroupOutputs out) {
     this.host = host;
     this.sm = sm;
     this.out = out;
@@ -149,7 +145,7 @@ final class ShardMigrator {
     if (last != null && host.ticks() - last < REPROPOSE_TICKS) {
       return;
     }
-    if (host.proposeInternal(ShardKvCodec.encode(cmd))) {
+    if (host.propose(ShardKvCodec.encode(cmd))) {
       recentlyProposed.put(key, host.ticks());
       host.trace("proposed " + key);
     }

@@ -1,4 +1,4 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.shardkv.server.process;
+package io.shardkv.server.replica;
 
 import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.FrameType;

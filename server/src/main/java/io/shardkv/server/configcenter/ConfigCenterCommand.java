@@ -1,10 +1,10 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import java.util.Objects;
 
 /** A config-center operation with the (client id, seq) that make its retries exactly-once. */
-public record CtrlCommand(long clientId, long seq, CtrlOp op) {
-  public CtrlCommand {
+public record ConfigCenterCommand(long clientId, long seq, ConfigCenterOp op) {
+  public ConfigCenterCommand {
     Objects.requireNonNull(op, "op");
   }
 }

@@ -1,4 +1,4 @@
-package io.shardkv.server.shardctrler;
+package io.shardkv.server.configcenter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,34 +17,34 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The 6.824 shardctrler test semantics, at the state-machine level. */
-class ShardCtrlerStateMachineTest {
-  private static final int N = ShardCtrlerStateMachine.DEFAULT_SHARDS;
-  private final ShardCtrlerStateMachine sm = new ShardCtrlerStateMachine();
+class ConfigCenterStateMachineTest {
+  private static final int N = ConfigCenterStateMachine.DEFAULT_SHARDS;
+  private final ConfigCenterStateMachine sm = new ConfigCenterStateMachine();
   private long index;
   private long seq;
 
-  private CtrlResult run(long client, long s, CtrlOp op) {
-    return CtrlCodec.decodeResult(sm.apply(++index, CtrlCodec.encodeCommand(new CtrlCommand(client, s, op))));
+  private ConfigCenterResult run(long client, long s, ConfigCenterOp op) {
+    return ConfigCenterCodec.decodeResult(sm.apply(++index, ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(client, s, op))));
   }
 
-  private CtrlResult run(CtrlOp op) {
+  private ConfigCenterResult run(ConfigCenterOp op) {
     return run(1, ++seq, op);
   }
 
-  private CtrlResult join(int... gids) {
+  private ConfigCenterResult join(int... gids) {
     Map<Integer, List<String>> m = new TreeMap<>();
     for (int g : gids) {
       m.put(g, List.of("g" + g + "-a", "g" + g + "-b", "g" + g + "-c"));
     }
-    return run(new CtrlOp.Join(m));
+    return run(new ConfigCenterOp.Join(m));
   }
 
-  private CtrlResult leave(Integer... gids) {
-    return run(new CtrlOp.Leave(List.of(gids)));
+  private ConfigCenterResult leave(Integer... gids) {
+    return run(new ConfigCenterOp.Leave(List.of(gids)));
   }
 
   private ShardConfig query(int num) {
-    CtrlResult r = run(new CtrlOp.Query(num));
+    ConfigCenterResult r = run(new ConfigCenterOp.Query(num));
     assertEquals(Status.OK, r.status());
     return r.config();
   }
@@ -99,7 +99,7 @@ class ShardCtrlerStateMachineTest {
     }
     leave(2, 4);
     seen.add(query(-1));
-    run(new CtrlOp.Move(0, 5));
+    run(new ConfigCenterOp.Move(0, 5));
     seen.add(query(-1));
     for (int i = 0; i < seen.size(); i++) {
       assertEquals(i, seen.get(i).num());
@@ -114,17 +114,17 @@ class ShardCtrlerStateMachineTest {
     join(503, 504);
     ShardConfig before = query(-1);
     for (int s = 0; s < N / 2; s++) {
-      assertEquals(Status.OK, run(new CtrlOp.Move(s, 503)).status());
+      assertEquals(Status.OK, run(new ConfigCenterOp.Move(s, 503)).status());
     }
     for (int s = N / 2; s < N; s++) {
-      run(new CtrlOp.Move(s, 504));
+      run(new ConfigCenterOp.Move(s, 504));
     }
     ShardConfig moved = query(-1);
     assertEquals(before.num() + N, moved.num());
     for (int s = 0; s < N; s++) {
       assertEquals(s < N / 2 ? 503 : 504, moved.ownerOf(s), "shard " + s);
     }
-    run(new CtrlOp.Move(3, 504));
+    run(new ConfigCenterOp.Move(3, 504));
     assertEquals(504, query(-1).ownerOf(3));
     join(505);
     checkConfig(query(-1), Set.of(503, 504, 505));
@@ -139,7 +139,7 @@ class ShardCtrlerStateMachineTest {
     join(1, 2);
     ShardConfig before = query(-1);
     int shard = before.shardsOf(2).get(0);
-    assertEquals(Status.OK, run(7, 1, new CtrlOp.Move(shard, 1, true)).status());
+    assertEquals(Status.OK, run(7, 1, new ConfigCenterOp.Move(shard, 1, true)).status());
     ShardConfig unassigned = query(before.num() + 1);
     ShardConfig after = query(-1);
     assertEquals(before.num() + 2, after.num(), "exactly two configurations");
@@ -152,52 +152,52 @@ class ShardCtrlerStateMachineTest {
       }
     }
     assertEquals(before.groups(), after.groups());
-    assertEquals(Status.OK, run(7, 1, new CtrlOp.Move(shard, 1, true)).status(), "a retry answers again");
+    assertEquals(Status.OK, run(7, 1, new ConfigCenterOp.Move(shard, 1, true)).status(), "a retry answers again");
     assertEquals(after.num(), query(-1).num(), "and appends nothing");
-    CtrlResult same = run(new CtrlOp.Move(shard, 1, true));
+    ConfigCenterResult same = run(new ConfigCenterOp.Move(shard, 1, true));
     assertEquals(Status.BAD_REQUEST, same.status(), "forcing a shard onto its owner would only drop its data");
     assertTrue(same.message().contains("already belongs"), same.message());
-    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Move(shard, 77, true)).status());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Move(shard, 77, true)).status());
     assertEquals(after.num(), query(-1).num());
-    CtrlOp.Move forced = new CtrlOp.Move(3, 2, true);
-    assertEquals(forced, CtrlCodec.decodeCommand(CtrlCodec.encodeCommand(new CtrlCommand(1, 2, forced))).op());
+    ConfigCenterOp.Move forced = new ConfigCenterOp.Move(3, 2, true);
+    assertEquals(forced, ConfigCenterCodec.decodeCommand(ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 2, forced))).op());
   }
 
   @Test
   void moveOfAnUnknownShardOrToAnUnknownGroupIsABadRequestAndCreatesNoConfig() {
     join(1);
     int num = query(-1).num();
-    CtrlResult r = run(new CtrlOp.Move(0, 77));
+    ConfigCenterResult r = run(new ConfigCenterOp.Move(0, 77));
     assertEquals(Status.BAD_REQUEST, r.status());
     assertTrue(r.message().contains("gid 77"), r.message());
-    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Move(N, 1)).status());
-    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Move(-1, 1)).status());
-    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Join(Map.of())).status());
-    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Join(Map.of(0, List.of("x")))).status());
-    assertEquals(Status.BAD_REQUEST, run(new CtrlOp.Join(Map.of(8, List.of()))).status());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Move(N, 1)).status());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Move(-1, 1)).status());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Join(Map.of())).status());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Join(Map.of(0, List.of("x")))).status());
+    assertEquals(Status.BAD_REQUEST, run(new ConfigCenterOp.Join(Map.of(8, List.of()))).status());
     assertEquals(num, query(-1).num());
   }
 
   @Test
   void concurrentJoinsAndLeavesWithRetriesEndWithTheSurvivingGroupsAndOneConfigPerOperation() {
     for (int trial = 0; trial < 20; trial++) {
-      ShardCtrlerStateMachine m = new ShardCtrlerStateMachine();
+      ConfigCenterStateMachine m = new ConfigCenterStateMachine();
       Random rnd = new Random(trial);
       int clients = 10;
       // Client c joins gid 100+c then, for even c, leaves it; each op is retried 0-2 times, and
       // the clients' commands interleave randomly in the log.
-      List<List<CtrlCommand>> perClient = new ArrayList<>();
+      List<List<ConfigCenterCommand>> perClient = new ArrayList<>();
       int distinctWrites = 0;
       for (int c = 0; c < clients; c++) {
-        List<CtrlCommand> cmds = new ArrayList<>();
-        CtrlOp joinOp = new CtrlOp.Join(Map.of(100 + c, List.of("s" + c)));
+        List<ConfigCenterCommand> cmds = new ArrayList<>();
+        ConfigCenterOp joinOp = new ConfigCenterOp.Join(Map.of(100 + c, List.of("s" + c)));
         for (int k = 0; k <= rnd.nextInt(3); k++) {
-          cmds.add(new CtrlCommand(c, 1, joinOp));
+          cmds.add(new ConfigCenterCommand(c, 1, joinOp));
         }
         distinctWrites++;
         if (c % 2 == 0) {
           for (int k = 0; k <= rnd.nextInt(3); k++) {
-            cmds.add(new CtrlCommand(c, 2, new CtrlOp.Leave(List.of(100 + c))));
+            cmds.add(new ConfigCenterCommand(c, 2, new ConfigCenterOp.Leave(List.of(100 + c))));
           }
           distinctWrites++;
         }
@@ -209,7 +209,7 @@ class ShardCtrlerStateMachineTest {
       while (remaining > 0) {
         int c = rnd.nextInt(clients);
         if (next[c] < perClient.get(c).size()) {
-          m.apply(++idx, CtrlCodec.encodeCommand(perClient.get(c).get(next[c]++)));
+          m.apply(++idx, ConfigCenterCodec.encodeCommand(perClient.get(c).get(next[c]++)));
           remaining--;
           checkConfig(m.latest(), m.latest().groups().keySet());
         }
@@ -301,12 +301,12 @@ class ShardCtrlerStateMachineTest {
 
   @Test
   void moreGroupsThanShardsGivesEachGroupAtMostOneShard() {
-    ShardCtrlerStateMachine small = new ShardCtrlerStateMachine(4);
+    ConfigCenterStateMachine small = new ConfigCenterStateMachine(4);
     Map<Integer, List<String>> m = new TreeMap<>();
     for (int g = 1; g <= 6; g++) {
       m.put(g, List.of("s"));
     }
-    small.apply(1, CtrlCodec.encodeCommand(new CtrlCommand(1, 1, new CtrlOp.Join(m))));
+    small.apply(1, ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(m))));
     checkConfig(small.latest(), m.keySet());
     assertEquals(4, small.latest().groups().keySet().stream()
         .filter(g -> small.latest().shardsOf(g).size() == 1).count());
@@ -314,11 +314,11 @@ class ShardCtrlerStateMachineTest {
 
   @Test
   void retriedJoinWithTheSameSeqCreatesNoSecondConfig() {
-    CtrlOp op = new CtrlOp.Join(Map.of(9, List.of("a")));
+    ConfigCenterOp op = new ConfigCenterOp.Join(Map.of(9, List.of("a")));
     assertEquals(Status.OK, run(4, 1, op).status());
     assertEquals(Status.OK, run(4, 1, op).status());
     assertEquals(1, query(-1).num());
-    run(4, 2, new CtrlOp.Leave(List.of(9)));
+    run(4, 2, new ConfigCenterOp.Leave(List.of(9)));
     run(4, 1, op); // an old, delayed duplicate must not re-join
     assertEquals(2, query(-1).num());
     checkConfig(query(-1), Set.of());
@@ -329,19 +329,19 @@ class ShardCtrlerStateMachineTest {
     List<byte[]> log = new ArrayList<>();
     Random rnd = new Random(3);
     for (int i = 1; i <= 100; i++) {
-      CtrlOp op = rnd.nextInt(3) == 0 ? new CtrlOp.Leave(List.of(1 + rnd.nextInt(10)))
-          : rnd.nextInt(4) == 0 ? new CtrlOp.Move(rnd.nextInt(N), 1 + rnd.nextInt(10))
-          : new CtrlOp.Join(Map.of(1 + rnd.nextInt(10), List.of("x")));
-      log.add(CtrlCodec.encodeCommand(new CtrlCommand(rnd.nextInt(3), i, op)));
+      ConfigCenterOp op = rnd.nextInt(3) == 0 ? new ConfigCenterOp.Leave(List.of(1 + rnd.nextInt(10)))
+          : rnd.nextInt(4) == 0 ? new ConfigCenterOp.Move(rnd.nextInt(N), 1 + rnd.nextInt(10))
+          : new ConfigCenterOp.Join(Map.of(1 + rnd.nextInt(10), List.of("x")));
+      log.add(ConfigCenterCodec.encodeCommand(new ConfigCenterCommand(rnd.nextInt(3), i, op)));
     }
-    ShardCtrlerStateMachine a = new ShardCtrlerStateMachine();
-    ShardCtrlerStateMachine b = new ShardCtrlerStateMachine();
+    ConfigCenterStateMachine a = new ConfigCenterStateMachine();
+    ConfigCenterStateMachine b = new ConfigCenterStateMachine();
     for (int i = 0; i < 60; i++) {
       a.apply(i + 1, log.get(i));
       b.apply(i + 1, log.get(i));
     }
     // "Leader change": a third replica restores b's snapshot and continues the log.
-    ShardCtrlerStateMachine c = new ShardCtrlerStateMachine();
+    ConfigCenterStateMachine c = new ConfigCenterStateMachine();
     c.restoreSnapshot(b.takeSnapshot());
     for (int i = 60; i < log.size(); i++) {
       assertArrayEquals(a.apply(i + 1, log.get(i)), c.apply(i + 1, log.get(i)));

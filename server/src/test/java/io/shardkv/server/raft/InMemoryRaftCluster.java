@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * and a list-of-strings state machine, connected by a FIFO network that tests can cut, filter or
  * hold. Each Ready is handled by the production {@link ReadyDriver} with inline flushes.
  */
-final class LocalCluster {
+final class InMemoryRaftCluster {
   final Map<Integer, RaftConfig> configs = new TreeMap<>();
   final Map<Integer, RaftNode> nodes = new TreeMap<>();
   final Map<Integer, ReadyDriver> drivers = new TreeMap<>();
@@ -39,13 +39,13 @@ final class LocalCluster {
   private final Random random;
   long time;
 
-  LocalCluster(int size) { this(size, c -> c); }
+  InMemoryRaftCluster(int size) { this(size, c -> c); }
 
-  LocalCluster(int size, Function<RaftConfig, RaftConfig> tweak) {
+  InMemoryRaftCluster(int size, Function<RaftConfig, RaftConfig> tweak) {
     this(size, tweak, Map.of(), 42);
   }
 
-  LocalCluster(int size, Function<RaftConfig, RaftConfig> tweak, Map<Integer, PersistedState> initial, long seed) {
+  InMemoryRaftCluster(int size, Function<RaftConfig, RaftConfig> tweak, Map<Integer, PersistedState> initial, long seed) {
     random = new Random(seed);
     List<Integer> members = new ArrayList<>();
     for (int i = 1; i <= size; i++) members.add(i);

@@ -1,0 +1,23 @@
+package io.shardkv.server.shardkv;
+
+import io.shardkv.driver.routing.ShardConfig;
+
+/**
+ * What a shard group's service asks of its environment besides the host's
+ * {@code replica.ReplicaOutputs}: talking to other groups and to the config center. Same rules as
+ * there: called on the host's thread from inside one of its inputs; never blocks, never calls back
+ * synchronously; loss is always allowed.
+ */
+public interface ShardGroupOutputs {
+  /**
+   * Send a migration message to {@code server} (a name from a {@link ShardConfig}'s server lists).
+   * Replies come back through {@link ShardGroupService#onGroupMessage(String, MigrationRpc)}.
+   */
+  void sendGroupMessage(String server, MigrationRpc message);
+
+  /**
+   * Ask the config center for configuration {@code num} (or the latest one if it has fewer). Answer
+   * with {@link ShardGroupService#onConfigFetched(ShardConfig)}; no answer is fine.
+   */
+  void fetchConfig(int num);
+}
