@@ -40,9 +40,24 @@ class ClientConnectionTest {
           new RequestDispatcher(this::hold, null), 100);
     }
 
+    /** Answers nothing until {@link #release()}: the test attaches its callbacks first. */
+    private boolean released;
+
     void hold(Connection c, long id, Request r) {
       held.add(new Object[] {c, id, r});
-      if (held.size() < batch) return;
+      answerIfReady();
+    }
+
+    /** Lets the server answer once it holds the whole batch (called from the test thread). */
+    void release() {
+      loop.execute(() -> {
+        released = true;
+        answerIfReady();
+      });
+    }
+
+    private void answerIfReady() {
+      if (!released || held.size() < batch) return;
       for (int i = held.size() - 1; i >= 0; i--) {
         Object[] h = held.get(i);
         Request.Get g = (Request.Get) h[2];
@@ -64,15 +79,23 @@ class ClientConnectionTest {
         ClientConnection client = new ClientConnection(server.listener.localAddress())) {
       List<CompletableFuture<Response>> futures = new ArrayList<>();
       List<Integer> completionOrder = Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.CountDownLatch completed = new java.util.concurrent.CountDownLatch(n);
       for (int i = 0; i < n; i++) {
         int k = i;
         CompletableFuture<Response> f = client.sendAsync(new Request.Get(1, i, "key" + i), LONG);
-        f.thenRun(() -> completionOrder.add(k));
+        f.thenRun(() -> {
+          completionOrder.add(k);
+          completed.countDown();
+        });
         futures.add(f);
       }
+      // Every callback is attached before the server may answer: the order seen is the order of
+      // completion (a callback attached to an already completed future would run late, out of order).
+      server.release();
       for (int i = 0; i < n; i++) {
         assertEquals(Response.value("value-of-key" + i), futures.get(i).get(), "request " + i);
       }
+      assertTrue(completed.await(30, java.util.concurrent.TimeUnit.SECONDS), "every completion callback ran");
       assertEquals(n, completionOrder.size());
       assertEquals(n - 1, (int) completionOrder.get(0), "the last request was answered first");
     }
