@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code shardkv ctl --cluster ADDRS join|leave|move|query|status}: the config center. */
+/** {@code shardkv ctl --cluster ADDRS join|leave|move|query|status|transfer-leader}: the config center and leaders. */
 @Command(name = "ctl", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Config-center operations.",
         "  join GID=HOST:PORT,HOST:PORT [GID=...]   add groups (then rebalance); refused unless a majority",
@@ -28,7 +28,10 @@ import picocli.CommandLine.Parameters;
         "                                           (docs/operations.md, \"A group gone for good\")",
         "  query [NUM]                              show configuration NUM (default: latest)",
         "  status                                   role/term/leader of every node; exit 1 when a node",
-        "                                           does not answer or a group has no leader"})
+        "                                           does not answer or a group has no leader",
+        "  transfer-leader GROUP SERVER             hand GROUP's leadership to SERVER (node id or HOST:PORT;",
+        "                                           group 0 is the config center) and wait, up to --timeout,",
+        "                                           until it leads (docs/operations.md)"})
 public final class CtlCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "ADDRS", description = "config-center addresses HOST:PORT,...")
   String cluster;
@@ -130,8 +133,18 @@ public final class CtlCommand implements Callable<Integer> {
         }
         case "status":
           return status(c, addrs);
+        case "transfer-leader": {
+          if (a.size() != 2) return usage("transfer-leader GROUP SERVER (SERVER: a node id or HOST:PORT)");
+          int gid;
+          try {
+            gid = Integer.parseInt(a.get(0));
+          } catch (NumberFormatException e) {
+            return usage("transfer-leader GROUP SERVER with GROUP a group id (got '" + a.get(0) + "')");
+          }
+          return TransferLeader.run(c, addrs, gid, a.get(1), t);
+        }
         default:
-          return usage("join|leave|move|query|status (unknown '" + op + "')");
+          return usage("join|leave|move|query|status|transfer-leader (unknown '" + op + "')");
       }
     } catch (KvException e) {
       System.out.println((e.definite() ? "ERROR " : "INDEFINITE ") + e.getMessage());

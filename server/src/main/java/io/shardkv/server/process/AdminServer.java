@@ -15,7 +15,9 @@ import java.util.Map;
  * taken and installed, the followers a leader is sending its snapshot to ({@code snapshot_peers}, what
  * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format;
  * {@code GET /health} and {@code GET /ready} answer 200 or 503 for scripts and orchestrators (see
- * {@link #health} and {@link #ready}). Read-only, one small thread.
+ * {@link #health} and {@link #ready}). One write: {@code POST /transfer-leader?to=ID} asks the node
+ * to hand its group's leadership to member ID (Raft thesis §3.10; see {@link #transferLeader}). One
+ * small thread.
  */
 final class AdminServer implements AutoCloseable {
   private final HttpServer http;
@@ -35,6 +37,8 @@ final class AdminServer implements AutoCloseable {
     http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", metrics(node)));
     http.createContext("/health", ex -> respond(ex, health(node)));
     http.createContext("/ready", ex -> respond(ex, ready(node)));
+    http.createContext("/transfer-leader", ex -> respond(ex, transferLeader(node, ex.getRequestMethod(),
+        ex.getRequestURI().getRawQuery())));
     http.setExecutor(null);
     http.start();
     return new AdminServer(http);
@@ -71,6 +75,29 @@ final class AdminServer implements AutoCloseable {
     }
     return new Probe(200, "{\"status\":\"ready\",\"node\":" + s.node() + ",\"group\":" + s.group()
         + ",\"leader\":" + s.leader() + "}\n");
+  }
+
+  /**
+   * {@code POST /transfer-leader?to=ID}: the answer of {@link NodeServer#transferLeadership} (202
+   * started, 409 not_leader naming the leader, 400 refused, 503 unavailable); 405 for another
+   * method, 400 when {@code to} is missing or not a node id.
+   */
+  static Probe transferLeader(NodeServer node, String method, String query) {
+    if (!"POST".equals(method)) {
+      return new Probe(405, "{\"status\":\"refused\",\"reason\":\"use POST /transfer-leader?to=ID\"}\n");
+    }
+    String to = null;
+    for (String kv : query == null ? new String[0] : query.split("&")) {
+      if (kv.startsWith("to=")) to = kv.substring(3);
+    }
+    int target;
+    try {
+      target = Integer.parseInt(to == null ? "" : to);
+    } catch (NumberFormatException e) {
+      return new Probe(400, "{\"status\":\"refused\",\"reason\":\"expected POST /transfer-leader?to=ID with a node id,"
+          + " got " + (to == null ? "no 'to' parameter" : "to=" + esc(to)) + "\"}\n");
+    }
+    return node.transferLeadership(target);
   }
 
   private static void respond(HttpExchange ex, Probe p) throws IOException {

@@ -359,6 +359,7 @@ public final class NodeServer implements AutoCloseable {
     m.put("node", String.valueOf(self.id()));
     m.put("group", String.valueOf(self.group()));
     m.put("address", self.address());
+    m.put("admin", self.adminHost() + ":" + self.adminPort());
     m.put("pid", String.valueOf(ProcessHandle.current().pid()));
     if (st != null) {
       m.put("role", st.role());
@@ -380,10 +381,134 @@ public final class NodeServer implements AutoCloseable {
     return listener.localAddress();
   }
 
+  // ---------------------------------------------------------------- leadership transfer (thesis §3.10)
+
+  /**
+   * {@code POST /transfer-leader?to=ID}: asks this node, on its loop thread, to hand its group's
+   * leadership to member {@code to} (Raft thesis §3.10: the leader stops accepting proposals, brings
+   * the target up to date, then sends it TimeoutNow; the core aborts after an election timeout).
+   * 202 {@code started}; 409 {@code not_leader} naming the leader this node knows of; 400
+   * {@code refused} for a target that is this node or not a member of the group; 503 while the node
+   * starts or stops. Who leads afterwards is in every member's {@code /status}.
+   */
+  AdminServer.Probe transferLeadership(int to) {
+    java.util.concurrent.CompletableFuture<AdminServer.Probe> answer = new java.util.concurrent.CompletableFuture<>();
+    try {
+      loop.execute(() -> answer.complete(transferOnLoop(to)));
+      return answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return new AdminServer.Probe(503, "{\"status\":\"unavailable\",\"node\":" + self.id()
+          + ",\"reason\":\"the node did not take the request within 5 s (" + e.getClass().getSimpleName() + ")\"}\n");
+    }
+  }
+
+  private AdminServer.Probe transferOnLoop(int to) {
+    String head = "{\"node\":" + self.id() + ",\"group\":" + self.group() + ",";
+    java.util.List<Integer> members = cluster.members(self.group());
+    if (closed || host.stopped()) {
+      return new AdminServer.Probe(503, head + "\"status\":\"unavailable\",\"reason\":\"node " + self.id()
+          + (closed ? " is shutting down" : " stopped (storage failure)") + "\"}\n");
+    }
+    if (to == self.id()) {
+      return new AdminServer.Probe(400, head + "\"status\":\"refused\",\"reason\":\"the target is this node itself;"
+          + " name another member of group " + self.group() + " " + members + "\"}\n");
+    }
+    if (!members.contains(to)) {
+      return new AdminServer.Probe(400, head + "\"status\":\"refused\",\"reason\":\"node " + to
+          + " is not a member of group " + self.group() + " (members: " + members + ")\"}\n");
+    }
+    var raft = host.raft();
+    if (!host.isLeader()) {
+      int leader = raft.leaderId();
+      ClusterConfig.Node ln = leader < 0 ? null : cluster.nodes().get(leader);
+      return new AdminServer.Probe(409, head + "\"status\":\"not_leader\",\"leader\":" + leader
+          + ",\"leader_address\":\"" + (ln == null ? "" : ln.address()) + "\",\"reason\":\"node " + self.id()
+          + " does not lead group " + self.group() + (leader < 0 ? "; no leader known now" : "; node " + leader + " does")
+          + "\"}\n");
+    }
+    host.transferLeadership(to);
+    log.info("node {}: transferring leadership of group {} to node {} (term {}), asked on the admin port",
+        self.id(), self.group(), to, raft.term());
+    return new AdminServer.Probe(202, head + "\"status\":\"started\",\"to\":" + to + ",\"term\":" + raft.term()
+        + "}\n");
+  }
+
+  /**
+   * Graceful stop, first step: a leader hands its group over to its most up-to-date live follower
+   * (Raft thesis §3.10: "a server being taken down for maintenance" transfers leadership first, so
+   * clients do not wait an election timeout) and waits up to two maximum election timeouts for
+   * that follower to lead; a follower has nothing to hand over. Runs on the closing thread while
+   * the loop keeps serving; logs at INFO what happened.
+   */
+  private void handOverLeadership() {
+    ClusterConfig.Settings s = cluster.settings();
+    long waitMillis = 2L * s.electionMaxTicks() * s.tickMillis();
+    long until = System.nanoTime() + waitMillis * 1_000_000;
+    int target = io.shardkv.server.raft.RaftNode.NO_LEADER;
+    long term = -1;
+    while (System.nanoTime() < until) {
+      long[] seen = onLoop(() -> {
+        var raft = host.raft();
+        if (host.stopped()) return null;
+        if (!host.isLeader()) return new long[] {0, raft.leaderId(), raft.term()};
+        int busy = raft.transferTarget();
+        if (busy >= 0) return new long[] {1, busy, raft.term()};
+        int candidate = raft.transferCandidate();
+        if (candidate >= 0) host.transferLeadership(candidate);
+        return new long[] {1, candidate, raft.term()};
+      });
+      if (seen == null) return; // the replica stopped (storage failure) or the loop is stuck: nothing to hand over
+      if (seen[0] == 0) {
+        if (target == io.shardkv.server.raft.RaftNode.NO_LEADER) {
+          log.info("node {} stopping as a follower of group {} (leader: node {}, term {}): nothing to hand over",
+              self.id(), self.group(), seen[1], seen[2]);
+        } else {
+          log.info("node {} handed leadership of group {} over to node {} (now led by node {}, term {}) before stopping",
+              self.id(), self.group(), target, seen[1], seen[2]);
+        }
+        return;
+      }
+      if (seen[1] >= 0 && seen[1] != target) {
+        target = (int) seen[1];
+        term = seen[2];
+        log.info("node {} leads group {} (term {}) and is stopping: transferring leadership to node {}, its most"
+            + " up-to-date live follower; waiting up to {} ms", self.id(), self.group(), term, target, waitMillis);
+      }
+      try {
+        Thread.sleep(Math.max(1, s.tickMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    log.info("node {} stopping while still leader of group {}: {}; the group elects a new leader after an election"
+        + " timeout", self.id(), self.group(), target == io.shardkv.server.raft.RaftNode.NO_LEADER ? "no live follower to hand over to"
+        : "the transfer to node " + target + " did not complete within " + waitMillis + " ms");
+  }
+
+  /** Runs {@code f} on the loop thread and returns its answer; null when the loop does not answer in time. */
+  private <T> T onLoop(java.util.function.Supplier<T> f) {
+    java.util.concurrent.CompletableFuture<T> r = new java.util.concurrent.CompletableFuture<>();
+    try {
+      loop.execute(() -> {
+        try {
+          r.complete(f.get());
+        } catch (Throwable t) {
+          r.completeExceptionally(t);
+        }
+      });
+      return r.get(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("node {}: the event loop did not answer while stopping: {}", self.id(), e.toString());
+      return null;
+    }
+  }
+
   /** Stops serving: closes the listener, links, timer and loop, then the storage. Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) return;
+    handOverLeadership();
     closed = true;
     log.info("node {} shutting down", self.id());
     ticker.cancel();

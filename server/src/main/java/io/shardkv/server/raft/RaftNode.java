@@ -339,6 +339,22 @@ public final class RaftNode {
     if (role != Role.LEADER) return java.util.List.of();
     return progress.values().stream().filter(p -> p.state == Progress.State.SNAPSHOT).map(p -> p.peer).toList();
   }
+  /** Leader: the peer a leadership transfer (Raft thesis §3.10) is under way to; NO_LEADER otherwise. */
+  public int transferTarget() { return role == Role.LEADER ? transferTarget : NO_LEADER; }
+  /**
+   * Leader only: the follower best placed to take over leadership (Raft thesis §3.10: the target
+   * must be brought up to date first, so the one with the highest match index needs least), among
+   * those heard from since the last CheckQuorum round (§6.2); ties go to the lowest id. NO_LEADER
+   * when this node is not leader or no follower was heard from. An observation: changes nothing.
+   */
+  public int transferCandidate() {
+    if (role != Role.LEADER) return NO_LEADER;
+    Progress best = null;
+    for (Progress pr : progress.values()) {
+      if (pr.recentActive && (best == null || pr.match > best.match)) best = pr;
+    }
+    return best == null ? NO_LEADER : best.peer;
+  }
   /** The in-memory entry at {@code index}, or null when compacted or beyond the last index. */
   public LogEntry entry(long index) { return log.entry(index); }
   /** Term of the entry at {@code index} (the snapshot's term at its last index, 0 at index 0), or -1 when unknown. */
