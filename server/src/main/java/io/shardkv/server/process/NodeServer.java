@@ -442,7 +442,9 @@ public final class NodeServer implements AutoCloseable {
    */
   private void handOverLeadership() {
     ClusterConfig.Settings s = cluster.settings();
-    long waitMillis = 2L * s.electionMaxTicks() * s.tickMillis();
+    // Two maximum election timeouts, and at least 2 s: a loaded machine's ticks run late.
+    long waitMillis = Math.max(2000, 2L * s.electionMaxTicks() * s.tickMillis());
+    long steppedDownTerm = -1;
     long until = System.nanoTime() + waitMillis * 1_000_000;
     int target = io.shardkv.server.raft.RaftNode.NO_LEADER;
     long term = -1;
@@ -458,15 +460,19 @@ public final class NodeServer implements AutoCloseable {
         return new long[] {1, candidate, raft.term()};
       });
       if (seen == null) return; // the replica stopped (storage failure) or the loop is stuck: nothing to hand over
-      if (seen[0] == 0) {
-        if (target == io.shardkv.server.raft.RaftNode.NO_LEADER) {
-          log.info("node {} stopping as a follower of group {} (leader: node {}, term {}): nothing to hand over",
-              self.id(), self.group(), seen[1], seen[2]);
-        } else {
-          log.info("node {} handed leadership of group {} over to node {} (now led by node {}, term {}) before stopping",
-              self.id(), self.group(), target, seen[1], seen[2]);
-        }
+      if (seen[0] == 0 && target == io.shardkv.server.raft.RaftNode.NO_LEADER) {
+        log.info("node {} stopping as a follower of group {} (leader: node {}, term {}): nothing to hand over",
+            self.id(), self.group(), seen[1], seen[2]);
         return;
+      }
+      if (seen[0] == 0 && seen[1] >= 0) {
+        // Stepped down (the target's election, §3.10) and heard from the new leader: the group is led.
+        log.info("node {} handed leadership of group {} over to node {} (now led by node {}, term {}) before stopping",
+            self.id(), self.group(), target, seen[1], seen[2]);
+        return;
+      }
+      if (seen[0] == 0) {
+        steppedDownTerm = seen[2]; // voted in the target's election; waits to hear from the winner
       }
       if (seen[1] >= 0 && seen[1] != target) {
         target = (int) seen[1];
@@ -480,6 +486,11 @@ public final class NodeServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       }
+    }
+    if (steppedDownTerm >= 0) {
+      log.info("node {} stepped down in group {} for node {}'s election (term {}) but heard from no leader within {} ms;"
+          + " stopping", self.id(), self.group(), target, steppedDownTerm, waitMillis);
+      return;
     }
     log.info("node {} stopping while still leader of group {}: {}; the group elects a new leader after an election"
         + " timeout", self.id(), self.group(), target == io.shardkv.server.raft.RaftNode.NO_LEADER ? "no live follower to hand over to"
