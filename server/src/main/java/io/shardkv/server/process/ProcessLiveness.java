@@ -53,22 +53,42 @@ public final class ProcessLiveness {
   }
 
   /**
-   * Waits until {@code pid} no longer runs {@code words} (exited, zombie, or gone), polling; true if
-   * it stopped within {@code timeout}. Unlike {@link ProcessHandle#onExit()} of a process that is not
-   * our child, this does not wait for someone to reap a zombie.
+   * Waits until {@code pid} no longer runs {@code words} and has finished exiting (a zombie, or gone),
+   * polling; true if it did within {@code timeout}. Unlike {@link ProcessHandle#onExit()} of a process
+   * that is not our child, this does not wait for someone to reap a zombie.
+   *
+   * <p>A killed process first gives up its memory (its command line then reads empty, so it no longer
+   * counts as running) and only afterwards closes its files — its listening sockets among them —
+   * and becomes a zombie. Returning in between would let a caller restart a node on a port the dying
+   * one still holds; so this also waits for the state to leave "exiting".
    */
   public static boolean awaitExit(long pid, List<String> words, Duration timeout) {
     long until = System.nanoTime() + timeout.toNanos();
-    while (isRunning(pid, words)) {
+    while (isRunning(pid, words) || exiting(pid)) {
       if (System.nanoTime() - until >= 0) return false;
       try {
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return !isRunning(pid, words);
+        return !isRunning(pid, words) && !exiting(pid);
       }
     }
     return true;
+  }
+
+  /**
+   * Linux: {@code pid} is a process on its way out — not yet a zombie, but with no command line left
+   * (its memory is released). False where there is no /proc, and for a pid that is gone or a zombie.
+   */
+  static boolean exiting(long pid) {
+    if (pid <= 0 || !Files.isDirectory(PROC)) return false;
+    Path dir = PROC.resolve(Long.toString(pid));
+    try {
+      if (exited(linuxState(Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8)))) return false;
+      return Files.readAllBytes(dir.resolve("cmdline")).length == 0;
+    } catch (IOException | RuntimeException e) {
+      return false; // gone
+    }
   }
 
   /**
