@@ -82,13 +82,7 @@ public final class ProcessLiveness {
    */
   static boolean exiting(long pid) {
     if (pid <= 0 || !Files.isDirectory(PROC)) return false;
-    Path dir = PROC.resolve(Long.toString(pid));
-    try {
-      if (exited(linuxState(Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8)))) return false;
-      return Files.readAllBytes(dir.resolve("cmdline")).length == 0;
-    } catch (IOException | RuntimeException e) {
-      return false; // gone
-    }
+    return linuxArguments(pid).map(List::isEmpty).orElse(false); // empty Optional: a zombie, or gone
   }
 
   /**

@@ -74,10 +74,7 @@ final class NonReapingParents implements LocalCluster.Launcher, AutoCloseable {
   static List<String> commandLine(long pid) {
     try {
       byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-      String all = new String(raw, StandardCharsets.UTF_8);
-      if (all.isEmpty()) return List.of();
-      if (all.endsWith("\0")) all = all.substring(0, all.length() - 1);
-      return List.of(all.split("\0", -1));
+      return ProcessLiveness.splitNul(new String(raw, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return List.of();
     }
