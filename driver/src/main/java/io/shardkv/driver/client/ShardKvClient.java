@@ -342,15 +342,20 @@ public final class ShardKvClient implements AutoCloseable {
       Duration timeout) throws KvException {
     if (closed) throw new KvException(true, "client closed");
     long timeoutMillis = Math.max(1, timeout.toMillis());
-    ClientCall call;
-    synchronized (router) {
-      long now = env.nowMillis();
-      call = key == null ? router.startControllerOp(write, now, timeoutMillis)
-          : router.startKeyOp(key, write, now, timeoutMillis);
+    // At most one re-run: a write refused because its session expired (definitely not applied)
+    // runs again as a new call under the router's new client id (docs/sessions.md).
+    for (int run = 0; ; run++) {
+      ClientCall call;
+      synchronized (router) {
+        long now = env.nowMillis();
+        call = key == null ? router.startControllerOp(write, now, timeoutMillis)
+            : router.startKeyOp(key, write, now, timeoutMillis);
+      }
+      Request req = request.apply(call.clientId(), call.seq());
+      checkSize(req, key, call);
+      Response r = drive(call, req, 0, run == 0);
+      if (r != null) return r;
     }
-    Request req = request.apply(call.clientId(), call.seq());
-    checkSize(req, key, call);
-    return drive(call, req, 0);
   }
 
   /**
@@ -377,6 +382,11 @@ public final class ShardKvClient implements AutoCloseable {
    * it and whether that is definite.
    */
   private Response drive(ClientCall call, Request req, int depth) throws KvException {
+    return drive(call, req, depth, false);
+  }
+
+  /** As above; null when the call's session expired with nothing applied and {@code mayRerun}. */
+  private Response drive(ClientCall call, Request req, int depth, boolean mayRerun) throws KvException {
     Response answer = null; // the server's answer for this (client id, seq), once there is one
     String answeredBy = null;
     String lastProblem = "no attempt made";
@@ -388,6 +398,7 @@ public final class ShardKvClient implements AutoCloseable {
         step = call.next(now);
       }
       if (step instanceof CallStep.Finish f) {
+        if (mayRerun && f.outcome().retryInNewSession()) return null;
         return outcome(f.outcome(), answer, answeredBy, lastProblem);
       } else if (step instanceof CallStep.Send s) {
         long wait = Math.max(1, s.replyDeadline() - now);

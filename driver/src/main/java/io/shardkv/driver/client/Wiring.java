@@ -40,6 +40,7 @@ public final class Wiring {
       case WRONG_GROUP -> Status.WRONG_GROUP;
       case TIMEOUT, SERVER_ERROR -> Status.TIMEOUT;
       case CAS_MISMATCH -> Status.CAS_MISMATCH;
+      case SESSION_EXPIRED -> Status.SESSION_EXPIRED;
       default -> Status.BAD_REQUEST;
     };
   }
@@ -57,6 +58,7 @@ public final class Wiring {
       case WRONG_LEADER -> io.shardkv.driver.protocol.Status.WRONG_LEADER;
       case TIMEOUT -> io.shardkv.driver.protocol.Status.TIMEOUT;
       case STALE_REQUEST -> io.shardkv.driver.protocol.Status.SERVER_ERROR;
+      case SESSION_EXPIRED -> io.shardkv.driver.protocol.Status.SESSION_EXPIRED;
       case BAD_REQUEST, REJECTED -> io.shardkv.driver.protocol.Status.BAD_REQUEST;
     };
   }

@@ -40,7 +40,13 @@ public enum Status {
   /** The server refused the request for lack of capacity before starting it. Definite. */
   OVERLOADED(12, true),
   /** The server is shutting down and did not start the request. Definite. */
-  SHUTTING_DOWN(13, true);
+  SHUTTING_DOWN(13, true),
+  /**
+   * The client's session expired on the server (idle longer than its limit; docs/sessions.md): the
+   * write was NOT applied. Definite for this attempt; continue under a new client id. Sent only in
+   * answer to a write whose client id has an expired session record.
+   */
+  SESSION_EXPIRED(14, true);
 
   private static final Status[] BY_CODE = new Status[256];
 

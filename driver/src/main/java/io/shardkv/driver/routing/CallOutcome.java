@@ -25,4 +25,12 @@ public record CallOutcome(Kind kind, Status status, byte[] payload, String reaso
   public boolean definite() {
     return kind != Kind.INDEFINITE;
   }
+
+  /**
+   * True when the call ended because its session expired and nothing of it was applied: the caller
+   * may run the operation again as a new call (its router already moved to a new client id).
+   */
+  public boolean retryInNewSession() {
+    return kind == Kind.FAILED && status == Status.SESSION_EXPIRED;
+  }
 }

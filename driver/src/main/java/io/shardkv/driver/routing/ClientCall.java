@@ -15,6 +15,11 @@ package io.shardkv.driver.routing;
  *   <li>WRONG_GROUP: the cached config is stale or the group has not received the shard yet: fetch a
  *       newer config; if there is none yet, back off and ask again.</li>
  *   <li>After every server of the group failed once in a row, back off exponentially.</li>
+ *   <li>SESSION_EXPIRED (docs/sessions.md): this attempt was not applied, and the router moves to a
+ *       new client id. FAILED (definite) if no earlier attempt can have been applied — the caller
+ *       may then run the operation again as a new call under the new id; INDEFINITE otherwise: an
+ *       earlier attempt may have been applied before the session expired, and re-running it under a
+ *       new id could apply it twice.</li>
  *   <li>Any other status is the operation's answer. A late reply to an earlier attempt counts too:
  *       all attempts carry the same (client id, seq), so any definite answer is the answer.</li>
  * </ul>
@@ -34,6 +39,8 @@ public final class ClientCall {
   private enum Phase { READY, AWAITING, BACKOFF, NEED_CONFIG, DONE }
 
   private final ShardRouter router;
+  /** The session id every attempt carries (the router may move to a new one meanwhile). */
+  private final long clientId;
   private final String key;
   /** The shard a shard-routed call (a scan page) goes to; -1 when routed by {@link #key}. */
   private final int shard;
@@ -62,6 +69,7 @@ public final class ClientCall {
   ClientCall(ShardRouter router, String key, int shard, boolean write, long seq, long now, long timeoutMillis) {
     if (timeoutMillis <= 0) throw new IllegalArgumentException("call timeout must be positive, got " + timeoutMillis);
     this.router = router;
+    this.clientId = router.clientId();
     this.key = key;
     this.shard = shard;
     this.write = write;
@@ -69,8 +77,9 @@ public final class ClientCall {
     this.deadline = now + timeoutMillis;
   }
 
+  /** The client id every attempt of this call carries (fixed when the call started). */
   public long clientId() {
-    return router.clientId();
+    return clientId;
   }
 
   /** The sequence number every attempt of this call carries. */
@@ -282,6 +291,14 @@ public final class ClientCall {
     return switch (status) {
       case OK, NOT_FOUND, CAS_MISMATCH ->
           new CallOutcome(CallOutcome.Kind.COMPLETED, status, payload, null, attempts);
+      case SESSION_EXPIRED -> {
+        router.onSessionExpired(clientId);
+        yield write && maybeExecuted
+            ? new CallOutcome(CallOutcome.Kind.INDEFINITE, status, payload, "the client's session expired; an "
+                + "earlier attempt may have been applied before it did, so this write's outcome is unknown", attempts)
+            : new CallOutcome(CallOutcome.Kind.FAILED, status, payload, "the client's session expired; not "
+                + "applied (run it again: later calls use a new client id)", attempts);
+      }
       case STALE_REQUEST -> new CallOutcome(CallOutcome.Kind.INDEFINITE, status, payload,
           "the server had already applied a later request of this client; this one's result is "
               + "unknown", attempts);

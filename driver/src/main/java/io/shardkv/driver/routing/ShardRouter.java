@@ -15,13 +15,18 @@ import java.util.function.LongUnaryOperator;
  * run two writes on the same keys concurrently under one id if it wants per-client ordering;
  * concurrent calls are allowed (each has its own seq) and share the config cache and leader hints.
  *
+ * <p>Sessions (docs/sessions.md): servers forget a client id idle for longer than their limit and
+ * answer its writes SESSION_EXPIRED; {@link #onSessionExpired} then moves this client to a new id.
+ * A call keeps the id it started with for all its attempts.
+ *
  * <p>Not thread-safe: one event loop (or the simulator's thread) drives it.
  */
 public final class ShardRouter {
   /** The gid used in {@link CallStep.Send} for the config center's own Raft group. */
   public static final int CONTROLLER_GID = 0;
 
-  private final long clientId;
+  private long clientId;
+  private int sessionRenewals;
   private final RetryPolicy policy;
   private final LongUnaryOperator jitter;
   private final LeaderTracker controller;
@@ -51,8 +56,32 @@ public final class ShardRouter {
     return Math.max(1, jitter.applyAsLong(policy.backoffAfter(fullRounds)));
   }
 
+  /** The client id new calls use (the current session's). */
   public long clientId() {
     return clientId;
+  }
+
+  /** How many times this client started a fresh session after an expired one. */
+  public int sessionRenewals() {
+    return sessionRenewals;
+  }
+
+  /**
+   * A server said the session of {@code expiredId} expired (SESSION_EXPIRED): later calls use a new
+   * client id. Idempotent per id: several calls of the same expired session renew it once. The new
+   * id is a fixed mix of the old one (SplitMix64's finalizer), so the simulator stays deterministic
+   * and real clients, whose first ids are random, get ids as unlikely to collide as the first.
+   */
+  public void onSessionExpired(long expiredId) {
+    if (expiredId != clientId) {
+      return;
+    }
+    long z = clientId + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    clientId = z == 0 ? 1 : z;
+    sessionRenewals++;
   }
 
   public RetryPolicy policy() {

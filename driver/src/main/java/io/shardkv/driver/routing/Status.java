@@ -2,7 +2,7 @@ package io.shardkv.driver.routing;
 
 /**
  * The answer codes shared by the replicated state machines, the servers and the clients. Each has a
- * fixed code (never the ordinal) so encodings survive reordering of this enum. Codes 0-6 are the
+ * fixed code (never the ordinal) so encodings survive reordering of this enum. Codes 0-6 and 14 are the
  * same numbers and meanings as the wire protocol's statuses (docs/protocol.md §6); 100 and up are
  * internal to the replicated log (migration commands, dedup) and never sent to clients as such.
  *
@@ -25,6 +25,13 @@ public enum Status {
    * Indefinite for a write until a retry with the same (client id, seq) gets a definite answer.
    */
   TIMEOUT(4),
+  /**
+   * Definite: the client's session expired (idle for longer than the servers' limit, in log time;
+   * docs/sessions.md) and the write was not executed. Same code as the wire status. The client must
+   * continue under a new client id; whether an <em>earlier</em> attempt of the same write was
+   * applied before the expiry is unknown, so such a write's outcome is indefinite.
+   */
+  SESSION_EXPIRED(14),
   /** Definite: the request was malformed or invalid (bad shard number, unknown group, bad bytes). */
   BAD_REQUEST(5),
   /**

@@ -10,6 +10,8 @@ import io.shardkv.driver.routing.Status;
  *
  * <pre>
  * command := u8 version=1, u8 tag, i64 clientId, i64 seq, op fields
+ *          | u8 version=2, i64 leaderMillis, i64 idleMillis, u8 tag, i64 clientId, i64 seq, op fields
+ *            (a write as a leader proposed it, stamped for session expiry: {@link SessionClock})
  *   tag 1 get    : string key
  *   tag 2 put    : string key, string value
  *   tag 3 append : string key, string value
@@ -19,10 +21,13 @@ import io.shardkv.driver.routing.Status;
  * string  := i32 length, UTF-8 bytes;  nullable-string := u8 present (0|1), [string]
  * </pre>
  * Keys are at most {@value #MAX_KEY_BYTES} UTF-8 bytes. Decoding rejects anything else with a
- * {@link DecodeException}.
+ * {@link DecodeException}. Version 2 exists only for commands; results and snapshots keep their
+ * version byte 1 (snapshots extend through their own kind byte).
  */
 public final class KvCodec {
   public static final int VERSION = 1;
+  /** The version byte of a command stamped by its leader (session expiry). */
+  public static final int STAMPED_VERSION = 2;
   public static final int MAX_KEY_BYTES = 64 * 1024;
 
   static final int GET = 1;
@@ -40,12 +45,62 @@ public final class KvCodec {
     return w.toByteArray();
   }
 
+  /** Decodes a command of either version (a stamp, if any, is dropped). */
   public static KvCommand decodeCommand(byte[] bytes) {
+    return decodeStamped(bytes).command();
+  }
+
+  /** A command and the stamp its leader put on it (null for a version-1 command). */
+  public record Stamped(KvCommand command, SessionClock.Stamp stamp) {}
+
+  /** Decodes a command of either version with its stamp. */
+  public static Stamped decodeStamped(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
-    expectVersion(r, "KV command");
+    int v = r.readByte("KV command version");
+    SessionClock.Stamp stamp = null;
+    if (v == STAMPED_VERSION) {
+      stamp = readStamp(r);
+    } else if (v != VERSION) {
+      throw new DecodeException("unsupported KV command encoding version " + v + " (this build reads "
+          + VERSION + " and " + STAMPED_VERSION + "); upgrade the reader or re-encode");
+    }
     KvCommand cmd = readCommand(r);
     r.expectEnd("KV command");
-    return cmd;
+    return new Stamped(cmd, stamp);
+  }
+
+  /**
+   * The version-2 form of the version-1 command {@code command}: the same command stamped by its
+   * leader. A command that is not version 1 is returned unchanged (already stamped).
+   */
+  public static byte[] stamp(byte[] command, SessionClock.Stamp stamp) {
+    if (command.length == 0 || command[0] != VERSION) {
+      return command;
+    }
+    BinaryWriter w = new BinaryWriter(17);
+    w.writeByte(STAMPED_VERSION);
+    writeStamp(w, stamp);
+    return splice(w.toByteArray(), command, 1);
+  }
+
+  /** {@code head} followed by {@code body} from {@code from} on. */
+  public static byte[] splice(byte[] head, byte[] body, int from) {
+    byte[] out = java.util.Arrays.copyOf(head, head.length + body.length - from);
+    System.arraycopy(body, from, out, head.length, body.length - from);
+    return out;
+  }
+
+  public static void writeStamp(BinaryWriter w, SessionClock.Stamp stamp) {
+    w.writeLong(stamp.leaderMillis()).writeLong(stamp.idleMillis());
+  }
+
+  public static SessionClock.Stamp readStamp(BinaryReader r) {
+    long leader = r.readLong("leader clock stamp");
+    long idle = r.readLong("session idle limit");
+    if (idle < 0) {
+      throw new DecodeException("negative session idle limit " + idle + " in a stamped command");
+    }
+    return new SessionClock.Stamp(leader, idle);
   }
 
   /** The command body without the version byte (for embedding in other commands). */

@@ -27,22 +27,29 @@ public final class KvData {
 
   /**
    * Executes {@code cmd} exactly once: a write already applied for (clientId, seq) is not executed
-   * again and gets its recorded result; a new write runs and its result is recorded. Gets run
+   * again and gets its recorded result; a write of an expired session gets SESSION_EXPIRED and is
+   * not executed; a new write runs and its result is recorded at log time {@code now}. Gets run
    * every time and are not recorded (a re-executed read observes a later, equally valid state).
    */
-  public KvResult execute(KvCommand cmd) {
+  public KvResult execute(KvCommand cmd, long now) {
     KvOp op = cmd.op();
     if (op.isWrite()) {
       KvResult seen = dedup.duplicateAnswer(cmd.clientId(), cmd.seq());
       if (seen != null) {
+        dedup.touch(cmd.clientId(), now);
         return seen;
       }
     }
     KvResult result = run(op);
     if (op.isWrite()) {
-      dedup.record(cmd.clientId(), cmd.seq(), result);
+      dedup.record(cmd.clientId(), cmd.seq(), result, now);
     }
     return result;
+  }
+
+  /** As {@link #execute(KvCommand, long)} without a session clock (log time 0). */
+  public KvResult execute(KvCommand cmd) {
+    return execute(cmd, 0);
   }
 
   private KvResult run(KvOp op) {

@@ -171,6 +171,9 @@ final class AdminServer implements AutoCloseable {
         gauge(b, "shardkv_migrations_in_flight", "shards of this group in a migration state", l, ev.migrationsInFlight());
         counter(b, "shardkv_leader_changes_total", "leader changes this node has seen since it started", l, ev.leaderChanges());
       }
+      gauge(b, "shardkv_dedup_sessions", "client sessions in the exactly-once table (live)", l, node.sessions.live());
+      gauge(b, "shardkv_dedup_expired_sessions", "expired client sessions kept as tombstones (docs/sessions.md)", l,
+          node.sessions.expired());
       counter(b, "shardkv_fsyncs_total", "storage fsyncs", l, node.metrics.fsyncs.get());
       counter(b, "shardkv_fsync_nanoseconds_total", "time spent in storage fsyncs", l, node.metrics.fsyncNanos.get());
       gauge(b, "shardkv_fsync_max_nanoseconds", "longest storage fsync since the node started", l,

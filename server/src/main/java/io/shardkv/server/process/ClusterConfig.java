@@ -32,7 +32,17 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
    */
   public record Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks,
                          int heartbeatTicks, int requestTimeoutTicks, long snapshotBytes, boolean fsync,
-                         boolean trace, Set<PlantedBug> unsafe) {
+                         boolean trace, Set<PlantedBug> unsafe, long sessionIdleMillis) {
+    /** Default of {@code session-idle-seconds}: 600 (docs/sessions.md). */
+    public static final long DEFAULT_SESSION_IDLE_MILLIS = 600_000L;
+
+    /** The settings as before session expiry was configurable: the default idle limit. */
+    public Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
+                    int requestTimeoutTicks, long snapshotBytes, boolean fsync, boolean trace, Set<PlantedBug> unsafe) {
+      this(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks, snapshotBytes, fsync,
+          trace, unsafe, DEFAULT_SESSION_IDLE_MILLIS);
+    }
+
     public Settings {
       unsafe = unsafe.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(PlantedBug.class))
           : Collections.unmodifiableSet(EnumSet.copyOf(unsafe));
@@ -61,7 +71,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     /** The same settings with exactly these planted bugs. */
     public Settings withUnsafe(Set<PlantedBug> bugs) {
       return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
-          snapshotBytes, fsync, trace, bugs);
+          snapshotBytes, fsync, trace, bugs, sessionIdleMillis);
     }
   }
 
@@ -100,6 +110,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     int shards = s.shards(), tick = s.tickMillis(), emin = s.electionMinTicks(), emax = s.electionMaxTicks();
     int hb = s.heartbeatTicks(), rt = s.requestTimeoutTicks();
     long snap = s.snapshotBytes();
+    long sessionIdle = s.sessionIdleMillis();
     boolean fsync = s.fsync(), trace = s.trace(), legacyNoDedup = false, acknowledged = false;
     EnumSet<PlantedBug> unsafe = EnumSet.noneOf(PlantedBug.class);
     String firstUnsafe = null;
@@ -144,6 +155,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
         case "request-timeout-ticks" -> rt = intIn(where, key, value, 1, 10_000_000);
         case "snapshot-bytes" -> snap = longIn(where, key, value, 0, Long.MAX_VALUE);
         case "fsync" -> fsync = bool(where, key, value);
+        case "session-idle-seconds" -> sessionIdle = 1000 * longIn(where, key, value, 0, 365L * 24 * 3600);
         case "trace" -> trace = bool(where, key, value);
         // The older name of unsafe-no-dedup, kept as it was (a test-only switch before the planted bugs).
         case "unsafe-disable-dedup" -> legacyNoDedup = bool(where, key, value);
@@ -152,7 +164,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
           PlantedBug bug = key.startsWith("unsafe-") ? plantedBug(key) : null;
           if (bug == null) {
             throw new ConfigException(where + ": unknown setting '" + key + "' (known: shards, tick-ms, "
-                + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, trace, "
+                + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, session-idle-seconds, trace, "
                 + "unsafe-disable-dedup, " + PlantedBug.ACKNOWLEDGE_KEY + ", and the planted bugs unsafe-"
                 + PlantedBug.names().replace(", ", ", unsafe-") + ")");
           }
@@ -177,7 +189,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
           + PlantedBug.ACKNOWLEDGE_KEY + " = true'. Remove the line for a correct server.");
     }
     if (legacyNoDedup) unsafe.add(PlantedBug.NO_DEDUP);
-    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe),
+    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe, sessionIdle),
         Collections.unmodifiableSortedMap(nodes));
   }
 

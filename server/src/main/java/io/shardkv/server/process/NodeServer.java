@@ -80,6 +80,8 @@ public final class NodeServer implements AutoCloseable {
   /** Client request → host command → response (shared with the simulator's server node). */
   private final FrontDoor frontDoor;
   final NodeMetrics metrics = new NodeMetrics();
+  /** Client sessions in the applied state (live, expired), refreshed every tick for /metrics. */
+  volatile io.shardkv.server.kv.DedupTable.Counts sessions = io.shardkv.server.kv.DedupTable.Counts.NONE;
   private volatile NodeStatus status;
   private volatile boolean closed;
 
@@ -109,7 +111,8 @@ public final class NodeServer implements AutoCloseable {
         .withSnapshotThresholdBytes(s.snapshotBytes())
         .withSynchronousFlush(false)
         .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
-        .withTrace(s.trace() || trace.isTraceEnabled()), bugs);
+        .withTrace(s.trace() || trace.isTraceEnabled()), bugs)
+        .withSessionIdleMillis(s.sessionIdleMillis()); // session expiry (docs/sessions.md)
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
     boolean unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
     SplittableRandom freshClientIds = new SplittableRandom();
@@ -200,7 +203,9 @@ public final class NodeServer implements AutoCloseable {
   private void onTick() {
     if (closed) return;
     host.setTime((System.nanoTime() - startNanos) / 1_000_000);
+    host.setSessionClock(System.currentTimeMillis()); // a leader's session stamp (docs/sessions.md)
     host.tick();
+    sessions = host.service().sessionCounts();
     refreshStatus();
   }
 

@@ -16,11 +16,29 @@ package io.shardkv.server.replica;
  *                                reads from its own applied state at once, without ReadIndex
  * @param unsafeAckBeforeFsync    DELIBERATELY WRONG ({@link PlantedBug#ACK_BEFORE_FSYNC}): the Ready
  *                                driver sends acknowledgements before the WAL write and flush
+ * @param sessionIdleMillis       as leader, stamp client writes with the session clock and this idle
+ *                                limit (kv.SessionClock, docs/sessions.md); 0 = do not stamp (no expiry,
+ *                                and logs/snapshots stay in the formats older builds read)
  */
 public record HostOptions(int requestTimeoutTicks, long snapshotThresholdBytes, boolean synchronousFlush,
                           int migrationIntervalTicks, boolean traceEnabled, boolean unsafeStaleReads,
-                          boolean unsafeAckBeforeFsync) {
+                          boolean unsafeAckBeforeFsync, long sessionIdleMillis) {
+  /** Default session idle limit: 10 minutes of log time (docs/sessions.md says why). */
+  public static final long DEFAULT_SESSION_IDLE_MILLIS = 10 * 60_000L;
+
+  /** The options before session expiry existed: no stamps. */
+  public HostOptions(int requestTimeoutTicks, long snapshotThresholdBytes, boolean synchronousFlush,
+                     int migrationIntervalTicks, boolean traceEnabled, boolean unsafeStaleReads,
+                     boolean unsafeAckBeforeFsync) {
+    this(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled,
+        unsafeStaleReads, unsafeAckBeforeFsync, 0);
+  }
+
   public HostOptions {
+    if (sessionIdleMillis < 0) {
+      throw new IllegalArgumentException("sessionIdleMillis must be >= 0 (0 = sessions never expire), got "
+          + sessionIdleMillis);
+    }
     if (requestTimeoutTicks < 1) {
       throw new IllegalArgumentException("requestTimeoutTicks must be >= 1, got " + requestTimeoutTicks);
     }
@@ -33,34 +51,42 @@ public record HostOptions(int requestTimeoutTicks, long snapshotThresholdBytes, 
     }
   }
 
-  /** 100 ticks per request, no snapshots, flush via the environment, migrate every 5 ticks, no trace. */
+  /**
+   * 100 ticks per request, no snapshots, flush via the environment, migrate every 5 ticks, no trace,
+   * sessions expire after {@link #DEFAULT_SESSION_IDLE_MILLIS}.
+   */
   public static HostOptions defaults() {
-    return new HostOptions(100, 0, false, 5, false, false, false);
+    return new HostOptions(100, 0, false, 5, false, false, false, DEFAULT_SESSION_IDLE_MILLIS);
+  }
+
+  public HostOptions withSessionIdleMillis(long millis) {
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled,
+        unsafeStaleReads, unsafeAckBeforeFsync, millis);
   }
 
   public HostOptions withRequestTimeoutTicks(int ticks) {
-    return new HostOptions(ticks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
+    return new HostOptions(ticks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync, sessionIdleMillis);
   }
 
   public HostOptions withSnapshotThresholdBytes(long bytes) {
-    return new HostOptions(requestTimeoutTicks, bytes, synchronousFlush, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
+    return new HostOptions(requestTimeoutTicks, bytes, synchronousFlush, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync, sessionIdleMillis);
   }
 
   public HostOptions withSynchronousFlush(boolean on) {
-    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, on, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, on, migrationIntervalTicks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync, sessionIdleMillis);
   }
 
   public HostOptions withMigrationIntervalTicks(int ticks) {
-    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, ticks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync);
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, ticks, traceEnabled, unsafeStaleReads, unsafeAckBeforeFsync, sessionIdleMillis);
   }
 
   public HostOptions withTrace(boolean on) {
-    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, on, unsafeStaleReads, unsafeAckBeforeFsync);
+    return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, on, unsafeStaleReads, unsafeAckBeforeFsync, sessionIdleMillis);
   }
 
   /** The deliberately broken switches of {@link PlantedBug} that live in the host (both false by default). */
   public HostOptions withUnsafe(boolean staleReads, boolean ackBeforeFsync) {
     return new HostOptions(requestTimeoutTicks, snapshotThresholdBytes, synchronousFlush, migrationIntervalTicks, traceEnabled,
-        staleReads, ackBeforeFsync);
+        staleReads, ackBeforeFsync, sessionIdleMillis);
   }
 }

@@ -28,6 +28,21 @@ public interface HostedService {
   /** Classifies a request; never throws for any bytes. */
   Admission admit(byte[] request);
 
+  /**
+   * The command to append for {@code logCommand} (from an {@link Admission.Propose}) when this
+   * replica, as leader, stamps client writes for session expiry (Raft thesis §6.3; kv.SessionClock):
+   * its clock {@code leaderMillis} and the idle limit {@code idleMillis}. A service without sessions
+   * keeps the default (unchanged). Pure: the stamp comes from the host, never from a clock here.
+   */
+  default byte[] stamped(byte[] logCommand, long leaderMillis, long idleMillis) {
+    return logCommand;
+  }
+
+  /** Client sessions held by the applied state (live, expired); {@code NONE} for a service without. */
+  default io.shardkv.server.kv.DedupTable.Counts sessionCounts() {
+    return io.shardkv.server.kv.DedupTable.Counts.NONE;
+  }
+
   /** Evaluates a read admitted as {@link Admission.Read} against the applied state; never throws. */
   byte[] read(byte[] request);
 

@@ -60,6 +60,8 @@ public final class ReplicaHost {
   private final ReadyDriver driver;
   private long ticks;
   private long now;
+  /** This replica's clock for session stamps (thesis §6.3); only a leader's reading enters the log. */
+  private long sessionClock;
   private long nextReadId = 1;
   private long appliedBytesSinceSnapshot;
   private long snapshotsTaken;
@@ -126,10 +128,24 @@ public final class ReplicaHost {
 
   // ------------------------------------------------------------------ inputs
 
-  /** Sets the time printed in trace lines (virtual or wall millis); not used for any decision. */
+  /**
+   * Sets the time printed in trace lines (virtual or wall millis), and the session clock unless
+   * {@link #setSessionClock} sets it apart. No decision of this host or of Raft depends on it.
+   */
   public void setTime(long time) {
     this.now = time;
+    this.sessionClock = time;
     raft.setTime(time);
+  }
+
+  /**
+   * Sets the clock this replica stamps client writes with while it leads (call after
+   * {@link #setTime}, which also sets it). A real server passes wall-clock milliseconds, comparable
+   * between hosts; the state machines take {@code max} over stamps, so a clock that steps back
+   * (or a new leader's clock behind the old one's) never moves log time backwards.
+   */
+  public void setSessionClock(long millis) {
+    this.sessionClock = millis;
   }
 
   /** One logical time unit: Raft's tick, request timeouts, then the service's {@link HostedService#onTick}. */
@@ -231,7 +247,11 @@ public final class ReplicaHost {
             ticks + options.requestTimeoutTicks()));
       }
     } else if (a instanceof HostedService.Admission.Propose p) {
-      ProposeResult res = raft.propose(p.logCommand());
+      // Session expiry (thesis §6.3): the leader stamps the entry with its clock; replicas decide
+      // expiry from the stamps in the log, never from their own clocks.
+      byte[] command = options.sessionIdleMillis() > 0
+          ? service.stamped(p.logCommand(), sessionClock, options.sessionIdleMillis()) : p.logCommand();
+      ProposeResult res = raft.propose(command);
       if (res instanceof ProposeResult.Accepted acc) {
         pending.addProposal(new PendingRequests.Proposal(requestId, acc.index(), acc.term(),
             ticks + options.requestTimeoutTicks()));

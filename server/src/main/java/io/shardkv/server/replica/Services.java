@@ -6,6 +6,8 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.kv.KvStateMachine;
+import io.shardkv.server.kv.DedupTable;
+import io.shardkv.server.kv.SessionClock;
 import io.shardkv.server.configcenter.ConfigCenterCodec;
 import io.shardkv.server.configcenter.ConfigCenterCommand;
 import io.shardkv.server.configcenter.ConfigCenterOp;
@@ -46,6 +48,16 @@ public final class Services {
         String key = KvCodec.decodeCommand(request).op().key();
         String v = sm.read(key);
         return KvCodec.encodeResult(v == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, v));
+      }
+
+      @Override
+      public byte[] stamped(byte[] logCommand, long leaderMillis, long idleMillis) {
+        return KvCodec.stamp(logCommand, new SessionClock.Stamp(leaderMillis, idleMillis));
+      }
+
+      @Override
+      public DedupTable.Counts sessionCounts() {
+        return sm.data().dedup().counts();
       }
     };
   }

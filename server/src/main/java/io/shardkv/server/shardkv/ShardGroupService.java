@@ -7,6 +7,8 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.kv.DedupTable;
+import io.shardkv.server.kv.SessionClock;
 import io.shardkv.server.replica.HostedService;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 
@@ -83,6 +85,16 @@ public final class ShardGroupService implements HostedService {
   @Override
   public String traceState() {
     return sm.traceSummary();
+  }
+
+  @Override
+  public byte[] stamped(byte[] logCommand, long leaderMillis, long idleMillis) {
+    return ShardKvCodec.stamp(logCommand, new SessionClock.Stamp(leaderMillis, idleMillis));
+  }
+
+  @Override
+  public DedupTable.Counts sessionCounts() {
+    return sm.sessionCounts();
   }
 
   @Override

@@ -3,15 +3,24 @@ package io.shardkv.server.shardkv;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvData;
+import io.shardkv.server.kv.SessionClock;
 import java.util.Objects;
 
 /** The commands a sharded group puts in its Raft log. Every step of a migration is one of these. */
 public sealed interface ShardKvCommand {
 
-  /** A client's KV operation; executes iff the key's shard is served here at apply time. */
-  record ClientOp(KvCommand command) implements ShardKvCommand {
+  /**
+   * A client's KV operation; executes iff the key's shard is served here at apply time.
+   * {@code stamp}: the proposing leader's session stamp ({@link SessionClock}), or null (unstamped).
+   */
+  record ClientOp(KvCommand command, SessionClock.Stamp stamp) implements ShardKvCommand {
     public ClientOp {
       Objects.requireNonNull(command, "command");
+    }
+
+    /** An unstamped client operation. */
+    public ClientOp(KvCommand command) {
+      this(command, null);
     }
   }
 

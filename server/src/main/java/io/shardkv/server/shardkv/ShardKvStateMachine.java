@@ -9,6 +9,8 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvData;
 import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.kv.DedupTable;
+import io.shardkv.server.kv.SessionClock;
 import io.shardkv.server.statemachine.AppliedIndex;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 
@@ -28,8 +30,13 @@ import io.shardkv.server.statemachine.ReplicatedStateMachine;
  * Storage is bounded: every shard's data is held by at most one group in SERVING/GCING (the owner)
  * plus, during one migration, the previous owner in BEPULLING, which deletes it on DeleteShard.
  *
+ * <p>Client sessions expire by the log's clock ({@link SessionClock}): a client-op stamped by its
+ * leader advances the clock and expires idle sessions in every shard this group serves (shards
+ * being handed off stay frozen as exported) before it executes.
+ *
  * <p>Snapshot: u8 version=1, u8 kind='S', i64 lastApplied, i32 gid, i32 shardCount, current config,
  * previous config, then per shard u8 state code (0 = absent) and, if it holds data, the KV data.
+ * Once the session clock has advanced: u8 version=2 and an i64 logTime right after lastApplied.
  */
 public final class ShardKvStateMachine implements ReplicatedStateMachine {
   private static final int SNAPSHOT_KIND = 'S';
@@ -37,6 +44,7 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   private final int gid;
   private final int shardCount;
   private final AppliedIndex applied = new AppliedIndex();
+  private final SessionClock clock = new SessionClock();
   private ShardConfig current;
   private ShardConfig previous;
   private ShardState[] states;
@@ -69,7 +77,7 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   /** Executes one decoded command. One handler per command kind. */
   public KvResult execute(ShardKvCommand cmd) {
     if (cmd instanceof ShardKvCommand.ClientOp c) {
-      return onClientOp(c.command());
+      return onClientOp(c.command(), c.stamp());
     } else if (cmd instanceof ShardKvCommand.NewConfig c) {
       return onNewConfig(c.config());
     } else if (cmd instanceof ShardKvCommand.InstallShard c) {
@@ -82,12 +90,39 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     throw new IllegalArgumentException("unknown command " + cmd);
   }
 
-  private KvResult onClientOp(KvCommand command) {
+  private KvResult onClientOp(KvCommand command, SessionClock.Stamp stamp) {
+    if (stamp != null) {
+      expireSessions(clock.advance(stamp), stamp.idleMillis());
+    }
     int shard = current.shardOfKey(command.op().key());
     if (!servesShard(shard)) {
       return KvResult.of(Status.WRONG_GROUP);
     }
-    return data[shard].execute(command);
+    return data[shard].execute(command, clock.now());
+  }
+
+  private void expireSessions(long now, long idleMillis) {
+    for (int s = 0; s < shardCount; s++) {
+      if (data[s] != null && states[s] != ShardState.BEPULLING) {
+        data[s].dedup().expire(now, idleMillis);
+      }
+    }
+  }
+
+  /** Log time of the session clock (0 before the first stamped client-op). */
+  public long logTime() {
+    return clock.now();
+  }
+
+  /** Dedup entries across held shards (live sessions and tombstones of expired ones). */
+  public DedupTable.Counts sessionCounts() {
+    DedupTable.Counts c = DedupTable.Counts.NONE;
+    for (KvData d : data) {
+      if (d != null) {
+        c = c.plus(d.dedup().counts());
+      }
+    }
+    return c;
   }
 
   private KvResult onNewConfig(ShardConfig next) {
@@ -309,8 +344,12 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   @Override
   public byte[] takeSnapshot() {
     BinaryWriter w = new BinaryWriter(1024);
-    w.writeByte(KvCodec.VERSION).writeByte(SNAPSHOT_KIND).writeLong(applied.get()).writeInt(gid)
-        .writeInt(shardCount);
+    boolean clocked = clock.now() != 0;
+    w.writeByte(clocked ? KvCodec.STAMPED_VERSION : KvCodec.VERSION).writeByte(SNAPSHOT_KIND).writeLong(applied.get());
+    if (clocked) {
+      w.writeLong(clock.now());
+    }
+    w.writeInt(gid).writeInt(shardCount);
     current.encodeTo(w);
     previous.encodeTo(w);
     for (int s = 0; s < shardCount; s++) {
@@ -325,12 +364,16 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   @Override
   public void restoreSnapshot(byte[] snapshot) {
     BinaryReader r = new BinaryReader(snapshot);
-    KvCodec.expectVersion(r, "shard-group snapshot");
+    int version = r.readByte("shard-group snapshot version");
+    if (version != KvCodec.VERSION && version != KvCodec.STAMPED_VERSION) {
+      throw new DecodeException("unsupported shard-group snapshot version " + version + " (this build reads 1 and 2)");
+    }
     int kind = r.readByte("snapshot kind");
     if (kind != SNAPSHOT_KIND) {
       throw new DecodeException("not a shard-group snapshot: kind byte " + kind);
     }
     long index = r.readLong("last applied index");
+    long logTime = version == KvCodec.STAMPED_VERSION ? r.readLong("session log time") : 0;
     int snapGid = r.readInt("gid");
     int snapShards = r.readInt("shard count");
     if (index < 0 || snapGid != gid || snapShards != shardCount) {
@@ -371,5 +414,6 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
       throw new DecodeException("inconsistent shard-group snapshot: " + e.getMessage());
     }
     applied.restore(index);
+    clock.restore(logTime);
   }
 }

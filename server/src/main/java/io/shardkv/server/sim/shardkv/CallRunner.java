@@ -62,9 +62,19 @@ final class CallRunner {
     start(main, call, request.apply(call.seq()), done);
   }
 
-  /** Runs a KV operation given as the state machine's op (mapped onto its wire request). */
+  /**
+   * Runs a KV operation given as the state machine's op (mapped onto its wire request). As the real
+   * client: a write refused because its session expired, with nothing applied, runs once more as a
+   * new call under the router's new client id (docs/sessions.md).
+   */
   void runKeyOp(KvOp op, Consumer<CallOutcome> done) {
-    runKeyOp(op.key(), op.isWrite(), seq -> requestOf(router.clientId(), seq, op), done);
+    runKeyOp(op.key(), op.isWrite(), seq -> requestOf(router.clientId(), seq, op), outcome -> {
+      if (outcome.retryInNewSession()) {
+        runKeyOp(op.key(), op.isWrite(), seq -> requestOf(router.clientId(), seq, op), done);
+      } else {
+        done.accept(outcome);
+      }
+    });
   }
 
   /** Runs a config-center operation (join/leave/move/query). */
