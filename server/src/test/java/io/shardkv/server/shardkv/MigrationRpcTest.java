@@ -15,7 +15,14 @@ class MigrationRpcTest {
   private static List<MigrationRpc> samples() {
     KvData d = new KvData();
     d.execute(new KvCommand(3, 4, new KvOp.Put("k", "v")));
+    // Session times travel with a migrated shard: last activity and an expired session's tombstone.
+    KvData sessions = new KvData();
+    sessions.execute(new KvCommand(5, 1, new KvOp.Put("a", "1")), 1_000);
+    sessions.execute(new KvCommand(6, 2, new KvOp.Put("b", "2")), 9_000);
+    sessions.dedup().expire(9_000, 5_000);
     return List.of(
+        new MigrationRpc.PullReply(5, 2, new MigrationPlanner.ShardExport(
+            MigrationPlanner.ExportStatus.READY, sessions)),
         new MigrationRpc.PullRequest(5, 63),
         new MigrationRpc.PullReply(5, 63, new MigrationPlanner.ShardExport(
             MigrationPlanner.ExportStatus.READY, d)),

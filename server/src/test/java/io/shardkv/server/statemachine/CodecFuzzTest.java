@@ -176,9 +176,10 @@ class CodecFuzzTest {
   @Test
   void unknownVersionIsRejectedWithAMessageSayingWhatToDo() {
     byte[] v = validKvCommands().get(0).clone();
-    v[0] = 2;
+    v[0] = 3; // 1 = plain, 2 = stamped by its leader (session expiry); 3 is unknown
     DecodeException e = assertThrows(DecodeException.class, () -> KvCodec.decodeCommand(v));
-    assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("upgrade"), e.getMessage());
   }
 
   @Test
