@@ -40,7 +40,17 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
                                 long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
                                 boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
                                 boolean trace, double putRatio, boolean unshardedKv,
-                                Set<PlantedBug> unsafe) {
+                                Set<PlantedBug> unsafe, long sessionIdleMillis) {
+  /** The options as before session expiry was tunable here: the servers' default idle limit. */
+  public ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
+                           long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
+                           boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
+                           boolean trace, double putRatio, boolean unshardedKv, Set<PlantedBug> unsafe) {
+    this(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure, unreliableClients, snapshotBytes,
+        tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe,
+        io.shardkv.server.replica.HostOptions.DEFAULT_SESSION_IDLE_MILLIS);
+  }
+
   /** The options as before the planted bugs: {@code unsafeDisableDedup} is {@link PlantedBug#NO_DEDUP}. */
   public ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
                            long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
@@ -65,6 +75,7 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
     if (faultMs < 0) throw new IllegalArgumentException("--time must be >= 0");
     if (snapshotBytes < 0) throw new IllegalArgumentException("snapshot threshold must be >= 0");
     if (!(putRatio >= 0 && putRatio <= 0.6)) throw new IllegalArgumentException("putRatio must be in [0, 0.6], got " + putRatio);
+    if (sessionIdleMillis < 0) throw new IllegalArgumentException("session idle limit must be >= 0 (0 = never), got " + sessionIdleMillis);
     if (livenessMs < 1) throw new IllegalArgumentException("liveness bound must be >= 1 ms");
     faults = faults.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(faults);
   }
@@ -86,49 +97,49 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
 
   public ShardKvSimOptions withSeed(long s) {
     return new ShardKvSimOptions(s, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   public ShardKvSimOptions withLayout(int g, int r, int c) {
     return new ShardKvSimOptions(seed, g, r, c, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   public ShardKvSimOptions withShardsAndKeys(int s, int k) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, s, k, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   public ShardKvSimOptions withFaults(long ms, EnumSet<FaultKind> kinds, boolean reconfig) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, ms, kinds, reconfig,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   public ShardKvSimOptions withUnreliableClients(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
+        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   public ShardKvSimOptions withSnapshotBytes(long bytes) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe);
+        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   public ShardKvSimOptions withTrace(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   /** Workload of gets and appends only (every append's value unique, so exactly-once is visible). */
   public ShardKvSimOptions withAppendsOnly() {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafe, sessionIdleMillis);
   }
 
   /** One unsharded KV group (6.824 kvraft) instead of shard groups; see {@link #unshardedKv}. */
   public ShardKvSimOptions withUnshardedKv() {
     return new ShardKvSimOptions(seed, 1, replicas, clients, shards, keys, faultMs, faults, false,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafe);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafe, sessionIdleMillis);
   }
 
   /** TEST-ONLY: breaks exactly-once on purpose ({@link PlantedBug#NO_DEDUP}). */
@@ -142,7 +153,13 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
   /** TEST-ONLY: the servers of the shard groups run with exactly these planted bugs (see {@link #unsafe}). */
   public ShardKvSimOptions withUnsafe(Set<PlantedBug> bugs) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, bugs);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, bugs, sessionIdleMillis);
+  }
+
+  /** Client sessions idle for longer than this (log time, virtual ms) expire; 0 = never (docs/sessions.md). */
+  public ShardKvSimOptions withSessionIdleMillis(long millis) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, millis);
   }
 
   /** TEST-ONLY: retried writes apply twice ({@link PlantedBug#NO_DEDUP} among {@link #unsafe}). */

@@ -144,7 +144,8 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
         .withRequestTimeoutTicks(50)
         .withSnapshotThresholdBytes(options.snapshotBytes())
         .withMigrationIntervalTicks(5)
-        .withTrace(options.trace());
+        .withTrace(options.trace())
+        .withSessionIdleMillis(options.sessionIdleMillis());
   }
 
   // ---- client endpoints ----
