@@ -80,6 +80,12 @@ public final class ShardKvSimCommand implements Callable<Integer> {
       description = "Snapshot threshold per replica in bytes of applied commands, 0 = never (default ${DEFAULT-VALUE}).")
   long snapshotBytes;
 
+  @Option(names = "--session-idle-ms", defaultValue = "3000", paramLabel = "SIMULATED_MS",
+      description = "Client sessions idle for longer than this (log time, stamped by the leaders) expire, 0 = never"
+          + " (default ${DEFAULT-VALUE}: short, so a 10 s run sees sessions expire and clients renew them;"
+          + " real servers default to 600 s, docs/sessions.md).")
+  long sessionIdleMs;
+
   @Option(names = "--unsafe-disable-dedup", hidden = true,
       description = "TEST ONLY, makes the store incorrect on purpose: servers give every client request a fresh"
           + " client id so retried writes can apply twice. Proves the violation path (exit 1, history.edn,"
@@ -134,7 +140,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     try {
       return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, Math.round(seconds * 1000), kinds,
           !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1, false, unsafeDisableDedup)
-          .withUnsafe(bugs());
+          .withUnsafe(bugs()).withSessionIdleMillis(sessionIdleMs);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -205,6 +211,8 @@ public final class ShardKvSimCommand implements Callable<Integer> {
         r.messagesSent());
     out.printf(Locale.ROOT, "client ops: ok=%d fail=%d info=%d (%.0f ok/simulated s, %.0f ok/wall s)%n", r.opsOk(),
         r.opsFailed(), r.opsInfo(), r.opsPerSimulatedSecond(), r.opsPerWallSecond());
+    out.printf(Locale.ROOT, "client sessions: renewed after expiry=%d (idle limit %d ms of log time)%n", r.sessionRenewals(),
+        sessionIdleMs);
     out.printf(Locale.ROOT, "reconfigurations: joins=%d leaves=%d moves=%d%n", r.joins(), r.leaves(), r.moves());
     StringBuilder f = new StringBuilder();
     int total = 0;
@@ -244,8 +252,8 @@ public final class ShardKvSimCommand implements Callable<Integer> {
 
   private String replayCommand(long s) {
     return String.format(Locale.ROOT, "bin/shardkv sim shardkv --seed %d --groups %d --replicas %d --clients %d --shards %d"
-            + " --keys %d --time %s --faults %s --snapshot-bytes %d%s%s%s", s, groups, replicas, clients, shards, keys,
-        trimDouble(seconds), FaultKind.format(FaultKind.parseList(faults)), snapshotBytes,
+            + " --keys %d --time %s --faults %s --snapshot-bytes %d --session-idle-ms %d%s%s%s", s, groups, replicas, clients, shards, keys,
+        trimDouble(seconds), FaultKind.format(FaultKind.parseList(faults)), snapshotBytes, sessionIdleMs,
         noReconfig ? " --no-reconfig" : "", unreliableClients ? " --unreliable-clients" : "",
         (unsafeDisableDedup ? " --unsafe-disable-dedup" : "") + (unsafe == null ? "" : " --unsafe " + unsafe.trim()));
   }

@@ -30,7 +30,8 @@ public final class ShardKvSimulation {
                        long opsInfo, Verdict verdict, CheckResult check, History history,
                        EnumMap<FaultKind, Integer> faultsInjected, int joins, int leaves, int moves,
                        long messagesSent, long events, String digest, SimulationFailure failure,
-                       List<String> recentEvents, List<String> traceLines, long workloadMs) {
+                       List<String> recentEvents, List<String> traceLines, long workloadMs,
+                       int sessionRenewals) {
     public boolean passed() { return failure == null; }
 
     /** Completed (ok) client ops per simulated second of the workload phase. */
@@ -120,7 +121,8 @@ public final class ShardKvSimulation {
         check == null ? Verdict.UNKNOWN : check.verdict(), check, h, nemesis.injected(), admin.joins(),
         admin.leaves(), admin.moves(), world.serverNetwork().sent() + world.clientNetwork().sent(),
         world.digest().events(), world.digest().hex(), failure, world.digest().recentLines(),
-        List.copyOf(world.traceLines()), options.faultMs());
+        List.copyOf(world.traceLines()), options.faultMs(),
+        clients.stream().mapToInt(WorkloadClient::sessionRenewals).sum());
   }
 
   private static long threadCpuNanos() {

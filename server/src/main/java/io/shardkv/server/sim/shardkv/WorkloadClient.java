@@ -64,6 +64,8 @@ final class WorkloadClient {
 
   boolean finished() { return finished; }
   long completedOk() { return completedOk; }
+  /** Times this client's session expired and it continued under a new client id (docs/sessions.md). */
+  int sessionRenewals() { return runner.router().sessionRenewals(); }
 
   private void nextOp() {
     if (runner.busy() || finished) return;
