@@ -6,6 +6,7 @@ import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.kv.SessionClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -15,6 +16,8 @@ import java.util.TreeMap;
  *
  * <pre>
  * command := u8 version=1, u8 tag, i64 clientId, i64 seq, op fields
+ *          | u8 version=2, i64 leaderMillis, i64 idleMillis, u8 tag, i64 clientId, i64 seq, op fields
+ *            (a write as its leader proposed it, stamped for session expiry: {@link SessionClock})
  *   tag 1 join  : i32 groupCount, { i32 gid (>0), i32 serverCount, string* }
  *   tag 2 leave : i32 gidCount, i32*
  *   tag 3 move  : i32 shard, i32 gid
@@ -55,9 +58,29 @@ public final class ConfigCenterCodec {
     return w.toByteArray();
   }
 
+  /** Decodes a command of either version (a stamp, if any, is dropped). */
   public static ConfigCenterCommand decodeCommand(byte[] bytes) {
+    return decodeStamped(bytes).command();
+  }
+
+  /** A command and the stamp its leader put on it (null for a version-1 command). */
+  public record Stamped(ConfigCenterCommand command, SessionClock.Stamp stamp) {}
+
+  /** The version-2 (stamped) form of a version-1 command; anything else is returned unchanged. */
+  public static byte[] stamp(byte[] command, SessionClock.Stamp stamp) {
+    return KvCodec.stamp(command, stamp); // the same envelope: version byte 2, the stamp, the v1 body
+  }
+
+  public static Stamped decodeStamped(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
-    KvCodec.expectVersion(r, "config-center command");
+    int version = r.readByte("config-center command version");
+    SessionClock.Stamp stamp = null;
+    if (version == KvCodec.STAMPED_VERSION) {
+      stamp = KvCodec.readStamp(r);
+    } else if (version != KvCodec.VERSION) {
+      throw new DecodeException("unsupported config-center command encoding version " + version + " (this build reads "
+          + KvCodec.VERSION + " and " + KvCodec.STAMPED_VERSION + "); upgrade the reader or re-encode");
+    }
     int at = r.position();
     int tag = r.readByte("config-center op tag");
     long clientId = r.readLong("client id");
@@ -95,7 +118,7 @@ public final class ConfigCenterCodec {
           + " (known: 1 join, 2 leave, 3 move, 4 query, 5 force-move)");
     }
     r.expectEnd("config-center command");
-    return new ConfigCenterCommand(clientId, seq, op);
+    return new Stamped(new ConfigCenterCommand(clientId, seq, op), stamp);
   }
 
   public static byte[] encodeResult(ConfigCenterResult result) {

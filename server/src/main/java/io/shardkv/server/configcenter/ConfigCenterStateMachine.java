@@ -8,6 +8,7 @@ import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.DedupTable;
 import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.kv.SessionClock;
 import io.shardkv.server.statemachine.AppliedIndex;
 import io.shardkv.server.statemachine.ReplicatedStateMachine;
 import java.util.ArrayList;
@@ -22,8 +23,12 @@ import java.util.TreeMap;
  * rebalance with {@link Rebalancer}, move does not. The shard count is fixed at construction
  * ({@link #DEFAULT_SHARDS} unless configured) and recorded in snapshots.
  *
+ * <p>Admin clients' sessions expire like the shard groups' clients' (docs/sessions.md): a write
+ * stamped by its leader advances the log clock ({@link SessionClock}) and expires idle sessions.
+ *
  * <p>Snapshot: u8 version=1, u8 kind='C', i64 lastApplied, i32 shardCount, i32 configCount,
- * configs in order, dedup table.
+ * configs in order, dedup table; once the session clock has advanced, u8 version=2 and an i64
+ * logTime right after lastApplied.
  */
 public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
   /**
@@ -37,6 +42,7 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
   private final AppliedIndex applied = new AppliedIndex();
   private List<ShardConfig> configs = new ArrayList<>();
   private DedupTable dedup = new DedupTable();
+  private final SessionClock clock = new SessionClock();
 
   public ConfigCenterStateMachine() {
     this(DEFAULT_SHARDS);
@@ -54,13 +60,16 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
   @Override
   public byte[] apply(long index, byte[] command) {
     applied.advanceTo(index);
-    ConfigCenterCommand cmd;
+    ConfigCenterCodec.Stamped cmd;
     try {
-      cmd = ConfigCenterCodec.decodeCommand(command);
+      cmd = ConfigCenterCodec.decodeStamped(command);
     } catch (DecodeException e) {
       return ConfigCenterCodec.encodeResult(ConfigCenterResult.bad(e.getMessage()));
     }
-    return ConfigCenterCodec.encodeResult(execute(cmd));
+    if (cmd.stamp() != null) {
+      dedup.expire(clock.advance(cmd.stamp()), cmd.stamp().idleMillis());
+    }
+    return ConfigCenterCodec.encodeResult(execute(cmd.command()));
   }
 
   /** Executes one decoded command exactly once (for writes), returning its result. */
@@ -71,10 +80,11 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
     }
     KvResult seen = dedup.duplicateAnswer(cmd.clientId(), cmd.seq());
     if (seen != null) {
+      dedup.touch(cmd.clientId(), clock.now());
       return new ConfigCenterResult(seen.status(), null, seen.value());
     }
     ConfigCenterResult result = write(op);
-    dedup.record(cmd.clientId(), cmd.seq(), new KvResult(result.status(), result.message()));
+    dedup.record(cmd.clientId(), cmd.seq(), new KvResult(result.status(), result.message()), clock.now());
     return result;
   }
 
@@ -154,8 +164,12 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
   @Override
   public byte[] takeSnapshot() {
     BinaryWriter w = new BinaryWriter(256 + configs.size() * (shardCount * 4 + 16));
-    w.writeByte(KvCodec.VERSION).writeByte(SNAPSHOT_KIND).writeLong(applied.get())
-        .writeInt(shardCount).writeInt(configs.size());
+    boolean clocked = clock.now() != 0;
+    w.writeByte(clocked ? KvCodec.STAMPED_VERSION : KvCodec.VERSION).writeByte(SNAPSHOT_KIND).writeLong(applied.get());
+    if (clocked) {
+      w.writeLong(clock.now());
+    }
+    w.writeInt(shardCount).writeInt(configs.size());
     configs.forEach(c -> c.encodeTo(w));
     dedup.encodeTo(w);
     return w.toByteArray();
@@ -164,7 +178,10 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
   @Override
   public void restoreSnapshot(byte[] snapshot) {
     BinaryReader r = new BinaryReader(snapshot);
-    KvCodec.expectVersion(r, "config-center snapshot");
+    int version = r.readByte("config-center snapshot version");
+    if (version != KvCodec.VERSION && version != KvCodec.STAMPED_VERSION) {
+      throw new DecodeException("unsupported config-center snapshot version " + version + " (this build reads 1 and 2)");
+    }
     int kind = r.readByte("snapshot kind");
     if (kind != SNAPSHOT_KIND) {
       throw new DecodeException("not a config-center snapshot: kind byte " + kind);
@@ -173,6 +190,7 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
     if (index < 0) {
       throw new DecodeException("negative last applied index " + index);
     }
+    long logTime = version == KvCodec.STAMPED_VERSION ? r.readLong("session log time") : 0;
     int n = r.readInt("shard count");
     if (n != shardCount) {
       throw new DecodeException("snapshot has " + n + " shards but this config center is set to "
@@ -196,6 +214,17 @@ public final class ConfigCenterStateMachine implements ReplicatedStateMachine {
     configs = restored;
     dedup = d;
     applied.restore(index);
+    clock.restore(logTime);
+  }
+
+  /** Admin-client sessions (live, expired). */
+  public DedupTable.Counts sessionCounts() {
+    return dedup.counts();
+  }
+
+  /** Log time of the session clock (0 before the first stamped write). */
+  public long logTime() {
+    return clock.now();
   }
 
   /** All groups in the latest configuration (for tests and status pages). */

@@ -91,6 +91,16 @@ public final class Services {
       public String traceState() {
         return "applied=" + sm.lastAppliedIndex() + " config=" + sm.latest().num();
       }
+
+      @Override
+      public byte[] stamped(byte[] logCommand, long leaderMillis, long idleMillis) {
+        return ConfigCenterCodec.stamp(logCommand, new SessionClock.Stamp(leaderMillis, idleMillis));
+      }
+
+      @Override
+      public DedupTable.Counts sessionCounts() {
+        return sm.sessionCounts();
+      }
     };
   }
 

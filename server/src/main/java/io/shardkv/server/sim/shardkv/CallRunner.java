@@ -77,10 +77,17 @@ final class CallRunner {
     });
   }
 
-  /** Runs a config-center operation (join/leave/move/query). */
+  /** Runs a config-center operation (join/leave/move/query); an expired session as in {@link #runKeyOp(KvOp, Consumer)}. */
   void runConfigCenterOp(ConfigCenterOp op, Consumer<CallOutcome> done) {
     ClientCall call = router.startControllerOp(op.isWrite(), world.loop().now());
-    start(main, call, requestOf(router.clientId(), call.seq(), op), done);
+    start(main, call, requestOf(router.clientId(), call.seq(), op), outcome -> {
+      if (outcome.retryInNewSession()) {
+        ClientCall again = router.startControllerOp(op.isWrite(), world.loop().now());
+        start(main, again, requestOf(router.clientId(), again.seq(), op), done);
+      } else {
+        done.accept(outcome);
+      }
+    });
   }
 
   private void start(Slot slot, ClientCall call, Request request, Consumer<CallOutcome> done) {
