@@ -95,6 +95,9 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
 
   public static final int CONTROLLER_GROUP = 0;
 
+  /** The shortest non-zero {@code session-idle-seconds} accepted (docs/sessions.md: 2L must exceed retry windows). */
+  public static final long MIN_SESSION_IDLE_SECONDS = 60;
+
   public static ClusterConfig load(Path file) {
     List<String> lines;
     try {
@@ -155,7 +158,15 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
         case "request-timeout-ticks" -> rt = intIn(where, key, value, 1, 10_000_000);
         case "snapshot-bytes" -> snap = longIn(where, key, value, 0, Long.MAX_VALUE);
         case "fsync" -> fsync = bool(where, key, value);
-        case "session-idle-seconds" -> sessionIdle = 1000 * longIn(where, key, value, 0, 365L * 24 * 3600);
+        case "session-idle-seconds" -> {
+          long secs = longIn(where, key, value, 0, 365L * 24 * 3600);
+          if (secs > 0 && secs < MIN_SESSION_IDLE_SECONDS) {
+            throw new ConfigException(where + ": session-idle-seconds = " + secs + " is too short: a client retries a write for"
+                + " up to its call timeout (10 s by default), and exactly-once holds only if twice the idle limit exceeds"
+                + " that (docs/sessions.md); use 0 (never expire) or at least " + MIN_SESSION_IDLE_SECONDS);
+          }
+          sessionIdle = 1000 * secs;
+        }
         case "trace" -> trace = bool(where, key, value);
         // The older name of unsafe-no-dedup, kept as it was (a test-only switch before the planted bugs).
         case "unsafe-disable-dedup" -> legacyNoDedup = bool(where, key, value);
@@ -297,6 +308,9 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     b.append("snapshot-bytes = ").append(s.snapshotBytes()).append('\n');
     b.append("fsync = ").append(s.fsync()).append('\n');
     b.append("trace = ").append(s.trace()).append('\n');
+    if (s.sessionIdleMillis() != Settings.DEFAULT_SESSION_IDLE_MILLIS) {
+      b.append("session-idle-seconds = ").append(s.sessionIdleMillis() / 1000).append('\n');
+    }
     if (!s.unsafe().isEmpty()) {
       b.append(PlantedBug.ACKNOWLEDGE_KEY).append(" = true   # TEST-ONLY: the planted bugs below break safety on purpose\n");
       for (PlantedBug bug : s.unsafe()) {

@@ -30,6 +30,21 @@ class ClusterConfigTest {
   }
 
   @Test
+  void sessionIdleSecondsDefaultsToTenMinutesAcceptsZeroAndRefusesTooShortALimit() {
+    String node = "node 1 group=0 addr=h:1 admin=h:2 dir=a";
+    assertEquals(600_000, ClusterConfig.parse(FILE, List.of(node)).settings().sessionIdleMillis());
+    assertEquals(0, ClusterConfig.parse(FILE, List.of("session-idle-seconds = 0", node)).settings().sessionIdleMillis());
+    ClusterConfig c = ClusterConfig.parse(FILE, List.of("session-idle-seconds = 3600", node));
+    assertEquals(3_600_000, c.settings().sessionIdleMillis());
+    String text = ClusterConfig.render(c.settings(), List.copyOf(c.nodes().values()), FILE.getParent());
+    assertEquals(c.settings(), ClusterConfig.parse(FILE, List.of(text.split("\n"))).settings());
+    ClusterConfig.ConfigException e = assertThrows(ClusterConfig.ConfigException.class,
+        () -> ClusterConfig.parse(FILE, List.of("session-idle-seconds = 5", node)));
+    assertTrue(e.getMessage().startsWith(FILE + ":1: session-idle-seconds = 5 is too short"), e.getMessage());
+    assertTrue(e.getMessage().contains("at least 60"), e.getMessage());
+  }
+
+  @Test
   void renderedConfigParsesBackToTheSameNodes() {
     ClusterConfig c = ClusterConfig.parse(FILE, List.of("node 1 group=0 addr=h:1 admin=h:2 dir=a", "node 2 group=3 addr=h:3 admin=h:4 dir=b"));
     String text = ClusterConfig.render(c.settings(), List.copyOf(c.nodes().values()), FILE.getParent());
