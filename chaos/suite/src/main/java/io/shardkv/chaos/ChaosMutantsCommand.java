@@ -70,35 +70,8 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
       description = "time the linearizability checker may take per campaign. Default: ${DEFAULT-VALUE}")
   double checkTimeout;
 
-  @Option(names = "--lab-hosts", defaultValue = "5", paramLabel = "N", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  int labHosts;
-
-  @Option(names = "--lab-dir", paramLabel = "DIR", description = "as for chaos run")
-  Path labDir;
-
-  @Option(names = "--ssh-user", defaultValue = "root", paramLabel = "USER", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  String sshUser;
-
-  @Option(names = "--ssh-port", defaultValue = "22", paramLabel = "PORT", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  int sshPort;
-
-  @Option(names = "--ssh-key", paramLabel = "FILE", description = "as for chaos run")
-  Path sshKey;
-
-  @Option(names = "--shard-groups", defaultValue = "2", paramLabel = "G", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  int shardGroups;
-
-  @Option(names = "--first-port", defaultValue = "7000", paramLabel = "P", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  int firstPort;
-
-  @Option(names = "--tick-ms", paramLabel = "MS", description = "as for chaos run")
-  Integer tickMs;
-
-  @Option(names = "--setup-timeout", defaultValue = "120", paramLabel = "S", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  double setupTimeout;
-
-  @Option(names = "--local-hosts", defaultValue = "3", paramLabel = "N", description = "as for chaos run. Default: ${DEFAULT-VALUE}")
-  int localHosts;
+  @CommandLine.Mixin
+  TestbedFlags bed = new TestbedFlags();
 
   @Option(names = "--local-groups", defaultValue = "1", paramLabel = "G",
       description = "with --local: shard groups (fewer than chaos run's default, so short campaigns start fast). Default: ${DEFAULT-VALUE}")
@@ -235,16 +208,7 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
   private ChaosRunCommand testbedCommand() {
     ChaosRunCommand r = new ChaosRunCommand();
     r.where = where;
-    r.labHosts = labHosts;
-    r.labDir = labDir;
-    r.sshUser = sshUser;
-    r.sshPort = sshPort;
-    r.sshKey = sshKey;
-    r.shardGroups = shardGroups;
-    r.firstPort = firstPort;
-    r.tickMs = tickMs;
-    r.setupTimeout = setupTimeout;
-    r.localHosts = localHosts;
+    r.bed = bed;
     r.localGroups = localGroups;
     r.snapshotBytes = 65536;
     // What validate() also checks of a run; the campaigns' own values come from campaign().

@@ -117,55 +117,12 @@ public final class ChaosRunCommand implements Callable<Integer> {
       description = "time the linearizability checker may take; keys undecided by then make the verdict unknown. Default: ${DEFAULT-VALUE}")
   double checkTimeout;
 
-  @Option(names = "--ssh-user", defaultValue = "root", paramLabel = "USER",
-      description = "with --nodes (and nodes-file lines that leave it out): the SSH user; not root: passwordless sudo. "
-          + "Default: ${DEFAULT-VALUE}")
-  String sshUser;
-
-  @Option(names = "--ssh-port", defaultValue = "22", paramLabel = "PORT",
-      description = "with --nodes (and nodes-file lines that leave it out): the SSH port. Default: ${DEFAULT-VALUE}")
-  int sshPort;
-
-  @Option(names = "--ssh-key", paramLabel = "FILE",
-      description = "with --nodes (and nodes-file lines that leave it out): the private key (default: ~/.ssh's default keys)")
-  Path sshKey;
-
-  @Option(names = "--lab-hosts", defaultValue = "5", paramLabel = "N",
-      description = "with --lab: the number of lab hosts (a lab that is up keeps its own). Default: ${DEFAULT-VALUE}")
-  int labHosts;
-
-  @Option(names = "--lab-dir", paramLabel = "DIR",
-      description = "with --lab: the lab's directory (default: " + "/var/lib/shardkv-lab" + ", as bin/shardkv lab)")
-  Path labDir;
-
-  @Option(names = "--local-hosts", defaultValue = "3", paramLabel = "N",
-      description = "with --local: replicas per group, one per simulated host. Default: ${DEFAULT-VALUE}")
-  int localHosts;
+  @CommandLine.Mixin
+  TestbedFlags bed = new TestbedFlags();
 
   @Option(names = "--local-groups", defaultValue = "2", paramLabel = "G",
       description = "with --local: shard groups. Default: ${DEFAULT-VALUE}")
   int localGroups;
-
-  @Option(names = "--shard-groups", defaultValue = "2", paramLabel = "G",
-      description = "with --nodes, --nodes-file or --lab: shard groups of 3 replicas, besides the config center of 3. "
-          + "Default: ${DEFAULT-VALUE}")
-  int shardGroups;
-
-  @Option(names = "--first-port", defaultValue = "7000", paramLabel = "P",
-      description = "with --nodes, --nodes-file or --lab: the k-th server process of a host listens on P+k and serves /status "
-          + "on P+1000+k (choose another range where something else uses 7000+, e.g. an Ansible-deployed cluster). "
-          + "Default: ${DEFAULT-VALUE}")
-  int firstPort;
-
-  @Option(names = "--tick-ms", paramLabel = "MS",
-      description = "the servers' tick (cluster setting tick-ms; elections and heartbeats are counted in ticks): larger on "
-          + "slow hosts such as software-emulated VMs. Default: docs/config.md's")
-  Integer tickMs;
-
-  @Option(names = "--setup-timeout", defaultValue = "120", paramLabel = "S",
-      description = "with --nodes, --nodes-file or --lab: how long the setup waits for every group's leader and the joins. "
-          + "Default: ${DEFAULT-VALUE}")
-  double setupTimeout;
 
   @Option(names = "--snapshot-bytes", defaultValue = "65536", paramLabel = "N",
       description = "the servers' snapshot threshold (cluster setting snapshot-bytes); small, so runs exercise snapshot "
@@ -241,30 +198,14 @@ public final class ChaosRunCommand implements Callable<Integer> {
     if (rate < 0 || quiet < 0 || snapshotBytes < 0) {
       throw new IllegalArgumentException("--rate, --quiet and --snapshot-bytes must not be negative");
     }
-    if (where.local && (localHosts < 1 || localGroups < 1)) {
+    if (where.local && (bed.localHosts < 1 || localGroups < 1)) {
       throw new IllegalArgumentException("--local-hosts and --local-groups must be at least 1");
     }
     if (where.nodesFile != null && !Files.isReadable(where.nodesFile)) {
       throw new IllegalArgumentException("--nodes-file " + where.nodesFile + " is not a readable file");
     }
-    if (sshPort < 1 || sshPort > 65535) {
-      throw new IllegalArgumentException("--ssh-port must be in 1..65535, got " + sshPort);
-    }
-    if (shardGroups < 1) {
-      throw new IllegalArgumentException("--shard-groups must be at least 1, got " + shardGroups);
-    }
-    if (firstPort < 1024 || firstPort + 1000 + 64 > 65535) {
-      throw new IllegalArgumentException("--first-port must be in 1024.." + (65535 - 1064) + " (admin ports are P+1000+k), got "
-          + firstPort);
-    }
-    if (tickMs != null && (tickMs < 1 || tickMs > 10_000)) {
-      throw new IllegalArgumentException("--tick-ms must be in 1..10000, got " + tickMs);
-    }
-    positive("--setup-timeout", setupTimeout);
-    if (where.lab && labHosts < 3) {
-      throw new IllegalArgumentException("--lab-hosts must be at least 3 (groups of 3 replicas, one per host)");
-    }
-    HostList.Defaults d = new HostList.Defaults(sshPort, sshUser, sshKey);
+    bed.validate(where);
+    HostList.Defaults d = bed.sshDefaults();
     if (where.nodes != null) {
       hosts = HostList.parseNodes(where.nodes, d);
     } else if (where.nodesFile != null) {
@@ -286,18 +227,18 @@ public final class ChaosRunCommand implements Callable<Integer> {
     if (where.local) {
       try {
         Path dir = Files.createTempDirectory("shardkv-chaos-local-");
-        return new LoopbackTestbed(dir, localHosts, localGroups, unsafeDisableDedup, plantedBugs, snapshotBytes,
+        return new LoopbackTestbed(dir, bed.localHosts, localGroups, unsafeDisableDedup, plantedBugs, snapshotBytes,
             System.getProperty("java.class.path"));
       } catch (java.io.IOException e) {
         throw new ChaosException("cannot create a directory for the local cluster: " + e.getMessage(), e);
       }
     }
     TestbedOptions options = TestbedOptions.defaults(runDir)
-        .withSettings(settings(snapshotBytes, unsafeDisableDedup, tickMs).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
-        .withShape(new Topology.Shape(3, shardGroups, 3, firstPort, firstPort + 1000))
-        .withSetupTimeout(Duration.ofMillis((long) (setupTimeout * 1000)));
+        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
+        .withShape(new Topology.Shape(3, bed.shardGroups, 3, bed.firstPort, bed.firstPort + 1000))
+        .withSetupTimeout(Duration.ofMillis((long) (bed.setupTimeout * 1000)));
     if (where.lab) {
-      return Testbeds.lab(labDir != null ? labDir : Lab.DEFAULT_DIR, labHosts, options, line -> System.out.println("lab: " + line));
+      return Testbeds.lab(bed.labDir != null ? bed.labDir : Lab.DEFAULT_DIR, bed.labHosts, options, line -> System.out.println("lab: " + line));
     }
     return Testbeds.open(hosts, options);
   }

@@ -5,7 +5,7 @@
  * {@link io.shardkv.driver.protocol.ClientConnection}s ({@link io.shardkv.driver.client.Connections},
  * shareable between sessions). Failures are {@link io.shardkv.driver.client.KvException}s, definite or
  * indefinite. {@link io.shardkv.driver.client.Wiring} is the one place where wire types and routing
- * types are converted. {@link io.shardkv.driver.client.TcpKvBackendFactory} plugs the library into the
- * JDBC driver ({@code backend=tcp}).
+ * types are converted. The library knows nothing of JDBC: the JDBC driver's backend over it lives in
+ * {@code io.shardkv.driver.jdbc.tcp}.
  */
 package io.shardkv.driver.client;

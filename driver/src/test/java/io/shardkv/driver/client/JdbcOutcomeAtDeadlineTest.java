@@ -12,6 +12,7 @@ import io.shardkv.driver.jdbc.ConnectionSettings;
 import io.shardkv.driver.jdbc.KvBackend;
 import io.shardkv.driver.jdbc.KvBackendFactory;
 import io.shardkv.driver.jdbc.KvBackends;
+import io.shardkv.driver.jdbc.tcp.ClientKvBackend;
 import io.shardkv.driver.protocol.CallFailedException;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,5 +1,6 @@
 package io.shardkv.server.sim;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -120,6 +122,61 @@ public final class SeedSweep {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * What the sweep commands print per seed, kept in one place: counts the seeds and failures, feeds
+   * the {@link Digest}, prints a {@code FAIL seed=N: ...} line with its detail lines as each failing
+   * seed comes in, and — with planted bugs, where the question is how soon a seed catches them —
+   * asks the sweep to stop at the first failure.
+   */
+  public static final class Tally {
+    private final PrintWriter out;
+    private final boolean untilFirstFailure;
+    private final Digest digest = new Digest();
+    private long seeds;
+    private long failed;
+    private long firstFailing = -1;
+
+    public Tally(PrintWriter out, boolean untilFirstFailure) {
+      this.out = out;
+      this.untilFirstFailure = untilFirstFailure;
+    }
+
+    /**
+     * Takes the next seed's outcome (seed order); {@code failure} is null for a passed seed, and
+     * {@code details} (e.g. replay command, trace file) is asked for only for a failed one.
+     *
+     * @return whether the sweep goes on (the consumer of {@link SeedSweep#forEachUntil})
+     */
+    public boolean add(long seed, String seedDigest, Throwable failure, Supplier<List<String>> details) {
+      seeds++;
+      digest.add(seed, seedDigest);
+      if (failure != null) {
+        failed++;
+        if (firstFailing < 0) firstFailing = seed;
+        out.println("FAIL seed=" + seed + ": " + failure.getMessage());
+        for (String line : details.get()) out.println("  " + line);
+        out.flush();
+      }
+      return !(untilFirstFailure && firstFailing >= 0);
+    }
+
+    /** The line of a sweep with planted bugs {@code names}: the first catching seed, or that none caught them. */
+    public void printUnsafeOutcome(String names, Range range) {
+      out.println(firstFailing >= 0
+          ? "unsafe " + names + ": caught at seed " + firstFailing + " (seed " + seeds + " of the sweep)"
+          : "unsafe " + names + ": NOT caught in seeds " + range.from() + ".." + range.to());
+    }
+
+    public long seeds() { return seeds; }
+
+    public long failed() { return failed; }
+
+    public long passed() { return seeds - failed; }
+
+    /** The sweep's digest; call once, at the end. */
+    public String digestHex() { return digest.hex(); }
   }
 
   /** The sweep's digest (see {@link #combinedDigest}), fed one result at a time. */

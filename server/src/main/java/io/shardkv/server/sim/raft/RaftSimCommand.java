@@ -165,43 +165,29 @@ public final class RaftSimCommand implements Callable<Integer> {
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     long wallStart = System.nanoTime();
     // Streamed in seed order: a failure is reported as its seed comes in; nothing per seed is kept.
-    SeedSweep.Digest digest = new SeedSweep.Digest();
-    long[] totals = new long[3]; // seeds, failed, simulated ms
-    long[] cpuNanos = {0};
     // With planted bugs the question is how soon a seed catches them: stop at the first failure.
     boolean untilFirstFailure = unsafe != null;
-    long[] firstFailing = {-1};
+    SeedSweep.Tally tally = new SeedSweep.Tally(out, untilFirstFailure);
+    long[] simulatedMs = {0};
+    long[] cpuNanos = {0};
     SeedSweep.forEachUntil(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run(), r -> {
-      totals[0]++;
-      totals[2] += r.simulatedMs();
+      simulatedMs[0] += r.simulatedMs();
       cpuNanos[0] += r.cpuNanos();
-      digest.add(r.seed(), r.digest());
-      if (!r.passed()) {
-        totals[1]++;
-        if (firstFailing[0] < 0) firstFailing[0] = r.seed();
-        out.println("FAIL seed=" + r.seed() + ": " + r.failure().getMessage());
-        out.println("  replay: " + replayCommand(r.seed()));
-        out.println("  trace:  " + writeTrace(scenario, r));
-        out.flush();
-      }
-      return !(untilFirstFailure && firstFailing[0] >= 0);
+      return tally.add(r.seed(), r.digest(), r.passed() ? null : r.failure(),
+          () -> List.of("replay: " + replayCommand(r.seed()), "trace:  " + writeTrace(scenario, r)));
     });
     if (untilFirstFailure) {
-      String names = String.join(",", bugs().stream().map(PlantedBug::shortName).toList());
-      out.println(firstFailing[0] >= 0
-          ? "unsafe " + names + ": caught at seed " + firstFailing[0] + " (seed " + totals[0] + " of the sweep)"
-          : "unsafe " + names + ": NOT caught in seeds " + range.from() + ".." + range.to());
+      tally.printUnsafeOutcome(String.join(",", bugs().stream().map(PlantedBug::shortName).toList()), range);
     }
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     double cpuSeconds = cpuNanos[0] / 1e9;
-    long seedsRun = totals[0];
-    long failedCount = totals[1];
-    long simulatedMs = totals[2];
+    long seedsRun = tally.seeds();
+    long failedCount = tally.failed();
     out.printf(Locale.ROOT, "sim raft sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed%n",
         range.from(), range.to(), range.count(), n, seedsRun - failedCount, failedCount);
     out.printf(Locale.ROOT, "simulated time: %.1f s in total; wall time %.2f s (%.1f seeds/minute); cpu time %.2f s%n",
-        simulatedMs / 1000.0, wallSeconds, seedsRun / (wallSeconds / 60.0), cpuSeconds);
-    out.println("digest=" + digest.hex());
+        simulatedMs[0] / 1000.0, wallSeconds, seedsRun / (wallSeconds / 60.0), cpuSeconds);
+    out.println("digest=" + tally.digestHex());
     out.flush();
     return failedCount == 0 ? 0 : 1;
   }

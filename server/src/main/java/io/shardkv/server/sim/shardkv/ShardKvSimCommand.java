@@ -170,37 +170,25 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     long wallStart = System.nanoTime();
     // Streamed in seed order: a failure is reported as its seed comes in; nothing per seed is kept
-    // (a result holds its whole history).
-    SeedSweep.Digest digest = new SeedSweep.Digest();
-    long[] totals = new long[3]; // seeds, failed, ops ok
-    // With planted bugs the question is how soon a seed catches them: stop at the first failure.
+    // (a result holds its whole history). With planted bugs the question is how soon a seed catches
+    // them: stop at the first failure.
     boolean untilFirstFailure = !options.unsafe().isEmpty();
-    long[] firstFailing = {-1};
+    SeedSweep.Tally tally = new SeedSweep.Tally(out, untilFirstFailure);
+    long[] opsOk = {0};
     SeedSweep.forEachUntil(range, n, s -> new ShardKvSimulation(options.withSeed(s)).run(), r -> {
-      totals[0]++;
-      totals[2] += r.opsOk();
-      digest.add(r.seed(), r.digest());
-      if (!r.passed()) {
-        totals[1]++;
-        if (firstFailing[0] < 0) firstFailing[0] = r.seed();
-        out.println("FAIL seed=" + r.seed() + ": " + r.failure().getMessage());
-        out.println("  replay: " + replayCommand(r.seed()));
-        out.println("  history and visualization: " + writeArtifacts(r));
-        out.flush();
-      }
-      return !(untilFirstFailure && firstFailing[0] >= 0);
+      opsOk[0] += r.opsOk();
+      return tally.add(r.seed(), r.digest(), r.passed() ? null : r.failure(),
+          () -> List.of("replay: " + replayCommand(r.seed()), "history and visualization: " + writeArtifacts(r)));
     });
     if (untilFirstFailure) {
-      out.println(firstFailing[0] >= 0
-          ? "unsafe " + names(options.unsafe()) + ": caught at seed " + firstFailing[0] + " (seed " + totals[0] + " of the sweep)"
-          : "unsafe " + names(options.unsafe()) + ": NOT caught in seeds " + range.from() + ".." + range.to());
+      tally.printUnsafeOutcome(names(options.unsafe()), range);
     }
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     out.printf(Locale.ROOT, "sim shardkv sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed; %d client ops ok; wall %.1f s%n",
-        range.from(), range.to(), range.count(), n, totals[0] - totals[1], totals[1], totals[2], wallSeconds);
-    out.println("digest=" + digest.hex());
+        range.from(), range.to(), range.count(), n, tally.passed(), tally.failed(), opsOk[0], wallSeconds);
+    out.println("digest=" + tally.digestHex());
     out.flush();
-    return totals[1] == 0 ? 0 : 1;
+    return tally.failed() == 0 ? 0 : 1;
   }
 
   private void printSummary(ShardKvSimulation.Result r, PrintWriter out) {

@@ -1,5 +1,6 @@
-package io.shardkv.driver.client;
+package io.shardkv.driver.jdbc.tcp;
 
+import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.jdbc.ConnectionSettings;
 import io.shardkv.driver.jdbc.KvBackend;
 import io.shardkv.driver.jdbc.KvBackendFactory;

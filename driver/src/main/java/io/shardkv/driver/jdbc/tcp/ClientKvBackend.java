@@ -1,5 +1,10 @@
-package io.shardkv.driver.client;
+package io.shardkv.driver.jdbc.tcp;
 
+import io.shardkv.driver.client.ClientOptions;
+import io.shardkv.driver.client.Connections;
+import io.shardkv.driver.client.KeyScan;
+import io.shardkv.driver.client.KvException;
+import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.jdbc.KvBackend;
 import io.shardkv.driver.jdbc.KvBackendException;
 import io.shardkv.driver.jdbc.KvDefiniteFailureException;
@@ -35,7 +40,7 @@ public final class ClientKvBackend implements KvBackend {
   }
 
   /** Sessions from {@code newSession} instead of over TCP (tests with a scripted transport). */
-  ClientKvBackend(List<String> controllers, ClientOptions options, Supplier<ShardKvClient> newSession) {
+  public ClientKvBackend(List<String> controllers, ClientOptions options, Supplier<ShardKvClient> newSession) {
     this.controllers = List.copyOf(controllers);
     this.options = options;
     this.connections = new Connections(options.connectTimeout());
