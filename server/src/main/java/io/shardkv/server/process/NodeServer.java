@@ -97,7 +97,7 @@ public final class NodeServer implements AutoCloseable {
     this.loop = EventLoop.start("node-" + nodeId);
     this.storage = new FileRaftStorage(self.dir(), NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
-    cluster.nodes().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
+    cluster.servers().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
     this.transport = new TcpPeerTransport(loop, nodeId, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
     // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
     java.util.Set<PlantedBug> bugs = controller ? java.util.Set.of() : s.unsafe();
@@ -286,7 +286,7 @@ public final class NodeServer implements AutoCloseable {
 
     @Override
     public void sendGroupMessage(String server, MigrationRpc m) {
-      ClusterConfig.Node n = cluster.byAddress(server);
+      ClusterConfig.Server n = cluster.byAddress(server);
       if (n == null) {
         log.warn("migration message to {}, which is not a node of {}; dropped", server, cluster.file());
         return;
