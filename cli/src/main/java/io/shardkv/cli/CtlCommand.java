@@ -4,6 +4,7 @@ import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.server.process.ReplicaStatuses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,15 +177,17 @@ public final class CtlCommand implements Callable<Integer> {
     }
     for (String n : nodes) {
       try {
-        Map<String, String> st = c.nodeStatus(n, Duration.ofSeconds(1));
-        System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
-            + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
-        if ("leader".equals(st.get("role"))) groupHasLeader.put(Integer.parseInt(st.get("group")), true);
-        String stalled = st.get("migrations_stalled");
-        if (stalled != null && "leader".equals(st.get("role"))) {
-          System.out.println(n + " migrations stalled: " + stalled);
-          problems.add("group " + st.get("group") + " waits for shard data: " + stalled
-              + " (is that group running? if it is gone for good, see docs/operations.md)");
+        // One line per hosted replica: a server may host several groups (docs/config.md).
+        for (Map<String, String> st : ReplicaStatuses.of(c.nodeStatus(n, Duration.ofSeconds(1)))) {
+          System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
+              + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
+          if ("leader".equals(st.get("role"))) groupHasLeader.put(Integer.parseInt(st.get("group")), true);
+          String stalled = st.get("migrations_stalled");
+          if (stalled != null && "leader".equals(st.get("role"))) {
+            System.out.println(n + " migrations stalled: " + stalled);
+            problems.add("group " + st.get("group") + " waits for shard data: " + stalled
+                + " (is that group running? if it is gone for good, see docs/operations.md)");
+          }
         }
       } catch (KvException e) {
         System.out.println(n + " unreachable (" + e.getMessage() + ")");
