@@ -215,10 +215,12 @@ public final class CtlCommand implements Callable<Integer> {
     for (String s : new LinkedHashSet<>(servers)) {
       try {
         Map<String, String> st = c.nodeStatus(s, Duration.ofSeconds(2));
-        if (String.valueOf(gid).equals(st.get("group"))) {
+        List<String> hosted = ReplicaStatuses.of(st).stream().map(r -> r.get("group")).toList();
+        if (hosted.contains(String.valueOf(gid))) {
           ok++;
         } else {
-          return s + " is node " + st.get("node") + " of group " + st.get("group") + ", not of group " + gid;
+          return s + " is node " + st.get("node") + " of group" + (hosted.size() == 1 ? " " + hosted.get(0)
+              : "s " + String.join(",", hosted)) + ", not of group " + gid;
         }
       } catch (KvException e) {
         problems.add(s + " does not answer (" + e.getMessage() + ")");

@@ -339,7 +339,21 @@ public final class NodeServer implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     List<HostedReplica> all = new ArrayList<>(replicas.values());
-    for (HostedReplica r : all) LeadershipHandover.beforeStop(this, r);
+    // Every led group is handed over at the same time: the stop waits for the slowest, not the sum.
+    List<Thread> handovers = new ArrayList<>();
+    for (HostedReplica r : all) {
+      Thread t = new Thread(() -> LeadershipHandover.beforeStop(this, r), "handover-group-" + r.group());
+      t.start();
+      handovers.add(t);
+    }
+    for (Thread t : handovers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     closed = true;
     log.info("node {} shutting down", self.id());
     ticker.cancel();
