@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The node's admin port (JDK {@code com.sun.net.httpserver}): {@code GET /status} answers one JSON
- * object (node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
+ * The server's admin port (JDK {@code com.sun.net.httpserver}), one per process whatever number of
+ * replicas it hosts: {@code GET /status} answers one JSON object per hosted replica (see
+ * {@link #statusJson}; node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
  * taken and installed, the followers a leader is sending its snapshot to ({@code snapshot_peers}, what
  * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format;
  * {@code GET /health} and {@code GET /ready} answer 200 or 503 for scripts and orchestrators (see
