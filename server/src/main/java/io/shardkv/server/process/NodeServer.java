@@ -256,8 +256,10 @@ public final class NodeServer implements AutoCloseable {
   /**
    * The STATUS reply (docs/protocol.md): a server hosting one replica answers the keys it always did
    * ({@code node, group, address, admin, pid, role, term, leader, leader_address, commit, applied,
-   * state}); a server hosting several adds {@code groups} (ascending, comma separated) and, per
-   * hosted group G, the replica keys prefixed {@code gG.} (e.g. {@code g1.role}).
+   * state}); a server hosting several answers them too, for its config-center replica (else its
+   * lowest group) — what clients written for one-replica servers read (the driver checks
+   * {@code role}) — and adds {@code groups} (ascending, comma separated) and, per hosted group G,
+   * the replica keys prefixed {@code gG.} (e.g. {@code g1.role}); {@link ReplicaStatuses} reads both.
    */
   private Map<String, String> statusMap() {
     Map<String, String> m = new TreeMap<>();
@@ -265,10 +267,8 @@ public final class NodeServer implements AutoCloseable {
     m.put("address", self.address());
     m.put("admin", self.adminAddress());
     m.put("pid", String.valueOf(ProcessHandle.current().pid()));
-    if (replicas.size() == 1) {
-      replicaStatus(m, "", replicas.get(replicas.firstKey()));
-      return m;
-    }
+    replicaStatus(m, "", replicas.get(replicas.firstKey()));
+    if (replicas.size() == 1) return m;
     m.put("groups", String.join(",", hostedGroups.stream().map(String::valueOf).toList()));
     for (HostedReplica r : replicas.values()) replicaStatus(m, "g" + r.group() + ".", r);
     return m;

@@ -8,11 +8,15 @@ import java.util.TreeMap;
 /**
  * Reads a server's STATUS reply (docs/protocol.md) as one map per hosted replica, whatever the
  * server hosts: a one-replica server's reply is that replica's map; a server hosting several lists
- * them in {@code groups} and prefixes each one's keys with {@code gG.} ({@link NodeServer}). Each
+ * them in {@code groups} and prefixes each one's keys with {@code gG.} ({@link NodeServer}; its
+ * unprefixed replica keys, kept for older clients, repeat one of them and are ignored here). Each
  * map returned has the plain keys ({@code node, group, role, term, leader, leader_address, commit,
  * applied, state, migrations_stalled}) plus the server's own ({@code address, admin, pid}).
  */
 public final class ReplicaStatuses {
+  /** The keys that describe the server, not one of its replicas. */
+  private static final java.util.Set<String> SERVER_KEYS = java.util.Set.of("node", "address", "admin", "pid");
+
   private ReplicaStatuses() {}
 
   public static List<Map<String, String>> of(Map<String, String> status) {
@@ -25,7 +29,7 @@ public final class ReplicaStatuses {
       status.forEach((k, v) -> {
         if (k.startsWith(prefix)) {
           m.put(k.substring(prefix.length()), v);
-        } else if (!k.equals("groups") && !(k.startsWith("g") && k.indexOf('.') > 0)) {
+        } else if (SERVER_KEYS.contains(k)) {
           m.put(k, v);
         }
       });
