@@ -200,8 +200,10 @@ final class HostedReplica {
     }
     long[] raft = server.onLoop(() -> new long[] {host.raft().lastIndex(), host.raft().term(), host.raft().appliedIndex()});
     if (raft == null) return;
-    log.info("node {} recovered its group-{} storage in {} ms: {} file(s), {} bytes in {}; term {}, log up to index {}, "
-        + "state machine at index {} (snapshots restored: {})", self, group, millis, files, bytes, dir, raft[1], raft[0],
+    // The node format's line stays as it was (scripts read it); a server hosting several groups names the group.
+    String which = server.cluster().nodeFormat() ? "" : " (group " + group + ")";
+    log.info("node {} recovered its storage in {} ms{}: {} file(s), {} bytes in {}; term {}, log up to index {}, "
+        + "state machine at index {} (snapshots restored: {})", self, millis, which, files, bytes, dir, raft[1], raft[0],
         raft[2], host.snapshotsRestored());
   }
 

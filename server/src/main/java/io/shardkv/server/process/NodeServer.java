@@ -94,8 +94,13 @@ public final class NodeServer implements AutoCloseable {
     this.ticker = loop.schedulePeriodic(Duration.ofMillis(s.tickMillis()), this::onTick);
     this.admin = AdminServer.start(self.adminHost(), self.adminPort(), this);
     loop.execute(() -> replicas.values().forEach(r -> r.refreshStatus(nowMillis())));
-    log.info("node {} hosting group(s) {} serving {} (admin {}), data in {}", id, hostedGroups, self.address(),
-        self.adminAddress(), self.dir());
+    if (hostedGroups.size() == 1) {
+      log.info("node {} of group {} serving {} (admin {}), data in {}", id, hostedGroups.get(0), self.address(),
+          self.adminAddress(), self.dir());
+    } else {
+      log.info("node {} hosting groups {} serving {} (admin {}), data in {}", id, hostedGroups, self.address(),
+          self.adminAddress(), self.dir());
+    }
   }
 
   // ---------------------------------------------------------------- what replicas share
