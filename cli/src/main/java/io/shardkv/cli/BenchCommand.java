@@ -121,7 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
       List<String> addrs;
       if (local) {
         Path d = base.resolve(load.groups() + "-groups");
-        lc = LocalCluster.open(d, load.groups(), 3, LocalClusterCommand.classpath());
+        // 3 server JVMs, each hosting a replica of the config center and of every shard group.
+        lc = LocalCluster.openServers(d, 3, load.groups(), 3, LocalClusterCommand.classpath(), null);
         if (!Files.exists(d.resolve("node-1.pid")) || lc.pid(1).isEmpty()) {
           System.err.println("bench: starting a local cluster with " + load.groups() + " group(s) in " + d);
           lc.startAll();

@@ -4,6 +4,7 @@ import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.server.process.ReplicaStatuses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,15 +177,17 @@ public final class CtlCommand implements Callable<Integer> {
     }
     for (String n : nodes) {
       try {
-        Map<String, String> st = c.nodeStatus(n, Duration.ofSeconds(1));
-        System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
-            + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
-        if ("leader".equals(st.get("role"))) groupHasLeader.put(Integer.parseInt(st.get("group")), true);
-        String stalled = st.get("migrations_stalled");
-        if (stalled != null && "leader".equals(st.get("role"))) {
-          System.out.println(n + " migrations stalled: " + stalled);
-          problems.add("group " + st.get("group") + " waits for shard data: " + stalled
-              + " (is that group running? if it is gone for good, see docs/operations.md)");
+        // One line per hosted replica: a server may host several groups (docs/config.md).
+        for (Map<String, String> st : ReplicaStatuses.of(c.nodeStatus(n, Duration.ofSeconds(1)))) {
+          System.out.println(n + " node=" + st.get("node") + " group=" + st.get("group") + " role=" + st.get("role")
+              + " term=" + st.get("term") + " leader=" + st.get("leader") + " applied=" + st.get("applied"));
+          if ("leader".equals(st.get("role"))) groupHasLeader.put(Integer.parseInt(st.get("group")), true);
+          String stalled = st.get("migrations_stalled");
+          if (stalled != null && "leader".equals(st.get("role"))) {
+            System.out.println(n + " migrations stalled: " + stalled);
+            problems.add("group " + st.get("group") + " waits for shard data: " + stalled
+                + " (is that group running? if it is gone for good, see docs/operations.md)");
+          }
         }
       } catch (KvException e) {
         System.out.println(n + " unreachable (" + e.getMessage() + ")");
@@ -212,10 +215,12 @@ public final class CtlCommand implements Callable<Integer> {
     for (String s : new LinkedHashSet<>(servers)) {
       try {
         Map<String, String> st = c.nodeStatus(s, Duration.ofSeconds(2));
-        if (String.valueOf(gid).equals(st.get("group"))) {
+        List<String> hosted = ReplicaStatuses.of(st).stream().map(r -> r.get("group")).toList();
+        if (hosted.contains(String.valueOf(gid))) {
           ok++;
         } else {
-          return s + " is node " + st.get("node") + " of group " + st.get("group") + ", not of group " + gid;
+          return s + " is node " + st.get("node") + " of group" + (hosted.size() == 1 ? " " + hosted.get(0)
+              : "s " + String.join(",", hosted)) + ", not of group " + gid;
         }
       } catch (KvException e) {
         problems.add(s + " does not answer (" + e.getMessage() + ")");

@@ -48,9 +48,10 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: " + dir + " already holds a cluster; the demo needs a fresh directory");
       return 2;
     }
-    LocalCluster cluster = LocalCluster.open(dir, groups, replicas, LocalClusterCommand.classpath());
-    System.out.println("demo: starting " + cluster.config().nodes().size() + " node JVMs in " + cluster.dir()
-        + " (config center + " + groups + " groups x " + replicas + ")");
+    // One server JVM per "host" (replicas of them), each hosting a replica of every group (docs/config.md).
+    LocalCluster cluster = LocalCluster.openServers(dir, replicas, groups, replicas, LocalClusterCommand.classpath(), null);
+    System.out.println("demo: starting " + cluster.config().servers().size() + " server JVMs in " + cluster.dir()
+        + " (config center + " + groups + " groups x " + replicas + ", each server hosting a replica of every group)");
     try {
       cluster.startAll();
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(180));

@@ -6,6 +6,7 @@ import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.protocol.Configuration;
 import io.shardkv.server.process.ClusterConfig;
 import io.shardkv.server.process.LocalCluster;
+import io.shardkv.server.process.ReplicaStatuses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,11 @@ public final class LocalClusterCommand implements Callable<Integer> {
   @Option(names = "--replicas", defaultValue = "3", description = "nodes per group (new cluster only; default 3)")
   int replicas;
 
+  @Option(names = "--servers", paramLabel = "N", description = {"new cluster only: N server JVMs, each hosting replicas of"
+      + " several groups (the config center and the shard groups, each on min(--replicas, N) servers); without it,"
+      + " one JVM per replica as before"})
+  Integer servers;
+
   @Option(names = "--dir", defaultValue = "shardkv-local", description = "cluster directory (default ./shardkv-local)")
   Path dir;
 
@@ -56,14 +62,15 @@ public final class LocalClusterCommand implements Callable<Integer> {
   }
 
   private int start() throws Exception {
-    if (groups < 1 || replicas < 1) {
-      System.err.println("local-cluster: --groups and --replicas must be at least 1");
+    if (groups < 1 || replicas < 1 || (servers != null && servers < 1)) {
+      System.err.println("local-cluster: --groups, --replicas and --servers must be at least 1");
       return 2;
     }
     boolean existing = Files.exists(dir.resolve(LocalCluster.CONFIG_FILE));
     LocalCluster c;
     try {
-      c = LocalCluster.open(dir, groups, replicas, classpath());
+      c = servers != null ? LocalCluster.openServers(dir, servers, groups, replicas, classpath(), null)
+          : LocalCluster.open(dir, groups, replicas, classpath());
     } catch (ClusterConfig.ConfigException e) {
       System.err.println("local-cluster: " + e.getMessage());
       return 2;
@@ -72,7 +79,9 @@ public final class LocalClusterCommand implements Callable<Integer> {
           + "; give a directory you can write (it is created if missing)");
       return 2;
     }
-    System.out.println((existing ? "restarting" : "starting") + " " + c.config().nodes().size() + " nodes from "
+    boolean nodeFormat = c.config().nodeFormat();
+    System.out.println((existing ? "restarting" : "starting") + " " + c.config().servers().size()
+        + (nodeFormat ? " nodes" : " servers hosting " + c.config().groups().size() + " groups") + " from "
         + c.dir().resolve(LocalCluster.CONFIG_FILE));
     c.startAll();
     try {
@@ -81,9 +90,12 @@ public final class LocalClusterCommand implements Callable<Integer> {
       System.err.println("local-cluster: " + e.getMessage());
       return 1;
     }
-    for (ClusterConfig.Node n : c.config().nodes().values()) {
-      System.out.println("  node " + n.id() + " group " + n.group() + " " + n.address() + " pid "
-          + c.pid(n.id()).map(String::valueOf).orElse("-") + " admin http://" + n.adminHost() + ":" + n.adminPort() + "/status");
+    for (ClusterConfig.Server n : c.config().servers().values()) {
+      List<Integer> hosted = c.config().groupsOf(n.id());
+      System.out.println("  " + (nodeFormat ? "node " + n.id() + " group " + hosted.get(0)
+          : "server " + n.id() + " groups " + String.join(",", hosted.stream().map(String::valueOf).toList()))
+          + " " + n.address() + " pid " + c.pid(n.id()).map(String::valueOf).orElse("-") + " admin http://"
+          + n.adminAddress() + "/status");
     }
     System.out.println("healthy. connect with:  bin/shardkv client --cluster " + c.controllerAddresses() + " put k v");
     System.out.println("stop with:             bin/shardkv local-cluster stop --dir " + c.dir());
@@ -125,19 +137,24 @@ public final class LocalClusterCommand implements Callable<Integer> {
     try (ShardKvClient client = ShardKvClient.connect(c.controllers(), ClientOptions.defaults()
         .withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)))) {
       System.out.printf("%-5s %-6s %-22s %-8s %-10s %-6s %-7s %s%n", "node", "group", "address", "pid", "role", "term", "leader", "applied");
-      for (ClusterConfig.Node n : c.config().nodes().values()) {
+      for (ClusterConfig.Server n : c.config().servers().values()) {
         String pid = c.pid(n.id()).map(String::valueOf).orElse("-");
-        Map<String, String> st;
+        List<Map<String, String>> rows;
         try {
-          st = client.nodeStatus(n.address(), Duration.ofMillis(500));
+          rows = ReplicaStatuses.of(client.nodeStatus(n.address(), Duration.ofMillis(500)));
         } catch (KvException e) {
-          st = Map.of("role", "down");
+          rows = List.of();
         }
-        if (pid.equals("-") || "down".equals(st.get("role"))) down.add(n.id());
-        if ("leader".equals(st.get("role"))) led.add(n.group());
-        System.out.printf("%-5d %-6d %-22s %-8s %-10s %-6s %-7s %s%n", n.id(), n.group(), n.address(), pid,
-            st.getOrDefault("role", "?"), st.getOrDefault("term", "-"), st.getOrDefault("leader", "-"),
-            st.getOrDefault("applied", "-"));
+        if (pid.equals("-") || rows.isEmpty()) down.add(n.id());
+        // One row per hosted replica (a server may host several groups).
+        for (int g : c.config().groupsOf(n.id())) {
+          Map<String, String> st = Map.of("role", "down");
+          for (Map<String, String> r : rows) if (String.valueOf(g).equals(r.get("group"))) st = r;
+          if ("leader".equals(st.get("role"))) led.add(g);
+          System.out.printf("%-5d %-6d %-22s %-8s %-10s %-6s %-7s %s%n", n.id(), g, n.address(), pid,
+              st.getOrDefault("role", "?"), st.getOrDefault("term", "-"), st.getOrDefault("leader", "-"),
+              st.getOrDefault("applied", "-"));
+        }
       }
       try {
         Configuration cfg = client.query(-1);
@@ -147,12 +164,12 @@ public final class LocalClusterCommand implements Callable<Integer> {
       }
     }
     if (!down.isEmpty()) {
-      System.err.println("local-cluster: " + down.size() + " of " + c.config().nodes().size() + " node(s) down: "
+      System.err.println("local-cluster: " + down.size() + " of " + c.config().servers().size() + " node(s) down: "
           + down + "; restart them with: bin/shardkv local-cluster start --dir " + dir);
     }
     java.util.Set<Integer> leaderless = new java.util.TreeSet<>();
-    for (ClusterConfig.Node n : c.config().nodes().values()) {
-      if (!led.contains(n.group())) leaderless.add(n.group());
+    for (int g : c.config().groups().keySet()) {
+      if (!led.contains(g)) leaderless.add(g);
     }
     for (int g : leaderless) {
       System.err.println("local-cluster: " + (g == 0 ? "the config center (group 0)" : "group " + g)

@@ -3,6 +3,7 @@ package io.shardkv.cli;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.server.process.ReplicaStatuses;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +47,7 @@ final class TransferLeader {
     List<Member> answered = new ArrayList<>();
     List<String> silent = new ArrayList<>();
     for (String s : new LinkedHashSet<>(servers)) {
-      Member m = ask(c, s);
+      Member m = ask(c, s, group);
       if (m == null) silent.add(s);
       else answered.add(m);
     }
@@ -73,7 +74,7 @@ final class TransferLeader {
     HttpResponse<String> r;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      r = http.send(HttpRequest.newBuilder(URI.create("http://" + leader.admin() + "/transfer-leader?to=" + target.node()))
+      r = http.send(HttpRequest.newBuilder(URI.create("http://" + leader.admin() + "/transfer-leader?to=" + target.node() + "&group=" + group))
               .timeout(Duration.ofSeconds(6)).POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException | IllegalArgumentException e) {
@@ -89,7 +90,7 @@ final class TransferLeader {
     }
     Member now = target;
     while (System.nanoTime() < deadline) {
-      now = ask(c, target.address());
+      now = ask(c, target.address(), group);
       if (now != null && "leader".equals(now.role())) {
         System.out.println("OK node " + now.node() + " leads group " + group);
         return 0;
@@ -101,9 +102,14 @@ final class TransferLeader {
         + "; the leader aborts a transfer after an election timeout when the target is down or cannot catch up");
   }
 
-  private static Member ask(ShardKvClient c, String address) {
+  /** {@code address}'s replica of {@code group} (a server may host several groups), or null. */
+  private static Member ask(ShardKvClient c, String address, int group) {
     try {
-      Map<String, String> st = c.nodeStatus(address, Duration.ofSeconds(2));
+      Map<String, String> st = null;
+      for (Map<String, String> r : ReplicaStatuses.of(c.nodeStatus(address, Duration.ofSeconds(2)))) {
+        if (String.valueOf(group).equals(r.get("group"))) st = r;
+      }
+      if (st == null) return null;
       return new Member(address, Integer.parseInt(st.get("node")), String.valueOf(st.get("role")),
           Long.parseLong(st.getOrDefault("term", "-1")), Integer.parseInt(st.getOrDefault("leader", "-1")),
           st.getOrDefault("admin", ""));

@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The node's admin port (JDK {@code com.sun.net.httpserver}): {@code GET /status} answers one JSON
- * object (node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
+ * The server's admin port (JDK {@code com.sun.net.httpserver}), one per process whatever number of
+ * replicas it hosts: {@code GET /status} answers one JSON object per hosted replica (see
+ * {@link #statusJson}; node, group, role, term, leader, commit/applied indexes, pending requests, snapshots
  * taken and installed, the followers a leader is sending its snapshot to ({@code snapshot_peers}, what
  * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format;
  * {@code GET /health} and {@code GET /ready} answer 200 or 503 for scripts and orchestrators (see
@@ -48,47 +49,65 @@ final class AdminServer implements AutoCloseable {
   record Probe(int code, String body) {}
 
   /**
-   * {@code GET /health} (liveness): 200 once the node recovered its storage and serves; 503 while it
-   * starts or after its replica stopped (a storage failure). Body {@code {"status":"ok"|...,"node":N}}.
+   * {@code GET /health} (liveness): 200 once the node recovered the storage of every replica it hosts
+   * and serves; 503 while it starts or after one of its replicas stopped (a storage failure). Body
+   * {@code {"status":"ok"|...,"node":N}}.
    */
   static Probe health(NodeServer node) {
-    NodeServer.NodeStatus s = node.status();
-    if (s == null) return new Probe(503, "{\"status\":\"starting\"}\n");
-    if ("stopped".equals(s.extra())) {
-      return new Probe(503, "{\"status\":\"stopped\",\"node\":" + s.node() + ",\"reason\":\"the replica stopped; see the node's log\"}\n");
+    for (HostedReplica r : node.replicas().values()) {
+      HostedReplica.ReplicaStatus s = r.status();
+      if (s == null) return new Probe(503, "{\"status\":\"starting\"}\n");
+      if ("stopped".equals(s.extra())) {
+        return new Probe(503, "{\"status\":\"stopped\",\"node\":" + s.node() + ",\"group\":" + s.group()
+            + ",\"reason\":\"the replica of group " + s.group() + " stopped; see the node's log\"}\n");
+      }
     }
-    return new Probe(200, "{\"status\":\"ok\",\"node\":" + s.node() + "}\n");
+    return new Probe(200, "{\"status\":\"ok\",\"node\":" + node.id() + "}\n");
   }
 
   /**
-   * {@code GET /ready} (readiness): 200 when the node is healthy and its group has a leader it knows
-   * (itself or another), i.e. requests sent here are answered or redirected; 503 with the reason
-   * otherwise.
+   * {@code GET /ready} (readiness): 200 when the node is healthy and every group it hosts has a leader
+   * it knows (itself or another), i.e. requests sent here are answered or redirected; 503 naming the
+   * first group without one otherwise.
    */
   static Probe ready(NodeServer node) {
     Probe h = health(node);
     if (h.code() != 200) return h;
-    NodeServer.NodeStatus s = node.status();
-    if (s.leader() < 0) {
-      return new Probe(503, "{\"status\":\"no_leader\",\"node\":" + s.node() + ",\"group\":" + s.group()
-          + ",\"reason\":\"group " + s.group() + " has no leader this node knows of (term " + s.term() + ")\"}\n");
+    for (HostedReplica r : node.replicas().values()) {
+      HostedReplica.ReplicaStatus s = r.status();
+      if (s.leader() < 0) {
+        return new Probe(503, "{\"status\":\"no_leader\",\"node\":" + s.node() + ",\"group\":" + s.group()
+            + ",\"reason\":\"group " + s.group() + " has no leader this node knows of (term " + s.term() + ")\"}\n");
+      }
     }
-    return new Probe(200, "{\"status\":\"ready\",\"node\":" + s.node() + ",\"group\":" + s.group()
-        + ",\"leader\":" + s.leader() + "}\n");
+    if (node.replicas().size() == 1) {
+      HostedReplica.ReplicaStatus s = node.replicas().values().iterator().next().status();
+      return new Probe(200, "{\"status\":\"ready\",\"node\":" + s.node() + ",\"group\":" + s.group()
+          + ",\"leader\":" + s.leader() + "}\n");
+    }
+    StringBuilder leaders = new StringBuilder();
+    for (HostedReplica r : node.replicas().values()) {
+      if (leaders.length() > 0) leaders.append(',');
+      leaders.append('"').append(r.group()).append("\":").append(r.status().leader());
+    }
+    return new Probe(200, "{\"status\":\"ready\",\"node\":" + node.id() + ",\"leaders\":{" + leaders + "}}\n");
   }
 
   /**
-   * {@code POST /transfer-leader?to=ID}: the answer of {@link NodeServer#transferLeadership} (202
-   * started, 409 not_leader naming the leader, 400 refused, 503 unavailable); 405 for another
-   * method, 400 when {@code to} is missing or not a node id.
+   * {@code POST /transfer-leader?to=ID[&group=G]}: the answer of {@link NodeServer#transferLeadership}
+   * (202 started, 409 not_leader naming the leader, 400 refused, 503 unavailable); 405 for another
+   * method, 400 when {@code to} is missing or not a node id, or {@code group} is not a group id.
+   * {@code group} may be left out on a server hosting one replica.
    */
   static Probe transferLeader(NodeServer node, String method, String query) {
     if (!"POST".equals(method)) {
       return new Probe(405, "{\"status\":\"refused\",\"reason\":\"use POST /transfer-leader?to=ID\"}\n");
     }
     String to = null;
+    String group = null;
     for (String kv : query == null ? new String[0] : query.split("&")) {
       if (kv.startsWith("to=")) to = kv.substring(3);
+      if (kv.startsWith("group=")) group = kv.substring(6);
     }
     int target;
     try {
@@ -97,7 +116,16 @@ final class AdminServer implements AutoCloseable {
       return new Probe(400, "{\"status\":\"refused\",\"reason\":\"expected POST /transfer-leader?to=ID with a node id,"
           + " got " + (to == null ? "no 'to' parameter" : "to=" + esc(to)) + "\"}\n");
     }
-    return node.transferLeadership(target);
+    Integer g = null;
+    if (group != null) {
+      try {
+        g = Integer.parseInt(group);
+      } catch (NumberFormatException e) {
+        return new Probe(400, "{\"status\":\"refused\",\"reason\":\"group must be a group id, got group="
+            + esc(group) + "\"}\n");
+      }
+    }
+    return node.transferLeadership(g, target);
   }
 
   private static void respond(HttpExchange ex, Probe p) throws IOException {
@@ -117,16 +145,40 @@ final class AdminServer implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code GET /status}: a server hosting one replica answers that replica's object, as it always
+   * did; a server hosting several answers {@code {"node":N,"groups":[...],"replicas":[one object per
+   * hosted replica, ascending group],"pid":P}}.
+   */
   static String statusJson(NodeServer node) {
-    NodeServer.NodeStatus s = node.status();
-    if (s == null) return "{\"starting\":true}\n";
+    if (node.replicas().size() == 1) {
+      HostedReplica r = node.replicas().values().iterator().next();
+      String one = replicaJson(r);
+      return one == null ? "{\"starting\":true}\n" : one + ",\"pid\":" + ProcessHandle.current().pid() + "}\n";
+    }
+    StringBuilder b = new StringBuilder("{\"node\":").append(node.id()).append(",\"address\":\"")
+        .append(esc(node.self().address())).append("\",\"groups\":")
+        .append(node.replicas().keySet().toString().replace(" ", "")).append(",\"replicas\":[");
+    boolean first = true;
+    for (HostedReplica r : node.replicas().values()) {
+      String one = replicaJson(r);
+      if (!first) b.append(',');
+      first = false;
+      b.append(one == null ? "{\"group\":" + r.group() + ",\"starting\":true}" : one + "}");
+    }
+    return b.append("],\"pid\":").append(ProcessHandle.current().pid()).append("}\n").toString();
+  }
+
+  /** One replica's status object without its closing brace (null while it starts). */
+  private static String replicaJson(HostedReplica r) {
+    HostedReplica.ReplicaStatus s = r.status();
+    if (s == null) return null;
     return "{\"node\":" + s.node() + ",\"group\":" + s.group() + ",\"role\":\"" + s.role() + "\",\"term\":" + s.term()
         + ",\"leader\":" + s.leader() + ",\"leader_address\":\"" + esc(s.leaderAddress()) + "\",\"commit\":" + s.commit()
         + ",\"applied\":" + s.applied() + ",\"last_index\":" + s.lastIndex() + ",\"pending\":" + s.pending()
         + ",\"snapshots\":" + s.snapshots() + ",\"snapshots_installed\":" + s.snapshotsInstalled()
         + ",\"snapshot_peers\":" + s.snapshotPeers().toString().replace(" ", "") + ",\"state\":\"" + esc(s.extra()) + "\","
-        + "\"migrations_stalled\":" + stallsJson(node.stalledMigrations()) + ",\"pid\":"
-        + ProcessHandle.current().pid() + "}\n";
+        + "\"migrations_stalled\":" + stallsJson(r.stalledMigrations());
   }
 
   /** {@code [{"shard":S,"state":"PULLING","other_group":G,"config":N,"waiting_ms":W},...]}: migrations waiting too long. */
@@ -151,49 +203,78 @@ final class AdminServer implements AutoCloseable {
     return b.toString();
   }
 
+  /**
+   * {@code GET /metrics}: per hosted replica, series labelled {@code node} and {@code group}; the
+   * process's own series (fsyncs, JVM, peer links) are labelled {@code node} only on a server hosting
+   * several replicas, and {@code node} and {@code group} on one hosting a single replica (as before).
+   */
   static String metrics(NodeServer node) {
-    NodeServer.NodeStatus s = node.status();
     StringBuilder b = new StringBuilder();
-    String l = s == null ? "" : "{node=\"" + s.node() + "\",group=\"" + s.group() + "\"}";
-    if (s != null) {
-      gauge(b, "shardkv_raft_term", "current Raft term", l, s.term());
-      gauge(b, "shardkv_raft_is_leader", "1 if this node leads its group", l, "leader".equals(s.role()) ? 1 : 0);
-      gauge(b, "shardkv_raft_commit_index", "commit index", l, s.commit());
-      gauge(b, "shardkv_raft_applied_index", "applied index", l, s.applied());
-      gauge(b, "shardkv_raft_last_index", "last log index", l, s.lastIndex());
-      gauge(b, "shardkv_pending_requests", "client requests awaiting an answer", l, s.pending());
-      gauge(b, "shardkv_snapshots_taken", "snapshots taken by this incarnation", l, s.snapshots());
-      gauge(b, "shardkv_migrations_stalled", "shards in a migration state for longer than 10 s", l,
-          node.stalledMigrations().size());
-      NodeEvents ev = node.events();
-      if (ev != null) {
-        gauge(b, "shardkv_config_num", "configuration number this node is at (config center: the latest)", l, ev.configNum());
-        gauge(b, "shardkv_migrations_in_flight", "shards of this group in a migration state", l, ev.migrationsInFlight());
-        counter(b, "shardkv_leader_changes_total", "leader changes this node has seen since it started", l, ev.leaderChanges());
+    Map<String, StringBuilder> series = new java.util.LinkedHashMap<>();
+    long requestsRouted = 0;
+    for (HostedReplica r : node.replicas().values()) {
+      HostedReplica.ReplicaStatus s = r.status();
+      String l = "{node=\"" + node.id() + "\",group=\"" + r.group() + "\"}";
+      if (s != null) {
+        gauge(series, "shardkv_raft_term", "current Raft term", l, s.term());
+        gauge(series, "shardkv_raft_is_leader", "1 if this node leads its group", l, "leader".equals(s.role()) ? 1 : 0);
+        gauge(series, "shardkv_raft_commit_index", "commit index", l, s.commit());
+        gauge(series, "shardkv_raft_applied_index", "applied index", l, s.applied());
+        gauge(series, "shardkv_raft_last_index", "last log index", l, s.lastIndex());
+        gauge(series, "shardkv_pending_requests", "client requests awaiting an answer", l, s.pending());
+        gauge(series, "shardkv_snapshots_taken", "snapshots taken by this incarnation", l, s.snapshots());
+        gauge(series, "shardkv_migrations_stalled", "shards in a migration state for longer than 10 s", l,
+            r.stalledMigrations().size());
+        NodeEvents ev = r.events();
+        if (ev != null) {
+          gauge(series, "shardkv_config_num", "configuration number this node is at (config center: the latest)", l, ev.configNum());
+          gauge(series, "shardkv_migrations_in_flight", "shards of this group in a migration state", l, ev.migrationsInFlight());
+          counter(series, "shardkv_leader_changes_total", "leader changes this node has seen since it started", l, ev.leaderChanges());
+        }
       }
-      gauge(b, "shardkv_dedup_sessions", "client sessions in the exactly-once table (live)", l, node.sessions.live());
-      gauge(b, "shardkv_dedup_expired_sessions", "expired client sessions kept as tombstones (docs/sessions.md)", l,
-          node.sessions.expired());
-      counter(b, "shardkv_fsyncs_total", "storage fsyncs", l, node.metrics.fsyncs.get());
-      counter(b, "shardkv_fsync_nanoseconds_total", "time spent in storage fsyncs", l, node.metrics.fsyncNanos.get());
-      gauge(b, "shardkv_fsync_max_nanoseconds", "longest storage fsync since the node started", l,
-          node.metrics.fsyncMaxNanos.get());
-      Runtime rt = Runtime.getRuntime();
-      gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
-      gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());
+      gauge(series, "shardkv_dedup_sessions", "client sessions in the exactly-once table (live)", l, r.sessions.live());
+      gauge(series, "shardkv_dedup_expired_sessions", "expired client sessions kept as tombstones (docs/sessions.md)", l,
+          r.sessions.expired());
+      requestsRouted += r.metrics.requests.get();
     }
+    series.values().forEach(b::append);
+    boolean one = node.replicas().size() == 1;
+    String l = one ? "{node=\"" + node.id() + "\",group=\"" + node.replicas().firstKey() + "\"}" : "{node=\"" + node.id() + "\"}";
+    GroupFlusher f = node.flusher();
+    counter(b, "shardkv_fsyncs_total", "storage fsyncs", l, f.fsyncs.get());
+    counter(b, "shardkv_fsync_nanoseconds_total", "time spent in storage fsyncs", l, f.fsyncNanos.get());
+    gauge(b, "shardkv_fsync_max_nanoseconds", "longest storage fsync since the node started", l, f.fsyncMaxNanos.get());
+    counter(b, "shardkv_flush_passes_total", "flusher passes (one pass fsyncs every replica written in a loop turn)", l,
+        f.passes.get());
+    Runtime rt = Runtime.getRuntime();
+    gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
+    gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());
     counter(b, "shardkv_client_requests_total", "client requests received", l, node.metrics.requests.get());
     b.append("# HELP shardkv_client_replies_total client replies by status\n# TYPE shardkv_client_replies_total counter\n");
-    for (Map.Entry<Status, java.util.concurrent.atomic.AtomicLong> e : node.metrics.replies.entrySet()) {
-      String lab = s == null ? "{status=\"" + e.getKey() + "\"}"
-          : "{node=\"" + s.node() + "\",group=\"" + s.group() + "\",status=\"" + e.getKey() + "\"}";
-      b.append("shardkv_client_replies_total").append(lab).append(' ').append(e.getValue().get()).append('\n');
+    for (HostedReplica r : node.replicas().values()) {
+      for (Map.Entry<Status, java.util.concurrent.atomic.AtomicLong> e : r.metrics.replies.entrySet()) {
+        b.append("shardkv_client_replies_total{node=\"").append(node.id()).append("\",group=\"").append(r.group())
+            .append("\",status=\"").append(e.getKey()).append("\"} ").append(e.getValue().get()).append('\n');
+      }
     }
     counter(b, "shardkv_peer_messages_sent_total", "peer messages handed to a link", l, node.transport().messagesSent());
     counter(b, "shardkv_peer_messages_dropped_total", "peer messages dropped (link down or slow)", l, node.transport().messagesDropped());
     counter(b, "shardkv_peer_messages_received_total", "peer messages received", l, node.transport().messagesReceived());
     counter(b, "shardkv_peer_decode_errors_total", "peer messages that did not decode", l, node.metrics.peerDecodeErrors.get());
+    counter(b, "shardkv_peer_unknown_group_total", "peer messages for a group this node does not host (dropped)", l,
+        node.metrics.peerUnknownGroup.get());
     return b.toString();
+  }
+
+  /** Appends a sample to its metric's block, the HELP and TYPE lines once per metric. */
+  private static void gauge(Map<String, StringBuilder> series, String name, String help, String labels, long v) {
+    series.computeIfAbsent(name, n -> new StringBuilder("# HELP " + n + " " + help + "\n# TYPE " + n + " gauge\n"))
+        .append(name).append(labels).append(' ').append(v).append('\n');
+  }
+
+  private static void counter(Map<String, StringBuilder> series, String name, String help, String labels, long v) {
+    series.computeIfAbsent(name, n -> new StringBuilder("# HELP " + n + " " + help + "\n# TYPE " + n + " counter\n"))
+        .append(name).append(labels).append(' ').append(v).append('\n');
   }
 
   private static void gauge(StringBuilder b, String name, String help, String labels, long v) {

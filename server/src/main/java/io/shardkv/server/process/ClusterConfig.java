@@ -17,11 +17,25 @@ import java.util.TreeMap;
 
 /**
  * The whole cluster in one human-readable file (format in docs/config.md): settings as
- * {@code key = value} lines and one {@code node} line per server process. Group 0 is the config
- * center; every other group id is a shard group. Relative data directories are resolved against the
- * file's own directory.
+ * {@code key = value} lines, then either
+ * <ul>
+ *   <li>the <b>server format</b>: one {@code server ID addr=HOST:PORT admin=HOST:PORT dir=PATH} line
+ *       per server process and one {@code group G = ID,ID,ID} line per Raft group naming the servers
+ *       that host a replica of it (a server hosts any number of groups); or</li>
+ *   <li>the older <b>node format</b>: one {@code node ID group=G addr=... admin=... dir=...} line per
+ *       process, each hosting exactly one replica. Still read as it always was: it is the server
+ *       format with one group per server (server id = node id, replica data directly in {@code dir}).</li>
+ * </ul>
+ * The two formats do not mix in one file. Group 0 is the config center; every other group id is a
+ * shard group. A replica's Raft id is its server's id (a server hosts at most one replica of a group).
+ * Relative data directories are resolved against the file's own directory.
+ *
+ * @param servers     server id → the process
+ * @param groups      group id → member server ids, ascending
+ * @param nodeFormat  true when the file uses the older {@code node} lines
  */
-public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Node> nodes) {
+public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Server> servers,
+                            SortedMap<Integer, List<Integer>> groups, boolean nodeFormat) {
 
   /**
    * Cluster-wide settings (durations in milliseconds or Raft ticks).
@@ -75,10 +89,28 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     }
   }
 
-  /** One server process. */
+  /**
+   * One line of the older node format: a server process hosting one replica of {@code group}, its
+   * data directly in {@code dir}. Kept for the files, tools (chaos Topology) and tests that write it.
+   */
   public record Node(int id, int group, String host, int port, String adminHost, int adminPort, Path dir) {
     public String address() {
       return host + ":" + port;
+    }
+
+    public InetSocketAddress socketAddress() {
+      return new InetSocketAddress(host, port);
+    }
+  }
+
+  /** One server process: its client/peer port, its admin port and its data directory. */
+  public record Server(int id, String host, int port, String adminHost, int adminPort, Path dir) {
+    public String address() {
+      return host + ":" + port;
+    }
+
+    public String adminAddress() {
+      return adminHost + ":" + adminPort;
     }
 
     public InetSocketAddress socketAddress() {
@@ -118,6 +150,9 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     EnumSet<PlantedBug> unsafe = EnumSet.noneOf(PlantedBug.class);
     String firstUnsafe = null;
     TreeMap<Integer, Node> nodes = new TreeMap<>();
+    ServerLines servers = new ServerLines(file);
+    String firstNodeLine = null;
+    String firstServerLine = null;
     Path base = file.toAbsolutePath().getParent();
     for (int i = 0; i < lines.size(); i++) {
       String where = file + ":" + (i + 1);
@@ -127,6 +162,8 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
       line = line.trim();
       if (line.isEmpty()) continue;
       if (line.startsWith("node ") || line.equals("node")) {
+        if (firstServerLine != null) throw mixed(where, "node", firstServerLine);
+        if (firstNodeLine == null) firstNodeLine = where;
         Node n = parseNode(where, line, base);
         if (nodes.containsKey(n.id())) {
           throw new ConfigException(where + ": node " + n.id() + " is defined twice; node ids must be unique");
@@ -139,9 +176,16 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
         nodes.put(n.id(), n);
         continue;
       }
+      if (ServerLines.isServerOrGroupLine(line)) {
+        if (firstNodeLine != null) throw mixed(where, line.startsWith("server") ? "server" : "group", firstNodeLine);
+        if (firstServerLine == null) firstServerLine = where;
+        servers.add(where, line, base);
+        continue;
+      }
       int eq = line.indexOf('=');
       if (eq < 0) {
-        throw new ConfigException(where + ": expected 'key = value' or 'node ID group=G addr=HOST:PORT admin=HOST:PORT dir=PATH', got '" + line + "'");
+        throw new ConfigException(where + ": expected 'key = value', 'server ID addr=HOST:PORT admin=HOST:PORT dir=PATH',"
+            + " 'group G = ID,ID,...' or 'node ID group=G addr=HOST:PORT admin=HOST:PORT dir=PATH', got '" + line + "'");
       }
       String key = line.substring(0, eq).trim();
       String value = line.substring(eq + 1).trim();
@@ -191,8 +235,10 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     if (hb >= emin) {
       throw new ConfigException(file + ": heartbeat-ticks (" + hb + ") must be below the election-ticks minimum (" + emin + ")");
     }
-    if (nodes.values().stream().noneMatch(n -> n.group() == CONTROLLER_GROUP)) {
-      throw new ConfigException(file + ": no node of group 0 (the config center); add at least one 'node ... group=0 ...' line");
+    if (firstServerLine == null && nodes.values().stream().noneMatch(n -> n.group() == CONTROLLER_GROUP)) {
+      throw new ConfigException(file + ": no node of group 0 (the config center); add at least one 'node ... group=0 ...' line"
+          + " (or describe the cluster in the server format: 'server ID addr=... admin=... dir=...' lines and"
+          + " 'group 0 = ID,ID,ID' for the config center, docs/config.md)");
     }
     if (!unsafe.isEmpty() && !acknowledged) {
       throw new ConfigException(firstUnsafe + " deliberately breaks a safety guarantee (a planted bug for testing the "
@@ -200,8 +246,27 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
           + PlantedBug.ACKNOWLEDGE_KEY + " = true'. Remove the line for a correct server.");
     }
     if (legacyNoDedup) unsafe.add(PlantedBug.NO_DEDUP);
-    return new ClusterConfig(file, new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe, sessionIdle),
-        Collections.unmodifiableSortedMap(nodes));
+    Settings settings = new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe, sessionIdle);
+    if (firstServerLine != null) {
+      servers.validate();
+      return new ClusterConfig(file, settings, servers.servers(), servers.groups(), false);
+    }
+    TreeMap<Integer, Server> procs = new TreeMap<>();
+    TreeMap<Integer, List<Integer>> groups = new TreeMap<>();
+    for (Node n : nodes.values()) {
+      procs.put(n.id(), new Server(n.id(), n.host(), n.port(), n.adminHost(), n.adminPort(), n.dir()));
+      groups.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n.id());
+    }
+    groups.replaceAll((g, m) -> List.copyOf(m));
+    return new ClusterConfig(file, settings, Collections.unmodifiableSortedMap(procs),
+        Collections.unmodifiableSortedMap(groups), true);
+  }
+
+  private static ConfigException mixed(String where, String kind, String firstOther) {
+    return new ConfigException(where + ": a '" + kind + "' line in a file that uses the "
+        + (kind.equals("node") ? "server format (first 'server'/'group' line at " : "older node format (first 'node' line at ")
+        + firstOther + "); use one format per file: either 'node ID group=G ...' lines, or 'server ID addr=... admin=..."
+        + " dir=...' lines with 'group G = ID,ID,...' lines (docs/config.md)");
   }
 
   private static PlantedBug plantedBug(String key) {
@@ -236,19 +301,19 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     return new Node(id, group, addr[0], Integer.parseInt(addr[1]), admin[0], Integer.parseInt(admin[1]), dir);
   }
 
-  private static String[] hostPort(String where, String what, String v) {
+  static String[] hostPort(String where, String what, String v) {
     int c = v.lastIndexOf(':');
     if (c <= 0 || c == v.length() - 1) throw new ConfigException(where + ": " + what + " must be HOST:PORT, got '" + v + "'");
     intIn(where, what + " port", v.substring(c + 1), 1, 65535);
     return new String[] {v.substring(0, c), v.substring(c + 1)};
   }
 
-  private static int intIn(String where, String what, String v, int min, int max) {
+  static int intIn(String where, String what, String v, int min, int max) {
     long l = longIn(where, what, v, min, max);
     return (int) l;
   }
 
-  private static long longIn(String where, String what, String v, long min, long max) {
+  static long longIn(String where, String what, String v, long min, long max) {
     long l;
     try {
       l = Long.parseLong(v.trim());
@@ -267,37 +332,106 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
     };
   }
 
+  /**
+   * The older node format's view: node id → its line. Only a file in that format has it; a file in
+   * the server format has servers hosting several groups ({@link #servers}, {@link #groups}).
+   */
+  public SortedMap<Integer, Node> nodes() {
+    if (!nodeFormat) {
+      throw new ConfigException(file + " uses the server format (servers hosting several groups): it has no 'node'"
+          + " lines; use servers() and groups()");
+    }
+    TreeMap<Integer, Node> m = new TreeMap<>();
+    groups.forEach((g, members) -> members.forEach(id -> {
+      Server s = servers.get(id);
+      m.put(id, new Node(id, g, s.host(), s.port(), s.adminHost(), s.adminPort(), s.dir()));
+    }));
+    return Collections.unmodifiableSortedMap(m);
+  }
+
+  /** The older node format's line of node {@code id} (see {@link #nodes}). */
   public Node node(int id) {
-    Node n = nodes.get(id);
-    if (n == null) throw new ConfigException(file + ": no node " + id + " (nodes: " + nodes.keySet() + ")");
+    Node n = nodes().get(id);
+    if (n == null) throw new ConfigException(file + ": no node " + id + " (nodes: " + servers.keySet() + ")");
     return n;
   }
 
-  /** Member node ids of {@code group}, ascending. */
+  /** Server process {@code id}; a clear error naming the servers there are if there is none. */
+  public Server server(int id) {
+    Server s = servers.get(id);
+    if (s == null) {
+      throw new ConfigException(file + ": no " + (nodeFormat ? "node " : "server ") + id + " ("
+          + (nodeFormat ? "nodes: " : "servers: ") + servers.keySet() + ")");
+    }
+    return s;
+  }
+
+  /** The groups server {@code id} hosts a replica of, ascending. */
+  public List<Integer> groupsOf(int id) {
+    List<Integer> out = new ArrayList<>();
+    groups.forEach((g, m) -> { if (m.contains(id)) out.add(g); });
+    return out;
+  }
+
+  /**
+   * Where server {@code id}'s replica of {@code group} keeps its log and snapshots: the server's
+   * {@code dir} itself in the node format (as it always was), {@code dir/group-G} in the server
+   * format (one storage per replica; docs/storage.md "Several groups per process").
+   */
+  public Path replicaDir(int group, int id) {
+    Path dir = server(id).dir();
+    return nodeFormat ? dir : dir.resolve("group-" + group);
+  }
+
+  /** Member server ids of {@code group}, ascending (Raft ids of its replicas). */
   public List<Integer> members(int group) {
-    List<Integer> m = new ArrayList<>();
-    nodes.values().forEach(n -> { if (n.group() == group) m.add(n.id()); });
-    return m;
+    return groups.getOrDefault(group, List.of());
   }
 
   /** Shard group ids (every group but 0), ascending. */
   public List<Integer> shardGroups() {
-    return nodes.values().stream().map(Node::group).filter(g -> g != CONTROLLER_GROUP).distinct().sorted().toList();
+    return groups.keySet().stream().filter(g -> g != CONTROLLER_GROUP).toList();
   }
 
-  /** Client addresses of {@code group}'s nodes. */
+  /** Client addresses of {@code group}'s servers. */
   public List<String> addresses(int group) {
-    return members(group).stream().map(id -> nodes.get(id).address()).toList();
+    return members(group).stream().map(id -> servers.get(id).address()).toList();
   }
 
-  /** The node whose client address is {@code address}, or null. */
-  public Node byAddress(String address) {
-    for (Node n : nodes.values()) if (n.address().equals(address)) return n;
+  /** The server whose client address is {@code address}, or null. */
+  public Server byAddress(String address) {
+    for (Server s : servers.values()) if (s.address().equals(address)) return s;
     return null;
   }
 
   /** Renders a config file for these settings and nodes (used by local-cluster). */
   public static String render(Settings s, List<Node> nodes, Path base) {
+    StringBuilder b = renderSettings(s);
+    for (Node n : nodes) {
+      b.append("node ").append(n.id()).append(" group=").append(n.group()).append(" addr=").append(n.address())
+          .append(" admin=").append(n.adminHost()).append(':').append(n.adminPort())
+          .append(" dir=").append(base.relativize(n.dir())).append('\n');
+    }
+    return b.toString();
+  }
+
+  /** Renders a config file in the server format: one line per server, one per group. */
+  public static String renderServers(Settings s, List<Server> servers, Map<Integer, List<Integer>> groups, Path base) {
+    StringBuilder b = renderSettings(s);
+    for (Server v : servers) {
+      b.append("server ").append(v.id()).append(" addr=").append(v.address()).append(" admin=").append(v.adminAddress())
+          .append(" dir=").append(base.relativize(v.dir())).append('\n');
+    }
+    b.append('\n');
+    new TreeMap<>(groups).forEach((g, m) -> {
+      b.append("group ").append(g).append(" = ");
+      b.append(String.join(",", m.stream().map(String::valueOf).toList()));
+      b.append(g == CONTROLLER_GROUP ? "   # the config center\n" : "\n");
+    });
+    return b.toString();
+  }
+
+  private static StringBuilder renderSettings(Settings s) {
     StringBuilder b = new StringBuilder();
     b.append("# ShardKV cluster config (format: docs/config.md). Group 0 is the config center.\n");
     b.append("shards = ").append(s.shards()).append('\n');
@@ -318,11 +452,6 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Nod
       }
     }
     b.append('\n');
-    for (Node n : nodes) {
-      b.append("node ").append(n.id()).append(" group=").append(n.group()).append(" addr=").append(n.address())
-          .append(" admin=").append(n.adminHost()).append(':').append(n.adminPort())
-          .append(" dir=").append(base.relativize(n.dir())).append('\n');
-    }
-    return b.toString();
+    return b;
   }
 }

@@ -20,8 +20,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A cluster of separate node JVMs on 127.0.0.1, described by {@code DIR/cluster.conf}: a config
- * center (group 0) and shard groups 1..G of R replicas each. Each node's pid is kept in
+ * A cluster of separate server JVMs on 127.0.0.1, described by {@code DIR/cluster.conf}: a config
+ * center (group 0) and shard groups 1..G of R replicas each — either one JVM per replica (the node
+ * format, {@link #open}) or S JVMs each hosting a replica of several groups (the server format,
+ * {@link #openServers}). Ids below are node ids in the first, server ids in the second. Each node's pid is kept in
  * {@code DIR/node-ID.pid}, its stdout/stderr in {@code DIR/node-ID.out}, its log in
  * {@code DIR/node-ID.log}, its data in {@code DIR/node-ID/}. Starting an existing DIR restarts that
  * cluster from its data.
@@ -58,7 +60,51 @@ public final class LocalCluster implements AutoCloseable {
     return open(dir, groups, replicas, replicas, classpath, settings);
   }
 
-  /** As above with {@code controllerReplicas} config-center nodes. */
+  /**
+   * Opens the cluster in {@code dir} in the server format (docs/config.md): {@code servers} JVMs, each
+   * hosting replicas of several groups — the config center (group 0) and shard groups 1..{@code groups},
+   * each replicated on {@code min(replicas, servers)} servers, spread round robin. An existing
+   * cluster.conf (either format) is used as it is.
+   */
+  public static LocalCluster openServers(Path dir, int servers, int groups, int replicas, String classpath,
+      ClusterConfig.Settings settings) throws IOException {
+    dir = dir.toAbsolutePath().normalize();
+    Path file = dir.resolve(CONFIG_FILE);
+    if (!Files.exists(file)) {
+      if (servers < 1 || groups < 1 || replicas < 1) {
+        throw new IllegalArgumentException("need at least one server, one group and one replica");
+      }
+      Files.createDirectories(dir);
+      int[] ports = distinctFreePorts(2 * servers);
+      List<ClusterConfig.Server> list = new ArrayList<>();
+      for (int id = 1; id <= servers; id++) {
+        int p = 2 * (id - 1);
+        list.add(new ClusterConfig.Server(id, "127.0.0.1", ports[p], "127.0.0.1", ports[p + 1], dir.resolve("node-" + id)));
+      }
+      int r = Math.min(replicas, servers);
+      Map<Integer, List<Integer>> members = new TreeMap<>();
+      for (int g = 0; g <= groups; g++) {
+        List<Integer> m = new ArrayList<>();
+        for (int k = 0; k < r; k++) m.add(1 + (g * r + k) % servers);
+        members.put(g, m.stream().distinct().sorted().toList());
+      }
+      ClusterConfig.Settings s = settings != null ? settings : defaultSettings(file);
+      Files.writeString(file, ClusterConfig.renderServers(s, list, members, dir), StandardCharsets.UTF_8);
+    }
+    return new LocalCluster(dir, ClusterConfig.load(file), classpath, nodeJvmOptions());
+  }
+
+  private static ClusterConfig.Settings defaultSettings(Path file) {
+    return ClusterConfig.parse(file, List.of("node 1 group=0 addr=127.0.0.1:1 admin=127.0.0.1:2 dir=x")).settings();
+  }
+
+  private static List<String> nodeJvmOptions() {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    jvm.addAll(extraJvmOptions(System.getenv(NODE_JVM_OPTS_ENV)));
+    return List.copyOf(jvm);
+  }
+
+  /** As above with {@code controllerReplicas} config-center nodes (the node format: one JVM per replica). */
   public static LocalCluster open(Path dir, int groups, int replicas, int controllerReplicas, String classpath,
       ClusterConfig.Settings settings) throws IOException {
     dir = dir.toAbsolutePath().normalize();
@@ -76,13 +122,10 @@ public final class LocalCluster implements AutoCloseable {
           nodes.add(new ClusterConfig.Node(id, g, "127.0.0.1", ports[p], "127.0.0.1", ports[p + 1], dir.resolve("node-" + id)));
         }
       }
-      ClusterConfig.Settings s = settings != null ? settings
-          : ClusterConfig.parse(file, List.of("node 1 group=0 addr=127.0.0.1:1 admin=127.0.0.1:2 dir=x")).settings();
+      ClusterConfig.Settings s = settings != null ? settings : defaultSettings(file);
       Files.writeString(file, ClusterConfig.render(s, nodes, dir), StandardCharsets.UTF_8);
     }
-    List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-    jvm.addAll(extraJvmOptions(System.getenv(NODE_JVM_OPTS_ENV)));
-    return new LocalCluster(dir, ClusterConfig.load(file), classpath, List.copyOf(jvm));
+    return new LocalCluster(dir, ClusterConfig.load(file), classpath, nodeJvmOptions());
   }
 
   /**
@@ -204,14 +247,14 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts every node that is not running ({@link #pid}: an exited or zombie node is not). */
   public void startAll() throws IOException {
-    for (int id : config.nodes().keySet()) {
+    for (int id : config.servers().keySet()) {
       if (pid(id).isEmpty()) start(id);
     }
   }
 
   /** Starts node {@code id}'s JVM. */
   public void start(int id) throws IOException {
-    config.node(id); // an unknown id fails here, with the nodes there are
+    config.server(id); // an unknown id fails here, with the servers there are
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -279,7 +322,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Node id → pid of every running node. */
   public Map<Integer, Long> running() {
     Map<Integer, Long> m = new TreeMap<>();
-    for (int id : config.nodes().keySet()) pid(id).ifPresent(p -> m.put(id, p));
+    for (int id : config.servers().keySet()) pid(id).ifPresent(p -> m.put(id, p));
     return m;
   }
 
@@ -324,14 +367,16 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Group → leader node id, from each running node's STATUS. */
+  /** Group → leader node (server) id, from each running server's STATUS (one entry per hosted replica). */
   public Map<Integer, Integer> leaders(ShardKvClient client) {
     Map<Integer, Integer> leaders = new TreeMap<>();
-    for (ClusterConfig.Node n : config.nodes().values()) {
+    for (ClusterConfig.Server n : config.servers().values()) {
       try {
         Map<String, String> st = client.nodeStatus(n.address(), Duration.ofMillis(300));
-        if ("leader".equals(st.get("role"))) leaders.put(n.group(), n.id());
-      } catch (KvException e) {
+        for (Map<String, String> r : ReplicaStatuses.of(st)) {
+          if ("leader".equals(r.get("role"))) leaders.put(Integer.parseInt(r.get("group")), n.id());
+        }
+      } catch (KvException | NumberFormatException e) {
         // down or starting
       }
     }

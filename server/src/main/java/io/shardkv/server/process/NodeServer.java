@@ -13,217 +13,181 @@ import io.shardkv.server.net.Listener;
 import io.shardkv.server.net.RequestDispatcher;
 import io.shardkv.server.net.TcpPeerTransport;
 import io.shardkv.server.net.Timer;
-import io.shardkv.server.raft.RaftConfig;
 import io.shardkv.server.raft.RaftMessage;
-import io.shardkv.server.replica.ClientReply;
-import io.shardkv.server.replica.FrontDoor;
-import io.shardkv.server.replica.HostOptions;
-import io.shardkv.server.replica.PlantedBug;
-import io.shardkv.server.replica.ReplicaHost;
-import io.shardkv.server.replica.ReplicaOutputs;
-import io.shardkv.server.replica.Services;
-import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.shardkv.MigrationRpc;
-import io.shardkv.server.shardkv.ShardGroupOutputs;
-import io.shardkv.server.shardkv.ShardGroupService;
-import io.shardkv.server.shardkv.ShardKvStateMachine;
-import io.shardkv.server.storage.FileRaftStorage;
-import io.shardkv.server.storage.NioStorageFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ShardKV server process: a {@link ReplicaHost} (config center for group 0, a shard group
- * otherwise) on {@link FileRaftStorage}, driven by one {@link EventLoop} thread that also runs the
- * client listener, the peer links ({@link TcpPeerTransport}) and the tick timer. Every call into
- * the host happens on that thread, so the deterministic core needs no locks. The storage is flushed
- * (fsync) on a flusher thread while the host holds its inputs; votes, acknowledgements and client
- * answers leave only after that flush (persist before you speak), and everything that arrived during
- * one flush is persisted by the next (group commit).
+ * One ShardKV server process: the {@link HostedReplica}s of every group the cluster config gives it
+ * (docs/config.md) — the config center's and shard groups' — sharing what a process has once: one
+ * {@link EventLoop} thread that runs the client/peer listener, one peer link per other server
+ * ({@link TcpPeerTransport}; peer messages name their group, {@link PeerWire}), the tick timer, one
+ * flusher thread ({@link GroupFlusher}: one pass covers every group written in a loop turn) and one
+ * admin port ({@link AdminServer}). Every call into a replica's host happens on the loop thread, so
+ * the deterministic core needs no locks. Votes, acknowledgements and client answers leave only after
+ * the replica's storage flush (persist before you speak); client requests reach their replica through
+ * {@link ClientRouter}.
  */
 public final class NodeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeServer.class);
-  private static final Logger trace = LoggerFactory.getLogger("io.shardkv.trace");
+  /** Log one rejected peer message in this many (all are counted on /metrics). */
+  private static final long LOG_EVERY = 1000;
 
   private final ClusterConfig cluster;
-  private final ClusterConfig.Node self;
-  private final boolean controller;
+  private final ClusterConfig.Server self;
   private final EventLoop loop;
-  private final FileRaftStorage storage;
   private final TcpPeerTransport transport;
-  private final ReplicaHost host;
-  /** The shard group's service (null on a config-center node). */
-  private final ShardGroupService shardGroup;
-  private final ConfigCenterQueries queries;
+  private final GroupFlusher flusher;
+  /** Group id → the replica of it this server hosts (fixed once started). */
+  private final SortedMap<Integer, HostedReplica> replicas;
+  private final List<Integer> hostedGroups;
   private final Listener listener;
   private final AdminServer admin;
   private final Timer ticker;
-  private final java.util.concurrent.ExecutorService flusher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "flusher");
-    t.setDaemon(true);
-    return t;
-  });
   private final long startNanos = System.nanoTime();
-  /** Logs what happens to this node (elections, configurations, migrations); loop thread only. */
-  private volatile NodeEvents events;
-  /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
-  private final Map<Long, PendingClient> pending = new HashMap<>();
-  private long nextHostRequestId = 1;
-  /** Client request → host command → response (shared with the simulator's server node). */
-  private final FrontDoor frontDoor;
-  final NodeMetrics metrics = new NodeMetrics();
-  /** Client sessions in the applied state (live, expired), refreshed every tick for /metrics. */
-  volatile io.shardkv.server.kv.DedupTable.Counts sessions = io.shardkv.server.kv.DedupTable.Counts.NONE;
-  private volatile NodeStatus status;
+  final ProcessMetrics metrics = new ProcessMetrics();
   private volatile boolean closed;
 
-  private record PendingClient(Connection connection, long wireId, FrameType type) {}
-
-  public static NodeServer start(ClusterConfig cluster, int nodeId) throws IOException {
-    return new NodeServer(cluster, nodeId);
+  /** Starts server {@code id} of {@code cluster} (in the node format: node {@code id}). */
+  public static NodeServer start(ClusterConfig cluster, int id) throws IOException {
+    return new NodeServer(cluster, id);
   }
 
-  private NodeServer(ClusterConfig cluster, int nodeId) throws IOException {
+  private NodeServer(ClusterConfig cluster, int id) throws IOException {
     this.cluster = cluster;
-    this.self = cluster.node(nodeId);
-    this.controller = self.group() == ClusterConfig.CONTROLLER_GROUP;
+    this.self = cluster.server(id);
+    this.hostedGroups = List.copyOf(cluster.groupsOf(id));
+    if (hostedGroups.isEmpty()) throw new IOException("server " + id + " hosts no group in " + cluster.file());
     ClusterConfig.Settings s = cluster.settings();
-    this.loop = EventLoop.start("node-" + nodeId);
-    this.storage = new FileRaftStorage(self.dir(), NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
+    this.loop = EventLoop.start("node-" + id);
+    this.flusher = new GroupFlusher(loop, () -> closed);
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
-    cluster.nodes().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
-    this.transport = new TcpPeerTransport(loop, nodeId, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
-    // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
-    java.util.Set<PlantedBug> bugs = controller ? java.util.Set.of() : s.unsafe();
-    RaftConfig raft = PlantedBug.applyTo(RaftConfig.of(self.group(), nodeId, cluster.members(self.group()))
-        .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
-        .withHeartbeatTicks(s.heartbeatTicks()), bugs);
-    HostOptions options = PlantedBug.applyTo(HostOptions.defaults()
-        .withRequestTimeoutTicks(s.requestTimeoutTicks())
-        .withSnapshotThresholdBytes(s.snapshotBytes())
-        .withSynchronousFlush(false)
-        .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
-        .withTrace(s.trace() || trace.isTraceEnabled()), bugs)
-        .withSessionIdleMillis(s.sessionIdleMillis()); // session expiry (docs/sessions.md)
-    SplittableRandom random = new SplittableRandom(System.nanoTime() ^ nodeId);
-    boolean unsafeDisableDedup = bugs.contains(PlantedBug.NO_DEDUP);
-    SplittableRandom freshClientIds = new SplittableRandom();
-    this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, nodeId,
-        self.group(), id -> {
-          ClusterConfig.Node n = cluster.nodes().get(id);
-          return n == null ? null : n.address();
-        }, unsafeDisableDedup ? () -> (freshClientIds.nextLong() >>> 1) | 1 : null);
-    for (PlantedBug bug : bugs) {
-      log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks a safety guarantee ON PURPOSE ({}); the "
-          + "nemesis '{}' should expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(),
-          nodeId, bug.broken(), bug.nemesis());
-    }
-    Outputs outputs = new Outputs();
-    // A shard group's migrations and config polling live in its service (shardkv), not in the host.
-    this.shardGroup = controller ? null : new ShardGroupService(new ShardKvStateMachine(self.group(), s.shards()),
-        outputs, options.migrationIntervalTicks());
-    this.queries = controller ? null
-        : new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute, c -> {
-          if (!closed) shardGroup.onConfigFetched(c);
-        });
-    long instance = System.currentTimeMillis();
-    long loadStart = System.nanoTime();
-    // The host loads the storage in its constructor; build it on the loop thread, like every call.
-    java.util.concurrent.CompletableFuture<ReplicaHost> built = new java.util.concurrent.CompletableFuture<>();
-    loop.execute(() -> {
-      try {
-        built.complete(new ReplicaHost(raft, storage, random::nextInt,
-            s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : io.shardkv.server.raft.TraceSink.NONE,
-            controller ? Services.configCenter(new ConfigCenterStateMachine(s.shards())) : shardGroup,
-            outputs, options, instance));
-      } catch (Throwable t) {
-        built.completeExceptionally(t);
-      }
-    });
+    cluster.servers().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
+    this.transport = new TcpPeerTransport(loop, id, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
+    TreeMap<Integer, HostedReplica> built = new TreeMap<>();
     try {
-      this.host = built.get();
-    } catch (Exception e) {
+      for (int g : hostedGroups) built.put(g, new HostedReplica(this, g));
+    } catch (IOException | RuntimeException e) {
+      built.values().forEach(HostedReplica::close);
       loop.close();
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IOException("node " + nodeId + " could not load its data in " + self.dir() + ": " + cause, cause);
+      flusher.close();
+      throw e;
     }
-    logRecovery(nodeId, (System.nanoTime() - loadStart) / 1_000_000);
+    this.replicas = Collections.unmodifiableSortedMap(built);
     transport.start();
     RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
     this.listener = loop.listen(self.socketAddress(), ConnectionOptions.DEFAULT, dispatcher, 4096);
     this.ticker = loop.schedulePeriodic(Duration.ofMillis(s.tickMillis()), this::onTick);
     this.admin = AdminServer.start(self.adminHost(), self.adminPort(), this);
-    loop.execute(this::refreshStatus);
-    log.info("node {} of group {} serving {} (admin {}:{}), data in {}", nodeId, self.group(),
-        self.address(), self.adminHost(), self.adminPort(), self.dir());
+    loop.execute(() -> replicas.values().forEach(r -> r.refreshStatus(nowMillis())));
+    if (hostedGroups.size() == 1) {
+      log.info("node {} of group {} serving {} (admin {}), data in {}", id, hostedGroups.get(0), self.address(),
+          self.adminAddress(), self.dir());
+    } else {
+      log.info("node {} hosting groups {} serving {} (admin {}), data in {}", id, hostedGroups, self.address(),
+          self.adminAddress(), self.dir());
+    }
   }
 
-  /** The storage recovery summary at INFO: what was found on disk and how long loading took. */
-  private void logRecovery(int nodeId, long millis) {
-    long files = 0;
-    long bytes = 0;
-    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(self.dir())) {
-      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
-        if (java.nio.file.Files.isRegularFile(p)) {
-          files++;
-          bytes += java.nio.file.Files.size(p);
-        }
-      }
-    } catch (IOException | java.io.UncheckedIOException e) {
-      log.warn("node {}: could not measure {}: {}", nodeId, self.dir(), e.toString());
-    }
-    long last;
-    long term;
-    long applied;
-    try {
-      java.util.concurrent.CompletableFuture<long[]> f = new java.util.concurrent.CompletableFuture<>();
-      loop.execute(() -> f.complete(new long[] {host.raft().lastIndex(), host.raft().term(), host.raft().appliedIndex()}));
-      long[] raft = f.get(5, java.util.concurrent.TimeUnit.SECONDS);
-      last = raft[0];
-      term = raft[1];
-      applied = raft[2];
-    } catch (Exception e) {
-      return;
-    }
-    log.info("node {} recovered its storage in {} ms: {} file(s), {} bytes in {}; term {}, log up to index {}, "
-        + "state machine at index {} (snapshots restored: {})", nodeId, millis, files, bytes, self.dir(), term, last,
-        applied, host.snapshotsRestored());
+  // ---------------------------------------------------------------- what replicas share
+
+  ClusterConfig cluster() {
+    return cluster;
+  }
+
+  int id() {
+    return self.id();
+  }
+
+  ClusterConfig.Server self() {
+    return self;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  GroupFlusher flusher() {
+    return flusher;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  TcpPeerTransport transport() {
+    return transport;
+  }
+
+  /** The hosted replicas by group (any thread; their status fields are volatile snapshots). */
+  SortedMap<Integer, HostedReplica> replicas() {
+    return replicas;
+  }
+
+  private long nowMillis() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  public InetSocketAddress address() {
+    return listener.localAddress();
   }
 
   // ---------------------------------------------------------------- loop-thread inputs
 
   private void onTick() {
     if (closed) return;
-    host.setTime((System.nanoTime() - startNanos) / 1_000_000);
-    host.setSessionClock(System.currentTimeMillis()); // a leader's session stamp (docs/sessions.md)
-    host.tick();
-    sessions = host.service().sessionCounts();
-    refreshStatus();
+    long now = nowMillis();
+    for (HostedReplica r : replicas.values()) r.onTick(now);
   }
 
-  private void onPeerMessage(int from, byte[] bytes) {
+  /**
+   * A peer message from server {@code from}: to the replica of the group it names. A message that
+   * does not decode, names a group this server does not host, or (migration) names a sending group
+   * the sender does not host is dropped, counted and logged; no replica sees it, the others go on.
+   */
+  void onPeerMessage(int from, byte[] bytes) {
     if (closed) return;
     PeerWire.Decoded d;
     try {
       d = PeerWire.decode(bytes);
     } catch (DecodeException e) {
-      metrics.peerDecodeErrors.incrementAndGet();
-      log.warn("dropped an undecodable peer message from node {}: {}", from, e.getMessage());
+      long n = metrics.peerDecodeErrors.incrementAndGet();
+      if (n % LOG_EVERY == 1) log.warn("dropped an undecodable peer message from node {} ({} so far): {}", from, n, e.getMessage());
+      return;
+    }
+    int group = d.toGroup();
+    if (group == PeerWire.NO_GROUP && replicas.size() == 1) group = replicas.firstKey();
+    HostedReplica r = replicas.get(group);
+    boolean senderHostsSource = d.fromGroup() == PeerWire.NO_GROUP || cluster.groupsOf(from).contains(d.fromGroup());
+    if (r == null || !senderHostsSource) {
+      long n = metrics.peerUnknownGroup.incrementAndGet();
+      if (n % LOG_EVERY == 1) {
+        log.warn("dropped a peer message from node {} for group {} (from group {}): this server hosts groups {}{} ({} so far)",
+            from, d.toGroup() == PeerWire.NO_GROUP ? "(none named)" : d.toGroup(), d.fromGroup(), hostedGroups,
+            senderHostsSource ? "" : ", and node " + from + " hosts no replica of group " + d.fromGroup(), n);
+      }
       return;
     }
     if (d.raft() != null) {
-      host.onPeerMessage(d.raft());
+      r.onRaftMessage(d.raft());
     } else {
-      ClusterConfig.Node n = cluster.nodes().get(from);
-      if (n != null && shardGroup != null) shardGroup.onGroupMessage(n.address(), d.migration());
+      ClusterConfig.Server sender = cluster.servers().get(from);
+      if (sender == null) return;
+      r.onMigration(replyName(sender.address(), d.fromGroup()), d.migration());
     }
   }
 
@@ -237,274 +201,126 @@ public final class NodeServer implements AutoCloseable {
       RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.SHUTTING_DOWN, "node is shutting down"));
       return;
     }
-    FrontDoor.Admission a = frontDoor.admit(request);
-    if (a instanceof FrontDoor.Admission.Answer answer) {
-      RequestDispatcher.reply(c, wireId, answer.response());
-      return;
-    }
-    long id = nextHostRequestId++;
-    pending.put(id, new PendingClient(c, wireId, request.frameType()));
-    host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
+    int group = ClientRouter.route(request, cluster.settings().shards(), hostedGroups,
+        g -> replicas.get(g).appliedShardConfig());
+    replicas.get(group).onRequest(c, wireId, request);
   }
 
-  private final class Outputs implements ReplicaOutputs, ShardGroupOutputs {
-    @Override
-    public void sendPeer(RaftMessage m) {
-      transport.send(m.to(), PeerWire.encodeRaft(m));
-    }
+  // ---------------------------------------------------------------- outputs of the replicas (loop thread)
 
-    @Override
-    public void reply(ClientReply r) {
-      PendingClient p = pending.remove(r.requestId());
-      if (p == null) return;
-      Response resp;
+  void sendRaft(int group, RaftMessage m) {
+    transport.send(m.to(), cluster.nodeFormat() ? PeerWire.encodeRaft(m) : PeerWire.encodeRaft(group, m));
+  }
+
+  /**
+   * A migration message from this server's replica of {@code fromGroup} to {@code server}'s replica
+   * of {@code toGroup}. {@code toGroup} is -1 for a reply: then {@code server} is the name
+   * {@link #onPeerMessage} gave the request's sender, which carries its group ({@link #replyName}).
+   */
+  void sendMigration(int fromGroup, int toGroup, String server, MigrationRpc m) {
+    String address = server;
+    int hash = server.lastIndexOf('#');
+    if (toGroup < 0 && hash > 0) {
       try {
-        resp = frontDoor.respond(p.type(), r);
-      } catch (RuntimeException e) {
-        log.error("could not translate the answer to a {} request: {}", p.type(), e.toString());
-        resp = Response.error(p.type(), Status.SERVER_ERROR, "internal error: " + e);
+        toGroup = Integer.parseInt(server.substring(hash + 1));
+        address = server.substring(0, hash);
+      } catch (NumberFormatException e) {
+        toGroup = -1;
       }
-      metrics.count(resp.status());
-      RequestDispatcher.reply(p.connection(), p.wireId(), resp);
     }
-
-    /**
-     * fsync on the flusher thread while the loop keeps accepting input (the host queues it and
-     * persists everything that arrived meanwhile with the next flush: group commit).
-     */
-    @Override
-    public void requestFlush() {
-      flusher.execute(() -> {
-        try {
-          long t0 = System.nanoTime();
-          storage.flush();
-          long took = System.nanoTime() - t0;
-          metrics.fsyncs.incrementAndGet();
-          metrics.fsyncNanos.addAndGet(took);
-          metrics.fsyncMaxNanos.accumulateAndGet(took, Math::max);
-          loop.execute(() -> { if (!closed) host.onStorageFlushed(); });
-        } catch (Throwable t) {
-          loop.execute(() -> host.onStorageFailed(t));
-        }
-      });
+    ClusterConfig.Server n = cluster.byAddress(address);
+    if (n == null) {
+      log.warn("migration message to {}, which is not a server of {}; dropped", server, cluster.file());
+      return;
     }
-
-    @Override
-    public void sendGroupMessage(String server, MigrationRpc m) {
-      ClusterConfig.Node n = cluster.byAddress(server);
-      if (n == null) {
-        log.warn("migration message to {}, which is not a node of {}; dropped", server, cluster.file());
-        return;
-      }
+    if (cluster.nodeFormat()) {
       transport.send(n.id(), PeerWire.encodeMigration(m));
+    } else if (toGroup >= 0) {
+      transport.send(n.id(), PeerWire.encodeMigration(toGroup, fromGroup, m));
+    } else {
+      log.warn("migration message to {} names no group; dropped", server);
     }
+  }
 
-    @Override
-    public void fetchConfig(int num) {
-      if (queries != null) queries.fetch(num);
-    }
+  /** The name a migration request's sender gets in replies: its address, and its group when groups are named. */
+  private String replyName(String address, int fromGroup) {
+    return fromGroup == PeerWire.NO_GROUP ? address : address + "#" + fromGroup;
+  }
 
-    @Override
-    public void trace(String line) {
-      trace.trace(line);
-    }
-
-    @Override
-    public void fatal(Throwable cause) {
-      log.error("node {}: storage failed, stopping the node: {}", self.id(), cause.toString());
-      new Thread(() -> {
-        close();
-        Runtime.getRuntime().halt(3);
-      }, "fatal-stop").start();
-    }
+  /** A replica's storage failed: the process stops (its disk is suspect for every group it hosts). */
+  void fatal(int group, Throwable cause) {
+    log.error("node {}: the storage of its group-{} replica failed, stopping the node: {}", self.id(), group, cause.toString());
+    new Thread(() -> {
+      close();
+      Runtime.getRuntime().halt(3);
+    }, "fatal-stop").start();
   }
 
   // ---------------------------------------------------------------- status
 
-  /** A consistent view of the node for the admin endpoints, refreshed on the loop every tick. */
-  record NodeStatus(int node, int group, String role, long term, int leader, String leaderAddress,
-                    long commit, long applied, long lastIndex, int pending, long snapshots,
-                    long snapshotsInstalled, java.util.List<Integer> snapshotPeers, String extra) {}
-
-  private void refreshStatus() {
-    if (events == null) events = new NodeEvents(self.id(), self.group());
-    events.observe(host, (System.nanoTime() - startNanos) / 1_000_000);
-    var raft = host.raft();
-    int leader = raft.leaderId();
-    ClusterConfig.Node ln = leader < 0 ? null : cluster.nodes().get(leader);
-    String extra = host.stopped() ? "stopped" : host.service().traceState();
-    status = new NodeStatus(self.id(), self.group(), raft.role().name().toLowerCase(), raft.term(), leader,
-        ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
-        host.pendingRequests(), host.snapshotsTaken(), host.snapshotsRestored(), raft.peersReceivingSnapshot(),
-        extra == null ? "" : extra);
-  }
-
-  NodeStatus status() {
-    return status;
-  }
-
-  /** What {@link NodeEvents} saw, for /metrics (any thread); null before the first tick. */
-  NodeEvents events() {
-    return events;
-  }
-
-  /** The migrations now waiting too long for their previous owner (any thread). */
-  java.util.List<NodeEvents.Stall> stalledMigrations() {
-    NodeEvents ev = events;
-    return ev == null ? java.util.List.of() : ev.stalls();
-  }
-
-  TcpPeerTransport transport() {
-    return transport;
-  }
-
+  /**
+   * The STATUS reply (docs/protocol.md): a server hosting one replica answers the keys it always did
+   * ({@code node, group, address, admin, pid, role, term, leader, leader_address, commit, applied,
+   * state}); a server hosting several answers them too, for its config-center replica (else its
+   * lowest group) — what clients written for one-replica servers read (the driver checks
+   * {@code role}) — and adds {@code groups} (ascending, comma separated) and, per hosted group G,
+   * the replica keys prefixed {@code gG.} (e.g. {@code g1.role}); {@link ReplicaStatuses} reads both.
+   */
   private Map<String, String> statusMap() {
-    NodeStatus st = status;
     Map<String, String> m = new TreeMap<>();
     m.put("node", String.valueOf(self.id()));
-    m.put("group", String.valueOf(self.group()));
     m.put("address", self.address());
-    m.put("admin", self.adminHost() + ":" + self.adminPort());
+    m.put("admin", self.adminAddress());
     m.put("pid", String.valueOf(ProcessHandle.current().pid()));
-    if (st != null) {
-      m.put("role", st.role());
-      m.put("term", String.valueOf(st.term()));
-      m.put("leader", String.valueOf(st.leader()));
-      m.put("leader_address", st.leaderAddress());
-      m.put("commit", String.valueOf(st.commit()));
-      m.put("applied", String.valueOf(st.applied()));
-      m.put("state", st.extra());
-    }
-    NodeEvents ev = events;
-    if (ev != null && !ev.stalls().isEmpty()) {
-      m.put("migrations_stalled", NodeEvents.summary(ev.stalls()));
-    }
+    replicaStatus(m, "", replicas.get(replicas.firstKey()));
+    if (replicas.size() == 1) return m;
+    m.put("groups", String.join(",", hostedGroups.stream().map(String::valueOf).toList()));
+    for (HostedReplica r : replicas.values()) replicaStatus(m, "g" + r.group() + ".", r);
     return m;
   }
 
-  public InetSocketAddress address() {
-    return listener.localAddress();
+  private static void replicaStatus(Map<String, String> m, String prefix, HostedReplica r) {
+    m.put(prefix + "group", String.valueOf(r.group()));
+    HostedReplica.ReplicaStatus st = r.status();
+    if (st != null) {
+      m.put(prefix + "role", st.role());
+      m.put(prefix + "term", String.valueOf(st.term()));
+      m.put(prefix + "leader", String.valueOf(st.leader()));
+      m.put(prefix + "leader_address", st.leaderAddress());
+      m.put(prefix + "commit", String.valueOf(st.commit()));
+      m.put(prefix + "applied", String.valueOf(st.applied()));
+      m.put(prefix + "state", st.extra());
+    }
+    List<NodeEvents.Stall> stalls = r.stalledMigrations();
+    if (!stalls.isEmpty()) m.put(prefix + "migrations_stalled", NodeEvents.summary(stalls));
   }
 
   // ---------------------------------------------------------------- leadership transfer (thesis §3.10)
 
   /**
-   * {@code POST /transfer-leader?to=ID}: asks this node, on its loop thread, to hand its group's
-   * leadership to member {@code to} (Raft thesis §3.10: the leader stops accepting proposals, brings
-   * the target up to date, then sends it TimeoutNow; the core aborts after an election timeout).
-   * 202 {@code started}; 409 {@code not_leader} naming the leader this node knows of; 400
-   * {@code refused} for a target that is this node or not a member of the group; 503 while the node
-   * starts or stops. Who leads afterwards is in every member's {@code /status}.
+   * {@code POST /transfer-leader?to=ID[&group=G]}: asks this server's replica of {@code group} (the
+   * one replica when {@code group} is null and the server hosts one) to hand its leadership to
+   * member {@code to}. See {@link LeadershipHandover#transfer}.
    */
-  AdminServer.Probe transferLeadership(int to) {
-    java.util.concurrent.CompletableFuture<AdminServer.Probe> answer = new java.util.concurrent.CompletableFuture<>();
-    try {
-      loop.execute(() -> answer.complete(transferOnLoop(to)));
-      return answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return new AdminServer.Probe(503, "{\"status\":\"unavailable\",\"node\":" + self.id()
-          + ",\"reason\":\"the node did not take the request within 5 s (" + e.getClass().getSimpleName() + ")\"}\n");
+  AdminServer.Probe transferLeadership(Integer group, int to) {
+    if (group == null && replicas.size() > 1) {
+      return new AdminServer.Probe(400, "{\"node\":" + self.id() + ",\"status\":\"refused\",\"reason\":\"this server hosts"
+          + " groups " + hostedGroups + ": say which, POST /transfer-leader?group=G&to=ID\"}\n");
     }
-  }
-
-  private AdminServer.Probe transferOnLoop(int to) {
-    String head = "{\"node\":" + self.id() + ",\"group\":" + self.group() + ",";
-    java.util.List<Integer> members = cluster.members(self.group());
-    if (closed || host.stopped()) {
-      return new AdminServer.Probe(503, head + "\"status\":\"unavailable\",\"reason\":\"node " + self.id()
-          + (closed ? " is shutting down" : " stopped (storage failure)") + "\"}\n");
+    HostedReplica r = replicas.get(group == null ? replicas.firstKey() : group);
+    if (r == null) {
+      return new AdminServer.Probe(400, "{\"node\":" + self.id() + ",\"group\":" + group + ",\"status\":\"refused\","
+          + "\"reason\":\"this server hosts no replica of group " + group + " (it hosts " + hostedGroups + ")\"}\n");
     }
-    if (to == self.id()) {
-      return new AdminServer.Probe(400, head + "\"status\":\"refused\",\"reason\":\"the target is this node itself;"
-          + " name another member of group " + self.group() + " " + members + "\"}\n");
-    }
-    if (!members.contains(to)) {
-      return new AdminServer.Probe(400, head + "\"status\":\"refused\",\"reason\":\"node " + to
-          + " is not a member of group " + self.group() + " (members: " + members + ")\"}\n");
-    }
-    var raft = host.raft();
-    if (!host.isLeader()) {
-      int leader = raft.leaderId();
-      ClusterConfig.Node ln = leader < 0 ? null : cluster.nodes().get(leader);
-      return new AdminServer.Probe(409, head + "\"status\":\"not_leader\",\"leader\":" + leader
-          + ",\"leader_address\":\"" + (ln == null ? "" : ln.address()) + "\",\"reason\":\"node " + self.id()
-          + " does not lead group " + self.group() + (leader < 0 ? "; no leader known now" : "; node " + leader + " does")
-          + "\"}\n");
-    }
-    host.transferLeadership(to);
-    log.info("node {}: transferring leadership of group {} to node {} (term {}), asked on the admin port",
-        self.id(), self.group(), to, raft.term());
-    return new AdminServer.Probe(202, head + "\"status\":\"started\",\"to\":" + to + ",\"term\":" + raft.term()
-        + "}\n");
-  }
-
-  /**
-   * Graceful stop, first step: a leader hands its group over to its most up-to-date live follower
-   * (Raft thesis §3.10: "a server being taken down for maintenance" transfers leadership first, so
-   * clients do not wait an election timeout) and waits up to two maximum election timeouts for
-   * that follower to lead; a follower has nothing to hand over. Runs on the closing thread while
-   * the loop keeps serving; logs at INFO what happened.
-   */
-  private void handOverLeadership() {
-    ClusterConfig.Settings s = cluster.settings();
-    // Two maximum election timeouts, and at least 2 s: a loaded machine's ticks run late.
-    long waitMillis = Math.max(2000, 2L * s.electionMaxTicks() * s.tickMillis());
-    long steppedDownTerm = -1;
-    long until = System.nanoTime() + waitMillis * 1_000_000;
-    int target = io.shardkv.server.raft.RaftNode.NO_LEADER;
-    long term = -1;
-    while (System.nanoTime() < until) {
-      long[] seen = onLoop(() -> {
-        var raft = host.raft();
-        if (host.stopped()) return null;
-        if (!host.isLeader()) return new long[] {0, raft.leaderId(), raft.term()};
-        int busy = raft.transferTarget();
-        if (busy >= 0) return new long[] {1, busy, raft.term()};
-        int candidate = raft.transferCandidate();
-        if (candidate >= 0) host.transferLeadership(candidate);
-        return new long[] {1, candidate, raft.term()};
-      });
-      if (seen == null) return; // the replica stopped (storage failure) or the loop is stuck: nothing to hand over
-      if (seen[0] == 0 && target == io.shardkv.server.raft.RaftNode.NO_LEADER) {
-        log.info("node {} stopping as a follower of group {} (leader: node {}, term {}): nothing to hand over",
-            self.id(), self.group(), seen[1], seen[2]);
-        return;
-      }
-      if (seen[0] == 0 && seen[1] >= 0) {
-        // Stepped down (the target's election, §3.10) and heard from the new leader: the group is led.
-        log.info("node {} handed leadership of group {} over to node {} (now led by node {}, term {}) before stopping",
-            self.id(), self.group(), target, seen[1], seen[2]);
-        return;
-      }
-      if (seen[0] == 0) {
-        steppedDownTerm = seen[2]; // voted in the target's election; waits to hear from the winner
-      }
-      if (seen[1] >= 0 && seen[1] != target) {
-        target = (int) seen[1];
-        term = seen[2];
-        log.info("node {} leads group {} (term {}) and is stopping: transferring leadership to node {}, its most"
-            + " up-to-date live follower; waiting up to {} ms", self.id(), self.group(), term, target, waitMillis);
-      }
-      try {
-        Thread.sleep(Math.max(1, s.tickMillis()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (steppedDownTerm >= 0) {
-      log.info("node {} stepped down in group {} for node {}'s election (term {}) but heard from no leader within {} ms;"
-          + " stopping", self.id(), self.group(), target, steppedDownTerm, waitMillis);
-      return;
-    }
-    log.info("node {} stopping while still leader of group {}: {}; the group elects a new leader after an election"
-        + " timeout", self.id(), self.group(), target == io.shardkv.server.raft.RaftNode.NO_LEADER ? "no live follower to hand over to"
-        : "the transfer to node " + target + " did not complete within " + waitMillis + " ms");
+    AdminServer.Probe p = onLoop(() -> LeadershipHandover.transfer(this, r, to));
+    if (p != null) return p;
+    return new AdminServer.Probe(503, "{\"status\":\"unavailable\",\"node\":" + self.id()
+        + ",\"reason\":\"the node did not take the request within 2 s\"}\n");
   }
 
   /** Runs {@code f} on the loop thread and returns its answer; null when the loop does not answer in time. */
-  private <T> T onLoop(java.util.function.Supplier<T> f) {
-    java.util.concurrent.CompletableFuture<T> r = new java.util.concurrent.CompletableFuture<>();
+  <T> T onLoop(Supplier<T> f) {
+    CompletableFuture<T> r = new CompletableFuture<>();
     try {
       loop.execute(() -> {
         try {
@@ -513,56 +329,53 @@ public final class NodeServer implements AutoCloseable {
           r.completeExceptionally(t);
         }
       });
-      return r.get(2, java.util.concurrent.TimeUnit.SECONDS);
+      return r.get(2, TimeUnit.SECONDS);
     } catch (Exception e) {
-      log.warn("node {}: the event loop did not answer while stopping: {}", self.id(), e.toString());
+      log.warn("node {}: the event loop did not answer: {}", self.id(), e.toString());
       return null;
     }
   }
 
-  /** Stops serving: closes the listener, links, timer and loop, then the storage. Idempotent. */
+  /**
+   * Stops serving: each led group is first handed over (Raft thesis §3.10), then the listener, links,
+   * timer, loop and flusher close, then every replica's storage. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) return;
-    handOverLeadership();
+    List<HostedReplica> all = new ArrayList<>(replicas.values());
+    // Every led group is handed over at the same time: the stop waits for the slowest, not the sum.
+    List<Thread> handovers = new ArrayList<>();
+    for (HostedReplica r : all) {
+      Thread t = new Thread(() -> LeadershipHandover.beforeStop(this, r), "handover-group-" + r.group());
+      t.start();
+      handovers.add(t);
+    }
+    for (Thread t : handovers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     closed = true;
     log.info("node {} shutting down", self.id());
     ticker.cancel();
     admin.close();
-    if (queries != null) queries.close();
     listener.close();
     transport.close();
     loop.close(Duration.ofMillis(500));
-    flusher.shutdown();
-    try {
-      flusher.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      storage.close();
-    } catch (RuntimeException e) {
-      log.warn("closing the storage: {}", e.toString());
-    }
+    flusher.close();
+    for (HostedReplica r : all) r.close();
     log.info("node {} stopped", self.id());
   }
 
-  /** Counters exported on /metrics. */
-  static final class NodeMetrics {
+  /** Counters of the process (the replicas count their own requests and replies). */
+  static final class ProcessMetrics {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong peerDecodeErrors = new AtomicLong();
-    /** fsyncs of the storage, their total and their longest duration in nanoseconds. */
-    final AtomicLong fsyncs = new AtomicLong();
-    final AtomicLong fsyncNanos = new AtomicLong();
-    final AtomicLong fsyncMaxNanos = new AtomicLong();
-    final Map<Status, AtomicLong> replies = new java.util.EnumMap<>(Status.class);
-
-    NodeMetrics() {
-      for (Status s : Status.values()) replies.put(s, new AtomicLong());
-    }
-
-    void count(Status s) {
-      replies.get(s).incrementAndGet();
-    }
+    /** Peer messages for a group this server does not host (or from a group the sender does not host). */
+    final AtomicLong peerUnknownGroup = new AtomicLong();
   }
 }

@@ -15,9 +15,12 @@ import java.util.List;
  * message between members of one group, or a shard-migration message between two groups' servers.
  *
  * <pre>
- * peer-message := u8 version=1, u8 kind, body
+ * peer-message := u8 version=1, u8 kind, body                                (one replica per process)
+ *               | u8 version=2, i32 toGroup, i32 fromGroup, u8 kind, body     (servers hosting several groups)
  *   kind 1 raft      : u8 type, i32 from, i32 to, i64 term, fields of the type (below)
+ *                      (version 2: toGroup = fromGroup, the group both replicas belong to)
  *   kind 2 migration : the {@link MigrationRpc} encoding
+ *                      (version 2: fromGroup sends it to toGroup's replica on the receiving server)
  * raft types:
  *   1 RequestVote            i64 lastLogIndex, i64 lastLogTerm, bool preVote, bool leadershipTransfer
  *   2 RequestVoteResponse    bool preVote, bool granted
@@ -31,18 +34,33 @@ import java.util.List;
  *   9 TimeoutNow             (nothing)
  * </pre>
  * All integers big-endian; a payload must be consumed exactly. Decoding failures throw
- * {@link DecodeException} with what was wrong and where; the receiver drops that message.
+ * {@link DecodeException} with what was wrong and where; the receiver drops that message. Servers of
+ * a node-format config (docs/config.md) send version 1, byte for byte what they always sent, so an
+ * older binary still reads them; servers of a server-format config send version 2. Every server reads
+ * both; a version-1 message carries no group and is for the one group its receiver hosts.
  */
 public final class PeerWire {
   public static final int VERSION = 1;
+  /** The version whose messages name their groups. */
+  public static final int VERSION_GROUPS = 2;
+  /** {@link Decoded#toGroup()} of a version-1 message: no group named. */
+  public static final int NO_GROUP = -1;
   public static final int KIND_RAFT = 1;
   public static final int KIND_MIGRATION = 2;
 
   private PeerWire() {}
 
-  /** A decoded peer message: exactly one of the two fields is set. */
-  public record Decoded(RaftMessage raft, MigrationRpc migration) {}
+  /**
+   * A decoded peer message: exactly one of {@code raft} and {@code migration} is set. {@code toGroup}
+   * and {@code fromGroup} are {@link #NO_GROUP} for a version-1 message.
+   */
+  public record Decoded(int toGroup, int fromGroup, RaftMessage raft, MigrationRpc migration) {
+    public Decoded(RaftMessage raft, MigrationRpc migration) {
+      this(NO_GROUP, NO_GROUP, raft, migration);
+    }
+  }
 
+  /** Version 1: a migration message to the receiving server's one group. */
   public static byte[] encodeMigration(MigrationRpc m) {
     byte[] body = MigrationRpc.encode(m);
     byte[] out = new byte[body.length + 2];
@@ -52,9 +70,33 @@ public final class PeerWire {
     return out;
   }
 
+  /** Version 2: a migration message from group {@code fromGroup} to the receiver's replica of {@code toGroup}. */
+  public static byte[] encodeMigration(int toGroup, int fromGroup, MigrationRpc m) {
+    byte[] body = MigrationRpc.encode(m);
+    BinaryWriter w = new BinaryWriter(body.length + 10);
+    w.writeByte(VERSION_GROUPS).writeInt(toGroup).writeInt(fromGroup).writeByte(KIND_MIGRATION);
+    byte[] head = w.toByteArray();
+    byte[] out = new byte[head.length + body.length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(body, 0, out, head.length, body.length);
+    return out;
+  }
+
+  /** Version 1: a Raft message between the one replica each server hosts. */
   public static byte[] encodeRaft(RaftMessage m) {
     BinaryWriter w = new BinaryWriter(64);
     w.writeByte(VERSION).writeByte(KIND_RAFT);
+    return raftBody(w, m);
+  }
+
+  /** Version 2: a Raft message between two replicas of {@code group}. */
+  public static byte[] encodeRaft(int group, RaftMessage m) {
+    BinaryWriter w = new BinaryWriter(72);
+    w.writeByte(VERSION_GROUPS).writeInt(group).writeInt(group).writeByte(KIND_RAFT);
+    return raftBody(w, m);
+  }
+
+  private static byte[] raftBody(BinaryWriter w, RaftMessage m) {
     if (m instanceof RaftMessage.RequestVote v) {
       head(w, 1, m).writeLong(v.lastLogIndex()).writeLong(v.lastLogTerm())
           .writeBoolean(v.preVote()).writeBoolean(v.leadershipTransfer());
@@ -93,18 +135,32 @@ public final class PeerWire {
   public static Decoded decode(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
     int version = r.readByte("peer message version");
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_GROUPS) {
       throw new DecodeException("peer message version " + version + " at offset 0 (this node speaks "
-          + VERSION + ")");
+          + VERSION + " and " + VERSION_GROUPS + ")");
     }
+    int toGroup = NO_GROUP;
+    int fromGroup = NO_GROUP;
+    if (version == VERSION_GROUPS) {
+      toGroup = r.readInt("to group");
+      fromGroup = r.readInt("from group");
+      if (toGroup < 0) throw new DecodeException("negative to-group " + toGroup + " at offset 1");
+      if (fromGroup < 0) throw new DecodeException("negative from-group " + fromGroup + " at offset 5");
+    }
+    int kindAt = r.position();
     int kind = r.readByte("peer message kind");
     if (kind == KIND_MIGRATION) {
-      byte[] rest = new byte[bytes.length - 2];
-      System.arraycopy(bytes, 2, rest, 0, rest.length);
-      return new Decoded(null, MigrationRpc.decode(rest));
+      int at = r.position();
+      byte[] rest = new byte[bytes.length - at];
+      System.arraycopy(bytes, at, rest, 0, rest.length);
+      return new Decoded(toGroup, fromGroup, null, MigrationRpc.decode(rest));
     }
     if (kind != KIND_RAFT) {
-      throw new DecodeException("unknown peer message kind " + kind + " at offset 1 (known: 1 raft, 2 migration)");
+      throw new DecodeException("unknown peer message kind " + kind + " at offset " + kindAt + " (known: 1 raft, 2 migration)");
+    }
+    if (toGroup != fromGroup) {
+      throw new DecodeException("a raft message between groups " + fromGroup + " and " + toGroup
+          + ": raft messages stay inside one group");
     }
     int type = r.readByte("raft message type");
     int from = r.readInt("from");
@@ -146,9 +202,10 @@ public final class PeerWire {
       case 8 -> new RaftMessage.InstallSnapshotResponse(from, to, term, r.readLong("lastIndex"),
           r.readLong("nextOffset"), r.readBoolean("installed"));
       case 9 -> new RaftMessage.TimeoutNow(from, to, term);
-      default -> throw new DecodeException("unknown raft message type " + type + " at offset 2 (known: 1..9)");
+      default -> throw new DecodeException("unknown raft message type " + type + " at offset " + (kindAt + 1)
+          + " (known: 1..9)");
     };
     r.expectEnd("raft message");
-    return new Decoded(m, null);
+    return new Decoded(toGroup, fromGroup, m, null);
   }
 }

@@ -1,6 +1,7 @@
 package io.shardkv.server.process;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster config file (docs/config.md)")
   Path config;
 
-  @Option(names = "--node", required = true, paramLabel = "ID", description = "which node of the config file this process is")
+  @Option(names = {"--node", "--server"}, required = true, paramLabel = "ID", description = "which server (or, in the older node format, node) of the config file this process is")
   int node;
 
   @Option(names = "--log", paramLabel = "FILE", description = "log file (default: node-ID.log next to the node's data dir)")
@@ -28,12 +29,12 @@ public final class ServerCommand implements Callable<Integer> {
     ClusterConfig cluster;
     try {
       cluster = ClusterConfig.load(config);
-      cluster.node(node);
+      cluster.server(node);
     } catch (ClusterConfig.ConfigException e) {
       System.err.println("shardkv server: " + e.getMessage());
       return 2;
     }
-    ClusterConfig.Node self = cluster.node(node);
+    ClusterConfig.Server self = cluster.server(node);
     Path log = logFile != null ? logFile : self.dir().toAbsolutePath().getParent().resolve("node-" + node + ".log");
     // Before the first logger is created (no class used so far logs).
     if (System.getProperty("logback.configurationFile") == null) {
@@ -56,7 +57,9 @@ public final class ServerCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "shutdown"));
-    System.out.println("node " + node + " (group " + self.group() + ") serving " + self.address()
+    List<Integer> groups = cluster.groupsOf(node);
+    System.out.println("node " + node + " (group" + (groups.size() == 1 ? " " + groups.get(0)
+        : "s " + String.join(",", groups.stream().map(String::valueOf).toList())) + ") serving " + self.address()
         + ", admin http://" + self.adminHost() + ":" + self.adminPort() + "/status, log " + log);
     System.out.flush();
     stopped.await();

@@ -2,14 +2,19 @@
  * The ShardKV server process and local clusters of them (docs/real-cluster.md, docs/config.md).
  *
  * <ul>
- *   <li>{@link io.shardkv.server.process.NodeServer}: one node — a
- *       {@link io.shardkv.server.replica.ReplicaHost} on {@link io.shardkv.server.storage.FileRaftStorage},
- *       driven by one {@link io.shardkv.server.net.EventLoop} thread (client listener, peer links,
- *       tick timer); fsync on a flusher thread with group commit; admin HTTP
+ *   <li>{@link io.shardkv.server.process.NodeServer}: one server process hosting a
+ *       {@link io.shardkv.server.process.HostedReplica} per group the config gives it (each a
+ *       {@link io.shardkv.server.replica.ReplicaHost} on its own
+ *       {@link io.shardkv.server.storage.FileRaftStorage}), all driven by one
+ *       {@link io.shardkv.server.net.EventLoop} thread (client listener, peer links, tick timer); one
+ *       {@link io.shardkv.server.process.GroupFlusher} pass fsyncs every replica written in a loop turn;
+ *       {@link io.shardkv.server.process.ClientRouter} picks a client request's replica;
+ *       {@link io.shardkv.server.process.LeadershipHandover} moves leadership; admin HTTP
  *       ({@link io.shardkv.server.process.AdminServer}).</li>
  *   <li>{@link io.shardkv.server.process.PeerWire}: Raft and shard-migration messages inside the
  *       protocol's opaque PEER_MESSAGE frames.</li>
- *   <li>{@link io.shardkv.server.process.ClusterConfig}: the one cluster config file.</li>
+ *   <li>{@link io.shardkv.server.process.ClusterConfig}: the one cluster config file (server format:
+ *       {@link io.shardkv.server.process.ServerLines}; or the older node format).</li>
  *   <li>{@link io.shardkv.server.process.LocalCluster}: node JVMs on 127.0.0.1 (local-cluster, demo,
  *       bench, end-to-end tests); {@link io.shardkv.server.process.ChaosRun}: clients + nemesis +
  *       history + linearizability check against such a cluster.</li>

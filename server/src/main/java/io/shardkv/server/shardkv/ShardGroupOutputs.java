@@ -16,6 +16,16 @@ public interface ShardGroupOutputs {
   void sendGroupMessage(String server, MigrationRpc message);
 
   /**
+   * As {@link #sendGroupMessage(String, MigrationRpc)} to {@code server}'s replica of group
+   * {@code group}: a request to a group's servers names the group, since one server process may
+   * host replicas of several groups (docs/config.md). Environments where a server name stands for
+   * one replica ignore {@code group}.
+   */
+  default void sendGroupMessage(int group, String server, MigrationRpc message) {
+    sendGroupMessage(server, message);
+  }
+
+  /**
    * Ask the config center for configuration {@code num} (or the latest one if it has fewer). Answer
    * with {@link ShardGroupService#onConfigFetched(ShardConfig)}; no answer is fine.
    */

@@ -52,10 +52,10 @@ final class ShardMigrator {
       out.fetchConfig(plan.configNum() + 1);
     }
     for (MigrationPlanner.PullTask t : plan.pulls()) {
-      send(t.fromServers(), new MigrationRpc.PullRequest(t.configNum(), t.shard()));
+      send(t.fromGid(), t.fromServers(), new MigrationRpc.PullRequest(t.configNum(), t.shard()));
     }
     for (MigrationPlanner.GcTask t : plan.gcs()) {
-      send(t.servers(), new MigrationRpc.DeleteRequest(t.configNum(), t.shard()));
+      send(t.previousOwner(), t.servers(), new MigrationRpc.DeleteRequest(t.configNum(), t.shard()));
     }
   }
 
@@ -152,11 +152,11 @@ final class ShardMigrator {
   }
 
   /** Rotates over a group's servers round by round, so a dead or partitioned server is skipped. */
-  private void send(List<String> servers, MigrationRpc message) {
+  private void send(int group, List<String> servers, MigrationRpc message) {
     if (servers.isEmpty()) {
       return;
     }
     String server = servers.get((int) (round % servers.size()));
-    out.sendGroupMessage(server, message);
+    out.sendGroupMessage(group, server, message);
   }
 }

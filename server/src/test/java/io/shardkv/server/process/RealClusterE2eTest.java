@@ -23,8 +23,19 @@ class RealClusterE2eTest {
 
   @Test
   void historyUnderKillAndReconfigurationIsLinearizableAndAckedWritesSurviveTotalCrash() throws Exception {
-    LocalCluster cluster = LocalCluster.open(dir.resolve("cluster"), 2, 3, 1,
-        System.getProperty("java.class.path"), null);
+    run(LocalCluster.open(dir.resolve("cluster"), 2, 3, 1, System.getProperty("java.class.path"), null));
+  }
+
+  /**
+   * The same on three server JVMs each hosting a replica of the config center and both shard groups
+   * (issue 13): the nemesis's kill takes a replica of every group down at once.
+   */
+  @Test
+  void theSameOnThreeServersHostingEveryGroup() throws Exception {
+    run(LocalCluster.openServers(dir.resolve("servers"), 3, 2, 3, System.getProperty("java.class.path"), null));
+  }
+
+  private void run(LocalCluster cluster) throws Exception {
     try {
       cluster.startAll();
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
@@ -34,7 +45,7 @@ class RealClusterE2eTest {
       assertTrue(out.ok() > 50, "the cluster served too few operations: " + out.ok());
       assertTrue(out.events().stream().anyMatch(e -> e.contains("restarted node")), out.events().toString());
       CheckResult result = ChaosRun.check(out.history(), Duration.ofSeconds(60));
-      Path[] files = ChaosRun.write(dir.resolve("run"), out.history(), result);
+      Path[] files = ChaosRun.write(cluster.dir().resolve("run"), out.history(), result);
       assertEquals(Verdict.LINEARIZABLE, result.verdict(), "history in " + files[0] + ", report " + files[1]);
 
       cluster.killAll();

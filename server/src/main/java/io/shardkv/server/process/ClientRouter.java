@@ -1,0 +1,81 @@
+package io.shardkv.server.process;
+
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.ShardHash;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Which hosted replica a client request goes to, on a server that hosts several groups. The wire
+ * protocol (docs/protocol.md) does not name a group in a request, and keeps not doing so: clients
+ * and drivers written for one-replica servers keep working unchanged. The group follows from the
+ * request:
+ * <ul>
+ *   <li>config-center requests (JOIN, LEAVE, MOVE, FORCE_MOVE, QUERY) go to the group-0 replica;</li>
+ *   <li>a key-value request concerns one shard (the key's {@link ShardHash}, or SCAN's shard): it goes
+ *       to the hosted shard-group replica whose applied configuration gives that shard to its own
+ *       group, the newest such configuration if two do (a shard moves between groups hosted on the
+ *       same server); if none does, to the replica with the newest configuration, which answers
+ *       WRONG_GROUP (or WRONG_LEADER) and the client refreshes its configuration and retries, as
+ *       against any server.</li>
+ * </ul>
+ * Routing only decides who answers, never what is true: each replica still checks, under its own
+ * applied state, that its group serves the shard (docs/shardkv-design.md), so a request routed by
+ * a stale view is refused, not served wrongly. A server hosting one replica sends everything to it
+ * (the node format's behaviour, unchanged). Pure: no I/O; called on the loop thread.
+ */
+final class ClientRouter {
+  private ClientRouter() {}
+
+  /**
+   * The group to hand {@code request} to, from {@code hosted} (ascending group ids, non-empty);
+   * {@code configOf} gives a hosted shard group's applied configuration (null for group 0).
+   */
+  static int route(Request request, int shardCount, List<Integer> hosted, IntFunction<ShardConfig> configOf) {
+    if (hosted.size() == 1) return hosted.get(0);
+    int shard = shardOf(request, shardCount);
+    boolean configCenterRequest = shard == CONFIG_CENTER;
+    if (configCenterRequest || shard == NONE) {
+      return hosted.contains(ClusterConfig.CONTROLLER_GROUP) ? ClusterConfig.CONTROLLER_GROUP : hosted.get(0);
+    }
+    int owner = -1;
+    int ownerConfig = -1;
+    int newest = -1;
+    int newestConfig = -1;
+    for (int g : hosted) {
+      if (g == ClusterConfig.CONTROLLER_GROUP) continue;
+      ShardConfig c = configOf.apply(g);
+      int num = c == null ? -1 : c.num();
+      if (num > newestConfig || newest < 0) {
+        newest = g;
+        newestConfig = num;
+      }
+      if (c != null && shard < c.shardCount() && c.ownerOf(shard) == g && num > ownerConfig) {
+        owner = g;
+        ownerConfig = num;
+      }
+    }
+    if (owner >= 0) return owner;
+    if (newest >= 0) return newest;
+    return hosted.get(0); // only the config center here: it answers a key-value request as it always did
+  }
+
+  private static final int CONFIG_CENTER = -2;
+  private static final int NONE = -1;
+
+  /** The shard a key-value request concerns, {@link #CONFIG_CENTER} for a config-center request, else {@link #NONE}. */
+  static int shardOf(Request request, int shardCount) {
+    if (request instanceof Request.Get r) return ShardHash.shardOf(r.key(), shardCount);
+    if (request instanceof Request.Put r) return ShardHash.shardOf(r.key(), shardCount);
+    if (request instanceof Request.Append r) return ShardHash.shardOf(r.key(), shardCount);
+    if (request instanceof Request.Cas r) return ShardHash.shardOf(r.key(), shardCount);
+    if (request instanceof Request.Delete r) return ShardHash.shardOf(r.key(), shardCount);
+    if (request instanceof Request.Scan r) return r.shard();
+    if (request instanceof Request.Join || request instanceof Request.Leave || request instanceof Request.Move
+        || request instanceof Request.Query) {
+      return CONFIG_CENTER;
+    }
+    return NONE;
+  }
+}

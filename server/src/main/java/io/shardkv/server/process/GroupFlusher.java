@@ -1,0 +1,108 @@
+package io.shardkv.server.process;
+
+import io.shardkv.server.net.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one flusher thread of a server process. Replicas ask for a flush on the loop thread
+ * ({@link #request}); every replica that asks during one loop turn joins the same pass, which runs
+ * on the flusher thread and fsyncs each of their storages, then reports back on the loop: each
+ * replica's host gets exactly one {@code onStorageFlushed} (or {@code onStorageFailed}) per request,
+ * as the host's flush API promises (docs/replica-host.md). So several groups written in the same turn
+ * cost one hand-off to the flusher and one back, not one per group.
+ *
+ * <p>Invariant (persist before you speak): a replica hears {@code onStorageFlushed} only after its own
+ * storage's flush returned; a failing storage fails only its own replica.
+ */
+final class GroupFlusher implements AutoCloseable {
+  private final EventLoop loop;
+  private final BooleanSupplier closed;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "flusher");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Replicas that asked since the last pass was submitted (loop thread only). */
+  private final List<HostedReplica> waiting = new ArrayList<>();
+  private boolean submitScheduled;
+
+  /** Storage fsyncs, their total and longest duration (nanoseconds), and flush passes. */
+  final AtomicLong fsyncs = new AtomicLong();
+  final AtomicLong fsyncNanos = new AtomicLong();
+  final AtomicLong fsyncMaxNanos = new AtomicLong();
+  final AtomicLong passes = new AtomicLong();
+
+  GroupFlusher(EventLoop loop, BooleanSupplier closed) {
+    this.loop = loop;
+    this.closed = closed;
+  }
+
+  /**
+   * Loop thread: {@code replica} wants its storage flushed. The pass is submitted by a task queued
+   * behind this turn's input, so the other replicas that ask in the same turn join it.
+   */
+  void request(HostedReplica replica) {
+    waiting.add(replica);
+    if (!submitScheduled) {
+      submitScheduled = true;
+      loop.execute(this::submit);
+    }
+  }
+
+  private void submit() {
+    submitScheduled = false;
+    if (waiting.isEmpty()) return;
+    List<HostedReplica> batch = List.copyOf(waiting);
+    waiting.clear();
+    try {
+      thread.execute(() -> pass(batch));
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // The process is closing: nothing more is flushed, so nothing more is acknowledged.
+    }
+  }
+
+  /** Flusher thread: fsync each storage of the batch, then report every outcome on the loop. */
+  private void pass(List<HostedReplica> batch) {
+    Throwable[] failed = new Throwable[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        long t0 = System.nanoTime();
+        batch.get(i).storage().flush();
+        long took = System.nanoTime() - t0;
+        fsyncs.incrementAndGet();
+        fsyncNanos.addAndGet(took);
+        fsyncMaxNanos.accumulateAndGet(took, Math::max);
+      } catch (Throwable t) {
+        failed[i] = t;
+      }
+    }
+    passes.incrementAndGet();
+    loop.execute(() -> {
+      for (int i = 0; i < batch.size(); i++) {
+        HostedReplica r = batch.get(i);
+        if (failed[i] != null) {
+          r.host().onStorageFailed(failed[i]);
+        } else if (!closed.getAsBoolean()) {
+          r.host().onStorageFlushed();
+        }
+      }
+    });
+  }
+
+  /** Lets the pass in progress finish (up to 5 s); later requests are not flushed. */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

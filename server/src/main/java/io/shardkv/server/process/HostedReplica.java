@@ -1,0 +1,337 @@
+package io.shardkv.server.process;
+
+import io.shardkv.driver.protocol.FrameType;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
+import io.shardkv.server.net.Connection;
+import io.shardkv.server.net.RequestDispatcher;
+import io.shardkv.server.raft.RaftConfig;
+import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.TraceSink;
+import io.shardkv.server.replica.ClientReply;
+import io.shardkv.server.replica.FrontDoor;
+import io.shardkv.server.replica.HostOptions;
+import io.shardkv.server.replica.PlantedBug;
+import io.shardkv.server.replica.ReplicaHost;
+import io.shardkv.server.replica.ReplicaOutputs;
+import io.shardkv.server.replica.Services;
+import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.shardkv.ShardGroupOutputs;
+import io.shardkv.server.shardkv.ShardGroupService;
+import io.shardkv.server.shardkv.ShardKvStateMachine;
+import io.shardkv.server.storage.FileRaftStorage;
+import io.shardkv.server.storage.NioStorageFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica a server process hosts: a {@link ReplicaHost} (the config center for group 0, a shard
+ * group otherwise) on its own {@link FileRaftStorage}, with its front door, its pending client
+ * requests and its status. Everything here runs on the process's one event loop thread
+ * ({@link NodeServer}), as does every call into the host; the deterministic core needs no locks.
+ * The process owns what replicas share (the loop, the listener, the peer links, the flusher, the
+ * admin port); this class owns what is per group.
+ */
+final class HostedReplica {
+  private static final Logger log = LoggerFactory.getLogger(HostedReplica.class);
+  private static final Logger trace = LoggerFactory.getLogger("io.shardkv.trace");
+
+  private final NodeServer server;
+  private final int group;
+  private final int self;
+  private final boolean controller;
+  private final Path dir;
+  private final FileRaftStorage storage;
+  private final ReplicaHost host;
+  /** The shard group's state machine and service (null for the config center). */
+  private final ShardKvStateMachine shardState;
+  private final ShardGroupService shardGroup;
+  private final ConfigCenterQueries queries;
+  private final FrontDoor frontDoor;
+  /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
+  private final Map<Long, PendingClient> pending = new HashMap<>();
+  private long nextHostRequestId = 1;
+  private volatile NodeEvents events;
+  private volatile ReplicaStatus status;
+  final ReplicaMetrics metrics = new ReplicaMetrics();
+  /** Client sessions in the applied state (live, expired), refreshed every tick for /metrics. */
+  volatile io.shardkv.server.kv.DedupTable.Counts sessions = io.shardkv.server.kv.DedupTable.Counts.NONE;
+
+  private record PendingClient(Connection connection, long wireId, FrameType type) {}
+
+  /** A consistent view of the replica for the admin endpoints, refreshed on the loop every tick. */
+  record ReplicaStatus(int node, int group, String role, long term, int leader, String leaderAddress,
+                       long commit, long applied, long lastIndex, int pending, long snapshots,
+                       long snapshotsInstalled, List<Integer> snapshotPeers, String extra) {}
+
+  /** Builds the replica and loads its storage; called off the loop thread (it waits for the loop). */
+  HostedReplica(NodeServer server, int group) throws IOException {
+    this.server = server;
+    this.group = group;
+    ClusterConfig cluster = server.cluster();
+    this.self = server.id();
+    this.controller = group == ClusterConfig.CONTROLLER_GROUP;
+    this.dir = cluster.replicaDir(group, self);
+    ClusterConfig.Settings s = cluster.settings();
+    this.storage = new FileRaftStorage(dir, NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
+    // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
+    Set<PlantedBug> bugs = controller ? Set.of() : s.unsafe();
+    RaftConfig raft = PlantedBug.applyTo(RaftConfig.of(group, self, cluster.members(group))
+        .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
+        .withHeartbeatTicks(s.heartbeatTicks()), bugs);
+    HostOptions options = PlantedBug.applyTo(HostOptions.defaults()
+        .withRequestTimeoutTicks(s.requestTimeoutTicks())
+        .withSnapshotThresholdBytes(s.snapshotBytes())
+        .withSynchronousFlush(false)
+        .withMigrationIntervalTicks(Math.max(1, 50 / s.tickMillis()))
+        .withTrace(s.trace() || trace.isTraceEnabled()), bugs)
+        .withSessionIdleMillis(s.sessionIdleMillis()); // session expiry (docs/sessions.md)
+    SplittableRandom random = new SplittableRandom(System.nanoTime() ^ ((long) self << 20) ^ group);
+    SplittableRandom freshClientIds = new SplittableRandom();
+    this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, self, group,
+        id -> {
+          ClusterConfig.Server n = cluster.servers().get(id);
+          return n == null ? null : n.address();
+        }, bugs.contains(PlantedBug.NO_DEDUP) ? () -> (freshClientIds.nextLong() >>> 1) | 1 : null);
+    for (PlantedBug bug : bugs) {
+      log.warn("UNSAFE (test-only planted bug {} = true in {}): node {} breaks a safety guarantee ON PURPOSE ({}); the "
+          + "nemesis '{}' should expose it; never run this outside the chaos suite's mutants", bug.configKey(), cluster.file(),
+          self, bug.broken(), bug.nemesis());
+    }
+    Outputs outputs = new Outputs();
+    // A shard group's migrations and config polling live in its service (shardkv), not in the host.
+    this.shardState = controller ? null : new ShardKvStateMachine(group, s.shards());
+    this.shardGroup = controller ? null : new ShardGroupService(shardState, outputs, options.migrationIntervalTicks());
+    this.queries = controller ? null
+        : new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), server.loop()::execute, c -> {
+          if (!server.closed()) shardGroup.onConfigFetched(c);
+        });
+    long instance = System.currentTimeMillis();
+    long loadStart = System.nanoTime();
+    // The host loads the storage in its constructor; build it on the loop thread, like every call.
+    CompletableFuture<ReplicaHost> built = new CompletableFuture<>();
+    server.loop().execute(() -> {
+      try {
+        built.complete(new ReplicaHost(raft, storage, random::nextInt,
+            s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : TraceSink.NONE,
+            controller ? Services.configCenter(new ConfigCenterStateMachine(s.shards())) : shardGroup,
+            outputs, options, instance));
+      } catch (Throwable t) {
+        built.completeExceptionally(t);
+      }
+    });
+    try {
+      this.host = built.get();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      try {
+        storage.close();
+      } catch (RuntimeException ignored) {
+        // the load failure is what the operator needs to see
+      }
+      throw new IOException("node " + self + " could not load the data of its group-" + group + " replica in " + dir
+          + ": " + cause, cause);
+    }
+    logRecovery((System.nanoTime() - loadStart) / 1_000_000);
+  }
+
+  int group() {
+    return group;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  boolean isConfigCenter() {
+    return controller;
+  }
+
+  /** The shard configuration this replica has applied (loop thread; null for the config center). */
+  ShardConfig appliedShardConfig() {
+    return shardState == null ? null : shardState.currentConfig();
+  }
+
+  ReplicaHost host() {
+    return host;
+  }
+
+  FileRaftStorage storage() {
+    return storage;
+  }
+
+  ReplicaStatus status() {
+    return status;
+  }
+
+  NodeEvents events() {
+    return events;
+  }
+
+  List<NodeEvents.Stall> stalledMigrations() {
+    NodeEvents ev = events;
+    return ev == null ? List.of() : ev.stalls();
+  }
+
+  /** The storage recovery summary at INFO: what was found on disk and how long loading took. */
+  private void logRecovery(long millis) {
+    long files = 0;
+    long bytes = 0;
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (Files.isRegularFile(p)) {
+          files++;
+          bytes += Files.size(p);
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      log.warn("node {}: could not measure {}: {}", self, dir, e.toString());
+    }
+    long[] raft = server.onLoop(() -> new long[] {host.raft().lastIndex(), host.raft().term(), host.raft().appliedIndex()});
+    if (raft == null) return;
+    // The node format's line stays as it was (scripts read it); a server hosting several groups names the group.
+    String which = server.cluster().nodeFormat() ? "" : " (group " + group + ")";
+    log.info("node {} recovered its storage in {} ms{}: {} file(s), {} bytes in {}; term {}, log up to index {}, "
+        + "state machine at index {} (snapshots restored: {})", self, millis, which, files, bytes, dir, raft[1], raft[0],
+        raft[2], host.snapshotsRestored());
+  }
+
+  // ---------------------------------------------------------------- loop-thread inputs
+
+  void onTick(long nowMillis) {
+    host.setTime(nowMillis);
+    host.setSessionClock(System.currentTimeMillis()); // a leader's session stamp (docs/sessions.md)
+    host.tick();
+    sessions = host.service().sessionCounts();
+    refreshStatus(nowMillis);
+  }
+
+  void onRaftMessage(RaftMessage m) {
+    host.onPeerMessage(m);
+  }
+
+  /** A migration message from another group; {@code from} is the name replies are sent back to. */
+  void onMigration(String from, MigrationRpc m) {
+    if (shardGroup != null) shardGroup.onGroupMessage(from, m);
+  }
+
+  void onRequest(Connection c, long wireId, Request request) {
+    metrics.requests.incrementAndGet();
+    FrontDoor.Admission a = frontDoor.admit(request);
+    if (a instanceof FrontDoor.Admission.Answer answer) {
+      RequestDispatcher.reply(c, wireId, answer.response());
+      return;
+    }
+    long id = nextHostRequestId++;
+    pending.put(id, new PendingClient(c, wireId, request.frameType()));
+    host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
+  }
+
+  void refreshStatus(long nowMillis) {
+    if (events == null) events = new NodeEvents(self, group);
+    events.observe(host, nowMillis);
+    var raft = host.raft();
+    int leader = raft.leaderId();
+    ClusterConfig.Server ln = leader < 0 ? null : server.cluster().servers().get(leader);
+    String extra = host.stopped() ? "stopped" : host.service().traceState();
+    status = new ReplicaStatus(self, group, raft.role().name().toLowerCase(), raft.term(), leader,
+        ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
+        host.pendingRequests(), host.snapshotsTaken(), host.snapshotsRestored(), raft.peersReceivingSnapshot(),
+        extra == null ? "" : extra);
+  }
+
+  /** Stops the replica's own helpers (the config-center queries) and closes its storage. */
+  void close() {
+    if (queries != null) queries.close();
+    try {
+      storage.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the group-{} storage: {}", group, e.toString());
+    }
+  }
+
+  private final class Outputs implements ReplicaOutputs, ShardGroupOutputs {
+    @Override
+    public void sendPeer(RaftMessage m) {
+      server.sendRaft(group, m);
+    }
+
+    @Override
+    public void reply(ClientReply r) {
+      PendingClient p = pending.remove(r.requestId());
+      if (p == null) return;
+      Response resp;
+      try {
+        resp = frontDoor.respond(p.type(), r);
+      } catch (RuntimeException e) {
+        log.error("could not translate the answer to a {} request: {}", p.type(), e.toString());
+        resp = Response.error(p.type(), Status.SERVER_ERROR, "internal error: " + e);
+      }
+      metrics.count(resp.status());
+      RequestDispatcher.reply(p.connection(), p.wireId(), resp);
+    }
+
+    /**
+     * fsync through the process's one flusher: every replica that asks in the same loop turn is
+     * flushed by the same pass (one thread hand-off for several groups); the host keeps accepting
+     * input meanwhile and persists what arrived with its next flush (group commit).
+     */
+    @Override
+    public void requestFlush() {
+      server.flusher().request(HostedReplica.this);
+    }
+
+    @Override
+    public void sendGroupMessage(String server, MigrationRpc m) {
+      HostedReplica.this.server.sendMigration(group, -1, server, m);
+    }
+
+    @Override
+    public void sendGroupMessage(int toGroup, String server, MigrationRpc m) {
+      HostedReplica.this.server.sendMigration(group, toGroup, server, m);
+    }
+
+    @Override
+    public void fetchConfig(int num) {
+      if (queries != null) queries.fetch(num);
+    }
+
+    @Override
+    public void trace(String line) {
+      trace.trace(line);
+    }
+
+    @Override
+    public void fatal(Throwable cause) {
+      server.fatal(group, cause);
+    }
+  }
+
+  /** Counters of this replica, exported on /metrics with its group label. */
+  static final class ReplicaMetrics {
+    final AtomicLong requests = new AtomicLong();
+    final Map<Status, AtomicLong> replies = new EnumMap<>(Status.class);
+
+    ReplicaMetrics() {
+      for (Status s : Status.values()) replies.put(s, new AtomicLong());
+    }
+
+    void count(Status s) {
+      replies.get(s).incrementAndGet();
+    }
+  }
+}
