@@ -264,15 +264,15 @@ public final class NodeServer implements AutoCloseable {
     }
 
     /**
-     * fsync on the flusher thread while the loop keeps accepting input (the host queues it and
-     * persists everything that arrived meanwhile with the next flush: group commit).
+     * fsync on the flusher thread while the loop keeps running the host (asynchronous storage
+     * writes: what is written meanwhile goes into the next batch, group commit).
      */
     @Override
-    public void requestFlush() {
+    public void requestFlush(io.shardkv.server.raft.RaftStorage.FlushBatch batch) {
       flusher.execute(() -> {
         try {
           long t0 = System.nanoTime();
-          storage.flush();
+          batch.sync();
           long took = System.nanoTime() - t0;
           metrics.fsyncs.incrementAndGet();
           metrics.fsyncNanos.addAndGet(took);

@@ -48,11 +48,13 @@ public final class Ready {
   private final List<LogEntry> committedEntries;
   private final List<ReadState> readStates;
   private final List<Long> abortedReads;
+  private final PersistMark persistMark;
 
   Ready(SoftState softState, HardState hardState, Snapshot snapshotToPersist, long truncateFrom,
         List<LogEntry> entriesToAppend, List<RaftMessage> messagesBeforePersist,
         List<RaftMessage> messagesAfterPersist, Snapshot snapshotToApply,
-        List<LogEntry> committedEntries, List<ReadState> readStates, List<Long> abortedReads) {
+        List<LogEntry> committedEntries, List<ReadState> readStates, List<Long> abortedReads,
+        PersistMark persistMark) {
     this.softState = softState;
     this.hardState = hardState;
     this.snapshotToPersist = snapshotToPersist;
@@ -64,6 +66,7 @@ public final class Ready {
     this.committedEntries = List.copyOf(committedEntries);
     this.readStates = List.copyOf(readStates);
     this.abortedReads = List.copyOf(abortedReads);
+    this.persistMark = mustPersist() ? persistMark : null;
   }
 
   /** New role / leader / term when it changed since the previous Ready, else {@code null}. */
@@ -106,6 +109,12 @@ public final class Ready {
 
   /** Request ids of ReadIndex reads that will never be confirmed (leadership lost); retry elsewhere. */
   public List<Long> abortedReads() { return abortedReads; }
+
+  /**
+   * When {@link #mustPersist()}: the state this Ready's writes leave on disk, to hand to
+   * {@link RaftNode#persisted} once the flush covering them completed; else {@code null}.
+   */
+  public PersistMark persistMark() { return persistMark; }
 
   /** True when there is nothing to do (no output at all). */
   public boolean isEmpty() {
