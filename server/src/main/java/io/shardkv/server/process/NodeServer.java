@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * otherwise) on {@link FileRaftStorage}, driven by one {@link EventLoop} thread that also runs the
  * client listener, the peer links ({@link TcpPeerTransport}) and the tick timer. Every call into
  * the host happens on that thread, so the deterministic core needs no locks. The storage is flushed
- * (fsync) on a flusher thread while the host holds its inputs; votes, acknowledgements and client
- * answers leave only after that flush (persist before you speak), and everything that arrived during
- * one flush is persisted by the next (group commit).
+ * (fsync) on a flusher thread while the host keeps taking input; votes and acknowledgements leave
+ * only after the flush covering them, client answers only once committed and applied (persist
+ * before you speak), and everything written during one flush is persisted by the next (group commit).
  */
 public final class NodeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeServer.class);

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * PersistedState state = storage.load();
  * // restore the state machine from state.snapshotData() if state.snapshot() != SnapshotMeta.NONE
  * RaftNode node = new RaftNode(config, state, rng::nextInt, traceSink);
+ * // the synchronous form; ReadyDriver runs the asynchronous one (advanceWritten + persisted)
  * loop:
  *   node.setTime(now);                       // optional, only for trace lines
  *   node.tick() | node.step(msg) | node.propose(cmd) | node.readIndex(id) | ...
@@ -39,9 +40,10 @@ import java.util.TreeMap;
  *   <li>An AppendEntriesResponse / InstallSnapshotResponse / HeartbeatResponse is sent only after
  *       the entries / snapshot / term it acknowledges are durable.</li>
  *   <li>A leader's AppendEntries may precede its own flush (thesis §10.2.1); the leader counts
- *       itself in the commit quorum only up to the last index of a Ready it has been
- *       {@link #advance advanced} past, i.e. durably persisted.</li>
- *   <li>Committed entries are applied only after the Ready carrying them is persisted.</li>
+ *       itself in the commit quorum only up to its {@link #durableIndex()}, which grows only with
+ *       {@link #persisted} (asynchronous storage writes) or {@link #advance}.</li>
+ *   <li>Committed entries are handed out for applying only up to {@code min(commit, durableIndex)}:
+ *       durable on a quorum and in this node's own log.</li>
  * </ul>
  *
  * <h2>Failure handling</h2>

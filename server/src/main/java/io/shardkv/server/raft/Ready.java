@@ -4,15 +4,19 @@ import java.util.List;
 
 /**
  * Everything a {@link RaftNode} wants done after some inputs: state to persist, messages to send,
- * entries and snapshots to apply, reads that may be served. The driver handles one {@code Ready}
- * in this order, then calls {@link RaftNode#advance(Ready)}:
+ * entries and snapshots to apply, reads that may be served. The synchronous form below is what
+ * {@link RaftNode#advance(Ready)} means; the drivers use the asynchronous form of
+ * {@link ReadyDriver} (writes issued, {@link RaftNode#advanceWritten}, the flush's completion later
+ * as {@link RaftNode#persisted} with {@link #persistMark()}; messagesAfterPersist held until then).
+ * Synchronously, in this order, then {@link RaftNode#advance(Ready)}:
  *
  * <ol>
  *   <li><b>May send {@link #messagesBeforePersist()} at once</b> (or at any time up to step 3).
  *       These are a leader's AppendEntries / Heartbeat / InstallSnapshot / TimeoutNow: thesis
  *       §10.2.1 lets a leader replicate entries before writing them to its own disk, because the
  *       leader counts itself towards the commit quorum only for entries it has durably persisted
- *       (which it learns from {@code advance}).</li>
+ *       (which it learns from {@code persisted}); and a follower's HeartbeatResponse or an
+ *       acknowledgement of entries already durable. All only while term and vote are durable.</li>
  *   <li><b>Persist</b>, in this order: {@link #hardState()} via {@link RaftStorage#setHardState}
  *       <em>first</em>, then {@link #snapshotToPersist()} via {@link RaftStorage#saveSnapshot}, then
  *       {@link #truncateFrom()} via {@link RaftStorage#truncateFrom} (when {@code > 0}), then
@@ -101,7 +105,7 @@ public final class Ready {
   /** Snapshot received from the leader: restore the state machine from it before applying entries. */
   public Snapshot snapshotToApply() { return snapshotToApply; }
 
-  /** Newly committed entries, in index order, to apply after persisting this Ready. */
+  /** Newly committed entries, in index order: committed and durable in this node's log. */
   public List<LogEntry> committedEntries() { return committedEntries; }
 
   /** Confirmed ReadIndex reads (thesis §6.4). */

@@ -137,6 +137,9 @@ public final class SimDisk {
   /** The durable state as a fresh incarnation would load it (for invariant checks). */
   public PersistedState durableState() { return durable.toPersisted(); }
 
+  /** The durable hard state (cheap; for invariant checks on every message). */
+  public HardState durableHardState() { return durable.hardState; }
+
   /** Marker returned by {@link #durableTermAt} for an index covered by the durable snapshot. */
   public static final long IN_SNAPSHOT = -2;
 

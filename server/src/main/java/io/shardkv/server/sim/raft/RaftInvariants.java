@@ -206,24 +206,30 @@ final class RaftInvariants {
    * message (pre-vote excepted, thesis §9.6), the vote behind a granted vote or a vote request, and
    * the entries an accepting AppendEntriesResponse claims. Asynchronous writes may let a node speak
    * while a flush is in flight, but never about the writes that flush carries.
+   *
+   * <p>A promise about term T also holds once the durable term is above T: the batch that made the
+   * vote or the entries durable may also have carried a later term change (and a new leader's
+   * truncation), and a node whose durable term passed T never acts in T again — it can neither
+   * vote twice in T nor, after a crash, accept T's leader (the held message was true of the node
+   * when written; Raft paper §5.4's argument needs only that the acker never falls back to T).
    */
   void checkSpeaksFromDurableState(int node, RaftNode raft, SimDisk disk, RaftMessage m) {
     boolean preVote = (m instanceof RaftMessage.RequestVote rv && rv.preVote())
         || (m instanceof RaftMessage.RequestVoteResponse vr && vr.preVote());
     if (preVote) return;
-    HardState hs = disk.durableState().hardState();
+    HardState hs = disk.durableHardState();
     if (hs.term() < m.term()) {
       fail(node, "persist before speaking", "sent " + m + " in term " + m.term() + " but its durable term is "
           + hs.term());
     }
     if (m instanceof RaftMessage.RequestVoteResponse v && v.granted()
-        && !(hs.term() == v.term() && hs.votedFor() == v.to())) {
+        && hs.term() == v.term() && hs.votedFor() != v.to()) {
       fail(node, "persist before speaking", "granted its vote " + v + " before the vote was durable (durable " + hs + ")");
     }
-    if (m instanceof RaftMessage.RequestVote r && !(hs.term() == r.term() && hs.votedFor() == node)) {
+    if (m instanceof RaftMessage.RequestVote r && hs.term() == r.term() && hs.votedFor() != node) {
       fail(node, "persist before speaking", "asked for votes " + r + " before its self-vote was durable (durable " + hs + ")");
     }
-    if (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() > 0) {
+    if (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() > 0 && hs.term() == r.term()) {
       long durable = disk.durableTermAt(r.matchIndex());
       long mine = raft.termAt(r.matchIndex());
       boolean ok = durable == SimDisk.IN_SNAPSHOT || (durable >= 0 && (mine < 0 || durable == mine));
