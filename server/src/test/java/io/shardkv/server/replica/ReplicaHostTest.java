@@ -140,6 +140,39 @@ class ReplicaHostTest {
     assertEquals(last, g.hosts[l].raft().lastIndex());
   }
 
+  /**
+   * Issue 13: a ReadIndex read depends only on the leadership confirmation and the applied index,
+   * not on a flush of unrelated new entries. With a write's flush in flight on every node (never
+   * completed here), the read of a key written earlier is answered; the write is not.
+   */
+  @Test
+  void aReadIsAnsweredWhileTheFlushesOfAnUnrelatedWriteAreInFlight() {
+    Group g = new Group(HostOptions.defaults());
+    int l = -1;
+    for (int t = 0; t < 500 && l < 0; t++) {
+      for (int n = 0; n < 3; n++) g.hosts[n].tick();
+      flushAll(g);
+      for (int n = 0; n < 3; n++) if (g.hosts[n].isLeader()) l = n;
+    }
+    assertTrue(l >= 0);
+    g.request(l, 1, new KvOp.Put("a", "1"));
+    flushAll(g);
+    assertEquals(Status.OK, result(g.last(l)).status());
+
+    g.request(l, 2, new KvOp.Put("b", "2"));
+    g.request(l, 3, new KvOp.Get("a"));
+    for (int round = 0; round < 5; round++) g.deliverAll(); // messages flow, no flush completes
+    assertTrue(g.hosts[l].awaitingFlush(), "the leader's flush of the write is in flight");
+    ClientReply read = g.last(l);
+    assertEquals(3, read.requestId(), "the read was answered; the write (request 2) was not");
+    assertEquals("1", result(read).value());
+    assertTrue(g.replies.get(l).stream().noneMatch(r -> r.requestId() == 2), "the write waits for its flush");
+
+    flushAll(g);
+    assertEquals(Status.OK, result(g.last(l)).status());
+    assertEquals(2, g.last(l).requestId(), "the write is answered once committed and durable");
+  }
+
   @Test
   void leaderThatLosesLeadershipAnswersIndeterminateForItsUncommittedProposal() {
     Group g = new Group(sync());
