@@ -204,7 +204,8 @@ final class RaftInvariants {
    * Persist before you speak (Raft paper Fig. 2, thesis §10.2.1), checked on every message as it
    * leaves, against what the node's disk holds <em>durably</em> at that moment: the term of every
    * message (pre-vote excepted, thesis §9.6), the vote behind a granted vote or a vote request, and
-   * the entries an accepting AppendEntriesResponse claims. Asynchronous writes may let a node speak
+   * the entries an accepting AppendEntriesResponse claims ({@code ackedTerm}: the term of the entry at
+   * its match index when the ack was made, -1 if unknown — the log may have changed since). Asynchronous writes may let a node speak
    * while a flush is in flight, but never about the writes that flush carries.
    *
    * <p>A promise about term T also holds once the durable term is above T: the batch that made the
@@ -213,7 +214,7 @@ final class RaftInvariants {
    * vote twice in T nor, after a crash, accept T's leader (the held message was true of the node
    * when written; Raft paper §5.4's argument needs only that the acker never falls back to T).
    */
-  void checkSpeaksFromDurableState(int node, RaftNode raft, SimDisk disk, RaftMessage m) {
+  void checkSpeaksFromDurableState(int node, SimDisk disk, RaftMessage m, long ackedTerm) {
     boolean preVote = (m instanceof RaftMessage.RequestVote rv && rv.preVote())
         || (m instanceof RaftMessage.RequestVoteResponse vr && vr.preVote());
     if (preVote) return;
@@ -231,11 +232,10 @@ final class RaftInvariants {
     }
     if (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() > 0 && hs.term() == r.term()) {
       long durable = disk.durableTermAt(r.matchIndex());
-      long mine = raft.termAt(r.matchIndex());
-      boolean ok = durable == SimDisk.IN_SNAPSHOT || (durable >= 0 && (mine < 0 || durable == mine));
+      boolean ok = durable == SimDisk.IN_SNAPSHOT || (durable >= 0 && (ackedTerm < 0 || durable == ackedTerm));
       if (!ok) {
-        fail(node, "persist before speaking", "acknowledged entries up to " + r.matchIndex() + " (" + m
-            + ") but the durable log holds term " + durable + " there");
+        fail(node, "persist before speaking", "acknowledged entries up to " + r.matchIndex() + " of term "
+            + ackedTerm + " (" + m + ") but the durable log holds term " + durable + " there");
       }
     }
   }

@@ -39,6 +39,8 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private final ReadyDriver driver;
   private final TestStateMachine sm = new TestStateMachine();
   private final SimRandom diskLatency;
+  /** Accepting acks not yet sent → the term of their match-index entry when they were made. */
+  private final java.util.IdentityHashMap<RaftMessage, Long> ackedTerms = new java.util.IdentityHashMap<>();
 
   RaftNodeDriver(RaftCluster world, int id, int incarnation, RaftStorage storage, SimRandom random) {
     this.world = world;
@@ -90,7 +92,8 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
 
   /** Every message leaves through here: none may promise state the disk does not durably hold. */
   private void send(RaftMessage m) {
-    world.invariants().checkSpeaksFromDurableState(id, raft, world.disk(id), m);
+    Long acked = ackedTerms.remove(m);
+    world.invariants().checkSpeaksFromDurableState(id, world.disk(id), m, acked == null ? -1 : acked);
     world.network().send(id, m.to(), m);
   }
 
@@ -141,6 +144,12 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
 
     @Override
     public void onReady(Ready rd) {
+      // Remember what each accepting ack claims now: it may leave after later Readies changed the log.
+      for (List<RaftMessage> ms : List.of(rd.messagesBeforePersist(), rd.messagesAfterPersist())) {
+        for (RaftMessage m : ms) {
+          if (m instanceof RaftMessage.AppendEntriesResponse r && r.success()) ackedTerms.put(m, raft.termAt(r.matchIndex()));
+        }
+      }
       if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
     }
 
