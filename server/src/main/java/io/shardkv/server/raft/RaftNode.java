@@ -331,8 +331,8 @@ public final class RaftNode {
    * before it) has completed. Marks must be given in the order of their Readies. The node's durable
    * index grows to the mark unless a later Ready truncated the log below it meanwhile (then the
    * mark is stale and ignored for the log), and the leader counts its own match only now (thesis
-   * §10.2.1: "the leader may even commit an entry before it has been written to its own disk" —
-   * i.e. its own vote in the commit quorum is only its durable log).
+   * §10.2.1: the leader writes to its disk in parallel with replicating, and counts itself in the
+   * commit quorum only for what it has durably written; a majority of followers may commit without it).
    */
   public void persisted(PersistMark mark) {
     requireNoOutstandingReady("persisted");
