@@ -1,6 +1,7 @@
 package io.shardkv.server.process;
 
 import io.shardkv.server.net.EventLoop;
+import io.shardkv.server.raft.RaftStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -10,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The one flusher thread of a server process. Replicas ask for a flush on the loop thread
- * ({@link #request}); every replica that asks during one loop turn joins the same pass, which runs
- * on the flusher thread and fsyncs each of their storages, then reports back on the loop: each
+ * The one flusher thread of a server process. Replicas hand it a sealed {@link RaftStorage.FlushBatch}
+ * on the loop thread ({@link #request}); every replica that asks during one loop turn joins the same
+ * pass, which runs on the flusher thread and syncs each of their batches, then reports back on the loop: each
  * replica's host gets exactly one {@code onStorageFlushed} (or {@code onStorageFailed}) per request,
  * as the host's flush API promises (docs/replica-host.md). So several groups written in the same turn
  * cost one hand-off to the flusher and one back, not one per group.
@@ -28,8 +29,11 @@ final class GroupFlusher implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** A replica and the batch it sealed. */
+  private record Request(HostedReplica replica, RaftStorage.FlushBatch batch) {}
+
   /** Replicas that asked since the last pass was submitted (loop thread only). */
-  private final List<HostedReplica> waiting = new ArrayList<>();
+  private final List<Request> waiting = new ArrayList<>();
   private boolean submitScheduled;
 
   /** Storage fsyncs, their total and longest duration (nanoseconds), and flush passes. */
@@ -44,11 +48,12 @@ final class GroupFlusher implements AutoCloseable {
   }
 
   /**
-   * Loop thread: {@code replica} wants its storage flushed. The pass is submitted by a task queued
-   * behind this turn's input, so the other replicas that ask in the same turn join it.
+   * Loop thread: {@code replica} wants {@code batch} (the storage calls it sealed) made durable. The
+   * pass is submitted by a task queued behind this turn's input, so the other replicas that ask in the
+   * same turn join it. A replica has at most one batch outstanding (the Ready driver's rule).
    */
-  void request(HostedReplica replica) {
-    waiting.add(replica);
+  void request(HostedReplica replica, RaftStorage.FlushBatch batch) {
+    waiting.add(new Request(replica, batch));
     if (!submitScheduled) {
       submitScheduled = true;
       loop.execute(this::submit);
@@ -58,7 +63,7 @@ final class GroupFlusher implements AutoCloseable {
   private void submit() {
     submitScheduled = false;
     if (waiting.isEmpty()) return;
-    List<HostedReplica> batch = List.copyOf(waiting);
+    List<Request> batch = List.copyOf(waiting);
     waiting.clear();
     try {
       thread.execute(() -> pass(batch));
@@ -67,13 +72,13 @@ final class GroupFlusher implements AutoCloseable {
     }
   }
 
-  /** Flusher thread: fsync each storage of the batch, then report every outcome on the loop. */
-  private void pass(List<HostedReplica> batch) {
+  /** Flusher thread: sync each replica's batch, then report every outcome on the loop. */
+  private void pass(List<Request> batch) {
     Throwable[] failed = new Throwable[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
       try {
         long t0 = System.nanoTime();
-        batch.get(i).storage().flush();
+        batch.get(i).batch().sync();
         long took = System.nanoTime() - t0;
         fsyncs.incrementAndGet();
         fsyncNanos.addAndGet(took);
@@ -85,7 +90,7 @@ final class GroupFlusher implements AutoCloseable {
     passes.incrementAndGet();
     loop.execute(() -> {
       for (int i = 0; i < batch.size(); i++) {
-        HostedReplica r = batch.get(i);
+        HostedReplica r = batch.get(i).replica();
         if (failed[i] != null) {
           r.host().onStorageFailed(failed[i]);
         } else if (!closed.getAsBoolean()) {

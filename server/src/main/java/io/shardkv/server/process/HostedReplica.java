@@ -286,13 +286,13 @@ final class HostedReplica {
     }
 
     /**
-     * fsync through the process's one flusher: every replica that asks in the same loop turn is
-     * flushed by the same pass (one thread hand-off for several groups); the host keeps accepting
-     * input meanwhile and persists what arrived with its next flush (group commit).
+     * fsync through the process's one flusher: every replica that seals a batch in the same loop turn
+     * is synced by the same pass (one thread hand-off for several groups); the host keeps taking input
+     * and writing its next batch meanwhile (asynchronous storage writes, docs/raft-core.md).
      */
     @Override
-    public void requestFlush() {
-      server.flusher().request(HostedReplica.this);
+    public void requestFlush(io.shardkv.server.raft.RaftStorage.FlushBatch batch) {
+      server.flusher().request(HostedReplica.this, batch);
     }
 
     @Override

@@ -18,7 +18,12 @@ final class RaftLog {
   private final ArrayList<LogEntry> entries = new ArrayList<>();
   private long commit;
   private long applied;
-  /** Last index known durable (handed out in a Ready that was then advanced). */
+  /**
+   * Last index known durable here: every entry up to it is in this node's storage and covered by a
+   * completed flush ({@link #persistedTo}). Lowered by a truncation below it; 0 after installing a
+   * snapshot until that snapshot's write is durable. The leader's own match index (thesis §10.2.1)
+   * and the limit of what is handed out for applying.
+   */
   private long stableIndex;
   private long unstableFrom;
   private long pendingTruncate;
@@ -173,7 +178,9 @@ final class RaftLog {
     snapshotData = data;
     commit = meta.lastIndex();
     applied = meta.lastIndex();
-    stableIndex = Math.min(stableIndex, meta.lastIndex());
+    // Nothing in the log is known durable until the snapshot's own write is: the durable state
+    // may still hold the old, conflicting tail.
+    stableIndex = 0;
     unstableFrom = meta.lastIndex() + 1;
     // Storage keeps its tail when it holds an entry matching the snapshot; we do not (the caller
     // checked), so drop whatever stored entries follow the snapshot as well.
@@ -197,14 +204,34 @@ final class RaftLog {
     unstableFrom = lastIndex() + 1;
   }
 
-  /** Entries committed but not yet handed out for applying. */
+  /**
+   * Highest index that may be handed out for applying: committed (durable on a quorum) and durable
+   * in this node's own storage, so an applied entry never runs ahead of the local log (a crash
+   * cannot leave the state machine or a snapshot of it beyond what this node's log recovers).
+   */
+  long applicable() { return Math.min(commit, stableIndex); }
+
+  /** Entries committed and locally durable but not yet handed out for applying. */
   List<LogEntry> nextToApply(long handedOutApplied) {
-    if (commit <= handedOutApplied) return List.of();
+    long upTo = applicable();
+    if (upTo <= handedOutApplied) return List.of();
     long from = Math.max(handedOutApplied + 1, firstIndex());
-    return List.copyOf(entries.subList((int) (from - firstIndex()), (int) (commit - firstIndex() + 1)));
+    return List.copyOf(entries.subList((int) (from - firstIndex()), (int) (upTo - firstIndex() + 1)));
   }
 
-  void stableTo(long index) { stableIndex = index; }
+  /**
+   * A flush made the log up to {@code (index, term)} durable. Taken only while that entry is still
+   * in the log (the snapshot's last entry counts): by Log Matching (§5.3) the whole prefix is then
+   * the one written. A mark overtaken by a truncation or a snapshot install no longer matches and
+   * is ignored.
+   *
+   * @return true if the durable index grew
+   */
+  boolean persistedTo(long index, long term) {
+    if (index <= stableIndex || !matches(index, term)) return false;
+    stableIndex = index;
+    return true;
+  }
 
   void appliedTo(long index) { applied = Math.max(applied, index); }
 }

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * PersistedState state = storage.load();
  * // restore the state machine from state.snapshotData() if state.snapshot() != SnapshotMeta.NONE
  * RaftNode node = new RaftNode(config, state, rng::nextInt, traceSink);
+ * // the synchronous form; ReadyDriver runs the asynchronous one (advanceWritten + persisted)
  * loop:
  *   node.setTime(now);                       // optional, only for trace lines
  *   node.tick() | node.step(msg) | node.propose(cmd) | node.readIndex(id) | ...
@@ -39,9 +40,10 @@ import java.util.TreeMap;
  *   <li>An AppendEntriesResponse / InstallSnapshotResponse / HeartbeatResponse is sent only after
  *       the entries / snapshot / term it acknowledges are durable.</li>
  *   <li>A leader's AppendEntries may precede its own flush (thesis §10.2.1); the leader counts
- *       itself in the commit quorum only up to the last index of a Ready it has been
- *       {@link #advance advanced} past, i.e. durably persisted.</li>
- *   <li>Committed entries are applied only after the Ready carrying them is persisted.</li>
+ *       itself in the commit quorum only up to its {@link #durableIndex()}, which grows only with
+ *       {@link #persisted} (asynchronous storage writes) or {@link #advance}.</li>
+ *   <li>Committed entries are handed out for applying only up to {@code min(commit, durableIndex)}:
+ *       durable on a quorum and in this node's own log.</li>
  * </ul>
  *
  * <h2>Failure handling</h2>
@@ -92,9 +94,10 @@ public final class RaftNode {
   Snapshot snapshotToPersist;
   Snapshot snapshotToApply;
   private HardState handedOutHardState;
+  /** The hard state of the last {@link #persisted} mark (the loaded one at first): on disk for sure. */
+  private HardState durableHardState;
   private SoftState reportedSoftState;
   private Ready outstanding;
-  private long outstandingStable;
   private long outstandingApplied;
 
   /**
@@ -121,6 +124,7 @@ public final class RaftNode {
           + " above the persisted current term " + term + ": storage is inconsistent");
     }
     this.handedOutHardState = state.hardState();
+    this.durableHardState = state.hardState();
     this.reportedSoftState = softState();
     resetElectionTimer();
   }
@@ -262,7 +266,7 @@ public final class RaftNode {
         || !softState().equals(reportedSoftState) || !hardState().equals(handedOutHardState)
         || log.hasUnstable() || snapshotToPersist != null || snapshotToApply != null
         || !outBeforePersist.isEmpty() || !outAfterPersist.isEmpty()
-        || !readStates.isEmpty() || !abortedReads.isEmpty() || log.commit() > log.applied();
+        || !readStates.isEmpty() || !abortedReads.isEmpty() || log.applicable() > log.applied();
   }
 
   /** Collects everything to persist, send and apply since the last Ready; see {@link Ready}. */
@@ -281,11 +285,11 @@ public final class RaftNode {
         soft.equals(reportedSoftState) ? null : soft,
         hard.equals(handedOutHardState) ? null : hard,
         snapshotToPersist, log.pendingTruncate(), log.unstableEntries(),
-        outBeforePersist, outAfterPersist, snapshotToApply, committed, readStates, abortedReads);
+        outBeforePersist, outAfterPersist, snapshotToApply, committed, readStates, abortedReads,
+        new PersistMark(log.lastIndex(), log.lastTerm(), hard));
     reportedSoftState = soft;
     handedOutHardState = hard;
     log.markHandedOut();
-    outstandingStable = log.lastIndex();
     outstandingApplied = committed.isEmpty() ? log.applied() : committed.get(committed.size() - 1).index();
     snapshotToPersist = null;
     snapshotToApply = null;
@@ -297,16 +301,46 @@ public final class RaftNode {
     return rd;
   }
 
-  /** Acknowledges that {@code ready} has been fully handled (persisted, sent, applied). */
+  /**
+   * Acknowledges that {@code ready} has been fully handled <em>synchronously</em>: persisted and
+   * flushed, its messages sent, its entries applied. The same as {@link #advanceWritten} followed by
+   * {@link #persisted} with the Ready's {@link Ready#persistMark()}.
+   */
   public void advance(Ready ready) {
+    advanceWritten(ready);
+    if (ready.persistMark() != null) persisted(ready.persistMark());
+  }
+
+  /**
+   * Acknowledges {@code ready} with its writes issued to storage but not necessarily durable yet
+   * (asynchronous storage writes): its {@code messagesBeforePersist} sent, its
+   * {@code messagesAfterPersist} held by the driver until the flush covering these writes, its
+   * snapshot, committed entries and reads handed to the application. The node takes input again at
+   * once; the flush's completion comes later as {@link #persisted}.
+   */
+  public void advanceWritten(Ready ready) {
     if (ready == null || ready != outstanding) {
       throw new IllegalStateException("advance() must be given the Ready last returned by ready(), once");
     }
     outstanding = null;
-    log.stableTo(outstandingStable);
     log.appliedTo(outstandingApplied);
-    // Thesis §10.2.1: the leader counts itself only for entries it has durably persisted — now.
-    if (role == Role.LEADER) Replicator.maybeCommit(this);
+  }
+
+  /**
+   * Input: the flush covering the writes of the Ready that carried {@code mark} (and of every Ready
+   * before it) has completed. Marks must be given in the order of their Readies. The node's durable
+   * index grows to the mark unless a later Ready truncated the log below it meanwhile (then the
+   * mark is stale and ignored for the log), and the leader counts its own match only now (thesis
+   * §10.2.1: the leader writes to its disk in parallel with replicating, and counts itself in the
+   * commit quorum only for what it has durably written; a majority of followers may commit without it).
+   */
+  public void persisted(PersistMark mark) {
+    requireNoOutstandingReady("persisted");
+    java.util.Objects.requireNonNull(mark, "mark");
+    durableHardState = mark.hardState();
+    boolean grew = log.persistedTo(mark.lastIndex(), mark.lastTerm());
+    if (grew) tracer.trace(() -> "durable up to " + mark.lastTerm() + "/" + mark.lastIndex());
+    if (grew && role == Role.LEADER) Replicator.maybeCommit(this);
   }
 
   // ---- observation and tracing -------------------------------------------------------------------
@@ -325,6 +359,13 @@ public final class RaftNode {
   /** The leader this node follows (itself when leader), or {@link #NO_LEADER}. */
   public int leaderId() { return leaderId; }
   public long commitIndex() { return log.commit(); }
+  /**
+   * Last log index known durable in this node's own storage (completed flushes, {@link #persisted});
+   * a leader's own match index. 0 right after installing a snapshot until that write is durable.
+   */
+  public long durableIndex() { return log.stableIndex(); }
+  /** The hard state known durable (the last {@link #persisted} mark's, or the loaded one). */
+  public HardState durableHardState() { return durableHardState; }
   /** Index of the last entry handed out for applying and acknowledged by {@link #advance}. */
   public long appliedIndex() { return log.applied(); }
   public long lastIndex() { return log.lastIndex(); }
@@ -375,14 +416,25 @@ public final class RaftNode {
   SoftState softState() { return new SoftState(role, leaderId, term); }
 
   /**
-   * Queues a message. A leader's replication traffic may leave before its own persistence
-   * (thesis §10.2.1) as long as its term and vote are already durable; everything else — votes,
-   * acknowledgements, vote requests — waits until the Ready is persisted.
+   * Queues a message. What may leave before the Ready's writes (and any earlier unflushed ones) are
+   * durable, given that the current term and vote already are ({@link #durableHardState}):
+   * <ul>
+   *   <li>a leader's replication traffic (thesis §10.2.1);</li>
+   *   <li>a HeartbeatResponse: it promises only the term (the ReadIndex confirmation of thesis §6.4
+   *       must not wait for a follower's flush of unrelated entries);</li>
+   *   <li>an AppendEntriesResponse accepting entries up to an index already durable here.</li>
+   * </ul>
+   * Everything else — votes, vote requests, other acknowledgements — waits for the flush covering
+   * every write issued so far (Raft paper Fig. 2: "respond to RPCs only after updating stable
+   * storage").
    */
   void send(RaftMessage m) {
     boolean replication = m instanceof RaftMessage.AppendEntries || m instanceof RaftMessage.Heartbeat
         || m instanceof RaftMessage.InstallSnapshot || m instanceof RaftMessage.TimeoutNow;
-    boolean early = role == Role.LEADER && replication && hardState().equals(handedOutHardState);
+    boolean termDurable = hardState().equals(durableHardState);
+    boolean durableAck = m instanceof RaftMessage.HeartbeatResponse
+        || (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() <= log.stableIndex());
+    boolean early = termDurable && ((role == Role.LEADER && replication) || durableAck);
     if (config.unsafe().voteBeforePersist() && m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
       // UNSAFE (RaftConfig.Unsafe#voteBeforePersist): the vote leaves before the hard state recording
       // it is durable; a voter killed before its flush forgets it and may vote twice in one term.

@@ -34,6 +34,25 @@ import java.util.List;
  *       as a single atomic record satisfies it trivially.</li>
  * </ol>
  *
+ * <h2>Asynchronous flushes</h2>
+ * {@link #prepareFlush()} seals every mutating call made so far into one {@link FlushBatch};
+ * {@link FlushBatch#sync()} then makes exactly those calls durable (at least those: covering more is
+ * allowed), possibly on another thread, while the node's thread goes on issuing mutating calls
+ * for the next batch. Rules:
+ * <ol start="5">
+ *   <li>Batches are synced one at a time, in the order they were prepared; a later batch's calls
+ *       are never durable before an earlier batch's (point 2 still holds across batches: a crash
+ *       keeps the last synced batch plus a prefix of the calls after it).</li>
+ *   <li>A later call may undo an earlier one that is still being synced: {@link #truncateFrom}
+ *       of entries an in-flight batch appends, or {@link #saveSnapshot} discarding them. It is just
+ *       a later call: it takes effect in call order, so after both batches are durable the
+ *       truncation has won, and a crash in between leaves the earlier batch's entries (a state
+ *       the node had durably, which Raft tolerates as any uncommitted tail).</li>
+ *   <li>Only {@code sync()} may run on another thread, and only one batch's at a time; every other
+ *       method is called by the node's thread. {@link #flush()} is {@code prepareFlush().sync()}
+ *       on the node's thread.</li>
+ * </ol>
+ *
  * <h2>Log shape</h2>
  * {@code append} requires its first entry's index to be {@code lastIndex()+1}; to overwrite a
  * conflicting suffix the caller first calls {@code truncateFrom(i)}, which removes every entry with
@@ -42,7 +61,7 @@ import java.util.List;
  * does not contain an entry matching {@code meta} the whole log tail is discarded (a follower
  * installing a leader's snapshot).
  *
- * <p>Implementations are not thread-safe: one node's single thread calls them. A failure is reported
+ * <p>Implementations are not thread-safe beyond rule 7: one node's single thread calls them. A failure is reported
  * as a {@link StorageException}; after one, the node stops and the storage is not used again.
  */
 public interface RaftStorage extends AutoCloseable {
@@ -71,6 +90,24 @@ public interface RaftStorage extends AutoCloseable {
 
   /** Makes every earlier mutating call durable, then returns. */
   void flush();
+
+  /**
+   * Seals the mutating calls made so far into a batch to be made durable by {@link FlushBatch#sync()}
+   * (rules 5-7 above). The default suits a storage whose batches are synced on the node's own
+   * thread: its {@code sync()} is a plain {@link #flush()}, which may cover later calls too.
+   *
+   * @throws StorageException if the storage has failed
+   */
+  default FlushBatch prepareFlush() {
+    return this::flush;
+  }
+
+  /** The calls sealed by one {@link #prepareFlush()}. */
+  @FunctionalInterface
+  interface FlushBatch {
+    /** Makes the batch durable, then returns. May run on another thread (rule 7). */
+    void sync();
+  }
 
   /** Releases files/handles. Does not flush. */
   @Override

@@ -4,15 +4,19 @@ import java.util.List;
 
 /**
  * Everything a {@link RaftNode} wants done after some inputs: state to persist, messages to send,
- * entries and snapshots to apply, reads that may be served. The driver handles one {@code Ready}
- * in this order, then calls {@link RaftNode#advance(Ready)}:
+ * entries and snapshots to apply, reads that may be served. The synchronous form below is what
+ * {@link RaftNode#advance(Ready)} means; the drivers use the asynchronous form of
+ * {@link ReadyDriver} (writes issued, {@link RaftNode#advanceWritten}, the flush's completion later
+ * as {@link RaftNode#persisted} with {@link #persistMark()}; messagesAfterPersist held until then).
+ * Synchronously, in this order, then {@link RaftNode#advance(Ready)}:
  *
  * <ol>
  *   <li><b>May send {@link #messagesBeforePersist()} at once</b> (or at any time up to step 3).
  *       These are a leader's AppendEntries / Heartbeat / InstallSnapshot / TimeoutNow: thesis
  *       §10.2.1 lets a leader replicate entries before writing them to its own disk, because the
  *       leader counts itself towards the commit quorum only for entries it has durably persisted
- *       (which it learns from {@code advance}).</li>
+ *       (which it learns from {@code persisted}); and a follower's HeartbeatResponse or an
+ *       acknowledgement of entries already durable. All only while term and vote are durable.</li>
  *   <li><b>Persist</b>, in this order: {@link #hardState()} via {@link RaftStorage#setHardState}
  *       <em>first</em>, then {@link #snapshotToPersist()} via {@link RaftStorage#saveSnapshot}, then
  *       {@link #truncateFrom()} via {@link RaftStorage#truncateFrom} (when {@code > 0}), then
@@ -48,11 +52,13 @@ public final class Ready {
   private final List<LogEntry> committedEntries;
   private final List<ReadState> readStates;
   private final List<Long> abortedReads;
+  private final PersistMark persistMark;
 
   Ready(SoftState softState, HardState hardState, Snapshot snapshotToPersist, long truncateFrom,
         List<LogEntry> entriesToAppend, List<RaftMessage> messagesBeforePersist,
         List<RaftMessage> messagesAfterPersist, Snapshot snapshotToApply,
-        List<LogEntry> committedEntries, List<ReadState> readStates, List<Long> abortedReads) {
+        List<LogEntry> committedEntries, List<ReadState> readStates, List<Long> abortedReads,
+        PersistMark persistMark) {
     this.softState = softState;
     this.hardState = hardState;
     this.snapshotToPersist = snapshotToPersist;
@@ -64,6 +70,7 @@ public final class Ready {
     this.committedEntries = List.copyOf(committedEntries);
     this.readStates = List.copyOf(readStates);
     this.abortedReads = List.copyOf(abortedReads);
+    this.persistMark = mustPersist() ? persistMark : null;
   }
 
   /** New role / leader / term when it changed since the previous Ready, else {@code null}. */
@@ -98,7 +105,7 @@ public final class Ready {
   /** Snapshot received from the leader: restore the state machine from it before applying entries. */
   public Snapshot snapshotToApply() { return snapshotToApply; }
 
-  /** Newly committed entries, in index order, to apply after persisting this Ready. */
+  /** Newly committed entries, in index order: committed and durable in this node's log. */
   public List<LogEntry> committedEntries() { return committedEntries; }
 
   /** Confirmed ReadIndex reads (thesis §6.4). */
@@ -106,6 +113,12 @@ public final class Ready {
 
   /** Request ids of ReadIndex reads that will never be confirmed (leadership lost); retry elsewhere. */
   public List<Long> abortedReads() { return abortedReads; }
+
+  /**
+   * When {@link #mustPersist()}: the state this Ready's writes leave on disk, to hand to
+   * {@link RaftNode#persisted} once the flush covering them completed; else {@code null}.
+   */
+  public PersistMark persistMark() { return persistMark; }
 
   /** True when there is nothing to do (no output at all). */
   public boolean isEmpty() {

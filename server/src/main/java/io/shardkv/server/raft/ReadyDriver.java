@@ -1,6 +1,8 @@
 package io.shardkv.server.raft;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,21 +11,33 @@ import java.util.Objects;
  * and the test fixtures. Deterministic and single-threaded like the core: no threads, clock or I/O
  * of its own; storage, transport, application and flush scheduling are plugged in.
  *
- * <p>For each Ready, in order:
+ * <h2>Asynchronous storage writes</h2>
+ * The node keeps taking input (messages, proposals, reads, ticks) while a flush is in flight;
+ * the flush's completion is one more input ({@link RaftNode#persisted}). For each Ready, at once:
  * <ol>
- *   <li>{@link Transport#send} the {@code messagesBeforePersist} (a leader's replication may go
- *       before its own write, Raft thesis §10.2.1);</li>
- *   <li>{@link Ready#writeTo} the storage (hard state first: the storage rule "term before entries",
- *       {@link RaftStorage} point 4), then flush: inline when there is no {@link Flusher}, else ask
- *       the flusher and hold every input until {@link #onFlushed()} (group commit: the inputs that
- *       arrive meanwhile all run before the next Ready, so one flush covers all of them);</li>
- *   <li>only after the flush, send the {@code messagesAfterPersist} (votes, acks — Raft paper Fig. 2,
- *       "respond to RPCs only after updating stable storage");</li>
- *   <li>{@link Applier#apply} the snapshot, committed entries and reads;</li>
- *   <li>{@link RaftNode#advance}, then {@link Applier#afterAdvance()}.</li>
+ *   <li>{@link Transport#send} the {@code messagesBeforePersist} (a leader's replication, thesis
+ *       §10.2.1; a follower's heartbeat answer or an acknowledgement of entries already durable);</li>
+ *   <li>{@link Ready#writeTo} the storage (hard state first: "term before entries",
+ *       {@link RaftStorage} point 4) — buffered, not yet durable;</li>
+ *   <li>hold the {@code messagesAfterPersist} (votes, vote requests, acknowledgements) until the
+ *       flush covering every write issued so far completes (Raft paper Fig. 2: "respond to RPCs
+ *       only after updating stable storage"); sent at once only when nothing is unflushed;</li>
+ *   <li>{@link Applier#apply} the snapshot, committed entries and reads: the node hands out only
+ *       entries committed <em>and</em> durable in its own log, so applying (and answering clients)
+ *       needs no wait; reads need only their read index applied;</li>
+ *   <li>{@link RaftNode#advanceWritten}, then {@link Applier#afterAdvance()}.</li>
  * </ol>
- * A {@link StorageException} from a write or an inline flush (or {@link #onFlushFailed}) stops the
- * driver for good: the Ready's votes and acks are never sent and every later input is ignored.
+ * Flushes: at most one is in flight. When none is and writes are unflushed, the driver seals them
+ * ({@link RaftStorage#prepareFlush}) and hands the batch to the {@link Flusher} (or syncs it
+ * inline when there is none). Everything written while that flush runs goes into the next batch
+ * (group commit). On {@link #onFlushed()} the driver sends the messages held for that batch, then
+ * gives the node the batch's {@link PersistMark} ({@link RaftNode#persisted}): only now may a
+ * leader count its own append towards commit. A Ready written while a flush is in flight may
+ * truncate entries of the batch in flight; the storage contract (RaftStorage rules 5-7) and the
+ * mark's term check make that safe.
+ *
+ * <p>A {@link StorageException} from a write, a prepare or an inline sync (or {@link #onFlushFailed})
+ * stops the driver for good: held votes and acks are never sent and every later input is ignored.
  * {@link Hooks} let invariant checkers observe every step.
  */
 public final class ReadyDriver {
@@ -37,31 +51,28 @@ public final class ReadyDriver {
   /** The application side of a Ready. */
   public interface Applier {
     /**
-     * Step 4, after the Ready is durable: restore {@code rd.snapshotToApply()} if any, apply
-     * {@code rd.committedEntries()} in order, take {@code rd.readStates()} / {@code rd.abortedReads()}.
+     * Step 4: restore {@code rd.snapshotToApply()} if any, apply {@code rd.committedEntries()} in
+     * order (all durable here and committed), take {@code rd.readStates()} / {@code rd.abortedReads()}.
      */
     void apply(Ready rd);
 
-    /**
-     * Called after step 1 of a Ready that must persist, before its writes. An application may apply
-     * committed entries here that earlier flushes already made durable (persist before you speak
-     * holds: nothing they answer depends on this Ready's writes); {@link #apply} still gets them.
-     */
-    default void beforePersist(Ready rd) { }
-
-    /** After {@link RaftNode#advance}: serve reads, react to role changes, take snapshots. */
+    /** After {@link RaftNode#advanceWritten}: serve reads, react to role changes, take snapshots. */
     default void afterAdvance() { }
   }
 
-  /** Asynchronous flushing: arrange for {@code storage.flush()} to run, then call {@link #onFlushed()}. */
+  /**
+   * Asynchronous flushing: arrange for {@code batch.sync()} to run (on any thread; one batch at a
+   * time), then call {@link #onFlushed()} — or {@link #onFlushFailed} — on the driver's thread as a
+   * later event (never from inside this call).
+   */
   @FunctionalInterface
   public interface Flusher {
-    void requestFlush();
+    void requestFlush(RaftStorage.FlushBatch batch);
   }
 
   /** Observation points for invariant checks and traces; every method does nothing by default. */
   public interface Hooks {
-    /** After each input ran on the node (before its Ready is taken). */
+    /** After each input ran on the node (before its Ready is taken), the flush completion included. */
     default void afterInput() { }
 
     /** A Ready was just taken from the node. */
@@ -73,7 +84,7 @@ public final class ReadyDriver {
     /** Before each message of {@code messagesAfterPersist} is sent. */
     default void beforeSendAfterPersist(RaftMessage m) { }
 
-    /** After {@link RaftNode#advance} and {@link Applier#afterAdvance()}. */
+    /** After {@link RaftNode#advanceWritten} and {@link Applier#afterAdvance()}. */
     default void afterAdvance() { }
 
     /** The driver stopped for good because the storage failed. */
@@ -90,12 +101,21 @@ public final class ReadyDriver {
   private final Flusher flusher;
   private final Hooks hooks;
   private final boolean unsafeAckBeforeFlush;
+  /** Inputs given while the driver is busy inside its own loop (re-entrant calls), in order. */
   private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
-  private Ready awaitingFlush;
+  /** The mark of the latest write not yet sealed into a flush batch, or null. */
+  private PersistMark unflushed;
+  /** Messages that depend on the unsealed writes. */
+  private List<RaftMessage> heldForUnflushed = new ArrayList<>();
+  /** The mark the flush in flight will make durable, or null when no flush is in flight. */
+  private PersistMark inFlight;
+  /** Messages that depend on the writes of the flush in flight (and nothing later). */
+  private List<RaftMessage> heldForInFlight = new ArrayList<>();
+  private boolean pumping;
   private boolean stopped;
 
   /**
-   * @param flusher {@code null} to flush inline (the Ready completes within the input call)
+   * @param flusher {@code null} to sync each batch inline (within the input call)
    */
   public ReadyDriver(RaftNode raft, RaftStorage storage, Transport transport, Applier applier, Flusher flusher,
                      Hooks hooks) {
@@ -115,7 +135,7 @@ public final class ReadyDriver {
 
   /**
    * A deliberately broken copy of this driver that sends {@code messagesAfterPersist} before the
-   * flush, violating step 3. Only for showing that a simulator's invariants catch such a driver.
+   * writes, violating step 3. Only for showing that a simulator's invariants catch such a driver.
    */
   public ReadyDriver unsafeAckingBeforeFlush() {
     return new ReadyDriver(raft, storage, transport, applier, flusher, hooks, true);
@@ -123,99 +143,156 @@ public final class ReadyDriver {
 
   public RaftNode raft() { return raft; }
 
-  /** True while a Ready waits for its asynchronous flush (inputs are being queued). */
-  public boolean awaitingFlush() { return awaitingFlush != null; }
+  /** True while a flush is in flight (inputs still run at once). */
+  public boolean awaitingFlush() { return inFlight != null; }
+
+  /** True when writes were issued that no flush (in flight or done) covers yet. */
+  public boolean hasUnflushedWrites() { return unflushed != null; }
+
+  /** Messages held until a flush completes (for observation and tests). */
+  public int heldMessages() { return heldForUnflushed.size() + heldForInFlight.size(); }
 
   /** True after a storage failure: every input is ignored. */
   public boolean stopped() { return stopped; }
 
   /**
    * Runs one input on the node ({@code tick}, {@code step}, {@code propose}, ...) now, followed by
-   * the Ready loop; or, while a Ready awaits its flush, queues it to run right after that Ready.
+   * the Ready loop. Called from inside the loop (an applier reacting to a Ready), it runs right
+   * after the current step instead.
    */
   public void input(Runnable onNode) {
     if (stopped) return;
-    if (awaitingFlush != null) {
-      queued.addLast(onNode);
-      return;
-    }
-    onNode.run();
-    hooks.afterInput();
+    queued.addLast(Objects.requireNonNull(onNode, "onNode"));
     pump();
   }
 
   /**
-   * Handles the node's Readies until it has none or one awaits its flush. Inputs given to the node
-   * directly (tests) are followed by a call to this.
+   * Handles the node's Readies, queued inputs and flush starts until there is nothing left to do.
+   * Inputs given to the node directly (tests) are followed by a call to this.
    */
   public void pump() {
-    while (!stopped && awaitingFlush == null && raft.hasReady()) {
-      Ready rd = raft.ready();
-      hooks.onReady(rd);
-      for (RaftMessage m : rd.messagesBeforePersist()) transport.send(m);
-      if (unsafeAckBeforeFlush) sendAfterPersist(rd);
-      if (rd.mustPersist()) {
-        applier.beforePersist(rd);
-        if (stopped) return;
-        try {
-          hooks.beforeWrite(rd);
-          rd.writeTo(storage);
-          if (flusher != null) {
-            awaitingFlush = rd;
-            flusher.requestFlush();
-            return;
-          }
-          storage.flush();
-        } catch (StorageException e) {
-          fail(e);
-          return;
+    if (stopped || pumping) return;
+    pumping = true;
+    try {
+      while (!stopped) {
+        if (raft.hasReady()) {
+          handle(raft.ready());
+        } else if (!queued.isEmpty()) {
+          queued.pollFirst().run();
+          hooks.afterInput();
+        } else if (inFlight == null && unflushed != null) {
+          startFlush();
+        } else {
+          break;
         }
       }
-      finish(rd);
+    } finally {
+      pumping = false;
     }
   }
 
-  /** The flush asked of the {@link Flusher} is done: completes the Ready, then runs what queued up. */
+  /**
+   * The flush handed to the {@link Flusher} is done: sends the messages held for it, tells the node
+   * its writes are durable, then runs the loop (which may start the next flush).
+   */
   public void onFlushed() {
     if (stopped) return;
-    if (awaitingFlush == null) throw new IllegalStateException("onFlushed() without a flush requested");
-    finish(awaitingFlush);
-    // Group commit: every input that arrived during the flush runs now, and the next Ready (one
-    // flush) persists all their writes. Inputs between two ready() calls are fine for the core.
-    while (!stopped && awaitingFlush == null) {
-      while (!stopped && !queued.isEmpty()) {
-        queued.pollFirst().run();
-        hooks.afterInput();
-      }
-      pump();
-      if (queued.isEmpty()) break;
+    if (inFlight == null) throw new IllegalStateException("onFlushed() without a flush in flight");
+    if (pumping) {
+      throw new IllegalStateException("onFlushed() called from inside the driver's loop: report the flush as a later event");
     }
+    pumping = true;
+    try {
+      completeFlush();
+    } finally {
+      pumping = false;
+    }
+    pump();
   }
 
-  /** The asynchronous flush failed: the driver stops (the Ready's votes and acks are never sent). */
+  /** The asynchronous flush failed: the driver stops (the held votes and acks are never sent). */
   public void onFlushFailed(Throwable cause) {
     if (!stopped) fail(cause);
   }
 
   private void fail(Throwable cause) {
     stopped = true;
-    awaitingFlush = null;
+    unflushed = null;
+    inFlight = null;
+    heldForUnflushed = new ArrayList<>();
+    heldForInFlight = new ArrayList<>();
     queued.clear();
     hooks.stopped(cause);
   }
 
-  /** Steps 3-5, once the Ready's writes are durable. */
-  private void finish(Ready rd) {
-    awaitingFlush = null;
-    if (!unsafeAckBeforeFlush) sendAfterPersist(rd);
+  /** Steps 1-5 of one Ready (see the class comment). */
+  private void handle(Ready rd) {
+    hooks.onReady(rd);
+    for (RaftMessage m : rd.messagesBeforePersist()) transport.send(m);
+    if (unsafeAckBeforeFlush) sendNow(rd.messagesAfterPersist());
+    if (rd.mustPersist()) {
+      try {
+        hooks.beforeWrite(rd);
+        rd.writeTo(storage);
+      } catch (StorageException e) {
+        fail(e);
+        return;
+      }
+      unflushed = rd.persistMark();
+    }
+    if (!unsafeAckBeforeFlush && !rd.messagesAfterPersist().isEmpty()) {
+      if (unflushed != null) {
+        heldForUnflushed.addAll(rd.messagesAfterPersist());
+      } else if (inFlight != null) {
+        heldForInFlight.addAll(rd.messagesAfterPersist());
+      } else {
+        sendNow(rd.messagesAfterPersist()); // everything it depends on is durable already
+      }
+    }
     applier.apply(rd);
-    raft.advance(rd);
+    raft.advanceWritten(rd);
     applier.afterAdvance();
     hooks.afterAdvance();
   }
 
-  private void sendAfterPersist(Ready rd) {
-    for (RaftMessage m : rd.messagesAfterPersist()) {
+  /** Seals the unflushed writes into a batch and syncs it inline or hands it to the flusher. */
+  private void startFlush() {
+    RaftStorage.FlushBatch batch;
+    try {
+      batch = storage.prepareFlush();
+    } catch (StorageException e) {
+      fail(e);
+      return;
+    }
+    inFlight = unflushed;
+    heldForInFlight = heldForUnflushed;
+    unflushed = null;
+    heldForUnflushed = new ArrayList<>();
+    if (flusher != null) {
+      flusher.requestFlush(batch);
+      return;
+    }
+    try {
+      batch.sync();
+    } catch (StorageException e) {
+      fail(e);
+      return;
+    }
+    completeFlush();
+  }
+
+  private void completeFlush() {
+    PersistMark mark = inFlight;
+    List<RaftMessage> held = heldForInFlight;
+    inFlight = null;
+    heldForInFlight = new ArrayList<>();
+    sendNow(held);
+    raft.persisted(mark);
+    hooks.afterInput();
+  }
+
+  private void sendNow(List<RaftMessage> messages) {
+    for (RaftMessage m : messages) {
       hooks.beforeSendAfterPersist(m);
       transport.send(m);
     }

@@ -31,10 +31,10 @@ import java.util.List;
  * <p>What it does (docs/replica-host.md has the full contract):
  * <ul>
  *   <li>Runs the Ready loop of docs/raft-core.md through the one {@link ReadyDriver} (shared with
- *       the simulators and test fixtures): leader messages before persisting (thesis §10.2.1),
- *       writes (hard state first), flush (inline or via the environment), then votes/acks, then
- *       apply, then advance. Inputs arriving while a Ready awaits its flush are queued and run, in
- *       order, after it.</li>
+ *       the simulators and test fixtures) with asynchronous storage writes: leader messages
+ *       before persisting (thesis §10.2.1), writes (hard state first), votes/acks held until the
+ *       flush covering them (inline or via the environment), committed entries applied as soon as
+ *       they are committed and durable here. Inputs keep running while a flush is in flight.</li>
  *   <li>Answers a proposed request when its entry applies: the applied result if the entry at the
  *       proposal's index has the proposal's term; {@link ClientReply.NotLeader} (definite) if a
  *       different entry landed there; {@link ClientReply.Indeterminate} if leadership was lost first,
@@ -207,7 +207,7 @@ public final class ReplicaHost {
   public long snapshotsRestored() { return snapshotsRestored; }
   /** Bytes of commands applied since the last snapshot (what the threshold is compared with). */
   public long appliedBytesSinceSnapshot() { return appliedBytesSinceSnapshot; }
-  /** True while a Ready waits for its flush (inputs are being queued). */
+  /** True while a flush is in flight (inputs still run). */
   public boolean awaitingFlush() { return driver.awaitingFlush(); }
 
   // ------------------------------------------------------------------ internals
@@ -265,36 +265,10 @@ public final class ReplicaHost {
   }
 
   /**
-   * Applies (and answers) the Ready's committed entries before its flush when every one of them is
-   * already durable here: committed (durable on a majority) and below the first entry this Ready
-   * appends, so an earlier Ready's completed flush persisted it (no snapshot, no truncation in this
-   * Ready). Under load the leader's Ready carries both the entries just committed and the new
-   * proposals; without this the answers for the former would wait for the fsync of the latter.
-   * Persist before you speak holds: nothing answered here depends on this Ready's writes. Step 4
-   * then skips these entries ({@link #applyEntry} ignores indexes already applied).
+   * Steps 4–5 of the Ready loop ({@link ReadyDriver}): the committed entries handed out are durable
+   * here and on a quorum, so they are applied and answered at once, whatever flush is in flight.
    */
-  private void applyDurableCommittedEarly(Ready rd) {
-    List<LogEntry> committed = rd.committedEntries();
-    if (committed.isEmpty() || rd.snapshotToApply() != null || rd.snapshotToPersist() != null
-        || rd.truncateFrom() > 0) {
-      return;
-    }
-    long lastCommitted = committed.get(committed.size() - 1).index();
-    if (!rd.entriesToAppend().isEmpty() && lastCommitted >= rd.entriesToAppend().get(0).index()) {
-      return;
-    }
-    for (LogEntry e : committed) {
-      applyEntry(e);
-    }
-  }
-
-  /** Steps 4–5 of the Ready loop ({@link ReadyDriver}: it sent the votes and acks after the flush). */
   private final class Applier implements ReadyDriver.Applier {
-    @Override
-    public void beforePersist(Ready rd) {
-      applyDurableCommittedEarly(rd);
-    }
-
     @Override
     public void apply(Ready rd) {
       if (rd.snapshotToApply() != null) {
@@ -388,7 +362,7 @@ public final class ReplicaHost {
 
   private void maybeSnapshot() {
     long threshold = options.snapshotThresholdBytes();
-    if (threshold <= 0 || appliedBytesSinceSnapshot < threshold || driver.awaitingFlush()) {
+    if (threshold <= 0 || appliedBytesSinceSnapshot < threshold) {
       return;
     }
     long index = raft.appliedIndex();

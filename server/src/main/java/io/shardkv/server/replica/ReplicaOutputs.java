@@ -1,6 +1,7 @@
 package io.shardkv.server.replica;
 
 import io.shardkv.server.raft.RaftMessage;
+import io.shardkv.server.raft.RaftStorage;
 
 /**
  * Everything a {@link ReplicaHost} asks of its environment (the simulator or the real server).
@@ -17,12 +18,14 @@ public interface ReplicaOutputs {
   void reply(ClientReply reply);
 
   /**
-   * The host wrote a Ready's state to its {@code RaftStorage} and needs it durable. Arrange for
-   * {@code storage.flush()} to run (now or later, on any thread, with the host's inputs held off the
-   * storage meanwhile), then call {@link ReplicaHost#onStorageFlushed()} on the host's thread.
-   * Never called when {@link HostOptions#synchronousFlush()} is set (the host flushes inline).
+   * The host wrote Readies' state to its {@code RaftStorage} and sealed it into {@code batch}.
+   * Arrange for {@code batch.sync()} to run (later, on any thread; the host keeps taking input and
+   * writing the next batch meanwhile, RaftStorage rules 5-7), then call
+   * {@link ReplicaHost#onStorageFlushed()} — or {@link ReplicaHost#onStorageFailed} — on the host's
+   * thread. At most one batch is outstanding. Never called when {@link HostOptions#synchronousFlush()}
+   * is set (the host syncs inline).
    */
-  void requestFlush();
+  void requestFlush(RaftStorage.FlushBatch batch);
 
   /** An app-layer trace line (see docs/replica-host.md); called only when tracing is on. */
   default void trace(String line) {}

@@ -23,8 +23,11 @@ import java.util.Objects;
  * {@link RaftStorage} session; a crash fences that session, so a dead node object that still
  * touches its storage fails loudly instead of writing through.
  *
- * <p>Latency is not modelled here: the node driver calls {@code flush()} as a separate, later event,
- * so a crash scheduled in between finds the writes unsynced.
+ * <p>Latency is not modelled here: the node driver seals a batch ({@link RaftStorage#prepareFlush})
+ * and syncs it as a separate, later event while the node goes on writing the next batch, so a
+ * crash scheduled in between finds the writes unsynced. A batch's {@code sync()} makes exactly the
+ * calls made before its prepare durable (never the later ones: the contract's minimum), batches in
+ * prepare order (RaftStorage rules 5-7).
  */
 public final class SimDisk {
 
@@ -88,6 +91,9 @@ public final class SimDisk {
   private Image durable = new Image();
   private Image working = new Image();
   private final ArrayList<Op> pending = new ArrayList<>();
+  /** Mutating calls ever made, and ever made durable (by a sync or kept by a crash). */
+  private long callsIssued;
+  private long callsDurable;
   private Session session;
   private long flushes;
   private long crashes;
@@ -120,6 +126,7 @@ public final class SimDisk {
     int keep = pending.isEmpty() ? 0 : (int) random.between(0, pending.size());
     for (int i = 0; i < keep; i++) durable.apply(pending.get(i));
     lostCalls += pending.size() - keep;
+    callsIssued = callsDurable = callsDurable + keep;
     pending.clear();
     working = durable.copy();
     if (session != null) session.fenced = true;
@@ -129,6 +136,9 @@ public final class SimDisk {
 
   /** The durable state as a fresh incarnation would load it (for invariant checks). */
   public PersistedState durableState() { return durable.toPersisted(); }
+
+  /** The durable hard state (cheap; for invariant checks on every message). */
+  public HardState durableHardState() { return durable.hardState; }
 
   /** Marker returned by {@link #durableTermAt} for an index covered by the durable snapshot. */
   public static final long IN_SNAPSHOT = -2;
@@ -217,9 +227,23 @@ public final class SimDisk {
 
     @Override
     public void flush() {
-      ready("flush");
-      for (Op op : pending) durable.apply(op);
-      pending.clear();
+      prepareFlush().sync();
+    }
+
+    @Override
+    public FlushBatch prepareFlush() {
+      ready("prepareFlush");
+      long upTo = callsIssued;
+      return () -> sync(upTo);
+    }
+
+    /** Makes the calls up to the {@code upTo}-th durable; the ones after it stay pending. */
+    private void sync(long upTo) {
+      ready("sync");
+      int n = (int) Math.max(0, upTo - callsDurable);
+      for (int i = 0; i < n; i++) durable.apply(pending.get(i));
+      pending.subList(0, n).clear();
+      callsDurable += n;
       flushes++;
     }
 
@@ -231,6 +255,7 @@ public final class SimDisk {
     private void buffer(Op op) {
       working.apply(op);
       pending.add(op);
+      callsIssued++;
     }
 
     private void live(String call) {

@@ -31,11 +31,21 @@ import java.util.TreeMap;
  * newest snapshot whose file exists and cuts a final SNAPSHOT record whose file never became
  * durable, so either the old or the new snapshot is seen, never a mix.
  *
+ * <h2>Asynchronous flushes (RaftStorage rules 5-7)</h2>
+ * The state is split by thread. The node's thread owns the <em>logical</em> state (hard state,
+ * snapshot, term list, the segment new records go to, the encode buffer and the pending actions);
+ * {@link #prepareFlush()} seals the buffer and hands the pending actions, with the snapshot
+ * position compaction needs, to a batch. The batch's {@code sync()} owns the <em>physical</em>
+ * state (the open file, its size, the segment map) and runs on one thread at a time, batches in
+ * prepare order (the caller's flusher is one thread), so a batch's bytes land after the previous
+ * batch's and a crash still keeps a prefix of the calls. The only field both sides touch is the
+ * failure, which is volatile; a submitted batch is published to the flusher thread by its executor.
+ *
  * <h2>Segments</h2>
  * A new segment starts when the current one would exceed {@code segmentSize}; it begins with a
  * {@link SegmentHeader} checkpoint. The previous segment is forced before the new one is created
  * and the directory is forced after creating or deleting segments. After a snapshot, segments
- * whose entries it covers are deleted, oldest first (see {@link #compact()}).
+ * whose entries it covers are deleted, oldest first (see {@link #compact(long, long)}).
  *
  * <h2>Failures</h2>
  * Any I/O error makes this object failed: the call throws {@link StorageException} naming the
@@ -60,7 +70,7 @@ public final class FileRaftStorage implements RaftStorage {
   private boolean closed;
   /** Held from load() to close(): one storage object per data directory. */
   private AutoCloseable directoryLock;
-  private StorageException failure;
+  private volatile StorageException failure;
 
   // The state as of the last call (buffered calls included).
   private HardState hardState = HardState.INITIAL;
@@ -70,8 +80,10 @@ public final class FileRaftStorage implements RaftStorage {
   private long snapshotRecordSegment;
   private TermList terms = new TermList(0);
 
-  // Segments: all of them, including ones whose creation is still pending.
+  // ---- physical state, owned by the batch being synced (see class comment) ----
+  /** Segments created on disk. */
   private TreeMap<Long, SegmentInfo> segments = new TreeMap<>();
+  // ---- logical state, owned by the node's thread ----
   /** The segment new records go to, and its size counting pending bytes. */
   private long logicalSegment;
   private long logicalSize;
@@ -234,10 +246,33 @@ public final class FileRaftStorage implements RaftStorage {
 
   @Override
   public void flush() {
+    prepareFlush().sync();
+  }
+
+  /**
+   * Seals every call so far into a batch (node's thread); its {@code sync()} writes and forces it,
+   * possibly on another thread while later calls fill the next batch.
+   */
+  @Override
+  public FlushBatch prepareFlush() {
     checkUsable();
+    sealBuffer();
+    List<PendingAction> actions = List.copyOf(pending);
+    pending.clear();
+    boolean compact = compactAfterFlush;
+    compactAfterFlush = false;
+    long snapshotIndex = snapshot.lastIndex();
+    long snapshotSegment = snapshotRecordSegment;
+    return () -> sync(actions, compact, snapshotIndex, snapshotSegment);
+  }
+
+  /** One batch's physical work: its actions in order, one fdatasync, then compaction if due. */
+  private void sync(List<PendingAction> actions, boolean compactAfter, long snapshotIndex, long snapshotSegment) {
+    if (failure != null) throw failed();
+    if (closed) throw new IllegalStateException("storage in " + dir + " is closed");
     String step = "writing the WAL";
     try {
-      for (PendingAction a : pending) {
+      for (PendingAction a : actions) {
         if (a instanceof PendingAction.Write w) {
           writeToFile(w.segment(), ByteBuffer.wrap(w.bytes()));
         } else if (a instanceof PendingAction.StartSegment s) {
@@ -259,17 +294,12 @@ public final class FileRaftStorage implements RaftStorage {
         }
         step = "writing the WAL";
       }
-      pending.clear();
-      buffer.flip();
-      writeToFile(logicalSegment, buffer);
-      buffer.clear();
       step = "forcing WAL segment " + fileSegment + " to disk (fdatasync)";
       if (fileDirty) file.force();
       fileDirty = false;
-      if (compactAfterFlush) {
+      if (compactAfter) {
         step = "deleting WAL segments covered by the snapshot";
-        compact();
-        compactAfterFlush = false;
+        compact(snapshotIndex, snapshotSegment);
       }
     } catch (IOException e) {
       throw fail(step, e);
@@ -329,7 +359,6 @@ public final class FileRaftStorage implements RaftStorage {
     sealBuffer();
     SegmentHeader h = new SegmentHeader(logicalSegment + 1, hardState, snapshotGen, snapshot, lastIndex());
     pending.add(new PendingAction.StartSegment(h));
-    segments.put(h.sequence(), SegmentInfo.of(h));
     logicalSegment = h.sequence();
     logicalSize = h.toRecord().encodedSize();
   }
@@ -378,12 +407,11 @@ public final class FileRaftStorage implements RaftStorage {
    * in {@code j} or later, so replaying from {@code j} drops them. Called only after the snapshot
    * record and file are durable. Deletes oldest first, so a crash leaves a contiguous suffix.
    */
-  private void compact() throws IOException {
+  private void compact(long snapshotIndex, long snapshotSegment) throws IOException {
     long keepFrom = segments.firstKey();
     for (SegmentInfo s : segments.values()) {
       if (s.sequence() > fileSegment) break;
-      boolean covered = s.startLastIndex() <= snapshot.lastIndex()
-          && snapshotRecordSegment >= s.sequence();
+      boolean covered = s.startLastIndex() <= snapshotIndex && snapshotSegment >= s.sequence();
       if (s.selfContained() || covered) keepFrom = s.sequence();
     }
     boolean deleted = false;

@@ -137,7 +137,7 @@ class RaftPlantedBugsTest {
     ReadyDriver.Applier none = rd -> { };
     RaftNode voter = new RaftNode(cfg, disk.load(), bound -> 0, TraceSink.NONE);
     // The flush is requested and never completes: the process is killed first.
-    ReadyDriver driver = new ReadyDriver(voter, disk, wire, none, () -> { }, ReadyDriver.NO_HOOKS);
+    ReadyDriver driver = new ReadyDriver(voter, disk, wire, none, batch -> { }, ReadyDriver.NO_HOOKS);
     driver.input(() -> voter.step(new RaftMessage.RequestVote(1, 3, 1, 0, 0, false, false)));
     disk.crash();
     RaftNode restarted = new RaftNode(cfg, disk.load(), bound -> 0, TraceSink.NONE);

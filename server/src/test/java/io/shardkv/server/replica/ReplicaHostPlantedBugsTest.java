@@ -109,7 +109,7 @@ class ReplicaHostPlantedBugsTest {
       boolean any = false;
       for (int n = 0; n < 3; n++) {
         if (g.hosts[n].awaitingFlush()) {
-          g.hosts[n].onStorageFlushed();
+          g.completeFlush(n);
           any = true;
         }
       }

@@ -111,10 +111,10 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
     d.submit(call);
   }
 
-  /** Whether node {@code n} is up and has no Ready in flight (so a call runs at once). */
+  /** Whether node {@code n} is up and not paused (so a call runs at once; flushes never hold input). */
   public boolean idle(int n) {
     RaftNodeDriver d = drivers[n];
-    return d != null && !d.busy() && !host.isPaused(n);
+    return d != null && !host.isPaused(n);
   }
 
   public void onApplied(BiConsumer<Integer, LogEntry> listener) { applyListeners.add(listener); }

@@ -31,6 +31,9 @@ import java.util.TreeMap;
  *       applies in index order without gaps, and a restored snapshot equals what was applied up to
  *       its index (§5.4.3).</li>
  *   <li><b>Commit monotonicity</b>: a live node's commit index never decreases.</li>
+ *   <li><b>Persist before speaking</b>: every message leaving a node promises only state its disk
+ *       holds durably (term, vote, acknowledged entries), and a node's durable index — a leader's
+ *       own match index — never runs ahead of its disk (asynchronous storage writes).</li>
  *   <li><b>Durability</b>: an acknowledgement is never taken back by a crash (the term and vote a
  *       node spoke from survive), and the highest applied entry is durably stored on a quorum of
  *       disks whenever a node crashes.</li>
@@ -194,6 +197,61 @@ final class RaftInvariants {
       if (prior != null && prior != v.to()) {
         fail(node, "election safety", "voted for n" + prior + " and n" + v.to() + " in term " + v.term());
       }
+    }
+  }
+
+  /**
+   * Persist before you speak (Raft paper Fig. 2, thesis §10.2.1), checked on every message as it
+   * leaves, against what the node's disk holds <em>durably</em> at that moment: the term of every
+   * message (pre-vote excepted, thesis §9.6), the vote behind a granted vote or a vote request, and
+   * the entries an accepting AppendEntriesResponse claims ({@code ackedTerm}: the term of the entry at
+   * its match index when the ack was made, -1 if unknown — the log may have changed since). Asynchronous writes may let a node speak
+   * while a flush is in flight, but never about the writes that flush carries.
+   *
+   * <p>A promise about term T also holds once the durable term is above T: the batch that made the
+   * vote or the entries durable may also have carried a later term change (and a new leader's
+   * truncation), and a node whose durable term passed T never acts in T again — it can neither
+   * vote twice in T nor, after a crash, accept T's leader (the held message was true of the node
+   * when written; Raft paper §5.4's argument needs only that the acker never falls back to T).
+   */
+  void checkSpeaksFromDurableState(int node, SimDisk disk, RaftMessage m, long ackedTerm) {
+    boolean preVote = (m instanceof RaftMessage.RequestVote rv && rv.preVote())
+        || (m instanceof RaftMessage.RequestVoteResponse vr && vr.preVote());
+    if (preVote) return;
+    HardState hs = disk.durableHardState();
+    if (hs.term() < m.term()) {
+      fail(node, "persist before speaking", "sent " + m + " in term " + m.term() + " but its durable term is "
+          + hs.term());
+    }
+    if (m instanceof RaftMessage.RequestVoteResponse v && v.granted()
+        && hs.term() == v.term() && hs.votedFor() != v.to()) {
+      fail(node, "persist before speaking", "granted its vote " + v + " before the vote was durable (durable " + hs + ")");
+    }
+    if (m instanceof RaftMessage.RequestVote r && hs.term() == r.term() && hs.votedFor() != node) {
+      fail(node, "persist before speaking", "asked for votes " + r + " before its self-vote was durable (durable " + hs + ")");
+    }
+    if (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() > 0 && hs.term() == r.term()) {
+      long durable = disk.durableTermAt(r.matchIndex());
+      boolean ok = durable == SimDisk.IN_SNAPSHOT || (durable >= 0 && (ackedTerm < 0 || durable == ackedTerm));
+      if (!ok) {
+        fail(node, "persist before speaking", "acknowledged entries up to " + r.matchIndex() + " of term "
+            + ackedTerm + " (" + m + ") but the durable log holds term " + durable + " there");
+      }
+    }
+  }
+
+  /**
+   * A node's durable index (a leader's own match index, thesis §10.2.1) never runs ahead of its
+   * disk: the entry there is durable with the same term (or under the durable snapshot).
+   */
+  void checkDurableSelf(int node, RaftNode raft, SimDisk disk) {
+    long d = raft.durableIndex();
+    if (d == 0) return;
+    long durable = disk.durableTermAt(d);
+    long mine = raft.termAt(d);
+    if (!(durable == SimDisk.IN_SNAPSHOT || (durable >= 0 && (mine < 0 || durable == mine)))) {
+      fail(node, "leader counts only its durable log", "durable index " + d + " (term " + mine + ", role "
+          + raft.role() + ") but the disk holds term " + durable + " there");
     }
   }
 

@@ -19,14 +19,16 @@ import java.util.function.Consumer;
  * {@link ReadyDriver} (the Ready contract of docs/raft-core.md):
  * <ol>
  *   <li>send {@code messagesBeforePersist} at once (thesis §10.2.1);</li>
- *   <li>issue the writes to the simulated disk, then let the flush take simulated time: it completes
- *       in a later event, so a crash in between loses whatever the disk had not synced;</li>
- *   <li>when the flush is done: send {@code messagesAfterPersist}, apply the snapshot and committed
- *       entries to the {@link TestStateMachine}, then {@code advance}.</li>
+ *   <li>issue the writes to the simulated disk; hold votes and acks; apply committed (and locally
+ *       durable) entries to the {@link TestStateMachine}; advance;</li>
+ *   <li>seal the writes into a batch whose sync takes simulated time: it completes in a later
+ *       event, interleaved with messages, ticks and client calls the node keeps handling (and
+ *       writing into the next batch) meanwhile; a crash in between loses whatever the disk had not
+ *       synced. On completion: send the held messages, tell the node its writes are durable.</li>
  * </ol>
- * While a Ready is in flight the node takes no input (its contract): ticks, messages and client
- * calls queue up in arrival order and all run right after {@code advance} (group commit, as in the
- * real server). Every step is checked by the {@link RaftInvariants}, through the driver's hooks.
+ * Every step is checked by the {@link RaftInvariants}, through the driver's hooks and transport:
+ * no message promises state the disk does not durably hold, and a leader counts only its durable
+ * log towards commit.
  */
 final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private final RaftCluster world;
@@ -37,6 +39,8 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private final ReadyDriver driver;
   private final TestStateMachine sm = new TestStateMachine();
   private final SimRandom diskLatency;
+  /** Accepting acks not yet sent → the term of their match-index entry when they were made. */
+  private final java.util.IdentityHashMap<RaftMessage, Long> ackedTerms = new java.util.IdentityHashMap<>();
 
   RaftNodeDriver(RaftCluster world, int id, int incarnation, RaftStorage storage, SimRandom random) {
     this.world = world;
@@ -56,15 +60,13 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     raft.setTraceEnabled(o.trace());
     raft.setTime(world.loop().now());
     world.invariants().observe(id, incarnation, raft);
-    ReadyDriver d = new ReadyDriver(raft, storage, m -> world.network().send(id, m.to(), m), new Applier(),
-        this::flushLater, new Checks());
+    ReadyDriver d = new ReadyDriver(raft, storage, this::send, new Applier(), this::flushLater, new Checks());
     this.driver = o.ackBeforeFlush() ? d.unsafeAckingBeforeFlush() : d; // deliberately wrong: see RaftSimOptions
   }
 
   RaftNode raft() { return raft; }
   TestStateMachine stateMachine() { return sm; }
   int incarnation() { return incarnation; }
-  boolean busy() { return driver.awaitingFlush(); }
 
   @Override
   public void tick() {
@@ -88,12 +90,19 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     });
   }
 
-  /** The disk's flush takes simulated time; a crash before it fires loses the unsynced writes. */
-  private void flushLater() {
+  /** Every message leaves through here: none may promise state the disk does not durably hold. */
+  private void send(RaftMessage m) {
+    Long acked = ackedTerms.remove(m);
+    world.invariants().checkSpeaksFromDurableState(id, world.disk(id), m, acked == null ? -1 : acked);
+    world.network().send(id, m.to(), m);
+  }
+
+  /** The batch's sync takes simulated time; a crash before it fires loses the unsynced writes. */
+  private void flushLater(io.shardkv.server.raft.RaftStorage.FlushBatch batch) {
     long latency = diskLatency.between(world.options().diskLatencyMinMs(), world.options().diskLatencyMaxMs());
     world.host().later(id, latency, () -> {
       raft.setTime(world.loop().now());
-      storage.flush();
+      batch.sync();
       driver.onFlushed();
     });
   }
@@ -130,10 +139,17 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
     @Override
     public void afterInput() {
       world.invariants().observe(id, incarnation, raft);
+      world.invariants().checkDurableSelf(id, raft, world.disk(id));
     }
 
     @Override
     public void onReady(Ready rd) {
+      // Remember what each accepting ack claims now: it may leave after later Readies changed the log.
+      for (List<RaftMessage> ms : List.of(rd.messagesBeforePersist(), rd.messagesAfterPersist())) {
+        for (RaftMessage m : ms) {
+          if (m instanceof RaftMessage.AppendEntriesResponse r && r.success()) ackedTerms.put(m, raft.termAt(r.matchIndex()));
+        }
+      }
       if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
     }
 

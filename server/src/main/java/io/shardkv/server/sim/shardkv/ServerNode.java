@@ -184,10 +184,10 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   }
 
   @Override
-  public void requestFlush() {
+  public void requestFlush(io.shardkv.server.raft.RaftStorage.FlushBatch batch) {
     long latency = diskLatency.between(1, 5);
     world.host().later(id, latency, () -> {
-      storage.flush();
+      batch.sync();
       replica.setTime(world.loop().now());
       replica.onStorageFlushed();
     });

@@ -38,6 +38,24 @@ class RegressionSeedsTest {
     assertTrue(out.contains("crash=2"), "the run still crashes nodes: " + out);
   }
 
+  /**
+   * Found by the first sweeps of asynchronous storage writes (issue 13); both were the new
+   * "persist before speaking" check judging a held message by the node's state at send time
+   * instead of what the message promised. Seed 4 (default options): a vote for term 5, held for
+   * its batch, left after that same batch had also made term 8 durable — safe, a node durably past
+   * term 5 never acts in it again. Seed 851: an AppendEntriesResponse for 60@3, held for its batch,
+   * left after a later, still unflushed term-4 write had overwritten index 60 in memory — the disk
+   * held 60@3 as promised. The checks now compare with the durable term and the acked entry's term
+   * recorded when the ack was made.
+   */
+  @Test
+  void seeds4And851HeldMessagesAreJudgedByWhatTheyPromisedWhenMade() {
+    assertTrue(run("raft", "--seed", "4").contains("result: PASS"));
+    String out = run("raft", "--seed", "851", "--nodes", "5", "--time", "10", "--faults", "all",
+        "--proposals", "100", "--snapshot-every", "50", "--liveness-seconds", "10");
+    assertTrue(out.contains("result: PASS"), out);
+  }
+
   private static String run(String... args) {
     StringWriter out = new StringWriter();
     CommandLine cl = new CommandLine(new SimCommand());

@@ -81,8 +81,9 @@ class ShardKvSimulationTest {
   @Test
   void wholeGroupOutagesLeaveSomeOpsIndefiniteAndTheHistoryStaysLinearizable() {
     // A seed whose crashes take a whole group down long enough (seed 2 until issue 10 re-derived the
-    // random streams as hash(seed, label); now seed 1).
-    ShardKvSimulation.Result r = new ShardKvSimulation(ShardKvSimOptions.defaults(1)
+    // random streams as hash(seed, label); then seed 1; seed 3 since asynchronous storage writes
+    // changed every run's timing — issue 13).
+    ShardKvSimulation.Result r = new ShardKvSimulation(ShardKvSimOptions.defaults(3)
         .withFaults(10_000, EnumSet.of(FaultKind.CRASH), true)).run();
     assertNull(r.failure(), describe(r));
     assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
