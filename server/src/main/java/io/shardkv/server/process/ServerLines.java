@@ -80,9 +80,11 @@ final class ServerLines {
           || o.address().equals(s.adminAddress()) || o.adminAddress().equals(s.address())) {
         throw new ConfigException(where + ": server " + id + " reuses an address of server " + o.id());
       }
-      if (o.dir().equals(s.dir())) {
+      // The same path on two hosts is two directories (the usual multi-host file: dir=/var/lib/shardkv
+      // everywhere); on one host it would be two servers sharing one storage.
+      if (o.host().equals(s.host()) && o.dir().equals(s.dir())) {
         throw new ConfigException(where + ": server " + id + " uses the data directory of server " + o.id() + " ("
-            + s.dir() + "); every server needs its own dir");
+            + s.dir() + ") on the same host " + s.host() + "; every server on a host needs its own dir");
       }
     }
     if (s.address().equals(s.adminAddress())) {

@@ -44,6 +44,19 @@ class ClusterConfigServerFormatTest {
     assertEquals(16, c.settings().shards());
   }
 
+  /** docs/config.md's 3-host example: the same data path on every host (found by the Ansible lab run). */
+  @Test
+  void theSameDataPathOnDifferentHostsIsFineAndOnOneHostIsRefused() throws Exception {
+    String doc = java.nio.file.Files.readString(Path.of("..", "docs", "config.md"));
+    int from = doc.indexOf("```", doc.indexOf("## Server format: a 3-host example")) + 3;
+    List<String> example = doc.substring(from, doc.indexOf("```", from)).lines().toList();
+    ClusterConfig c = ClusterConfig.parse(FILE, example);
+    assertEquals(3, c.servers().size());
+    assertEquals(c.servers().get(1).dir(), c.servers().get(3).dir());
+    assertError("cluster.conf:2: server 2 uses the data directory of server 1 (/d) on the same host h",
+        "server 1 addr=h:1 admin=h:2 dir=/d", "server 2 addr=h:3 admin=h:4 dir=/d", "group 0 = 1,2");
+  }
+
   @Test
   void theNodeFormatIsTheServerFormatWithOneGroupPerServerAndItsDataWhereItWas() {
     ClusterConfig c = ClusterConfig.parse(FILE, List.of(
