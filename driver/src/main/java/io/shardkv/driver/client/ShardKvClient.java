@@ -69,6 +69,8 @@ public final class ShardKvClient implements AutoCloseable {
    * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
    */
   private volatile boolean reachedCluster;
+  /** True once a config-center node was asked for the center's members (at most once a session). */
+  private boolean askedMembers;
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -426,6 +428,11 @@ public final class ShardKvClient implements AutoCloseable {
           synchronized (router) {
             call.onReply(s.attempt(), st, hint, null, env.nowMillis());
           }
+          if (s.gid() == ShardRouter.CONTROLLER_GID && !askedMembers
+              && r.status() != io.shardkv.driver.protocol.Status.BAD_REQUEST) {
+            askedMembers = true;
+            learnControllers(s.server());
+          }
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
           boolean maybeDelivered = !(c instanceof CallFailedException cf && cf.definite());
@@ -503,6 +510,29 @@ public final class ShardKvClient implements AutoCloseable {
           call.onNoReply(a.attempt(), true, env.nowMillis());
         }
       }
+    }
+  }
+
+  /**
+   * Asks {@code server}, a config-center node that just answered, for the center's members (STATUS
+   * {@code members}, docs/protocol.md §5.3) and adds those not known yet to the config-center
+   * tracker: one reachable address bootstraps the session, and it survives that node going down
+   * (issue 11, item 3). Best effort: an older server without the key, or no reply within one
+   * attempt's timeout, leaves the list as it is.
+   */
+  private void learnControllers(String server) {
+    try {
+      Response r = env.send(server, new Request.NodeStatus(), options.attemptTimeout())
+          .get(options.attemptTimeout().toMillis() + 50, TimeUnit.MILLISECONDS);
+      String members = r.result() instanceof Result.Info i ? i.entries().get("members") : null;
+      if (members == null || members.isBlank()) return;
+      synchronized (router) {
+        router.tracker(ShardRouter.CONTROLLER_GID).learn(parseAddresses(members));
+      }
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // Best effort (see above): the session works with the addresses it has.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
