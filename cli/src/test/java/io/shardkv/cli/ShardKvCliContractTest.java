@@ -618,6 +618,10 @@ class ShardKvCliContractTest {
     }
     assertTrue(leaderLog != null, "no leader of group 1 found");
     assertTrue(leaderLog.lines().anyMatch(l -> l.contains("WARN") && l.contains("waiting for group 3")), leaderLog);
+    // Issue 11 item 4: the hand-off to group 3 started, at INFO, with the shard ids and their size.
+    assertTrue(leaderLog.lines().anyMatch(l -> l.contains(" INFO ")
+        && l.matches(".*shards \\[[0-9, ]+\\] move to group 3; keeping them frozen until it has them "
+            + "\\(\\d+ key\\(s\\), \\d+ byte\\(s\\)\\)$")), leaderLog);
   }
 
   private String nodeLog(long node) throws java.io.IOException {
@@ -653,6 +657,7 @@ class ShardKvCliContractTest {
     assertTrue(leaderPid > 0, before::toString);
     String l0 = nodeLog(leaderNode);
     assertTrue(hasInfo(l0, "recovered its storage in"), l0);
+    assertTrue(l0.lines().anyMatch(l -> l.contains("recovered its storage in") && l.matches(".* \\d+ WAL record\\(s\\) read$")), l0);
     assertTrue(hasInfo(l0, "won the election for term"), l0);
     assertTrue(hasInfo(l0, "now at configuration"), l0);
     assertTrue(hasInfo(nodeLog(1), "config center: configuration 1 has groups [1]"), nodeLog(1));
