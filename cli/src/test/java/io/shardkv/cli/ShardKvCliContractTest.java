@@ -539,6 +539,19 @@ class ShardKvCliContractTest {
         "shardkv_jvm_heap_used_bytes{")) {
       assertTrue(metrics.contains(gauge), () -> gauge + " missing in\n" + metrics);
     }
+    // Issue 11 item 8: shard states per state (shard-group nodes), fsync latency as a histogram.
+    long serving = 0;
+    for (String url : admin.values()) {
+      String m = httpBody(url + "/metrics");
+      Matcher inf = Pattern.compile("(?m)^shardkv_fsync_seconds_bucket\\{[^}]*le=\"\\+Inf\"\\} (\\d+)$").matcher(m);
+      Matcher count = Pattern.compile("(?m)^shardkv_fsync_seconds_count\\{[^}]*\\} (\\d+)$").matcher(m);
+      assertTrue(inf.find() && count.find(), () -> "no fsync histogram in\n" + m);
+      assertTrue(m.contains("# TYPE shardkv_fsync_seconds histogram"), m);
+      Matcher states = Pattern.compile("(?m)^shardkv_shard_states\\{node=\"\\d+\",group=\"\\d+\",state=\"SERVING\"\\} (\\d+)$")
+          .matcher(m);
+      while (states.find()) serving += Long.parseLong(states.group(1));
+    }
+    assertTrue(serving > 0, "no shard-group node reports SERVING shards in shardkv_shard_states");
   }
 
   private static String httpBody(String url) {

@@ -81,6 +81,7 @@ final class NodeEvents {
   private final Map<Integer, Long> lastWarned = new TreeMap<>();
   private volatile List<Stall> stalls = List.of();
   private volatile int inFlight;
+  private volatile Map<String, Integer> shardStates = Map.of();
   private volatile int knownConfig = -1;
   private volatile long leaderChanges;
 
@@ -92,6 +93,14 @@ final class NodeEvents {
   /** The migrations now waiting longer than {@link #STALL_MILLIS} (any thread). */
   List<Stall> stalls() {
     return stalls;
+  }
+
+  /**
+   * How many shards this replica holds in each {@link ShardState} (every state named, 0 included, so
+   * that the series do not come and go); empty on a config-center replica (any thread).
+   */
+  Map<String, Integer> shardStates() {
+    return shardStates;
   }
 
   /** Shards of this group in a migration state now (any thread). */
@@ -256,6 +265,12 @@ final class NodeEvents {
     }
     stalls = List.copyOf(found);
     inFlight = waits.size();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (ShardState st : ShardState.values()) counts.put(st.name(), 0);
+    for (ShardState st : states) {
+      if (st != null) counts.merge(st.name(), 1, Integer::sum);
+    }
+    shardStates = java.util.Collections.unmodifiableMap(counts);
   }
 
   private static Map<Integer, Integer> shardsPerGroup(ShardConfig c) {
