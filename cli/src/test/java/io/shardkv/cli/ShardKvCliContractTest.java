@@ -317,6 +317,13 @@ class ShardKvCliContractTest {
     assertEquals(List.of("v1"), get.outLines(), get::toString);
     Run q = shardkv("ctl", "--cluster", follower, "query");
     assertEquals(0, q.exit(), q::toString);
+    // The client learns the other members from that one node: its STATUS names them all.
+    try (io.shardkv.driver.client.ShardKvClient lib = io.shardkv.driver.client.ShardKvClient.connect(List.of(follower),
+        io.shardkv.driver.client.ClientOptions.defaults())) {
+      String members = lib.nodeStatus(follower, java.time.Duration.ofSeconds(5)).get("members");
+      assertEquals(new java.util.TreeSet<>(List.of(addrs().split(","))), new java.util.TreeSet<>(List.of(members.split(","))),
+          "STATUS members of " + follower);
+    }
     try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:shardkv://" + follower + "?timeout=5s");
          java.sql.Statement st = c.createStatement()) {
       st.executeUpdate("UPDATE kv SET v = 'v2' WHERE k = 'one-addr'");
