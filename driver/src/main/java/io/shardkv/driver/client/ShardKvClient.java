@@ -513,26 +513,11 @@ public final class ShardKvClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Asks {@code server}, a config-center node that just answered, for the center's members (STATUS
-   * {@code members}, docs/protocol.md §5.3) and adds those not known yet to the config-center
-   * tracker: one reachable address bootstraps the session, and it survives that node going down
-   * (issue 11, item 3). Best effort: an older server without the key, or no reply within one
-   * attempt's timeout, leaves the list as it is.
-   */
+  /** Adds the config center's members as {@code server} reports them ({@link ControllerMembers}). */
   private void learnControllers(String server) {
-    try {
-      Response r = env.send(server, new Request.NodeStatus(), options.attemptTimeout())
-          .get(options.attemptTimeout().toMillis() + 50, TimeUnit.MILLISECONDS);
-      String members = r.result() instanceof Result.Info i ? i.entries().get("members") : null;
-      if (members == null || members.isBlank()) return;
-      synchronized (router) {
-        router.tracker(ShardRouter.CONTROLLER_GID).learn(parseAddresses(members));
-      }
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      // Best effort (see above): the session works with the addresses it has.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    List<String> members = ControllerMembers.ask(env, server, options.attemptTimeout());
+    synchronized (router) {
+      router.tracker(ShardRouter.CONTROLLER_GID).learn(members);
     }
   }
 
