@@ -317,6 +317,13 @@ class ShardKvCliContractTest {
     assertEquals(List.of("v1"), get.outLines(), get::toString);
     Run q = shardkv("ctl", "--cluster", follower, "query");
     assertEquals(0, q.exit(), q::toString);
+    // The client learns the other members from that one node: its STATUS names them all.
+    try (io.shardkv.driver.client.ShardKvClient lib = io.shardkv.driver.client.ShardKvClient.connect(List.of(follower),
+        io.shardkv.driver.client.ClientOptions.defaults())) {
+      String members = lib.nodeStatus(follower, java.time.Duration.ofSeconds(5)).get("members");
+      assertEquals(new java.util.TreeSet<>(List.of(addrs().split(","))), new java.util.TreeSet<>(List.of(members.split(","))),
+          "STATUS members of " + follower);
+    }
     try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:shardkv://" + follower + "?timeout=5s");
          java.sql.Statement st = c.createStatement()) {
       st.executeUpdate("UPDATE kv SET v = 'v2' WHERE k = 'one-addr'");
@@ -539,6 +546,19 @@ class ShardKvCliContractTest {
         "shardkv_jvm_heap_used_bytes{")) {
       assertTrue(metrics.contains(gauge), () -> gauge + " missing in\n" + metrics);
     }
+    // Issue 11 item 8: shard states per state (shard-group nodes), fsync latency as a histogram.
+    long serving = 0;
+    for (String url : admin.values()) {
+      String m = httpBody(url + "/metrics");
+      Matcher inf = Pattern.compile("(?m)^shardkv_fsync_seconds_bucket\\{[^}]*le=\"\\+Inf\"\\} (\\d+)$").matcher(m);
+      Matcher count = Pattern.compile("(?m)^shardkv_fsync_seconds_count\\{[^}]*\\} (\\d+)$").matcher(m);
+      assertTrue(inf.find() && count.find(), () -> "no fsync histogram in\n" + m);
+      assertTrue(m.contains("# TYPE shardkv_fsync_seconds histogram"), m);
+      Matcher states = Pattern.compile("(?m)^shardkv_shard_states\\{node=\"\\d+\",group=\"\\d+\",state=\"SERVING\"\\} (\\d+)$")
+          .matcher(m);
+      while (states.find()) serving += Long.parseLong(states.group(1));
+    }
+    assertTrue(serving > 0, "no shard-group node reports SERVING shards in shardkv_shard_states");
   }
 
   private static String httpBody(String url) {
@@ -618,6 +638,10 @@ class ShardKvCliContractTest {
     }
     assertTrue(leaderLog != null, "no leader of group 1 found");
     assertTrue(leaderLog.lines().anyMatch(l -> l.contains("WARN") && l.contains("waiting for group 3")), leaderLog);
+    // Issue 11 item 4: the hand-off to group 3 started, at INFO, with the shard ids and their size.
+    assertTrue(leaderLog.lines().anyMatch(l -> l.contains(" INFO ")
+        && l.matches(".*shards \\[[0-9, ]+\\] move to group 3; keeping them frozen until it has them "
+            + "\\(\\d+ key\\(s\\), \\d+ byte\\(s\\)\\)$")), leaderLog);
   }
 
   private String nodeLog(long node) throws java.io.IOException {
@@ -653,6 +677,7 @@ class ShardKvCliContractTest {
     assertTrue(leaderPid > 0, before::toString);
     String l0 = nodeLog(leaderNode);
     assertTrue(hasInfo(l0, "recovered its storage in"), l0);
+    assertTrue(l0.lines().anyMatch(l -> l.contains("recovered its storage in") && l.matches(".* \\d+ WAL record\\(s\\) read$")), l0);
     assertTrue(hasInfo(l0, "won the election for term"), l0);
     assertTrue(hasInfo(l0, "now at configuration"), l0);
     assertTrue(hasInfo(nodeLog(1), "config center: configuration 1 has groups [1]"), nodeLog(1));

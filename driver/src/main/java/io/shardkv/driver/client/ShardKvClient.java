@@ -69,6 +69,8 @@ public final class ShardKvClient implements AutoCloseable {
    * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
    */
   private volatile boolean reachedCluster;
+  /** True once a config-center node was asked for the center's members (at most once a session). */
+  private boolean askedMembers;
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -426,6 +428,11 @@ public final class ShardKvClient implements AutoCloseable {
           synchronized (router) {
             call.onReply(s.attempt(), st, hint, null, env.nowMillis());
           }
+          if (s.gid() == ShardRouter.CONTROLLER_GID && !askedMembers
+              && r.status() != io.shardkv.driver.protocol.Status.BAD_REQUEST) {
+            askedMembers = true;
+            learnControllers(s.server());
+          }
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
           boolean maybeDelivered = !(c instanceof CallFailedException cf && cf.definite());
@@ -503,6 +510,14 @@ public final class ShardKvClient implements AutoCloseable {
           call.onNoReply(a.attempt(), true, env.nowMillis());
         }
       }
+    }
+  }
+
+  /** Adds the config center's members as {@code server} reports them ({@link ControllerMembers}). */
+  private void learnControllers(String server) {
+    List<String> members = ControllerMembers.ask(env, server, options.attemptTimeout());
+    synchronized (router) {
+      router.tracker(ShardRouter.CONTROLLER_GID).learn(members);
     }
   }
 

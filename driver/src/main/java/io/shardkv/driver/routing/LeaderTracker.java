@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>A hint naming a server outside the list is followed too, and that server joins the list: one
  * reachable member is enough to find the leader (issue 11, item 3; etcd's clients do the same), e.g.
- * a client given only a follower's address of the config center.
+ * a client given only a follower's address of the config center. {@link #learn} adds the members a
+ * server reports, so that the client keeps working when the one address it was given goes down.
  */
 public final class LeaderTracker {
   private final List<String> servers;
@@ -60,6 +61,22 @@ public final class LeaderTracker {
     }
     rotatePast(server);
     return false;
+  }
+
+  /**
+   * Adds the servers of {@code members} not on the list yet (at its end, in the order given), e.g.
+   * the config center's members as one of them reported them (STATUS {@code members}); the server
+   * in use does not change. Returns how many were added.
+   */
+  public int learn(List<String> members) {
+    int added = 0;
+    for (String m : members) {
+      if (!m.isEmpty() && !servers.contains(m)) {
+        servers.add(m);
+        added++;
+      }
+    }
+    return added;
   }
 
   /** {@code server} did not answer (timeout, connection error): try the next one. */

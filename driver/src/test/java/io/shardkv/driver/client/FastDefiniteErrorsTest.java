@@ -34,6 +34,7 @@ class FastDefiniteErrorsTest {
   static final class Env implements ShardKvClient.Environment {
     final BiFunction<String, Request, Object> script; // a Response or a CallFailedException
     final List<String> sentTo = new ArrayList<>();
+    final List<Request> requests = new ArrayList<>();
     long now = 1_000;
 
     Env(BiFunction<String, Request, Object> script) {
@@ -43,6 +44,7 @@ class FastDefiniteErrorsTest {
     @Override
     public synchronized CompletableFuture<Response> send(String server, Request request, Duration timeout) {
       sentTo.add(server);
+      requests.add(request);
       now += 1;
       Object a = script.apply(server, request);
       return a instanceof Response r ? CompletableFuture.completedFuture(r)
@@ -160,7 +162,9 @@ class FastDefiniteErrorsTest {
     try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
       KvException e = assertThrows(KvException.class, () -> c.put("k", "v"));
       assertTrue(e.definite() && e.rejected(), e.getMessage());
-      assertEquals(2, env.sentTo.size(), "one config query, one put: " + env.sentTo);
+      assertEquals(List.of(FrameType.QUERY, FrameType.STATUS, FrameType.PUT),
+          env.requests.stream().map(Request::frameType).toList(),
+          "one config query, the config center's members asked once, one put: " + env.sentTo);
     }
   }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link ShardKvClient.Environment} with a virtual clock and scripted servers: the config center
- * answers every QUERY at once with one group ({@link #GROUP}) owning every shard; every other request
- * is answered by the {@link Script}, which also says how much virtual time passes before its answer.
+ * answers every QUERY at once with one group ({@link #GROUP}) owning every shard, and every STATUS
+ * with its members ({@link #CONTROLLERS}); every other request is answered by the {@link Script},
+ * which also says how much virtual time passes before its answer.
  * Sleeps advance the clock. No thread ever blocks.
  */
 final class ScriptedEnvironment implements ShardKvClient.Environment {
@@ -57,6 +58,11 @@ final class ScriptedEnvironment implements ShardKvClient.Environment {
   public synchronized CompletableFuture<Response> send(String server, Request request, Duration timeout) {
     if (request instanceof Request.Query) {
       return CompletableFuture.completedFuture(new Response(FrameType.QUERY, Status.OK, new Result.Config(config())));
+    }
+    if (request instanceof Request.NodeStatus && CONTROLLERS.contains(server)) {
+      // The session asks the first config-center node that answers for the center's members.
+      return CompletableFuture.completedFuture(new Response(FrameType.STATUS, Status.OK,
+          Result.Info.of(java.util.Map.of("members", String.join(",", CONTROLLERS)))));
     }
     Sent s = new Sent(now, server, request, timeout);
     sent.add(s);

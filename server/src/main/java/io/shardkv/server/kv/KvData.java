@@ -89,6 +89,38 @@ public final class KvData {
     return values.size();
   }
 
+  /**
+   * The keys' and values' sizes in UTF-8 bytes, summed (what a migration moves, dedup table aside);
+   * equal to the lengths of {@code getBytes(UTF_8)}, counted without copying.
+   */
+  public long byteSize() {
+    long n = 0;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      n += utf8Length(e.getKey()) + utf8Length(e.getValue());
+    }
+    return n;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        n += 1; // a lone surrogate: Java's encoder writes '?'
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
   public DedupTable dedup() {
     return dedup;
   }

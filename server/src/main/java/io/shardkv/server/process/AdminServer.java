@@ -230,6 +230,9 @@ final class AdminServer implements AutoCloseable {
           gauge(series, "shardkv_config_num", "configuration number this node is at (config center: the latest)", l, ev.configNum());
           gauge(series, "shardkv_migrations_in_flight", "shards of this group in a migration state", l, ev.migrationsInFlight());
           counter(series, "shardkv_leader_changes_total", "leader changes this node has seen since it started", l, ev.leaderChanges());
+          String inner = l.substring(0, l.length() - 1);
+          ev.shardStates().forEach((state, n) -> gauge(series, "shardkv_shard_states",
+              "shards of this group held here in each state (shard groups only)", inner + ",state=\"" + state + "\"}", n));
         }
       }
       gauge(series, "shardkv_dedup_sessions", "client sessions in the exactly-once table (live)", l, r.sessions.live());
@@ -244,6 +247,7 @@ final class AdminServer implements AutoCloseable {
     counter(b, "shardkv_fsyncs_total", "storage fsyncs", l, f.fsyncs.get());
     counter(b, "shardkv_fsync_nanoseconds_total", "time spent in storage fsyncs", l, f.fsyncNanos.get());
     gauge(b, "shardkv_fsync_max_nanoseconds", "longest storage fsync since the node started", l, f.fsyncMaxNanos.get());
+    f.fsyncLatency.render(b, "shardkv_fsync_seconds", "storage fsync latency (one sample per replica synced in a flush pass)", l);
     counter(b, "shardkv_flush_passes_total", "flusher passes (one pass fsyncs every replica written in a loop turn)", l,
         f.passes.get());
     Runtime rt = Runtime.getRuntime();

@@ -40,6 +40,8 @@ final class GroupFlusher implements AutoCloseable {
   final AtomicLong fsyncs = new AtomicLong();
   final AtomicLong fsyncNanos = new AtomicLong();
   final AtomicLong fsyncMaxNanos = new AtomicLong();
+  /** Each fsync's duration, as a Prometheus histogram ({@code shardkv_fsync_seconds} on /metrics). */
+  final LatencyHistogram fsyncLatency = new LatencyHistogram();
   final AtomicLong passes = new AtomicLong();
 
   GroupFlusher(EventLoop loop, BooleanSupplier closed) {
@@ -83,6 +85,7 @@ final class GroupFlusher implements AutoCloseable {
         fsyncs.incrementAndGet();
         fsyncNanos.addAndGet(took);
         fsyncMaxNanos.accumulateAndGet(took, Math::max);
+        fsyncLatency.observeNanos(took);
       } catch (Throwable t) {
         failed[i] = t;
       }

@@ -205,9 +205,10 @@ final class HostedReplica {
     if (raft == null) return;
     // The node format's line stays as it was (scripts read it); a server hosting several groups names the group.
     String which = server.cluster().nodeFormat() ? "" : " (group " + group + ")";
+    // Extended, not reworded: the WAL record count is appended after the line's earlier fields.
     log.info("node {} recovered its storage in {} ms{}: {} file(s), {} bytes in {}; term {}, log up to index {}, "
-        + "state machine at index {} (snapshots restored: {})", self, millis, which, files, bytes, dir, raft[1], raft[0],
-        raft[2], host.snapshotsRestored());
+        + "state machine at index {} (snapshots restored: {}); {} WAL record(s) read", self, millis, which, files, bytes,
+        dir, raft[1], raft[0], raft[2], host.snapshotsRestored(), storage.recoveredRecords());
   }
 
   // ---------------------------------------------------------------- loop-thread inputs

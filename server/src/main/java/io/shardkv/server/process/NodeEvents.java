@@ -36,9 +36,11 @@ final class NodeEvents {
   /**
    * A shard in a migration state (not SERVING) since {@code sinceMillis}, waiting for
    * {@code otherGroup}: the previous owner for PULLING (its data) and GCING (its delete), the new
-   * owner for BEPULLING (taking the shard over).
+   * owner for BEPULLING (taking the shard over). {@code keys} and {@code bytes}: the shard's size here
+   * when the wait began (BEPULLING: what is handed over; 0 for the other states, which hold no data yet).
    */
-  record Wait(int shard, ShardState state, int otherGroup, List<String> otherServers, int configNum, long sinceMillis) {}
+  record Wait(int shard, ShardState state, int otherGroup, List<String> otherServers, int configNum, long sinceMillis,
+      int keys, long bytes) {}
 
   /**
    * The stalls in a few words, grouped by state, other group and configuration, e.g.
@@ -79,6 +81,7 @@ final class NodeEvents {
   private final Map<Integer, Long> lastWarned = new TreeMap<>();
   private volatile List<Stall> stalls = List.of();
   private volatile int inFlight;
+  private volatile Map<String, Integer> shardStates = Map.of();
   private volatile int knownConfig = -1;
   private volatile long leaderChanges;
 
@@ -90,6 +93,14 @@ final class NodeEvents {
   /** The migrations now waiting longer than {@link #STALL_MILLIS} (any thread). */
   List<Stall> stalls() {
     return stalls;
+  }
+
+  /**
+   * How many shards this replica holds in each {@link ShardState} (every state named, 0 included, so
+   * that the series do not come and go); empty on a config-center replica (any thread).
+   */
+  Map<String, Integer> shardStates() {
+    return shardStates;
   }
 
   /** Shards of this group in a migration state now (any thread). */
@@ -193,25 +204,32 @@ final class NodeEvents {
       states[s] = st;
       Wait w = waits.get(s);
       boolean waiting = st != null && st != ShardState.SERVING;
+      Wait ended = null;
       if (w != null && (!waiting || w.state() != st || w.configNum() != cur.num())) {
         waits.remove(s);
         lastWarned.remove(s);
         if (isLeader && w.state() == ShardState.PULLING) {
+          // Extended, not reworded: the shard's own size follows the line's earlier fields.
           log.info("node {} group {}: shard {} arrived from group {} after {} ms (configuration {}; {} keys in {} "
-              + "shards held now)", node, group, s, w.otherGroup(), now - w.sinceMillis(), w.configNum(),
-              kv.storedKeyCount(), kv.heldShardCount());
+              + "shards held now); moved {} key(s), {} byte(s)", node, group, s, w.otherGroup(), now - w.sinceMillis(),
+              w.configNum(), kv.storedKeyCount(), kv.heldShardCount(), kv.keyCountOf(s), kv.byteSizeOf(s));
         }
+        ended = w;
         w = null;
       }
       if (isLeader && was == ShardState.BEPULLING && st == null) {
-        log.info("node {} group {}: shard {} handed over to group {} and deleted here (configuration {})", node, group,
-            s, cur.ownerOf(s), cur.num());
+        String size = ended != null && ended.state() == ShardState.BEPULLING
+            ? "; moved " + ended.keys() + " key(s), " + ended.bytes() + " byte(s)" : "";
+        log.info("node {} group {}: shard {} handed over to group {} and deleted here (configuration {}){}", node, group,
+            s, cur.ownerOf(s), cur.num(), size);
       }
       if (waiting && w == null) {
         int other = st == ShardState.BEPULLING ? cur.ownerOf(s) : prev == null ? 0 : prev.ownerOf(s);
         List<String> servers = st == ShardState.BEPULLING ? cur.serversOf(other)
             : prev == null ? List.of() : prev.serversOf(other);
-        waits.put(s, new Wait(s, st, other, servers, cur.num(), now));
+        boolean handing = st == ShardState.BEPULLING;
+        waits.put(s, new Wait(s, st, other, servers, cur.num(), now, handing ? kv.keyCountOf(s) : 0,
+            handing ? kv.byteSizeOf(s) : 0));
         if (st == ShardState.PULLING) pullStarted.computeIfAbsent(other, g -> new ArrayList<>()).add(s);
         if (st == ShardState.BEPULLING) handStarted.computeIfAbsent(other, g -> new ArrayList<>()).add(s);
       }
@@ -220,7 +238,8 @@ final class NodeEvents {
       pullStarted.forEach((from, shards) -> log.info("node {} group {}: configuration {}: pulling shards {} from group {} {}",
           node, group, cur.num(), shards, from, waits.get(shards.get(0)).otherServers()));
       handStarted.forEach((to, shards) -> log.info("node {} group {}: configuration {}: shards {} move to group {}; "
-          + "keeping them frozen until it has them", node, group, cur.num(), shards, to));
+          + "keeping them frozen until it has them ({} key(s), {} byte(s))", node, group, cur.num(), shards, to,
+          shards.stream().mapToLong(x -> waits.get(x).keys()).sum(), shards.stream().mapToLong(x -> waits.get(x).bytes()).sum()));
     }
     List<Stall> found = new ArrayList<>();
     // One WARN per (state, other group, configuration), naming all its shards: a lost group can
@@ -246,6 +265,12 @@ final class NodeEvents {
     }
     stalls = List.copyOf(found);
     inFlight = waits.size();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (ShardState st : ShardState.values()) counts.put(st.name(), 0);
+    for (ShardState st : states) {
+      if (st != null) counts.merge(st.name(), 1, Integer::sum);
+    }
+    shardStates = java.util.Collections.unmodifiableMap(counts);
   }
 
   private static Map<Integer, Integer> shardsPerGroup(ShardConfig c) {

@@ -265,6 +265,7 @@ public final class NodeServer implements AutoCloseable {
    * lowest group) — what clients written for one-replica servers read (the driver checks
    * {@code role}) — and adds {@code groups} (ascending, comma separated) and, per hosted group G,
    * the replica keys prefixed {@code gG.} (e.g. {@code g1.role}); {@link ReplicaStatuses} reads both.
+   * Every replica's keys include {@code members}: its group's client addresses, comma separated.
    */
   private Map<String, String> statusMap() {
     Map<String, String> m = new TreeMap<>();
@@ -279,8 +280,11 @@ public final class NodeServer implements AutoCloseable {
     return m;
   }
 
-  private static void replicaStatus(Map<String, String> m, String prefix, HostedReplica r) {
+  private void replicaStatus(Map<String, String> m, String prefix, HostedReplica r) {
     m.put(prefix + "group", String.valueOf(r.group()));
+    // The group's client addresses from the cluster config: a client given one reachable member of
+    // the config center learns the others from it (issue 11, item 3; the driver's LeaderTracker).
+    m.put(prefix + "members", String.join(",", cluster.addresses(r.group())));
     HostedReplica.ReplicaStatus st = r.status();
     if (st != null) {
       m.put(prefix + "role", st.role());

@@ -282,6 +282,16 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     return n;
   }
 
+  /** How many keys this group holds for {@code shard} (0 when it holds no data for it). */
+  public int keyCountOf(int shard) {
+    return data[shard] == null ? 0 : data[shard].keyCount();
+  }
+
+  /** The UTF-8 size of {@code shard}'s keys and values held here ({@link KvData#byteSize}; 0 when none). */
+  public long byteSizeOf(int shard) {
+    return data[shard] == null ? 0 : data[shard].byteSize();
+  }
+
   /** How many keys this group stores across all held shards. */
   public int storedKeyCount() {
     int n = 0;

@@ -67,6 +67,7 @@ public final class FileRaftStorage implements RaftStorage {
   private final SnapshotFiles snapshots;
 
   private boolean loaded;
+  private long recoveredRecords;
   private boolean closed;
   /** Held from load() to close(): one storage object per data directory. */
   private AutoCloseable directoryLock;
@@ -124,6 +125,9 @@ public final class FileRaftStorage implements RaftStorage {
   /** The data directory. */
   public Path directory() { return dir; }
 
+  /** How many WAL records {@link #load} read (0 before it ran, and for a new directory). */
+  public long recoveredRecords() { return recoveredRecords; }
+
   @Override
   public PersistedState load() {
     if (loaded) throw new IllegalStateException("load() already called");
@@ -137,6 +141,7 @@ public final class FileRaftStorage implements RaftStorage {
       }
       lockDirectory();
       WalRecovery.Recovered r = new WalRecovery(files, dir, snapshots).run();
+      recoveredRecords = r.records();
       PersistedState s = r.state();
       hardState = s.hardState();
       snapshot = s.snapshot();

@@ -33,9 +33,12 @@ final class WalRecovery {
   private final Path dir;
   private final SnapshotFiles snapshots;
 
-  /** Everything {@link FileRaftStorage} needs to continue after recovery. */
+  /**
+   * Everything {@link FileRaftStorage} needs to continue after recovery, and {@code records}: how
+   * many WAL records (segment headers included) the final, clean pass read, for the recovery summary.
+   */
   record Recovered(PersistedState state, long snapshotGen, long snapshotRecordSegment,
-                   TreeMap<Long, SegmentInfo> segments, long lastSegmentSize) {}
+                   TreeMap<Long, SegmentInfo> segments, long lastSegmentSize, long records) {}
 
   WalRecovery(StorageFiles files, Path dir, SnapshotFiles snapshots) {
     this.files = files;
@@ -101,6 +104,7 @@ final class WalRecovery {
     long lastSize = 0;
     WalRecord lastRecord = null;
     long lastRecordOffset = -1;
+    long records = 0;
     for (int i = 0; i < seqs.size(); i++) {
       long seq = seqs.get(i);
       boolean isLast = i == seqs.size() - 1;
@@ -181,6 +185,7 @@ final class WalRecovery {
       lastRecord = at.record();
       lastRecordOffset = at.offset();
       lastSize = bytes.length;
+      records += scan.records().size();
     }
 
     if (state == null) {
@@ -189,7 +194,7 @@ final class WalRecovery {
             + " segment, so the log and hard state are lost. Refusing to start; restore the"
             + " directory from a backup, or wipe it and let the node rejoin from its peers.");
       }
-      return new Recovered(PersistedState.EMPTY, 0, 0, segments, 0);
+      return new Recovered(PersistedState.EMPTY, 0, 0, segments, 0, records);
     }
 
     long gen = state.snapshotGen();
@@ -240,7 +245,7 @@ final class WalRecovery {
     HardState hs = state.hardState();
     SnapshotMeta meta = state.snapshot();
     PersistedState persisted = new PersistedState(hs, meta, snapshotData, state.entries());
-    return new Recovered(persisted, gen, state.snapshotRecordSegment(), segments, lastSize);
+    return new Recovered(persisted, gen, state.snapshotRecordSegment(), segments, lastSize, records);
   }
 
   private static void apply(ReplayState state, WalRecord r, long segment) {

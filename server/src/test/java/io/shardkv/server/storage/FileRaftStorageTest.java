@@ -33,6 +33,29 @@ class FileRaftStorageTest {
     s.close();
   }
 
+  /** The recovery summary's record count (issue 11, item 4): every record the WAL holds, header included. */
+  @Test
+  void recoveryCountsTheWalRecordsItRead() {
+    Path dir = tmp.resolve("n");
+    FileRaftStorage s = TestDirs.open(dir, 1 << 20);
+    s.load();
+    assertEquals(0, s.recoveredRecords(), "a new directory holds no record");
+    for (int i = 1; i <= 20; i++) s.append(List.of(CrashWorkload.entry(i, 1, 10)));
+    s.setHardState(new HardState(1, 1));
+    s.flush();
+    s.close();
+    FileRaftStorage again = TestDirs.open(dir, 1 << 20);
+    again.load();
+    assertEquals(1 + 20 + 1, again.recoveredRecords(), "segment header, 20 ENTRY records, one HARD_STATE");
+    again.append(List.of(CrashWorkload.entry(21, 1, 10), CrashWorkload.entry(22, 1, 10)));
+    again.flush();
+    again.close();
+    FileRaftStorage third = TestDirs.open(dir, 1 << 20);
+    third.load();
+    assertEquals(22 + 2, third.recoveredRecords(), "an append call of two entries is two records");
+    third.close();
+  }
+
   @Test
   void aFlushWithNothingNewDoesNotTouchTheDisk() {
     FaultInjectingFiles files = new FaultInjectingFiles();

@@ -1,0 +1,67 @@
+package io.shardkv.driver.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.driver.protocol.FrameType;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Result;
+import io.shardkv.driver.protocol.Status;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, item 3: one reachable config-center address bootstraps a session — the client learns the
+ * center's other members from it (STATUS {@code members}) and keeps working once that node is gone.
+ */
+class ControllerMembersTest {
+
+  /** ctrl:2 is the one address given; it reports members ctrl:1..3 (or nothing, an older server). */
+  private static FastDefiniteErrorsTest.Env cluster(AtomicBoolean ctrl2Down, boolean reportsMembers) {
+    return new FastDefiniteErrorsTest.Env((server, r) -> {
+      if (server.equals("ctrl:2") && ctrl2Down.get()) return FastDefiniteErrorsTest.refused(server);
+      if (r instanceof Request.NodeStatus) {
+        Map<String, String> m = reportsMembers ? Map.of("role", "LEADER", "members", "ctrl:1,ctrl:2,ctrl:3")
+            : Map.of("role", "LEADER");
+        return new Response(FrameType.STATUS, Status.OK, Result.Info.of(m));
+      }
+      if (server.equals("ctrl:1")) return FastDefiniteErrorsTest.refused(server); // down too
+      if (server.startsWith("ctrl")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1"));
+      return r instanceof Request.Get ? Response.value("v") : Response.ok(r.frameType());
+    });
+  }
+
+  @Test
+  void theMembersLearnedFromTheOneAddressGivenServeOnceItIsDown() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(false);
+    FastDefiniteErrorsTest.Env env = cluster(down, true);
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
+      assertEquals("v", c.get("k").orElseThrow());
+      assertEquals(1, env.requests.stream().filter(r -> r instanceof Request.NodeStatus).count(),
+          "members asked once: " + env.sentTo);
+      down.set(true);
+      assertEquals(1, c.query(-1).num(), "answered by ctrl:3, learned from ctrl:2");
+      assertEquals("ctrl:3", env.sentTo.get(env.sentTo.size() - 1), env.sentTo::toString);
+      assertEquals(1, env.requests.stream().filter(r -> r instanceof Request.NodeStatus).count(),
+          "members asked once a session: " + env.sentTo);
+    }
+  }
+
+  /** The control: without {@code members} (an older server) the one address is all the session has. */
+  @Test
+  void withoutMembersTheSessionHasOnlyTheAddressGiven() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(false);
+    FastDefiniteErrorsTest.Env env = cluster(down, false);
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
+      assertEquals("v", c.get("k").orElseThrow());
+      down.set(true);
+      KvException e = assertThrows(KvException.class, () -> c.query(-1));
+      assertTrue(!env.sentTo.contains("ctrl:3"), env.sentTo::toString);
+      assertTrue(e.getMessage().contains("ctrl:2"), e.getMessage());
+    }
+  }
+}
