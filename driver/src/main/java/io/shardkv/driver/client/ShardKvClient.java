@@ -5,6 +5,7 @@ import io.shardkv.driver.protocol.Configuration;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Served;
 import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.protocol.Wire;
 import io.shardkv.driver.routing.CallOutcome;
@@ -69,6 +70,10 @@ public final class ShardKvClient implements AutoCloseable {
    * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
    */
   private volatile boolean reachedCluster;
+  /** Whether requests ask for the served entry (docs/protocol.md §5.6); off by default. */
+  private volatile boolean reportServed;
+  /** The served entry of the last operation {@link #run} completed, or null. */
+  private volatile Served lastServed;
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -146,6 +151,26 @@ public final class ShardKvClient implements AutoCloseable {
 
   public long clientId() {
     return router.clientId();
+  }
+
+  /**
+   * Asks the servers to report which log entry served each GET/PUT/APPEND/CAS/DELETE
+   * (docs/protocol.md §5.6), read back with {@link #lastServed()}. Turn it on only when every server
+   * of the cluster speaks §5.6: an older server refuses the request's flags byte as malformed.
+   */
+  public ShardKvClient reportServed(boolean on) {
+    this.reportServed = on;
+    return this;
+  }
+
+  /**
+   * The (group, term, index) of the log entry that served the last operation this client completed
+   * with an answer (a write's entry; a read's ReadIndex and term), when it was asked for with
+   * {@link #reportServed} and the server reported it; empty otherwise (also after an operation that
+   * threw). Meaningful for a client used by one thread at a time.
+   */
+  public Optional<Served> lastServed() {
+    return Optional.ofNullable(lastServed);
   }
 
   public ClientOptions options() {
@@ -352,9 +377,14 @@ public final class ShardKvClient implements AutoCloseable {
             : router.startKeyOp(key, write, now, timeoutMillis);
       }
       Request req = request.apply(call.clientId(), call.seq());
+      if (reportServed) req = req.askingServed();
       checkSize(req, key, call);
+      lastServed = null;
       Response r = drive(call, req, 0, run == 0);
-      if (r != null) return r;
+      if (r != null) {
+        lastServed = r.served();
+        return r;
+      }
     }
   }
 
