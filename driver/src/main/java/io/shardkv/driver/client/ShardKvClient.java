@@ -70,10 +70,8 @@ public final class ShardKvClient implements AutoCloseable {
    * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
    */
   private volatile boolean reachedCluster;
-  /** Whether requests ask for the served entry (docs/protocol.md §5.6); off by default. */
-  private volatile boolean reportServed;
-  /** The served entry of the last operation {@link #run} completed, or null. */
-  private volatile Served lastServed;
+  private volatile boolean reportServed; // protocol §5.6; off by default
+  private volatile Served lastServed; // of the last operation run() completed, or null
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -153,21 +151,15 @@ public final class ShardKvClient implements AutoCloseable {
     return router.clientId();
   }
 
-  /**
-   * Asks the servers to report which log entry served each GET/PUT/APPEND/CAS/DELETE
-   * (docs/protocol.md §5.6), read back with {@link #lastServed()}. Turn it on only when every server
-   * of the cluster speaks §5.6: an older server refuses the request's flags byte as malformed.
-   */
+  /** Asks for the served entry of each key operation (protocol §5.6; only if every server speaks it). */
   public ShardKvClient reportServed(boolean on) {
     this.reportServed = on;
     return this;
   }
 
   /**
-   * The (group, term, index) of the log entry that served the last operation this client completed
-   * with an answer (a write's entry; a read's ReadIndex and term), when it was asked for with
-   * {@link #reportServed} and the server reported it; empty otherwise (also after an operation that
-   * threw). Meaningful for a client used by one thread at a time.
+   * The log entry (a write's; a read's term and ReadIndex) that served the last operation this client
+   * completed, if asked for ({@link #reportServed}) and reported; empty after one that threw. Per thread of use.
    */
   public Optional<Served> lastServed() {
     return Optional.ofNullable(lastServed);
