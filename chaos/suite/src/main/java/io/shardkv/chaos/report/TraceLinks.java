@@ -36,6 +36,9 @@ import java.util.stream.Stream;
  *       (it persisted the entry), and the first {@code installed snapshot T/I} with {@code I >= index}
  *       (it got the entry inside a snapshot).</li>
  * </ul>
+ * Only the {@code served request} line names the entry exactly; the Raft lines are matched by index
+ * range, so on a node whose log once held a different (later overwritten) entry at that index, the
+ * first {@code durable up to} line may be that entry's.
  *
  * @param anyTrace whether the node logs hold any trace line at all (if not, the servers ran without
  *     {@code trace = true})
