@@ -5,6 +5,7 @@ import io.shardkv.driver.protocol.Configuration;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Served;
 import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.protocol.Wire;
 import io.shardkv.driver.routing.CallOutcome;
@@ -71,6 +72,8 @@ public final class ShardKvClient implements AutoCloseable {
   private volatile boolean reachedCluster;
   /** True once a config-center node was asked for the center's members (at most once a session). */
   private boolean askedMembers;
+  private volatile boolean reportServed; // protocol §5.6; off by default
+  private volatile Served lastServed; // of the last operation run() completed, or null
 
   /**
    * What a session needs from outside: send a request to a server, read a monotonic clock in
@@ -148,6 +151,20 @@ public final class ShardKvClient implements AutoCloseable {
 
   public long clientId() {
     return router.clientId();
+  }
+
+  /** Asks for the served entry of each key operation (protocol §5.6; only if every server speaks it). */
+  public ShardKvClient reportServed(boolean on) {
+    this.reportServed = on;
+    return this;
+  }
+
+  /**
+   * The log entry (a write's; a read's term and ReadIndex) that served the last operation this client
+   * completed, if asked for ({@link #reportServed}) and reported; empty after one that threw. Per thread of use.
+   */
+  public Optional<Served> lastServed() {
+    return Optional.ofNullable(lastServed);
   }
 
   public ClientOptions options() {
@@ -354,9 +371,14 @@ public final class ShardKvClient implements AutoCloseable {
             : router.startKeyOp(key, write, now, timeoutMillis);
       }
       Request req = request.apply(call.clientId(), call.seq());
+      if (reportServed) req = req.askingServed();
       checkSize(req, key, call);
+      lastServed = null;
       Response r = drive(call, req, 0, run == 0);
-      if (r != null) return r;
+      if (r != null) {
+        lastServed = r.served();
+        return r;
+      }
     }
   }
 
@@ -401,7 +423,7 @@ public final class ShardKvClient implements AutoCloseable {
       }
       if (step instanceof CallStep.Finish f) {
         if (mayRerun && f.outcome().retryInNewSession()) return null;
-        return outcome(f.outcome(), answer, answeredBy, lastProblem);
+        return CallOutcomes.outcome(f.outcome(), answer, answeredBy, lastProblem);
       } else if (step instanceof CallStep.Send s) {
         long wait = Math.max(1, s.replyDeadline() - now);
         CompletableFuture<Response> fut;
@@ -535,31 +557,7 @@ public final class ShardKvClient implements AutoCloseable {
     synchronized (router) {
       o = call.abandon(env.nowMillis());
     }
-    return new KvException(o.definite(), rejected && o.definite(),
-        why + (o.definite() ? "" : "; an earlier attempt may have been applied"));
-  }
-
-  /** The call's outcome as this API reports it: the response, or a definite or indefinite KvException. */
-  private static Response outcome(CallOutcome o, Response answer, String answeredBy, String lastProblem)
-      throws KvException {
-    switch (o.kind()) {
-      case COMPLETED:
-        if (answer == null) throw new IllegalStateException("a call completed without a response: " + o);
-        return answer;
-      case INDEFINITE:
-        if (answer != null) throw new KvException(false, o.reason()); // e.g. STALE_REQUEST
-        throw new KvException(false, "timed out after " + o.attempts() + " attempt(s); the write may have been applied ("
-            + lastProblem + ")");
-      default:
-        if (answer != null) {
-          String msg = answer.result() instanceof Result.Text t ? t.message() : String.valueOf(answer.status());
-          throw new KvException(true, true, "rejected by " + answeredBy + ": " + answer.status() + ": " + msg);
-        }
-        if (o.attempts() == 0) {
-          throw new KvException(true, "timed out before any server could be asked; not applied (" + lastProblem + ")");
-        }
-        throw new KvException(true, "timed out after " + o.attempts() + " attempt(s); not applied (" + lastProblem + ")");
-    }
+    return CallOutcomes.abandoned(o, why, rejected);
   }
 
   /** Interrupted while driving {@code call}: definite only if no attempt can have been applied. */
@@ -569,8 +567,7 @@ public final class ShardKvClient implements AutoCloseable {
     synchronized (router) {
       o = call.abandon(env.nowMillis());
     }
-    return new KvException(o.definite(), "interrupted after " + o.attempts() + " attempt(s); "
-        + (o.definite() ? "not applied" : "the write may have been applied"));
+    return CallOutcomes.interrupted(o);
   }
 
   /** The cached configuration (null before the first). */

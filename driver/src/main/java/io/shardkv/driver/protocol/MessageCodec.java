@@ -73,18 +73,42 @@ public final class MessageCodec {
       w.bytes(pm.bytes());
     }
     // NodeStatus and Ping have empty payloads.
+    if (req.askServed()) w.u8(FLAG_ASK_SERVED);
+  }
+
+  /** §5.6: the optional trailing flags byte of GET/PUT/APPEND/CAS/DELETE; bit 0 asks for the served entry. */
+  static final int FLAG_ASK_SERVED = 1;
+  /** §5.6: the marker byte that starts a reply's optional served trailer. */
+  static final int SERVED_MARKER = 1;
+
+  /** Reads the optional trailing flags byte of a key-value request: true when it asks for the served entry. */
+  private static boolean askServed(PayloadReader r) throws FrameException {
+    if (!r.hasRemaining()) return false;
+    int flags = r.u8("flags");
+    if (flags != FLAG_ASK_SERVED) {
+      throw r.malformed("request flags " + flags + " unknown (only 1 = ask for the served entry is defined)");
+    }
+    return true;
+  }
+
+  private static boolean servable(FrameType requestType) {
+    return switch (requestType) {
+      case GET, PUT, APPEND, CAS, DELETE -> true;
+      default -> false;
+    };
   }
 
   private static Request readRequest(FrameType t, PayloadReader r) throws FrameException {
     switch (t) {
-      case GET: return new Request.Get(r.i64("clientId"), r.i64("seq"), r.string("key"));
-      case PUT: return new Request.Put(r.i64("clientId"), r.i64("seq"), r.string("key"), r.string("value"));
+      case GET: return new Request.Get(r.i64("clientId"), r.i64("seq"), r.string("key"), askServed(r));
+      case PUT:
+        return new Request.Put(r.i64("clientId"), r.i64("seq"), r.string("key"), r.string("value"), askServed(r));
       case APPEND:
-        return new Request.Append(r.i64("clientId"), r.i64("seq"), r.string("key"), r.string("value"));
+        return new Request.Append(r.i64("clientId"), r.i64("seq"), r.string("key"), r.string("value"), askServed(r));
       case CAS:
         return new Request.Cas(r.i64("clientId"), r.i64("seq"), r.string("key"),
-            r.optionalString("expected"), r.string("value"));
-      case DELETE: return new Request.Delete(r.i64("clientId"), r.i64("seq"), r.string("key"));
+            r.optionalString("expected"), r.string("value"), askServed(r));
+      case DELETE: return new Request.Delete(r.i64("clientId"), r.i64("seq"), r.string("key"), askServed(r));
       case SCAN: {
         int shard = r.i32("shard");
         String prefix = r.string("prefix");
@@ -141,6 +165,10 @@ public final class MessageCodec {
       info.entries().forEach((k, v) -> w.string(k).string(v));
     }
     // Result.None: nothing after the status.
+    Served sv = resp.served();
+    if (sv != null && servable(resp.requestType())) {
+      w.u8(SERVED_MARKER).i32(sv.group()).i64(sv.term()).i64(sv.index());
+    }
   }
 
   private static Response readResponse(FrameType requestType, PayloadReader r) throws FrameException {
@@ -189,7 +217,19 @@ public final class MessageCodec {
     } else {
       res = Result.None.INSTANCE;
     }
-    return new Response(requestType, status, res);
+    Served served = null;
+    if (servable(requestType) && r.hasRemaining()) {
+      int marker = r.u8("served marker");
+      if (marker != SERVED_MARKER) throw r.malformed("served marker " + marker + " is not " + SERVED_MARKER);
+      int group = r.i32("served group");
+      long term = r.i64("served term");
+      long index = r.i64("served index");
+      if (group < 0 || term < 0 || index < 0) {
+        throw r.malformed("served group/term/index " + group + "/" + term + "/" + index + " is negative");
+      }
+      served = new Served(group, term, index);
+    }
+    return new Response(requestType, status, res, served);
   }
 
   private static void writeGroups(Map<Integer, List<String>> groups, PayloadWriter w) {

@@ -100,6 +100,11 @@ final class PayloadReader {
     return string(field);
   }
 
+  /** True while payload bytes remain (an optional trailing field follows). */
+  boolean hasRemaining() {
+    return buf.hasRemaining();
+  }
+
   /** Checks that the whole payload was consumed. */
   void end() throws FrameException {
     if (buf.hasRemaining()) {

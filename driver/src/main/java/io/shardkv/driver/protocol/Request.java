@@ -12,20 +12,37 @@ import java.util.SortedMap;
  */
 public sealed interface Request extends Message {
 
+  /**
+   * This request asking for the served entry in its reply (docs/protocol.md §5.6): GET, PUT, APPEND,
+   * CAS and DELETE can ask (a trailing flags byte); any other request is returned unchanged. Only
+   * servers that speak §5.6 accept the flag: a client sends it only when told to
+   * ({@code ClientOptions.reportServed}).
+   */
+  default Request askingServed() { return this; }
+
+  /** True when this request asks for the served entry in its reply. */
+  default boolean askServed() { return false; }
+
   /** Reads {@code key}. OK carries the value; NOT_FOUND if absent. */
-  record Get(long clientId, long seq, String key) implements Request {
+  record Get(long clientId, long seq, String key, boolean askServed) implements Request {
+    public Get(long clientId, long seq, String key) { this(clientId, seq, key, false); }
     public Get { Objects.requireNonNull(key, "key"); }
+    @Override public Get askingServed() { return new Get(clientId, seq, key, true); }
     @Override public FrameType frameType() { return FrameType.GET; }
   }
 
   /** Sets {@code key} to {@code value}. */
-  record Put(long clientId, long seq, String key, String value) implements Request {
+  record Put(long clientId, long seq, String key, String value, boolean askServed) implements Request {
+    public Put(long clientId, long seq, String key, String value) { this(clientId, seq, key, value, false); }
+    @Override public Put askingServed() { return new Put(clientId, seq, key, value, true); }
     public Put { Objects.requireNonNull(key, "key"); Objects.requireNonNull(value, "value"); }
     @Override public FrameType frameType() { return FrameType.PUT; }
   }
 
   /** Appends {@code value} to the current value of {@code key} (absent counts as empty). */
-  record Append(long clientId, long seq, String key, String value) implements Request {
+  record Append(long clientId, long seq, String key, String value, boolean askServed) implements Request {
+    public Append(long clientId, long seq, String key, String value) { this(clientId, seq, key, value, false); }
+    @Override public Append askingServed() { return new Append(clientId, seq, key, value, true); }
     public Append { Objects.requireNonNull(key, "key"); Objects.requireNonNull(value, "value"); }
     @Override public FrameType frameType() { return FrameType.APPEND; }
   }
@@ -34,14 +51,20 @@ public sealed interface Request extends Message {
    * Sets {@code key} to {@code value} if its current value equals {@code expected}; a null
    * {@code expected} means "only if the key is absent". CAS_MISMATCH otherwise.
    */
-  record Cas(long clientId, long seq, String key, String expected, String value) implements Request {
+  record Cas(long clientId, long seq, String key, String expected, String value, boolean askServed) implements Request {
+    public Cas(long clientId, long seq, String key, String expected, String value) {
+      this(clientId, seq, key, expected, value, false);
+    }
+    @Override public Cas askingServed() { return new Cas(clientId, seq, key, expected, value, true); }
     public Cas { Objects.requireNonNull(key, "key"); Objects.requireNonNull(value, "value"); }
     @Override public FrameType frameType() { return FrameType.CAS; }
   }
 
   /** Removes {@code key}. OK if it existed, NOT_FOUND if it did not. */
-  record Delete(long clientId, long seq, String key) implements Request {
+  record Delete(long clientId, long seq, String key, boolean askServed) implements Request {
+    public Delete(long clientId, long seq, String key) { this(clientId, seq, key, false); }
     public Delete { Objects.requireNonNull(key, "key"); }
+    @Override public Delete askingServed() { return new Delete(clientId, seq, key, true); }
     @Override public FrameType frameType() { return FrameType.DELETE; }
   }
 

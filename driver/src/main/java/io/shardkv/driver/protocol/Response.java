@@ -4,9 +4,21 @@ import java.util.Objects;
 
 /**
  * The reply to a request: which request type it answers, its status, and a body whose kind is
- * determined by both (checked on construction, see {@link #expectedKind}).
+ * determined by both (checked on construction, see {@link #expectedKind}). {@code served} is the log
+ * entry that served it, or null: sent only to a request that asked for it (docs/protocol.md §5.6),
+ * absent in every reply of a server that predates it.
  */
-public record Response(FrameType requestType, Status status, Result result) implements Message {
+public record Response(FrameType requestType, Status status, Result result, Served served) implements Message {
+  /** A reply without the served entry (what every reply was before §5.6). */
+  public Response(FrameType requestType, Status status, Result result) {
+    this(requestType, status, result, null);
+  }
+
+  /** This reply carrying {@code s} (null: none). */
+  public Response withServed(Served s) {
+    return new Response(requestType, status, result, s);
+  }
+
   public Response {
     Objects.requireNonNull(requestType, "requestType");
     Objects.requireNonNull(status, "status");

@@ -71,7 +71,7 @@ final class HostedReplica {
   /** Client sessions in the applied state (live, expired), refreshed every tick for /metrics. */
   volatile io.shardkv.server.kv.DedupTable.Counts sessions = io.shardkv.server.kv.DedupTable.Counts.NONE;
 
-  private record PendingClient(Connection connection, long wireId, FrameType type) {}
+  private record PendingClient(Connection connection, long wireId, FrameType type, boolean askServed) {}
 
   /** A consistent view of the replica for the admin endpoints, refreshed on the loop every tick. */
   record ReplicaStatus(int node, int group, String role, long term, int leader, String leaderAddress,
@@ -238,7 +238,7 @@ final class HostedReplica {
       return;
     }
     long id = nextHostRequestId++;
-    pending.put(id, new PendingClient(c, wireId, request.frameType()));
+    pending.put(id, new PendingClient(c, wireId, request.frameType(), request.askServed()));
     host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
   }
 
@@ -277,7 +277,7 @@ final class HostedReplica {
       if (p == null) return;
       Response resp;
       try {
-        resp = frontDoor.respond(p.type(), r);
+        resp = frontDoor.respond(p.type(), r, p.askServed());
       } catch (RuntimeException e) {
         log.error("could not translate the answer to a {} request: {}", p.type(), e.toString());
         resp = Response.error(p.type(), Status.SERVER_ERROR, "internal error: " + e);

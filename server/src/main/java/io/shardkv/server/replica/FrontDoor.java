@@ -119,6 +119,22 @@ public final class FrontDoor {
    *                          SERVER_ERROR, the simulator stops the run)
    */
   public Response respond(FrameType type, ClientReply reply) {
+    return respond(type, reply, false);
+  }
+
+  /**
+   * As {@link #respond(FrameType, ClientReply)}; when {@code askServed} (the request asked for it,
+   * docs/protocol.md §5.6) the reply also carries the log entry that served it, if one did.
+   */
+  public Response respond(FrameType type, ClientReply reply, boolean askServed) {
+    Response r = translate(type, reply);
+    if (askServed && reply instanceof ClientReply.Result res && res.served() != null) {
+      r = r.withServed(res.served());
+    }
+    return r;
+  }
+
+  private Response translate(FrameType type, ClientReply reply) {
     if (reply instanceof ClientReply.NotLeader nl) {
       String address = nl.leaderHint() < 0 ? null : addressOf.apply(nl.leaderHint());
       return Response.wrongLeader(type, address == null ? -1 : nl.leaderHint(), address == null ? "" : address);

@@ -15,11 +15,12 @@ import java.util.TreeMap;
 final class PendingRequests {
   record Proposal(long requestId, long index, long term, long expiresAtTick) {}
 
-  record Read(long requestId, byte[] request, long expiresAtTick) {}
+  /** {@code term}: the leader's term when it asked for the ReadIndex (a read confirmed in that term). */
+  record Read(long requestId, byte[] request, long term, long expiresAtTick) {}
 
   /** Unconfirmed ReadIndex reads by the host's internal read id (never reused). */
 
-  record ConfirmedRead(long requestId, byte[] request, long readIndex) {}
+  record ConfirmedRead(long requestId, byte[] request, long term, long readIndex) {}
 
   final TreeMap<Long, List<Proposal>> proposalsByIndex = new TreeMap<>();
   final TreeMap<Long, Read> readsById = new TreeMap<>();

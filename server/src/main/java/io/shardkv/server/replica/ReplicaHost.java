@@ -1,5 +1,6 @@
 package io.shardkv.server.replica;
 
+import io.shardkv.driver.protocol.Served;
 import io.shardkv.server.raft.EntryKind;
 import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.NotLeader;
@@ -243,7 +244,7 @@ public final class ReplicaHost {
       if (res instanceof NotLeader nl) {
         out.reply(new ClientReply.NotLeader(requestId, nl.leaderHint()));
       } else {
-        pending.readsById.put(readId, new PendingRequests.Read(requestId, request,
+        pending.readsById.put(readId, new PendingRequests.Read(requestId, request, raft.term(),
             ticks + options.requestTimeoutTicks()));
       }
     } else if (a instanceof HostedService.Admission.Propose p) {
@@ -280,7 +281,7 @@ public final class ReplicaHost {
       for (ReadState rs : rd.readStates()) {
         PendingRequests.Read r = pending.readsById.remove(rs.requestId());
         if (r != null) {
-          pending.confirmedReads.add(new PendingRequests.ConfirmedRead(r.requestId(), r.request(), rs.readIndex()));
+          pending.confirmedReads.add(new PendingRequests.ConfirmedRead(r.requestId(), r.request(), r.term(), rs.readIndex()));
         }
       }
       for (long readId : rd.abortedReads()) {
@@ -324,7 +325,9 @@ public final class ReplicaHost {
     }
     for (PendingRequests.Proposal p : pending.takeAt(e.index())) {
       if (p.term() == e.term() && result != null) {
-        out.reply(new ClientReply.Result(p.requestId(), result));
+        // The reply names the entry that served it: the client's history links it to these traces.
+        trace("served request " + p.requestId() + " by entry " + e.term() + "/" + e.index());
+        out.reply(new ClientReply.Result(p.requestId(), result, new Served(gid, e.term(), e.index())));
       } else {
         // Another entry won this index: this proposal's entry can never commit (Log Matching).
         out.reply(new ClientReply.NotLeader(p.requestId(), raft.leaderId()));
@@ -338,7 +341,10 @@ public final class ReplicaHost {
       PendingRequests.ConfirmedRead r = it.next();
       if (r.readIndex() <= applied) {
         it.remove();
-        out.reply(new ClientReply.Result(r.requestId(), service.read(r.request())));
+        // A ReadIndex read is linearized at the read index, confirmed in the term it was asked in (thesis §6.4).
+        trace("served request " + r.requestId() + " by read index " + r.term() + "/" + r.readIndex());
+        out.reply(new ClientReply.Result(r.requestId(), service.read(r.request()),
+            new Served(gid, r.term(), r.readIndex())));
       }
     }
   }

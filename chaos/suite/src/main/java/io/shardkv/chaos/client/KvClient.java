@@ -1,6 +1,8 @@
 package io.shardkv.chaos.client;
 
 import io.shardkv.chaos.history.Op;
+import io.shardkv.chaos.report.TraceLinks;
+import io.shardkv.driver.protocol.Served;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import java.time.Duration;
@@ -12,6 +14,9 @@ import java.util.Set;
  * {@link KvException#definite()} is {@code :fail}; an indefinite exception is {@code :info}, except
  * for reads, which change nothing and so are {@code :fail} whatever happened (Jepsen's rule for
  * idempotent ops). Ops marked {@code :final} (the reads after healing) get the longer final timeout.
+ * A completion the servers answered carries the log entry that served it as the extra keys
+ * {@code :group :term :log-index} (docs/protocol.md §5.6; the checker ignores them, the report links
+ * them to the servers' trace lines).
  */
 public abstract class KvClient implements Client {
   protected final ShardKvClient kv;
@@ -31,7 +36,9 @@ public abstract class KvClient implements Client {
   public final Op invoke(Op op) {
     Duration timeout = op.isFinal() ? sessions.finalTimeout() : sessions.opTimeout();
     try {
-      return perform(op, String.valueOf(op.key()), timeout);
+      Op done = perform(op, String.valueOf(op.key()), timeout);
+      Served s = kv.lastServed().orElse(null);
+      return s == null ? done : TraceLinks.withServed(done, s);
     } catch (KvException e) {
       return e.definite() || readFs.contains(op.f()) ? op.fail(e.getMessage()) : op.info(e.getMessage());
     }

@@ -17,7 +17,7 @@ final class IndexPage {
   private IndexPage() {}
 
   /** What the page shows besides the run's own files. */
-  record Parts(RunFiles run, String title, List<Counterexample> counterexamples, Coverage coverage,
+  record Parts(RunFiles run, String title, List<Counterexample> counterexamples, TraceLinks traces, Coverage coverage,
       List<PlotData.Window> windows, List<PlotData.Point> points, List<PlotData.Band> bands,
       Map<String, List<double[]>> clocks, List<String> plots, List<String> files) {}
 
@@ -35,7 +35,7 @@ final class IndexPage {
     b.append("<nav class=\"links\"><a id=\"timeline-link\" href=\"timeline.html\">Timeline of every op</a>")
         .append("<a href=\"#plots\">Plots</a><a href=\"#coverage\">Fault coverage</a><a href=\"#files\">Files</a></nav>\n");
     why(b, run);
-    counterexamples(b, p.counterexamples());
+    counterexamples(b, p.counterexamples(), p.traces());
     options(b, run);
     counts(b, run);
     availability(b, run);
@@ -80,7 +80,7 @@ final class IndexPage {
     return parts.isEmpty() ? "<span class=\"muted\">—</span>" : String.join("<br>", parts);
   }
 
-  private static void counterexamples(StringBuilder b, List<Counterexample> cs) {
+  private static void counterexamples(StringBuilder b, List<Counterexample> cs, TraceLinks traces) {
     if (cs.isEmpty()) {
       return;
     }
@@ -103,7 +103,7 @@ final class IndexPage {
       b.append("<a href=\"").append(Html.esc(file)).append("\">").append(Html.esc(file)).append("</a></p>\n");
       b.append(CounterexampleSvg.render(c));
       b.append("<table class=\"mono\"><tr><th>process</th><th>op</th><th>outcome</th><th class=\"n\">invoked (s)</th>")
-          .append("<th class=\"n\">completed (s)</th><th>more</th><th>history</th></tr>\n");
+          .append("<th class=\"n\">completed (s)</th><th>served by (group, term, index)</th><th>more</th><th>history</th></tr>\n");
       for (Counterexample.Shown s : c.ops()) {
         Op inv = s.invoke();
         boolean failing = s.equals(c.shrunkFailingOp());
@@ -112,20 +112,30 @@ final class IndexPage {
             .append("</td><td>").append(Html.esc(s.outcome()))
             .append(failing ? " ★" : "").append("</td><td class=\"n\">").append(Html.num(inv.time() / 1e9))
             .append("</td><td class=\"n\">").append(s.completion() == null ? "—" : Html.num(s.completion().time() / 1e9))
-            .append("</td><td>").append(Html.esc(extra(s))).append("</td><td><a href=\"timeline.html#index=")
+            .append("</td><td>").append(Html.esc(servedText(s))).append("</td><td>").append(Html.esc(extra(s)))
+            .append("</td><td><a href=\"timeline.html#index=")
             .append(inv.index()).append("\">:index ").append(inv.index()).append("</a></td></tr>\n");
       }
       b.append("</table>\n");
+      ServerTraces.render(b, c, traces);
     }
   }
 
-  /** Extra keys the history carries for an op (errors today; group, term and log index later). */
+  /** {@code g1 t4 i123}: the log entry that served the op (its completion's {@code :group :term :log-index}), or —. */
+  static String servedText(Counterexample.Shown s) {
+    io.shardkv.driver.protocol.Served sv = TraceLinks.servedOf(s.completion());
+    return sv == null ? "—" : sv.toString();
+  }
+
+  private static final java.util.Set<String> SERVED_KEYS = java.util.Set.of("group", "term", "log-index");
+
+  /** Extra keys the history carries for an op (errors, ...; the served entry has its own column). */
   static String extra(Counterexample.Shown s) {
     List<String> l = new ArrayList<>();
     List<Op> both = s.completion() == null ? List.of(s.invoke()) : List.of(s.invoke(), s.completion());
     for (Op op : both) {
       op.extra().forEach((k, v) -> {
-        if (!k.equals("key") && !k.equals("final")) {
+        if (!k.equals("key") && !k.equals("final") && !SERVED_KEYS.contains(k)) {
           l.add(":" + k + " " + Edn.line(v));
         }
       });

@@ -79,12 +79,25 @@ public final class RunReport {
     written.add("timeline.html");
     phases.put("timeline", lapMillis(mark));
     List<String> links = links(historyFile, outDir, written);
-    IndexPage.Parts parts = new IndexPage.Parts(run, title, cxs, Coverage.of(run.history()), windows, points, bands, clocks,
-        plots, links);
+    TraceLinks traces = traceLinks(historyFile.toAbsolutePath().getParent(), cxs);
+    IndexPage.Parts parts = new IndexPage.Parts(run, title, cxs, traces, Coverage.of(run.history()), windows, points,
+        bands, clocks, plots, links);
     Files.writeString(outDir.resolve("index.html"), IndexPage.render(parts), StandardCharsets.UTF_8);
     written.add(0, "index.html");
     phases.put("index", lapMillis(mark));
     return new Written(outDir, written, run.clientOps().size(), (System.nanoTime() - t0) / 1_000_000, phases);
+  }
+
+  /** The trace lines, in the node logs collected beside the history, of the entries the counterexamples' ops name. */
+  static TraceLinks traceLinks(Path runDir, List<Counterexample> cxs) {
+    List<io.shardkv.driver.protocol.Served> entries = new ArrayList<>();
+    for (Counterexample c : cxs) {
+      for (Counterexample.Shown s : c.ops()) {
+        io.shardkv.driver.protocol.Served sv = TraceLinks.servedOf(s.completion());
+        if (sv != null) entries.add(sv);
+      }
+    }
+    return entries.isEmpty() || runDir == null ? new TraceLinks(false, 0, Map.of()) : TraceLinks.find(runDir, entries);
   }
 
   private static long lapMillis(long[] mark) {

@@ -109,4 +109,27 @@ class HistoryTest {
     assertTrue(json.contains("\"valid?\": \"unknown\"") && json.contains("\"counts\": {") && json.contains("\"ok\": 3")
         && json.contains("\"keys\": [\"r1\", \"r2\"]") && json.contains("\"none\": null") && json.contains("\"say \\\"hi\\\"\""), json);
   }
+
+  @Test
+  void completionsCarryTheServingEntryAsExtraKeysThatReadBackAndThatCheckersIgnore() throws Exception {
+    Path file = dir.resolve("served.edn");
+    Op ok = client(Op.Type.OK, 0, "write", 3L, 1).with("group", 1L).with("term", 4L).with("log-index", 123L);
+    assertEquals("{:type :ok, :f :write, :value 3, :key \"r1\", :group 1, :term 4, :log-index 123, :process 0, "
+        + ":time 1000, :index 1}", HistoryWriter.line(ok));
+    try (HistoryWriter w = new HistoryWriter(file)) {
+      w.append(client(Op.Type.INVOKE, 0, "write", 3L, 0));
+      w.append(ok);
+      w.append(client(Op.Type.INVOKE, 1, "read", null, 2));
+      w.append(client(Op.Type.OK, 1, "read", 3L, 3)); // an old completion: no served keys
+    }
+    List<Op> back = HistoryFile.read(file);
+    assertEquals(1L, back.get(1).extra().get("group"));
+    assertEquals(4L, back.get(1).extra().get("term"));
+    assertEquals(123L, back.get(1).extra().get("log-index"));
+    assertEquals(1, back.get(1).index(), "Jepsen's own :index (the history position) is untouched");
+    assertEquals(Map.of("key", "r1"), back.get(3).extra());
+    History h = HistoryReader.read(file, Format.JEPSEN_EDN, false).history();
+    assertEquals(2, h.size(), "the linearizability reader takes the ops as before");
+    assertTrue(h.ops().stream().allMatch(o -> o.status() == Status.OK));
+  }
 }

@@ -46,6 +46,10 @@ class LocalCampaignTest {
     assertTrue(faults.contains("leave-group") || faults.contains("move-shard"), faults.toString());
     assertTrue(h.stream().anyMatch(o -> o.isClient() && o.isFinal() && o.type() == Op.Type.OK), "final reads happened");
     assertTrue(h.stream().filter(o -> o.isClient() && o.type() == Op.Type.OK).count() > 100, "the cluster served too little");
+    // docs/protocol.md §5.6: every answer a server gave names the log entry that served it.
+    List<Op> unnamed = h.stream().filter(o -> o.isClient() && o.type() == Op.Type.OK)
+        .filter(o -> io.shardkv.chaos.report.TraceLinks.servedOf(o) == null).toList();
+    assertTrue(unnamed.isEmpty(), "ok completions without :group :term :log-index: " + unnamed.stream().limit(3).toList());
 
     ChaosCli.Run again = ChaosCli.run("check", dir.toString());
     assertEquals(0, again.exit());

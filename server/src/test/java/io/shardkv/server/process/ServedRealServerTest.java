@@ -1,0 +1,78 @@
+package io.shardkv.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.driver.client.ClientOptions;
+import io.shardkv.driver.client.ShardKvClient;
+import io.shardkv.driver.protocol.Served;
+import io.shardkv.server.kv.KvOp;
+import io.shardkv.server.shardkv.ShardKvCodec;
+import io.shardkv.server.shardkv.ShardKvCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end over TCP (docs/protocol.md §5.6): a client that asks learns the (group, term, index) of
+ * the entry that served each operation, and it is the entry in the serving replica's log; a client
+ * that does not ask (every client before §5.6) gets the replies it always got.
+ */
+class ServedRealServerTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aClientThatAsksLearnsTheEntryInTheServingReplicasLogAndOneThatDoesNotGetsNone() throws Exception {
+    int[] ports = LocalCluster.distinctFreePorts(2);
+    Path file = dir.resolve("cluster.conf");
+    Files.writeString(file, String.join("\n",
+        "tick-ms = 10",
+        "server 1 addr=127.0.0.1:" + ports[0] + " admin=127.0.0.1:" + ports[1] + " dir=s1",
+        "group 0 = 1",
+        "group 1 = 1",
+        ""));
+    try (NodeServer server = NodeServer.start(ClusterConfig.load(file), 1)) {
+      String addr = "127.0.0.1:" + ports[0];
+      awaitTrue(() -> server.replicas().values().stream()
+          .allMatch(r -> r.status() != null && "leader".equals(r.status().role())));
+      ClientOptions opts = ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(20));
+      try (ShardKvClient plain = ShardKvClient.connect(List.of(addr), opts);
+           ShardKvClient asking = ShardKvClient.connect(List.of(addr), opts).reportServed(true)) {
+        plain.join(Map.of(1, List.of(addr)));
+        plain.put("a", "1");
+        assertEquals(Optional.empty(), plain.lastServed(), "not asked: the reply is the §5.4 reply");
+
+        asking.put("a", "2");
+        Served w = asking.lastServed().orElseThrow();
+        var raft = server.replicas().get(1).host().raft();
+        assertEquals(1, w.group());
+        assertEquals(raft.termAt(w.index()), w.term());
+        var entry = (ShardKvCommand.ClientOp) ShardKvCodec.decode(raft.entry(w.index()).data());
+        assertEquals(new KvOp.Put("a", "2"), entry.command().op(),
+            "the reported index holds this very write");
+
+        assertEquals(Optional.of("2"), asking.get("a"));
+        Served r = asking.lastServed().orElseThrow();
+        assertEquals(1, r.group());
+        assertTrue(r.index() >= w.index(), "the read index covers the write it observed: " + r + " vs " + w);
+        assertEquals(raft.term(), r.term());
+      }
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < until) {
+      if (condition.getAsBoolean()) return;
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no leader within 20 s");
+  }
+}
