@@ -1,13 +1,9 @@
 package io.shardkv.cli;
 
+import io.shardkv.cli.InProcessCli.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +11,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 13's promise on the command line: {@code local-cluster start --servers 3 --groups 2} starts 3
@@ -30,40 +25,6 @@ class LocalClusterServersCliTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {
-    List<String> lines() {
-      return out.lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-    }
-  }
-
-  private static synchronized Run shardkv(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StringWriter pOut = new StringWriter();
-    StringWriter pErr = new StringWriter();
-    int exit;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      CommandLine cl = ShardKv.commandLine();
-      cl.setOut(new PrintWriter(pOut, true));
-      cl.setErr(new PrintWriter(pErr, true));
-      exit = cl.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    Run r = new Run(exit, pOut + out.toString(StandardCharsets.UTF_8), pErr + err.toString(StandardCharsets.UTF_8));
-    oldOut.println("$ shardkv " + String.join(" ", args) + " -> exit " + exit + "\n" + r.out());
-    return r;
-  }
 
   @Test
   void threeServersHostTheConfigCenterAndTwoShardGroups() throws Exception {
@@ -115,5 +76,9 @@ class LocalClusterServersCliTest {
     } finally {
       shardkv("local-cluster", "stop", "--dir", d);
     }
+  }
+
+  private static Run shardkv(String... args) {
+    return InProcessCli.run(args);
   }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.cli;
 
+import io.shardkv.cli.InProcessCli.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,12 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.server.process.ProcessLiveness;
 import io.shardkv.server.process.ServerMain;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,53 +45,19 @@ class ShardKvCliContractTest {
   private String addrs;
 
   /** What one in-process invocation printed and returned. */
-  record Run(int exit, String out, String err) {
-    List<String> outLines() {
-      return out.lines().filter(l -> !l.isBlank()).toList();
-    }
 
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-    }
-  }
-
-  /** Runs {@code shardkv ARGS} with stdin {@code input}, capturing System.out/err and picocli's writers. */
-  private static synchronized Run shardkvWithStdin(String input, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    InputStream oldIn = System.in;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StringWriter pOut = new StringWriter();
-    StringWriter pErr = new StringWriter();
-    int exit;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-      CommandLine cl = ShardKv.commandLine();
-      cl.setOut(new PrintWriter(pOut, true));
-      cl.setErr(new PrintWriter(pErr, true));
-      exit = cl.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-      System.setIn(oldIn);
-    }
-    Run r = new Run(exit, pOut + out.toString(StandardCharsets.UTF_8), pErr + err.toString(StandardCharsets.UTF_8));
-    oldOut.println("$ shardkv " + String.join(" ", args) + " -> exit " + exit);
-    return r;
+  private static Run shardkvWithStdin(String input, String... args) {
+    return InProcessCli.runWithStdin(input, args);
   }
 
   private static Run shardkv(String... args) {
-    return shardkvWithStdin("", args);
+    return InProcessCli.run(args);
   }
 
   @BeforeAll
   void startCluster() {
     started = shardkv("local-cluster", "start", "--groups", "1", "--replicas", "3", "--dir", dir.toString());
-    List<String> lines = started.outLines();
+    List<String> lines = started.lines();
     if (!lines.isEmpty() && CLUSTER_LINE.matcher(lines.get(lines.size() - 1)).matches()) {
       addrs = lines.get(lines.size() - 1).substring("cluster=".length());
     }
@@ -117,7 +78,7 @@ class ShardKvCliContractTest {
   @Test
   void localClusterStartExitsZeroAndItsLastLineIsTheClusterAddresses() {
     assertEquals(0, started.exit(), started::toString);
-    List<String> lines = started.outLines();
+    List<String> lines = started.lines();
     String last = lines.get(lines.size() - 1);
     assertTrue(CLUSTER_LINE.matcher(last).matches(), () -> "last line '" + last + "' in\n" + started);
   }
@@ -132,31 +93,31 @@ class ShardKvCliContractTest {
     for (long pid : pids) {
       assertTrue(isNode(pid), () -> "pid " + pid + " is not a running node\n" + r);
     }
-    assertTrue(r.outLines().get(r.outLines().size() - 1).equals("cluster=" + addrs()), r::toString);
+    assertTrue(r.lines().get(r.lines().size() - 1).equals("cluster=" + addrs()), r::toString);
   }
 
   @Test
   void clientPutThenGetPrintsOkThenTheValueAndExitsZero() {
     Run put = shardkv("client", "--cluster", addrs(), "put", "cli-k", "cli-v");
     assertEquals(0, put.exit(), put::toString);
-    assertEquals(List.of("OK"), put.outLines(), put::toString);
+    assertEquals(List.of("OK"), put.lines(), put::toString);
     Run get = shardkv("client", "--cluster", addrs(), "get", "cli-k");
     assertEquals(0, get.exit(), get::toString);
-    assertEquals(List.of("cli-v"), get.outLines(), get::toString);
+    assertEquals(List.of("cli-v"), get.lines(), get::toString);
   }
 
   @Test
   void clientGetOfAnAbsentKeyPrintsNotFoundAndExitsZero() {
     Run get = shardkv("client", "--cluster", addrs(), "get", "cli-never-written");
     assertEquals(0, get.exit(), get::toString);
-    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+    assertEquals(List.of("NOT_FOUND"), get.lines(), get::toString);
   }
 
   @Test
   void clientWithoutOperationReadsStdinAndPrintsOneResultLinePerCommand() {
     Run r = shardkvWithStdin("put a 1\nget a\nappend a 2\nget a\n", "client", "--cluster", addrs());
     assertEquals(0, r.exit(), r::toString);
-    assertEquals(List.of("OK", "1", "OK", "12"), r.outLines(), r::toString);
+    assertEquals(List.of("OK", "1", "OK", "12"), r.lines(), r::toString);
   }
 
   @Test
@@ -164,9 +125,9 @@ class ShardKvCliContractTest {
     Run put = shardkv("client", "--cluster", addrs(), "put", "key with space", "v1");
     assertEquals(0, put.exit(), put::toString);
     Run get = shardkv("client", "--cluster", addrs(), "get", "key with space");
-    assertEquals(List.of("v1"), get.outLines(), get::toString);
+    assertEquals(List.of("v1"), get.lines(), get::toString);
     Run prefix = shardkv("client", "--cluster", addrs(), "get", "key");
-    assertEquals(List.of("NOT_FOUND"), prefix.outLines(), () -> "only the whole key was written\n" + prefix);
+    assertEquals(List.of("NOT_FOUND"), prefix.lines(), () -> "only the whole key was written\n" + prefix);
   }
 
   @Test
@@ -176,7 +137,7 @@ class ShardKvCliContractTest {
     assertTrue(put.err().contains("put KEY VALUE"), put::toString);
     assertTrue(put.out().isBlank(), put::toString);
     Run get = shardkv("client", "--cluster", addrs(), "get", "cli-extra");
-    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+    assertEquals(List.of("NOT_FOUND"), get.lines(), get::toString);
     Run get2 = shardkv("client", "--cluster", addrs(), "get", "a", "b");
     assertEquals(2, get2.exit(), get2::toString);
     assertNoStackTrace(get2);
@@ -187,7 +148,7 @@ class ShardKvCliContractTest {
     Run r = shardkvWithStdin("put 'sp key' \"two words\"\nget 'sp key'\n\nget 'unterminated\nput plain rest of line\nget plain\n",
         "client", "--cluster", addrs());
     assertEquals(1, r.exit(), r::toString);
-    List<String> lines = r.outLines();
+    List<String> lines = r.lines();
     assertEquals(5, lines.size(), r::toString);
     assertEquals(List.of("OK", "two words"), lines.subList(0, 2), r::toString);
     assertTrue(lines.get(2).startsWith("USAGE line 4: unterminated '"), r::toString);
@@ -199,12 +160,12 @@ class ShardKvCliContractTest {
     assertEquals(0, shardkv("client", "--cluster", addrs(), "put", "cli-nf", "NOT_FOUND").exit());
     Run stored = shardkv("client", "--cluster", addrs(), "--output", "json", "get", "cli-nf");
     assertEquals(0, stored.exit(), stored::toString);
-    assertEquals(List.of("{\"status\":\"OK\",\"value\":\"NOT_FOUND\"}"), stored.outLines(), stored::toString);
+    assertEquals(List.of("{\"status\":\"OK\",\"value\":\"NOT_FOUND\"}"), stored.lines(), stored::toString);
     Run missing = shardkv("client", "--cluster", addrs(), "--output", "json", "get", "cli-nf-never");
     assertEquals(0, missing.exit(), missing::toString);
-    assertEquals(List.of("{\"status\":\"NOT_FOUND\"}"), missing.outLines(), missing::toString);
+    assertEquals(List.of("{\"status\":\"NOT_FOUND\"}"), missing.lines(), missing::toString);
     Run cas = shardkvWithStdin("cas cli-nf wrong x\n", "client", "--cluster", addrs(), "--output", "json");
-    assertEquals(List.of("{\"status\":\"MISMATCH\",\"line\":1}"), cas.outLines(), cas::toString);
+    assertEquals(List.of("{\"status\":\"MISMATCH\",\"line\":1}"), cas.lines(), cas::toString);
   }
 
   @Test
@@ -219,19 +180,19 @@ class ShardKvCliContractTest {
     assertEquals(0, put.exit(), put::toString);
     Run all = shardkv("client", "--cluster", addrs(), "scan", "cli-scan-");
     assertEquals(0, all.exit(), all::toString);
-    assertEquals(12, all.outLines().size(), "each key once, nothing else:\n" + all);
-    assertEquals(want, new java.util.TreeSet<>(all.outLines()), all::toString);
+    assertEquals(12, all.lines().size(), "each key once, nothing else:\n" + all);
+    assertEquals(want, new java.util.TreeSet<>(all.lines()), all::toString);
 
     Run limited = shardkv("client", "--cluster", addrs(), "scan", "cli-scan-", "--limit", "5");
     assertEquals(0, limited.exit(), limited::toString);
-    assertEquals(5, limited.outLines().size(), limited::toString);
-    assertTrue(want.containsAll(limited.outLines()), limited::toString);
+    assertEquals(5, limited.lines().size(), limited::toString);
+    assertTrue(want.containsAll(limited.lines()), limited::toString);
 
     Run json = shardkv("client", "--cluster", addrs(), "--output", "json", "scan", "cli-scan-1");
     assertEquals(0, json.exit(), json::toString);
     // cli-scan-1, cli-scan-10, cli-scan-11: one object for the command, entries in key order per shard.
-    assertEquals(1, json.outLines().size(), json::toString);
-    String line = json.outLines().get(0);
+    assertEquals(1, json.lines().size(), json::toString);
+    String line = json.lines().get(0);
     assertTrue(line.startsWith("{\"status\":\"OK\",\"count\":3,\"entries\":["), line);
     for (String k : List.of("cli-scan-1", "cli-scan-10", "cli-scan-11")) {
       assertTrue(line.contains("{\"key\":\"" + k + "\",\"value\":\"v " + k.substring(9) + "\"}"), line);
@@ -242,8 +203,8 @@ class ShardKvCliContractTest {
     assertTrue(bad.err().contains("--limit goes with scan only"), bad::toString);
     Run stdin = shardkvWithStdin("scan cli-scan-1 --limit 2\nscan a b\n", "client", "--cluster", addrs());
     assertEquals(1, stdin.exit(), stdin::toString);
-    assertEquals(3, stdin.outLines().size(), stdin::toString);
-    assertTrue(stdin.outLines().get(2).startsWith("USAGE line 2: expected: scan [PREFIX] [--limit N]"), stdin::toString);
+    assertEquals(3, stdin.lines().size(), stdin::toString);
+    assertTrue(stdin.lines().get(2).startsWith("USAGE line 2: expected: scan [PREFIX] [--limit N]"), stdin::toString);
   }
 
   @Test
@@ -282,7 +243,7 @@ class ShardKvCliContractTest {
   void aShardGroupAddressAsClusterIsAClearErrorAtOnce() {
     Run status = shardkv("local-cluster", "status", "--dir", dir.toString());
     String groupNode = null;
-    for (String line : status.outLines()) {
+    for (String line : status.lines()) {
       Matcher m = STATUS_ROW.matcher(line);
       if (m.matches() && !m.group(2).equals("0")) groupNode = m.group(3);
     }
@@ -299,7 +260,7 @@ class ShardKvCliContractTest {
   /** A config-center node that is not its leader, from local-cluster status. */
   private String configCenterFollower() {
     for (long until = System.nanoTime() + 20_000_000_000L; System.nanoTime() < until; sleep(200)) {
-      for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).outLines()) {
+      for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).lines()) {
         Matcher m = STATUS_ROW.matcher(line);
         if (m.matches() && m.group(2).equals("0") && m.group(5).equals("follower")) return m.group(3);
       }
@@ -314,7 +275,7 @@ class ShardKvCliContractTest {
     Run put = shardkv("client", "--cluster", follower, "--timeout", "5s", "put", "one-addr", "v1");
     assertEquals(0, put.exit(), put::toString);
     Run get = shardkv("client", "--cluster", follower, "--timeout", "5s", "get", "one-addr");
-    assertEquals(List.of("v1"), get.outLines(), get::toString);
+    assertEquals(List.of("v1"), get.lines(), get::toString);
     Run q = shardkv("ctl", "--cluster", follower, "query");
     assertEquals(0, q.exit(), q::toString);
     // The client learns the other members from that one node: its STATUS names them all.
@@ -350,7 +311,7 @@ class ShardKvCliContractTest {
       assertTrue(ms < 5_000, "took " + ms + " ms");
     }
     Run get = shardkv("client", "--cluster", addrs(), "get", "too-big");
-    assertEquals(List.of("NOT_FOUND"), get.outLines(), get::toString);
+    assertEquals(List.of("NOT_FOUND"), get.lines(), get::toString);
   }
 
   /**
@@ -361,7 +322,7 @@ class ShardKvCliContractTest {
   void benchTimesOnlyTheLoadWindowLabelsWhatRanAndCleansUp() {
     Run r = shardkv("bench", "--cluster", addrs(), "--clients", "2", "--duration", "2", "--keys", "30", "--json");
     assertEquals(0, r.exit(), r::toString);
-    String line = r.outLines().get(0);
+    String line = r.lines().get(0);
     assertTrue(line.contains("\"seconds\":2.00,"), line);
     assertTrue(line.contains("\"load\":\"Custom (2 clients, 1 group)\""), line);
     assertTrue(line.contains("\"groups\":1,"), line);
@@ -373,15 +334,15 @@ class ShardKvCliContractTest {
     StringBuilder gets = new StringBuilder();
     for (int i = 0; i < 30; i++) gets.append("get ").append(prefix).append(i).append('\n');
     Run left = shardkvWithStdin(gets.toString(), "client", "--cluster", addrs());
-    assertEquals(java.util.Collections.nCopies(30, "NOT_FOUND"), left.outLines(), left::toString);
+    assertEquals(java.util.Collections.nCopies(30, "NOT_FOUND"), left.lines(), left::toString);
 
     Run kept = shardkv("bench", "--cluster", addrs(), "--clients", "1", "--ops", "40", "--keys", "5", "--read-ratio", "0",
         "--keep", "--json");
     assertEquals(0, kept.exit(), kept::toString);
-    Matcher k = Pattern.compile("\"key_prefix\":\"([^\"]+)\"").matcher(kept.outLines().get(0));
+    Matcher k = Pattern.compile("\"key_prefix\":\"([^\"]+)\"").matcher(kept.lines().get(0));
     assertTrue(k.find(), kept::toString);
     Run there = shardkv("client", "--cluster", addrs(), "get", k.group(1) + "0");
-    assertEquals(List.of("x".repeat(16)), there.outLines(), there::toString);
+    assertEquals(List.of("x".repeat(16)), there.lines(), there::toString);
   }
 
   @Test
@@ -429,7 +390,7 @@ class ShardKvCliContractTest {
     for (String[] args : List.of(new String[] {"--version"}, new String[] {"client", "--version"})) {
       Run r = shardkv(args);
       assertEquals(0, r.exit(), r::toString);
-      assertEquals(List.of("shardkv " + p.getProperty("version")), r.outLines(), r::toString);
+      assertEquals(List.of("shardkv " + p.getProperty("version")), r.lines(), r::toString);
     }
   }
 
@@ -499,7 +460,7 @@ class ShardKvCliContractTest {
   private java.util.Map<Integer, String> adminUrls() {
     java.util.Map<Integer, String> m = new java.util.TreeMap<>();
     Pattern p = Pattern.compile("^\\s*node (\\d+) group \\d+ \\S+ pid \\S+ admin (http://[^/]+)/status$");
-    for (String line : started.outLines()) {
+    for (String line : started.lines()) {
       Matcher x = p.matcher(line);
       if (x.matches()) m.put(Integer.parseInt(x.group(1)), x.group(2));
     }
@@ -581,7 +542,7 @@ class ShardKvCliContractTest {
     assertEquals(1, ghost.exit(), ghost::toString);
     assertTrue(ghost.err().contains("refusing to join group 3: only 0 of 1 server(s) answer as group 3"), ghost::toString);
     String groupNode = null;
-    for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).outLines()) {
+    for (String line : shardkv("local-cluster", "status", "--dir", dir.toString()).lines()) {
       Matcher m = STATUS_ROW.matcher(line);
       if (m.matches() && m.group(2).equals("1")) groupNode = m.group(3);
     }
@@ -664,7 +625,7 @@ class ShardKvCliContractTest {
     long leaderNode = -1;
     long leaderPid = -1;
     List<Long> group1 = new ArrayList<>();
-    for (String line : before.outLines()) {
+    for (String line : before.lines()) {
       Matcher m = STATUS_ROW.matcher(line);
       if (m.matches() && m.group(2).equals("1")) {
         group1.add(Long.parseLong(m.group(1)));
@@ -732,7 +693,7 @@ class ShardKvCliContractTest {
   void statusExitsOneWhenAGroupHasNoLeader() {
     Run before = shardkv("local-cluster", "status", "--dir", dir.toString());
     List<long[]> group1 = new ArrayList<>(); // {node, pid, isLeader}
-    for (String line : before.outLines()) {
+    for (String line : before.lines()) {
       Matcher m = STATUS_ROW.matcher(line);
       if (m.matches() && m.group(2).equals("1") && !m.group(4).equals("-")) {
         group1.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(4)), m.group(5).equals("leader") ? 1 : 0});
@@ -787,7 +748,7 @@ class ShardKvCliContractTest {
     assertEquals(1, down.exit(), down::toString);
     assertEquals(5, statusPids(down).size(), down::toString);
     assertTrue(down.err().contains("1 of 6 node(s) down"), down::toString);
-    assertEquals("cluster=" + addrs(), down.outLines().get(down.outLines().size() - 1), down::toString);
+    assertEquals("cluster=" + addrs(), down.lines().get(down.lines().size() - 1), down::toString);
 
     Run restart = shardkv("local-cluster", "start", "--dir", dir.toString());
     assertEquals(0, restart.exit(), restart::toString);
@@ -817,7 +778,7 @@ class ShardKvCliContractTest {
 
   private static List<Long> statusPids(Run r) {
     List<Long> pids = new ArrayList<>();
-    for (String line : r.outLines()) {
+    for (String line : r.lines()) {
       Matcher m = STATUS_ROW.matcher(line);
       if (m.matches() && !m.group(4).equals("-")) pids.add(Long.parseLong(m.group(4)));
     }

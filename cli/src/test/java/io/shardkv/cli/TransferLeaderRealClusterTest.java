@@ -1,5 +1,6 @@
 package io.shardkv.cli;
 
+import io.shardkv.cli.InProcessCli.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,15 +9,10 @@ import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.server.process.ClusterConfig;
 import io.shardkv.server.process.LocalCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 16, leadership transfer end to end on real processes (one config-center node, one shard
@@ -53,13 +48,6 @@ class TransferLeaderRealClusterTest {
   private int gid;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ClientOptions options = ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(20));
-
-  record Run(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-    }
-  }
 
   @BeforeAll
   void start() throws Exception {
@@ -220,28 +208,8 @@ class TransferLeaderRealClusterTest {
     return shardkv(all.toArray(String[]::new));
   }
 
-  /** Runs {@code shardkv ARGS} in process, capturing System.out/err and picocli's writers. */
-  private static synchronized Run shardkv(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StringWriter pOut = new StringWriter();
-    StringWriter pErr = new StringWriter();
-    int exit;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      CommandLine cl = ShardKv.commandLine();
-      cl.setOut(new PrintWriter(pOut, true));
-      cl.setErr(new PrintWriter(pErr, true));
-      exit = cl.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    Run r = new Run(exit, pOut + out.toString(StandardCharsets.UTF_8), pErr + err.toString(StandardCharsets.UTF_8));
-    oldOut.println("$ shardkv " + String.join(" ", args) + " -> exit " + exit + "\n" + r);
-    return r;
+
+  private static Run shardkv(String... args) {
+    return InProcessCli.run(args);
   }
 }
