@@ -167,6 +167,23 @@ public final class ReadyDriver {
   }
 
   /**
+   * Runs one input on the node now but leaves its Ready for a later {@link #pump()} (input
+   * coalescing: the inputs of one event-loop turn then share one Ready). Called from inside the loop,
+   * it is queued like {@link #input}. The caller must call {@link #pump()} soon: until then the
+   * node's messages stay unsent and its writes unissued (nothing is acknowledged early by waiting).
+   */
+  public void inputWithoutReady(Runnable onNode) {
+    if (stopped) return;
+    Objects.requireNonNull(onNode, "onNode");
+    if (pumping) {
+      queued.addLast(onNode);
+      return;
+    }
+    onNode.run();
+    hooks.afterInput();
+  }
+
+  /**
    * Handles the node's Readies, queued inputs and flush starts until there is nothing left to do.
    * Inputs given to the node directly (tests) are followed by a call to this.
    */
