@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * <p>Only the load window is timed: with {@code --duration S} the figures count the operations that
  * completed within the S seconds after the clients started (an operation still running at the end
  * is not counted) and divide by S; with {@code --ops N}, N operations over the time until the last
- * one completed. Keys are {@code bench-<run id>-<n>}; with {@code --cluster} the keys written are
+ * one completed. Before each window the same load runs unmeasured for {@code --warmup} seconds
+ * (default 2), so every load — a freshly started cluster's too — is timed on warmed-up JVMs and with
+ * leaders settled (LeaderBalance spreads a new cluster's leaders within a few seconds). Keys are {@code bench-<run id>-<n>}; with {@code --cluster} the keys written are
  * deleted afterwards unless {@code --keep}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
@@ -38,8 +40,8 @@ import picocli.CommandLine.Option;
         "Without --clients: Serial Read Write (1 client), Concurrent Proposal (100 clients, 1 group),",
         "Sharded Concurrent Proposal (100 clients, 3 groups); with --local each gets its own local cluster,",
         "with --cluster the first two run on that cluster, labelled with its groups.",
-        "Only the load window is timed. Keys are bench-<run id>-<n>; with --cluster they are deleted",
-        "afterwards unless --keep."})
+        "Only the load window is timed, after --warmup seconds of the same load.",
+        "Keys are bench-<run id>-<n>; with --cluster they are deleted afterwards unless --keep."})
 public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--cluster", paramLabel = "ADDRS", description = "config-center addresses of a running cluster")
   String cluster;
@@ -55,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--duration", defaultValue = "10", description = "seconds per load (default 10)")
   int duration;
+
+  @Option(names = "--warmup", defaultValue = "2", paramLabel = "SECONDS",
+      description = "seconds of the same load, not timed, before each load's window (default 2; 0: none)")
+  int warmup;
 
   @Option(names = "--value-size", defaultValue = "16", description = "value size in bytes (default 16)")
   int valueSize;
@@ -99,9 +105,9 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     if (readRatio < 0 || readRatio > 1 || valueSize < 0 || duration < 1 || (clients != null && clients < 1)
-        || keys < 1 || (ops != null && ops < 1)) {
+        || keys < 1 || (ops != null && ops < 1) || warmup < 0) {
       System.err.println("bench: --read-ratio must be in [0,1], --value-size >= 0, --duration >= 1, --clients >= 1,"
-          + " --keys >= 1, --ops >= 1");
+          + " --keys >= 1, --ops >= 1, --warmup >= 0");
       return 2;
     }
     List<Load> loads;
@@ -144,9 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
       all.add(f);
       if (json) {
         System.out.printf("{\"load\":\"%s\",\"groups\":%d,\"key_prefix\":\"%s\",\"clients\":%d,\"ops\":%d,\"ops_per_sec\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-            + "\"p999_ms\":%.3f,\"errors\":%d,\"seconds\":%.2f,\"value_size\":%d,\"read_ratio\":%.2f}%n",
+            + "\"p999_ms\":%.3f,\"errors\":%d,\"seconds\":%.2f,\"value_size\":%d,\"read_ratio\":%.2f,\"warmup_seconds\":%d}%n",
             f.name(), groups, prefix, f.clients(), f.ops(), f.opsPerSec(), f.ms(50), f.ms(99), f.ms(99.9), f.errors(), f.seconds(),
-            valueSize, readRatio);
+            valueSize, readRatio, warmup);
       }
       // Keep the 1-group cluster for the next 1-group load; stop it before the 3-group one.
       boolean nextSameGroups = loads.indexOf(load) + 1 < loads.size() && loads.get(loads.indexOf(load) + 1).groups() == load.groups();
@@ -208,7 +214,17 @@ public final class BenchCommand implements Callable<Integer> {
         + (failed.get() > 0 ? " (" + failed.get() + " failed)" : "") + "; --keep leaves them");
   }
 
+  /** The load: {@code --warmup} seconds unmeasured, then the measured window. */
   private Figures run(String name, int clientCount, List<String> addrs) throws Exception {
+    if (warmup > 0) drive(name + " [warm-up]", clientCount, addrs, warmup, null);
+    return drive(name, clientCount, addrs, duration, ops);
+  }
+
+  /**
+   * Runs {@code clientCount} closed-loop clients for {@code seconds} (or until {@code opLimit}
+   * operations, when not null) and returns what completed within the window.
+   */
+  private Figures drive(String name, int clientCount, List<String> addrs, int seconds, Long opLimit) throws Exception {
     Connections shared = new Connections(Duration.ofSeconds(1));
     ClientOptions opts = ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(10));
     String value = "x".repeat(valueSize);
@@ -218,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong lastCompletion = new AtomicLong();
-    long limit = ops == null ? Long.MAX_VALUE : ops;
+    long limit = opLimit == null ? Long.MAX_VALUE : opLimit;
     // Warm up: learn the configuration and leaders before the clock starts.
     try (ShardKvClient warm = ShardKvClient.connect(addrs, opts, shared)) {
       for (int i = 0; i < Math.min(20, keys); i++) {
@@ -233,7 +249,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
     // The load window: ops that complete after it are neither counted nor recorded.
-    long end = ops == null ? start + duration * 1_000_000_000L : Long.MAX_VALUE;
+    long end = opLimit == null ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
     for (int t = 0; t < clientCount; t++) {
       final int tid = t;
       Thread th = new Thread(() -> {
@@ -279,7 +295,7 @@ public final class BenchCommand implements Callable<Integer> {
           (Math.min(System.nanoTime(), end) - start) / 1e9, d,
           interval.getTotalCount() == 0 ? 0.0 : interval.getValueAtPercentile(50) / 1e6, errors.get());
     }
-    double secs = ops == null ? duration : Math.max(1, lastCompletion.get() - start) / 1e9;
+    double secs = opLimit == null ? seconds : Math.max(1, lastCompletion.get() - start) / 1e9;
     total.add(recorder.getIntervalHistogram());
     System.err.println();
     shared.close();
