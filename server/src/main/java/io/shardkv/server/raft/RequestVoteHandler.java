@@ -14,7 +14,9 @@ final class RequestVoteHandler {
         || (m.preVote() && m.term() > n.term);
     // §5.4.1: "the voter denies its vote if its own log is more up-to-date than that of the candidate".
     boolean upToDate = n.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
-    boolean grant = canVote && upToDate;
+    // Thesis §4.2.1: a learner (or a server outside its own configuration) never votes.
+    boolean voter = n.isVoter();
+    boolean grant = canVote && upToDate && voter;
     if (grant && !m.preVote()) {
       n.votedFor = m.from();
       // §5.2: a follower that grants a vote resets its election timer.
@@ -22,7 +24,8 @@ final class RequestVoteHandler {
     }
     long replyTerm = grant && m.preVote() ? m.term() : n.term;
     n.tracer.trace(() -> "<<< " + (m.preVote() ? "pre-vote" : "vote") + " request from " + m.from()
-        + " term " + m.term() + ": " + (grant ? "granted" : "rejected (canVote=" + canVote + " upToDate=" + upToDate + ")"));
+        + " term " + m.term() + ": " + (grant ? "granted" : "rejected (canVote=" + canVote + " upToDate=" + upToDate
+        + (voter ? "" : " not a voter of " + n.membership()) + ")"));
     // Persist before you speak: the vote is durable before this response leaves (Ready contract).
     n.send(new RaftMessage.RequestVoteResponse(n.id0(), m.from(), replyTerm, m.preVote(), grant));
   }
