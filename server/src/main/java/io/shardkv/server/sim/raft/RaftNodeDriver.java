@@ -94,6 +94,7 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private void send(RaftMessage m) {
     Long acked = ackedTerms.remove(m);
     world.invariants().checkSpeaksFromDurableState(id, world.disk(id), m, acked == null ? -1 : acked);
+    world.invariants().onSent(id, m);
     world.network().send(id, m.to(), m);
   }
 
@@ -148,6 +149,7 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
       for (List<RaftMessage> ms : List.of(rd.messagesBeforePersist(), rd.messagesAfterPersist())) {
         for (RaftMessage m : ms) {
           if (m instanceof RaftMessage.AppendEntriesResponse r && r.success()) ackedTerms.put(m, raft.termAt(r.matchIndex()));
+          world.invariants().onVoteCast(id, raft, m); // checked as cast: the log may change before it leaves
         }
       }
       if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
