@@ -9,13 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The membership nemesis of the Raft simulator (issue 16): every 0.2-1.2 s until the faults stop, the
- * current leader is asked for one single-server change (Raft thesis §4.1) picked at random among
+ * The membership nemesis of the Raft simulator (issue 16): every 0.2-1.2 s until the faults stop,
+ * the current leader is asked for a single-server change (Raft thesis §4.1) picked at random among
  * those that apply to its configuration: add a node that is not a member as a learner, promote a
  * learner, remove a learner, or remove a voter (possibly the leader itself, §4.2.2) while more than
- * {@code minVoters} remain. Removed nodes keep their disks and may be added again later (a stale
- * log rejoining). Changes the leader refuses (one still in flight, no commit in its term yet, a
- * learner not caught up) are counted, not retried. Every run is checked by {@link RaftInvariants}.
+ * {@code minVoters} remain. A third of the time a second change follows at once, which the leader
+ * must refuse while the first is in flight (one change at a time). Removed nodes keep their disks
+ * and may be added again later (a stale log rejoining). Refused changes are counted, not retried.
+ * Every run is checked by {@link RaftInvariants}.
  */
 final class MembershipChanges {
   private final RaftCluster cluster;
@@ -44,15 +45,24 @@ final class MembershipChanges {
     int leader = cluster.currentLeader();
     RaftNode raft = leader < 0 ? null : cluster.node(leader);
     if (raft != null) {
-      List<MembershipChange> options = options(raft.membership());
-      if (!options.isEmpty()) {
+      List<MembershipChange> burst = new ArrayList<>();
+      Membership m = raft.membership();
+      for (int k = random.below(3) == 0 ? 2 : 1; k > 0; k--) {
+        List<MembershipChange> options = options(m);
+        if (options.isEmpty()) break;
         MembershipChange c = options.get(random.below(options.size()));
-        proposed++;
-        cluster.digest().record(cluster.loop().now(), "client", "member", leader + ": " + c);
+        burst.add(c);
+        m = m.apply(c);
+      }
+      if (!burst.isEmpty()) {
+        proposed += burst.size();
+        cluster.digest().record(cluster.loop().now(), "client", "member", leader + ": " + burst);
         cluster.submit(leader, r -> {
-          ProposeResult res = r.proposeMembershipChange(c);
-          if (res instanceof ProposeResult.Accepted) accepted++;
-          cluster.digest().record(cluster.loop().now(), "n" + leader, "member-result", res.toString());
+          for (MembershipChange c : burst) {
+            ProposeResult res = r.proposeMembershipChange(c);
+            if (res instanceof ProposeResult.Accepted) accepted++;
+            cluster.digest().record(cluster.loop().now(), "n" + leader, "member-result", res.toString());
+          }
         });
       }
     }
