@@ -12,8 +12,10 @@ final class Election {
     n.electionElapsed++;
     if (n.electionElapsed >= n.randomizedElectionTimeout && !n.isVoter()) {
       // Thesis §4.2.1 / §4.2.2-4.2.3: a learner, a server being added, or one removed from the
-      // configuration never starts an election (it would only disrupt the voters).
-      n.electionElapsed = 0;
+      // configuration never starts an election (it would only disrupt the voters). The timer stays
+      // expired, so it claims no leader lease (TermRules) and answers vote requests: it may have
+      // been promoted without knowing, and its vote may be needed.
+      n.electionElapsed = n.randomizedElectionTimeout;
       return;
     }
     if (n.electionElapsed >= n.randomizedElectionTimeout) {

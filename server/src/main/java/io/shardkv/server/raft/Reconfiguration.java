@@ -23,16 +23,22 @@ package io.shardkv.server.raft;
  *       post "bug in single-server membership changes", 2015): otherwise a change left uncommitted by
  *       a previous leader, overwritten later, can combine with this one into two changes in flight.
  *       ({@link #propose}).</li>
- *   <li><b>Learners</b> (§4.2.1): receive appends and snapshots, never vote, never campaign, never
- *       count toward commit, CheckQuorum or ReadIndex quorums (Election, Replicator,
- *       RequestVoteHandler, ReadIndexTracker). A learner is promoted only once it holds the leader's
+ *   <li><b>Learners</b> (§4.2.1): receive appends and snapshots, never campaign, and never count
+ *       toward an election, commit, CheckQuorum or ReadIndex quorum (Election, Replicator,
+ *       ReadIndexTracker). A learner asked for its vote does answer (RequestVoteHandler): it may
+ *       have been promoted by an entry it has not received yet, and the leader that would send it
+ *       may need that vote (found by the simulator, seed 117 of {@code sim raft --membership}: a
+ *       two-voter group whose new voter did not know it was one could never elect a leader). Its
+ *       answer counts only for a candidate whose configuration makes it a voter. A learner is promoted only once it holds the leader's
  *       commit index ("the leader should wait until the new server is caught up").</li>
  *   <li><b>Removing the leader</b> (§4.2.2): from the moment it appends its own removal the leader
  *       stops counting itself in majorities, keeps replicating until the entry commits, then steps
  *       down ({@link #afterCommit}); not being a voter it never campaigns again.</li>
  *   <li><b>Removed servers must not disrupt</b> (§4.2.3): a server that is not a voter in its own
- *       configuration never starts an election; one that never learnt of its removal is held off by
- *       PreVote (§9.6) and leader stickiness (TermRules: votes are ignored within an election
+ *       configuration never starts an election (like etcd raft's "promotable"; the thesis lets it
+ *       campaign in case the removal is rolled back, which this node forgoes: until the removal is
+ *       truncated it waits to be asked for its vote); one that never learnt of its removal is held
+ *       off by PreVote (§9.6) and leader stickiness (TermRules: votes are ignored within an election
  *       timeout of hearing from a leader).</li>
  *   <li><b>Snapshots</b> carry the configuration at their last index ({@link SnapshotMeta#membership()},
  *       Fig. 13 "last config"), so compaction never loses it.</li>

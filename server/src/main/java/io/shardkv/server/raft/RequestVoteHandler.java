@@ -14,9 +14,11 @@ final class RequestVoteHandler {
         || (m.preVote() && m.term() > n.term);
     // §5.4.1: "the voter denies its vote if its own log is more up-to-date than that of the candidate".
     boolean upToDate = n.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
-    // Thesis §4.2.1: a learner (or a server outside its own configuration) never votes.
-    boolean voter = n.isVoter();
-    boolean grant = canVote && upToDate && voter;
+    // No check of this node's own configuration (thesis §4.1: "servers process incoming RPC requests
+    // without consulting their current configurations"): a learner promoted by an entry it has not
+    // received yet may be needed to elect the leader that would send it (etcd raft does the same).
+    // Its vote counts only where the candidate's configuration makes it a voter (Election.tally).
+    boolean grant = canVote && upToDate;
     if (grant && !m.preVote()) {
       n.votedFor = m.from();
       // §5.2: a follower that grants a vote resets its election timer.
@@ -24,8 +26,7 @@ final class RequestVoteHandler {
     }
     long replyTerm = grant && m.preVote() ? m.term() : n.term;
     n.tracer.trace(() -> "<<< " + (m.preVote() ? "pre-vote" : "vote") + " request from " + m.from()
-        + " term " + m.term() + ": " + (grant ? "granted" : "rejected (canVote=" + canVote + " upToDate=" + upToDate
-        + (voter ? "" : " not a voter of " + n.membership()) + ")"));
+        + " term " + m.term() + ": " + (grant ? "granted" : "rejected (canVote=" + canVote + " upToDate=" + upToDate + ")"));
     // Persist before you speak: the vote is durable before this response leaves (Ready contract).
     n.send(new RaftMessage.RequestVoteResponse(n.id0(), m.from(), replyTerm, m.preVote(), grant));
   }

@@ -98,21 +98,50 @@ class RaftMembershipTest {
   }
 
   @Test
-  void aLearnerNeverVotesNorCampaigns() {
+  void aLearnerNeverCampaignsAndItsVoteNeverCounts() {
     InMemoryRaftCluster c = withLearner4();
     long term = c.node(4).term();
     for (int i = 0; i < 200; i++) c.tick(4);
     assertEquals(Role.FOLLOWER, c.node(4).role());
     assertEquals(term, c.node(4).term(), "no (pre-)election was started");
     assertTrue(c.sentOf(RaftMessage.RequestVote.class, 4, 1).isEmpty());
-    // Asked for a vote (by a candidate whose log is up to date), it refuses.
-    c.node(4).step(new RaftMessage.RequestVote(2, 4, term + 1, c.node(4).lastIndex(), c.node(4).lastTerm(), false, true));
-    c.processReady(4);
-    List<RaftMessage.RequestVoteResponse> replies = c.sentOf(RaftMessage.RequestVoteResponse.class, 4, 2);
-    assertEquals(1, replies.size());
-    assertFalse(replies.get(0).granted());
-    // TimeoutNow does not make it campaign either, and a transfer to it is refused.
-    assertFalse(c.node(1).transferLeadership(4));
+    assertFalse(c.node(1).transferLeadership(4), "a learner cannot be a transfer target");
+    // Node 2 campaigns while voters 1 and 3 are unreachable: a granted pre-vote from learner 4 is no majority.
+    c.crash(1);
+    c.isolated.add(3);
+    for (int i = 0; i < 100 && c.node(2).role() != Role.PRE_CANDIDATE; i++) c.tick(2);
+    assertEquals(Role.PRE_CANDIDATE, c.node(2).role());
+    assertTrue(c.sentOf(RaftMessage.RequestVote.class, 2, 4).isEmpty(), "a candidate asks only voters");
+    long t = c.node(2).term();
+    c.node(2).step(new RaftMessage.RequestVoteResponse(4, 2, t + 1, true, true));
+    c.processReady(2);
+    assertEquals(Role.PRE_CANDIDATE, c.node(2).role(), "2 and learner 4 are not a majority of voters {1,2,3}");
+    c.node(2).step(new RaftMessage.RequestVoteResponse(3, 2, t + 1, true, true));
+    c.processReady(2);
+    assertEquals(Role.CANDIDATE, c.node(2).role(), "2 and voter 3 are");
+  }
+
+  /**
+   * Found by the simulator ({@code sim raft --membership --seed 117}): a voter that has not yet
+   * received its own promotion still answers vote requests, else a group that needs its vote to
+   * elect the leader who would send it the promotion could never elect anyone.
+   */
+  @Test
+  void aVoterThatDoesNotKnowItWasPromotedStillVotes() {
+    InMemoryRaftCluster c = withLearner4();
+    c.isolated.add(4);
+    accepted(c.change(1, MembershipChange.promote(4)));
+    c.settle();
+    accepted(c.change(1, MembershipChange.remove(2)));
+    c.settle();
+    assertEquals(voters(1, 3, 4), c.node(3).membership());
+    assertEquals(of(List.of(1, 2, 3), List.of(4)), c.node(4).membership(), "4 missed its promotion");
+    c.crash(1);
+    c.crash(2);
+    c.isolated.clear();
+    assertEquals(3, c.electAmong(3, 4), "3 needs the vote of 4, which thinks it is a learner");
+    c.settle();
+    assertEquals(voters(1, 3, 4), c.node(4).membership(), "and then learns it is a voter");
   }
 
   @Test

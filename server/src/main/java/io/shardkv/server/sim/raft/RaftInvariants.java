@@ -26,8 +26,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li><b>Election safety</b>: at most one leader per term (§5.2); a leader is a voter of its own
  *       configuration and was granted votes by a majority of that configuration's voters (thesis
- *       §4.1: the configuration in effect is the latest in its log); a node grants a vote only while
- *       it is a voter of its configuration (learners never vote, §4.2.1).</li>
+ *       §4.1: the configuration in effect is the latest in its log); votes of learners never count
+ *       (§4.2.1).</li>
  *   <li><b>Log matching</b>: entries with the same index and term hold the same command and follow
  *       the same predecessor term (§5.3) — checked per persisted entry, which by induction gives
  *       identical prefixes.</li>
@@ -172,15 +172,6 @@ final class RaftInvariants {
     if (granted.size() < m.quorum()) {
       fail(node, "election safety", "n" + node + " leads term " + raft.term() + " with votes of " + granted
           + " only: not a majority of the voters of its configuration " + m);
-    }
-  }
-
-  /** Every message as the node produces it: a granted vote is recorded, and only a voter may grant one (§4.2.1). */
-  void onVoteCast(int node, RaftNode raft, RaftMessage m) {
-    if (m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
-      if (!raft.membership().isVoter(node)) {
-        fail(node, "learners never vote", "n" + node + " granted " + v + " but is not a voter of " + raft.membership());
-      }
     }
   }
 

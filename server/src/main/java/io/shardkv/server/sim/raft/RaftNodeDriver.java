@@ -149,7 +149,6 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
       for (List<RaftMessage> ms : List.of(rd.messagesBeforePersist(), rd.messagesAfterPersist())) {
         for (RaftMessage m : ms) {
           if (m instanceof RaftMessage.AppendEntriesResponse r && r.success()) ackedTerms.put(m, raft.termAt(r.matchIndex()));
-          world.invariants().onVoteCast(id, raft, m); // checked as cast: the log may change before it leaves
         }
       }
       if (rd.softState() != null) world.digest().record(world.loop().now(), name(), "soft", rd.softState().toString());
