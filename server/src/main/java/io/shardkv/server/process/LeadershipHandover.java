@@ -25,8 +25,9 @@ final class LeadershipHandover {
     int self = server.id();
     int group = r.group();
     String head = "{\"node\":" + self + ",\"group\":" + group + ",";
-    List<Integer> members = server.cluster().members(group);
     var host = r.host();
+    // The group's voters as its Raft configuration says (docs/membership.md), not the config file's seed.
+    List<Integer> members = host.raft().membership().voters();
     if (server.closed() || host.stopped()) {
       return new AdminServer.Probe(503, head + "\"status\":\"unavailable\",\"reason\":\"node " + self
           + (server.closed() ? " is shutting down" : " stopped (storage failure)") + "\"}\n");
