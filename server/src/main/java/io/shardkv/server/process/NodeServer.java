@@ -206,12 +206,13 @@ public final class NodeServer implements AutoCloseable {
     int group = d.toGroup();
     if (group == PeerWire.NO_GROUP && replicas.size() == 1) group = replicas.firstKey();
     HostedReplica r = replicas.get(group);
-    // Membership lives in the groups (docs/membership.md): in the server format any server of the file may
-    // host a replica of any group (ctl add-replica), so only the node format checks the sender's group.
-    // Raft itself handles a message from a server outside its configuration (thesis §4.1: RPCs are
-    // processed without consulting the configuration; terms and PreVote keep removed servers harmless).
+    // Membership lives in the groups (docs/membership.md): in the server format a server may host a group
+    // the config file did not seed it in (ctl add-replica). A Raft message of the group itself is taken
+    // from any server of the file (thesis §4.1: RPCs are processed without consulting the configuration;
+    // terms and PreVote keep removed servers harmless); a migration message's sending group must be one
+    // the file seeds the sender in, or whose servers the config center lists with the sender's address.
     boolean senderHostsSource = d.fromGroup() == PeerWire.NO_GROUP || cluster.groupsOf(from).contains(d.fromGroup())
-        || (!cluster.nodeFormat() && cluster.servers().containsKey(from));
+        || (!cluster.nodeFormat() && (d.raft() != null ? d.fromGroup() == d.toGroup() : listedInConfig(from, d.fromGroup())));
     if (r == null || !senderHostsSource) {
       long n = metrics.peerUnknownGroup.incrementAndGet();
       if (n % LOG_EVERY == 1) {
@@ -228,6 +229,17 @@ public final class NodeServer implements AutoCloseable {
       if (sender == null) return;
       r.onMigration(replyName(sender.address(), d.fromGroup()), d.migration());
     }
+  }
+
+  /** Loop thread: whether a hosted shard group's applied configuration lists {@code from}'s address for {@code group}. */
+  private boolean listedInConfig(int from, int group) {
+    ClusterConfig.Server sender = cluster.servers().get(from);
+    if (sender == null) return false;
+    for (HostedReplica r : replicas.values()) {
+      var c = r.appliedShardConfig();
+      if (c != null && c.groups().getOrDefault(group, List.of()).contains(sender.address())) return true;
+    }
+    return false;
   }
 
   private void onRequest(Connection c, long wireId, Request request) {
