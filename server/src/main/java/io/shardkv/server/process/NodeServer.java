@@ -253,9 +253,24 @@ public final class NodeServer implements AutoCloseable {
       return;
     }
     List<Integer> hostedGroups = hostedGroups();
+    if (!cluster.nodeFormat()) {
+      // Membership changes (docs/membership.md) leave clients with addresses of servers that no longer
+      // (or do not yet) host the group they want: answer so that the client retries elsewhere, never a
+      // definite error. Not a config-center member: WRONG_LEADER without a hint (the client tries its
+      // next address); no shard group here: WRONG_GROUP (the client refreshes its configuration).
+      if (ClientRouter.isConfigCenterRequest(request) && !replicas.containsKey(ClusterConfig.CONTROLLER_GROUP)) {
+        RequestDispatcher.reply(c, wireId, Response.wrongLeader(request.frameType(), -1, ""));
+        return;
+      }
+      boolean shardGroupHere = hostedGroups.stream().anyMatch(g -> g != ClusterConfig.CONTROLLER_GROUP);
+      if (ClientRouter.isKeyRequest(request) && !shardGroupHere) {
+        RequestDispatcher.reply(c, wireId, Response.wrongGroup(request.frameType(), 0));
+        return;
+      }
+    }
     if (hostedGroups.isEmpty()) {
-      RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.WRONG_GROUP,
-          "server " + self.id() + " hosts no group yet (a spare); ask another server"));
+      RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.BAD_REQUEST,
+          "server " + self.id() + " hosts no group yet (a spare, docs/membership.md); ask another server"));
       return;
     }
     int group = ClientRouter.route(request, cluster.settings().shards(), hostedGroups,

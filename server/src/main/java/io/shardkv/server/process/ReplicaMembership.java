@@ -202,11 +202,14 @@ final class ReplicaMembership {
       Membership m = raft.membership();
       boolean leader = raft.role() == Role.LEADER;
       long now = node.nowMillis();
+      // The latest configuration entry's index; once a snapshot compacted it away, the snapshot's last
+      // index (the configuration is known to be in effect, committed, from there on).
+      long configIndex = raft.membershipIndex() > 0 ? raft.membershipIndex() : raft.snapshotMeta().lastIndex();
       StringBuilder b = new StringBuilder("{\"node\":").append(node.id()).append(",\"group\":").append(group)
           .append(",\"status\":\"ok\",\"role\":\"").append(raft.role().name().toLowerCase()).append("\",\"leader\":")
           .append(raft.leaderId()).append(",\"term\":").append(raft.term()).append(",\"commit\":").append(raft.commitIndex())
-          .append(",\"config_index\":").append(raft.membershipIndex()).append(",\"committed\":")
-          .append(raft.membershipIndex() <= raft.commitIndex()).append(",\"seed\":").append(ids(raft.config().members()))
+          .append(",\"config_index\":").append(configIndex).append(",\"committed\":")
+          .append(configIndex <= raft.commitIndex()).append(",\"seed\":").append(ids(raft.config().members()))
           .append(",\"voters\":").append(ids(m.voters())).append(",\"learners\":").append(ids(m.learners()))
           .append(",\"members\":[");
       boolean first = true;
