@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code shardkv ctl --cluster ADDRS join|leave|move|query|status|transfer-leader}: the config center and leaders. */
+/**
+ * {@code shardkv ctl --cluster ADDRS join|leave|move|query|status|transfer-leader|add-replica|promote|remove-replica|members}:
+ * the config center, leaders and group membership.
+ */
 @Command(name = "ctl", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Config-center operations.",
         "  join GID=HOST:PORT,HOST:PORT [GID=...]   add groups (then rebalance); refused unless a majority",
@@ -32,13 +35,22 @@ import picocli.CommandLine.Parameters;
         "                                           does not answer or a group has no leader",
         "  transfer-leader GROUP SERVER             hand GROUP's leadership to SERVER (node id or HOST:PORT;",
         "                                           group 0 is the config center) and wait, up to --timeout,",
-        "                                           until it leads (docs/operations.md)"})
+        "                                           until it leads (docs/operations.md)",
+        "  add-replica GROUP SERVER                 start an empty replica of GROUP on SERVER (a server id or",
+        "                                           HOST:PORT of the config file) and add it as a learner",
+        "  promote GROUP SERVER                     make the learner a voter once it caught up (waits)",
+        "  remove-replica GROUP SERVER [--force]    remove a member; refused if the voters left would not",
+        "                                           hold a live quorum unless --force; the removed server",
+        "                                           stops its replica and keeps its data (group-G.removed-*)",
+        "  members GROUP                            the group's voters and learners as its leader sees them",
+        "                                           (docs/membership.md)"})
 public final class CtlCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "ADDRS", description = "config-center addresses HOST:PORT,...")
   String cluster;
 
   @Option(names = "--force", description = "join: skip the check that the group's servers answer as that group;"
-      + " move: assign the shard without migration (its data is lost)")
+      + " move: assign the shard without migration (its data is lost); remove-replica: remove even if the voters left"
+      + " would not hold a live quorum")
   boolean force;
 
   @Option(names = "--timeout", defaultValue = "10s",
@@ -144,8 +156,14 @@ public final class CtlCommand implements Callable<Integer> {
           }
           return TransferLeader.run(c, addrs, gid, a.get(1), t);
         }
+        case "add-replica":
+        case "promote":
+        case "remove-replica":
+        case "members":
+          return MembershipCtl.run(c, addrs, op, a, force, t);
         default:
-          return usage("join|leave|move|query|status|transfer-leader (unknown '" + op + "')");
+          return usage("join|leave|move|query|status|transfer-leader|add-replica|promote|remove-replica|members (unknown '"
+              + op + "')");
       }
     } catch (KvException e) {
       System.out.println((e.definite() ? "ERROR " : "INDEFINITE ") + e.getMessage());

@@ -17,7 +17,10 @@ import java.util.Map;
  * the chaos suite's state-triggered nemesis watches for), state machine summary, pid); {@code GET /metrics} answers Prometheus text format;
  * {@code GET /health} and {@code GET /ready} answer 200 or 503 for scripts and orchestrators (see
  * {@link #health} and {@link #ready}). One write: {@code POST /transfer-leader?to=ID} asks the node
- * to hand its group's leadership to member ID (Raft thesis §3.10; see {@link #transferLeader}). One
+ * to hand its group's leadership to member ID (Raft thesis §3.10; see {@link #transferLeader}).
+ * Membership changes (docs/membership.md, {@link ReplicaMembership}): {@code POST /add-replica},
+ * {@code /promote}, {@code /remove-replica} on the leader, {@code GET /members} on any member,
+ * {@code POST /host-replica} on the server added and {@code /retire-replica} on the server removed. One
  * small thread.
  */
 final class AdminServer implements AutoCloseable {
@@ -40,6 +43,18 @@ final class AdminServer implements AutoCloseable {
     http.createContext("/ready", ex -> respond(ex, ready(node)));
     http.createContext("/transfer-leader", ex -> respond(ex, transferLeader(node, ex.getRequestMethod(),
         ex.getRequestURI().getRawQuery())));
+    // Membership changes (docs/membership.md; ReplicaMembership): on the leader, on any member, on the
+    // server added and on the server removed.
+    http.createContext("/add-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.change(node, "add", q.get("group"),
+        q.get("server"), false))));
+    http.createContext("/promote", ex -> respond(ex, post(ex, q -> ReplicaMembership.change(node, "promote", q.get("group"),
+        q.get("server"), false))));
+    http.createContext("/remove-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.change(node, "remove",
+        q.get("group"), q.get("server"), "true".equals(q.get("force"))))));
+    http.createContext("/members", ex -> respond(ex, ReplicaMembership.members(node, query(ex).get("group"))));
+    http.createContext("/host-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.host(node, q.get("group"),
+        q.get("seed")))));
+    http.createContext("/retire-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.retire(node, q.get("group")))));
     http.setExecutor(null);
     http.start();
     return new AdminServer(http);
@@ -47,6 +62,33 @@ final class AdminServer implements AutoCloseable {
 
   /** An HTTP status and its JSON body. */
   record Probe(int code, String body) {}
+
+  private static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /** The {@code reason} of a JSON answer of this port (the whole body when it has none). */
+  static String reason(String body) {
+    java.util.regex.Matcher m = REASON.matcher(body);
+    return m.find() ? m.group(1) : body.trim();
+  }
+
+  /** The query parameters (no decoding: ids, numbers, HOST:PORT and true/false only). */
+  private static Map<String, String> query(HttpExchange ex) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    String q = ex.getRequestURI().getRawQuery();
+    for (String kv : q == null ? new String[0] : q.split("&")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) m.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return m;
+  }
+
+  /** A write endpoint: 405 for another method than POST. */
+  private static Probe post(HttpExchange ex, java.util.function.Function<Map<String, String>, Probe> handler) {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return new Probe(405, "{\"status\":\"refused\",\"reason\":\"use POST " + ex.getRequestURI().getPath() + "\"}\n");
+    }
+    return handler.apply(query(ex));
+  }
 
   /**
    * {@code GET /health} (liveness): 200 once the node recovered the storage of every replica it hosts
@@ -193,7 +235,7 @@ final class AdminServer implements AutoCloseable {
     return b.append(']').toString();
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     StringBuilder b = new StringBuilder();
     for (char c : s.toCharArray()) {
       if (c == '"' || c == '\\') b.append('\\').append(c);

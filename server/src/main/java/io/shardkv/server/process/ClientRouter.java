@@ -61,6 +61,16 @@ final class ClientRouter {
     return hosted.get(0); // only the config center here: it answers a key-value request as it always did
   }
 
+  /** JOIN, LEAVE, MOVE, FORCE_MOVE or QUERY: for the config center. */
+  static boolean isConfigCenterRequest(Request request) {
+    return shardOf(request, 1) == CONFIG_CENTER;
+  }
+
+  /** A request about one shard's keys: for a shard group. */
+  static boolean isKeyRequest(Request request) {
+    return shardOf(request, 1) >= 0;
+  }
+
   private static final int CONFIG_CENTER = -2;
   private static final int NONE = -1;
 

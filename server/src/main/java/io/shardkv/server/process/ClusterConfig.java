@@ -337,7 +337,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     return l;
   }
 
-  private static boolean bool(String where, String what, String v) {
+  static boolean bool(String where, String what, String v) {
     return switch (v) {
       case "true", "on", "yes" -> true;
       case "false", "off", "no" -> false;

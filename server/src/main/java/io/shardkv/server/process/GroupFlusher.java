@@ -143,6 +143,29 @@ final class GroupFlusher implements AutoCloseable {
     }
   }
 
+  /**
+   * Loop thread: runs {@code task} on the flusher thread after every pass already asked for in this
+   * loop turn (a retired replica's storage closes only when no pass still syncs it).
+   */
+  java.util.concurrent.CompletableFuture<Void> afterPasses(Runnable task) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        thread.execute(() -> {
+          try {
+            task.run();
+            done.complete(null);
+          } catch (Throwable t) {
+            done.completeExceptionally(t);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        done.completeExceptionally(stopping);
+      }
+    });
+    return done;
+  }
+
   /** Lets the pass in progress finish (up to 5 s); later requests are not flushed. */
   @Override
   public void close() {

@@ -66,6 +66,8 @@ final class HostedReplica {
   private final Map<Long, PendingClient> pending = new HashMap<>();
   private long nextHostRequestId = 1;
   private volatile NodeEvents events;
+  /** Set (loop thread) when ctl remove-replica retired this replica: it gets no input any more. */
+  private volatile boolean retired;
   private volatile ReplicaStatus status;
   final ReplicaMetrics metrics = new ReplicaMetrics();
   /** Client sessions in the applied state (live, expired), refreshed every tick for /metrics. */
@@ -76,10 +78,25 @@ final class HostedReplica {
   /** A consistent view of the replica for the admin endpoints, refreshed on the loop every tick. */
   record ReplicaStatus(int node, int group, String role, long term, int leader, String leaderAddress,
                        long commit, long applied, long lastIndex, int pending, long snapshots,
-                       long snapshotsInstalled, List<Integer> snapshotPeers, String extra) {}
+                       long snapshotsInstalled, List<Integer> snapshotPeers, String extra,
+                       List<Integer> voters, List<Integer> learners, long configIndex) {
+    /** Voters then learners (the group's members as this replica knows them, docs/membership.md). */
+    List<Integer> members() {
+      List<Integer> all = new java.util.ArrayList<>(voters);
+      all.addAll(learners);
+      return all;
+    }
+  }
 
-  /** Builds the replica and loads its storage; called off the loop thread (it waits for the loop). */
-  HostedReplica(NodeServer server, int group) throws IOException {
+  /** Leader only: when (process millis) each member last answered within a CheckQuorum round. */
+  private final Map<Integer, Long> lastActiveMillis = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Builds the replica and loads its storage; called off the loop thread (it waits for the loop).
+   * {@code seed} is the group's seed configuration (HostedGroups); a server outside it joins the group
+   * as a learner added by ctl add-replica and learns the configuration from the leader.
+   */
+  HostedReplica(NodeServer server, int group, List<Integer> seed) throws IOException {
     this.server = server;
     this.group = group;
     ClusterConfig cluster = server.cluster();
@@ -90,7 +107,8 @@ final class HostedReplica {
     this.storage = new FileRaftStorage(dir, NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
     // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
     Set<PlantedBug> bugs = controller ? Set.of() : s.unsafe();
-    RaftConfig raft = PlantedBug.applyTo(RaftConfig.of(group, self, cluster.members(group))
+    RaftConfig base = seed.contains(self) ? RaftConfig.of(group, self, seed) : RaftConfig.joining(group, self, seed);
+    RaftConfig raft = PlantedBug.applyTo(base
         .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
         .withHeartbeatTicks(s.heartbeatTicks()), bugs);
     HostOptions options = PlantedBug.applyTo(HostOptions.defaults()
@@ -151,6 +169,16 @@ final class HostedReplica {
 
   int group() {
     return group;
+  }
+
+  /**
+   * Leader only: whether {@code peer} answered within the last {@code windowMillis} (it was recently
+   * active in a CheckQuorum round, thesis §6.2); this replica itself always is.
+   */
+  boolean heardFromWithin(int peer, long nowMillis, long windowMillis) {
+    if (peer == self) return true;
+    Long t = lastActiveMillis.get(peer);
+    return t != null && nowMillis - t <= windowMillis;
   }
 
   Path dir() {
@@ -249,10 +277,21 @@ final class HostedReplica {
     int leader = raft.leaderId();
     ClusterConfig.Server ln = leader < 0 ? null : server.cluster().servers().get(leader);
     String extra = host.stopped() ? "stopped" : host.service().traceState();
+    var membership = raft.membership();
+    if (raft.role() == io.shardkv.server.raft.Role.LEADER) {
+      for (int peer : membership.all()) if (raft.recentlyActive(peer)) lastActiveMillis.put(peer, nowMillis);
+    } else {
+      lastActiveMillis.clear();
+    }
     status = new ReplicaStatus(self, group, raft.role().name().toLowerCase(), raft.term(), leader,
         ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
         host.pendingRequests(), host.snapshotsTaken(), host.snapshotsRestored(), raft.peersReceivingSnapshot(),
-        extra == null ? "" : extra);
+        extra == null ? "" : extra, membership.voters(), membership.learners(), raft.membershipIndex());
+  }
+
+  /** Loop thread: this replica was removed from the server (ctl remove-replica); nothing reaches it any more. */
+  void markRetired() {
+    retired = true;
   }
 
   /** Stops the replica's own helpers (the config-center queries) and closes its storage. */
@@ -329,6 +368,7 @@ final class HostedReplica {
 
     @Override
     public void fatal(Throwable cause) {
+      if (retired) return; // its storage was closed on purpose (ReplicaMembership.retire)
       server.fatal(group, cause);
     }
   }

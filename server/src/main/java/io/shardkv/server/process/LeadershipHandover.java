@@ -29,8 +29,9 @@ final class LeadershipHandover {
     int self = server.id();
     int group = r.group();
     String head = "{\"node\":" + self + ",\"group\":" + group + ",";
-    List<Integer> members = server.cluster().members(group);
     var host = r.host();
+    // The group's voters as its Raft configuration says (docs/membership.md), not the config file's seed.
+    List<Integer> members = host.raft().membership().voters();
     if (server.closed() || host.stopped()) {
       return new AdminServer.Probe(503, head + "\"status\":\"unavailable\",\"reason\":\"node " + self
           + (server.closed() ? " is shutting down" : " stopped (storage failure)") + "\"}\n");
@@ -135,7 +136,7 @@ final class LeadershipHandover {
       if (r.group() == ClusterConfig.CONTROLLER_GROUP || r.host().stopped()) continue;
       var raft = r.host().raft();
       boolean leads = r.host().isLeader();
-      List<Integer> voters = server.cluster().members(r.group());
+      List<Integer> voters = raft.membership().voters(); // the group's own configuration (docs/membership.md)
       Set<Integer> ready = new TreeSet<>();
       if (leads) {
         for (int v : voters) if (v != self && raft.transferReady(v)) ready.add(v);

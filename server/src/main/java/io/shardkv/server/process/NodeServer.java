@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -52,9 +53,14 @@ public final class NodeServer implements AutoCloseable {
   private final EventLoop loop;
   private final TcpPeerTransport transport;
   private final GroupFlusher flusher;
-  /** Group id → the replica of it this server hosts (fixed once started). */
-  private final SortedMap<Integer, HostedReplica> replicas;
-  private final List<Integer> hostedGroups;
+  /**
+   * Group id → the replica of it this server hosts. Changed only on the loop thread (a replica is
+   * added by {@code ctl add-replica}, removed by {@code ctl remove-replica}: {@link ReplicaMembership});
+   * read from any thread.
+   */
+  private final ConcurrentSkipListMap<Integer, HostedReplica> replicas = new ConcurrentSkipListMap<>();
+  /** The groups this server hosts, as its data directory records them (the config file only seeds it). */
+  private final HostedGroups hosted;
   private final Listener listener;
   private final AdminServer admin;
   private final Timer ticker;
@@ -72,31 +78,37 @@ public final class NodeServer implements AutoCloseable {
   private NodeServer(ClusterConfig cluster, int id) throws IOException {
     this.cluster = cluster;
     this.self = cluster.server(id);
-    this.hostedGroups = List.copyOf(cluster.groupsOf(id));
-    if (hostedGroups.isEmpty()) throw new IOException("server " + id + " hosts no group in " + cluster.file());
+    this.hosted = HostedGroups.loadOrSeed(cluster, id);
+    if (hosted.seeds().isEmpty() && cluster.nodeFormat()) {
+      throw new IOException("server " + id + " hosts no group in " + cluster.file());
+    }
     ClusterConfig.Settings s = cluster.settings();
     this.loop = EventLoop.start("node-" + id);
     this.flusher = new GroupFlusher(loop, () -> closed);
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
     cluster.servers().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
     this.transport = new TcpPeerTransport(loop, id, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
-    TreeMap<Integer, HostedReplica> built = new TreeMap<>();
     try {
-      for (int g : hostedGroups) built.put(g, new HostedReplica(this, g));
+      for (Map.Entry<Integer, List<Integer>> g : hosted.seeds().entrySet()) {
+        replicas.put(g.getKey(), new HostedReplica(this, g.getKey(), g.getValue()));
+      }
     } catch (IOException | RuntimeException e) {
-      built.values().forEach(HostedReplica::close);
+      replicas.values().forEach(HostedReplica::close);
       loop.close();
       flusher.close();
       throw e;
     }
-    this.replicas = Collections.unmodifiableSortedMap(built);
+    List<Integer> hostedGroups = hostedGroups();
     transport.start();
     RequestDispatcher dispatcher = new RequestDispatcher(this::onRequest, transport.inboundHandler());
     this.listener = loop.listen(self.socketAddress(), ConnectionOptions.DEFAULT, dispatcher, 4096);
     this.ticker = loop.schedulePeriodic(Duration.ofMillis(s.tickMillis()), this::onTick);
     this.admin = AdminServer.start(self.adminHost(), self.adminPort(), this);
     loop.execute(() -> replicas.values().forEach(r -> r.refreshStatus(nowMillis())));
-    if (hostedGroups.size() == 1) {
+    if (hostedGroups.isEmpty()) {
+      log.info("node {} hosting no group yet (a spare: ctl add-replica adds it to a group) serving {} (admin {}), data in {}",
+          id, self.address(), self.adminAddress(), self.dir());
+    } else if (hostedGroups.size() == 1) {
       log.info("node {} of group {} serving {} (admin {}), data in {}", id, hostedGroups.get(0), self.address(),
           self.adminAddress(), self.dir());
     } else {
@@ -140,7 +152,29 @@ public final class NodeServer implements AutoCloseable {
     return replicas;
   }
 
-  private long nowMillis() {
+  /** The groups this server hosts a replica of now, ascending. */
+  public List<Integer> hostedGroups() {
+    return List.copyOf(replicas.keySet());
+  }
+
+  HostedGroups hosted() {
+    return hosted;
+  }
+
+  /** Loop thread: starts serving a replica built by {@link ReplicaMembership#host}. */
+  void attach(HostedReplica r) {
+    replicas.put(r.group(), r);
+    r.refreshStatus(nowMillis());
+  }
+
+  /** Loop thread: stops serving the replica of {@code group} (ctl remove-replica); null when none. */
+  HostedReplica detach(int group) {
+    HostedReplica r = replicas.remove(group);
+    if (r != null) r.markRetired();
+    return r;
+  }
+
+  long nowMillis() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
@@ -179,12 +213,18 @@ public final class NodeServer implements AutoCloseable {
     int group = d.toGroup();
     if (group == PeerWire.NO_GROUP && replicas.size() == 1) group = replicas.firstKey();
     HostedReplica r = replicas.get(group);
-    boolean senderHostsSource = d.fromGroup() == PeerWire.NO_GROUP || cluster.groupsOf(from).contains(d.fromGroup());
+    // Membership lives in the groups (docs/membership.md): in the server format a server may host a group
+    // the config file did not seed it in (ctl add-replica). A Raft message of the group itself is taken
+    // from any server of the file (thesis §4.1: RPCs are processed without consulting the configuration;
+    // terms and PreVote keep removed servers harmless); a migration message's sending group must be one
+    // the file seeds the sender in, or whose servers the config center lists with the sender's address.
+    boolean senderHostsSource = d.fromGroup() == PeerWire.NO_GROUP || cluster.groupsOf(from).contains(d.fromGroup())
+        || (!cluster.nodeFormat() && (d.raft() != null ? d.fromGroup() == d.toGroup() : listedInConfig(from, d.fromGroup())));
     if (r == null || !senderHostsSource) {
       long n = metrics.peerUnknownGroup.incrementAndGet();
       if (n % LOG_EVERY == 1) {
         log.warn("dropped a peer message from node {} for group {} (from group {}): this server hosts groups {}{} ({} so far)",
-            from, d.toGroup() == PeerWire.NO_GROUP ? "(none named)" : d.toGroup(), d.fromGroup(), hostedGroups,
+            from, d.toGroup() == PeerWire.NO_GROUP ? "(none named)" : d.toGroup(), d.fromGroup(), hostedGroups(),
             senderHostsSource ? "" : ", and node " + from + " hosts no replica of group " + d.fromGroup(), n);
       }
       return;
@@ -198,6 +238,17 @@ public final class NodeServer implements AutoCloseable {
     }
   }
 
+  /** Loop thread: whether a hosted shard group's applied configuration lists {@code from}'s address for {@code group}. */
+  private boolean listedInConfig(int from, int group) {
+    ClusterConfig.Server sender = cluster.servers().get(from);
+    if (sender == null) return false;
+    for (HostedReplica r : replicas.values()) {
+      var c = r.appliedShardConfig();
+      if (c != null && c.groups().getOrDefault(group, List.of()).contains(sender.address())) return true;
+    }
+    return false;
+  }
+
   private void onRequest(Connection c, long wireId, Request request) {
     metrics.requests.incrementAndGet();
     if (request instanceof Request.NodeStatus) {
@@ -206,6 +257,27 @@ public final class NodeServer implements AutoCloseable {
     }
     if (closed) {
       RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.SHUTTING_DOWN, "node is shutting down"));
+      return;
+    }
+    List<Integer> hostedGroups = hostedGroups();
+    if (!cluster.nodeFormat()) {
+      // Membership changes (docs/membership.md) leave clients with addresses of servers that no longer
+      // (or do not yet) host the group they want: answer so that the client retries elsewhere, never a
+      // definite error. Not a config-center member: WRONG_LEADER without a hint (the client tries its
+      // next address); no shard group here: WRONG_GROUP (the client refreshes its configuration).
+      if (ClientRouter.isConfigCenterRequest(request) && !replicas.containsKey(ClusterConfig.CONTROLLER_GROUP)) {
+        RequestDispatcher.reply(c, wireId, Response.wrongLeader(request.frameType(), -1, ""));
+        return;
+      }
+      boolean shardGroupHere = hostedGroups.stream().anyMatch(g -> g != ClusterConfig.CONTROLLER_GROUP);
+      if (ClientRouter.isKeyRequest(request) && !shardGroupHere) {
+        RequestDispatcher.reply(c, wireId, Response.wrongGroup(request.frameType(), 0));
+        return;
+      }
+    }
+    if (hostedGroups.isEmpty()) {
+      RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.BAD_REQUEST,
+          "server " + self.id() + " hosts no group yet (a spare, docs/membership.md); ask another server"));
       return;
     }
     int group = ClientRouter.route(request, cluster.settings().shards(), hostedGroups,
@@ -280,10 +352,15 @@ public final class NodeServer implements AutoCloseable {
     m.put("address", self.address());
     m.put("admin", self.adminAddress());
     m.put("pid", String.valueOf(ProcessHandle.current().pid()));
-    replicaStatus(m, "", replicas.get(replicas.firstKey()));
-    if (replicas.size() == 1) return m;
-    m.put("groups", String.join(",", hostedGroups.stream().map(String::valueOf).toList()));
-    for (HostedReplica r : replicas.values()) replicaStatus(m, "g" + r.group() + ".", r);
+    List<HostedReplica> all = List.copyOf(replicas.values());
+    if (all.isEmpty()) {
+      m.put("groups", "");
+      return m;
+    }
+    replicaStatus(m, "", all.get(0));
+    if (all.size() == 1) return m;
+    m.put("groups", String.join(",", all.stream().map(r -> String.valueOf(r.group())).toList()));
+    for (HostedReplica r : all) replicaStatus(m, "g" + r.group() + ".", r);
     return m;
   }
 
@@ -291,8 +368,12 @@ public final class NodeServer implements AutoCloseable {
     m.put(prefix + "group", String.valueOf(r.group()));
     // The group's client addresses from the cluster config: a client given one reachable member of
     // the config center learns the others from it (issue 11, item 3; the driver's LeaderTracker).
-    m.put(prefix + "members", String.join(",", cluster.addresses(r.group())));
     HostedReplica.ReplicaStatus st = r.status();
+    // The group's members as its replica knows them (its Raft configuration, docs/membership.md),
+    // by their config-file addresses; the config file's group line before the first status.
+    List<Integer> ids = st == null ? cluster.members(r.group()) : st.members();
+    m.put(prefix + "members", String.join(",", ids.stream().map(id -> cluster.servers().get(id))
+        .filter(java.util.Objects::nonNull).map(ClusterConfig.Server::address).toList()));
     if (st != null) {
       m.put(prefix + "role", st.role());
       m.put(prefix + "term", String.valueOf(st.term()));
@@ -316,12 +397,12 @@ public final class NodeServer implements AutoCloseable {
   AdminServer.Probe transferLeadership(Integer group, int to) {
     if (group == null && replicas.size() > 1) {
       return new AdminServer.Probe(400, "{\"node\":" + self.id() + ",\"status\":\"refused\",\"reason\":\"this server hosts"
-          + " groups " + hostedGroups + ": say which, POST /transfer-leader?group=G&to=ID\"}\n");
+          + " groups " + hostedGroups() + ": say which, POST /transfer-leader?group=G&to=ID\"}\n");
     }
-    HostedReplica r = replicas.get(group == null ? replicas.firstKey() : group);
+    HostedReplica r = group == null ? (replicas.isEmpty() ? null : replicas.firstEntry().getValue()) : replicas.get(group);
     if (r == null) {
       return new AdminServer.Probe(400, "{\"node\":" + self.id() + ",\"group\":" + group + ",\"status\":\"refused\","
-          + "\"reason\":\"this server hosts no replica of group " + group + " (it hosts " + hostedGroups + ")\"}\n");
+          + "\"reason\":\"this server hosts no replica of group " + group + " (it hosts " + hostedGroups() + ")\"}\n");
     }
     AdminServer.Probe p = onLoop(() -> LeadershipHandover.transfer(this, r, to));
     if (p != null) return p;

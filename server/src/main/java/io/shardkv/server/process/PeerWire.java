@@ -32,6 +32,9 @@ import java.util.List;
  *   7 InstallSnapshot        i64 lastIndex, i64 lastTerm, i64 offset, bytes data, bool done
  *   8 InstallSnapshotResponse i64 lastIndex, i64 nextOffset, bool installed
  *   9 TimeoutNow             (nothing)
+ *  10 InstallSnapshot with a configuration: as 7, then bytes membership (Membership#encode; sent
+ *                            only for a snapshot that records one, i.e. after a membership change)
+ * entry kinds: 0 NOOP, 1 COMMAND, 2 CONFIG (data = Membership#encode; only after a membership change)
  * </pre>
  * All integers big-endian; a payload must be consumed exactly. Decoding failures throw
  * {@link DecodeException} with what was wrong and where; the receiver drops that message. Servers of
@@ -116,8 +119,10 @@ public final class PeerWire {
     } else if (m instanceof RaftMessage.HeartbeatResponse h) {
       head(w, 6, m).writeLong(h.readContext());
     } else if (m instanceof RaftMessage.InstallSnapshot s) {
-      head(w, 7, m).writeLong(s.lastIndex()).writeLong(s.lastTerm()).writeLong(s.offset())
+      // Type 7, byte for byte as before, unless the snapshot records a configuration (type 10).
+      head(w, s.membership() == null ? 7 : 10, m).writeLong(s.lastIndex()).writeLong(s.lastTerm()).writeLong(s.offset())
           .writeBytes(s.data()).writeBoolean(s.done());
+      if (s.membership() != null) w.writeBytes(s.membership().encode());
     } else if (m instanceof RaftMessage.InstallSnapshotResponse s) {
       head(w, 8, m).writeLong(s.lastIndex()).writeLong(s.nextOffset()).writeBoolean(s.installed());
     } else if (m instanceof RaftMessage.TimeoutNow) {
@@ -202,8 +207,23 @@ public final class PeerWire {
       case 8 -> new RaftMessage.InstallSnapshotResponse(from, to, term, r.readLong("lastIndex"),
           r.readLong("nextOffset"), r.readBoolean("installed"));
       case 9 -> new RaftMessage.TimeoutNow(from, to, term);
+      case 10 -> {
+        long lastIndex = r.readLong("lastIndex");
+        long lastTerm = r.readLong("lastTerm");
+        long offset = r.readLong("offset");
+        byte[] data = r.readBytes("snapshot data");
+        boolean done = r.readBoolean("done");
+        int at = r.position();
+        io.shardkv.server.raft.Membership members;
+        try {
+          members = io.shardkv.server.raft.Membership.decode(r.readBytes("snapshot membership"));
+        } catch (IllegalArgumentException e) {
+          throw new DecodeException("bad snapshot membership at offset " + at + ": " + e.getMessage());
+        }
+        yield new RaftMessage.InstallSnapshot(from, to, term, lastIndex, lastTerm, offset, data, done, members);
+      }
       default -> throw new DecodeException("unknown raft message type " + type + " at offset " + (kindAt + 1)
-          + " (known: 1..9)");
+          + " (known: 1..10)");
     };
     r.expectEnd("raft message");
     return new Decoded(toGroup, fromGroup, m, null);

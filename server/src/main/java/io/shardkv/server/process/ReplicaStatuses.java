@@ -21,6 +21,8 @@ public final class ReplicaStatuses {
 
   public static List<Map<String, String>> of(Map<String, String> status) {
     String groups = status.get("groups");
+    // A spare server (docs/membership.md) answers "groups" empty and no replica keys: no replica.
+    if (groups != null && groups.isBlank() && !status.containsKey("group")) return List.of();
     if (groups == null || groups.isBlank()) return List.of(status);
     List<Map<String, String>> out = new ArrayList<>();
     for (String g : groups.split(",")) {

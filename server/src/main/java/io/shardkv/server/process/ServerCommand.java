@@ -57,9 +57,9 @@ public final class ServerCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "shutdown"));
-    List<Integer> groups = cluster.groupsOf(node);
-    System.out.println("node " + node + " (group" + (groups.size() == 1 ? " " + groups.get(0)
-        : "s " + String.join(",", groups.stream().map(String::valueOf).toList())) + ") serving " + self.address()
+    List<Integer> groups = server.hostedGroups();
+    System.out.println("node " + node + " (" + (groups.isEmpty() ? "no group yet: a spare" : "group" + (groups.size() == 1 ? " " + groups.get(0)
+        : "s " + String.join(",", groups.stream().map(String::valueOf).toList()))) + ") serving " + self.address()
         + ", admin http://" + self.adminHost() + ":" + self.adminPort() + "/status, log " + log);
     System.out.flush();
     stopped.await();

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  */
 final class ServerLines {
   private static final List<String> FIELDS = List.of("addr", "admin", "dir");
+  /** Optional server fields: {@code spare=true} marks a server that starts hosting no group (docs/membership.md). */
+  private static final List<String> OPTIONAL = List.of("spare");
 
   private final Path file;
   private final TreeMap<Integer, Server> servers = new TreeMap<>();
@@ -29,6 +31,8 @@ final class ServerLines {
   /** Where each group line is, for errors found once the whole file is read. */
   private final Map<Integer, String> groupLine = new TreeMap<>();
   private final Map<Integer, String> serverLine = new TreeMap<>();
+  /** Servers marked {@code spare=true}: in no group at first, added to groups with ctl add-replica. */
+  private final java.util.Set<Integer> spares = new java.util.TreeSet<>();
 
   ServerLines(Path file) {
     this.file = file;
@@ -61,7 +65,9 @@ final class ServerLines {
         throw new ConfigException(where + ": a server line has no group=; a server hosts the groups whose 'group G = ...'"
             + " line names it (e.g. 'group 0 = 1,2,3')");
       }
-      if (!FIELDS.contains(k)) throw new ConfigException(where + ": unknown server field '" + k + "' (known: addr, admin, dir)");
+      if (!FIELDS.contains(k) && !OPTIONAL.contains(k)) {
+        throw new ConfigException(where + ": unknown server field '" + k + "' (known: addr, admin, dir, spare)");
+      }
       kv.put(k, parts[i].substring(eq + 1));
     }
     for (String k : FIELDS) {
@@ -90,6 +96,7 @@ final class ServerLines {
     if (s.address().equals(s.adminAddress())) {
       throw new ConfigException(where + ": server " + id + " has the same addr and admin (" + s.address() + ")");
     }
+    if (kv.containsKey("spare") && ClusterConfig.bool(where, "spare", kv.get("spare"))) spares.add(id);
     servers.put(id, s);
     serverLine.put(id, where);
   }
@@ -140,9 +147,10 @@ final class ServerLines {
       }
     }
     for (int id : servers.keySet()) {
-      if (groups.values().stream().noneMatch(m -> m.contains(id))) {
+      if (!spares.contains(id) && groups.values().stream().noneMatch(m -> m.contains(id))) {
         throw new ConfigException(serverLine.get(id) + ": server " + id + " is in no group; name it in a"
-            + " 'group G = ...' line or remove it");
+            + " 'group G = ...' line, mark it spare=true (a server to add to groups later with ctl add-replica,"
+            + " docs/membership.md), or remove it");
       }
     }
   }

@@ -10,6 +10,14 @@ final class Election {
   /** Follower / candidate tick: start an election when the randomized timeout expires (§5.2). */
   static void tickElection(RaftNode n) {
     n.electionElapsed++;
+    if (n.electionElapsed >= n.randomizedElectionTimeout && !n.isVoter()) {
+      // Thesis §4.2.1 / §4.2.2-4.2.3: a learner, a server being added, or one removed from the
+      // configuration never starts an election (it would only disrupt the voters). The timer stays
+      // expired, so it claims no leader lease (TermRules) and answers vote requests: it may have
+      // been promoted without knowing, and its vote may be needed.
+      n.electionElapsed = n.randomizedElectionTimeout;
+      return;
+    }
     if (n.electionElapsed >= n.randomizedElectionTimeout) {
       n.tracer.trace(() -> "election timeout after " + n.electionElapsed + " ticks");
       campaign(n, n.config.preVote(), false);
@@ -31,11 +39,13 @@ final class Election {
       if (n.config.checkQuorum()) {
         // Thesis §6.2: "a leader steps down if an election timeout elapses without a successful
         // round of heartbeats to a majority of its cluster".
-        int active = 1;
-        for (Progress pr : n.progress.values()) if (pr.recentActive) active++;
-        if (active < n.config.quorum()) {
+        // Only voters count (thesis §4.2.1); a leader that removed itself does not count itself (§4.2.2).
+        Membership m = n.membership();
+        int active = m.isVoter(n.id0()) ? 1 : 0;
+        for (Progress pr : n.progress.values()) if (pr.recentActive && m.isVoter(pr.peer)) active++;
+        if (active < m.quorum()) {
           int heard = active;
-          n.tracer.trace(() -> "check quorum failed: heard from " + heard + " of " + n.config.members().size()
+          n.tracer.trace(() -> "check quorum failed: heard from " + heard + " of " + m.voters().size()
               + " members within an election timeout; stepping down");
           becomeFollower(n, n.term, RaftNode.NO_LEADER);
           return;
@@ -78,7 +88,9 @@ final class Election {
       winVote(n, preVote);
       return;
     }
-    for (int peer : n.config.peers()) {
+    // Thesis §4.1: the candidate asks the voters of its latest configuration.
+    for (int peer : n.membership().voters()) {
+      if (peer == n.id0()) continue;
       n.send(new RaftMessage.RequestVote(n.id0(), peer, voteTerm, n.log.lastIndex(), n.log.lastTerm(),
           preVote, transfer));
     }
@@ -87,14 +99,17 @@ final class Election {
   enum Tally { WON, LOST, PENDING }
 
   static Tally tally(RaftNode n) {
+    // Only votes of the voters of the candidate's current configuration count (thesis §4.1, §4.2.1).
+    Membership m = n.membership();
     int granted = 0;
     int rejected = 0;
-    for (boolean g : n.votes.values()) {
-      if (g) granted++;
+    for (java.util.Map.Entry<Integer, Boolean> v : n.votes.entrySet()) {
+      if (!m.isVoter(v.getKey())) continue;
+      if (v.getValue()) granted++;
       else rejected++;
     }
-    if (granted >= n.config.quorum()) return Tally.WON;
-    if (rejected > n.config.members().size() - n.config.quorum()) return Tally.LOST;
+    if (granted >= m.quorum()) return Tally.WON;
+    if (rejected > m.voters().size() - m.quorum()) return Tally.LOST;
     return Tally.PENDING;
   }
 
@@ -134,7 +149,10 @@ final class Election {
     n.electionElapsed = 0;
     n.transferTarget = RaftNode.NO_LEADER;
     n.progress.clear();
-    for (int peer : n.config.peers()) n.progress.put(peer, new Progress(peer, n.log.lastIndex() + 1));
+    // Replicate to every member of the current configuration, voters and learners (thesis §4.2.1).
+    for (int peer : n.membership().all()) {
+      if (peer != n.id0()) n.progress.put(peer, new Progress(peer, n.log.lastIndex() + 1));
+    }
     n.log.appendNew(new LogEntry(n.log.lastIndex() + 1, n.term, EntryKind.NOOP, new byte[0]));
     n.broadcastPending = true;
     n.tracer.trace(() -> "became LEADER for term " + n.term);

@@ -17,7 +17,7 @@ final class HeartbeatResponseHandler {
     pr.heard(n.ticks);
     // ReadIndex (thesis §6.4): a quorum echoing a context confirms every read round up to it.
     n.reads.ack(m.from(), m.readContext());
-    n.reads.release(n.config.quorum(), n.readStates);
+    n.reads.release(n.membership(), n.id0(), n.readStates);
     switch (pr.state) {
       case PROBE -> pr.probeSent = false; // the last probe may have been lost: allow another
       case SNAPSHOT -> pr.snapshotChunkInFlight = false; // resend from the last acknowledged offset

@@ -35,7 +35,8 @@ final class InstallSnapshotHandler {
       return;
     }
     n.incomingSnapshot = null;
-    SnapshotMeta meta = new SnapshotMeta(m.lastIndex(), m.lastTerm());
+    // Fig. 13 "last config": the snapshot brings the configuration at its last index (thesis §4).
+    SnapshotMeta meta = new SnapshotMeta(m.lastIndex(), m.lastTerm(), m.membership());
     byte[] data = in.bytes.toByteArray();
     if (log.matches(meta.lastIndex(), meta.lastTerm())) {
       // Step 6: "If existing log entry has same index and term as snapshot's last included entry,

@@ -14,7 +14,10 @@ final class MessageValidator {
     if (m == null) return "null message";
     if (m.to() != config.nodeId()) return "addressed to node " + m.to() + ", not to this node";
     if (m.from() == config.nodeId()) return "claims to come from this node itself";
-    if (!config.members().contains(m.from())) return "sender " + m.from() + " is not a member of " + config.members();
+    // No membership check on the sender (Raft thesis §4.1: "servers process incoming RPC requests
+    // without consulting their current configurations"): a new server must accept a leader it does
+    // not know of yet, and a lagging one a voter added after its latest config entry.
+    if (m.from() < 0) return "sender id " + m.from() + " < 0";
     if (m.term() < 1) return "term " + m.term() + " < 1";
     if (m instanceof RaftMessage.RequestVote v) {
       return logPosition("last log", v.lastLogIndex(), v.lastLogTerm(), v.term());
@@ -61,6 +64,13 @@ final class MessageValidator {
       if (e.index() != expect) return "entries not contiguous after prev index " + prevIndex + ": found " + e;
       if (e.term() < lastTerm) return "entry terms decrease at " + e;
       if (e.term() > msgTerm) return "entry " + e + " has a term above the message term " + msgTerm;
+      if (e.kind() == EntryKind.CONFIG) {
+        try {
+          Membership.decode(e.data());
+        } catch (IllegalArgumentException bad) {
+          return "config entry " + e + " does not hold a membership: " + bad.getMessage();
+        }
+      }
       lastTerm = e.term();
       expect++;
     }

@@ -9,7 +9,10 @@ import java.util.TreeSet;
  *
  * @param groupId                 the Raft group this node belongs to; only used in trace lines
  * @param nodeId                  this node's id, {@code >= 0}
- * @param members                 ids of every voting member, including {@code nodeId}; no duplicates
+ * @param members                 the group's seed configuration: ids of its voting members when neither
+ *                                the snapshot nor the log records a configuration (Raft thesis §4: the
+ *                                configuration then lives in the log, see {@link Membership}); includes
+ *                                {@code nodeId} unless {@code joining}; no duplicates
  * @param electionTimeoutMinTicks lower bound of the randomized election timeout (Raft paper §5.2);
  *                                also the leader-stickiness window (thesis §4.2.3)
  * @param electionTimeoutMaxTicks upper bound (exclusive) of the randomized election timeout
@@ -25,11 +28,16 @@ import java.util.TreeSet;
  * @param checkQuorum             a leader steps down after an election timeout without hearing from
  *                                a quorum; followers ignore vote requests while a leader is live
  *                                (thesis §6.2, §4.2.3)
+ * @param joining                 this node is not in the seed configuration: it was started to be
+ *                                added to the group later (as a learner, thesis §4.2.1) and learns
+ *                                the group's configuration from the leader's log or snapshot; it
+ *                                never campaigns while it is not a voter
  */
 public record RaftConfig(int groupId, int nodeId, List<Integer> members,
                          int electionTimeoutMinTicks, int electionTimeoutMaxTicks, int heartbeatTicks,
                          int maxEntriesPerAppend, long maxBytesPerAppend, int maxInflightAppends,
-                         int snapshotChunkBytes, boolean preVote, boolean checkQuorum, Unsafe unsafe) {
+                         int snapshotChunkBytes, boolean preVote, boolean checkQuorum, Unsafe unsafe,
+                         boolean joining) {
 
   /**
    * Deliberately broken behaviour, each off by default and switched on only by a cluster config
@@ -63,9 +71,14 @@ public record RaftConfig(int groupId, int nodeId, List<Integer> members,
     for (int m : members) {
       if (m < 0) throw new IllegalArgumentException("member ids must be >= 0: " + members);
     }
-    if (!members.contains(nodeId)) {
+    if (!joining && !members.contains(nodeId)) {
       throw new IllegalArgumentException("members " + members + " must include nodeId " + nodeId);
     }
+    if (joining && members.contains(nodeId)) {
+      throw new IllegalArgumentException("node " + nodeId + " is joining the group but the seed members "
+          + members + " already include it; start it as a seed member instead");
+    }
+    if (members.isEmpty()) throw new IllegalArgumentException("members must not be empty");
     if (heartbeatTicks < 1) throw new IllegalArgumentException("heartbeatTicks must be >= 1");
     if (electionTimeoutMinTicks <= heartbeatTicks) {
       throw new IllegalArgumentException("electionTimeoutMinTicks (" + electionTimeoutMinTicks
@@ -87,49 +100,64 @@ public record RaftConfig(int groupId, int nodeId, List<Integer> members,
    * CheckQuorum on.
    */
   public static RaftConfig of(int groupId, int nodeId, List<Integer> members) {
-    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true, Unsafe.NONE);
+    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true, Unsafe.NONE, false);
   }
 
   public RaftConfig withElectionTimeout(int minTicks, int maxTicks) {
     return new RaftConfig(groupId, nodeId, members, minTicks, maxTicks, heartbeatTicks,
-        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe);
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withHeartbeatTicks(int ticks) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks, ticks,
-        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe);
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withAppendLimits(int maxEntries, long maxBytes, int maxInflight) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, preVote, checkQuorum, unsafe);
+        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withSnapshotChunkBytes(int bytes) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, preVote, checkQuorum, unsafe);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withPreVote(boolean on) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, on, checkQuorum, unsafe);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, on, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withCheckQuorum(boolean on) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, on, unsafe);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, on, unsafe, joining);
   }
 
   /** The same configuration with the given deliberately broken behaviour (see {@link Unsafe}). */
   public RaftConfig withUnsafe(Unsafe u) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, u);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, u, joining);
   }
 
-  /** Number of votes (or acknowledgements) that form a majority of {@link #members()}. */
+  /**
+   * The same configuration for a node that joins the group later (see {@code joining}):
+   * {@code members} is the group's seed, which does not include this node.
+   */
+  public static RaftConfig joining(int groupId, int nodeId, List<Integer> seedMembers) {
+    return new RaftConfig(groupId, nodeId, seedMembers, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true,
+        Unsafe.NONE, true);
+  }
+
+  /** The seed configuration as a {@link Membership}: {@link #members()}, all voters. */
+  public Membership seedMembership() { return Membership.ofVoters(members); }
+
+  /**
+   * Number of votes that form a majority of the <em>seed</em> {@link #members()}. The node's quorum
+   * is its current configuration's ({@link RaftNode#membership()}, thesis §4.1).
+   */
   public int quorum() { return members.size() / 2 + 1; }
 
-  /** Members other than this node, in ascending id order (deterministic iteration). */
+  /** Seed members other than this node, in ascending id order (deterministic iteration). */
   public List<Integer> peers() {
     return members.stream().filter(m -> m != nodeId).sorted().toList();
   }

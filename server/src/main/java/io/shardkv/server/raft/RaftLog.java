@@ -2,6 +2,8 @@ package io.shardkv.server.raft;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The in-memory view of a node's log: a snapshot (compaction offset) followed by the entries after
@@ -11,6 +13,13 @@ import java.util.List;
  * {@code snapshot.lastIndex() <= applied <= commit <= lastIndex()}; terms never decrease along the
  * log. {@code unstableFrom} is the first index not yet handed out in a Ready; {@code pendingTruncate}
  * (0 = none) is a truncation of stored entries not yet handed out.
+ *
+ * <p>It also tracks the group's configuration (Raft thesis §4.1): "a server always uses the latest
+ * configuration in its log, regardless of whether the entry is committed". {@code configs} holds the
+ * {@link EntryKind#CONFIG} entries of the in-memory log by index; before the first of them the
+ * snapshot's configuration applies (or the seed when the snapshot records none). Truncating a
+ * config entry therefore reverts the configuration to the previous one, and restarting recomputes it
+ * from snapshot + log, with nothing else stored.
  */
 final class RaftLog {
   private SnapshotMeta snapshot;
@@ -27,15 +36,53 @@ final class RaftLog {
   private long stableIndex;
   private long unstableFrom;
   private long pendingTruncate;
+  /** The configuration when neither the snapshot nor the log records one (RaftConfig#members). */
+  private final Membership seed;
+  /** Config entries of the in-memory log, by index (thesis §4.1: they take effect when appended). */
+  private final TreeMap<Long, Membership> configs = new TreeMap<>();
 
-  RaftLog(PersistedState state) {
+  RaftLog(PersistedState state, Membership seed) {
+    this.seed = seed;
     this.snapshot = state.snapshot();
     this.snapshotData = state.snapshotData();
-    this.entries.addAll(state.entries());
+    for (LogEntry e : state.entries()) add(e);
     this.commit = snapshot.lastIndex();
     this.applied = snapshot.lastIndex();
     this.stableIndex = lastIndex();
     this.unstableFrom = lastIndex() + 1;
+  }
+
+  /** Appends to the in-memory entries, noting a config entry (it takes effect now, thesis §4.1). */
+  private void add(LogEntry e) {
+    if (e.kind() == EntryKind.CONFIG) configs.put(e.index(), Membership.decode(e.data()));
+    entries.add(e);
+  }
+
+  /** The latest configuration in the log (or the snapshot's): the one in effect on this node. */
+  Membership membership() {
+    return configs.isEmpty() ? snapshotMembership() : configs.lastEntry().getValue();
+  }
+
+  /** Index of the latest config entry in the in-memory log; 0 when it is the snapshot's (committed). */
+  long configIndex() { return configs.isEmpty() ? 0 : configs.lastKey(); }
+
+  /** The configuration in effect at {@code index} (the latest config entry at or before it). */
+  Membership membershipAt(long index) {
+    Map.Entry<Long, Membership> e = configs.floorEntry(index);
+    return e == null ? snapshotMembership() : e.getValue();
+  }
+
+  private Membership snapshotMembership() {
+    return snapshot.membership() == null ? seed : snapshot.membership();
+  }
+
+  /**
+   * The meta of a snapshot ending at {@code index}: it records the configuration in effect there
+   * (thesis §4, Fig. 13 "last config"), or null when that is the seed (see {@link SnapshotMeta}).
+   */
+  SnapshotMeta metaAt(long index) {
+    Membership m = membershipAt(index);
+    return new SnapshotMeta(index, term(index), m.equals(seed) ? null : m);
   }
 
   SnapshotMeta snapshot() { return snapshot; }
@@ -100,7 +147,7 @@ final class RaftLog {
   /** Leader append of its own new entry. */
   void appendNew(LogEntry e) {
     if (e.index() != lastIndex() + 1) throw new IllegalStateException("append out of order: " + e);
-    entries.add(e);
+    add(e);
   }
 
   /** First index {@code >= from} with term {@code term} going backwards while the term stays equal, not below {@code floor}. */
@@ -140,12 +187,14 @@ final class RaftLog {
         break;
       }
     }
-    for (; k < incoming.size(); k++) entries.add(incoming.get(k));
+    for (; k < incoming.size(); k++) add(incoming.get(k));
     return true;
   }
 
   private void truncateFrom(long index) {
     entries.subList((int) (index - firstIndex()), entries.size()).clear();
+    // Thesis §4.1: a truncated config entry no longer counts; the previous configuration is back.
+    configs.tailMap(index, true).clear();
     if (index < unstableFrom) {
       // Stored entries from `index` on must be removed from storage too.
       pendingTruncate = pendingTruncate == 0 ? index : Math.min(pendingTruncate, index);
@@ -164,6 +213,7 @@ final class RaftLog {
   void compact(SnapshotMeta meta, byte[] data) {
     long drop = meta.lastIndex() - snapshot.lastIndex();
     entries.subList(0, (int) drop).clear();
+    configs.headMap(meta.lastIndex(), true).clear(); // meta records the configuration at lastIndex
     snapshot = meta;
     snapshotData = data;
   }
@@ -174,6 +224,7 @@ final class RaftLog {
    */
   void restore(SnapshotMeta meta, byte[] data) {
     entries.clear();
+    configs.clear(); // the snapshot's configuration replaces whatever the discarded log held
     snapshot = meta;
     snapshotData = data;
     commit = meta.lastIndex();

@@ -77,32 +77,40 @@ public sealed interface RaftMessage {
   /**
    * One chunk of a snapshot (Raft paper §7, Fig. 13): bytes {@code [offset, offset+data.length)}
    * of the snapshot identified by ({@code lastIndex}, {@code lastTerm}); {@code done} marks the
-   * last chunk.
+   * last chunk. {@code membership} is the snapshot's configuration ({@link SnapshotMeta#membership()},
+   * Fig. 13's "last config"; null = the seed configuration).
    */
   record InstallSnapshot(int from, int to, long term, long lastIndex, long lastTerm, long offset,
-                         byte[] data, boolean done) implements RaftMessage {
+                         byte[] data, boolean done, Membership membership) implements RaftMessage {
     public InstallSnapshot {
       Objects.requireNonNull(data, "data");
+    }
+
+    /** A chunk of a snapshot with the seed configuration. */
+    public InstallSnapshot(int from, int to, long term, long lastIndex, long lastTerm, long offset,
+                           byte[] data, boolean done) {
+      this(from, to, term, lastIndex, lastTerm, offset, data, done, null);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof InstallSnapshot s && from == s.from && to == s.to && term == s.term
           && lastIndex == s.lastIndex && lastTerm == s.lastTerm && offset == s.offset
-          && done == s.done && Arrays.equals(data, s.data);
+          && done == s.done && Arrays.equals(data, s.data) && Objects.equals(membership, s.membership);
     }
 
     @Override
     public int hashCode() {
       int h = Objects.hash(from, to, term, lastIndex, lastTerm, offset, done);
-      return 31 * h + Arrays.hashCode(data);
+      h = 31 * h + Arrays.hashCode(data);
+      return membership == null ? h : 31 * h + membership.hashCode();
     }
 
     @Override
     public String toString() {
       return "InstallSnapshot[from=" + from + ", to=" + to + ", term=" + term + ", lastIndex="
           + lastIndex + ", lastTerm=" + lastTerm + ", offset=" + offset + ", len=" + data.length
-          + ", done=" + done + "]";
+          + ", done=" + done + (membership == null ? "" : ", membership=" + membership) + "]";
     }
   }
 

@@ -113,12 +113,12 @@ public final class RaftNode {
     Objects.requireNonNull(state, "state");
     this.random = Objects.requireNonNull(random, "random");
     this.tracer = new Tracer(this, Objects.requireNonNull(trace, "trace"));
-    this.log = new RaftLog(state);
+    // The configuration is derived from snapshot + log (thesis §4.1); the config's members only seed it.
+    this.log = new RaftLog(state, config.seedMembership());
     this.term = state.hardState().term();
     this.votedFor = state.hardState().votedFor();
-    if (votedFor != HardState.NO_VOTE && !config.members().contains(votedFor)) {
-      throw new IllegalArgumentException("persisted vote for " + votedFor + " is not a member of " + config.members());
-    }
+    // A persisted vote may name any server, also one of a later configuration (thesis §4.1: votes
+    // are granted without consulting the configuration), so it is not checked against the seed.
     if (log.lastTerm() > term) {
       throw new IllegalArgumentException("persisted log ends in term " + log.lastTerm()
           + " above the persisted current term " + term + ": storage is inconsistent");
@@ -192,6 +192,21 @@ public final class RaftNode {
   }
 
   /**
+   * Proposes a single-server membership change (Raft thesis §4.1-4.3, see {@link Reconfiguration}):
+   * add a learner, promote a caught-up learner to voter, or remove a member (possibly this leader).
+   * On the leader, appends a {@link EntryKind#CONFIG} entry holding the new configuration, which
+   * takes effect at once (before it commits), and returns {@link ProposeResult.Accepted} with its
+   * index and term; {@link ProposeResult.Rejected} says why not now (a change still uncommitted,
+   * no entry of this term committed yet, a transfer running, an inapplicable change, a learner
+   * not caught up); {@link NotLeader} elsewhere.
+   */
+  public ProposeResult proposeMembershipChange(MembershipChange change) {
+    requireNoOutstandingReady("proposeMembershipChange");
+    Objects.requireNonNull(change, "change");
+    return Reconfiguration.propose(this, change);
+  }
+
+  /**
    * Starts a linearizable read without a log append (Raft thesis §6.4, ReadIndex). The leader
    * records its commit index as the read index once it has committed an entry in its current
    * term, then confirms it is still leader by a heartbeat round acknowledged by a quorum; then
@@ -203,6 +218,9 @@ public final class RaftNode {
   public ReadIndexResult readIndex(long requestId) {
     requireNoOutstandingReady("readIndex");
     if (role != Role.LEADER) return new NotLeader(leaderId);
+    // A leader that removed itself (thesis §4.2.2) is no voter: it cannot confirm reads by a quorum
+    // it is not part of, and it steps down as soon as its removal commits.
+    if (!isVoter()) return new NotLeader(NO_LEADER);
     // Thesis §6.4 step 1: the leader must have committed an entry of its own term first.
     if (log.term(log.commit()) != term) {
       reads.waitForCommit(requestId);
@@ -226,7 +244,10 @@ public final class RaftNode {
    */
   public boolean transferLeadership(int target) {
     requireNoOutstandingReady("transferLeadership");
-    if (role != Role.LEADER || !progress.containsKey(target) || transferTarget == target) return false;
+    if (role != Role.LEADER || !progress.containsKey(target) || !membership().isVoter(target)
+        || transferTarget == target) {
+      return false; // a learner cannot lead: it never campaigns (thesis §4.2.1)
+    }
     transferTarget = target;
     transferElapsed = 0;
     tracer.trace(() -> "transferring leadership to " + target);
@@ -250,7 +271,8 @@ public final class RaftNode {
       throw new IllegalArgumentException("snapshotTaken(" + index + "): index must be above the current snapshot index "
           + log.snapshot().lastIndex() + " and at most the applied index " + log.applied());
     }
-    SnapshotMeta meta = new SnapshotMeta(index, log.term(index));
+    // Thesis §4 / Fig. 13: the snapshot records the configuration in effect at its last index.
+    SnapshotMeta meta = log.metaAt(index);
     log.compact(meta, data);
     snapshotToPersist = new Snapshot(meta, data);
     tracer.trace(() -> "compacted log up to snapshot " + meta.lastTerm() + "/" + meta.lastIndex()
@@ -352,6 +374,29 @@ public final class RaftNode {
   public void setTraceEnabled(boolean enabled) { tracer.setEnabled(enabled); }
 
   public int id() { return config.nodeId(); }
+  /**
+   * The configuration in effect on this node: the latest config entry in its log, committed or
+   * not, else its snapshot's, else the seed (Raft thesis §4.1).
+   */
+  public Membership membership() { return log.membership(); }
+  /** Index of the latest config entry in the log; 0 when the configuration is the snapshot's or the seed. */
+  public long membershipIndex() { return log.configIndex(); }
+  /** The configuration in effect at {@code index} as far as this node's log knows it. */
+  public Membership membershipAt(long index) { return log.membershipAt(index); }
+  /** Leader only: the highest index known replicated on {@code peer}; -1 when not leader or not a member. */
+  public long matchIndex(int peer) {
+    if (role != Role.LEADER) return -1;
+    if (peer == id0()) return log.stableIndex();
+    Progress pr = progress.get(peer);
+    return pr == null ? -1 : pr.match;
+  }
+  /** Leader only: whether {@code peer} answered since the last CheckQuorum round (thesis §6.2). */
+  public boolean recentlyActive(int peer) {
+    if (role != Role.LEADER) return false;
+    if (peer == id0()) return true;
+    Progress pr = progress.get(peer);
+    return pr != null && pr.recentActive;
+  }
   public RaftConfig config() { return config; }
   public long term() { return term; }
   public int votedFor() { return votedFor; }
@@ -392,6 +437,7 @@ public final class RaftNode {
     if (role != Role.LEADER) return NO_LEADER;
     Progress best = null;
     for (Progress pr : progress.values()) {
+      if (!membership().isVoter(pr.peer)) continue; // learners cannot lead (thesis §4.2.1)
       if (pr.recentActive && (best == null || pr.match > best.match)) best = pr;
     }
     return best == null ? NO_LEADER : best.peer;
@@ -422,6 +468,12 @@ public final class RaftNode {
   // ---- package-private helpers used by the handlers ----------------------------------------------
 
   int id0() { return config.nodeId(); }
+
+  /** Whether this node is a voter of its current configuration (learners and removed servers are not). */
+  boolean isVoter() { return log.membership().isVoter(id0()); }
+
+  /** Majority of the voters of the current configuration (thesis §4.1). */
+  int quorum() { return log.membership().quorum(); }
 
   HardState hardState() { return new HardState(term, votedFor); }
 
@@ -472,17 +524,18 @@ public final class RaftNode {
    * Exposed by the pause nemesis.
    */
   private boolean unsafeLeaseHeld() {
-    int fresh = 1;
+    Membership m = membership();
+    int fresh = m.isVoter(id0()) ? 1 : 0;
     for (Progress pr : progress.values()) {
-      if (ticks - pr.lastHeardTick < config.electionTimeoutMinTicks()) fresh++;
+      if (m.isVoter(pr.peer) && ticks - pr.lastHeardTick < config.electionTimeoutMinTicks()) fresh++;
     }
-    return fresh >= config.quorum();
+    return fresh >= quorum();
   }
 
   /** Starts the ReadIndex confirmation round(s) just registered: a heartbeat round, or at once alone. */
   void confirmReads() {
-    if (config.quorum() == 1) {
-      reads.release(1, readStates);
+    if (quorum() == 1 && isVoter()) {
+      reads.release(membership(), id0(), readStates);
     } else {
       heartbeatPending = true;
     }

@@ -52,13 +52,18 @@ final class ReadIndexTracker {
     acked.merge(peer, context, Math::max);
   }
 
-  /** Releases, in order, every round acknowledged by a quorum (this leader counts itself). */
-  void release(int quorum, List<ReadState> out) {
+  /**
+   * Releases, in order, every round acknowledged by a quorum of {@code members}' voters; the leader
+   * {@code self} counts itself when it is a voter. Learners' acknowledgements never count (thesis §4.2.1).
+   */
+  void release(Membership members, int self, List<ReadState> out) {
     while (!rounds.isEmpty()) {
       Map.Entry<Long, Round> first = rounds.firstEntry();
-      int votes = 1;
-      for (long c : acked.values()) if (c >= first.getKey()) votes++;
-      if (votes < quorum) return;
+      int votes = members.isVoter(self) ? 1 : 0;
+      for (Map.Entry<Integer, Long> a : acked.entrySet()) {
+        if (members.isVoter(a.getKey()) && a.getValue() >= first.getKey()) votes++;
+      }
+      if (votes < members.quorum()) return;
       for (long id : first.getValue().requestIds()) out.add(new ReadState(id, first.getValue().readIndex()));
       rounds.pollFirstEntry();
     }

@@ -89,7 +89,7 @@ final class Replicator {
     int len = Math.min(n.config.snapshotChunkBytes(), data.length - offset);
     boolean done = offset + len == data.length;
     n.send(new RaftMessage.InstallSnapshot(n.id0(), pr.peer, n.term, snap.lastIndex(), snap.lastTerm(),
-        offset, Arrays.copyOfRange(data, offset, offset + len), done));
+        offset, Arrays.copyOfRange(data, offset, offset + len), done, snap.membership()));
     pr.snapshotChunkInFlight = true;
   }
 
@@ -102,13 +102,18 @@ final class Replicator {
     // UNSAFE (RaftConfig.Unsafe#commitOnMinority): the leader's own match counted twice, so a
     // minority (in a group of three: the leader alone) commits. Exposed by partitions.
     boolean twice = n.config.unsafe().commitOnMinority();
-    long[] matches = new long[n.config.members().size() + (twice ? 1 : 0)];
+    // Thesis §4.1/§4.2.1: a majority of the voters of the current configuration; learners never
+    // count, and a leader that removed itself does not count itself (§4.2.2).
+    Membership m = n.membership();
+    long[] matches = new long[m.voters().size() + (twice ? 1 : 0)];
     int i = 0;
-    matches[i++] = n.log.stableIndex();
+    if (m.isVoter(n.id0())) matches[i++] = n.log.stableIndex();
     if (twice) matches[i++] = n.log.stableIndex();
-    for (Progress pr : n.progress.values()) matches[i++] = pr.match;
+    for (Progress pr : n.progress.values()) if (m.isVoter(pr.peer)) matches[i++] = pr.match;
+    if (i < matches.length) matches = Arrays.copyOf(matches, i); // a voter without progress: none yet
     Arrays.sort(matches);
-    long candidate = matches[matches.length - n.config.quorum()];
+    if (matches.length < m.quorum()) return false;
+    long candidate = matches[matches.length - m.quorum()];
     if (candidate <= n.log.commit() || n.log.term(candidate) != n.term) return false;
     long old = n.log.commit();
     n.log.commitTo(candidate);
@@ -116,6 +121,7 @@ final class Replicator {
     // Thesis §6.4: reads that waited for the first commit of this term can now take a read index.
     if (n.reads.startWaiting(n.log.commit())) n.confirmReads();
     broadcastAppends(n, true);
+    Reconfiguration.afterCommit(n);
     return true;
   }
 

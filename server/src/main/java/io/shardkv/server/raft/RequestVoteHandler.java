@@ -14,6 +14,10 @@ final class RequestVoteHandler {
         || (m.preVote() && m.term() > n.term);
     // §5.4.1: "the voter denies its vote if its own log is more up-to-date than that of the candidate".
     boolean upToDate = n.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
+    // No check of this node's own configuration (thesis §4.1: "servers process incoming RPC requests
+    // without consulting their current configurations"): a learner promoted by an entry it has not
+    // received yet may be needed to elect the leader that would send it (etcd raft does the same).
+    // Its vote counts only where the candidate's configuration makes it a voter (Election.tally).
     boolean grant = canVote && upToDate;
     if (grant && !m.preVote()) {
       n.votedFor = m.from();

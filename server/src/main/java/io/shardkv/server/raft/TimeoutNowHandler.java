@@ -5,6 +5,11 @@ final class TimeoutNowHandler {
   private TimeoutNowHandler() { }
 
   static void handle(RaftNode n, RaftMessage.TimeoutNow m) {
+    if (!n.isVoter()) {
+      // A learner or removed server never campaigns (thesis §4.2.1), even when asked to.
+      n.tracer.trace(() -> "<<< ignore timeout-now from " + m.from() + ": not a voter of " + n.membership());
+      return;
+    }
     if (n.role != Role.FOLLOWER) {
       n.tracer.trace(() -> "<<< ignore timeout-now from " + m.from() + " as " + n.role);
       return;

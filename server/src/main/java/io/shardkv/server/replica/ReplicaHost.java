@@ -3,6 +3,7 @@ package io.shardkv.server.replica;
 import io.shardkv.driver.protocol.Served;
 import io.shardkv.server.raft.EntryKind;
 import io.shardkv.server.raft.LogEntry;
+import io.shardkv.server.raft.MembershipChange;
 import io.shardkv.server.raft.NotLeader;
 import io.shardkv.server.raft.PersistedState;
 import io.shardkv.server.raft.ProposeResult;
@@ -194,6 +195,17 @@ public final class ReplicaHost {
   /** Asks Raft to hand leadership to {@code target} (leader only); see RaftNode#transferLeadership. */
   public void transferLeadership(int target) {
     input(() -> raft.transferLeadership(target));
+  }
+
+  /**
+   * Asks Raft to append a single-server membership change (leader only; Raft thesis §4.1, see
+   * RaftNode#proposeMembershipChange) and returns its immediate answer. Call from the thread that
+   * owns this host, not from inside one of its outputs.
+   */
+  public ProposeResult proposeMembershipChange(MembershipChange change) {
+    ProposeResult[] answer = {new ProposeResult.Rejected("the replica is stopped or busy; retry")};
+    input(() -> answer[0] = raft.proposeMembershipChange(change));
+    return answer[0];
   }
 
   // ------------------------------------------------------------------ observation

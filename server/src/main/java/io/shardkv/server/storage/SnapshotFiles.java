@@ -1,5 +1,6 @@
 package io.shardkv.server.storage;
 
+import io.shardkv.server.raft.Membership;
 import io.shardkv.server.raft.SnapshotMeta;
 import io.shardkv.server.raft.StorageException;
 import java.io.IOException;
@@ -21,6 +22,17 @@ import java.util.zip.CRC32C;
  *   42  .. data
  * </pre>
  *
+ * Version 2 (written only when the snapshot records a configuration, {@link SnapshotMeta#membership()};
+ * version 1 files keep being written and read for every other snapshot, and mean the seed
+ * configuration):
+ * <pre>
+ *   0   38 as version 1 (version field = 2)
+ *   38  4  membership length m
+ *   42  4  CRC32C over bytes [0,42), the membership and the data
+ *   46  m  membership ({@link Membership#encode()})
+ *   46+m .. data
+ * </pre>
+ *
  * A snapshot is written to {@code <name>.tmp}, forced, renamed atomically to its final name, and
  * the directory is forced; only then does the name exist durably, always with whole contents.
  */
@@ -30,7 +42,9 @@ final class SnapshotFiles {
   static final String TMP_SUFFIX = ".tmp";
   private static final int MAGIC = 0x534B5653; // "SKVS"
   private static final short VERSION = 1;
+  private static final short VERSION_WITH_MEMBERSHIP = 2;
   static final int HEADER_SIZE = 42;
+  private static final int HEADER_SIZE_V2 = 46;
 
   private final StorageFiles files;
   private final Path dir;
@@ -56,17 +70,22 @@ final class SnapshotFiles {
   void write(long generation, SnapshotMeta meta, byte[] data) throws IOException {
     Path tmp = dir.resolve(name(generation) + TMP_SUFFIX);
     files.delete(tmp);
-    ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-    header.putInt(MAGIC).putShort(VERSION).putLong(generation).putLong(meta.lastIndex())
-        .putLong(meta.lastTerm()).putLong(data.length);
+    byte[] members = meta.membership() == null ? null : meta.membership().encode();
+    int headerSize = members == null ? HEADER_SIZE : HEADER_SIZE_V2 + members.length;
+    ByteBuffer header = ByteBuffer.allocate(headerSize);
+    header.putInt(MAGIC).putShort(members == null ? VERSION : VERSION_WITH_MEMBERSHIP).putLong(generation)
+        .putLong(meta.lastIndex()).putLong(meta.lastTerm()).putLong(data.length);
+    if (members != null) header.putInt(members.length);
     CRC32C crc = new CRC32C();
-    crc.update(header.array(), 0, 38);
+    crc.update(header.array(), 0, header.position());
+    if (members != null) crc.update(members, 0, members.length);
     crc.update(data, 0, data.length);
     header.putInt((int) crc.getValue());
+    if (members != null) header.put(members);
     header.flip();
     try (StorageFiles.StorageFile f = files.create(tmp)) {
       f.write(header, 0);
-      f.write(ByteBuffer.wrap(data), HEADER_SIZE);
+      f.write(ByteBuffer.wrap(data), headerSize);
       f.force();
     }
     files.atomicRename(tmp, path(generation));
@@ -91,28 +110,42 @@ final class SnapshotFiles {
     }
     ByteBuffer h = ByteBuffer.wrap(bytes);
     if (h.getInt(0) != MAGIC) throw corrupt(p, 0, "bad magic number");
-    if (h.getShort(4) != VERSION) {
-      throw corrupt(p, 4, "unsupported snapshot format version " + h.getShort(4));
+    short version = h.getShort(4);
+    if (version != VERSION && version != VERSION_WITH_MEMBERSHIP) {
+      throw corrupt(p, 4, "unsupported snapshot format version " + version + " (this build reads 1 and 2)");
     }
+    int crcAt = 38;
+    int membersLength = 0;
+    if (version == VERSION_WITH_MEMBERSHIP) {
+      if (bytes.length < HEADER_SIZE_V2) throw corrupt(p, 0, "file is too short for a version 2 header");
+      membersLength = h.getInt(38);
+      if (membersLength < 0 || membersLength > bytes.length - HEADER_SIZE_V2) {
+        throw corrupt(p, 38, "membership length " + membersLength + " does not fit the file");
+      }
+      crcAt = 42;
+    }
+    int dataAt = (version == VERSION ? HEADER_SIZE : HEADER_SIZE_V2) + membersLength;
     long gen = h.getLong(6);
     long dataLength = h.getLong(30);
-    if (dataLength != bytes.length - HEADER_SIZE) {
+    if (dataLength != bytes.length - dataAt) {
       throw corrupt(p, 30, "header says " + dataLength + " data bytes but the file holds "
-          + (bytes.length - HEADER_SIZE));
+          + (bytes.length - dataAt));
     }
     CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, 38);
-    crc.update(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE);
-    if ((int) crc.getValue() != h.getInt(38)) throw corrupt(p, 38, "CRC32C mismatch");
+    crc.update(bytes, 0, crcAt);
+    crc.update(bytes, crcAt + 4, bytes.length - crcAt - 4);
+    if ((int) crc.getValue() != h.getInt(crcAt)) throw corrupt(p, crcAt, "CRC32C mismatch");
     if (gen != generation) throw corrupt(p, 6, "file holds generation " + gen);
     SnapshotMeta meta;
     try {
-      meta = new SnapshotMeta(h.getLong(14), h.getLong(22));
+      Membership members = version == VERSION ? null
+          : Membership.decode(java.util.Arrays.copyOfRange(bytes, HEADER_SIZE_V2, dataAt));
+      meta = new SnapshotMeta(h.getLong(14), h.getLong(22), members);
     } catch (IllegalArgumentException e) {
       throw corrupt(p, 14, e.getMessage());
     }
-    byte[] data = new byte[bytes.length - HEADER_SIZE];
-    System.arraycopy(bytes, HEADER_SIZE, data, 0, data.length);
+    byte[] data = new byte[bytes.length - dataAt];
+    System.arraycopy(bytes, dataAt, data, 0, data.length);
     return new Loaded(meta, data);
   }
 

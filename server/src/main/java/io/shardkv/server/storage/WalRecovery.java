@@ -199,6 +199,9 @@ final class WalRecovery {
 
     long gen = state.snapshotGen();
     byte[] snapshotData = new byte[0];
+    // The WAL records a snapshot by (index, term); its configuration (Raft thesis §4, version-2
+    // snapshot files) is in the snapshot file, which is therefore the meta handed to the node.
+    SnapshotMeta fileMeta = null;
     if (gen > 0 && !snapGens.contains(gen)) {
       Path lastPath = dir.resolve(SegmentInfo.fileName(seqs.get(seqs.size() - 1)));
       if (lastRecord != null && lastRecord.type() == RecordType.SNAPSHOT
@@ -216,12 +219,14 @@ final class WalRecovery {
     }
     if (gen > 0) {
       SnapshotFiles.Loaded loaded = snapshots.read(gen);
-      if (!loaded.meta().equals(state.snapshot())) {
+      if (loaded.meta().lastIndex() != state.snapshot().lastIndex()
+          || loaded.meta().lastTerm() != state.snapshot().lastTerm()) {
         throw new StorageException("snapshot file " + snapshots.path(gen) + " holds " + loaded.meta()
             + " but the WAL records " + state.snapshot() + " for generation " + gen
             + ". Refusing to start; restore the directory from a backup.");
       }
       snapshotData = loaded.data();
+      fileMeta = loaded.meta();
     }
     boolean deleted = false;
     for (long g : snapGens) {
@@ -243,7 +248,7 @@ final class WalRecovery {
           + ". Refusing to start; restore the directory from a backup.");
     }
     HardState hs = state.hardState();
-    SnapshotMeta meta = state.snapshot();
+    SnapshotMeta meta = fileMeta != null ? fileMeta : state.snapshot();
     PersistedState persisted = new PersistedState(hs, meta, snapshotData, state.entries());
     return new Recovered(persisted, gen, state.snapshotRecordSegment(), segments, lastSize, records);
   }

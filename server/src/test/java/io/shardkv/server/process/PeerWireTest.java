@@ -25,7 +25,20 @@ class PeerWireTest {
       new RaftMessage.HeartbeatResponse(2, 1, 9, 77),
       new RaftMessage.InstallSnapshot(1, 2, 9, 100, 8, 65536, new byte[] {9, 8, 7}, true),
       new RaftMessage.InstallSnapshotResponse(2, 1, 9, 100, 65539, true),
-      new RaftMessage.TimeoutNow(1, 2, 9));
+      new RaftMessage.TimeoutNow(1, 2, 9),
+      new RaftMessage.AppendEntries(1, 3, 9, 12, 9, List.of(new LogEntry(13, 9, EntryKind.CONFIG,
+          new io.shardkv.server.raft.Membership(List.of(1, 2, 3), List.of(4)).encode())), 12),
+      new RaftMessage.InstallSnapshot(1, 4, 9, 100, 8, 0, new byte[] {5}, true,
+          new io.shardkv.server.raft.Membership(List.of(1, 2, 3), List.of(4))));
+
+  /** Old peers keep reading what a group that never changed membership sends: type 7, unchanged bytes. */
+  @Test
+  void aSnapshotChunkWithoutAConfigurationIsStillType7AndOneWithOneIsType10() {
+    byte[] plain = PeerWire.encodeRaft(SAMPLES.get(6));
+    byte[] withMembers = PeerWire.encodeRaft(SAMPLES.get(SAMPLES.size() - 1));
+    assertEquals(7, plain[2]);
+    assertEquals(10, withMembers[2]);
+  }
 
   @Test
   void everyRaftMessageTypeRoundTrips() {

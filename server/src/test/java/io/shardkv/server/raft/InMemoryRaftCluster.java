@@ -37,6 +37,8 @@ final class InMemoryRaftCluster {
   /** While true, messages stay in {@link #network} instead of being delivered by {@link #drain()}. */
   boolean hold;
   private final Random random;
+  private final Function<RaftConfig, RaftConfig> tweak;
+  private final List<Integer> seed = new ArrayList<>();
   long time;
 
   InMemoryRaftCluster(int size) { this(size, c -> c); }
@@ -47,7 +49,8 @@ final class InMemoryRaftCluster {
 
   InMemoryRaftCluster(int size, Function<RaftConfig, RaftConfig> tweak, Map<Integer, PersistedState> initial, long seed) {
     random = new Random(seed);
-    List<Integer> members = new ArrayList<>();
+    this.tweak = tweak;
+    List<Integer> members = this.seed;
     for (int i = 1; i <= size; i++) members.add(i);
     for (int id : members) {
       configs.put(id, tweak.apply(RaftConfig.of(0, id, members)));
@@ -57,6 +60,31 @@ final class InMemoryRaftCluster {
       abortedReads.put(id, new ArrayList<>());
       start(id);
     }
+  }
+
+  /**
+   * Starts node {@code id} with empty storage, outside the seed configuration ({@link RaftConfig#joining}):
+   * it waits to be added as a learner and learns the configuration from the leader.
+   */
+  void join(int id) {
+    RaftConfig c = RaftConfig.joining(0, id, seed);
+    RaftConfig t = tweak.apply(RaftConfig.of(0, seed.get(0), seed));
+    configs.put(id, new RaftConfig(0, id, seed, t.electionTimeoutMinTicks(), t.electionTimeoutMaxTicks(),
+        t.heartbeatTicks(), t.maxEntriesPerAppend(), t.maxBytesPerAppend(), t.maxInflightAppends(),
+        t.snapshotChunkBytes(), t.preVote(), t.checkQuorum(), t.unsafe(), c.joining()));
+    storages.put(id, new MemoryStorage(PersistedState.EMPTY));
+    readies.put(id, new ArrayList<>());
+    readStates.put(id, new ArrayList<>());
+    abortedReads.put(id, new ArrayList<>());
+    start(id);
+    processReady(id);
+  }
+
+  /** Proposes a membership change at {@code id}, then delivers the resulting traffic. */
+  ProposeResult change(int id, MembershipChange change) {
+    ProposeResult r = nodes.get(id).proposeMembershipChange(change);
+    drain();
+    return r;
   }
 
   private void start(int id) {
@@ -101,7 +129,8 @@ final class InMemoryRaftCluster {
   }
 
   boolean droppedOnTheWay(RaftMessage m) {
-    return isolated.contains(m.from()) || isolated.contains(m.to()) || crashed.contains(m.to()) || dropIf.test(m);
+    return isolated.contains(m.from()) || isolated.contains(m.to()) || crashed.contains(m.to()) || dropIf.test(m)
+        || !nodes.containsKey(m.to()); // a server that was never started (e.g. a learner not yet joined)
   }
 
   /** Delivers one message; returns false when the network is empty. */
@@ -148,6 +177,15 @@ final class InMemoryRaftCluster {
       if (nodes.get(id).role() == Role.LEADER) return t;
     }
     throw new AssertionError("node " + id + " did not become leader: " + nodes.get(id));
+  }
+
+  /** Ticks {@code ids} until one of them leads; returns it. */
+  int electAmong(int... ids) {
+    for (int t = 1; t <= 500; t++) {
+      tick(ids);
+      for (int id : ids) if (nodes.get(id).role() == Role.LEADER) return id;
+    }
+    throw new AssertionError("none of " + java.util.Arrays.toString(ids) + " became leader");
   }
 
   ProposeResult propose(int id, String command) {

@@ -25,7 +25,9 @@ class RaftMessageValidationTest {
   @Test
   void impossibleMessagesAreDroppedWithATraceLineAndChangeNothing() {
     List<RaftMessage> bad = List.of(
-        new RaftMessage.AppendEntries(9, 1, 1, 0, 0, List.of(), 0),                 // unknown sender
+        new RaftMessage.AppendEntries(-9, 1, 1, 0, 0, List.of(), 0),                // impossible sender id
+        new RaftMessage.AppendEntries(2, 1, 1, 0, 0,                                // config entry that is no membership
+            List.of(new LogEntry(1, 1, EntryKind.CONFIG, new byte[] {9, 9})), 0),
         new RaftMessage.AppendEntries(2, 3, 1, 0, 0, List.of(), 0),                 // not for us
         new RaftMessage.AppendEntries(1, 1, 1, 0, 0, List.of(), 0),                 // from ourselves
         new RaftMessage.AppendEntries(2, 1, 0, 0, 0, List.of(), 0),                 // term 0
@@ -56,10 +58,24 @@ class RaftMessageValidationTest {
   @Test
   void theDropTraceSaysWhatWasWrong() {
     RaftNode n = follower();
-    n.step(new RaftMessage.AppendEntries(9, 1, 1, 0, 0, List.of(), 0));
-    assertTrue(trace.get(0).contains("sender 9 is not a member of [1, 2, 3]"), trace.get(0));
+    n.step(new RaftMessage.AppendEntries(2, 3, 1, 0, 0, List.of(), 0));
+    assertTrue(trace.get(0).contains("addressed to node 3, not to this node"), trace.get(0));
     assertTrue(trace.get(0).startsWith("t=0 g0-n1 term=0 FOLLOWER commit=0 last=0/0 snap=0/0 len=0 next=[] applied=0 | "),
         trace.get(0));
+  }
+
+  /**
+   * Raft thesis §4.1: "servers process incoming RPC requests without consulting their current
+   * configurations" — a leader of a later configuration (here node 9, added after this node's
+   * latest config entry) is followed, not dropped.
+   */
+  @Test
+  void aMessageFromAServerOutsideTheConfigurationIsProcessed() {
+    RaftNode n = follower();
+    n.step(new RaftMessage.AppendEntries(9, 1, 1, 0, 0, List.of(e(1, 1)), 0));
+    assertEquals(9, n.leaderId());
+    assertEquals(1, n.lastIndex());
+    assertTrue(trace.stream().noneMatch(l -> l.contains("drop")), trace.toString());
   }
 
   @Test

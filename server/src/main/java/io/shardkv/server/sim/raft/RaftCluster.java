@@ -49,7 +49,7 @@ public final class RaftCluster implements SimCluster.ProcessFactory<RaftMessage>
     this.disks = new SimDisk[options.nodes()];
     for (int n = 0; n < disks.length; n++) disks[n] = new SimDisk("disk of n" + n);
     this.drivers = new RaftNodeDriver[options.nodes()];
-    this.invariants = new RaftInvariants(options.seed(), loop, options.nodes());
+    this.invariants = new RaftInvariants(options.seed(), loop, options.nodes(), options.seedMembers());
     this.host = new SimCluster<>(loop, random.fork("ticks"), digest, network, options.tickMs(), this);
     host.startAll();
   }

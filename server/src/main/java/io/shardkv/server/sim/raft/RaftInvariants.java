@@ -1,7 +1,9 @@
 package io.shardkv.server.sim.raft;
 
+import io.shardkv.server.raft.EntryKind;
 import io.shardkv.server.raft.HardState;
 import io.shardkv.server.raft.LogEntry;
+import io.shardkv.server.raft.Membership;
 import io.shardkv.server.raft.PersistedState;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.raft.RaftNode;
@@ -12,6 +14,7 @@ import io.shardkv.server.sim.SimulationFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +24,10 @@ import java.util.TreeMap;
  * the simulated time, the node and the property.
  *
  * <ul>
- *   <li><b>Election safety</b>: at most one leader per term (§5.2).</li>
+ *   <li><b>Election safety</b>: at most one leader per term (§5.2); a leader is a voter of its own
+ *       configuration and was granted votes by a majority of that configuration's voters (thesis
+ *       §4.1: the configuration in effect is the latest in its log); votes of learners never count
+ *       (§4.2.1).</li>
  *   <li><b>Log matching</b>: entries with the same index and term hold the same command and follow
  *       the same predecessor term (§5.3) — checked per persisted entry, which by induction gives
  *       identical prefixes.</li>
@@ -35,8 +41,10 @@ import java.util.TreeMap;
  *       holds durably (term, vote, acknowledged entries), and a node's durable index — a leader's
  *       own match index — never runs ahead of its disk (asynchronous storage writes).</li>
  *   <li><b>Durability</b>: an acknowledgement is never taken back by a crash (the term and vote a
- *       node spoke from survive), and the highest applied entry is durably stored on a quorum of
- *       disks whenever a node crashes.</li>
+ *       node spoke from survive), and the highest applied entry is durably stored on a majority of
+ *       the voters of a configuration it may have been committed under (the one in effect at its
+ *       index, or one appended after it: with membership changes its leader may already have been
+ *       using the next) whenever a node crashes. Without membership changes: a majority of all disks.</li>
  * </ul>
  */
 final class RaftInvariants {
@@ -62,10 +70,25 @@ final class RaftInvariants {
   private final int[] incarnationSeen;
   private final long[] maxSpokenTerm;
   private final Map<Long, Integer>[] votesGranted;
+  /** Granted (non-pre-)votes as they left each node, whether before or after its flush: term -> candidate. */
+  private final Map<Long, Integer>[] votesSent;
+  private final Membership seedMembership;
+  /** Config entries applied anywhere, by index (all identical by state machine safety). */
+  private final TreeMap<Long, Membership> committedConfigs = new TreeMap<>();
+  /** Config entries written to any disk, by index (possibly later truncated). */
+  private final TreeMap<Long, java.util.Set<Membership>> persistedConfigs = new TreeMap<>();
+
+  /** A group whose seed configuration is all {@code nodes} nodes. */
+  RaftInvariants(long seed, SimScheduler loop, int nodes) {
+    this(seed, loop, nodes, java.util.stream.IntStream.range(0, nodes).boxed().toList());
+  }
 
   @SuppressWarnings("unchecked")
-  RaftInvariants(long seed, SimScheduler loop, int nodes) {
+  RaftInvariants(long seed, SimScheduler loop, int nodes, List<Integer> seedVoters) {
     this.seed = seed;
+    this.seedMembership = Membership.ofVoters(seedVoters);
+    this.votesSent = new Map[nodes];
+    for (int n = 0; n < nodes; n++) votesSent[n] = new HashMap<>();
     this.loop = loop;
     this.nodes = nodes;
     this.lastCommit = new long[nodes];
@@ -106,6 +129,7 @@ final class RaftInvariants {
       Integer prior = leaderOfTerm.putIfAbsent(raft.term(), node);
       if (prior == null) {
         checkLeaderCompleteness(node, raft);
+        checkElectedByItsConfiguration(node, raft);
       } else if (prior != node) {
         fail(node, "election safety", "n" + prior + " and n" + node + " are both leaders of term " + raft.term());
       }
@@ -131,10 +155,40 @@ final class RaftInvariants {
     }
   }
 
+  /**
+   * Election safety against the configuration in effect (thesis §4.1): the new leader is a voter
+   * of its latest configuration, and voters of that configuration granting it their vote for this
+   * term (itself included) form a majority of its voters.
+   */
+  private void checkElectedByItsConfiguration(int node, RaftNode raft) {
+    Membership m = raft.membership();
+    if (!m.isVoter(node)) {
+      fail(node, "election safety", "n" + node + " leads term " + raft.term() + " but is not a voter of its configuration " + m);
+    }
+    List<Integer> granted = new ArrayList<>();
+    for (int v : m.voters()) {
+      if (v == node || (v < nodes && Integer.valueOf(node).equals(votesSent[v].get(raft.term())))) granted.add(v);
+    }
+    if (granted.size() < m.quorum()) {
+      fail(node, "election safety", "n" + node + " leads term " + raft.term() + " with votes of " + granted
+          + " only: not a majority of the voters of its configuration " + m);
+    }
+  }
+
+  /** A message leaving {@code node}: a granted vote is recorded for {@link #checkElectedByItsConfiguration}. */
+  void onSent(int node, RaftMessage m) {
+    if (m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
+      votesSent[node].putIfAbsent(v.term(), v.to());
+    }
+  }
+
   /** Log matching, for entries just written to the node's storage after an entry of {@code prevTerm}. */
   void onPersisted(int node, long prevTerm, java.util.List<LogEntry> appended) {
     long prev = prevTerm;
     for (LogEntry e : appended) {
+      if (e.kind() == EntryKind.CONFIG) {
+        persistedConfigs.computeIfAbsent(e.index(), k -> new java.util.HashSet<>()).add(Membership.decode(e.data()));
+      }
       EntryKey key = new EntryKey(e.index(), e.term());
       Seen seen = entries.get(key);
       if (seen == null) {
@@ -170,6 +224,7 @@ final class RaftInvariants {
       }
     } else {
       committed.add(e);
+      if (e.kind() == EntryKind.CONFIG) committedConfigs.put(i, Membership.decode(e.data()));
       hashes.add(hashAfter);
       commitTermBound.add(maxTermSeen);
     }
@@ -273,14 +328,23 @@ final class RaftInvariants {
     long h = committed.size();
     if (h == 0) return;
     LogEntry want = committed.get((int) (h - 1));
-    int holders = 0;
-    for (SimDisk d : disks) {
-      long t = d.durableTermAt(h);
-      if (t == SimDisk.IN_SNAPSHOT || (t == want.term() && want.equals(d.durableEntry(h)))) holders++;
+    Map.Entry<Long, Membership> atH = committedConfigs.floorEntry(h);
+    List<Membership> candidates = new ArrayList<>();
+    candidates.add(atH == null ? seedMembership : atH.getValue());
+    for (java.util.Set<Membership> later : persistedConfigs.tailMap(h, false).values()) candidates.addAll(later);
+    String worst = null;
+    for (Membership m : candidates) {
+      int holders = 0;
+      for (int v : m.voters()) {
+        if (v >= disks.length) continue;
+        long t = disks[v].durableTermAt(h);
+        if (t == SimDisk.IN_SNAPSHOT || (t == want.term() && want.equals(disks[v].durableEntry(h)))) holders++;
+      }
+      if (holders >= m.quorum()) return;
+      if (worst == null) worst = holders + " of " + m.voters().size() + " disks (the voters of " + m + ")";
     }
-    if (holders < nodes / 2 + 1) {
-      fail(-1, "durability", when + ": applied " + want + " is durable on only " + holders + " of " + nodes + " disks");
-    }
+    fail(-1, "durability", when + ": applied " + want + " is durable on only " + worst
+        + " (nor on a majority of any configuration appended after it)");
   }
 
   void fail(int node, String invariant, String detail) {

@@ -94,6 +94,7 @@ final class RaftNodeDriver implements SimCluster.Process<RaftMessage> {
   private void send(RaftMessage m) {
     Long acked = ackedTerms.remove(m);
     world.invariants().checkSpeaksFromDurableState(id, world.disk(id), m, acked == null ? -1 : acked);
+    world.invariants().onSent(id, m);
     world.network().send(id, m.to(), m);
   }
 

@@ -70,6 +70,11 @@ public final class RaftSimCommand implements Callable<Integer> {
   @Option(names = "--transfers", description = "Also ask the leader to transfer leadership every 1-3 s during the faults.")
   boolean transfers;
 
+  @Option(names = "--membership", description = {
+      "Also change the group's membership every 0.2-1.2 s during the faults (add learner, promote, remove a",
+      "learner or voter, the leader included): the last two of the nodes start outside the seed configuration."})
+  boolean membership;
+
   @Option(names = "--trace", description = "Print every node's trace lines (a failing run writes them to a file anyway).")
   boolean trace;
 
@@ -133,8 +138,9 @@ public final class RaftSimCommand implements Callable<Integer> {
     RaftSimOptions options = RaftSimOptions.defaults(seed, nodes).withSnapshotEvery(snapshotEvery)
         .withUnsafe(PlantedBug.raftSwitches(bugs),
             bugs.contains(PlantedBug.ACK_BEFORE_FSYNC));
+    if (membership && nodes < 3) throw usage("--membership needs --nodes >= 3 (two nodes start outside the group), got " + nodes);
     return new RaftSimulation.Scenario(options, Math.round(seconds * 1000), kinds, proposals,
-        Math.round(livenessSeconds * 1000), transfers);
+        Math.round(livenessSeconds * 1000), transfers).withMembershipChanges(membership);
   }
 
   private java.util.Set<PlantedBug> bugs() {
@@ -170,9 +176,12 @@ public final class RaftSimCommand implements Callable<Integer> {
     SeedSweep.Tally tally = new SeedSweep.Tally(out, untilFirstFailure);
     long[] simulatedMs = {0};
     long[] cpuNanos = {0};
+    long[] changes = {0, 0};
     SeedSweep.forEachUntil(range, n, s -> new RaftSimulation(scenario.withSeed(s)).run(), r -> {
       simulatedMs[0] += r.simulatedMs();
       cpuNanos[0] += r.cpuNanos();
+      changes[0] += r.membershipProposed();
+      changes[1] += r.membershipAccepted();
       return tally.add(r.seed(), r.digest(), r.passed() ? null : r.failure(),
           () -> List.of("replay: " + replayCommand(r.seed()), "trace:  " + writeTrace(scenario, r)));
     });
@@ -187,6 +196,9 @@ public final class RaftSimCommand implements Callable<Integer> {
         range.from(), range.to(), range.count(), n, seedsRun - failedCount, failedCount);
     out.printf(Locale.ROOT, "simulated time: %.1f s in total; wall time %.2f s (%.1f seeds/minute); cpu time %.2f s%n",
         simulatedMs[0] / 1000.0, wallSeconds, seedsRun / (wallSeconds / 60.0), cpuSeconds);
+    if (membership) {
+      out.printf(Locale.ROOT, "membership changes: %d proposed, %d accepted by the leader%n", changes[0], changes[1]);
+    }
     out.println("digest=" + tally.digestHex());
     out.flush();
     return failedCount == 0 ? 0 : 1;
@@ -200,6 +212,10 @@ public final class RaftSimCommand implements Callable<Integer> {
         r.messagesDelivered(), r.messagesDropped(), r.messagesDuplicated());
     out.printf(Locale.ROOT, "elections: %d; committed index: %d; values committed: %d of %d (incl. the liveness probe); reads checked: %d%n",
         r.elections(), r.committedIndex(), r.valuesCommitted(), r.proposals() + 1, r.readsConfirmed());
+    if (membership) {
+      out.printf(Locale.ROOT, "membership changes: %d proposed, %d accepted by the leader%n", r.membershipProposed(),
+          r.membershipAccepted());
+    }
     StringBuilder f = new StringBuilder();
     int total = 0;
     for (Map.Entry<FaultKind, Integer> e : r.faultsInjected().entrySet()) {
@@ -235,9 +251,9 @@ public final class RaftSimCommand implements Callable<Integer> {
 
   private String replayCommand(long s) {
     return String.format(Locale.ROOT, "bin/shardkv sim raft --seed %d --nodes %d --time %s --faults %s --proposals %d"
-            + " --snapshot-every %d --liveness-seconds %s%s%s", s, nodes, trimDouble(seconds),
+            + " --snapshot-every %d --liveness-seconds %s%s%s%s", s, nodes, trimDouble(seconds),
         FaultKind.format(FaultKind.parseList(faults)), proposals, snapshotEvery, trimDouble(livenessSeconds),
-        transfers ? " --transfers" : "", unsafe == null ? "" : " --unsafe " + unsafe.trim());
+        transfers ? " --transfers" : "", membership ? " --membership" : "", unsafe == null ? "" : " --unsafe " + unsafe.trim());
   }
 
   private static String trimDouble(double d) {

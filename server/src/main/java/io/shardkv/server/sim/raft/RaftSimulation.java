@@ -24,9 +24,14 @@ public final class RaftSimulation {
 
   /** What one run does. */
   public record Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals,
-                         long livenessMs, boolean leaderTransfers) {
+                         long livenessMs, boolean leaderTransfers, boolean membershipChanges) {
     public Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals, long livenessMs) {
-      this(options, faultMs, faults, proposals, livenessMs, false);
+      this(options, faultMs, faults, proposals, livenessMs, false, false);
+    }
+
+    public Scenario(RaftSimOptions options, long faultMs, EnumSet<FaultKind> faults, int proposals, long livenessMs,
+                    boolean leaderTransfers) {
+      this(options, faultMs, faults, proposals, livenessMs, leaderTransfers, false);
     }
 
     public Scenario {
@@ -36,15 +41,24 @@ public final class RaftSimulation {
     }
 
     public Scenario withSeed(long seed) {
-      return new Scenario(options.withSeed(seed), faultMs, faults, proposals, livenessMs, leaderTransfers);
+      return new Scenario(options.withSeed(seed), faultMs, faults, proposals, livenessMs, leaderTransfers, membershipChanges);
     }
 
     public Scenario withTrace(boolean on) {
-      return new Scenario(options.withTrace(on), faultMs, faults, proposals, livenessMs, leaderTransfers);
+      return new Scenario(options.withTrace(on), faultMs, faults, proposals, livenessMs, leaderTransfers, membershipChanges);
     }
 
     public Scenario withLeaderTransfers(boolean on) {
-      return new Scenario(options, faultMs, faults, proposals, livenessMs, on);
+      return new Scenario(options, faultMs, faults, proposals, livenessMs, on, membershipChanges);
+    }
+
+    /**
+     * Membership changes under the faults ({@link MembershipChanges}): the last two nodes (of at
+     * least three) start outside the seed configuration so there is someone to add.
+     */
+    public Scenario withMembershipChanges(boolean on) {
+      RaftSimOptions o = on ? options.withSeedVoters(Math.max(1, options.nodes() - 2)) : options.withSeedVoters(0);
+      return new Scenario(o, faultMs, faults, proposals, livenessMs, leaderTransfers, on);
     }
   }
 
@@ -53,7 +67,7 @@ public final class RaftSimulation {
                        long messagesDropped, long messagesDuplicated, int elections, long committedIndex,
                        long valuesCommitted, int proposals, long readsConfirmed, EnumMap<FaultKind, Integer> faultsInjected,
                        long events, String digest, SimulationFailure failure, List<String> recentEvents,
-                       List<String> traceLines, long cpuNanos) {
+                       List<String> traceLines, long cpuNanos, int membershipProposed, int membershipAccepted) {
     public boolean passed() { return failure == null; }
 
     /** Simulated time per CPU time of the simulating thread (insensitive to other load on the machine). */
@@ -68,6 +82,8 @@ public final class RaftSimulation {
   private final SimRandom clientRandom;
   /** value number -> time it was last proposed; removed once applied anywhere. */
   private final TreeMap<Integer, Long> pending = new TreeMap<>();
+  /** The membership nemesis, or null when the scenario has none. */
+  private final MembershipChanges members;
   private long committedValues;
   private int nextValue;
   private static final long RETRY_MS = 1000;
@@ -77,6 +93,9 @@ public final class RaftSimulation {
     this.cluster = new RaftCluster(scenario.options());
     this.clientRandom = cluster.random().fork("client");
     cluster.onApplied(this::applied);
+    // Its own fork: runs without membership changes draw exactly the random numbers they always did.
+    this.members = scenario.membershipChanges()
+        ? new MembershipChanges(cluster, cluster.random().fork("membership"), scenario.faultMs()) : null;
   }
 
   public RaftCluster cluster() { return cluster; }
@@ -94,6 +113,7 @@ public final class RaftSimulation {
       scheduleClient();
       readLoop();
       if (scenario.leaderTransfers()) transferLoop();
+      if (members != null) members.start();
       cluster.loop().runUntil(scenario.faultMs());
       nemesis.stop();
       checkLiveness();
@@ -112,7 +132,8 @@ public final class RaftSimulation {
     return new Result(scenario.options().seed(), cluster.loop().now(), wall, net.sent(), net.delivered(),
         net.dropped(), net.duplicated(), cluster.elections(), cluster.committedIndex(), committedValues,
         scenario.proposals(), cluster.readsConfirmed(), nemesis.injected(), cluster.digest().events(), cluster.digest().hex(), failure,
-        cluster.digest().recentLines(), List.copyOf(cluster.traceLines()), cpu);
+        cluster.digest().recentLines(), List.copyOf(cluster.traceLines()), cpu,
+        members == null ? 0 : members.proposed(), members == null ? 0 : members.accepted());
   }
 
   private static long threadCpuNanos() {
