@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * under kills and pauses apply retried appends twice.
  */
 class TracedRunTest {
+  private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("\\| commit (\\d+) -> (\\d+)");
   @TempDir Path store;
 
   @Test
@@ -63,6 +64,7 @@ class TracedRunTest {
     assertTrue(links.anyTrace(), "the collected logs carry trace lines");
     String index = Files.readString(dir.resolve("index.html"));
     List<String> exact = new ArrayList<>();
+    List<String> commits = new ArrayList<>();
     int resolved = 0;
     for (Map.Entry<Served, Map<String, List<TraceLinks.Line>>> e : links.lines().entrySet()) {
       Served sv = e.getKey();
@@ -78,11 +80,18 @@ class TracedRunTest {
           if (text.contains(" by entry " + sv.term() + "/" + sv.index()) || text.contains(" by read index " + sv.term() + "/" + sv.index())) {
             exact.add(l.where());
           }
+          java.util.regex.Matcher c = COMMIT.matcher(text);
+          if (c.find() && Long.parseLong(c.group(1)) < sv.index() && sv.index() <= Long.parseLong(c.group(2))) {
+            commits.add(l.where());
+          }
         }
       }
     }
-    System.out.println("TracedRunTest: " + entries.size() + " entries, " + resolved + " linked lines, exact: " + exact);
+    System.out.println("TracedRunTest: " + entries.size() + " entries, " + resolved + " linked lines, " + exact.size()
+        + " naming the entry exactly (e.g. " + exact.stream().limit(3).toList() + "), " + commits.size() + " Raft commit lines (e.g. "
+        + commits.stream().limit(3).toList() + ")");
     assertTrue(resolved > 0, "some op of the counterexample links to trace lines");
     assertFalse(exact.isEmpty(), "some op links to the server's 'served request ... by entry TERM/INDEX' line of its own entry");
+    assertFalse(commits.isEmpty(), "some op links to a Raft 'commit A -> B' line covering its entry's index (Raft tracing is on)");
   }
 }
