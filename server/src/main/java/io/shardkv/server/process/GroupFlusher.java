@@ -4,8 +4,11 @@ import io.shardkv.server.net.EventLoop;
 import io.shardkv.server.raft.RaftStorage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -18,6 +21,15 @@ import java.util.function.BooleanSupplier;
  * as the host's flush API promises (docs/replica-host.md). So several groups written in the same turn
  * cost one hand-off to the flusher and one back, not one per group.
  *
+ * <p>Storage layout (issue 13): each group keeps its own log; the batches of one pass are synced
+ * <em>in parallel</em> (the flusher syncs one, helper threads the others), so concurrent fsyncs share
+ * the file system's journal commit. {@code StorageBenchmark --groups 3} measures one pass of three
+ * groups: parallel syncs take about 0.6 of sequential ones, and one plain file with all three records
+ * and one fdatasync (the floor of a shared WAL) about 0.55 of parallel — a fraction of a millisecond
+ * per pass, against client latencies of several milliseconds at 100 clients, where the CPU, not the
+ * disk, is the limit. So per-group logs stay: a shared WAL would add a second log format and its
+ * recovery for little. (docs/storage.md has the figures.)
+ *
  * <p>Invariant (persist before you speak): a replica hears {@code onStorageFlushed} only after its own
  * storage's flush returned; a failing storage fails only its own replica.
  */
@@ -26,6 +38,12 @@ final class GroupFlusher implements AutoCloseable {
   private final BooleanSupplier closed;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "flusher");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Syncs the second and later batches of a pass, in parallel with the flusher's own. */
+  private final ExecutorService helpers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "flusher-helper");
     t.setDaemon(true);
     return t;
   });
@@ -69,25 +87,32 @@ final class GroupFlusher implements AutoCloseable {
     waiting.clear();
     try {
       thread.execute(() -> pass(batch));
-    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+    } catch (RejectedExecutionException stopping) {
       // The process is closing: nothing more is flushed, so nothing more is acknowledged.
     }
   }
 
-  /** Flusher thread: sync each replica's batch, then report every outcome on the loop. */
+  /** Flusher thread: sync every replica's batch (in parallel), then report every outcome on the loop. */
   private void pass(List<Request> batch) {
     Throwable[] failed = new Throwable[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
+    List<Future<?>> others = new ArrayList<>();
+    for (int i = 1; i < batch.size(); i++) {
+      int k = i;
       try {
-        long t0 = System.nanoTime();
-        batch.get(i).batch().sync();
-        long took = System.nanoTime() - t0;
-        fsyncs.incrementAndGet();
-        fsyncNanos.addAndGet(took);
-        fsyncMaxNanos.accumulateAndGet(took, Math::max);
-        fsyncLatency.observeNanos(took);
-      } catch (Throwable t) {
-        failed[i] = t;
+        others.add(helpers.submit(() -> sync(batch.get(k), k, failed)));
+      } catch (RejectedExecutionException stopping) {
+        sync(batch.get(k), k, failed); // closing: sync here rather than lose the batch
+      }
+    }
+    sync(batch.get(0), 0, failed);
+    for (Future<?> f : others) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // closing: report nothing (no acknowledgement without a completed sync)
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("sync helper failed outside a batch's sync", e.getCause());
       }
     }
     passes.incrementAndGet();
@@ -103,10 +128,26 @@ final class GroupFlusher implements AutoCloseable {
     });
   }
 
+  /** One batch's sync, timed; a failure is recorded for its replica only (thread-confined slot). */
+  private void sync(Request r, int slot, Throwable[] failed) {
+    try {
+      long t0 = System.nanoTime();
+      r.batch().sync();
+      long took = System.nanoTime() - t0;
+      fsyncs.incrementAndGet();
+      fsyncNanos.addAndGet(took);
+      fsyncMaxNanos.accumulateAndGet(took, Math::max);
+      fsyncLatency.observeNanos(took);
+    } catch (Throwable t) {
+      failed[slot] = t;
+    }
+  }
+
   /** Lets the pass in progress finish (up to 5 s); later requests are not flushed. */
   @Override
   public void close() {
     thread.shutdown();
+    helpers.shutdown();
     try {
       thread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

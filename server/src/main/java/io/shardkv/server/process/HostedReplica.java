@@ -287,6 +287,17 @@ final class HostedReplica {
     }
 
     /**
+     * Input coalescing: the inputs of one event-loop turn (a socket read may carry many requests and
+     * peer messages) share one Ready, run as a task queued behind them on the same loop.
+     */
+    @Override
+    public boolean deferReadyPass() {
+      // While the host is being built (its constructor may give input) there is no one to call back.
+      ReplicaHost h = host;
+      return h != null && server.loop().execute(h::runReadyPass);
+    }
+
+    /**
      * fsync through the process's one flusher: every replica that seals a batch in the same loop turn
      * is synced by the same pass (one thread hand-off for several groups); the host keeps taking input
      * and writing its next batch meanwhile (asynchronous storage writes, docs/raft-core.md).

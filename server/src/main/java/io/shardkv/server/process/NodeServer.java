@@ -249,7 +249,7 @@ public final class NodeServer implements AutoCloseable {
 
   /** A replica's storage failed: the process stops (its disk is suspect for every group it hosts). */
   void fatal(int group, Throwable cause) {
-    log.error("node {}: the storage of its group-{} replica failed, stopping the node: {}", self.id(), group, cause.toString());
+    log.error("node {}: its group-{} replica stopped (a storage failure, or a committed entry it could not apply), stopping the node: {}", self.id(), group, cause.toString());
     new Thread(() -> {
       close();
       Runtime.getRuntime().halt(3);

@@ -36,8 +36,9 @@ import java.util.Objects;
  * truncate entries of the batch in flight; the storage contract (RaftStorage rules 5-7) and the
  * mark's term check make that safe.
  *
- * <p>A {@link StorageException} from a write, a prepare or an inline sync (or {@link #onFlushFailed})
- * stops the driver for good: held votes and acks are never sent and every later input is ignored.
+ * <p>A {@link StorageException} from a write, a prepare or an inline sync (or {@link #onFlushFailed}),
+ * and any exception from {@link Applier#apply} (fail-stop: a committed entry is never skipped), stop
+ * the driver for good: held votes and acks are never sent and every later input is ignored.
  * {@link Hooks} let invariant checkers observe every step.
  */
 public final class ReadyDriver {
@@ -167,6 +168,23 @@ public final class ReadyDriver {
   }
 
   /**
+   * Runs one input on the node now but leaves its Ready for a later {@link #pump()} (input
+   * coalescing: the inputs of one event-loop turn then share one Ready). Called from inside the loop,
+   * it is queued like {@link #input}. The caller must call {@link #pump()} soon: until then the
+   * node's messages stay unsent and its writes unissued (nothing is acknowledged early by waiting).
+   */
+  public void inputWithoutReady(Runnable onNode) {
+    if (stopped) return;
+    Objects.requireNonNull(onNode, "onNode");
+    if (pumping) {
+      queued.addLast(onNode);
+      return;
+    }
+    onNode.run();
+    hooks.afterInput();
+  }
+
+  /**
    * Handles the node's Readies, queued inputs and flush starts until there is nothing left to do.
    * Inputs given to the node directly (tests) are followed by a call to this.
    */
@@ -249,7 +267,16 @@ public final class ReadyDriver {
         sendNow(rd.messagesAfterPersist()); // everything it depends on is durable already
       }
     }
-    applier.apply(rd);
+    try {
+      applier.apply(rd);
+    } catch (RuntimeException e) {
+      // Fail-stop: a committed entry this replica cannot apply (a bug, or an entry in a format this
+      // build does not know) must not be skipped — every replica applies every committed entry in
+      // order (State Machine Safety, Raft §5.4.3). Stopping keeps the state machine at the last
+      // entry applied; a restart (fixed build) re-applies from the log.
+      fail(new IllegalStateException("could not apply the committed entries " + describe(rd) + ": " + e, e));
+      return;
+    }
     raft.advanceWritten(rd);
     applier.afterAdvance();
     hooks.afterAdvance();
@@ -289,6 +316,12 @@ public final class ReadyDriver {
     sendNow(held);
     raft.persisted(mark);
     hooks.afterInput();
+  }
+
+  private static String describe(Ready rd) {
+    List<LogEntry> c = rd.committedEntries();
+    if (c.isEmpty()) return "(snapshot or reads)";
+    return c.get(0).term() + "/" + c.get(0).index() + ".." + c.get(c.size() - 1).term() + "/" + c.get(c.size() - 1).index();
   }
 
   private void sendNow(List<RaftMessage> messages) {

@@ -68,6 +68,8 @@ public final class ReplicaHost {
   private long snapshotsTaken;
   private long snapshotsRestored;
   private boolean wasLeader;
+  /** A Ready pass was promised by the environment ({@link ReplicaOutputs#deferReadyPass()}) and has not run yet. */
+  private boolean readyPassScheduled;
 
   /**
    * Loads {@code storage}, restores the state machine from its snapshot (if any) and builds the Raft
@@ -223,8 +225,25 @@ public final class ReplicaHost {
     }
   }
 
+  /**
+   * Runs an input on the node now; its Ready is handled now, or in the pass the environment promised
+   * ({@link ReplicaOutputs#deferReadyPass()}). Deferring changes only when messages leave and writes
+   * are issued, never their order relative to the node's state: the driver still sends, writes and
+   * holds each Ready exactly as it prescribes.
+   */
   private void input(Runnable r) {
-    driver.input(r);
+    if (!readyPassScheduled && out.deferReadyPass()) readyPassScheduled = true;
+    if (readyPassScheduled) {
+      driver.inputWithoutReady(r);
+    } else {
+      driver.input(r);
+    }
+  }
+
+  /** The pass promised by {@link ReplicaOutputs#deferReadyPass()}: handles the Ready of the inputs since. */
+  public void runReadyPass() {
+    readyPassScheduled = false;
+    driver.pump();
   }
 
   private void admit(long requestId, byte[] request) {

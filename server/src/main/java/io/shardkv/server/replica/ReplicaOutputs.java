@@ -27,6 +27,17 @@ public interface ReplicaOutputs {
    */
   void requestFlush(RaftStorage.FlushBatch batch);
 
+  /**
+   * Input coalescing. Return true to promise one later call of {@link ReplicaHost#runReadyPass()} on
+   * the host's thread, after the other inputs already waiting there (the real server: at the end of
+   * the event-loop turn). Until then the host runs each input on its Raft node at once but leaves
+   * the Ready loop for that pass, so every input of one turn shares one Ready: one append or
+   * heartbeat broadcast for all proposals and ReadIndex reads of the turn (thesis §6.4: "the leader
+   * can amortize the heartbeats across many read-only queries", and §10.2 batching), one storage
+   * write, one acknowledgement. Asked at most once per pass. Return false (the default: the
+   * simulators, tests) to have every input followed by its Ready at once.
+   */
+  default boolean deferReadyPass() { return false; }
   /** An app-layer trace line (see docs/replica-host.md); called only when tracing is on. */
   default void trace(String line) {}
 

@@ -190,6 +190,23 @@ class ReadyDriverTest {
   }
 
   @Test
+  void aCommittedEntryTheApplierCannotApplyStopsTheDriverInsteadOfBeingSkipped() {
+    ReadyDriver.Applier failing = rd -> {
+      if (!rd.committedEntries().isEmpty()) throw new IllegalArgumentException("unknown command format");
+    };
+    ReadyDriver driver = new ReadyDriver(raft, storage, transport, failing, null, hooks);
+    driver.input(() -> raft.step(appendFromLeader(1)));
+
+    assertEquals(1, stopped.size(), "reported, so the process can stop (fail-stop)");
+    assertTrue(stopped.get(0).getMessage().contains("1/1..1/1"), stopped.get(0).getMessage());
+    assertTrue(driver.stopped());
+    assertEquals(0, raft.appliedIndex(), "the entry is not counted as applied");
+    boolean[] ran = {false};
+    driver.input(() -> ran[0] = true);
+    assertFalse(ran[0], "later inputs are ignored: the replica never applies past the entry");
+  }
+
+  @Test
   void aFailedAsynchronousFlushNeverReleasesTheHeldAck() {
     ReadyDriver driver = new ReadyDriver(raft, storage, transport, applier, requested::add, hooks);
     driver.input(() -> raft.step(appendFromLeader(1)));

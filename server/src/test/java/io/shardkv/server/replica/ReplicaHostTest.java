@@ -39,6 +39,9 @@ class ReplicaHostTest {
     final int[] incarnations = new int[3];
     final SimRandom random = new SimRandom(7);
     final HostOptions options;
+    /** Input coalescing ({@link ReplicaOutputs#deferReadyPass()}): hosts whose promised Ready pass is due. */
+    boolean coalesce;
+    final ArrayDeque<Integer> passesDue = new ArrayDeque<>();
 
     final boolean traced;
 
@@ -63,6 +66,10 @@ class ReplicaHostTest {
         @Override public void sendPeer(RaftMessage m) { if (!cut[node] && !cut[m.to()]) wire.add(m); }
         @Override public void reply(ClientReply r) { replies.get(node).add(r); }
         @Override public void requestFlush(RaftStorage.FlushBatch batch) { flushRequests[node]++; batches[node] = batch; }
+        @Override public boolean deferReadyPass() {
+          if (coalesce) passesDue.add(node);
+          return coalesce;
+        }
       };
       SimRandom r = random.fork("n" + n + "/" + incarnations[n]++); // one stream per incarnation
       hosts[n] = new ReplicaHost(RaftConfig.of(1, n, List.of(0, 1, 2)), disks[n].open(), r::nextInt,
@@ -75,6 +82,11 @@ class ReplicaHostTest {
       batches[n] = null;
       b.sync();
       hosts[n].onStorageFlushed();
+    }
+
+    /** The end of an event-loop turn: every promised Ready pass runs. */
+    void endTurn() {
+      while (!passesDue.isEmpty()) hosts[passesDue.poll()].runReadyPass();
     }
 
     void deliverAll() {
@@ -278,6 +290,58 @@ class ReplicaHostTest {
     g.completeFlush(f);
     assertTrue(g.wire.stream().anyMatch(m -> m.from() == f && m instanceof RaftMessage.AppendEntriesResponse),
         "ack after the flush");
+  }
+
+  @Test
+  void readsAdmittedInOneTurnShareOneHeartbeatRound() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    g.request(l, 1, new KvOp.Put("a", "1"));
+    flushAll(g);
+    g.coalesce = true;
+    for (long id = 2; id <= 6; id++) g.request(l, id, new KvOp.Get("a"));
+    assertTrue(g.wire.isEmpty(), "nothing leaves before the turn ends");
+    g.endTurn();
+    long heartbeats = g.wire.stream().filter(m -> m instanceof RaftMessage.Heartbeat).count();
+    assertEquals(2, heartbeats, "one ReadIndex round (one heartbeat per follower) for five reads (thesis §6.4)");
+    for (int turn = 0; turn < 10 && g.replies.get(l).size() < 6; turn++) {
+      g.deliverAll();
+      g.endTurn();
+    }
+    assertEquals(6, g.replies.get(l).size());
+    for (int i = 1; i < 6; i++) assertEquals("1", result(g.replies.get(l).get(i)).value());
+  }
+
+  @Test
+  void proposalsAdmittedInOneTurnLeaveInOneAppendPerFollowerAndAllCommit() {
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    flushAll(g);
+    g.coalesce = true;
+    for (long id = 1; id <= 4; id++) g.request(l, id, new KvOp.Put("k" + id, "v" + id));
+    g.endTurn();
+    List<RaftMessage.AppendEntries> appends = g.wire.stream()
+        .filter(m -> m instanceof RaftMessage.AppendEntries a && !a.entries().isEmpty())
+        .map(m -> (RaftMessage.AppendEntries) m).toList();
+    assertEquals(2, appends.size(), "one AppendEntries per follower");
+    assertTrue(appends.stream().allMatch(a -> a.entries().size() == 4), "carrying the four entries");
+    for (int turn = 0; turn < 10 && g.replies.get(l).size() < 4; turn++) {
+      g.deliverAll();
+      g.endTurn();
+    }
+    assertEquals(4, g.replies.get(l).size());
+    for (ClientReply r : g.replies.get(l)) assertEquals(Status.OK, result(r).status());
+  }
+
+  @Test
+  void withoutCoalescingEveryReadStartsItsOwnRound() {
+    // The control for readsAdmittedInOneTurnShareOneHeartbeatRound: the difference is the deferral.
+    Group g = new Group(sync());
+    int l = g.electLeader();
+    g.request(l, 1, new KvOp.Put("a", "1"));
+    flushAll(g);
+    for (long id = 2; id <= 6; id++) g.request(l, id, new KvOp.Get("a"));
+    assertEquals(10, g.wire.stream().filter(m -> m instanceof RaftMessage.Heartbeat).count());
   }
 
   private static void flushAll(Group g) {

@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * pass through the same {@link FrontDoor} as on the real server ({@code process.NodeServer}), so a
  * sweep covers the request → command → response translation production runs. Request ids given to
  * the host are this node's own, mapped back to where the answer must go (a client on the client
- * network, or a shard group's config query).
+ * network, or a shard group's config query). Inputs are coalesced into Ready passes like on the real
+ * server ({@link #deferReadyPass()}).
  */
 public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutputs, ShardGroupOutputs {
   /** Where an answer goes, and the frame type of the request it answers. */
@@ -181,6 +182,20 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       throw new IllegalStateException("n" + id + ": a second answer to request " + reply.requestId() + ": " + reply);
     }
     send(route, frontDoor.respond(route.type(), reply));
+  }
+
+  /**
+   * Input coalescing as on the real server ({@code HostedReplica}): the Ready pass runs as a later
+   * event at the same simulated instant, after the events already due then, so inputs that arrive
+   * together share one Ready. A crash drops the pass with the incarnation; a pause delays it.
+   */
+  @Override
+  public boolean deferReadyPass() {
+    world.host().later(id, 0, () -> {
+      replica.setTime(world.loop().now());
+      replica.runReadyPass();
+    });
+    return true;
   }
 
   @Override

@@ -26,7 +26,11 @@ import java.util.stream.Stream;
  *   <li>single-entry durable append latency: append one entry, flush (one fdatasync), repeated,
  *       interleaved with a raw append + fdatasync on a plain file as the floor;</li>
  *   <li>batched throughput with 1 KiB entries at several batch sizes (one flush per batch);</li>
- *   <li>recovery time ({@code load()}) of a log of a given size (default 1 GiB).</li>
+ *   <li>recovery time ({@code load()}) of a log of a given size (default 1 GiB);</li>
+ *   <li>the flush pass of a server hosting several groups ({@code --groups N}, default 3): one entry
+ *       appended to each of N group logs, then the N flushes run one after another, or in parallel
+ *       (what the server's flusher does), against one plain file taking the N records and one
+ *       fdatasync (the floor of a shared WAL).</li>
  * </ol>
  *
  * <p>Run (after {@code mvn -B -o -q -pl server -am compile}):
@@ -47,6 +51,7 @@ public final class StorageBenchmark {
     int[] batches = {1, 8, 64, 256, 1024};
     long throughputMib = 128;
     long recoveryMib = 1024;
+    int groups = 3;
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -56,9 +61,10 @@ public final class StorageBenchmark {
         case "--batches" -> batches = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
         case "--throughput-mib" -> throughputMib = Long.parseLong(v);
         case "--recovery-mib" -> recoveryMib = Long.parseLong(v);
+        case "--groups" -> groups = Integer.parseInt(v);
         default -> {
           System.err.println("unknown option " + args[i] + "; options: --dir --latency-ops"
-              + " --entry-bytes --batches --throughput-mib --recovery-mib");
+              + " --entry-bytes --batches --throughput-mib --recovery-mib --groups");
           System.exit(2);
         }
       }
@@ -70,6 +76,7 @@ public final class StorageBenchmark {
       latency(root.resolve("latency"), latencyOps, entryBytes);
       for (int b : batches) throughput(root.resolve("throughput-" + b), b, throughputMib << 20);
       if (recoveryMib > 0) recovery(root.resolve("recovery"), recoveryMib << 20);
+      if (groups > 1) groupPass(root.resolve("groups"), groups, Math.max(200, latencyOps / 5), entryBytes);
     } finally {
       deleteRecursively(root);
     }
@@ -119,6 +126,78 @@ public final class StorageBenchmark {
         entryBytes, ops, ms(durable[ops / 2]), ms(durable[(int) (ops * 0.90)]),
         ms(durable[(int) (ops * 0.99)]), ms(durable[ops - 1]),
         durable[ops / 2] / (double) raw[ops / 2]);
+    deleteRecursively(dir);
+  }
+
+  /**
+   * One flush pass of a server hosting {@code groups} groups, three ways, interleaved round by round
+   * so all see the same load: sequential flushes of the group logs, parallel flushes (one thread
+   * per log, as {@code process.GroupFlusher}), and one plain file with every record and one
+   * fdatasync (what a shared WAL could at best do).
+   */
+  private static void groupPass(Path dir, int groups, int rounds, int entryBytes) throws IOException {
+    Files.createDirectories(dir);
+    List<FileRaftStorage> logs = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(groups);
+    long[] seq = new long[rounds];
+    long[] par = new long[rounds];
+    long[] shared = new long[rounds];
+    try (FileChannel ch = FileChannel.open(dir.resolve("shared"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (int g = 0; g < groups; g++) {
+        FileRaftStorage s = open(dir.resolve("group-" + g));
+        s.load();
+        logs.add(s);
+      }
+      byte[] data = payload(entryBytes, 3);
+      long index = 1;
+      long pos = 0;
+      int warmup = Math.min(100, rounds / 5);
+      for (int i = -warmup; i < rounds; i++) {
+        long t0 = System.nanoTime();
+        for (FileRaftStorage s : logs) {
+          s.append(List.of(new LogEntry(index, 1, EntryKind.COMMAND, data)));
+          s.flush();
+        }
+        index++;
+        long t1 = System.nanoTime();
+        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+        for (FileRaftStorage s : logs) {
+          long at = index;
+          fs.add(pool.submit(() -> {
+            s.append(List.of(new LogEntry(at, 1, EntryKind.COMMAND, data)));
+            s.flush();
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : fs) {
+          try {
+            f.get();
+          } catch (Exception e) {
+            throw new IllegalStateException("parallel flush failed", e);
+          }
+        }
+        index++;
+        long t2 = System.nanoTime();
+        ByteBuffer b = ByteBuffer.allocate(groups * (entryBytes + 26));
+        while (b.hasRemaining()) pos += ch.write(b, pos);
+        ch.force(false);
+        long t3 = System.nanoTime();
+        if (i >= 0) {
+          seq[i] = t1 - t0;
+          par[i] = t2 - t1;
+          shared[i] = t3 - t2;
+        }
+      }
+    } finally {
+      pool.shutdown();
+      for (FileRaftStorage s : logs) s.close();
+    }
+    Arrays.sort(seq);
+    Arrays.sort(par);
+    Arrays.sort(shared);
+    System.out.printf("flush pass of %d groups (one %d B entry each), %d rounds: p50 sequential %.3f ms,"
+        + " parallel %.3f ms, shared file (1 fdatasync) %.3f ms; p99 %.3f / %.3f / %.3f ms%n",
+        groups, entryBytes, rounds, ms(seq[rounds / 2]), ms(par[rounds / 2]), ms(shared[rounds / 2]),
+        ms(seq[(int) (rounds * 0.99)]), ms(par[(int) (rounds * 0.99)]), ms(shared[(int) (rounds * 0.99)]));
     deleteRecursively(dir);
   }
 
