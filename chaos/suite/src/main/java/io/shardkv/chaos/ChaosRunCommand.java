@@ -48,7 +48,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
     @Option(names = "--lab", description = "the multi-host lab on this machine (network namespaces; needs root); brought up if needed")
     boolean lab;
 
-    @Option(names = "--local", description = "no hosts: node JVMs on 127.0.0.1 (for developing the suite; only the kill, pause, "
+    @Option(names = "--local", description = "no hosts: server JVMs on 127.0.0.1, one per simulated host (for developing the suite; only the kill, pause, "
         + "reconfig and trigger nemeses)")
     boolean local;
   }

@@ -70,8 +70,8 @@ final class TestbedFlags {
     if (shardGroups < 1) {
       throw new IllegalArgumentException("--shard-groups must be at least 1, got " + shardGroups);
     }
-    if (firstPort < 1024 || firstPort + 1000 + 64 > 65535) {
-      throw new IllegalArgumentException("--first-port must be in 1024.." + (65535 - 1064) + " (admin ports are P+1000+k), got "
+    if (firstPort < 1024 || firstPort + 1000 > 65535) {
+      throw new IllegalArgumentException("--first-port must be in 1024.." + (65535 - 1000) + " (each server's admin port is P+1000), got "
           + firstPort);
     }
     if (tickMs != null && (tickMs < 1 || tickMs > 10_000)) {
