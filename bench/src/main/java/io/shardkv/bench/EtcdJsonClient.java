@@ -1,5 +1,6 @@
 package io.shardkv.bench;
 
+import io.shardkv.cli.LoadRunner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +17,11 @@ import java.util.regex.Pattern;
  * The two etcd v3 calls the benchmark makes, over etcd's JSON gateway with {@code java.net.http}
  * (no etcd client library): {@code POST /v3/kv/put} and {@code POST /v3/kv/range} (a linearizable
  * read: etcd's default, {@code serializable} false), keys and values base64 in JSON. Thread-safe
- * (the HttpClient is); one instance per endpoint.
+ * (the HttpClient is): one instance per endpoint serves as the session of every benchmark client,
+ * each a thread blocked in its one request ({@link LoadRunner}); the HTTP/1.1 client opens one
+ * connection per concurrent request.
  */
-final class EtcdJsonClient {
+final class EtcdJsonClient implements LoadRunner.Session {
   private static final Base64.Encoder B64 = Base64.getEncoder();
   private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\"\\s*:\\s*\"(\\d+)\"");
   private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*\"(\\d+)\"");
@@ -42,13 +45,14 @@ final class EtcdJsonClient {
     return endpoint;
   }
 
-  void put(String key, String value) throws IOException, InterruptedException {
+  @Override
+  public void put(String key, String value) throws IOException, InterruptedException {
     call("/v3/kv/put", "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\"}");
   }
 
-  /** True if the key exists. */
-  boolean get(String key) throws IOException, InterruptedException {
-    return call("/v3/kv/range", "{\"key\":\"" + b64(key) + "\"}").contains("\"kvs\"");
+  @Override
+  public void get(String key) throws IOException, InterruptedException {
+    call("/v3/kv/range", "{\"key\":\"" + b64(key) + "\"}");
   }
 
   /** The endpoint of {@code endpoints} whose member is the leader, or the first if none says so. */

@@ -267,6 +267,8 @@ final class AdminServer implements AutoCloseable {
     counter(b, "shardkv_peer_decode_errors_total", "peer messages that did not decode", l, node.metrics.peerDecodeErrors.get());
     counter(b, "shardkv_peer_unknown_group_total", "peer messages for a group this node does not host (dropped)", l,
         node.metrics.peerUnknownGroup.get());
+    counter(b, "shardkv_leader_balance_transfers_total", "leadership transfers started to spread leaders over the servers", l,
+        node.metrics.leaderBalanceTransfers.get());
     return b.toString();
   }
 

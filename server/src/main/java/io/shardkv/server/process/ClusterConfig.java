@@ -46,9 +46,19 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
    */
   public record Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks,
                          int heartbeatTicks, int requestTimeoutTicks, long snapshotBytes, boolean fsync,
-                         boolean trace, Set<PlantedBug> unsafe, long sessionIdleMillis) {
+                         boolean trace, Set<PlantedBug> unsafe, long sessionIdleMillis, int leaderBalanceMillis) {
     /** Default of {@code session-idle-seconds}: 600 (docs/sessions.md). */
     public static final long DEFAULT_SESSION_IDLE_MILLIS = 600_000L;
+    /** Default of {@code leader-balance-ms}: how often a server checks its share of leaders (0: never; LeaderBalance). */
+    public static final int DEFAULT_LEADER_BALANCE_MILLIS = 1000;
+
+    /** The settings as before leader balancing was configurable: the default balance interval. */
+    public Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
+                    int requestTimeoutTicks, long snapshotBytes, boolean fsync, boolean trace, Set<PlantedBug> unsafe,
+                    long sessionIdleMillis) {
+      this(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks, snapshotBytes, fsync,
+          trace, unsafe, sessionIdleMillis, DEFAULT_LEADER_BALANCE_MILLIS);
+    }
 
     /** The settings as before session expiry was configurable: the default idle limit. */
     public Settings(int shards, int tickMillis, int electionMinTicks, int electionMaxTicks, int heartbeatTicks,
@@ -85,7 +95,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     /** The same settings with exactly these planted bugs. */
     public Settings withUnsafe(Set<PlantedBug> bugs) {
       return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
-          snapshotBytes, fsync, trace, bugs, sessionIdleMillis);
+          snapshotBytes, fsync, trace, bugs, sessionIdleMillis, leaderBalanceMillis);
     }
   }
 
@@ -146,6 +156,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     int hb = s.heartbeatTicks(), rt = s.requestTimeoutTicks();
     long snap = s.snapshotBytes();
     long sessionIdle = s.sessionIdleMillis();
+    int balance = s.leaderBalanceMillis();
     boolean fsync = s.fsync(), trace = s.trace(), legacyNoDedup = false, acknowledged = false;
     EnumSet<PlantedBug> unsafe = EnumSet.noneOf(PlantedBug.class);
     String firstUnsafe = null;
@@ -212,6 +223,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
           sessionIdle = 1000 * secs;
         }
         case "trace" -> trace = bool(where, key, value);
+        case "leader-balance-ms" -> balance = intIn(where, key, value, 0, 3_600_000);
         // The older name of unsafe-no-dedup, kept as it was (a test-only switch before the planted bugs).
         case "unsafe-disable-dedup" -> legacyNoDedup = bool(where, key, value);
         case PlantedBug.ACKNOWLEDGE_KEY -> acknowledged = bool(where, key, value);
@@ -220,6 +232,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
           if (bug == null) {
             throw new ConfigException(where + ": unknown setting '" + key + "' (known: shards, tick-ms, "
                 + "election-ticks, heartbeat-ticks, request-timeout-ticks, snapshot-bytes, fsync, session-idle-seconds, trace, "
+                + "leader-balance-ms, "
                 + "unsafe-disable-dedup, " + PlantedBug.ACKNOWLEDGE_KEY + ", and the planted bugs unsafe-"
                 + PlantedBug.names().replace(", ", ", unsafe-") + ")");
           }
@@ -246,7 +259,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
           + PlantedBug.ACKNOWLEDGE_KEY + " = true'. Remove the line for a correct server.");
     }
     if (legacyNoDedup) unsafe.add(PlantedBug.NO_DEDUP);
-    Settings settings = new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe, sessionIdle);
+    Settings settings = new Settings(shards, tick, emin, emax, hb, rt, snap, fsync, trace, unsafe, sessionIdle, balance);
     if (firstServerLine != null) {
       servers.validate();
       return new ClusterConfig(file, settings, servers.servers(), servers.groups(), false);
@@ -444,6 +457,9 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     b.append("trace = ").append(s.trace()).append('\n');
     if (s.sessionIdleMillis() != Settings.DEFAULT_SESSION_IDLE_MILLIS) {
       b.append("session-idle-seconds = ").append(s.sessionIdleMillis() / 1000).append('\n');
+    }
+    if (s.leaderBalanceMillis() != Settings.DEFAULT_LEADER_BALANCE_MILLIS) {
+      b.append("leader-balance-ms = ").append(s.leaderBalanceMillis()).append('\n');
     }
     if (!s.unsafe().isEmpty()) {
       b.append(PlantedBug.ACKNOWLEDGE_KEY).append(" = true   # TEST-ONLY: the planted bugs below break safety on purpose\n");

@@ -1,14 +1,18 @@
 package io.shardkv.server.process;
 
 import io.shardkv.server.raft.RaftNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moving a hosted replica's leadership (Raft thesis §3.10: the leader stops accepting proposals,
  * brings the target up to date, then sends it TimeoutNow; the core aborts after an election
- * timeout): on request from the admin port, and before the server stops.
+ * timeout): on request from the admin port, before the server stops, and to spread leadership
+ * across the servers ({@link LeaderBalance}).
  */
 final class LeadershipHandover {
   private static final Logger log = LoggerFactory.getLogger(LeadershipHandover.class);
@@ -117,5 +121,34 @@ final class LeadershipHandover {
     log.info("node {} stopping while still leader of group {}: {}; the group elects a new leader after an election"
         + " timeout", self, group, target == RaftNode.NO_LEADER ? "no live follower to hand over to"
         : "the transfer to node " + target + " did not complete within " + waitMillis + " ms");
+  }
+
+  /**
+   * Loop thread, every {@code leader-balance-ms}: the views {@link LeaderBalance} decides on (the
+   * shard groups this server hosts and runs), and the move it chooses, if any. Returns the group
+   * handed over, or -1.
+   */
+  static int balance(NodeServer server) {
+    int self = server.id();
+    List<LeaderBalance.View> views = new ArrayList<>();
+    for (HostedReplica r : server.replicas().values()) {
+      if (r.group() == ClusterConfig.CONTROLLER_GROUP || r.host().stopped()) continue;
+      var raft = r.host().raft();
+      boolean leads = r.host().isLeader();
+      List<Integer> voters = server.cluster().members(r.group());
+      Set<Integer> ready = new TreeSet<>();
+      if (leads) {
+        for (int v : voters) if (v != self && raft.transferReady(v)) ready.add(v);
+      }
+      views.add(new LeaderBalance.View(r.group(), leads ? self : raft.leaderId(), voters, ready, raft.transferTarget() >= 0));
+    }
+    var move = LeaderBalance.choose(self, views);
+    if (move.isEmpty()) return -1;
+    LeaderBalance.Move m = move.get();
+    var host = server.replicas().get(m.group()).host();
+    host.transferLeadership(m.to());
+    log.info("node {}: transferring leadership of group {} to node {} (term {}) to spread leaders; shard groups led"
+        + " per server as seen here: {}", self, m.group(), m.to(), host.raft().term(), m.counts());
+    return m.group();
   }
 }

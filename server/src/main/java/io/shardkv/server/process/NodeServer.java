@@ -61,6 +61,8 @@ public final class NodeServer implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   final ProcessMetrics metrics = new ProcessMetrics();
   private volatile boolean closed;
+  /** Loop thread: ticks since the last leader-balance check (LeaderBalance). */
+  private int ticksSinceBalance;
 
   /** Starts server {@code id} of {@code cluster} (in the node format: node {@code id}). */
   public static NodeServer start(ClusterConfig cluster, int id) throws IOException {
@@ -152,6 +154,11 @@ public final class NodeServer implements AutoCloseable {
     if (closed) return;
     long now = nowMillis();
     for (HostedReplica r : replicas.values()) r.onTick(now);
+    int every = cluster.settings().leaderBalanceMillis() / cluster.settings().tickMillis();
+    if (cluster.settings().leaderBalanceMillis() > 0 && ++ticksSinceBalance >= Math.max(1, every)) {
+      ticksSinceBalance = 0;
+      if (LeadershipHandover.balance(this) >= 0) metrics.leaderBalanceTransfers.incrementAndGet();
+    }
   }
 
   /**
@@ -381,5 +388,7 @@ public final class NodeServer implements AutoCloseable {
     final AtomicLong peerDecodeErrors = new AtomicLong();
     /** Peer messages for a group this server does not host (or from a group the sender does not host). */
     final AtomicLong peerUnknownGroup = new AtomicLong();
+    /** Leadership transfers this server started to spread leaders (LeaderBalance). */
+    final AtomicLong leaderBalanceTransfers = new AtomicLong();
   }
 }

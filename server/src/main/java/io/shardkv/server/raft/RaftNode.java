@@ -396,6 +396,18 @@ public final class RaftNode {
     }
     return best == null ? NO_LEADER : best.peer;
   }
+  /**
+   * Leader only: whether a leadership transfer to {@code peer} would complete at once — it was heard
+   * from since the last CheckQuorum round (§6.2), is being replicated to normally (not probed, not
+   * receiving a snapshot) and holds every committed entry — so the leader would refuse proposals
+   * (§3.10) only for the round trip of TimeoutNow. False when this node is not leader. An
+   * observation: changes nothing.
+   */
+  public boolean transferReady(int peer) {
+    if (role != Role.LEADER) return false;
+    Progress pr = progress.get(peer);
+    return pr != null && pr.recentActive && pr.state == Progress.State.REPLICATE && pr.match >= log.commit();
+  }
   /** The in-memory entry at {@code index}, or null when compacted or beyond the last index. */
   public LogEntry entry(long index) { return log.entry(index); }
   /** Term of the entry at {@code index} (the snapshot's term at its last index, 0 at index 0), or -1 when unknown. */

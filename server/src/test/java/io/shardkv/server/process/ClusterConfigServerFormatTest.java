@@ -83,6 +83,19 @@ class ClusterConfigServerFormatTest {
   }
 
   @Test
+  void leaderBalancingIsOnByDefaultAndCanBeSlowedOrTurnedOff() {
+    assertEquals(1000, ClusterConfig.parse(FILE, THREE_HOSTS).settings().leaderBalanceMillis());
+    List<String> off = new java.util.ArrayList<>(THREE_HOSTS);
+    off.add(0, "leader-balance-ms = 0");
+    ClusterConfig c = ClusterConfig.parse(FILE, off);
+    assertEquals(0, c.settings().leaderBalanceMillis());
+    String text = ClusterConfig.renderServers(c.settings(), List.copyOf(c.servers().values()), c.groups(), FILE.getParent());
+    assertTrue(text.contains("leader-balance-ms = 0"), text);
+    assertEquals(c.settings(), ClusterConfig.parse(FILE, List.of(text.split("\n"))).settings());
+    assertError("leader-balance-ms", "leader-balance-ms = -5", "server 1 addr=h:1 admin=h:2 dir=a", "group 0 = 1");
+  }
+
+  @Test
   void aServerFormatFileHasNoNodeView() {
     ClusterConfig c = ClusterConfig.parse(FILE, THREE_HOSTS);
     ClusterConfig.ConfigException e = assertThrows(ClusterConfig.ConfigException.class, c::nodes);

@@ -1,0 +1,78 @@
+package io.shardkv.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.driver.client.ClientOptions;
+import io.shardkv.driver.client.ShardKvClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: three server JVMs hosting three shard groups do not leave every group led by one of
+ * them (the usual outcome of a start: the first server able to win wins every election) — the
+ * servers hand leaderships over until each leads one (LeaderBalance), and do so again after a
+ * server that led a group was killed and restarted.
+ */
+class LeaderBalanceRealClusterTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void threeServersEndUpLeadingOneShardGroupEachAlsoAfterOneIsKilledAndRestarted() throws Exception {
+    LocalCluster cluster = LocalCluster.openServers(dir.resolve("c"), 3, 3, 3, System.getProperty("java.class.path"), null);
+    try (ShardKvClient client = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+      cluster.startAll();
+      cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
+      Map<Integer, Integer> spread = awaitOneShardGroupPerServer(cluster, client);
+
+      int victim = spread.get(1);
+      cluster.kill(victim);
+      Map<Integer, Integer> without = awaitAllShardGroupsLed(cluster, client);
+      assertTrue(!without.containsValue(victim), "the killed server leads nothing: " + without);
+      cluster.start(victim);
+      awaitOneShardGroupPerServer(cluster, client);
+    } finally {
+      cluster.killAll();
+    }
+  }
+
+  /** Waits up to 60 s for shard groups 1..3 to be led by three different servers; returns group → leader. */
+  private static Map<Integer, Integer> awaitOneShardGroupPerServer(LocalCluster cluster, ShardKvClient client)
+      throws InterruptedException {
+    Map<Integer, Integer> last = Map.of();
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < until) {
+      last = shardLeaders(cluster, client);
+      if (last.size() == 3 && new HashSet<>(last.values()).size() == 3) return last;
+      Thread.sleep(200);
+    }
+    assertEquals(Set.of(1, 2, 3), new HashSet<>(last.values()), "each server leads one shard group: " + last);
+    return last;
+  }
+
+  private static Map<Integer, Integer> awaitAllShardGroupsLed(LocalCluster cluster, ShardKvClient client)
+      throws InterruptedException {
+    Map<Integer, Integer> last = Map.of();
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < until) {
+      last = shardLeaders(cluster, client);
+      if (last.size() == 3) return last;
+      Thread.sleep(200);
+    }
+    assertEquals(3, last.size(), "every shard group has a leader: " + last);
+    return last;
+  }
+
+  private static Map<Integer, Integer> shardLeaders(LocalCluster cluster, ShardKvClient client) {
+    Map<Integer, Integer> leaders = new TreeMap<>(cluster.leaders(client));
+    leaders.remove(ClusterConfig.CONTROLLER_GROUP);
+    return leaders;
+  }
+}
