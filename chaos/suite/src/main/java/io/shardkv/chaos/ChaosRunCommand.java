@@ -48,7 +48,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
     @Option(names = "--lab", description = "the multi-host lab on this machine (network namespaces; needs root); brought up if needed")
     boolean lab;
 
-    @Option(names = "--local", description = "no hosts: node JVMs on 127.0.0.1 (for developing the suite; only the kill, pause, "
+    @Option(names = "--local", description = "no hosts: server JVMs on 127.0.0.1, one per simulated host (for developing the suite; only the kill, pause, "
         + "reconfig and trigger nemeses)")
     boolean local;
   }
@@ -228,13 +228,13 @@ public final class ChaosRunCommand implements Callable<Integer> {
       try {
         Path dir = Files.createTempDirectory("shardkv-chaos-local-");
         return new LoopbackTestbed(dir, bed.localHosts, localGroups, unsafeDisableDedup, plantedBugs, snapshotBytes,
-            System.getProperty("java.class.path"));
+            System.getProperty("java.class.path")).withTrace(bed.trace);
       } catch (java.io.IOException e) {
         throw new ChaosException("cannot create a directory for the local cluster: " + e.getMessage(), e);
       }
     }
     TestbedOptions options = TestbedOptions.defaults(runDir)
-        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
+        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs, bed.trace).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
         .withShape(new Topology.Shape(3, bed.shardGroups, 3, bed.firstPort, bed.firstPort + 1000))
         .withSetupTimeout(Duration.ofMillis((long) (bed.setupTimeout * 1000)));
     if (where.lab) {
@@ -251,11 +251,14 @@ public final class ChaosRunCommand implements Callable<Integer> {
     return all;
   }
 
-  /** The servers' cluster settings: the defaults of docs/config.md with these changed (tick: null keeps the default). */
-  static ClusterConfig.Settings settings(long snapshotBytes, boolean unsafeDisableDedup, Integer tickMs) {
+  /**
+   * The servers' cluster settings: the defaults of docs/config.md with these changed (tick: null keeps the default;
+   * trace: {@code trace = true}, --trace).
+   */
+  static ClusterConfig.Settings settings(long snapshotBytes, boolean unsafeDisableDedup, Integer tickMs, boolean trace) {
     ClusterConfig.Settings d = Topology.defaultSettings();
     return new ClusterConfig.Settings(d.shards(), tickMs != null ? tickMs : d.tickMillis(), d.electionMinTicks(), d.electionMaxTicks(),
-        d.heartbeatTicks(), d.requestTimeoutTicks(), snapshotBytes, d.fsync(), d.trace(), unsafeDisableDedup);
+        d.heartbeatTicks(), d.requestTimeoutTicks(), snapshotBytes, d.fsync(), trace || d.trace(), unsafeDisableDedup);
   }
 
 }

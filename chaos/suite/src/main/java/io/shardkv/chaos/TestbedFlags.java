@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options that say how a testbed is built (SSH access, lab size, ports, tick, setup timeout), shared
+ * The options that say how a testbed is built (SSH access, lab size, ports, tick, tracing, setup timeout), shared
  * by {@code chaos run} and {@code chaos mutants} as one picocli mixin so both spell, default and check
  * them the same way. {@code --local-groups} is not here: the two commands default it differently.
  */
@@ -41,15 +41,21 @@ final class TestbedFlags {
   int shardGroups = 2;
 
   @Option(names = "--first-port", defaultValue = "7000", paramLabel = "P",
-      description = "with --nodes, --nodes-file or --lab: the k-th server process of a host listens on P+k and serves /status "
-          + "on P+1000+k (choose another range where something else uses 7000+, e.g. an Ansible-deployed cluster). "
-          + "Default: ${DEFAULT-VALUE}")
+      description = "with --nodes, --nodes-file or --lab: each host's one server process (hosting its replicas of every group) "
+          + "listens on P and serves /status on P+1000 (choose another port where something else uses 7000, e.g. an "
+          + "Ansible-deployed cluster). Default: ${DEFAULT-VALUE}")
   int firstPort = 7000;
 
   @Option(names = "--tick-ms", paramLabel = "MS",
       description = "the servers' tick (cluster setting tick-ms; elections and heartbeats are counted in ticks): larger on "
           + "slow hosts such as software-emulated VMs. Default: docs/config.md's")
   Integer tickMs;
+
+  @Option(names = "--trace",
+      description = "run the servers with trace = true (docs/config.md): their logs, collected into the run's directory "
+          + "(HOST/node-ID.log), carry Raft and app-layer trace lines, and an invalid run's counterexample links each op to "
+          + "the trace lines (file:line) of the log entry that served it. Logs grow large; off by default")
+  boolean trace;
 
   @Option(names = "--setup-timeout", defaultValue = "120", paramLabel = "S",
       description = "with --nodes, --nodes-file or --lab: how long the setup waits for every group's leader and the joins. "
@@ -64,8 +70,8 @@ final class TestbedFlags {
     if (shardGroups < 1) {
       throw new IllegalArgumentException("--shard-groups must be at least 1, got " + shardGroups);
     }
-    if (firstPort < 1024 || firstPort + 1000 + 64 > 65535) {
-      throw new IllegalArgumentException("--first-port must be in 1024.." + (65535 - 1064) + " (admin ports are P+1000+k), got "
+    if (firstPort < 1024 || firstPort + 1000 > 65535) {
+      throw new IllegalArgumentException("--first-port must be in 1024.." + (65535 - 1000) + " (each server's admin port is P+1000), got "
           + firstPort);
     }
     if (tickMs != null && (tickMs < 1 || tickMs > 10_000)) {

@@ -93,6 +93,9 @@ public final class ReplicaHost {
       snapshotsRestored++;
     }
     this.raft = new RaftNode(raftConfig, state, random, raftTrace);
+    // A sink given means trace lines wanted (the server passes one only with `trace = true`): the
+    // node builds its lines only once enabled (TraceSink), which nothing else does outside the simulator.
+    raft.setTraceEnabled(raftTrace != TraceSink.NONE);
     ReadyDriver d = new ReadyDriver(raft, storage, outputs::sendPeer, new Applier(),
         options.synchronousFlush() ? null : outputs::requestFlush, new ReadyDriver.Hooks() {
           @Override

@@ -27,6 +27,7 @@ class ReplicaHostTest {
 
   /** Three hosts; messages queue until {@link #deliverAll}; replies are collected per node. */
   static final class Group {
+    final List<String> traceLines = new ArrayList<>(); // every node's Raft trace lines, when traced
     final SimDisk[] disks = new SimDisk[3];
     final ReplicaHost[] hosts = new ReplicaHost[3];
     final KvStateMachine[] sms = new KvStateMachine[3];
@@ -42,8 +43,15 @@ class ReplicaHostTest {
     boolean coalesce;
     final ArrayDeque<Integer> passesDue = new ArrayDeque<>();
 
+    final boolean traced;
+
     Group(HostOptions options) {
+      this(options, false);
+    }
+
+    Group(HostOptions options, boolean traced) {
       this.options = options;
+      this.traced = traced;
       for (int n = 0; n < 3; n++) {
         disks[n] = new SimDisk("disk " + n);
         replies.add(new ArrayList<>());
@@ -65,7 +73,7 @@ class ReplicaHostTest {
       };
       SimRandom r = random.fork("n" + n + "/" + incarnations[n]++); // one stream per incarnation
       hosts[n] = new ReplicaHost(RaftConfig.of(1, n, List.of(0, 1, 2)), disks[n].open(), r::nextInt,
-          TraceSink.NONE, Services.kv(sms[n]), out, options, n);
+          traced ? traceLines::add : TraceSink.NONE, Services.kv(sms[n]), out, options, n);
     }
 
     /** The flush node {@code n} asked for completes: its batch is synced, then the host is told. */
@@ -125,6 +133,30 @@ class ReplicaHostTest {
         "AppendEntries with the entry went out before any tick");
     g.deliverAll(); // no tick in between
     assertEquals(Status.OK, result(g.last(l)).status());
+  }
+
+  /**
+   * A host given a trace sink (a server with {@code trace = true}) gets its Raft node's trace lines:
+   * elections, the durable mark, commit advances — what the chaos suite's counterexample links to.
+   * A host given {@link TraceSink#NONE} builds none.
+   */
+  @Test
+  void hostsWithATraceSinkGetTheirRaftTraceLines() {
+    Group g = new Group(sync(), true);
+    int l = g.electLeader();
+    g.request(l, 1, new KvOp.Put("a", "1"));
+    g.deliverAll();
+    for (int t = 0; t < 5; t++) {
+      for (int n = 0; n < 3; n++) g.hosts[n].tick();
+      g.deliverAll();
+    }
+    assertEquals(Status.OK, result(g.last(l)).status());
+    long index = g.hosts[l].raft().lastIndex();
+    assertTrue(g.traceLines.stream().allMatch(x -> x.matches("t=\\d+ g1-n[012] .* \\| .*")), "trace lines of group 1: " + g.traceLines);
+    assertTrue(g.traceLines.stream().anyMatch(x -> x.contains(" g1-n" + l + " ") && x.contains("| became LEADER for term ")),
+        "the leader's election: " + g.traceLines);
+    assertTrue(g.traceLines.stream().anyMatch(x -> x.matches(".*\\| durable up to \\d+/" + index)), "the entry persisted: " + g.traceLines);
+    assertTrue(g.traceLines.stream().anyMatch(x -> x.matches(".*\\| commit \\d+ -> " + index)), "the entry committed: " + g.traceLines);
   }
 
   @Test

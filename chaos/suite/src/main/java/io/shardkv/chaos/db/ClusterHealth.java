@@ -1,6 +1,7 @@
 package io.shardkv.chaos.db;
 
 import io.shardkv.chaos.ChaosException;
+import io.shardkv.chaos.nemesis.ClusterStatus;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import java.io.IOException;
@@ -15,18 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Waits until the cluster serves: every group has a leader (each server's admin {@code /status}
- * JSON, docs/real-cluster.md), then joins the shard groups the config center lacks, and waits
+ * JSON, one object per hosted replica, docs/config.md), then joins the shard groups the config center lacks, and waits
  * until its latest configuration has them all.
  */
 public final class ClusterHealth {
-  private static final Pattern GROUP = Pattern.compile("\"group\":(\\d+)");
-  private static final Pattern ROLE = Pattern.compile("\"role\":\"(\\w+)\"");
-  private static final Pattern TERM = Pattern.compile("\"term\":(\\d+)");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Topology topology;
@@ -36,14 +32,6 @@ public final class ClusterHealth {
   ClusterHealth(Topology topology, Supplier<List<String>> deadServers) {
     this.topology = topology;
     this.deadServers = deadServers;
-  }
-
-  /** A server's role as its admin port reports it, if it answers. */
-  public static Optional<String> role(Topology.Server s) {
-    return status(s).flatMap(json -> {
-      Matcher m = ROLE.matcher(json);
-      return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-    });
   }
 
   /** The server's {@code /status} JSON, if it answers within a second. */
@@ -61,24 +49,35 @@ public final class ClusterHealth {
   }
 
   /**
-   * Group id → leader's node id, from every server that answers. Where two servers of a group say
+   * The server's hosted replicas as its {@code /status} reports them (one object per replica that
+   * has started: {@code node}, {@code group}, {@code role}, {@code term}, ...); empty if it does not
+   * answer or answers something that is not its status.
+   */
+  public static List<Map<String, Object>> replicas(Topology.Server s) {
+    Optional<String> json = status(s);
+    if (json.isEmpty()) return List.of();
+    try {
+      return ClusterStatus.replicaObjects(ClusterStatus.parseJson(json.get()));
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Group id → leader's server id, from every server that answers. Where two replicas of a group say
    * they lead (a deposed leader that has not heard of the new term yet), the higher term wins.
    */
   public static Map<Integer, Integer> leaders(Topology topology) {
     Map<Integer, Integer> leaders = new TreeMap<>();
     Map<Integer, Long> terms = new TreeMap<>();
     for (Topology.Server s : topology.servers()) {
-      Optional<String> json = status(s);
-      if (json.isEmpty()) continue;
-      Matcher g = GROUP.matcher(json.get());
-      Matcher r = ROLE.matcher(json.get());
-      Matcher t = TERM.matcher(json.get());
-      if (g.find() && r.find() && t.find() && r.group(1).equals("leader")) {
-        int group = Integer.parseInt(g.group(1));
-        long term = Long.parseLong(t.group(1));
-        if (term > terms.getOrDefault(group, -1L)) {
-          terms.put(group, term);
-          leaders.put(group, s.id());
+      for (Map<String, Object> r : replicas(s)) {
+        if (!"leader".equals(r.get("role")) || !(r.get("group") instanceof Number g) || !(r.get("term") instanceof Number t)) {
+          continue;
+        }
+        if (t.longValue() > terms.getOrDefault(g.intValue(), -1L)) {
+          terms.put(g.intValue(), t.longValue());
+          leaders.put(g.intValue(), s.id());
         }
       }
     }
@@ -98,7 +97,7 @@ public final class ClusterHealth {
           nextLivenessCheck = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         }
         Map<Integer, Integer> leaders = leaders(topology);
-        List<Integer> missing = new ArrayList<>(topology.groups());
+        List<Integer> missing = new ArrayList<>(topology.groupIds());
         missing.removeAll(leaders.keySet());
         if (!missing.isEmpty()) {
           last = "groups without a leader: " + missing;

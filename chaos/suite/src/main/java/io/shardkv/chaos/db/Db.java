@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * The database under test on its hosts: lifecycle and process faults, always by pid file, never by
- * process name (the lab's hosts share one process table with the control node). A host may run
- * several server processes (one per hosted replica today; one per host once a process hosts many
- * groups): every operation here acts on all of the host's ShardKV processes.
+ * process name (the lab's hosts share one process table with the control node). A host runs one
+ * server process hosting its replicas of every group (as production does, docs/config.md); every
+ * operation here acts on all of the host's ShardKV processes, so killing a node kills the database
+ * on that node, as in Jepsen.
  */
 public interface Db {
   /** Host names in a fixed order (n1, n2, ...). */

@@ -25,16 +25,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ShardKV on its hosts, over SSH. Each host has a home directory ({@code HOME}):
+ * ShardKV on its hosts, over SSH, as production runs it (docs/config.md's server format): one
+ * server process per host, hosting the host's replica of every group placed there ({@link Topology}).
+ * Each host has a home directory ({@code HOME}; ID is the host's server id):
  * <pre>
  *   HOME/cluster.conf          the cluster config (the same on every host)
- *   HOME/dist/ID/lib/*.jar     the server distribution ({@link ServerDistribution})
- *   HOME/bin/server            launcher: execs the JVM for one node id (with the clock environment)
+ *   HOME/dist/DIST/lib/*.jar   the server distribution ({@link ServerDistribution})
+ *   HOME/bin/server            launcher: execs the JVM for one server id (with the clock environment)
  *   HOME/bin/shardkv-host      process control by pid file (start, kill, signal, status)
- *   HOME/run/node-ID.pid       one pid file per server process (start-stop-daemon --make-pidfile)
- *   HOME/data/node-ID/         data (wiped by setup)
- *   HOME/logs/node-ID.log|.out the server log and its stdout/stderr
+ *   HOME/run/node-ID.pid       the server process's pid file (start-stop-daemon --make-pidfile)
+ *   HOME/data/server-ID/       data, one group-G/ per hosted replica (wiped by setup)
+ *   HOME/logs/node-ID.log|.out the server log (every hosted replica's lines) and its stdout/stderr
  * </pre>
+ * Process faults act on that one process, as in Jepsen: killing a node kills the database on it.
  * Data and logs stay after {@link #teardown()} (for post-mortems and {@link #collectLogs}); the next
  * {@link #setup()} wipes them.
  */
@@ -114,8 +117,8 @@ public final class ShardKvDb implements Db {
     Path tar = options.distribution().tarball(Path.of(System.getProperty("java.io.tmpdir"), "shardkv-chaos-dist"));
     Path script = writeResource("shardkv-host.sh");
     Parallel.forEach(nodes(), node -> install(node, tar, script));
-    log.info("installed on {} hosts in {} ms; starting {} servers", nodes().size(), (System.nanoTime() - t0) / 1_000_000,
-        topology.servers().size());
+    log.info("installed on {} hosts in {} ms; starting {} servers hosting {} replicas", nodes().size(),
+        (System.nanoTime() - t0) / 1_000_000, topology.servers().size(), topology.replicaCount());
     Parallel.forEach(nodes(), node -> {
       if (!topology.on(node).isEmpty()) startServers(node);
     });
@@ -172,8 +175,8 @@ public final class ShardKvDb implements Db {
     List<String> jvm = new ArrayList<>(options.jvmOptions());
     return "#!/bin/sh\n"
         + "# ShardKV server launcher of host " + node + ", written by the chaos suite (io.shardkv.chaos.db.ShardKvDb).\n"
-        + "# Usage: server NODE-ID. start-stop-daemon runs it; it execs the JVM, which keeps the pid.\n"
-        + "[ $# -eq 1 ] || { echo \"usage: $0 NODE-ID\" >&2; exit 2; }\n"
+        + "# Usage: server SERVER-ID. start-stop-daemon runs it; it execs the JVM, which keeps the pid.\n"
+        + "[ $# -eq 1 ] || { echo \"usage: $0 SERVER-ID\" >&2; exit 2; }\n"
         + "exec env " + env + Shell.quote(java) + " " + Shell.join(jvm) + " -cp " + Shell.quote(dist + "/lib/*") + " "
         + ServerDistribution.MAIN_CLASS + " --config " + Shell.quote(home + "/cluster.conf") + " --node \"$1\" --log "
         + Shell.quote(home + "/logs") + "/node-\"$1\".log\n";
@@ -301,7 +304,8 @@ public final class ShardKvDb implements Db {
     all.forEach((node, states) -> {
       for (ServerState s : states) {
         if (s.state().equals("stopped")) {
-          dead.add("node " + s.id() + " on " + node + " is not running; its output ends:\n" + outputTail(node, s.id(), 15).strip().indent(4));
+          dead.add("server " + s.id() + " on " + node + " (groups " + topology.server(s.id()).groups() + ") is not running;"
+              + " its output ends:\n" + outputTail(node, s.id(), 15).strip().indent(4));
         }
       }
     });

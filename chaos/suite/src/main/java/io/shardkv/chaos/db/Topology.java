@@ -4,26 +4,32 @@ import io.shardkv.chaos.control.Host;
 import io.shardkv.server.process.ClusterConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Where the cluster's servers run: today one server process (JVM) per replica, each a {@code node}
- * line of the cluster config (docs/config.md): the config center (group 0) and shard groups 1..G,
- * R replicas each, placed round-robin over the hosts so that no group has two replicas on one host.
- * On each host the k-th process listens on {@code firstPort + k} and {@code firstAdminPort + k}.
- * Every host gets the same config file; data directories are relative to it ({@code data/node-ID}).
+ * Where the cluster's servers run — the production model (issue 13, docs/config.md's server
+ * format, what Ansible deploys): one server process per host, hosting that host's replica of every
+ * group placed on it. The groups — the config center (group 0) and shard groups 1..G, R replicas
+ * each — are placed round-robin over the hosts, so no group has two replicas on one host. Each
+ * host's server listens on {@code firstPort} and serves {@code /status} on {@code firstAdminPort};
+ * its id is the host's position in the host list (n1 → 1), which is also the Raft id of every
+ * replica it hosts. A host no group is placed on runs no server. Every host gets the same config
+ * file; data directories are relative to it ({@code data/server-ID}).
  *
- * <p>This is the one place that knows the process model: issue 13 (one server process per host,
- * hosting several groups) changes this class and {@link #renderConfig()}, not the lifecycle.
+ * <p>This is the one place that knows the process model; the lifecycle ({@link ShardKvDb}) acts
+ * on "the host's servers", which is now one process.
+ *
+ * @param groups group id → the ids of the servers hosting a replica of it, ascending
  */
-public record Topology(List<Host> hosts, List<Server> servers, ClusterConfig.Settings settings) {
+public record Topology(List<Host> hosts, List<Server> servers, SortedMap<Integer, List<Integer>> groups,
+    ClusterConfig.Settings settings) {
 
-  /** How many groups and replicas, and the first ports on each host. */
+  /** How many groups and replicas, and the ports of each host's server. */
   public record Shape(int controllerReplicas, int shardGroups, int replicas, int firstPort, int firstAdminPort) {
-    /** A config center of 3 and 2 shard groups of 3, on ports 7000+ (admin 8000+). */
+    /** A config center of 3 and 2 shard groups of 3, on port 7000 (admin 8000). */
     public static Shape defaults() {
       return new Shape(3, 2, 3, 7000, 8000);
     }
@@ -33,8 +39,12 @@ public record Topology(List<Host> hosts, List<Server> servers, ClusterConfig.Set
     }
   }
 
-  /** One server process: its node id and group, the host it runs on, its ports there. */
-  public record Server(int id, int group, String node, String host, int port, int adminPort) {
+  /** One server process: its id, the host it runs on (name and address), its ports, the groups it hosts. */
+  public record Server(int id, String node, String host, int port, int adminPort, List<Integer> groups) {
+    public Server {
+      groups = List.copyOf(groups);
+    }
+
     public String address() {
       return host + ":" + port;
     }
@@ -44,12 +54,20 @@ public record Topology(List<Host> hosts, List<Server> servers, ClusterConfig.Set
     }
   }
 
+  public Topology {
+    hosts = List.copyOf(hosts);
+    servers = List.copyOf(servers);
+    TreeMap<Integer, List<Integer>> g = new TreeMap<>();
+    groups.forEach((k, v) -> g.put(k, List.copyOf(v)));
+    groups = java.util.Collections.unmodifiableSortedMap(g);
+  }
+
   /** The settings a config file without settings lines has (docs/config.md). */
   public static ClusterConfig.Settings defaultSettings() {
     return ClusterConfig.parse(Path.of("defaults"), List.of("node 1 group=0 addr=127.0.0.1:1 admin=127.0.0.1:2 dir=x")).settings();
   }
 
-  /** Places the shape's servers on {@code hosts}; rejects a shape the hosts cannot hold. */
+  /** Places the shape's groups on {@code hosts}; rejects a shape the hosts cannot hold. */
   public static Topology place(List<Host> hosts, Shape shape, ClusterConfig.Settings settings) {
     if (hosts.isEmpty()) throw new IllegalArgumentException("no hosts to place servers on");
     int max = Math.max(shape.controllerReplicas(), shape.replicas());
@@ -60,51 +78,69 @@ public record Topology(List<Host> hosts, List<Server> servers, ClusterConfig.Set
     if (shape.controllerReplicas() < 1 || shape.replicas() < 1 || shape.shardGroups() < 1) {
       throw new IllegalArgumentException("need at least 1 config-center replica, 1 shard group and 1 replica per group");
     }
-    Map<String, Integer> perHost = new LinkedHashMap<>();
-    List<Server> servers = new ArrayList<>();
-    int id = 1;
+    TreeMap<Integer, List<Integer>> groups = new TreeMap<>();
     int slot = 0;
     for (int g = 0; g <= shape.shardGroups(); g++) {
       int n = g == 0 ? shape.controllerReplicas() : shape.replicas();
-      for (int r = 0; r < n; r++, id++, slot++) {
-        Host h = hosts.get(slot % hosts.size());
-        int k = perHost.merge(h.name(), 1, Integer::sum) - 1;
-        servers.add(new Server(id, g, h.name(), h.address(), shape.firstPort() + k, shape.firstAdminPort() + k));
-      }
+      List<Integer> members = new ArrayList<>();
+      for (int r = 0; r < n; r++, slot++) members.add(slot % hosts.size() + 1); // n <= hosts: distinct
+      groups.put(g, members.stream().sorted().toList());
     }
-    Topology t = new Topology(List.copyOf(hosts), List.copyOf(servers), settings);
+    List<Server> servers = new ArrayList<>();
+    for (int k = 0; k < hosts.size(); k++) {
+      int id = k + 1;
+      List<Integer> hosted = groups.entrySet().stream().filter(e -> e.getValue().contains(id)).map(Map.Entry::getKey).toList();
+      if (hosted.isEmpty()) continue;
+      Host h = hosts.get(k);
+      servers.add(new Server(id, h.name(), h.address(), shape.firstPort(), shape.firstAdminPort(), hosted));
+    }
+    Topology t = new Topology(hosts, servers, groups, settings);
     ClusterConfig.parse(Path.of("cluster.conf"), t.renderConfig().lines().toList()); // what the servers will read
     return t;
   }
 
-  /** The servers on host {@code node}. */
+  /** The servers on host {@code node}: one, or none if no group is placed there. */
   public List<Server> on(String node) {
     return servers.stream().filter(s -> s.node().equals(node)).toList();
   }
 
-  public List<Integer> groups() {
-    return servers.stream().map(Server::group).distinct().sorted().toList();
+  /** Server {@code id}. */
+  public Server server(int id) {
+    return servers.stream().filter(s -> s.id() == id).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no server " + id + " (servers: " + servers.stream().map(Server::id).toList() + ")"));
+  }
+
+  /** Group ids, ascending: 0 (the config center) and the shard groups. */
+  public List<Integer> groupIds() {
+    return List.copyOf(groups.keySet());
+  }
+
+  /** How many replicas all groups have together (what one process per replica would have started). */
+  public int replicaCount() {
+    return groups.values().stream().mapToInt(List::size).sum();
   }
 
   /** The config center's client addresses. */
   public List<String> controllerAddresses() {
-    return servers.stream().filter(s -> s.group() == ClusterConfig.CONTROLLER_GROUP).map(Server::address).toList();
+    return addresses(ClusterConfig.CONTROLLER_GROUP);
   }
 
   /** Each shard group's member addresses: what {@code join} takes. */
   public Map<Integer, List<String>> shardGroups() {
     Map<Integer, List<String>> m = new TreeMap<>();
-    for (Server s : servers) {
-      if (s.group() != ClusterConfig.CONTROLLER_GROUP) m.computeIfAbsent(s.group(), g -> new ArrayList<>()).add(s.address());
-    }
+    groups.keySet().stream().filter(g -> g != ClusterConfig.CONTROLLER_GROUP).forEach(g -> m.put(g, addresses(g)));
     return m;
   }
 
-  /** The cluster config file, the same on every host (data directories relative to the file). */
+  private List<String> addresses(int group) {
+    return groups.getOrDefault(group, List.of()).stream().map(id -> server(id).address()).toList();
+  }
+
+  /** The cluster config file in the server format, the same on every host (data directories relative to the file). */
   public String renderConfig() {
     Path base = Path.of("/home");
-    List<ClusterConfig.Node> nodes = servers.stream().map(s -> new ClusterConfig.Node(s.id(), s.group(), s.host(), s.port(),
-        s.host(), s.adminPort(), base.resolve("data").resolve("node-" + s.id()))).toList();
-    return ClusterConfig.render(settings, nodes, base);
+    List<ClusterConfig.Server> list = servers.stream().map(s -> new ClusterConfig.Server(s.id(), s.host(), s.port(), s.host(),
+        s.adminPort(), base.resolve("data").resolve("server-" + s.id()))).toList();
+    return ClusterConfig.renderServers(settings, list, groups, base);
   }
 }

@@ -23,12 +23,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A testbed without hosts, for developing and testing the suite: a {@link LocalCluster} of node
- * JVMs on 127.0.0.1 ({@code chaos run --local}). "Host" {@code n<i>} runs replica i of every group
- * (the config center's and each shard group's), so killing or pausing a host hits one replica of
- * each group, as on a real host. Kill and pause go by the pids the cluster recorded. Partitions
- * and clock faults are refused with a {@link ChaosException}: every node shares one network
- * namespace and one clock with the control node.
+ * A testbed without hosts, for developing and testing the suite: a {@link LocalCluster} of server
+ * JVMs on 127.0.0.1 ({@code chaos run --local}) in the server format, as production runs: "host"
+ * {@code n<i>} is server i, one JVM hosting replica i of every group (the config center's and each
+ * shard group's), so killing or pausing a host hits one replica of each group, as on a real host.
+ * Kill and pause go by the pids the cluster recorded. Partitions and clock faults are refused with
+ * a {@link ChaosException}: every server shares one network namespace and one clock with the
+ * control node.
  */
 public final class LoopbackTestbed implements Testbed {
   private final Path dir;
@@ -38,6 +39,7 @@ public final class LoopbackTestbed implements Testbed {
   private final Set<PlantedBug> unsafe;
   private final long snapshotBytes;
   private final String classpath;
+  private boolean trace;
   private final LoopbackDb db = new LoopbackDb();
   private LocalCluster cluster;
 
@@ -66,6 +68,12 @@ public final class LoopbackTestbed implements Testbed {
     this.unsafeDisableDedup = unsafeDisableDedup;
     this.snapshotBytes = snapshotBytes;
     this.classpath = classpath;
+  }
+
+  /** Runs the servers with {@code trace = true} (docs/config.md): their logs get Raft and app-layer trace lines. */
+  public LoopbackTestbed withTrace(boolean on) {
+    this.trace = on;
+    return this;
   }
 
   @Override
@@ -133,18 +141,9 @@ public final class LoopbackTestbed implements Testbed {
     // nothing to disconnect: no SSH
   }
 
-  /** Node ids of "host" {@code n<i>}: replica i (1-based) of every group. */
-  List<Integer> nodeIds(String host) {
-    int i = index(host);
-    List<Integer> ids = new ArrayList<>();
-    for (int g = 0; g <= groups; g++) {
-      int gid = g == 0 ? ClusterConfig.CONTROLLER_GROUP : cluster.config().shardGroups().get(g - 1);
-      List<Integer> members = cluster.config().members(gid);
-      if (i - 1 < members.size()) {
-        ids.add(members.get(i - 1));
-      }
-    }
-    return ids;
+  /** The id of "host" {@code n<i>}'s server: i. */
+  int serverId(String host) {
+    return index(host);
   }
 
   private int index(String host) {
@@ -186,13 +185,16 @@ public final class LoopbackTestbed implements Testbed {
         if (unsafeDisableDedup) {
           conf.add("unsafe-disable-dedup = true");
         }
+        if (trace) {
+          conf.add("trace = true");
+        }
         if (!unsafe.isEmpty()) {
           conf.add(PlantedBug.ACKNOWLEDGE_KEY + " = true");
           unsafe.forEach(b -> conf.add(b.configKey() + " = true"));
         }
         conf.add("node 1 group=0 addr=127.0.0.1:1 admin=127.0.0.1:2 dir=x");
         ClusterConfig.Settings settings = ClusterConfig.parse(dir.resolve("settings"), conf).settings();
-        cluster = LocalCluster.open(dir, groups, hosts, hosts, classpath, settings);
+        cluster = LocalCluster.openServers(dir, hosts, groups, hosts, classpath, settings);
         cluster.startAll();
         cluster.awaitHealthyAndJoined(Duration.ofSeconds(180));
       } catch (IOException | RuntimeException e) {
@@ -221,32 +223,24 @@ public final class LoopbackTestbed implements Testbed {
     public Map<String, List<String>> adminAddresses() {
       Map<String, List<String>> m = new LinkedHashMap<>();
       for (String h : nodes()) {
-        List<String> admins = new ArrayList<>();
-        for (int id : nodeIds(h)) {
-          ClusterConfig.Node n = cluster().config().node(id);
-          admins.add(n.adminHost() + ":" + n.adminPort());
-        }
-        m.put(h, admins);
+        m.put(h, List.of(cluster().config().server(serverId(h)).adminAddress()));
       }
       return m;
     }
 
     @Override
     public void kill(String node) {
-      for (int id : nodeIds(node)) {
-        cluster().kill(id);
-      }
+      cluster().kill(serverId(node));
     }
 
     @Override
     public void start(String node) {
-      for (int id : nodeIds(node)) {
-        if (cluster().pid(id).isEmpty()) {
-          try {
-            cluster().start(id);
-          } catch (IOException e) {
-            throw new ChaosException("could not start node " + id + " of " + node + ": " + e.getMessage(), e);
-          }
+      int id = serverId(node);
+      if (cluster().pid(id).isEmpty()) {
+        try {
+          cluster().start(id);
+        } catch (IOException e) {
+          throw new ChaosException("could not start server " + id + " of " + node + ": " + e.getMessage(), e);
         }
       }
     }
@@ -262,23 +256,22 @@ public final class LoopbackTestbed implements Testbed {
     }
 
     private void signal(String node, String sig) {
-      for (int id : nodeIds(node)) {
-        var pid = cluster().pid(id);
-        if (pid.isEmpty()) {
-          continue; // killed: nothing to stop or continue
+      int id = serverId(node);
+      var pid = cluster().pid(id);
+      if (pid.isEmpty()) {
+        return; // killed: nothing to stop or continue
+      }
+      try {
+        Process p = new ProcessBuilder("kill", "-" + sig, String.valueOf(pid.get())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+          throw new ChaosException("kill -" + sig + " " + pid.get() + " (server " + id + " of " + node + ") failed: " + out.trim());
         }
-        try {
-          Process p = new ProcessBuilder("kill", "-" + sig, String.valueOf(pid.get())).redirectErrorStream(true).start();
-          String out = new String(p.getInputStream().readAllBytes());
-          if (p.waitFor() != 0) {
-            throw new ChaosException("kill -" + sig + " " + pid.get() + " (node " + id + " of " + node + ") failed: " + out.trim());
-          }
-        } catch (IOException e) {
-          throw new ChaosException("could not run kill -" + sig + " for node " + id + " of " + node + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ChaosException("interrupted while signalling node " + id + " of " + node);
-        }
+      } catch (IOException e) {
+        throw new ChaosException("could not run kill -" + sig + " for server " + id + " of " + node + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ChaosException("interrupted while signalling server " + id + " of " + node);
       }
     }
 
@@ -291,12 +284,11 @@ public final class LoopbackTestbed implements Testbed {
         Path d = into.resolve(h);
         try {
           Files.createDirectories(d);
-          for (int id : nodeIds(h)) {
-            for (String suffix : List.of(".log", ".out")) {
-              Path f = cluster.dir().resolve("node-" + id + suffix);
-              if (Files.exists(f)) {
-                Files.copy(f, d.resolve("node-" + id + suffix), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-              }
+          int id = serverId(h);
+          for (String suffix : List.of(".log", ".out")) {
+            Path f = cluster.dir().resolve("node-" + id + suffix);
+            if (Files.exists(f)) {
+              Files.copy(f, d.resolve("node-" + id + suffix), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
           }
         } catch (IOException e) {

@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What the cluster says about itself: every server's admin {@code GET /status} (JSON, see
- * server/.../process/AdminServer), fetched in parallel from {@link Db#adminAddresses()}. Servers that
- * do not answer in time (killed, paused) are left out. Used to find the leaders and by the
+ * server/.../process/AdminServer: one object per hosted replica), fetched in parallel from
+ * {@link Db#adminAddresses()}. Servers that do not answer in time (killed, paused) are left out. Used to find the leaders and by the
  * state-triggered nemesis to watch for elections, shard migrations and snapshot transfers.
  */
 public final class ClusterStatus {
-  /** One server's status. */
+  /** One replica's status (a server hosting several groups has one per group). */
   public record Replica(String host, String admin, Map<String, Object> json) {
     public int node() {
       return num("node");
@@ -92,22 +92,54 @@ public final class ClusterStatus {
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
-  /** The status of every server that answered within the timeout. */
+  /**
+   * The status of every replica whose server answered within the timeout: a server hosting several
+   * groups answers one object per hosted replica (docs/config.md), each becomes a {@link Replica};
+   * replicas still starting (no {@code role} yet) are left out.
+   */
   public List<Replica> poll() {
-    List<CompletableFuture<Replica>> fs = new ArrayList<>();
+    List<CompletableFuture<List<Replica>>> fs = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : db.adminAddresses().entrySet()) {
       for (String admin : e.getValue()) {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + admin + "/status")).timeout(timeout).GET().build();
         fs.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
-            .thenApply(r -> r.statusCode() == 200 ? new Replica(e.getKey(), admin, parseJson(r.body())) : null)
-            .exceptionally(t -> null));
+            .thenApply(r -> r.statusCode() == 200 ? replicas(e.getKey(), admin, r.body()) : List.<Replica>of())
+            .exceptionally(t -> List.of()));
       }
     }
     List<Replica> out = new ArrayList<>();
-    for (CompletableFuture<Replica> f : fs) {
-      Replica r = f.join();
-      if (r != null && r.json().containsKey("role")) {
-        out.add(r);
+    for (CompletableFuture<List<Replica>> f : fs) {
+      out.addAll(f.join());
+    }
+    return out;
+  }
+
+  /** The replicas one server's {@code /status} body names (those that have a role). */
+  static List<Replica> replicas(String host, String admin, String body) {
+    List<Replica> out = new ArrayList<>();
+    for (Map<String, Object> json : replicaObjects(parseJson(body))) {
+      if (json.containsKey("role")) {
+        out.add(new Replica(host, admin, json));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One object per hosted replica: the {@code replicas} array of a server hosting several groups
+   * ({@code {"node":N,"groups":[...],"replicas":[{...},...],"pid":P}}), or the status itself where
+   * the server hosts one replica (its object is the replica's, as before issue 13).
+   */
+  public static List<Map<String, Object>> replicaObjects(Map<String, Object> status) {
+    if (!(status.get("replicas") instanceof List<?> rs)) {
+      return List.of(status);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object r : rs) {
+      if (r instanceof Map<?, ?> m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> one = (Map<String, Object>) m;
+        out.add(one);
       }
     }
     return out;
@@ -120,7 +152,7 @@ public final class ClusterStatus {
     return s;
   }
 
-  /** The host running node {@code id}, or null if it did not answer. */
+  /** The host running node {@code id} (a Raft id: the server hosting that replica), or null if it did not answer. */
   public static String hostOf(List<Replica> replicas, int id) {
     return replicas.stream().filter(r -> r.node() == id).map(Replica::host).findFirst().orElse(null);
   }

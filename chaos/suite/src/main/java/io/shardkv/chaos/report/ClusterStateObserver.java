@@ -105,11 +105,11 @@ public final class ClusterStateObserver implements Nemesis {
       try {
         List<Replica> now = status.poll();
         long at = System.nanoTime();
-        Map<String, Replica> byNode = byNode(now);
+        Map<String, Replica> byReplica = byReplica(now);
         if (!previous.isEmpty()) {
           record(states(previous, now), previousAt, at);
         }
-        previous = byNode;
+        previous = byReplica;
         previousAt = at;
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
@@ -120,10 +120,18 @@ public final class ClusterStateObserver implements Nemesis {
     }
   }
 
-  static Map<String, Replica> byNode(List<Replica> rs) {
+  /**
+   * The replicas of a poll by {@link #key}: host, group and node, since a server hosting several
+   * groups has one replica per group, all with its id as their node id.
+   */
+  static Map<String, Replica> byReplica(List<Replica> rs) {
     Map<String, Replica> m = new HashMap<>();
-    rs.forEach(r -> m.put(r.host() + "/" + r.node(), r));
+    rs.forEach(r -> m.put(key(r), r));
     return m;
+  }
+
+  static String key(Replica r) {
+    return r.host() + "/g" + r.group() + "/n" + r.node();
   }
 
   /**
@@ -136,7 +144,7 @@ public final class ClusterStateObserver implements Nemesis {
     long centerNow = centerConfig(now);
     long centerBefore = centerConfig(previous.values());
     for (Replica r : now) {
-      Replica before = previous.get(r.host() + "/" + r.node());
+      Replica before = previous.get(key(r));
       if (r.campaigning()) {
         add(s, "election", r.host());
       } else if (before != null && num(r, "term") > num(before, "term")) {

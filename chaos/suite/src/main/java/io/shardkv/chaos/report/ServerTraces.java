@@ -13,8 +13,9 @@ final class ServerTraces {
   private ServerTraces() {}
 
   /** How to get trace lines: shown whenever the node logs hold none. */
-  static final String HOW_TO_TRACE = "run the servers with trace = true in cluster.conf (docs/config.md), "
-      + "or with SHARDKV_JAVA_OPTS=-Dshardkv.log.level=TRACE, and collect the node logs into the run directory";
+  static final String HOW_TO_TRACE = "rerun with chaos run --trace (the servers then run with trace = true in cluster.conf, "
+      + "docs/config.md, and their logs are collected into the run directory); a cluster run by hand needs trace = true "
+      + "or SHARDKV_JAVA_OPTS=-Dshardkv.log.level=TRACE, and its node logs copied beside the history";
 
   static void render(StringBuilder b, Counterexample c, TraceLinks traces) {
     b.append("<h4>Server trace lines of these ops' log entries</h4>\n");

@@ -11,15 +11,37 @@
 #
 # A pid file's process is ours only while it is alive (not a zombie: PID 1 may reap late) and its
 # command line is ServerMain with this home's config and that node id; otherwise it is not running.
+# A killed server is waited for until it has finished exiting (a zombie, or gone), not only until its
+# command line reads empty: a process gives up its memory before it closes its files, so a server
+# restarted in between would find its port still held (as server/.../ProcessLiveness.awaitExit); a
+# start waits the same way for the process its pid file last named.
 set -u
 home=$(cd "$(dirname "$0")/.." && pwd)
 run="$home/run"
 logs="$home/logs"
 main=io.shardkv.server.process.ServerMain
+# The proc file system; SHARDKV_HOST_PROC points it elsewhere for the script's own tests only.
+proc=${SHARDKV_HOST_PROC:-/proc}
 
 # The state letter of process $1 (R, S, D, T, Z, ...): the field after the last ')' of its stat.
 proc_state() {
-  sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+  sed 's/.*) //' "$proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
+# Succeeds while process $1 is on its way out: killed, not yet a zombie (nor gone). The kernel marks
+# such a task PF_EXITING (0x4 in the flags, the 9th field of its stat) from the start of its exit; a
+# live process, ours or another that reuses the pid, is not marked.
+exiting() {
+  set -- $(sed 's/.*) //' "$proc/$1/stat" 2>/dev/null)
+  case "${1:-}" in Z|X|'') return 1 ;; esac
+  [ $# -ge 7 ] && [ $(( $7 & 4 )) -ne 0 ]
+}
+
+# Waits (up to 20 s) until server $1, whose pid was $2, neither runs nor is still exiting; fails if it does.
+await_exit() {
+  n=0
+  while [ $n -lt 400 ] && { (pid_of "$1" > /dev/null) || exiting "$2"; }; do sleep 0.05; n=$((n + 1)); done
+  ! (pid_of "$1" > /dev/null) && ! exiting "$2"
 }
 
 # Prints the live pid of server $1 and succeeds, or fails.
@@ -29,7 +51,7 @@ pid_of() {
   p=$(cat "$f" 2>/dev/null)
   case "$p" in ''|*[!0-9]*) return 1 ;; esac
   case "$(proc_state "$p")" in Z|X|'') return 1 ;; esac
-  cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)
+  cmd=$(tr '\0' ' ' < "$proc/$p/cmdline" 2>/dev/null)
   case "$cmd" in
     *"$main --config $home/cluster.conf --node $1 "*) echo "$p"; return 0 ;;
   esac
@@ -38,6 +60,11 @@ pid_of() {
 
 start_one() {
   if p=$(pid_of "$1"); then echo "$1 running $p"; return 0; fi
+  old=$(cat "$run/node-$1.pid" 2>/dev/null)
+  case "$old" in
+    ''|*[!0-9]*) ;;
+    *) if ! await_exit "$1" "$old"; then echo "$1 failed: the previous process $old is still exiting"; return 1; fi ;;
+  esac
   rm -f "$run/node-$1.pid"
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) shardkv-host: starting node $1" >> "$logs/node-$1.out"
   if ! start-stop-daemon --start --background --no-close --make-pidfile --pidfile "$run/node-$1.pid" \
@@ -57,9 +84,7 @@ start_one() {
 kill_one() {
   if p=$(pid_of "$1"); then
     kill -9 "$p" 2>/dev/null
-    i=0
-    while [ $i -lt 400 ] && pid_of "$1" > /dev/null; do sleep 0.05; i=$((i + 1)); done
-    if pid_of "$1" > /dev/null; then echo "$1 still-running $p"; return 1; fi
+    if ! await_exit "$1" "$p"; then echo "$1 still-running $p"; return 1; fi
     echo "$1 killed $p"
   else
     echo "$1 stopped -"

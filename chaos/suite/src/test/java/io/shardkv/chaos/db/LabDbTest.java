@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * ShardKV deployed on a 3-host lab through the testbed factory: it serves; kill -9 and restart,
- * pause and resume of one host act by pid file on exactly that host's servers; a pid file naming
+ * ShardKV deployed on a 3-host lab through the testbed factory, as production runs it: one server
+ * process per host, hosting that host's replica of every group; it serves; kill -9 and restart,
+ * pause and resume of one host act by pid file on exactly that host's process; a pid file naming
  * someone else's process is not ours; a running server sees its host's fake clock (wall and
  * monotonic); logs are collected; teardown leaves no server. One cluster, tests in order.
  */
@@ -59,8 +60,9 @@ class LabDbTest {
     db = (ShardKvDb) bed.db();
     db.setup();
     setupMs = (System.nanoTime() - t1) / 1_000_000;
-    System.out.printf("LabDbTest: lab up + SSH in %d ms, Db setup (9 servers) in %d ms, load %s%n",
-        (t1 - t0) / 1_000_000, setupMs, Files.readString(Path.of("/proc/loadavg")).strip());
+    System.out.printf("LabDbTest: lab up + SSH in %d ms, Db setup (%d servers hosting %d replicas) in %d ms, load %s%n",
+        (t1 - t0) / 1_000_000, db.topology().servers().size(), db.topology().replicaCount(), setupMs,
+        Files.readString(Path.of("/proc/loadavg")).strip());
   }
 
   @AfterAll
@@ -98,34 +100,43 @@ class LabDbTest {
 
   @Test
   @Order(1)
-  void setup_startsEveryServerUnderItsPidFile_andTheClusterServes() throws Exception {
+  void setup_startsOneServerPerHostUnderItsPidFile_hostingEveryGroup_andTheClusterServes() throws Exception {
     for (String n : db.nodes()) {
-      assertEquals(List.of("running", "running", "running"), states(n), n);
+      assertEquals(List.of("running"), states(n), n);
       for (ShardKvDb.ServerState s : db.status(n)) {
         assertEquals(Long.toString(s.pid()), Files.readString(home(n).resolve("run/node-" + s.id() + ".pid")).strip());
         assertTrue(Procs.alive(s.pid()));
         assertEquals("skvlab-" + n, LocalCommand.ok("ip", "netns", "identify", Long.toString(s.pid())).strip(),
             "server " + s.id() + " runs inside its host's namespace");
+        Topology.Server server = db.topology().server(s.id());
+        List<Map<String, Object>> replicas = ClusterHealth.replicas(server);
+        assertEquals(List.of(0L, 1L, 2L), replicas.stream().map(r -> r.get("group")).toList(), "one process hosts every group");
+        assertEquals(Long.toString(s.pid()), ClusterHealth.status(server).orElseThrow().replaceAll("(?s).*\"pid\":(\\d+).*", "$1").strip(),
+            "the process answering " + server.adminAddress() + " is the pid file's");
       }
     }
+    List<Long> all = new ArrayList<>();
+    for (String n : db.nodes()) all.addAll(pids(n));
+    assertEquals(3, all.size());
+    assertEquals(new java.util.TreeSet<>(all), new java.util.TreeSet<>(liveServersUnder(LabFixture.DIR)),
+        "the lab runs exactly the pid files' three server processes: one per host, not one per replica");
     assertEquals(List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000"), db.clusterAddresses());
-    assertEquals(Map.of("n1", List.of("198.19.0.1:8000", "198.19.0.1:8001", "198.19.0.1:8002"),
-        "n2", List.of("198.19.0.2:8000", "198.19.0.2:8001", "198.19.0.2:8002"),
-        "n3", List.of("198.19.0.3:8000", "198.19.0.3:8001", "198.19.0.3:8002")), db.adminAddresses());
+    assertEquals(Map.of("n1", List.of("198.19.0.1:8000"), "n2", List.of("198.19.0.2:8000"), "n3", List.of("198.19.0.3:8000")),
+        db.adminAddresses());
     assertEquals(List.of(0, 1, 2), new ArrayList<>(ClusterHealth.leaders(db.topology()).keySet()), "every group has a leader");
     putGet("k1", "v1");
   }
 
   @Test
   @Order(2)
-  void kill_stopsExactlyThatHostsServers_andStartBringsThemBackOnTheirData() throws Exception {
+  void kill_stopsExactlyThatHostsServer_andStartBringsItBackOnItsData() throws Exception {
     putGet("before-kill", "x");
     List<Long> n2 = pids("n2");
     List<Long> others = new ArrayList<>(pids("n1"));
     others.addAll(pids("n3"));
 
     db.kill("n2");
-    assertEquals(List.of("stopped", "stopped", "stopped"), states("n2"));
+    assertEquals(List.of("stopped"), states("n2"));
     for (long p : n2) assertFalse(Procs.alive(p), "server " + p + " is dead (gone or a zombie)");
     for (long p : others) assertTrue(Procs.alive(p), "servers of other hosts live on");
     assertFalse(Files.exists(home("n2").resolve("run/node-2.pid")), "the pid file goes with the process");
@@ -133,8 +144,8 @@ class LabDbTest {
 
     db.kill("n2"); // idempotent
     db.start("n2");
-    assertEquals(List.of("running", "running", "running"), states("n2"));
-    for (long p : pids("n2")) assertFalse(n2.contains(p), "new processes");
+    assertEquals(List.of("running"), states("n2"));
+    for (long p : pids("n2")) assertFalse(n2.contains(p), "a new process");
     db.start("n2"); // running servers are left alone
     try (ShardKvClient c = client()) {
       assertEquals(Optional.of("x"), c.get("before-kill"));
@@ -144,16 +155,16 @@ class LabDbTest {
 
   @Test
   @Order(3)
-  void pause_stopsTheProcessesWithoutKillingThem_andResumeContinuesThem() throws Exception {
+  void pause_stopsTheProcessWithoutKillingIt_andResumeContinuesIt() throws Exception {
     List<Long> n3 = pids("n3");
     db.pause("n3");
-    assertEquals(List.of("paused", "paused", "paused"), states("n3"));
+    assertEquals(List.of("paused"), states("n3"));
     for (long p : n3) assertEquals('T', Procs.state(p), "SIGSTOP: state T");
     putGet("during-pause", "z");
 
     db.resume("n3");
-    assertEquals(List.of("running", "running", "running"), states("n3"));
-    assertEquals(n3, pids("n3"), "the same processes continue");
+    assertEquals(List.of("running"), states("n3"));
+    assertEquals(n3, pids("n3"), "the same process continues");
     for (long p : n3) assertNotEquals('T', Procs.state(p));
     putGet("after-pause", "w");
   }
@@ -172,16 +183,20 @@ class LabDbTest {
       while (Procs.state(zombie) != 'Z' && System.nanoTime() < until) Thread.sleep(20);
       assertEquals('Z', Procs.state(zombie));
       Files.writeString(run.resolve("node-3.pid"), stranger.pid() + "\n");
-      Files.writeString(run.resolve("node-6.pid"), zombie + "\n");
-
-      assertEquals(List.of("stopped", "stopped", "stopped"), states("n3"));
+      assertEquals(List.of("stopped"), states("n3"));
       db.pause("n3");
       db.kill("n3");
       assertTrue(stranger.isAlive(), "kill by pid file never signals a process that is not our server");
       assertEquals('S', Procs.state(stranger.pid()), "nor stops it");
 
+      Files.writeString(run.resolve("node-3.pid"), zombie + "\n");
+      assertEquals(List.of("stopped"), states("n3"), "a zombie is dead");
+      db.pause("n3");
+      db.kill("n3");
+
+      Files.writeString(run.resolve("node-3.pid"), stranger.pid() + "\n");
       db.start("n3");
-      assertEquals(List.of("running", "running", "running"), states("n3"));
+      assertEquals(List.of("running"), states("n3"));
       assertFalse(pids("n3").contains(stranger.pid()));
       putGet("after-strangers", "s");
     } finally {
@@ -208,9 +223,9 @@ class LabDbTest {
   @Test
   @Order(6)
   void aRunningServer_seesItsHostsWallClockMove() throws Exception {
-    // node 7 (group 2) on n1: started before the bump; it logs "serving" then, and "shutting down" on SIGTERM
-    Path log = home("n1").resolve("logs/node-7.log");
-    long pid = db.status("n1").stream().filter(s -> s.id() == 7).findFirst().orElseThrow().pid();
+    // server 1 on n1: started before the bump; it logs "serving" then, and "shutting down" on SIGTERM
+    Path log = home("n1").resolve("logs/node-1.log");
+    long pid = db.status("n1").stream().filter(s -> s.id() == 1).findFirst().orElseThrow().pid();
     LocalDateTime serving = stamp(log, "serving");
     bed.clocks().bump("n1", 3_600_000);
     try {
@@ -239,7 +254,7 @@ class LabDbTest {
     // and a leader confirming reads (ReadIndex, §6.4) sends heartbeats without any timer.
     awaitLeaders();
     int leader = ClusterHealth.leaders(db.topology()).get(1);
-    String host = db.topology().servers().stream().filter(s -> s.id() == leader).findFirst().orElseThrow().node();
+    String host = db.topology().server(leader).node();
     bed.clocks().bump(host, -30_000);
     try {
       long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -278,7 +293,7 @@ class LabDbTest {
     db.teardown();
     for (long p : all) assertFalse(Procs.alive(p), "server " + p);
     assertEquals(List.of(), liveServersUnder(LabFixture.DIR), "no ShardKV server of the lab anywhere on this machine");
-    for (String n : db.nodes()) assertEquals(List.of("stopped", "stopped", "stopped"), states(n));
+    for (String n : db.nodes()) assertEquals(List.of("stopped"), states(n));
     db.teardown(); // idempotent
   }
 
@@ -290,9 +305,9 @@ class LabDbTest {
         .withSetupTimeout(Duration.ofSeconds(60));
     try (Testbed bad = Testbeds.lab(LabFixture.DIR, 3, o, s -> { })) {
       ChaosException e = assertThrows(ChaosException.class, () -> bad.db().setup());
-      assertTrue(e.getMessage().startsWith("the cluster did not come up: node 1 on n1 is not running; its output ends:"),
-          e.getMessage());
-      assertTrue(e.getMessage().contains("node 2 on n2 is not running"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("the cluster did not come up: server 1 on n1 (groups [0]) is not running; its output"
+          + " ends:"), e.getMessage());
+      assertTrue(e.getMessage().contains("server 2 on n2 (groups [1]) is not running"), e.getMessage());
       assertTrue(e.getMessage().contains("shardkv server: node 1 could not start"), e.getMessage());
       bad.db().teardown();
     }
@@ -305,7 +320,7 @@ class LabDbTest {
     if (leaders.size() < 3) { // say what each server reports, so that a failure in CI can be read
       StringBuilder b = new StringBuilder();
       for (Topology.Server s : db.topology().servers()) {
-        b.append("\n  node ").append(s.id()).append(" on ").append(s.node()).append(": ")
+        b.append("\n  server ").append(s.id()).append(" on ").append(s.node()).append(": ")
             .append(ClusterHealth.status(s).orElse("(admin port does not answer)"));
       }
       assertEquals(3, leaders.size(), "every group has a leader again; leaders " + leaders + ", servers:" + b);

@@ -1,6 +1,7 @@
 package io.shardkv.chaos.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,38 +15,58 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Placing the servers on the hosts, and the config file every host gets. */
+/** Placing the groups on the hosts (one server process per host), and the config file every host gets. */
 class TopologyTest {
   private static List<Host> hosts(int n) {
     return IntStream.rangeClosed(1, n).mapToObj(k -> new Host("n" + k, "198.19.0." + k, 22, "root", null)).toList();
   }
 
   @Test
-  void defaultShape_onThreeHosts_putsOneReplicaOfEveryGroupOnEachHost() {
+  void defaultShape_onThreeHosts_runsOneServerPerHost_hostingAReplicaOfEveryGroup() {
     Topology t = Topology.place(hosts(3), Topology.Shape.defaults(), Topology.defaultSettings());
-    assertEquals(9, t.servers().size());
-    assertEquals(List.of(0, 1, 2), t.groups());
-    for (String n : List.of("n1", "n2", "n3")) {
-      assertEquals(List.of(0, 1, 2), t.on(n).stream().map(Topology.Server::group).toList(), n);
-      assertEquals(List.of(7000, 7001, 7002), t.on(n).stream().map(Topology.Server::port).toList(), n);
-      assertEquals(List.of(8000, 8001, 8002), t.on(n).stream().map(Topology.Server::adminPort).toList(), n);
+    assertEquals(3, t.servers().size(), "one process per host, as production (docs/config.md's server format)");
+    assertEquals(9, t.replicaCount());
+    assertEquals(List.of(0, 1, 2), t.groupIds());
+    for (int k = 1; k <= 3; k++) {
+      Topology.Server s = t.on("n" + k).get(0);
+      assertEquals(List.of(s), t.on("n" + k));
+      assertEquals(k, s.id(), "the server id is the host's position");
+      assertEquals(List.of(0, 1, 2), s.groups());
+      assertEquals("198.19.0." + k + ":7000", s.address());
+      assertEquals("198.19.0." + k + ":8000", s.adminAddress());
     }
+    assertEquals(Map.of(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 2, List.of(1, 2, 3)), t.groups());
     assertEquals(List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000"), t.controllerAddresses());
-    assertEquals(Map.of(1, List.of("198.19.0.1:7001", "198.19.0.2:7001", "198.19.0.3:7001"),
-        2, List.of("198.19.0.1:7002", "198.19.0.2:7002", "198.19.0.3:7002")), t.shardGroups());
+    assertEquals(Map.of(1, List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000"),
+        2, List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000")), t.shardGroups(), "groups share the servers' address");
   }
 
   @Test
   void roundRobin_onFiveHosts_neverPutsTwoReplicasOfAGroupOnOneHost() {
     Topology t = Topology.place(hosts(5), Topology.Shape.defaults().withGroups(3, 4, 3), Topology.defaultSettings());
-    for (int g : t.groups()) {
-      List<String> on = t.servers().stream().filter(s -> s.group() == g).map(Topology.Server::node).toList();
-      assertEquals(new HashSet<>(on).size(), on.size(), "group " + g + " on " + on);
+    for (int g : t.groupIds()) {
+      List<Integer> members = t.groups().get(g);
+      assertEquals(3, members.size(), "group " + g);
+      assertEquals(new HashSet<>(members).size(), members.size(), "group " + g + " on " + members);
+      for (int id : members) assertTrue(t.server(id).groups().contains(g), "server " + id + " hosts group " + g);
     }
-    // 15 servers over 5 hosts: three each, ports 7000..7002 on every host
-    for (int k = 1; k <= 5; k++) assertEquals(3, t.on("n" + k).size());
+    // 15 replicas over 5 hosts: three on each, in one process per host on the same ports
+    assertEquals(5, t.servers().size());
+    for (int k = 1; k <= 5; k++) assertEquals(3, t.on("n" + k).get(0).groups().size(), "n" + k);
     Set<String> addresses = new HashSet<>();
     t.servers().forEach(s -> assertTrue(addresses.add(s.address()), "address used twice: " + s.address()));
+  }
+
+  @Test
+  void aHostNoGroupIsPlacedOn_runsNoServer() {
+    // 1 + 1 groups of 3 over 5 hosts: n1..n3 host the config center, n4, n5, n1 the shard group; n2, n3 one group each
+    Topology t = Topology.place(hosts(5), Topology.Shape.defaults().withGroups(3, 1, 3), Topology.defaultSettings());
+    assertEquals(Map.of(0, List.of(1, 2, 3), 1, List.of(1, 4, 5)), t.groups());
+    assertEquals(List.of(0, 1), t.on("n1").get(0).groups());
+    assertEquals(List.of(0), t.on("n2").get(0).groups());
+    Topology small = Topology.place(hosts(5), new Topology.Shape(1, 1, 1, 7000, 8000), Topology.defaultSettings());
+    assertEquals(List.of(), small.on("n3"), "nothing placed on n3: no process there");
+    assertEquals(List.of(1, 2), small.servers().stream().map(Topology.Server::id).toList());
   }
 
   @Test
@@ -56,18 +77,20 @@ class TopologyTest {
   }
 
   @Test
-  void renderedConfig_parsesToTheSameNodes_withDataDirectoriesRelativeToTheFile() {
-    Topology t = Topology.place(hosts(3), Topology.Shape.defaults(), Topology.defaultSettings());
+  void renderedConfig_isTheServerFormat_parsingToTheSameServersAndGroups_withDataDirectoriesRelativeToTheFile() {
+    Topology t = Topology.place(hosts(5), Topology.Shape.defaults(), Topology.defaultSettings());
     Path file = Path.of("/var/lib/shardkv-chaos/n2/cluster.conf");
     ClusterConfig c = ClusterConfig.parse(file, t.renderConfig().lines().toList());
-    assertEquals(9, c.nodes().size());
+    assertFalse(c.nodeFormat(), "server lines and group lines, not one node line per replica");
+    assertEquals(t.servers().stream().map(Topology.Server::id).toList(), List.copyOf(c.servers().keySet()));
     for (Topology.Server s : t.servers()) {
-      ClusterConfig.Node n = c.node(s.id());
-      assertEquals(s.group(), n.group());
-      assertEquals(s.address(), n.address());
-      assertEquals(s.adminAddress(), n.adminHost() + ":" + n.adminPort());
-      assertEquals(Path.of("/var/lib/shardkv-chaos/n2/data/node-" + s.id()), n.dir());
+      ClusterConfig.Server v = c.server(s.id());
+      assertEquals(s.address(), v.address());
+      assertEquals(s.adminAddress(), v.adminAddress());
+      assertEquals(Path.of("/var/lib/shardkv-chaos/n2/data/server-" + s.id()), v.dir());
+      assertEquals(s.groups(), c.groupsOf(s.id()));
     }
+    assertEquals(t.groups(), c.groups());
     assertEquals(Topology.defaultSettings(), c.settings());
   }
 }

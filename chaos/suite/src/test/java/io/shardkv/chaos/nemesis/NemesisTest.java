@@ -167,6 +167,26 @@ class NemesisTest {
   }
 
   @Test
+  void aServerHostingSeveralGroups_countsAsOneReplicaPerGroup_onItsHost() throws Exception {
+    // docs/config.md: a server hosting several groups answers one object per hosted replica
+    status("n2", "{\"node\":2,\"address\":\"10.0.0.2:7000\",\"groups\":[0,1,2],\"replicas\":["
+        + json(2, 0, "follower", "applied=4 config=2", "[]").replace(",\"pid\":42}", "}") + ","
+        + json(2, 1, "leader", "gid=1 applied=9 config=2 shards=SS", "[]").replace(",\"pid\":42}", "}") + ","
+        + "{\"group\":2,\"starting\":true}],\"pid\":42}");
+    status("n1", json(1, 0, "leader", "applied=4 config=2", "[]")); // a server hosting one replica answers its object, as before
+    List<ClusterStatus.Replica> rs = new ClusterStatus(bed.db(), Duration.ofMillis(500)).poll();
+    assertEquals(List.of("n1 node 1 group 0 leader", "n2 node 2 group 0 follower", "n2 node 2 group 1 leader"),
+        rs.stream().map(r -> r.host() + " node " + r.node() + " group " + r.group() + " " + r.role()).sorted().toList(),
+        "the replica still starting (no role yet) is left out");
+    assertEquals(Set.of("n1", "n2"), ClusterStatus.leaderHosts(rs));
+    assertEquals("n2", ClusterStatus.hostOf(rs, 2));
+
+    Op done = new ProcessNemesis(ctx()).invoke(Op.nemesis("kill", Edn.kw("leaders")));
+    assertEquals(List.of("n1", "n2"), bed.calls("kill"), "killing a leader's host kills its one process, all its replicas");
+    assertEquals(List.of("n1", "n2"), done.extra().get("nodes"));
+  }
+
+  @Test
   void theAdminStatusJsonParses() {
     Map<String, Object> m = ClusterStatus.parseJson("{\"node\":4,\"group\":1,\"role\":\"leader\",\"term\":12,\"leader_address\":"
         + "\"127.0.0.1:7001\",\"snapshot_peers\":[5,6],\"ok\":true,\"x\":null,\"f\":-1.5e2,\"s\":\"a\\\"b\\u0041\"}");

@@ -142,6 +142,7 @@ class CounterexampleTraceTest {
     String index = Files.readString(dir.resolve("index.html"));
     assertTrue(index.contains("No trace lines in the node logs (1 node log(s)"), index);
     assertTrue(index.contains("trace = true in cluster.conf"));
+    assertTrue(index.contains("rerun with chaos run --trace"), "the page names the switch that gets them");
   }
 
   @Test

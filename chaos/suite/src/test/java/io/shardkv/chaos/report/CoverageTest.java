@@ -31,17 +31,33 @@ class CoverageTest {
         replica("n1", 1, 0, "leader", 3, "applied=10 config=2", ""),
         replica("n2", 4, 1, "leader", 5, "gid=1 applied=80 config=2 shards=SSSS", ",\"snapshots_installed\":0"),
         replica("n3", 7, 1, "follower", 5, "gid=1 applied=80 config=2 shards=SSSS", ",\"snapshots_installed\":0"));
-    assertEquals(Map.of(), ClusterStateObserver.states(ClusterStateObserver.byNode(before), before), "a quiet cluster");
+    assertEquals(Map.of(), ClusterStateObserver.states(ClusterStateObserver.byReplica(before), before), "a quiet cluster");
 
     List<Replica> after = List.of(
         replica("n1", 1, 0, "leader", 3, "applied=12 config=3", ""),
         replica("n2", 4, 1, "leader", 6, "gid=1 applied=90 config=2 shards=SSPB", ",\"snapshot_peers\":[7]"),
         replica("n3", 7, 1, "candidate", 6, "gid=1 applied=80 config=2 shards=SSSS", ",\"snapshots_installed\":1"));
-    Map<String, Set<String>> s = ClusterStateObserver.states(ClusterStateObserver.byNode(before), after);
+    Map<String, Set<String>> s = ClusterStateObserver.states(ClusterStateObserver.byReplica(before), after);
     assertEquals(Set.of("~n2", "n3"), s.get("election"), "a candidate, and a term that rose since the last poll");
     assertEquals(Set.of("n2"), s.get("migration"), "P and B in the shard map");
     assertEquals(Set.of("n3", "~n3"), s.get("snapshot"), "the leader ships to node 7 on n3, which installed one");
     assertEquals(Set.of("~n1", "n2"), s.get("config-change"), "the config center moved to 3; group 1's leader is still at 2");
+  }
+
+  @Test
+  void onAServerHostingSeveralGroups_eachReplicaIsComparedWithItsOwnPreviousStatus() {
+    // one process per host: server 1's replicas of groups 0, 1 and 2 all report node 1
+    List<Replica> before = List.of(
+        replica("n1", 1, 0, "follower", 3, "applied=10 config=2", ""),
+        replica("n1", 1, 1, "leader", 9, "gid=1 applied=80 config=2 shards=SS", ""),
+        replica("n1", 1, 2, "leader", 7, "gid=2 applied=80 config=2 shards=SS", ""));
+    assertEquals(Map.of(), ClusterStateObserver.states(ClusterStateObserver.byReplica(before), before), "a quiet cluster");
+    List<Replica> after = List.of(
+        replica("n1", 1, 0, "follower", 4, "applied=10 config=2", ""),
+        replica("n1", 1, 1, "leader", 9, "gid=1 applied=80 config=2 shards=SS", ""),
+        replica("n1", 1, 2, "leader", 7, "gid=2 applied=80 config=2 shards=SS", ""));
+    assertEquals(Map.of("election", Set.of("~n1")), ClusterStateObserver.states(ClusterStateObserver.byReplica(before), after),
+        "the config center's term rose 3 -> 4 (not compared with group 1's or 2's term)");
   }
 
   @Test
