@@ -46,27 +46,28 @@ class LeaderBalanceRealClusterTest {
   /** Waits up to 60 s for shard groups 1..3 to be led by three different servers; returns group → leader. */
   private static Map<Integer, Integer> awaitOneShardGroupPerServer(LocalCluster cluster, ShardKvClient client)
       throws InterruptedException {
-    Map<Integer, Integer> last = Map.of();
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < until) {
-      last = shardLeaders(cluster, client);
-      if (last.size() == 3 && new HashSet<>(last.values()).size() == 3) return last;
-      Thread.sleep(200);
-    }
+    Map<Integer, Integer> last = await(cluster, client, l -> l.size() == 3 && new HashSet<>(l.values()).size() == 3);
     assertEquals(Set.of(1, 2, 3), new HashSet<>(last.values()), "each server leads one shard group: " + last);
     return last;
   }
 
   private static Map<Integer, Integer> awaitAllShardGroupsLed(LocalCluster cluster, ShardKvClient client)
       throws InterruptedException {
+    Map<Integer, Integer> last = await(cluster, client, l -> l.size() == 3);
+    assertEquals(3, last.size(), "every shard group has a leader: " + last);
+    return last;
+  }
+
+  /** Polls the shard groups' leaders until {@code done} holds or 60 s pass; returns the last seen. */
+  private static Map<Integer, Integer> await(LocalCluster cluster, ShardKvClient client,
+      java.util.function.Predicate<Map<Integer, Integer>> done) throws InterruptedException {
     Map<Integer, Integer> last = Map.of();
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < until) {
       last = shardLeaders(cluster, client);
-      if (last.size() == 3) return last;
+      if (done.test(last)) return last;
       Thread.sleep(200);
     }
-    assertEquals(3, last.size(), "every shard group has a leader: " + last);
     return last;
   }
 
