@@ -34,7 +34,7 @@ public final class Checker {
     if (deadline == Long.MAX_VALUE) {
       deadline--;
     }
-    Budget budget = new Budget(deadline, options.memoryCapBytes());
+    Budget budget = new Budget(deadline, options.memoryCapBytes(), options.stepLimit());
     List<Map.Entry<Object, List<Operation>>> work = new ArrayList<>(parts.entrySet());
     work.sort(Comparator.comparingInt((Map.Entry<Object, List<Operation>> e) -> -e.getValue().size()));
 

@@ -4,19 +4,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Limits shared by the searches of one check: a deadline, a memory cap on the memo caches, and a
- * cancel flag (set when another partition is already illegal and not every partition must be
- * decided). Running out of any of them makes a search answer UNKNOWN — never a verdict.
+ * Limits shared by the searches of one check: a deadline, a memory cap on the memo caches, a step
+ * limit per search, and a cancel flag (set when another partition is already illegal and not every
+ * partition must be decided). Running out of any of them makes a search answer UNKNOWN — never a
+ * verdict. Of these only the step limit is independent of the machine's speed and load: a caller
+ * that must reproduce its verdict bit for bit (the simulator) bounds the search by steps, not time.
  */
 public final class Budget {
   private final long deadlineNanos;
   private final long memoryCapBytes;
+  private final long stepLimit;
   private final AtomicLong memoryUsed = new AtomicLong();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
   public Budget(long deadlineNanos, long memoryCapBytes) {
+    this(deadlineNanos, memoryCapBytes, Long.MAX_VALUE);
+  }
+
+  /** {@code stepLimit}: candidate steps one partition's search may take (Long.MAX_VALUE: no limit). */
+  public Budget(long deadlineNanos, long memoryCapBytes, long stepLimit) {
     this.deadlineNanos = deadlineNanos;
     this.memoryCapBytes = memoryCapBytes;
+    this.stepLimit = stepLimit;
   }
 
   /** No limits except the given cap; used by tests and single searches. */
@@ -26,6 +35,11 @@ public final class Budget {
 
   public boolean timedOut() {
     return deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0;
+  }
+
+  /** True once a search has taken more than the step limit's candidate steps. */
+  public boolean stepsExhausted(long steps) {
+    return steps > stepLimit;
   }
 
   /** Reserves {@code bytes} of cache; false (and nothing reserved) when the cap would be exceeded. */

@@ -250,6 +250,9 @@ public final class LinearizationSearch {
             if (budget.timedOut()) {
               return unknown("timed out after " + cache.size() + " configurations");
             }
+            if (budget.stepsExhausted(steps)) {
+              return unknown("step limit reached after " + steps + " steps and " + cache.size() + " configurations");
+            }
           }
           int id = candidates[cursor++];
           Object next = model.step(state, ops[id]);

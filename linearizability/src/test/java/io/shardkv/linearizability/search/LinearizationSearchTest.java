@@ -7,6 +7,7 @@ import static io.shardkv.linearizability.Histories.inv;
 import static io.shardkv.linearizability.Histories.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.linearizability.CheckOptions;
 import io.shardkv.linearizability.CheckResult;
@@ -130,6 +131,24 @@ class LinearizationSearchTest {
     CheckResult r = Checker.check(RegisterModel.register(), h,
         CheckOptions.defaults().withOptimized(optimized).withTimeout(Duration.ofNanos(1)));
     assertEquals(Verdict.UNKNOWN, r.verdict());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void exhaustedStepLimitGivesUnknownAndTheSameAnswerWhateverTheMachinesSpeed(boolean optimized) {
+    // The simulator bounds its checks by steps, not time, so that a seed's verdict does not change
+    // with the machine's load (a 60 s timeout once turned a sim test UNKNOWN at load 20).
+    History h = io.shardkv.linearizability.gen.HistoryGenerator.generate(
+        new io.shardkv.linearizability.gen.HistoryGenerator.Spec(
+            io.shardkv.linearizability.gen.HistoryGenerator.Kind.REGISTER, 3000, 30, 0.03, 1, true), 7);
+    CheckOptions limited = CheckOptions.defaults().withOptimized(optimized).withThreads(1).withStepLimit(2048);
+    CheckResult first = Checker.check(RegisterModel.register(), h, limited);
+    CheckResult second = Checker.check(RegisterModel.register(), h, limited);
+    assertEquals(Verdict.UNKNOWN, first.verdict());
+    PartitionResult p = first.partitions().get(0);
+    assertTrue(p.reason().startsWith("step limit reached after 3072 steps"), p.reason());
+    assertEquals(p.reason(), second.partitions().get(0).reason());
+    assertArrayEquals(p.linearization(), second.partitions().get(0).linearization());
   }
 
   @ParameterizedTest
