@@ -62,7 +62,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", paramLabel = "LIST",
-      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger. "
+      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member. "
           + "Default: all (with --local: kill,pause,reconfig,trigger)")
   String nemesis;
 
@@ -148,6 +148,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
       if (where.local && (nemeses.contains("partition") || nemeses.contains("clock"))) {
         throw new IllegalArgumentException("--local cannot inject partitions or clock faults (its nodes share this machine's "
             + "network and clock); use --lab or --nodes for those, or --nemesis kill,pause,reconfig,trigger");
+      }
+      if (where.local && nemeses.contains("member")) {
+        throw new IllegalArgumentException("--local cannot run the member nemesis (its cluster has no spare server ids to host"
+            + " fresh replicas on); use --lab or --nodes for it");
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -430,10 +430,19 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
 
   /** Renders a config file in the server format: one line per server, one per group. */
   public static String renderServers(Settings s, List<Server> servers, Map<Integer, List<Integer>> groups, Path base) {
+    return renderServers(s, servers, java.util.Set.of(), groups, base);
+  }
+
+  /**
+   * As {@link #renderServers(Settings, List, Map, Path)}, the servers of {@code spares} marked
+   * {@code spare=true} (in no group at first: docs/membership.md).
+   */
+  public static String renderServers(Settings s, List<Server> servers, java.util.Set<Integer> spares,
+      Map<Integer, List<Integer>> groups, Path base) {
     StringBuilder b = renderSettings(s);
     for (Server v : servers) {
       b.append("server ").append(v.id()).append(" addr=").append(v.address()).append(" admin=").append(v.adminAddress())
-          .append(" dir=").append(base.relativize(v.dir())).append('\n');
+          .append(" dir=").append(base.relativize(v.dir())).append(spares.contains(v.id()) ? " spare=true" : "").append('\n');
     }
     b.append('\n');
     new TreeMap<>(groups).forEach((g, m) -> {
