@@ -147,7 +147,11 @@ public final class MemberNemesis implements Nemesis {
         out.add(r);
         if (!Edn.kw("added").equals(r.get(Edn.kw("outcome")))) break;
       }
-      if (m == null) out.add(skipped(g, "no leader"));
+      if (m == null) {
+        out.add(skipped(g, "no leader"));
+      } else {
+        publish(g, m); // also where an earlier change committed while the config center was down
+      }
     }
     return out;
   }
