@@ -129,6 +129,11 @@ public final class ChaosRunCommand implements Callable<Integer> {
           + "installs. Default: ${DEFAULT-VALUE}")
   long snapshotBytes;
 
+  @Option(names = "--session-idle-seconds", defaultValue = "600", paramLabel = "S",
+      description = "the servers' client-session idle limit (cluster setting session-idle-seconds, docs/sessions.md; --lab, --nodes): "
+          + "0 (never expire) or at least 60. Default: ${DEFAULT-VALUE}")
+  long sessionIdleSeconds;
+
   @Option(names = "--unsafe-disable-dedup",
       description = "TEST-ONLY, deliberately broken: servers run with duplicate detection off (unsafe-disable-dedup = true), "
           + "so retried writes apply twice; such a campaign must come out invalid")
@@ -202,6 +207,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
     if (rate < 0 || quiet < 0 || snapshotBytes < 0) {
       throw new IllegalArgumentException("--rate, --quiet and --snapshot-bytes must not be negative");
     }
+    if (sessionIdleSeconds != 0 && sessionIdleSeconds < ClusterConfig.MIN_SESSION_IDLE_SECONDS) {
+      throw new IllegalArgumentException("--session-idle-seconds must be 0 (never expire) or at least "
+          + ClusterConfig.MIN_SESSION_IDLE_SECONDS + " (docs/sessions.md), got " + sessionIdleSeconds);
+    }
     if (where.local && (bed.localHosts < 1 || localGroups < 1)) {
       throw new IllegalArgumentException("--local-hosts and --local-groups must be at least 1");
     }
@@ -238,7 +247,8 @@ public final class ChaosRunCommand implements Callable<Integer> {
       }
     }
     TestbedOptions options = TestbedOptions.defaults(runDir)
-        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs, bed.trace).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
+        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs, bed.trace).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs))
+            .withSessionIdleMillis(sessionIdleSeconds * 1000))
         .withShape(new Topology.Shape(3, bed.shardGroups, 3, bed.firstPort, bed.firstPort + 1000))
         .withSetupTimeout(Duration.ofMillis((long) (bed.setupTimeout * 1000)));
     if (where.lab) {

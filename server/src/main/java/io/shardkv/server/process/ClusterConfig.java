@@ -92,6 +92,12 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
       return unsafe.contains(PlantedBug.NO_DEDUP);
     }
 
+    /** The same settings with this idle limit of client sessions (docs/sessions.md; 0: never expire). */
+    public Settings withSessionIdleMillis(long millis) {
+      return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
+          snapshotBytes, fsync, trace, unsafe, millis, leaderBalanceMillis);
+    }
+
     /** The same settings with exactly these planted bugs. */
     public Settings withUnsafe(Set<PlantedBug> bugs) {
       return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
