@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *   HOME/logs/node-ID.log|.out the server log (every hosted replica's lines) and its stdout/stderr
  * </pre>
  * Process faults act on that one process, as in Jepsen: killing a node kills the database on it.
+ * A host's spare servers ({@link Topology}, {@link SpareServers}) run only once {@link #activate}d;
+ * from then on every fault, start and status of the host includes them too.
  * Data and logs stay after {@link #teardown()} (for post-mortems and {@link #collectLogs}); the next
  * {@link #setup()} wipes them.
  */

@@ -143,7 +143,9 @@ public final class MemberNemesis implements Nemesis {
       while (true) {
         m = admin.leader(g, deadline);
         if (m == null || m.voters().size() >= plan.fullSize(g) || System.nanoTime() >= deadline) break;
-        Map<Object, Object> r = add(g, m.voters(), plan.lastRemovedFrom(g), deadline);
+        List<Integer> members = new ArrayList<>(m.voters());
+        members.addAll(m.learners()); // a learner neither promoted nor removed still occupies its host
+        Map<Object, Object> r = add(g, members, plan.lastRemovedFrom(g), deadline);
         out.add(r);
         if (!Edn.kw("added").equals(r.get(Edn.kw("outcome")))) break;
       }
