@@ -33,11 +33,21 @@ import java.util.TreeSet;
  * The choices are {@link MemberPlan}'s. Each completion's {@code :value} says what was asked and
  * what the cluster did ({@code :outcome} {@code :removed :refused :replaced :added-only :added
  * :promoted :failed :skipped}); a change that committed is published to the config center (the
- * group's voters become its address list, as ctl does). An op gives up after {@link #OP_MILLIS}.
+ * group's voters become its address list, as ctl does). An op gives up after {@link #OP_MILLIS}, and
+ * skips a group that has no leader within {@link #LEADER_WAIT_MILLIS}; the final generator's
+ * {@code :add-member :final} waits longer ({@link #FINAL_OP_MILLIS}, {@link #FINAL_LEADER_WAIT_MILLIS}).
  */
 public final class MemberNemesis implements Nemesis {
-  /** How long one op may hold the (shared) nemesis thread. */
+  /** How long one op may hold the (shared) nemesis thread; the final {@code :add-member :final} longer. */
   static final long OP_MILLIS = 30_000;
+  static final long FINAL_OP_MILLIS = 120_000;
+  /**
+   * How long an op waits for a group to have a leader before it skips the group (the final op: 60 s).
+   * Short, because while it waits every other class's ops wait too (one nemesis thread): a group
+   * without a leader under other faults must not keep them all in force.
+   */
+  static final long LEADER_WAIT_MILLIS = 5_000;
+  static final long FINAL_LEADER_WAIT_MILLIS = 60_000;
 
   private final NemesisContext ctx;
   private final Random rnd;
@@ -45,6 +55,8 @@ public final class MemberNemesis implements Nemesis {
   private MemberPlan plan;
   private MemberAdmin admin;
   private ShardKvClient config;
+  /** The current op's wait for a leader (nemesis thread only). */
+  private long leaderWaitNanos = LEADER_WAIT_MILLIS * 1_000_000L;
 
   public MemberNemesis(NemesisContext ctx) {
     this.ctx = ctx;
@@ -75,7 +87,10 @@ public final class MemberNemesis implements Nemesis {
 
   @Override
   public Op invoke(Op op) {
-    long deadline = System.nanoTime() + OP_MILLIS * 1_000_000L;
+    boolean fin = Edn.kw("final").equals(op.value());
+    long now = System.nanoTime();
+    long deadline = now + (fin ? FINAL_OP_MILLIS : OP_MILLIS) * 1_000_000L;
+    leaderWaitNanos = (fin ? FINAL_LEADER_WAIT_MILLIS : LEADER_WAIT_MILLIS) * 1_000_000L;
     Object value = switch (op.f()) {
       case "remove-member" -> removeMember(deadline);
       case "replace-member" -> replaceMember(deadline);
@@ -88,7 +103,7 @@ public final class MemberNemesis implements Nemesis {
 
   private Map<Object, Object> removeMember(long deadline) {
     int g = plan.groups().get(rnd.nextInt(plan.groups().size()));
-    MemberAdmin.Members m = admin.leader(g, deadline);
+    MemberAdmin.Members m = leader(g, deadline);
     if (m == null) return skipped(g, "no leader");
     if (!m.settled()) return skipped(g, "a change is in progress (learners " + m.learners() + ")");
     List<Integer> can = plan.removable(g, m.voters());
@@ -98,7 +113,7 @@ public final class MemberNemesis implements Nemesis {
 
   private Map<Object, Object> replaceMember(long deadline) {
     int g = plan.groups().get(rnd.nextInt(plan.groups().size()));
-    MemberAdmin.Members m = admin.leader(g, deadline);
+    MemberAdmin.Members m = leader(g, deadline);
     if (m == null) return skipped(g, "no leader");
     if (!m.settled()) return skipped(g, "a change is in progress (learners " + m.learners() + ")");
     List<Integer> can = plan.replaceable(g, m.voters());
@@ -122,7 +137,7 @@ public final class MemberNemesis implements Nemesis {
   private List<Object> restore(long deadline) {
     List<Object> out = new ArrayList<>();
     for (int g : plan.groups()) {
-      MemberAdmin.Members m = admin.leader(g, deadline);
+      MemberAdmin.Members m = leader(g, deadline);
       if (m == null) {
         out.add(skipped(g, "no leader"));
         continue;
@@ -141,7 +156,7 @@ public final class MemberNemesis implements Nemesis {
         }
       }
       while (true) {
-        m = admin.leader(g, deadline);
+        m = leader(g, deadline);
         if (m == null || m.voters().size() >= plan.fullSize(g) || System.nanoTime() >= deadline) break;
         List<Integer> members = new ArrayList<>(m.voters());
         members.addAll(m.learners()); // a learner neither promoted nor removed still occupies its host
@@ -221,6 +236,11 @@ public final class MemberNemesis implements Nemesis {
     } catch (KvException e) {
       ctx.log().accept("nemesis: group " + g + "'s voters " + m.voters() + " not published to the config center: " + e.getMessage());
     }
+  }
+
+  /** The group's leader's view, waited for at most the op's leader wait. */
+  private MemberAdmin.Members leader(int g, long deadline) {
+    return admin.leader(g, Math.min(deadline, System.nanoTime() + leaderWaitNanos));
   }
 
   /** Hosts on which some server answers {@code /status} now. */

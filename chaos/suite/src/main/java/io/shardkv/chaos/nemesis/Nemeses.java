@@ -168,7 +168,7 @@ public final class Nemeses {
       l.add(Gen.once(Op.nemesis("recover", null)));
     }
     if (classes.contains("member")) { // last: every host is up again, so each group can be given its voters back
-      l.add(Gen.once(Op.nemesis("add-member", null)));
+      l.add(Gen.once(Op.nemesis("add-member", Edn.kw("final"))));
     }
     return Gen.nemesis(Gen.then(l));
   }

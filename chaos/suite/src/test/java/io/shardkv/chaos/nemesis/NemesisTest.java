@@ -217,7 +217,7 @@ class NemesisTest {
       assertTrue(s.op().isNemesis());
     }
     assertEquals(List.of("stop-partition", "reset-clock [\"n1\" \"n2\" \"n3\" \"n4\" \"n5\"]", "resume :all", "start :all",
-        "join-group", "recover", "add-member"), fs);
+        "join-group", "recover", "add-member :final"), fs);
   }
 
   @Test
