@@ -89,12 +89,15 @@ final class MemberAdmin {
     this.admins = admins;
   }
 
-  /** The leader's view of {@code group} now, or null if no server answering within 1 s says it leads. */
+  /**
+   * The leader's view of {@code group} now, or null if no server answering within 2 s says it leads
+   * (a server answers {@code /members} from its event loop, which it waits for up to 2 s).
+   */
   Members leaderOnce(int group) {
     List<CompletableFuture<Map<String, Object>>> fs = new ArrayList<>();
     for (String admin : admins.get()) {
       HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + admin + "/members?group=" + group))
-          .timeout(Duration.ofSeconds(1)).GET().build();
+          .timeout(Duration.ofSeconds(2)).GET().build();
       fs.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
           .thenApply(r -> r.statusCode() == 200 ? ClusterStatus.parseJson(r.body()) : Map.<String, Object>of())
           .exceptionally(t -> Map.of()));
