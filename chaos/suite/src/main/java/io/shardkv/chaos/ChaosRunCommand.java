@@ -62,7 +62,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", paramLabel = "LIST",
-      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger. "
+      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member. "
           + "Default: all (with --local: kill,pause,reconfig,trigger)")
   String nemesis;
 
@@ -129,6 +129,11 @@ public final class ChaosRunCommand implements Callable<Integer> {
           + "installs. Default: ${DEFAULT-VALUE}")
   long snapshotBytes;
 
+  @Option(names = "--session-idle-seconds", defaultValue = "600", paramLabel = "S",
+      description = "the servers' client-session idle limit (cluster setting session-idle-seconds, docs/sessions.md; --lab, --nodes): "
+          + "0 (never expire) or at least 60. Default: ${DEFAULT-VALUE}")
+  long sessionIdleSeconds;
+
   @Option(names = "--unsafe-disable-dedup",
       description = "TEST-ONLY, deliberately broken: servers run with duplicate detection off (unsafe-disable-dedup = true), "
           + "so retried writes apply twice; such a campaign must come out invalid")
@@ -148,6 +153,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
       if (where.local && (nemeses.contains("partition") || nemeses.contains("clock"))) {
         throw new IllegalArgumentException("--local cannot inject partitions or clock faults (its nodes share this machine's "
             + "network and clock); use --lab or --nodes for those, or --nemesis kill,pause,reconfig,trigger");
+      }
+      if (where.local && nemeses.contains("member")) {
+        throw new IllegalArgumentException("--local cannot run the member nemesis (its cluster has no spare server ids to host"
+            + " fresh replicas on); use --lab or --nodes for it");
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -198,6 +207,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
     if (rate < 0 || quiet < 0 || snapshotBytes < 0) {
       throw new IllegalArgumentException("--rate, --quiet and --snapshot-bytes must not be negative");
     }
+    if (sessionIdleSeconds != 0 && sessionIdleSeconds < ClusterConfig.MIN_SESSION_IDLE_SECONDS) {
+      throw new IllegalArgumentException("--session-idle-seconds must be 0 (never expire) or at least "
+          + ClusterConfig.MIN_SESSION_IDLE_SECONDS + " (docs/sessions.md), got " + sessionIdleSeconds);
+    }
     if (where.local && (bed.localHosts < 1 || localGroups < 1)) {
       throw new IllegalArgumentException("--local-hosts and --local-groups must be at least 1");
     }
@@ -234,7 +247,8 @@ public final class ChaosRunCommand implements Callable<Integer> {
       }
     }
     TestbedOptions options = TestbedOptions.defaults(runDir)
-        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs, bed.trace).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs)))
+        .withSettings(settings(snapshotBytes, unsafeDisableDedup, bed.tickMs, bed.trace).withUnsafe(plantedBugs(unsafeDisableDedup, plantedBugs))
+            .withSessionIdleMillis(sessionIdleSeconds * 1000))
         .withShape(new Topology.Shape(3, bed.shardGroups, 3, bed.firstPort, bed.firstPort + 1000))
         .withSetupTimeout(Duration.ofMillis((long) (bed.setupTimeout * 1000)));
     if (where.lab) {

@@ -32,6 +32,9 @@ class ChaosCommandTest {
     assertBad("unknown workload", "--workload must be one of", "run", "--local", "--workload", "queue");
     assertBad("unknown nemesis", "unknown nemesis 'flood'", "run", "--local", "--nemesis", "kill,flood");
     assertBad("partitions locally", "--local cannot inject partitions", "run", "--local", "--nemesis", "partition");
+    assertBad("member locally", "--local cannot run the member nemesis", "run", "--local", "--nemesis", "kill,member");
+    assertBad("short session idle", "--session-idle-seconds must be 0 (never expire) or at least 60", "run", "--lab",
+        "--session-idle-seconds", "30");
     assertBad("zero clients", "--concurrency must be positive", "run", "--local", "--concurrency", "0");
     assertBad("missing nodes file", "is not a readable file", "run", "--nodes-file", dir.resolve("nope").toString());
     assertBad("no shard group", "--shard-groups must be at least 1", "run", "--local", "--shard-groups", "0");

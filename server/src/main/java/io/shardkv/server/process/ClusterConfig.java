@@ -92,6 +92,12 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
       return unsafe.contains(PlantedBug.NO_DEDUP);
     }
 
+    /** The same settings with this idle limit of client sessions (docs/sessions.md; 0: never expire). */
+    public Settings withSessionIdleMillis(long millis) {
+      return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
+          snapshotBytes, fsync, trace, unsafe, millis, leaderBalanceMillis);
+    }
+
     /** The same settings with exactly these planted bugs. */
     public Settings withUnsafe(Set<PlantedBug> bugs) {
       return new Settings(shards, tickMillis, electionMinTicks, electionMaxTicks, heartbeatTicks, requestTimeoutTicks,
@@ -430,10 +436,19 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
 
   /** Renders a config file in the server format: one line per server, one per group. */
   public static String renderServers(Settings s, List<Server> servers, Map<Integer, List<Integer>> groups, Path base) {
+    return renderServers(s, servers, java.util.Set.of(), groups, base);
+  }
+
+  /**
+   * As {@link #renderServers(Settings, List, Map, Path)}, the servers of {@code spares} marked
+   * {@code spare=true} (in no group at first: docs/membership.md).
+   */
+  public static String renderServers(Settings s, List<Server> servers, java.util.Set<Integer> spares,
+      Map<Integer, List<Integer>> groups, Path base) {
     StringBuilder b = renderSettings(s);
     for (Server v : servers) {
       b.append("server ").append(v.id()).append(" addr=").append(v.address()).append(" admin=").append(v.adminAddress())
-          .append(" dir=").append(base.relativize(v.dir())).append('\n');
+          .append(" dir=").append(base.relativize(v.dir())).append(spares.contains(v.id()) ? " spare=true" : "").append('\n');
     }
     b.append('\n');
     new TreeMap<>(groups).forEach((g, m) -> {

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,10 +41,12 @@ import org.slf4j.LoggerFactory;
  *   HOME/logs/node-ID.log|.out the server log (every hosted replica's lines) and its stdout/stderr
  * </pre>
  * Process faults act on that one process, as in Jepsen: killing a node kills the database on it.
+ * A host's spare servers ({@link Topology}, {@link SpareServers}) run only once {@link #activate}d;
+ * from then on every fault, start and status of the host includes them too.
  * Data and logs stay after {@link #teardown()} (for post-mortems and {@link #collectLogs}); the next
  * {@link #setup()} wipes them.
  */
-public final class ShardKvDb implements Db {
+public final class ShardKvDb implements Db, SpareServers {
   private static final Logger log = LoggerFactory.getLogger(ShardKvDb.class);
   private static final Duration SHORT = Duration.ofSeconds(60);
   /** How long a failed start waits for the other servers to settle before naming the dead ones. */
@@ -64,6 +69,8 @@ public final class ShardKvDb implements Db {
   private final Function<String, String> homeOf;
   private final Function<String, Map<String, String>> launchEnvironment;
   private final Options options;
+  /** Spare servers started since the last setup ({@link #activate}); they belong to their host from then on. */
+  private final Set<Integer> activated = new ConcurrentSkipListSet<>();
 
   /**
    * @param remotes one per host of the topology, by host name
@@ -105,14 +112,38 @@ public final class ShardKvDb implements Db {
     return Shell.quote(home(node) + "/bin/shardkv-host");
   }
 
+  /** The host's servers that run or should: its group-hosting server and its activated spares. */
+  private List<Topology.Server> serversOn(String node) {
+    return topology.incarnations(node).stream().filter(s -> !s.groups().isEmpty() || activated.contains(s.id())).toList();
+  }
+
   private String ids(String node) {
-    return topology.on(node).stream().map(s -> Integer.toString(s.id())).collect(Collectors.joining(" "));
+    return serversOn(node).stream().map(s -> Integer.toString(s.id())).collect(Collectors.joining(" "));
+  }
+
+  @Override
+  public void activate(int id) {
+    Topology.Server s = topology.server(id);
+    activated.add(id);
+    Remote.Result r = remote(s.node()).exec(ctl(s.node()) + " start " + id, Duration.ofSeconds(120));
+    if (!r.ok()) {
+      throw new ChaosException("host " + s.node() + ": spare server " + id + " did not start:\n" + r.stdout().strip()
+          + (r.stderr().isBlank() ? "" : "\n" + r.stderr().strip()));
+    }
+  }
+
+  @Override
+  public Set<Integer> active() {
+    Set<Integer> ids = new TreeSet<>(activated);
+    topology.servers().forEach(s -> ids.add(s.id()));
+    return ids;
   }
 
   // ------------------------------------------------------------------ lifecycle
 
   @Override
   public void setup() {
+    activated.clear(); // setup wipes every host's data: spares start unused again
     long t0 = System.nanoTime();
     Path tar = options.distribution().tarball(Path.of(System.getProperty("java.io.tmpdir"), "shardkv-chaos-dist"));
     Path script = writeResource("shardkv-host.sh");
@@ -120,7 +151,7 @@ public final class ShardKvDb implements Db {
     log.info("installed on {} hosts in {} ms; starting {} servers hosting {} replicas", nodes().size(),
         (System.nanoTime() - t0) / 1_000_000, topology.servers().size(), topology.replicaCount());
     Parallel.forEach(nodes(), node -> {
-      if (!topology.on(node).isEmpty()) startServers(node);
+      if (!serversOn(node).isEmpty()) startServers(node);
     });
     new ClusterHealth(topology, this::deadServers).awaitLeadersAndJoin(options.setupTimeout());
     log.info("cluster up in {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -229,7 +260,7 @@ public final class ShardKvDb implements Db {
   @Override
   public Map<String, List<String>> adminAddresses() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    for (String n : nodes()) m.put(n, topology.on(n).stream().map(Topology.Server::adminAddress).toList());
+    for (String n : nodes()) m.put(n, serversOn(n).stream().map(Topology.Server::adminAddress).toList());
     return m;
   }
 

@@ -19,13 +19,26 @@ import java.util.TreeMap;
  * replica it hosts. A host no group is placed on runs no server. Every host gets the same config
  * file; data directories are relative to it ({@code data/server-ID}).
  *
+ * <p><b>Spare incarnations</b> (for the {@code member} nemesis, docs/membership.md): every host also
+ * has {@link #SPARES_PER_HOST} spare servers ({@code spare=true}: in no group at first), server
+ * {@code 100*j + k} for the j-th spare of host n<i>k</i>, on ports {@code firstPort + j} and
+ * {@code firstAdminPort + j}. A server id that was once a member of a group never rejoins it with
+ * fresh storage (rule 8 there), so a host whose replica of a group was removed can host a fresh
+ * replica of it again only under a new id: one of its spares. Spares run only once started on
+ * demand ({@link ShardKvDb#activate}); every server reads their lines at its start, so no restart is
+ * needed to add one.
+ *
  * <p>This is the one place that knows the process model; the lifecycle ({@link ShardKvDb}) acts
  * on "the host's servers", which is now one process.
  *
+ * @param servers the servers that host a group from the start (one per host that has a group)
+ * @param spares the spare incarnations of every host, in host order then j
  * @param groups group id → the ids of the servers hosting a replica of it, ascending
  */
-public record Topology(List<Host> hosts, List<Server> servers, SortedMap<Integer, List<Integer>> groups,
+public record Topology(List<Host> hosts, List<Server> servers, List<Server> spares, SortedMap<Integer, List<Integer>> groups,
     ClusterConfig.Settings settings) {
+  /** Spare incarnations declared per host: how many times a host can host a fresh replica of a group it left. */
+  public static final int SPARES_PER_HOST = 2;
 
   /** How many groups and replicas, and the ports of each host's server. */
   public record Shape(int controllerReplicas, int shardGroups, int replicas, int firstPort, int firstAdminPort) {
@@ -57,6 +70,7 @@ public record Topology(List<Host> hosts, List<Server> servers, SortedMap<Integer
   public Topology {
     hosts = List.copyOf(hosts);
     servers = List.copyOf(servers);
+    spares = List.copyOf(spares);
     TreeMap<Integer, List<Integer>> g = new TreeMap<>();
     groups.forEach((k, v) -> g.put(k, List.copyOf(v)));
     groups = java.util.Collections.unmodifiableSortedMap(g);
@@ -94,7 +108,15 @@ public record Topology(List<Host> hosts, List<Server> servers, SortedMap<Integer
       Host h = hosts.get(k);
       servers.add(new Server(id, h.name(), h.address(), shape.firstPort(), shape.firstAdminPort(), hosted));
     }
-    Topology t = new Topology(hosts, servers, groups, settings);
+    if (hosts.size() >= 100) throw new IllegalArgumentException("at most 99 hosts (spare server ids are 100*j + host)");
+    List<Server> spares = new ArrayList<>();
+    for (int k = 0; k < hosts.size(); k++) {
+      Host h = hosts.get(k);
+      for (int j = 1; j <= SPARES_PER_HOST; j++) {
+        spares.add(new Server(100 * j + k + 1, h.name(), h.address(), shape.firstPort() + j, shape.firstAdminPort() + j, List.of()));
+      }
+    }
+    Topology t = new Topology(hosts, servers, spares, groups, settings);
     ClusterConfig.parse(Path.of("cluster.conf"), t.renderConfig().lines().toList()); // what the servers will read
     return t;
   }
@@ -104,10 +126,22 @@ public record Topology(List<Host> hosts, List<Server> servers, SortedMap<Integer
     return servers.stream().filter(s -> s.node().equals(node)).toList();
   }
 
-  /** Server {@code id}. */
+  /** Server {@code id}: one that hosts a group from the start, or a spare. */
   public Server server(int id) {
-    return servers.stream().filter(s -> s.id() == id).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no server " + id + " (servers: " + servers.stream().map(Server::id).toList() + ")"));
+    return declared().stream().filter(s -> s.id() == id).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no server " + id + " (servers: " + declared().stream().map(Server::id).toList() + ")"));
+  }
+
+  /** Every server of host {@code node}: its group-hosting server (if any) first, then its spares in order. */
+  public List<Server> incarnations(String node) {
+    return declared().stream().filter(s -> s.node().equals(node)).toList();
+  }
+
+  /** Every server the config file declares: those hosting a group from the start, then the spares. */
+  public List<Server> declared() {
+    List<Server> l = new ArrayList<>(servers);
+    l.addAll(spares);
+    return l;
   }
 
   /** Group ids, ascending: 0 (the config center) and the shard groups. */
@@ -139,8 +173,10 @@ public record Topology(List<Host> hosts, List<Server> servers, SortedMap<Integer
   /** The cluster config file in the server format, the same on every host (data directories relative to the file). */
   public String renderConfig() {
     Path base = Path.of("/home");
-    List<ClusterConfig.Server> list = servers.stream().map(s -> new ClusterConfig.Server(s.id(), s.host(), s.port(), s.host(),
+    List<ClusterConfig.Server> list = declared().stream().map(s -> new ClusterConfig.Server(s.id(), s.host(), s.port(), s.host(),
         s.adminPort(), base.resolve("data").resolve("server-" + s.id()))).toList();
-    return ClusterConfig.renderServers(settings, list, groups, base);
+    java.util.Set<Integer> spareIds = new java.util.TreeSet<>();
+    spares.forEach(s -> spareIds.add(s.id()));
+    return ClusterConfig.renderServers(settings, list, spareIds, groups, base);
   }
 }

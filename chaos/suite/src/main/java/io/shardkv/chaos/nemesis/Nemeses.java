@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * packages). Each class runs on its own schedule: a flip-flop of a fault and its undoing, the ops
  * spaced by random intervals averaging {@code --nemesis-interval} (Jepsen's stagger), all classes
  * at once ({@link Gen#any}). The final generator undoes everything: heal the network, reset the
- * clocks, resume and restart every host, join every group that left, recover from strikes.
+ * clocks, resume and restart every host, join every group that left, recover from strikes, give
+ * every group back its full membership.
  *
  * <table>
  *   <caption>classes</caption>
@@ -29,11 +30,12 @@ import java.util.SplittableRandom;
  *   <tr><td>pause</td><td>pause a random host spec / resume all</td></tr>
  *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group</td></tr>
  *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state, watching up to min(interval, 5 s) / recover</td></tr>
+ *   <tr><td>member</td><td>remove-member or replace-member / add-member (back to full membership; {@link MemberNemesis})</td></tr>
  * </table>
  */
 public final class Nemeses {
   /** Every class, in the order {@code all} names them. */
-  public static final List<String> CLASSES = List.of("partition", "clock", "kill", "pause", "reconfig", "trigger");
+  public static final List<String> CLASSES = List.of("partition", "clock", "kill", "pause", "reconfig", "trigger", "member");
 
   private Nemeses() {}
 
@@ -90,6 +92,9 @@ public final class Nemeses {
     if (classes.contains("trigger")) {
       ns.add(new TriggerNemesis(ctx, (long) Math.min(5000, Math.max(1000, intervalSeconds * 1000))));
     }
+    if (classes.contains("member")) {
+      ns.add(new MemberNemesis(ctx));
+    }
     return new Composed(ns, ctx);
   }
 
@@ -134,6 +139,9 @@ public final class Nemeses {
           Gen.fn(r, x -> Op.nemesis("strike", Edn.map("when", Edn.kw(pick(TriggerNemesis.STATES, x)),
               "fault", Edn.kw(x.nextBoolean() ? "kill" : "pause")))),
           Gen.repeat(Op.nemesis("recover", null)));
+      case "member" -> Gen.flipFlop(
+          Gen.mix(r, Gen.repeat(Op.nemesis("remove-member", null)), Gen.repeat(Op.nemesis("replace-member", null))),
+          Gen.repeat(Op.nemesis("add-member", null)));
       default -> throw new IllegalArgumentException(c);
     };
   }
@@ -158,6 +166,9 @@ public final class Nemeses {
     }
     if (classes.contains("trigger")) {
       l.add(Gen.once(Op.nemesis("recover", null)));
+    }
+    if (classes.contains("member")) { // last: every host is up again, so each group can be given its voters back
+      l.add(Gen.once(Op.nemesis("add-member", Edn.kw("final"))));
     }
     return Gen.nemesis(Gen.then(l));
   }

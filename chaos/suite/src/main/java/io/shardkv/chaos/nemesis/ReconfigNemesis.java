@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * configuration; what is joined now is read from the config center before each op, so an
  * indeterminate earlier op cannot mislead it. The completion records the group/shard and the
  * configuration number afterwards, or {@code :skipped} with the reason, or the client's
- * {@code :error}.
+ * {@code :error}. A group joins again with its voters' addresses as its leader reports them then
+ * (membership changes since setup included), else those of setup.
  */
 public final class ReconfigNemesis implements Nemesis {
   private final NemesisContext ctx;
@@ -82,8 +83,7 @@ public final class ReconfigNemesis implements Nemesis {
           value = Edn.map("gid", gid);
         }
         case "join-group" -> {
-          Map<Integer, List<String>> left = new TreeMap<>(groups);
-          left.keySet().removeAll(joined);
+          Map<Integer, List<String>> left = currentAddresses(joined);
           if (left.isEmpty()) {
             return op.withValue(Edn.map("skipped", "no group has left"));
           }
@@ -110,14 +110,28 @@ public final class ReconfigNemesis implements Nemesis {
     }
   }
 
+  /**
+   * The groups not in {@code joined}, each with its voters' addresses as its leader reports them now
+   * (the member nemesis may have changed them since setup), else those learned at setup.
+   */
+  private Map<Integer, List<String>> currentAddresses(java.util.Collection<Integer> joined) {
+    Map<Integer, List<String>> left = new TreeMap<>(groups);
+    left.keySet().removeAll(joined);
+    MemberAdmin members = MemberNemesis.admins(ctx);
+    left.replaceAll((g, setup) -> {
+      MemberAdmin.Members m = members.leaderOnce(g);
+      return m == null ? setup : m.voterAddresses();
+    });
+    return left;
+  }
+
   @Override
   public void teardown() {
     if (admin == null) {
       return;
     }
     try {
-      Map<Integer, List<String>> left = new TreeMap<>(groups);
-      left.keySet().removeAll(admin.query(-1).groups().keySet());
+      Map<Integer, List<String>> left = currentAddresses(admin.query(-1).groups().keySet());
       if (!left.isEmpty()) {
         admin.join(left);
       }

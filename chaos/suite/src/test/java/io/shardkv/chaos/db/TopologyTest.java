@@ -82,8 +82,8 @@ class TopologyTest {
     Path file = Path.of("/var/lib/shardkv-chaos/n2/cluster.conf");
     ClusterConfig c = ClusterConfig.parse(file, t.renderConfig().lines().toList());
     assertFalse(c.nodeFormat(), "server lines and group lines, not one node line per replica");
-    assertEquals(t.servers().stream().map(Topology.Server::id).toList(), List.copyOf(c.servers().keySet()));
-    for (Topology.Server s : t.servers()) {
+    assertEquals(t.declared().stream().map(Topology.Server::id).sorted().toList(), List.copyOf(c.servers().keySet()));
+    for (Topology.Server s : t.declared()) {
       ClusterConfig.Server v = c.server(s.id());
       assertEquals(s.address(), v.address());
       assertEquals(s.adminAddress(), v.adminAddress());
@@ -92,5 +92,22 @@ class TopologyTest {
     }
     assertEquals(t.groups(), c.groups());
     assertEquals(Topology.defaultSettings(), c.settings());
+  }
+
+  @Test
+  void everyHost_declaresSpareIncarnations_inNoGroup_onTheNextPorts_sparesInTheRenderedConfig() {
+    Topology t = Topology.place(hosts(5), Topology.Shape.defaults(), Topology.defaultSettings());
+    assertEquals(5 * Topology.SPARES_PER_HOST, t.spares().size());
+    Topology.Server s = t.server(203);
+    assertEquals("n3", s.node());
+    assertEquals(7002, s.port());
+    assertEquals(8002, s.adminPort());
+    assertEquals(List.of(), s.groups());
+    ClusterConfig c = ClusterConfig.parse(Path.of("/h/cluster.conf"), t.renderConfig().lines().toList());
+    assertEquals(List.of(), c.groupsOf(203), "a spare hosts no group at first");
+    assertTrue(t.renderConfig().contains("server 203 addr=198.19.0.3:7002 admin=198.19.0.3:8002 dir=data/server-203 spare=true"),
+        t.renderConfig());
+    assertFalse(t.renderConfig().contains("server 3 addr=198.19.0.3:7000 admin=198.19.0.3:8000 dir=data/server-3 spare"));
+    assertEquals(List.of(1, 101, 201), t.incarnations("n1").stream().map(Topology.Server::id).toList());
   }
 }

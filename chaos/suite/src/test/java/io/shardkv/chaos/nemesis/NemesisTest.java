@@ -217,7 +217,7 @@ class NemesisTest {
       assertTrue(s.op().isNemesis());
     }
     assertEquals(List.of("stop-partition", "reset-clock [\"n1\" \"n2\" \"n3\" \"n4\" \"n5\"]", "resume :all", "start :all",
-        "join-group", "recover"), fs);
+        "join-group", "recover", "add-member :final"), fs);
   }
 
   @Test
@@ -225,7 +225,7 @@ class NemesisTest {
     io.shardkv.chaos.gen.Generator g = Nemeses.generator(Nemeses.CLASSES, 2, Targets.SPECS, HOSTS, io.shardkv.chaos.gen.Rng.of(5));
     Map<String, String> undo = Map.of("start-partition", "stop-partition", "kill", "start", "pause", "resume",
         "bump-clock", "reset-clock", "strobe-clock", "reset-clock", "leave-group", "join-group", "move-shard", "join-group",
-        "strike", "recover");
+        "strike", "recover", "remove-member", "add-member", "replace-member", "add-member");
     Map<String, String> classOf = Map.of("start-partition", "p", "stop-partition", "p", "kill", "k", "start", "k",
         "pause", "s", "resume", "s", "bump-clock", "c", "strobe-clock", "c", "reset-clock", "c", "leave-group", "r");
     Map<String, String> last = new java.util.HashMap<>();
@@ -243,7 +243,7 @@ class NemesisTest {
       g = s.rest();
       n++;
       String f = s.op().f();
-      String cls = classOf.getOrDefault(f, f.equals("move-shard") || f.equals("join-group") ? "r" : "t");
+      String cls = classOf.getOrDefault(f, f.equals("move-shard") || f.equals("join-group") ? "r" : f.endsWith("-member") ? "m" : "t");
       String prev = last.put(cls, f);
       if (undo.containsKey(f)) {
         assertTrue(prev == null || !undo.containsKey(prev), "two faults of class " + cls + " in a row: " + prev + ", " + f);
@@ -252,6 +252,6 @@ class NemesisTest {
         assertFalse(!undo.containsKey(prev), "two repairs in a row: " + prev + ", " + f);
       }
     }
-    assertEquals(Set.of("p", "k", "s", "c", "r", "t"), last.keySet(), "every class had ops");
+    assertEquals(Set.of("p", "k", "s", "c", "r", "t", "m"), last.keySet(), "every class had ops");
   }
 }
