@@ -20,11 +20,12 @@ import java.util.List;
  *       when the phase ends gets its own undo op then, so each class still alternates fault, undo,
  *       fault across phases.</li>
  *   <li><b>Quiet window</b>: once those undo ops completed (the one nemesis thread runs its ops in
- *       order), the next op of each quiet class: {@code :leave-group} or {@code :move-shard} in one
- *       window, {@code :join-group} in the next. Its config-center calls retry across leaders until
- *       the op's deadline ({@link ReconfigNemesis#deadline}), which covers killed servers starting
- *       again and the config center electing a leader. The next chaos phase starts when it is
- *       done, so the shard migrations it set off run under faults.</li>
+ *       order), the next {@value #OPS_PER_WINDOW} ops of each quiet class's flip-flop: for
+ *       reconfiguration a {@code :leave-group} or {@code :move-shard}, then {@code :join-group}
+ *       (skipped after a move: no group left). Their config-center calls retry across leaders until the op's deadline
+ *       ({@link ReconfigNemesis#deadline}), which covers killed servers starting again and the
+ *       config center electing a leader. The next chaos phase starts when they are done, so the
+ *       shard migrations they set off run under faults.</li>
  * </ol>
  *
  * <p>Why (issue 14): with every class striking every 5 s, some fault is almost always on; in the
@@ -41,6 +42,13 @@ final class QuietWindows {
 
   /** Length of a chaos phase, in nemesis intervals. */
   static final int CHAOS_INTERVALS = 2;
+
+  /**
+   * Ops of each quiet class per window, a fault and its undo: the first waits for the cluster to
+   * recover, the second finds it working (after a {@code :leave-group}, the group joins again while
+   * its shards are still moving away).
+   */
+  static final int OPS_PER_WINDOW = 2;
 
   private QuietWindows() {}
 
@@ -109,8 +117,9 @@ final class QuietWindows {
 
   /**
    * Where the schedule is: {@link #START} of chaos phase {@code k} (waits for the nemesis thread),
-   * in it ({@link #CHAOS}, {@code chaos} its rest), or in its quiet window ({@link #QUIET_OPS}, the
-   * op of {@code quiet.get(next)} due next). {@code quiet} holds each quiet class's flip-flop.
+   * in it ({@link #CHAOS}, {@code chaos} its rest), or in its quiet window ({@link #QUIET_OPS},
+   * {@code next} ops of it run: the next is {@code quiet.get(next % quiet.size())}'s). {@code quiet}
+   * holds each quiet class's ops.
    */
   private record Cycle(Phases phases, int k, int state, Generator chaos, List<Generator> quiet, int next) implements Generator {
     static final int START = 0;
@@ -135,15 +144,16 @@ final class QuietWindows {
           return new Step(s.kind(), s.op(), s.message(), new Cycle(phases, k, CHAOS, s.rest(), quiet, 0));
         }
         default -> {
-          if (next >= quiet.size()) {
+          if (next >= quiet.size() * OPS_PER_WINDOW) {
             return new Cycle(phases, k + 1, START, null, quiet, 0).next(ctx);
           }
-          Step s = quiet.get(next).next(ctx);
+          int i = next % quiet.size();
+          Step s = quiet.get(i).next(ctx);
           if (s.isDone()) {
             return new Cycle(phases, k, QUIET_OPS, null, quiet, next + 1).next(ctx);
           }
           List<Generator> q = new ArrayList<>(quiet);
-          q.set(next, s.rest());
+          q.set(i, s.rest());
           return new Step(s.kind(), s.op(), s.message(), new Cycle(phases, k, QUIET_OPS, null, List.copyOf(q), s.isOp() ? next + 1 : next));
         }
       }
