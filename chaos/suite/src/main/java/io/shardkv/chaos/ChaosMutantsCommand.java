@@ -175,7 +175,7 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     Path last = null;
     Validity verdict = Validity.VALID;
     for (double len : schedule(timeLimit)) {
-      TestSpec t = campaign(bug, nemeses, len, seed + n, kind);
+      TestSpec t = campaign(bug, nemeses, len, seed + n, kind).withTrace(bed.bed.trace);
       if (progress != null) {
         progress.println("mutant " + bug.shortName() + ": campaign " + (n + 1) + " of " + fmt(len) + " s ("
             + String.join(",", nemeses) + ", " + t.workload() + ", seed " + t.seed() + ")");

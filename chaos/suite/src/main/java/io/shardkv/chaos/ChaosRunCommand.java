@@ -166,7 +166,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
     Path worstDir = null;
     String kind = where.local ? "local" : where.lab ? "lab" : "nodes";
     TestSpec base = new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
-        quiet, opTimeout, kind, List.of(), unsafeDisableDedup);
+        quiet, opTimeout, kind, List.of(), unsafeDisableDedup).withTrace(bed.trace);
     try {
       for (int i = 0; i < testCount; i++) {
         TestSpec t = base.withSeed(s + i);

@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  *   <tr><td>clock</td><td>bump-clock or strobe-clock on a random subset of hosts / reset-clock</td></tr>
  *   <tr><td>kill</td><td>kill a random host spec of {@code --nemesis-targets} ({@link Targets#SPECS}) / start all</td></tr>
  *   <tr><td>pause</td><td>pause a random host spec / resume all</td></tr>
- *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group</td></tr>
+ *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group; with other classes, in quiet windows between their phases ({@link QuietWindows})</td></tr>
  *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state, watching up to min(interval, 5 s) / recover</td></tr>
  *   <tr><td>member</td><td>remove-member or replace-member / add-member (back to full membership; {@link MemberNemesis})</td></tr>
  * </table>
@@ -87,7 +87,7 @@ public final class Nemeses {
       ns.add(new ProcessNemesis(ctx));
     }
     if (classes.contains("reconfig")) {
-      ns.add(new ReconfigNemesis(ctx));
+      ns.add(new ReconfigNemesis(ctx, ReconfigNemesis.deadline(intervalSeconds)));
     }
     if (classes.contains("trigger")) {
       ns.add(new TriggerNemesis(ctx, (long) Math.min(5000, Math.max(1000, intervalSeconds * 1000))));
@@ -104,6 +104,9 @@ public final class Nemeses {
    */
   public static Generator generator(List<String> classes, double intervalSeconds, List<String> targets, List<String> nodes,
       Rng rng) {
+    if (QuietWindows.apply(classes)) {
+      return Gen.nemesis(Gen.then(Gen.sleep(Math.min(5, intervalSeconds)), QuietWindows.generator(classes, intervalSeconds, targets, nodes, rng)));
+    }
     List<Generator> pkgs = new ArrayList<>();
     for (int i = 0; i < CLASSES.size(); i++) {
       String c = CLASSES.get(i);
@@ -117,7 +120,7 @@ public final class Nemeses {
     return Gen.nemesis(Gen.then(Gen.sleep(Math.min(5, intervalSeconds)), Gen.any(pkgs)));
   }
 
-  private static Generator flipFlop(String c, List<String> targets, List<String> nodes, Rng r) {
+  static Generator flipFlop(String c, List<String> targets, List<String> nodes, Rng r) {
     return switch (c) {
       case "partition" -> Gen.flipFlop(
           Gen.fn(r, x -> Op.nemesis("start-partition", Edn.kw(pick(PartitionNemesis.SHAPES, x)))),

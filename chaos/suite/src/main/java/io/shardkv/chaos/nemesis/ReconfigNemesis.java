@@ -31,12 +31,32 @@ import java.util.TreeSet;
 public final class ReconfigNemesis implements Nemesis {
   private final NemesisContext ctx;
   private final Random rnd;
+  private final Duration deadline;
   private ShardKvClient admin;
   private SortedMap<Integer, List<String>> groups = new TreeMap<>();
 
+  /** A nemesis whose config-center calls give up after 3 s each. */
   public ReconfigNemesis(NemesisContext ctx) {
+    this(ctx, Duration.ofSeconds(3));
+  }
+
+  /** A nemesis whose config-center calls retry across leaders for up to {@code deadline} each. */
+  public ReconfigNemesis(NemesisContext ctx, Duration deadline) {
     this.ctx = ctx;
     this.rnd = ctx.random("reconfig");
+    this.deadline = deadline;
+  }
+
+  /**
+   * The deadline of each config-center call for {@code --nemesis-interval} seconds: eight intervals,
+   * at least 10 s, at most 60 s. Long enough to ride out what the last faults left behind: in the
+   * lab on an overloaded 2-core machine (load 25 to 30) killed servers took 8 to 38 s to serve
+   * again and the config center then needed a second or two to elect a leader (issue 14). A call
+   * returns as soon as a leader answers, so the bound only matters while the config center cannot
+   * commit.
+   */
+  public static Duration deadline(double intervalSeconds) {
+    return Duration.ofMillis((long) (1000 * Math.max(10, Math.min(60, 8 * intervalSeconds))));
   }
 
   @Override
@@ -46,7 +66,7 @@ public final class ReconfigNemesis implements Nemesis {
 
   @Override
   public void setup() {
-    admin = adminClient(ctx);
+    admin = adminClient(ctx, deadline);
     try {
       groups = new TreeMap<>(admin.query(-1).groups());
     } catch (KvException e) {
@@ -63,8 +83,13 @@ public final class ReconfigNemesis implements Nemesis {
    * class, so one op must not hold it long while the config center is down.
    */
   static ShardKvClient adminClient(NemesisContext ctx) {
+    return adminClient(ctx, Duration.ofSeconds(3));
+  }
+
+  /** A config-center client whose ops retry (across leaders, 500 ms an attempt) for up to {@code callTimeout}. */
+  static ShardKvClient adminClient(NemesisContext ctx, Duration callTimeout) {
     return ShardKvClient.connect(ctx.db().clusterAddresses(),
-        ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)));
+        ClientOptions.defaults().withCallTimeout(callTimeout).withAttemptTimeout(Duration.ofMillis(500)));
   }
 
   @Override

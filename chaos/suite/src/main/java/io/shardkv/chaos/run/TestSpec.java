@@ -29,10 +29,20 @@ import java.util.Map;
  * @param unsafeDisableDedup TEST-ONLY: servers ran with duplicate detection off (must come out invalid)
  * @param unsafe TEST-ONLY: the planted bugs (short names, e.g. {@code stale-reads}) the servers ran with
  *     ({@code chaos mutants}); empty for every ordinary run
+ * @param trace the servers ran with {@code trace = true} ({@code --trace}): their logs carry the trace lines
+ *     an invalid run's counterexample links to
  */
 public record TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
     int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
-    String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe) {
+    String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe, boolean trace) {
+
+  /** A spec of servers run without trace lines. */
+  public TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
+      int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
+      String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe) {
+    this(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed, quiet, opTimeout,
+        testbed, nodes, unsafeDisableDedup, unsafe, false);
+  }
 
   /** A spec without planted bugs (every run but {@code chaos mutants}'). */
   public TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
@@ -57,12 +67,18 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
 
   public TestSpec withSeed(long s) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
-        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe);
+        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, trace);
   }
 
   public TestSpec withNodes(List<String> n) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
-        quiet, opTimeout, testbed, n, unsafeDisableDedup, unsafe);
+        quiet, opTimeout, testbed, n, unsafeDisableDedup, unsafe, trace);
+  }
+
+  /** This spec with the servers' {@code trace} setting {@code t} ({@code --trace}). */
+  public TestSpec withTrace(boolean t) {
+    return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
+        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, t);
   }
 
   public Map<Object, Object> toEdn() {
@@ -74,7 +90,7 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
         "nemesis-targets", ts,
         "time-limit", timeLimit, "concurrency", concurrency, "rate", rate, "key-count", keyCount,
         "ops-per-key", opsPerKey, "seed", seed, "quiet", quiet, "op-timeout", opTimeout,
-        "testbed", Edn.kw(testbed), "nodes", nodes, "unsafe-disable-dedup", unsafeDisableDedup);
+        "testbed", Edn.kw(testbed), "nodes", nodes, "unsafe-disable-dedup", unsafeDisableDedup, "trace", trace);
     if (!unsafe.isEmpty()) {
       List<Object> us = new ArrayList<>();
       unsafe.forEach(u -> us.add(Edn.kw(u)));
@@ -106,7 +122,8 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
         (int) dbl(m, "concurrency", 10), dbl(m, "rate", 100), (int) dbl(m, "key-count", 5),
         (int) dbl(m, "ops-per-key", 200), (long) dbl(m, "seed", 0), dbl(m, "quiet", 5), dbl(m, "op-timeout", 5),
         m.get(Keyword.of("testbed")) == null ? "nodes" : name(m.get(Keyword.of("testbed"))), nodes,
-        Boolean.TRUE.equals(m.get(Keyword.of("unsafe-disable-dedup"))), unsafe(m));
+        Boolean.TRUE.equals(m.get(Keyword.of("unsafe-disable-dedup"))), unsafe(m),
+        Boolean.TRUE.equals(m.get(Keyword.of("trace"))));
   }
 
   private static List<String> unsafe(Map<?, ?> m) {

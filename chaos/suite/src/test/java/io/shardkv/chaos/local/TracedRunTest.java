@@ -41,6 +41,7 @@ class TracedRunTest {
     assertTrue(last.startsWith("verdict=invalid store="), "last line: " + last + "\n" + r.err());
     Path dir = Path.of(last.substring(last.indexOf("store=") + "store=".length()));
     assertEquals(1, r.exit());
+    assertTrue(Files.readString(dir.resolve("test.edn")).contains(":trace true"), "test.edn records --trace");
 
     // One server process per host hosts every group: n1's one log has trace lines of the config center and a shard group.
     String n1 = Files.readString(dir.resolve("n1/node-1.log"));

@@ -35,4 +35,19 @@ class StoreTest {
     assertEquals("append-partition-kill-nodedup", s.name());
     assertEquals("set-none", new TestSpec("set", List.of(), 1, List.of(), 1, 1, 1, 1, 1, 1, 1, 1, "local", List.of(), false).name());
   }
+
+  @Test
+  void testEdnRecordsWhetherTheServersRanWithTrace() {
+    TestSpec plain = new TestSpec("register", List.of("kill"), 5, List.of("one"), 60, 10, 100, 5, 200, 7, 5, 5, "lab",
+        List.of("n1", "n2", "n3"), false);
+    TestSpec traced = plain.withTrace(true);
+    assertTrue(Edn.pretty(traced.toEdn()).contains(":trace true"), Edn.pretty(traced.toEdn()));
+    assertTrue(Edn.pretty(plain.toEdn()).contains(":trace false"), Edn.pretty(plain.toEdn()));
+    assertEquals(traced, TestSpec.fromEdn(Edn.pretty(traced.toEdn())));
+    assertTrue(traced.withSeed(8).withNodes(List.of("n1")).trace(), "the other withers keep it");
+    assertEquals(plain.name(), traced.name(), "a traced run is stored under the same test name");
+    // a test.edn written before :trace existed reads as a run without trace lines
+    String old = Edn.pretty(plain.toEdn()).replace(":trace false", "");
+    assertEquals(plain, TestSpec.fromEdn(old));
+  }
 }
