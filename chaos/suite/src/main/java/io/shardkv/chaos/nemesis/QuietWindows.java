@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The nemesis schedule when a class that needs a working cluster to act at all ({@link #QUIET}:
- * reconfiguration, which is a config-center write) runs together with other fault classes: cycles
- * of a chaos phase and a quiet window.
+ * reconfiguration, which is a config-center write, and membership change) runs together with other
+ * fault classes: cycles of a chaos phase and a quiet window.
  *
  * <ol>
  *   <li><b>Chaos phase</b>, {@value #CHAOS_INTERVALS} nemesis intervals long: every other class on
@@ -37,8 +37,13 @@ import java.util.List;
  * another class that this schedule started has been undone.
  */
 final class QuietWindows {
-  /** The classes whose ops run in quiet windows, in {@link Nemeses#CLASSES} order. */
-  static final List<String> QUIET = List.of("reconfig");
+  /**
+   * The classes whose ops run in quiet windows, in {@link Nemeses#CLASSES} order: reconfiguration
+   * (a config-center write) and membership change (a group's leader must commit a configuration
+   * entry and a learner must catch up; under every class at once on a loaded lab every member op
+   * found no leader within its wait and was skipped, so membership change went untested).
+   */
+  static final List<String> QUIET = List.of("reconfig", "member");
 
   /** Length of a chaos phase, in nemesis intervals. */
   static final int CHAOS_INTERVALS = 2;
