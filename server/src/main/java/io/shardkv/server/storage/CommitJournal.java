@@ -61,8 +61,13 @@ public final class CommitJournal implements AutoCloseable {
   private final Path file;
   private final Path base;
   private final FileChannel channel;
+  /** Bytes in the file (written) plus in {@link #buffer} (recorded since the last force). */
   private long size;
-  private boolean dirty;
+  private long written;
+  /** Records not yet written: a pass's records leave with one write and one fdatasync. */
+  private ByteBuffer buffer = ByteBuffer.allocate(256 << 10);
+  /** Segment path → its journal path bytes (relative, UTF-8). */
+  private final Map<Path, byte[]> names = new java.util.HashMap<>();
   /** Journal fsyncs (one per flusher pass that recorded something), for /metrics and tests. */
   private long forces;
 
@@ -98,19 +103,23 @@ public final class CommitJournal implements AutoCloseable {
     return file;
   }
 
-  /** Flusher thread: {@code bytes} were just written at {@code offset} of {@code segment} (not forced). */
+  /**
+   * Flusher thread: {@code bytes} were just written at {@code offset} of {@code segment} (not
+   * forced). The record is buffered; {@link #force()} writes and forces it with the pass's others.
+   */
   public synchronized void record(Path segment, long offset, ByteBuffer bytes) throws IOException {
-    byte[] path = base.relativize(segment.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer body = ByteBuffer.allocate(1 + 2 + path.length + 8 + bytes.remaining());
-    body.put((byte) WRITE).putShort((short) path.length).put(path).putLong(offset).put(bytes.duplicate());
-    append(body.flip());
+    if (names.size() > 4096) names.clear();
+    byte[] path = names.computeIfAbsent(segment, p -> name(p));
+    append(WRITE, path, offset, bytes.duplicate());
   }
 
-  /** Makes every record so far durable (one fdatasync); nothing to do when nothing was recorded. */
+  /** Makes every record so far durable (one write, one fdatasync); nothing to do when nothing was recorded. */
   public synchronized void force() throws IOException {
-    if (!dirty) return;
+    if (buffer.position() == 0) return;
+    buffer.flip();
+    while (buffer.hasRemaining()) written += channel.write(buffer, written);
+    buffer = buffer.capacity() > (4 << 20) ? ByteBuffer.allocate(256 << 10) : buffer.clear();
     channel.force(false);
-    dirty = false;
     forces++;
   }
 
@@ -119,10 +128,8 @@ public final class CommitJournal implements AutoCloseable {
    * (durably, before this returns).
    */
   public synchronized void forget(Path dir) throws IOException {
-    byte[] path = base.relativize(dir.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer body = ByteBuffer.allocate(1 + 2 + path.length);
-    body.put((byte) FORGET).putShort((short) path.length).put(path);
-    append(body.flip());
+    names.clear();
+    append(FORGET, name(dir), -1, null);
     force();
   }
 
@@ -136,10 +143,11 @@ public final class CommitJournal implements AutoCloseable {
    * nothing recorded here is needed any more).
    */
   public synchronized void checkpoint() throws IOException {
+    if (buffer.position() != 0) throw new IllegalStateException("checkpoint with unforced records in " + file);
     channel.truncate(0);
     channel.force(false);
     size = 0;
-    dirty = false;
+    written = 0;
   }
 
   public synchronized long forces() {
@@ -155,16 +163,26 @@ public final class CommitJournal implements AutoCloseable {
     channel.close();
   }
 
-  private void append(ByteBuffer body) throws IOException {
-    CRC32C crc = new CRC32C();
-    crc.update(body.duplicate());
-    ByteBuffer head = ByteBuffer.allocate(8).putInt(body.remaining()).putInt((int) crc.getValue()).flip();
-    long at = size;
-    for (ByteBuffer b : new ByteBuffer[] {head, body}) {
-      while (b.hasRemaining()) at += channel.write(b, at);
+  private byte[] name(Path p) {
+    return base.relativize(p.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Encodes one record into the buffer (see the class comment); {@code bytes} null for FORGET. */
+  private void append(int type, byte[] path, long offset, ByteBuffer bytes) {
+    int len = 1 + 2 + path.length + (type == WRITE ? 8 + bytes.remaining() : 0);
+    if (buffer.remaining() < 8 + len) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + 8 + len));
+      buffer.flip();
+      bigger.put(buffer);
+      buffer = bigger;
     }
-    size = at;
-    dirty = true;
+    int start = buffer.position();
+    buffer.putInt(len).putInt(0).put((byte) type).putShort((short) path.length).put(path);
+    if (type == WRITE) buffer.putLong(offset).put(bytes);
+    CRC32C crc = new CRC32C();
+    crc.update(buffer.array(), start + 8, len);
+    buffer.putInt(start + 4, (int) crc.getValue());
+    size += 8 + len;
   }
 
   /** A WRITE record read back: {@code bytes} at {@code offset} of {@code path}. */
