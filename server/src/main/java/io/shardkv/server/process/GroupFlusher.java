@@ -75,6 +75,8 @@ final class GroupFlusher implements AutoCloseable {
   /** Each fsync's duration, as a Prometheus histogram ({@code shardkv_fsync_seconds} on /metrics). */
   final LatencyHistogram fsyncLatency = new LatencyHistogram();
   final AtomicLong passes = new AtomicLong();
+  /** Replicas' batches the passes covered (batches / passes: groups per pass). */
+  final AtomicLong batches = new AtomicLong();
 
   /** The process's commit journal, or null (each batch forces its own log, in parallel). */
   private final CommitJournal journal;
@@ -197,6 +199,7 @@ final class GroupFlusher implements AutoCloseable {
   /** Every outcome of a pass, on the loop: each replica hears exactly one of flushed / failed. */
   private void report(List<Request> batch, Throwable[] failed) {
     passes.incrementAndGet();
+    batches.addAndGet(batch.size());
     loop.execute(() -> {
       for (int i = 0; i < batch.size(); i++) {
         HostedReplica r = batch.get(i).replica();

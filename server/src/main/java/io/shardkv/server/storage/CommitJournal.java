@@ -57,6 +57,7 @@ public final class CommitJournal implements AutoCloseable {
   private static final int WRITE = 1;
   private static final int FORGET = 2;
   private static final int MAX_RECORD = 256 << 20;
+  private static final int INITIAL_BUFFER = 1 << 20;
 
   private final Path file;
   private final Path base;
@@ -65,7 +66,7 @@ public final class CommitJournal implements AutoCloseable {
   private long size;
   private long written;
   /** Records not yet written: a pass's records leave with one write and one fdatasync. */
-  private ByteBuffer buffer = ByteBuffer.allocate(256 << 10);
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER); // direct: written without a copy
   /** Segment path → its journal path bytes (relative, UTF-8). */
   private final Map<Path, byte[]> names = new java.util.HashMap<>();
   /** Journal fsyncs (one per flusher pass that recorded something), for /metrics and tests. */
@@ -118,7 +119,7 @@ public final class CommitJournal implements AutoCloseable {
     if (buffer.position() == 0) return;
     buffer.flip();
     while (buffer.hasRemaining()) written += channel.write(buffer, written);
-    buffer = buffer.capacity() > (4 << 20) ? ByteBuffer.allocate(256 << 10) : buffer.clear();
+    buffer = buffer.capacity() > (8 << 20) ? ByteBuffer.allocateDirect(INITIAL_BUFFER) : buffer.clear();
     channel.force(false);
     forces++;
   }
@@ -171,7 +172,7 @@ public final class CommitJournal implements AutoCloseable {
   private void append(int type, byte[] path, long offset, ByteBuffer bytes) {
     int len = 1 + 2 + path.length + (type == WRITE ? 8 + bytes.remaining() : 0);
     if (buffer.remaining() < 8 + len) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + 8 + len));
+      ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(buffer.capacity() * 2, buffer.position() + 8 + len));
       buffer.flip();
       bigger.put(buffer);
       buffer = bigger;
@@ -180,7 +181,7 @@ public final class CommitJournal implements AutoCloseable {
     buffer.putInt(len).putInt(0).put((byte) type).putShort((short) path.length).put(path);
     if (type == WRITE) buffer.putLong(offset).put(bytes);
     CRC32C crc = new CRC32C();
-    crc.update(buffer.array(), start + 8, len);
+    crc.update(buffer.duplicate().limit(start + 8 + len).position(start + 8));
     buffer.putInt(start + 4, (int) crc.getValue());
     size += 8 + len;
   }
