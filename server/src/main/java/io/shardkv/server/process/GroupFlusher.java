@@ -160,17 +160,26 @@ final class GroupFlusher implements AutoCloseable {
    * fdatasync covers them all; a failed journal force fails every replica whose batch it was to cover.
    */
   private void journaledPass(List<Request> batch, Throwable[] failed) {
-    for (int i = 0; i < batch.size(); i++) {
-      try {
-        batch.get(i).batch().sync();
-      } catch (Throwable t) {
-        failed[i] = t;
+    // One batch: it forces its own segment (one fsync either way, without the journal's second write).
+    boolean direct = batch.size() == 1;
+    journal.directPass(direct);
+    if (direct) {
+      sync(batch.get(0), 0, failed);
+    } else {
+      for (int i = 0; i < batch.size(); i++) {
+        try {
+          batch.get(i).batch().sync();
+        } catch (Throwable t) {
+          failed[i] = t;
+        }
       }
     }
     try {
       long t0 = System.nanoTime();
-      journal.force();
-      observe(System.nanoTime() - t0);
+      if (!direct) {
+        journal.force();
+        observe(System.nanoTime() - t0);
+      }
       if (journal.wantsCheckpoint()) checkpoint();
     } catch (Throwable t) {
       for (int i = 0; i < failed.length; i++) {

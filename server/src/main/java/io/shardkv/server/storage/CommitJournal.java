@@ -69,6 +69,11 @@ public final class CommitJournal implements AutoCloseable {
   private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER); // direct: written without a copy
   /** Segment path → its journal path bytes (relative, UTF-8). */
   private final Map<Path, byte[]> names = new java.util.HashMap<>();
+  /**
+   * Set by the flusher for a pass of a single batch: the journal would only add a second write to
+   * the one fsync, so that batch forces its own segment and records nothing here.
+   */
+  private boolean direct;
   /** Journal fsyncs (one per flusher pass that recorded something), for /metrics and tests. */
   private long forces;
 
@@ -132,6 +137,21 @@ public final class CommitJournal implements AutoCloseable {
     names.clear();
     append(FORGET, name(dir), -1, null);
     force();
+  }
+
+  /**
+   * Flusher thread, before a pass's batches: {@code true} when the pass has one batch — journaled
+   * storages then force their own segment ({@link FileRaftStorage}), as without a journal. (Records
+   * already in the journal stay valid: segments are only appended to, so replaying them rewrites
+   * the same bytes.)
+   */
+  public synchronized void directPass(boolean direct) {
+    this.direct = direct;
+  }
+
+  /** Whether the current pass forces segments itself (see {@link #directPass}). */
+  public synchronized boolean isDirectPass() {
+    return direct;
   }
 
   /** True when the journal has grown past {@link #CHECKPOINT_BYTES}. */

@@ -320,14 +320,16 @@ public final class FileRaftStorage implements RaftStorage {
     if (failure != null) throw failed();
     if (closed) throw new IllegalStateException("storage in " + dir + " is closed");
     String step = "writing the WAL";
+    // Journaled, unless the flusher's pass has this batch only (then forcing the segment is one fsync too).
+    CommitJournal viaJournal = journal != null && !journal.isDirectPass() ? journal : null;
     try {
       for (PendingAction a : actions) {
         if (a instanceof PendingAction.Write w) {
           long at = fileSize;
           writeToFile(w.segment(), ByteBuffer.wrap(w.bytes()));
-          if (journal != null && w.bytes().length > 0) {
-            step = "recording a WAL write in the commit journal " + journal.file();
-            journal.record(segmentPath(w.segment()), at, ByteBuffer.wrap(w.bytes()));
+          if (viaJournal != null && w.bytes().length > 0) {
+            step = "recording a WAL write in the commit journal " + viaJournal.file();
+            viaJournal.record(segmentPath(w.segment()), at, ByteBuffer.wrap(w.bytes()));
           }
         } else if (a instanceof PendingAction.StartSegment s) {
           step = "starting WAL segment " + s.header().sequence();
@@ -351,7 +353,7 @@ public final class FileRaftStorage implements RaftStorage {
       // Journaled: durable once the caller forces the journal; the segment is forced at a checkpoint,
       // a segment roll, a snapshot or close.
       step = "forcing WAL segment " + fileSegment + " to disk (fdatasync)";
-      if (fileDirty && journal == null) {
+      if (fileDirty && viaJournal == null) {
         file.force();
         fileDirty = false;
       }

@@ -198,4 +198,20 @@ class CommitJournalTest {
     CommitJournal.open(image.resolve(CommitJournal.FILE_NAME)).close();
     assertEquals(List.of("1@1", "2@1"), log(reload(image.resolve("group-1"))));
   }
+
+  @Test
+  void aPassOfOneBatchForcesItsOwnSegmentAndRecordsNothing() throws Exception {
+    CommitJournal journal = CommitJournal.open(tmp.resolve(CommitJournal.FILE_NAME));
+    FileRaftStorage s = journaled(tmp.resolve("group-1"), journal);
+    s.append(entries(1, 3, 1));
+    files.resetCount();
+    journal.directPass(true);
+    s.prepareFlush().sync();
+    assertEquals(1, segmentForces(), "the segment's own fdatasync");
+    assertEquals(0, journal.size(), "nothing recorded in the journal");
+    journal.force();
+    assertEquals(0, journal.forces(), "and no journal fsync");
+    Path image = crashImage("group-1");
+    assertEquals(List.of("1@1", "2@1", "3@1"), log(reload(image.resolve("group-1"))), "durable without a replay");
+  }
 }
