@@ -25,14 +25,9 @@ import java.util.function.Supplier;
  * as the host's flush API promises (docs/replica-host.md). So several groups written in the same turn
  * cost one hand-off to the flusher and one back, not one per group.
  *
- * <p>Storage layout (issue 13): each group keeps its own log; the batches of one pass are synced
- * <em>in parallel</em> (the flusher syncs one, helper threads the others), so concurrent fsyncs share
- * the file system's journal commit. {@code StorageBenchmark --groups 3} measures one pass of three
- * groups: parallel syncs take about 0.6 of sequential ones, and one plain file with all three records
- * and one fdatasync (the floor of a shared WAL) about 0.55 of parallel — a fraction of a millisecond
- * per pass, against client latencies of several milliseconds at 100 clients, where the CPU, not the
- * disk, is the limit. So per-group logs stay: a shared WAL would add a second log format and its
- * recovery for little. (docs/storage.md has the figures.)
+ * <p>Without a journal (node format, or {@code -Dshardkv.commitJournal=false}): each group's batch
+ * is synced by its own fdatasync, the batches of one pass <em>in parallel</em> (the flusher syncs
+ * one, helper threads the others), so concurrent fsyncs share the file system's journal commit.
  *
  * <p>With a {@link CommitJournal} (servers of a server-format config, issue 13): the batches of a
  * pass are written one after the other on the flusher thread, each recorded in the process's
@@ -41,7 +36,7 @@ import java.util.function.Supplier;
  * per-group fsyncs at about a fifth of the servers' CPU per operation with 3 groups, and the helper
  * hand-offs at a third of their context switches). When the journal outgrows
  * {@link CommitJournal#CHECKPOINT_BYTES}, a pass forces every hosted group's open segment and
- * empties it.
+ * empties it. A pass of a single batch skips the journal: that batch forces its own segment.
  *
  * <p>Invariant (persist before you speak): a replica hears {@code onStorageFlushed} only after its own
  * storage's flush returned (journaled: after its batch was written and the journal forced); a failing
