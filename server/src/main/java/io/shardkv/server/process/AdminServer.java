@@ -292,6 +292,8 @@ final class AdminServer implements AutoCloseable {
     f.fsyncLatency.render(b, "shardkv_fsync_seconds", "storage fsync latency (one sample per replica synced in a flush pass)", l);
     counter(b, "shardkv_flush_passes_total", "flusher passes (one pass fsyncs every replica written in a loop turn)", l,
         f.passes.get());
+    counter(b, "shardkv_flush_batches_total", "replicas' storage batches the flusher passes covered (per pass: groups in one"
+        + " fsync when the commit journal is on)", l, f.batches.get());
     Runtime rt = Runtime.getRuntime();
     gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
     gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());

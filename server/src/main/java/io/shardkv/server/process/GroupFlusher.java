@@ -2,7 +2,10 @@ package io.shardkv.server.process;
 
 import io.shardkv.server.net.EventLoop;
 import io.shardkv.server.raft.RaftStorage;
+import io.shardkv.server.storage.CommitJournal;
+import io.shardkv.server.storage.FileRaftStorage;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one flusher thread of a server process. Replicas hand it a sealed {@link RaftStorage.FlushBatch}
@@ -21,17 +25,22 @@ import java.util.function.BooleanSupplier;
  * as the host's flush API promises (docs/replica-host.md). So several groups written in the same turn
  * cost one hand-off to the flusher and one back, not one per group.
  *
- * <p>Storage layout (issue 13): each group keeps its own log; the batches of one pass are synced
- * <em>in parallel</em> (the flusher syncs one, helper threads the others), so concurrent fsyncs share
- * the file system's journal commit. {@code StorageBenchmark --groups 3} measures one pass of three
- * groups: parallel syncs take about 0.6 of sequential ones, and one plain file with all three records
- * and one fdatasync (the floor of a shared WAL) about 0.55 of parallel — a fraction of a millisecond
- * per pass, against client latencies of several milliseconds at 100 clients, where the CPU, not the
- * disk, is the limit. So per-group logs stay: a shared WAL would add a second log format and its
- * recovery for little. (docs/storage.md has the figures.)
+ * <p>Without a journal (node format, or {@code -Dshardkv.commitJournal=false}): each group's batch
+ * is synced by its own fdatasync, the batches of one pass <em>in parallel</em> (the flusher syncs
+ * one, helper threads the others), so concurrent fsyncs share the file system's journal commit.
+ *
+ * <p>With a {@link CommitJournal} (servers of a server-format config, issue 13): the batches of a
+ * pass are written one after the other on the flusher thread, each recorded in the process's
+ * journal, and <em>one</em> journal fdatasync makes all of them durable — one fsync and no helper
+ * threads per pass, however many groups it covers ({@code scripts/cpu-per-op} measured the parallel
+ * per-group fsyncs at about a fifth of the servers' CPU per operation with 3 groups, and the helper
+ * hand-offs at a third of their context switches). When the journal outgrows
+ * {@link CommitJournal#CHECKPOINT_BYTES}, a pass forces every hosted group's open segment and
+ * empties it. A pass of a single batch skips the journal: that batch forces its own segment.
  *
  * <p>Invariant (persist before you speak): a replica hears {@code onStorageFlushed} only after its own
- * storage's flush returned; a failing storage fails only its own replica.
+ * storage's flush returned (journaled: after its batch was written and the journal forced); a failing
+ * storage fails only its own replica; a failing journal fails every replica of the pass.
  */
 final class GroupFlusher implements AutoCloseable {
   private final EventLoop loop;
@@ -61,10 +70,29 @@ final class GroupFlusher implements AutoCloseable {
   /** Each fsync's duration, as a Prometheus histogram ({@code shardkv_fsync_seconds} on /metrics). */
   final LatencyHistogram fsyncLatency = new LatencyHistogram();
   final AtomicLong passes = new AtomicLong();
+  /** Replicas' batches the passes covered (batches / passes: groups per pass). */
+  final AtomicLong batches = new AtomicLong();
+
+  /** The process's commit journal, or null (each batch forces its own log, in parallel). */
+  private final CommitJournal journal;
+  /** The journaled storages a checkpoint forces (the hosted replicas'; read on the flusher thread). */
+  private final Supplier<Collection<FileRaftStorage>> journaled;
 
   GroupFlusher(EventLoop loop, BooleanSupplier closed) {
+    this(loop, closed, null, List::of);
+  }
+
+  GroupFlusher(EventLoop loop, BooleanSupplier closed, CommitJournal journal,
+      Supplier<Collection<FileRaftStorage>> journaled) {
     this.loop = loop;
     this.closed = closed;
+    this.journal = journal;
+    this.journaled = journaled;
+  }
+
+  /** The process's commit journal, or null. */
+  CommitJournal journal() {
+    return journal;
   }
 
   /**
@@ -95,6 +123,10 @@ final class GroupFlusher implements AutoCloseable {
   /** Flusher thread: sync every replica's batch (in parallel), then report every outcome on the loop. */
   private void pass(List<Request> batch) {
     Throwable[] failed = new Throwable[batch.size()];
+    if (journal != null) {
+      journaledPass(batch, failed);
+      return;
+    }
     List<Future<?>> others = new ArrayList<>();
     for (int i = 1; i < batch.size(); i++) {
       int k = i;
@@ -115,7 +147,63 @@ final class GroupFlusher implements AutoCloseable {
         throw new IllegalStateException("sync helper failed outside a batch's sync", e.getCause());
       }
     }
+    report(batch, failed);
+  }
+
+  /**
+   * Flusher thread, journaled: write every batch (recorded in the journal), then one journal
+   * fdatasync covers them all; a failed journal force fails every replica whose batch it was to cover.
+   */
+  private void journaledPass(List<Request> batch, Throwable[] failed) {
+    // One batch: it forces its own segment (one fsync either way, without the journal's second write).
+    boolean direct = batch.size() == 1;
+    journal.directPass(direct);
+    if (direct) {
+      sync(batch.get(0), 0, failed);
+    } else {
+      for (int i = 0; i < batch.size(); i++) {
+        try {
+          batch.get(i).batch().sync();
+        } catch (Throwable t) {
+          failed[i] = t;
+        }
+      }
+    }
+    try {
+      long t0 = System.nanoTime();
+      if (!direct) {
+        journal.force();
+        observe(System.nanoTime() - t0);
+      }
+      if (journal.wantsCheckpoint()) checkpoint();
+    } catch (Throwable t) {
+      for (int i = 0; i < failed.length; i++) {
+        if (failed[i] == null) failed[i] = t;
+      }
+    }
+    report(batch, failed);
+  }
+
+  /**
+   * Flusher thread: forces every journaled storage's open segment, then empties the journal. A
+   * storage that cannot force is failed (its replica stops at its next batch) and the journal kept.
+   */
+  private void checkpoint() throws java.io.IOException {
+    boolean all = true;
+    for (FileRaftStorage s : journaled.get()) {
+      try {
+        s.forceForCheckpoint();
+      } catch (RuntimeException e) {
+        all = false;
+      }
+    }
+    if (all) journal.checkpoint();
+  }
+
+  /** Every outcome of a pass, on the loop: each replica hears exactly one of flushed / failed. */
+  private void report(List<Request> batch, Throwable[] failed) {
     passes.incrementAndGet();
+    batches.addAndGet(batch.size());
     loop.execute(() -> {
       for (int i = 0; i < batch.size(); i++) {
         HostedReplica r = batch.get(i).replica();
@@ -133,14 +221,17 @@ final class GroupFlusher implements AutoCloseable {
     try {
       long t0 = System.nanoTime();
       r.batch().sync();
-      long took = System.nanoTime() - t0;
-      fsyncs.incrementAndGet();
-      fsyncNanos.addAndGet(took);
-      fsyncMaxNanos.accumulateAndGet(took, Math::max);
-      fsyncLatency.observeNanos(took);
+      observe(System.nanoTime() - t0);
     } catch (Throwable t) {
       failed[slot] = t;
     }
+  }
+
+  private void observe(long took) {
+    fsyncs.incrementAndGet();
+    fsyncNanos.addAndGet(took);
+    fsyncMaxNanos.accumulateAndGet(took, Math::max);
+    fsyncLatency.observeNanos(took);
   }
 
   /**

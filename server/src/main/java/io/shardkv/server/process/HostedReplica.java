@@ -105,6 +105,8 @@ final class HostedReplica {
     this.dir = cluster.replicaDir(group, self);
     ClusterConfig.Settings s = cluster.settings();
     this.storage = new FileRaftStorage(dir, NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
+    // One journal fsync per flusher pass for every group of the process (GroupFlusher, CommitJournal).
+    if (server.flusher().journal() != null) storage.journaled(server.flusher().journal());
     // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
     Set<PlantedBug> bugs = controller ? Set.of() : s.unsafe();
     RaftConfig base = seed.contains(self) ? RaftConfig.of(group, self, seed) : RaftConfig.joining(group, self, seed);

@@ -15,6 +15,7 @@ import io.shardkv.server.net.TcpPeerTransport;
 import io.shardkv.server.net.Timer;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.shardkv.MigrationRpc;
+import io.shardkv.server.storage.CommitJournal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -53,6 +54,8 @@ public final class NodeServer implements AutoCloseable {
   private final EventLoop loop;
   private final TcpPeerTransport transport;
   private final GroupFlusher flusher;
+  /** The process's commit journal (server format; null in the node format or when turned off). */
+  private final CommitJournal journal;
   /**
    * Group id → the replica of it this server hosts. Changed only on the loop thread (a replica is
    * added by {@code ctl add-replica}, removed by {@code ctl remove-replica}: {@link ReplicaMembership});
@@ -83,8 +86,10 @@ public final class NodeServer implements AutoCloseable {
       throw new IOException("server " + id + " hosts no group in " + cluster.file());
     }
     ClusterConfig.Settings s = cluster.settings();
+    this.journal = openJournal(cluster, self);
     this.loop = EventLoop.start("node-" + id);
-    this.flusher = new GroupFlusher(loop, () -> closed);
+    this.flusher = new GroupFlusher(loop, () -> closed, journal,
+        () -> replicas.values().stream().map(HostedReplica::storage).toList());
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
     cluster.servers().values().forEach(n -> peers.put(n.id(), n.socketAddress()));
     this.transport = new TcpPeerTransport(loop, id, peers, this::onPeerMessage, TcpPeerTransport.Options.DEFAULT);
@@ -96,6 +101,7 @@ public final class NodeServer implements AutoCloseable {
       replicas.values().forEach(HostedReplica::close);
       loop.close();
       flusher.close();
+      closeJournal();
       throw e;
     }
     List<Integer> hostedGroups = hostedGroups();
@@ -114,6 +120,34 @@ public final class NodeServer implements AutoCloseable {
     } else {
       log.info("node {} hosting groups {} serving {} (admin {}), data in {}", id, hostedGroups, self.address(),
           self.adminAddress(), self.dir());
+    }
+  }
+
+  /** Set {@code -Dshardkv.commitJournal=false} (SHARDKV_NODE_JVM_OPTS) to fsync each group's log instead. */
+  static final String JOURNAL_PROPERTY = "shardkv.commitJournal";
+
+  /**
+   * The server's commit journal (docs/storage.md): in the server format, one per process, replayed
+   * before any replica loads; in the node format none (one replica, its own log, byte for byte as
+   * before). A journal left by an earlier run is replayed even when the journal is turned off now.
+   */
+  private static CommitJournal openJournal(ClusterConfig cluster, ClusterConfig.Server self) throws IOException {
+    if (cluster.nodeFormat()) return null;
+    java.nio.file.Path file = self.dir().resolve(CommitJournal.FILE_NAME);
+    boolean on = !"false".equals(System.getProperty(JOURNAL_PROPERTY));
+    if (!on && !java.nio.file.Files.exists(file)) return null;
+    CommitJournal j = CommitJournal.open(file);
+    if (on) return j;
+    j.close();
+    return null;
+  }
+
+  private void closeJournal() {
+    if (journal == null) return;
+    try {
+      journal.close();
+    } catch (IOException e) {
+      log.warn("closing {}: {}", journal, e.toString());
     }
   }
 
@@ -460,6 +494,7 @@ public final class NodeServer implements AutoCloseable {
     loop.close(Duration.ofMillis(500));
     flusher.close();
     for (HostedReplica r : all) r.close();
+    closeJournal();
     log.info("node {} stopped", self.id());
   }
 

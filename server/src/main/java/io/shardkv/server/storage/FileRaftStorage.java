@@ -100,6 +100,12 @@ public final class FileRaftStorage implements RaftStorage {
   /** Encoded records for {@link #logicalSegment} not yet written. */
   private ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
   private boolean compactAfterFlush;
+  /**
+   * The process's commit journal, or null (then each batch forces its own segment). When set, a
+   * batch's {@code sync()} writes its bytes and records them in the journal but does not force the
+   * segment: the batch is durable once the caller forced the journal ({@link CommitJournal}).
+   */
+  private CommitJournal journal;
 
   /** Storage in an existing directory, with the default segment size and the real file system. */
   public FileRaftStorage(Path dir) {
@@ -124,6 +130,37 @@ public final class FileRaftStorage implements RaftStorage {
 
   /** The data directory. */
   public Path directory() { return dir; }
+
+  /**
+   * Makes this storage journaled (before {@link #load}): a batch's {@code sync()} writes its bytes
+   * to the segment and records them in {@code journal} without forcing the segment, and the batch
+   * is durable only once {@code journal} is forced — the caller's job ({@code GroupFlusher}: one
+   * journal fsync per pass for every group). {@link #flush()} forces the journal itself. The
+   * journal must have been opened (replayed) before this storage loads.
+   */
+  public FileRaftStorage journaled(CommitJournal journal) {
+    if (loaded) throw new IllegalStateException("journaled() must be called before load()");
+    this.journal = Objects.requireNonNull(journal, "journal");
+    return this;
+  }
+
+  /** True when batches are made durable by a {@link CommitJournal} (see {@link #journaled}). */
+  public boolean isJournaled() { return journal != null; }
+
+  /**
+   * Journaled storage, the flusher's thread, between batches: forces the open segment so that the
+   * journal's records of it are no longer needed ({@link CommitJournal#checkpoint}).
+   */
+  public void forceForCheckpoint() {
+    if (failure != null) throw failed();
+    if (closed || file == null || !fileDirty) return;
+    try {
+      file.force();
+      fileDirty = false;
+    } catch (IOException e) {
+      throw fail("forcing WAL segment " + fileSegment + " for a journal checkpoint (fdatasync)", e);
+    }
+  }
 
   /** How many WAL records {@link #load} read (0 before it ran, and for a new directory). */
   public long recoveredRecords() { return recoveredRecords; }
@@ -252,6 +289,13 @@ public final class FileRaftStorage implements RaftStorage {
   @Override
   public void flush() {
     prepareFlush().sync();
+    if (journal != null) {
+      try {
+        journal.force();
+      } catch (IOException e) {
+        throw fail("forcing the commit journal " + journal.file() + " (fdatasync)", e);
+      }
+    }
   }
 
   /**
@@ -276,10 +320,17 @@ public final class FileRaftStorage implements RaftStorage {
     if (failure != null) throw failed();
     if (closed) throw new IllegalStateException("storage in " + dir + " is closed");
     String step = "writing the WAL";
+    // Journaled, unless the flusher's pass has this batch only (then forcing the segment is one fsync too).
+    CommitJournal viaJournal = journal != null && !journal.isDirectPass() ? journal : null;
     try {
       for (PendingAction a : actions) {
         if (a instanceof PendingAction.Write w) {
+          long at = fileSize;
           writeToFile(w.segment(), ByteBuffer.wrap(w.bytes()));
+          if (viaJournal != null && w.bytes().length > 0) {
+            step = "recording a WAL write in the commit journal " + viaJournal.file();
+            viaJournal.record(segmentPath(w.segment()), at, ByteBuffer.wrap(w.bytes()));
+          }
         } else if (a instanceof PendingAction.StartSegment s) {
           step = "starting WAL segment " + s.header().sequence();
           file.force();
@@ -299,9 +350,13 @@ public final class FileRaftStorage implements RaftStorage {
         }
         step = "writing the WAL";
       }
+      // Journaled: durable once the caller forces the journal; the segment is forced at a checkpoint,
+      // a segment roll, a snapshot or close.
       step = "forcing WAL segment " + fileSegment + " to disk (fdatasync)";
-      if (fileDirty) file.force();
-      fileDirty = false;
+      if (fileDirty && viaJournal == null) {
+        file.force();
+        fileDirty = false;
+      }
       if (compactAfter) {
         step = "deleting WAL segments covered by the snapshot";
         compact(snapshotIndex, snapshotSegment);
@@ -313,7 +368,20 @@ public final class FileRaftStorage implements RaftStorage {
 
   @Override
   public void close() {
+    if (closed) return;
     closed = true;
+    if (journal != null && loaded && failure == null) {
+      // Journaled: force what only the journal holds durably, then drop this directory's records
+      // (a later storage in this directory starts its segments from 1 again).
+      try {
+        if (file != null && fileDirty) file.force();
+        fileDirty = false;
+        journal.forget(dir);
+      } catch (IOException e) {
+        failure = new StorageException("disk error while closing the journaled storage in " + dir + ": " + describe(e)
+            + "; its last writes stay in the commit journal " + journal.file() + " and are replayed at the next start", e);
+      }
+    }
     releaseFiles();
   }
 
