@@ -15,6 +15,7 @@ import java.util.TreeMap;
  *                            more, its term's first entry not committed yet, a transfer in progress)
  * @param appended            appended to the leader's log (in effect at once, thesis §4.1)
  * @param completed           of those, seen committed by a leader of the group
+ * @param completedByKind     the completed ones by kind: ADD_LEARNER, PROMOTE, REMOVE
  * @param lost                of those, never committed (the leader lost them; another entry took their index)
  * @param secondRefused       second changes proposed straight to the core while one was in flight, all
  *                            refused (one accepted fails the run)
@@ -24,16 +25,18 @@ import java.util.TreeMap;
  * @param published           joins giving the config center a shard group's new voters
  * @param catchUpMs           per promoted learner: simulated ms from its addition to its promotion
  */
-public record MembershipCounts(int asked, int appended, int completed, int lost, int refusedByRules,
+public record MembershipCounts(int asked, int appended, int completed, SortedMap<String, Integer> completedByKind,
+                               int lost, int refusedByRules,
                                SortedMap<String, Integer> refusals, int rejectedByCore, int secondRefused,
                                int transfers, int transfersTookEffect, int freshReplicas, int published,
                                List<Long> catchUpMs) {
   /** A run without the membership nemesis. */
-  public static final MembershipCounts NONE = new MembershipCounts(0, 0, 0, 0, 0, new TreeMap<>(), 0, 0, 0, 0, 0, 0,
+  public static final MembershipCounts NONE = new MembershipCounts(0, 0, 0, new TreeMap<>(), 0, 0, new TreeMap<>(), 0, 0, 0, 0, 0, 0,
       List.of());
 
   public MembershipCounts {
     refusals = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(refusals));
+    completedByKind = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(completedByKind));
     catchUpMs = List.copyOf(catchUpMs);
   }
 
@@ -41,9 +44,11 @@ public record MembershipCounts(int asked, int appended, int completed, int lost,
   public MembershipCounts plus(MembershipCounts o) {
     TreeMap<String, Integer> r = new TreeMap<>(refusals);
     o.refusals.forEach((k, v) -> r.merge(k, v, Integer::sum));
+    TreeMap<String, Integer> k = new TreeMap<>(completedByKind);
+    o.completedByKind.forEach((key, v) -> k.merge(key, v, Integer::sum));
     List<Long> c = new java.util.ArrayList<>(catchUpMs);
     c.addAll(o.catchUpMs);
-    return new MembershipCounts(asked + o.asked, appended + o.appended, completed + o.completed, lost + o.lost,
+    return new MembershipCounts(asked + o.asked, appended + o.appended, completed + o.completed, k, lost + o.lost,
         refusedByRules + o.refusedByRules, r, rejectedByCore + o.rejectedByCore, secondRefused + o.secondRefused,
         transfers + o.transfers, transfersTookEffect + o.transfersTookEffect, freshReplicas + o.freshReplicas,
         published + o.published, c);
@@ -55,7 +60,7 @@ public record MembershipCounts(int asked, int appended, int completed, int lost,
     String catchUp = sorted.length == 0 ? "none" : sorted.length + " learners, median " + sorted[sorted.length / 2]
         + " ms, max " + sorted[sorted.length - 1] + " ms";
     return "membership: changes asked=" + asked + " refused-by-rules=" + refusedByRules + " " + refusals
-        + " rejected-by-core=" + rejectedByCore + " appended=" + appended + " completed=" + completed + " lost=" + lost
+        + " rejected-by-core=" + rejectedByCore + " appended=" + appended + " completed=" + completed + " " + completedByKind + " lost=" + lost
         + "; second changes in flight refused=" + secondRefused + "; fresh replicas promoted=" + freshReplicas
         + "; transfers=" + transfers + " (took effect " + transfersTookEffect + "); config-center updates=" + published
         + "; learner added -> promoted: " + catchUp;

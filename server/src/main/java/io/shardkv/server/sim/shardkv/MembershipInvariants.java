@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * The membership rules checked on every server after each of its Ready passes and flushes, while the
  * membership nemesis runs (docs/membership.md, "The rules"):
  * <ul>
- *   <li><b>One change in flight</b>: a leader's log never holds two configuration entries above its
- *       commit index.</li>
+ *   <li><b>One change in flight</b>: a leader never holds two configuration entries of its own term
+ *       above its commit index, nor one while entries of earlier terms are not known committed (it
+ *       commits an entry of its term first).</li>
  *   <li><b>A learner never counts toward commit</b>: when a leader's commit index advances within its
  *       term, the voters that hold it (its own durable index, the others' match indexes) are a quorum
  *       of its configuration — or, when a configuration entry was appended since the advance, of the
@@ -54,20 +55,30 @@ final class MembershipInvariants implements Consumer<ServerNode> {
           + commit + "): a learner won, or a removed leader did not step down");
       return;
     }
+    // Its own term's configuration entries above its commit index, and whether entries of earlier
+    // terms are still there (a restarted leader knows nothing committed until its no-op commits).
     int inFlight = 0;
+    boolean olderUncommitted = false;
     for (long i = Math.max(commit, raft.snapshotMeta().lastIndex()) + 1; i <= raft.lastIndex(); i++) {
-      if (raft.entry(i).kind() == EntryKind.CONFIG) inFlight++;
+      boolean own = raft.termAt(i) == term;
+      if (!own) olderUncommitted = true;
+      if (own && raft.entry(i).kind() == EntryKind.CONFIG) inFlight++;
     }
     if (inFlight > 1) {
-      fail(who + " has " + inFlight + " configuration entries above its commit index " + commit + " (last "
-          + raft.lastIndex() + "): more than one membership change in flight");
+      fail(who + " appended " + inFlight + " configuration entries in its term above its commit index " + commit
+          + " (last " + raft.lastIndex() + "): more than one membership change in flight");
+      return;
+    }
+    if (inFlight == 1 && olderUncommitted) {
+      fail(who + " appended a configuration entry before an entry of its own term committed (commit " + commit
+          + ", entries of earlier terms above it): Raft thesis §4.1 as corrected, docs/membership.md rule 3");
       return;
     }
     if (before != null && before.leader() && before.term() == term && commit > before.commit()) {
-      boolean held = heldByQuorum(raft, m, s.id(), commit);
+      boolean held = heldByQuorum(raft, m, commit);
       if (!held && configIndex > 0) {
         Membership previous = raft.membershipAt(configIndex - 1);
-        held = heldByQuorum(raft, previous, s.id(), commit);
+        held = heldByQuorum(raft, previous, commit);
       }
       if (!held) {
         StringBuilder matches = new StringBuilder();
@@ -78,7 +89,7 @@ final class MembershipInvariants implements Consumer<ServerNode> {
     }
   }
 
-  private static boolean heldByQuorum(RaftNode raft, Membership m, int self, long index) {
+  private static boolean heldByQuorum(RaftNode raft, Membership m, long index) {
     int holding = 0;
     for (int v : m.voters()) if (raft.matchIndex(v) >= index) holding++;
     return holding >= m.quorum();

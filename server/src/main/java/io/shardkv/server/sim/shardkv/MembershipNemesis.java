@@ -53,6 +53,7 @@ final class MembershipNemesis {
   private final TreeMap<Integer, Long> learnerAddedAt = new TreeMap<>();
   private final TreeSet<Integer> toPublish = new TreeSet<>();
   private final TreeMap<String, Integer> refusals = new TreeMap<>();
+  private final TreeMap<String, Integer> completedByKind = new TreeMap<>();
   private final List<Long> catchUpMs = new ArrayList<>();
   private boolean running;
   private String violation;
@@ -76,7 +77,7 @@ final class MembershipNemesis {
 
   MembershipCounts counts() {
     int byRules = refusals.values().stream().mapToInt(Integer::intValue).sum();
-    return new MembershipCounts(asked, appended, completed, lost, byRules, new TreeMap<>(refusals), rejectedByCore, secondRefused,
+    return new MembershipCounts(asked, appended, completed, completedByKind, lost, byRules, new TreeMap<>(refusals), rejectedByCore, secondRefused,
         transfers, transfersTookEffect, freshReplicas, published, List.copyOf(catchUpMs));
   }
 
@@ -208,6 +209,7 @@ final class MembershipNemesis {
       it.remove();
       if (Boolean.TRUE.equals(committed)) {
         completed++;
+        completedByKind.merge(p.change().kind().name(), 1, Integer::sum);
         world.digest().record(now, "member", "committed", "g" + gid + " " + p.change() + " at " + p.index());
         if (p.change().kind() == MembershipChange.Kind.PROMOTE && world.isSpare(p.change().nodeId())) freshReplicas++;
         if (gid != ShardRouter.CONTROLLER_GID && p.change().kind() != MembershipChange.Kind.ADD_LEARNER) toPublish.add(gid);

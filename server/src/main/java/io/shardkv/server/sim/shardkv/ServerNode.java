@@ -57,6 +57,8 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   private long nextQueryId = 1;
   private long nextFreshClientId = 1;
   private int queryRotation;
+  /** A config-center server outside its seed that a WRONG_LEADER answer named as leader, or -1: asked next. */
+  private int hintedCenter = -1;
   /** Leader only: when (simulated ms) each member last answered within a CheckQuorum round, as {@code HostedReplica} tracks it. */
   private final TreeMap<Integer, Long> lastActiveMillis = new TreeMap<>();
 
@@ -158,6 +160,10 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
         if (replica.service() instanceof ShardGroupService g) {
           g.onConfigFetched(Wiring.toShardConfig(c.config()));
         }
+      } else if (a.response().result() instanceof Result.LeaderHint h) {
+        // As ConfigCenterQueries: a leader outside the seed (added by a membership change) is asked next.
+        int leader = world.nodeOf(h.address());
+        if (leader >= 0 && !world.members(ShardRouter.CONTROLLER_GID).contains(leader)) hintedCenter = leader;
       }
     }
   }
@@ -242,9 +248,16 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
 
   @Override
   public void fetchConfig(int num) {
-    // The config center's seed members, as the real server polls its config file's addresses (docs/membership.md, Limits).
+    // The config center's seed members, as the real server polls its config file's addresses, plus a
+    // leader outside them that a WRONG_LEADER answer named (ConfigCenterQueries).
     List<Integer> centerNodes = world.members(ShardRouter.CONTROLLER_GID);
-    int to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
+    int to;
+    if (hintedCenter >= 0) {
+      to = hintedCenter;
+      hintedCenter = -1;
+    } else {
+      to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
+    }
     world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId++, new Request.Query(num)));
   }
 
