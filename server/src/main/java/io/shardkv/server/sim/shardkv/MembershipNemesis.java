@@ -166,13 +166,23 @@ final class MembershipNemesis {
     if (random.below(3) == 0 && raft.commitIndex() < a.index()) secondChange(gid, leader, raft.membership());
   }
 
-  /** Straight to the core, bypassing the rules: one change at a time must hold there too. */
+  /**
+   * A second change while the first is uncommitted: the admin rules must answer {@code in_progress},
+   * and the core, asked straight, must refuse it too (one change at a time holds in both).
+   */
   private void secondChange(int gid, ServerNode leader, Membership m) {
     MembershipChange second = null;
     for (int n = 0; n < world.servers() && second == null; n++) {
       if (!m.contains(n)) second = MembershipChange.addLearner(n);
     }
     if (second == null) second = MembershipChange.remove(m.all().get(0));
+    MembershipRules.Decision d = MembershipRules.decide(gid,
+        second.kind() == MembershipChange.Kind.ADD_LEARNER ? MembershipRules.Op.ADD : MembershipRules.Op.REMOVE,
+        second.nodeId(), leader.replica().raft(), true, peer -> true, QUORUM_WINDOW_MS);
+    if ((!d.refused() || !d.refusal().status().equals("in_progress")) && violation == null) {
+      violation = "the admin rules on n" + leader.id() + " (g" + gid + ") answered " + (d.refused() ? d.refusal() : d.change())
+          + " to " + second + " while the change at index " + pending.get(gid).index() + " was not committed, not in_progress";
+    }
     ProposeResult res = leader.replica().proposeMembershipChange(second);
     world.digest().record(world.loop().now(), "member", "second", "g" + gid + " " + second + ": " + res);
     if (res instanceof ProposeResult.Accepted && violation == null) {
