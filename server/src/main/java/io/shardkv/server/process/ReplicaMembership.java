@@ -5,6 +5,7 @@ import io.shardkv.server.raft.MembershipChange;
 import io.shardkv.server.raft.NotLeader;
 import io.shardkv.server.raft.ProposeResult;
 import io.shardkv.server.raft.Role;
+import io.shardkv.server.replica.MembershipRules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,8 +52,7 @@ final class ReplicaMembership {
   private ReplicaMembership() {}
 
   /** What the leader's replica looks like at one moment (read on the loop thread). */
-  private record View(boolean leader, int leaderId, long term, Membership membership, long configIndex, long commit,
-                      List<Integer> seed, long targetMatch, boolean stopped) {}
+  private record View(boolean leader, int leaderId, long term, List<Integer> seed, boolean stopped) {}
 
   // ---------------------------------------------------------------- leader: propose a change
 
@@ -82,50 +82,31 @@ final class ReplicaMembership {
     if (v == null) return refused(head, 503, "unavailable", "node " + node.id() + " did not take the request within 2 s");
     if (v.stopped()) return refused(head, 503, "unavailable", "the replica of group " + group + " stopped (storage failure)");
     if (!v.leader()) return notLeader(node, head, group, v.leaderId());
-    if (v.configIndex() > v.commit()) {
-      return refused(head, 409, "in_progress", "a membership change of group " + group + " is already in progress (its"
-          + " configuration entry at index " + v.configIndex() + " is not committed yet, commit index " + v.commit()
-          + "); one change at a time: retry when it has committed (ctl members " + group + ")");
+    MembershipRules.Op o = MembershipRules.Op.ofWireName(op);
+    if (o == null) return refused(head, 400, "refused", "unknown membership operation " + op);
+    // The rules (one change at a time, caught-up learners, the quorum guard) are the replica package's
+    // MembershipRules, which the simulator's membership nemesis runs too (sim shardkv --membership).
+    ClusterConfig.Settings s = node.cluster().settings();
+    long window = Math.max(2000, 2L * s.electionMaxTicks() * s.tickMillis());
+    long now = node.nowMillis();
+    Membership[] decidedOn = new Membership[1];
+    MembershipRules.Decision d = node.onLoop(() -> {
+      decidedOn[0] = r.host().raft().membership();
+      return MembershipRules.decide(group, o, to, r.host().raft(), force, id -> r.heardFromWithin(id, now, window), window);
+    });
+    if (d == null) return refused(head, 503, "unavailable", "node " + node.id() + " did not take the request within 2 s");
+    if (d.refused()) {
+      MembershipRules.Refusal no = d.refusal();
+      // Its address lets ctl stop a leftover replica there (a server down when it was removed).
+      String h = no.notAMember() ? head + "\"server_address\":\"" + target.address() + "\"," : head;
+      return refused(h, no.httpCode(), no.status(), no.reason());
     }
-    Membership m = v.membership();
-    MembershipChange change;
-    switch (op) {
-      case "add" -> {
-        if (m.contains(to)) {
-          return refused(head, 400, "refused", "node " + to + " is already a " + (m.isVoter(to) ? "voter" : "learner")
-              + " of group " + group + " (" + m + ")");
-        }
-        AdminServer.Probe hosted = askToHost(node, target, group, v.seed());
-        if (hosted != null) return hosted;
-        change = MembershipChange.addLearner(to);
-      }
-      case "promote" -> {
-        if (!m.isLearner(to)) {
-          return refused(head, 400, "refused", "node " + to + " is not a learner of group " + group + " (" + m + ")"
-              + (m.isVoter(to) ? ": it is a voter already" : ": add it first (ctl add-replica " + group + " " + to + ")"));
-        }
-        if (v.targetMatch() < v.commit()) {
-          return refused(head, 409, "not_caught_up", "learner " + to + " holds the log up to index " + v.targetMatch()
-              + ", the commit index is " + v.commit() + ": it is promoted only once caught up (Raft thesis §4.2.1); retry");
-        }
-        change = MembershipChange.promote(to);
-      }
-      case "remove" -> {
-        if (!m.contains(to)) {
-          // Its address lets ctl stop a leftover replica there (a server down when it was removed).
-          return refused(head + "\"server_address\":\"" + target.address() + "\",", 400, "refused", "node " + to
-              + " is not a member of group " + group + " (" + m + ")");
-        }
-        if (m.isVoter(to) && !force) {
-          String lost = quorumLoss(node, r, m, to);
-          if (lost != null) return refused(head, 409, "would_lose_quorum", lost + "; bring them back first, or pass --force");
-        }
-        change = MembershipChange.remove(to);
-      }
-      default -> {
-        return refused(head, 400, "refused", "unknown membership operation " + op);
-      }
+    MembershipChange change = d.change();
+    if (o == MembershipRules.Op.ADD) {
+      AdminServer.Probe hosted = askToHost(node, target, group, v.seed());
+      if (hosted != null) return hosted;
     }
+    Membership m = decidedOn[0];
     ProposeResult res = node.onLoop(() -> r.host().proposeMembershipChange(change));
     if (res == null) return refused(head, 503, "unavailable", "node " + node.id() + " did not take the request within 2 s");
     if (res instanceof NotLeader nl) return notLeader(node, head, group, nl.leaderHint());
@@ -141,24 +122,8 @@ final class ReplicaMembership {
   private static View view(NodeServer node, HostedReplica r, int target) {
     return node.onLoop(() -> {
       var raft = r.host().raft();
-      return new View(r.host().isLeader(), raft.leaderId(), raft.term(), raft.membership(), raft.membershipIndex(),
-          raft.commitIndex(), raft.config().members(), raft.matchIndex(target), r.host().stopped());
+      return new View(r.host().isLeader(), raft.leaderId(), raft.term(), raft.config().members(), r.host().stopped());
     });
-  }
-
-  /**
-   * Null when the voters left after removing {@code to} still hold a quorum of members the leader
-   * heard from within two maximum election timeouts; else why not.
-   */
-  private static String quorumLoss(NodeServer node, HostedReplica r, Membership m, int to) {
-    Membership after = m.apply(MembershipChange.remove(to));
-    ClusterConfig.Settings s = node.cluster().settings();
-    long window = Math.max(2000, 2L * s.electionMaxTicks() * s.tickMillis());
-    long now = node.nowMillis();
-    List<Integer> live = after.voters().stream().filter(id -> r.heardFromWithin(id, now, window)).toList();
-    if (live.size() >= after.quorum()) return null;
-    return "removing node " + to + " leaves voters " + after.voters() + " of which only " + live + " answered the leader"
-        + " within " + window + " ms; a quorum is " + after.quorum() + ": the group would lose its quorum";
   }
 
   /** Asks {@code target} to host an empty replica of {@code group}; null when it does (or already did). */

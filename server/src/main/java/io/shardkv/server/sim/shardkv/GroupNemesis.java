@@ -114,7 +114,7 @@ final class GroupNemesis {
   /** Cuts a minority of one random group off from every other server; heals at the episode's end. */
   private void partition(long episode) {
     int gid = random.below(world.options().groups() + 1);
-    List<Integer> members = new ArrayList<>(world.members(gid));
+    List<Integer> members = new ArrayList<>(world.replicaServers(gid));
     int minority = (members.size() - 1) / 2;
     if (minority < 1) return;
     network.heal();
@@ -134,7 +134,7 @@ final class GroupNemesis {
 
   private void crashOrPause(long episode, boolean crash) {
     int gid = random.below(world.options().groups() + 1);
-    List<Integer> members = world.members(gid);
+    List<Integer> members = world.replicaServers(gid);
     int down = 0;
     List<Integer> healthy = new ArrayList<>();
     for (int n : members) {

@@ -34,7 +34,7 @@ final class Reconfigurer {
   /** Joins {@code gids} (retrying until the config center says OK), then calls {@code then}. */
   void join(List<Integer> gids, Runnable then) {
     TreeMap<Integer, List<String>> groups = new TreeMap<>();
-    for (int g : gids) groups.put(g, world.serverNames(g));
+    for (int g : gids) groups.put(g, world.publishedNames(g));
     runUntilDone(new ConfigCenterOp.Join(groups), o -> {
       joins++;
       then.run();

@@ -57,6 +57,10 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   private long nextQueryId = 1;
   private long nextFreshClientId = 1;
   private int queryRotation;
+  /** A config-center server outside its seed that a WRONG_LEADER answer named as leader, or -1: asked next. */
+  private int hintedCenter = -1;
+  /** Leader only: when (simulated ms) each member last answered within a CheckQuorum round, as {@code HostedReplica} tracks it. */
+  private final TreeMap<Integer, Long> lastActiveMillis = new TreeMap<>();
 
   ServerNode(ShardKvWorld world, int id, int incarnation, RaftStorage storage, SimRandom random) {
     this.world = world;
@@ -82,7 +86,10 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       shardSm = new ShardKvStateMachine(gid, world.options().shards());
       service = new ShardGroupService(shardSm, this, world.hostOptions(gid).migrationIntervalTicks());
     }
-    RaftConfig cfg = io.shardkv.server.replica.PlantedBug.applyTo(RaftConfig.of(gid, id, world.members(gid))
+    // As the real server (HostedReplica): a spare's replica is joining, not in its group's seed.
+    List<Integer> seed = world.members(gid);
+    RaftConfig base = seed.contains(id) ? RaftConfig.of(gid, id, seed) : RaftConfig.joining(gid, id, seed);
+    RaftConfig cfg = io.shardkv.server.replica.PlantedBug.applyTo(base
         .withElectionTimeout(10, 20).withHeartbeatTicks(2).withSnapshotChunkBytes(16 * 1024), world.unsafe(gid));
     SimRandom timeouts = random.fork("election-timeouts");
     this.replica = new ReplicaHost(cfg, storage, timeouts::nextInt, TraceSink.NONE, service, this,
@@ -111,6 +118,22 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   public void tick() {
     replica.setTime(world.loop().now());
     replica.tick();
+    var raft = replica.raft();
+    if (raft.role() == io.shardkv.server.raft.Role.LEADER) {
+      for (int peer : raft.membership().all()) if (raft.recentlyActive(peer)) lastActiveMillis.put(peer, world.loop().now());
+    } else {
+      lastActiveMillis.clear();
+    }
+  }
+
+  /**
+   * Leader only: whether {@code peer} answered within the last {@code windowMillis} (the quorum guard
+   * of a voter's removal, as the real server's {@code HostedReplica.heardFromWithin}); itself always did.
+   */
+  boolean heardFromWithin(int peer, long windowMillis) {
+    if (peer == id) return true;
+    Long t = lastActiveMillis.get(peer);
+    return t != null && world.loop().now() - t <= windowMillis;
   }
 
   @Override
@@ -137,6 +160,10 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
         if (replica.service() instanceof ShardGroupService g) {
           g.onConfigFetched(Wiring.toShardConfig(c.config()));
         }
+      } else if (a.response().result() instanceof Result.LeaderHint h) {
+        // As ConfigCenterQueries: a leader outside the seed (added by a membership change) is asked next.
+        int leader = world.nodeOf(h.address());
+        if (leader >= 0 && !world.members(ShardRouter.CONTROLLER_GID).contains(leader)) hintedCenter = leader;
       }
     }
   }
@@ -194,6 +221,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     world.host().later(id, 0, () -> {
       replica.setTime(world.loop().now());
       replica.runReadyPass();
+      world.afterPass(this);
     });
     return true;
   }
@@ -205,6 +233,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       batch.sync();
       replica.setTime(world.loop().now());
       replica.onStorageFlushed();
+      world.afterPass(this);
     });
   }
 
@@ -219,8 +248,16 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
 
   @Override
   public void fetchConfig(int num) {
+    // The config center's seed members, as the real server polls its config file's addresses, plus a
+    // leader outside them that a WRONG_LEADER answer named (ConfigCenterQueries).
     List<Integer> centerNodes = world.members(ShardRouter.CONTROLLER_GID);
-    int to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
+    int to;
+    if (hintedCenter >= 0) {
+      to = hintedCenter;
+      hintedCenter = -1;
+    } else {
+      to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
+    }
     world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId++, new Request.Query(num)));
   }
 

@@ -73,6 +73,13 @@ public final class ShardKvSimCommand implements Callable<Integer> {
   @Option(names = "--no-reconfig", description = "Do not join, leave or move shards during the run.")
   boolean noReconfig;
 
+  @Option(names = "--membership",
+      description = "Membership changes and leadership transfers under the faults (issue 16): voters of the config"
+          + " center and the shard groups removed, re-added as learners and promoted, replaced by fresh replicas on "
+          + ShardKvSimOptions.SPARES + " spare servers, leaderships moved, all through the admin rules and the"
+          + " replicas' own calls; membership invariants checked on every Ready pass. Prints a membership line.")
+  boolean membership;
+
   @Option(names = "--unreliable-clients", description = "Client links drop, delay and duplicate messages too.")
   boolean unreliableClients;
 
@@ -140,7 +147,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     try {
       return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, Math.round(seconds * 1000), kinds,
           !noReconfig, unreliableClients, snapshotBytes, 10, 30_000, trace, 0.1, false, unsafeDisableDedup)
-          .withUnsafe(bugs()).withSessionIdleMillis(sessionIdleMs);
+          .withUnsafe(bugs()).withSessionIdleMillis(sessionIdleMs).withMembership(membership);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -175,8 +182,10 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     boolean untilFirstFailure = !options.unsafe().isEmpty();
     SeedSweep.Tally tally = new SeedSweep.Tally(out, untilFirstFailure);
     long[] opsOk = {0};
+    MembershipCounts[] changes = {MembershipCounts.NONE};
     SeedSweep.forEachUntil(range, n, s -> new ShardKvSimulation(options.withSeed(s)).run(), r -> {
       opsOk[0] += r.opsOk();
+      changes[0] = changes[0].plus(r.membership());
       return tally.add(r.seed(), r.digest(), r.passed() ? null : r.failure(),
           () -> List.of("replay: " + replayCommand(r.seed()), "history and visualization: " + writeArtifacts(r)));
     });
@@ -186,6 +195,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     out.printf(Locale.ROOT, "sim shardkv sweep: seeds %d..%d (%d) on %d threads: %d passed, %d failed; %d client ops ok; wall %.1f s%n",
         range.from(), range.to(), range.count(), n, tally.passed(), tally.failed(), opsOk[0], wallSeconds);
+    if (membership) out.println(changes[0].summary());
     out.println("digest=" + tally.digestHex());
     out.flush();
     return tally.failed() == 0 ? 0 : 1;
@@ -202,6 +212,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "client sessions: renewed after expiry=%d (idle limit %d ms of log time)%n", r.sessionRenewals(),
         sessionIdleMs);
     out.printf(Locale.ROOT, "reconfigurations: joins=%d leaves=%d moves=%d%n", r.joins(), r.leaves(), r.moves());
+    if (membership) out.println(r.membership().summary());
     StringBuilder f = new StringBuilder();
     int total = 0;
     for (Map.Entry<FaultKind, Integer> e : r.faultsInjected().entrySet()) {
@@ -242,7 +253,7 @@ public final class ShardKvSimCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "bin/shardkv sim shardkv --seed %d --groups %d --replicas %d --clients %d --shards %d"
             + " --keys %d --time %s --faults %s --snapshot-bytes %d --session-idle-ms %d%s%s%s", s, groups, replicas, clients, shards, keys,
         trimDouble(seconds), FaultKind.format(FaultKind.parseList(faults)), snapshotBytes, sessionIdleMs,
-        noReconfig ? " --no-reconfig" : "", unreliableClients ? " --unreliable-clients" : "",
+        (noReconfig ? " --no-reconfig" : "") + (membership ? " --membership" : ""), unreliableClients ? " --unreliable-clients" : "",
         (unsafeDisableDedup ? " --unsafe-disable-dedup" : "") + (unsafe == null ? "" : " --unsafe " + unsafe.trim()));
   }
 

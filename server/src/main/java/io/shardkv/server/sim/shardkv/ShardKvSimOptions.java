@@ -35,12 +35,30 @@ import java.util.Set;
  *                           {@link PlantedBug#NO_DEDUP} ({@link #unsafeDisableDedup()}): every client
  *                           request a server receives gets a fresh client id, so a retried write can
  *                           apply twice.
+ * @param sessionIdleMillis  client sessions idle for longer than this (log time) expire; 0 = never
+ * @param membership         the membership nemesis runs too ({@link MembershipNemesis}, {@code sim shardkv
+ *                           --membership}): voters removed and re-added as learners, promoted, replaced by
+ *                           fresh replicas on {@link #SPARES} spare servers, leadership transferred. Off by
+ *                           default: runs without it draw exactly the random numbers they always did.
  */
 public record ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
                                 long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
                                 boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
                                 boolean trace, double putRatio, boolean unshardedKv,
-                                Set<PlantedBug> unsafe, long sessionIdleMillis) {
+                                Set<PlantedBug> unsafe, long sessionIdleMillis, boolean membership) {
+  /** Spare servers (in no group at the start) a run with {@link #membership} has, after the groups' servers. */
+  public static final int SPARES = 2;
+
+  /** The options as before membership changes were simulated: no membership nemesis. */
+  public ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
+                           long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
+                           boolean unreliableClients, long snapshotBytes, long tickMs, long livenessMs,
+                           boolean trace, double putRatio, boolean unshardedKv,
+                           Set<PlantedBug> unsafe, long sessionIdleMillis) {
+    this(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure, unreliableClients, snapshotBytes,
+        tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, false);
+  }
+
   /** The options as before session expiry was tunable here: the servers' default idle limit. */
   public ShardKvSimOptions(long seed, int groups, int replicas, int clients, int shards, int keys,
                            long faultMs, EnumSet<FaultKind> faults, boolean reconfigure,
@@ -97,49 +115,49 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
 
   public ShardKvSimOptions withSeed(long s) {
     return new ShardKvSimOptions(s, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   public ShardKvSimOptions withLayout(int g, int r, int c) {
     return new ShardKvSimOptions(seed, g, r, c, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   public ShardKvSimOptions withShardsAndKeys(int s, int k) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, s, k, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   public ShardKvSimOptions withFaults(long ms, EnumSet<FaultKind> kinds, boolean reconfig) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, ms, kinds, reconfig,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   public ShardKvSimOptions withUnreliableClients(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        on, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   public ShardKvSimOptions withSnapshotBytes(long bytes) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, bytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   public ShardKvSimOptions withTrace(boolean on) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, on, putRatio, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   /** Workload of gets and appends only (every append's value unique, so exactly-once is visible). */
   public ShardKvSimOptions withAppendsOnly() {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, 0, unshardedKv, unsafe, sessionIdleMillis, membership);
   }
 
   /** One unsharded KV group (6.824 kvraft) instead of shard groups; see {@link #unshardedKv}. */
   public ShardKvSimOptions withUnshardedKv() {
     return new ShardKvSimOptions(seed, 1, replicas, clients, shards, keys, faultMs, faults, false,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafe, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, true, unsafe, sessionIdleMillis, membership);
   }
 
   /** TEST-ONLY: breaks exactly-once on purpose ({@link PlantedBug#NO_DEDUP}). */
@@ -153,13 +171,19 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
   /** TEST-ONLY: the servers of the shard groups run with exactly these planted bugs (see {@link #unsafe}). */
   public ShardKvSimOptions withUnsafe(Set<PlantedBug> bugs) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, bugs, sessionIdleMillis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, bugs, sessionIdleMillis, membership);
   }
 
   /** Client sessions idle for longer than this (log time, virtual ms) expire; 0 = never (docs/sessions.md). */
   public ShardKvSimOptions withSessionIdleMillis(long millis) {
     return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
-        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, millis);
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, millis, membership);
+  }
+
+  /** The membership nemesis on or off (see {@link #membership}). */
+  public ShardKvSimOptions withMembership(boolean on) {
+    return new ShardKvSimOptions(seed, groups, replicas, clients, shards, keys, faultMs, faults, reconfigure,
+        unreliableClients, snapshotBytes, tickMs, livenessMs, trace, putRatio, unshardedKv, unsafe, sessionIdleMillis, on);
   }
 
   /** TEST-ONLY: retried writes apply twice ({@link PlantedBug#NO_DEDUP} among {@link #unsafe}). */
@@ -167,8 +191,8 @@ public record ShardKvSimOptions(long seed, int groups, int replicas, int clients
     return unsafe.contains(PlantedBug.NO_DEDUP);
   }
 
-  /** Servers in the simulated world: the config center plus every group. */
+  /** Servers in the simulated world: the config center plus every group, then the spares (membership only). */
   public int servers() {
-    return replicas * (groups + 1);
+    return replicas * (groups + 1) + (membership ? SPARES : 0);
   }
 }

@@ -21,7 +21,9 @@ import java.util.List;
  * shards. Then the faults stop and the liveness bound starts: within {@code livenessMs} every client
  * must finish its last op and read every key. The whole history is then checked: no read saw a value
  * of a write reported {@code :fail} ({@link FailedWritesCheck}), and the linearizability module's
- * {@code kv} model accepts it, key by key.
+ * {@code kv} model accepts it, key by key. With {@code membership} the membership nemesis
+ * ({@link MembershipNemesis}) changes the groups' members and moves leaderships meanwhile, and
+ * {@link MembershipInvariants} checks every Ready pass; a broken membership rule fails the run.
  */
 public final class ShardKvSimulation {
   /**
@@ -39,7 +41,7 @@ public final class ShardKvSimulation {
                        EnumMap<FaultKind, Integer> faultsInjected, int joins, int leaves, int moves,
                        long messagesSent, long events, String digest, SimulationFailure failure,
                        List<String> recentEvents, List<String> traceLines, long workloadMs,
-                       int sessionRenewals) {
+                       int sessionRenewals, MembershipCounts membership) {
     public boolean passed() { return failure == null; }
 
     /** Completed (ok) client ops per simulated second of the workload phase. */
@@ -56,10 +58,13 @@ public final class ShardKvSimulation {
   private final Reconfigurer admin;
   private final GroupNemesis nemesis;
   private final List<String> keys = new ArrayList<>();
+  /** The membership nemesis and its invariants, or null without {@code membership}. */
+  private final MembershipNemesis members;
+  private final MembershipInvariants memberChecks;
 
   public ShardKvSimulation(ShardKvSimOptions options) {
     this.options = options;
-    this.world = new ShardKvWorld(options, options.clients() + 1);
+    this.world = new ShardKvWorld(options, options.clients() + 1 + (options.membership() ? 1 : 0));
     this.history = new HistoryRecorder(world.loop(), world.digest());
     SimRandom r = world.random();
     this.admin = new Reconfigurer(world, r.fork("admin"));
@@ -68,6 +73,10 @@ public final class ShardKvSimulation {
     for (int c = 0; c < options.clients(); c++) {
       clients.add(new WorkloadClient(world, history, r.fork("client-" + c), c, options.clients(), keys, 0.4, options.putRatio()));
     }
+    // Its own fork and client endpoint: runs without membership changes are exactly what they were.
+    this.members = options.membership() ? new MembershipNemesis(world, r.fork("membership")) : null;
+    this.memberChecks = options.membership() ? new MembershipInvariants(world) : null;
+    if (memberChecks != null) world.setAfterPass(memberChecks);
   }
 
   public ShardKvWorld world() { return world; }
@@ -88,19 +97,23 @@ public final class ShardKvSimulation {
       for (WorkloadClient c : clients) c.start(100);
       nemesis.start();
       if (options.reconfigure()) admin.startRandomChanges();
+      if (members != null) members.start();
       world.loop().runUntil(options.faultMs());
       nemesis.stop();
       admin.stop();
+      if (members != null) members.stop();
       long start = world.loop().now();
       for (WorkloadClient c : clients) c.finishWithReads(keys);
       boolean live = world.loop().runUntil(() -> clients.stream().allMatch(WorkloadClient::finished),
           start + options.livenessMs());
+      checkMembership(seed);
       if (!live) {
         long stuck = clients.stream().filter(c -> !c.finished()).count();
         throw new SimulationFailure(seed, world.loop().now(), null, "liveness", stuck + " of " + clients.size()
             + " clients did not finish their final reads within " + options.livenessMs()
             + " ms after the faults stopped at " + start + " ms");
       }
+      checkMembership(seed);
       h = history.build();
       String visibleFailure = FailedWritesCheck.firstViolation(h);
       if (visibleFailure != null) {
@@ -131,7 +144,15 @@ public final class ShardKvSimulation {
         admin.leaves(), admin.moves(), world.serverNetwork().sent() + world.clientNetwork().sent(),
         world.digest().events(), world.digest().hex(), failure, world.digest().recentLines(),
         List.copyOf(world.traceLines()), options.faultMs(),
-        clients.stream().mapToInt(WorkloadClient::sessionRenewals).sum());
+        clients.stream().mapToInt(WorkloadClient::sessionRenewals).sum(),
+        members == null ? MembershipCounts.NONE : members.counts());
+  }
+
+  /** Fails the run with the first membership rule broken (nothing without {@code membership}). */
+  private void checkMembership(long seed) {
+    if (members == null) return;
+    String broken = memberChecks.violation() != null ? memberChecks.violation() : members.violation();
+    if (broken != null) throw new SimulationFailure(seed, world.loop().now(), null, "membership rules", broken);
   }
 
   private static long threadCpuNanos() {

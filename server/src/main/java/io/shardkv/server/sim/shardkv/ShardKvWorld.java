@@ -19,7 +19,11 @@ import java.util.function.Consumer;
  *
  * <p>Layout: server {@code n} belongs to gid {@code n / replicas} and is named {@code "n<id>"} in
  * configurations; Raft node ids are these global ids. Client endpoints are the client network's
- * nodes from {@code servers()} on.
+ * nodes from {@code servers()} on. With membership changes ({@link ShardKvSimOptions#membership()})
+ * the last {@link ShardKvSimOptions#SPARES} servers are spares: in no group until the membership
+ * nemesis has one host an empty replica of a group ({@link #hostOnSpare}, the admin port's
+ * {@code /host-replica}), for good; a group's seed members (its Raft configuration at index 0) stay
+ * {@link #members}, the servers that run one of its replicas are {@link #replicaServers}.
  */
 public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   private final ShardKvSimOptions options;
@@ -35,6 +39,13 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   private final List<Consumer<ClientWire.Reply>> clientEndpoints = new ArrayList<>();
   private final List<String> traceLines = new ArrayList<>();
   private final int endpointCapacity;
+  /** The group each spare hosts, -1 while it hosts none (index: node - seedServers). */
+  private final int[] spareGid;
+  private final int seedServers;
+  /** Each group's server names as last given to the config center (membership changes update them). */
+  private final java.util.TreeMap<Integer, List<String>> publishedNames = new java.util.TreeMap<>();
+  /** Checks every Ready pass of a server (membership invariants), or null. */
+  private Consumer<ServerNode> afterPass;
 
   public ShardKvWorld(ShardKvSimOptions options, int endpointCapacity) {
     this.options = options;
@@ -51,6 +62,9 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
       // 6.824's unreliable network: requests and replies lost, duplicated and reordered.
       clientNet.setProfile(io.shardkv.server.sim.LinkProfile.RELIABLE.withDrop(0.1).withDuplicate(0.1).withDelay(1, 30));
     }
+    this.seedServers = options.replicas() * (options.groups() + 1);
+    this.spareGid = new int[servers - seedServers];
+    java.util.Arrays.fill(spareGid, -1);
     this.disks = new SimDisk[servers];
     for (int n = 0; n < servers; n++) disks[n] = new SimDisk("disk of n" + n);
     this.nodes = new ServerNode[servers];
@@ -62,6 +76,10 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
 
   @Override
   public SimCluster.Process<Wire> start(int node, int incarnation) {
+    if (gidOf(node) < 0) {
+      nodes[node] = null;
+      return IDLE_SPARE;
+    }
     ServerNode s = new ServerNode(this, node, incarnation, disks[node].open(),
         random.fork("n" + node + "/" + incarnation));
     nodes[node] = s;
@@ -75,6 +93,12 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
     digest.record(loop.now(), "n" + node, "disk-crash", "kept " + kept + " unsynced calls");
   }
 
+  /** A spare that hosts no group: it has no replica to tick and answers nothing. */
+  private static final SimCluster.Process<Wire> IDLE_SPARE = new SimCluster.Process<>() {
+    @Override public void tick() { }
+    @Override public void receive(int from, Wire message) { }
+  };
+
   // ---- layout ----
 
   public ShardKvSimOptions options() { return options; }
@@ -86,7 +110,54 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   public SimCluster<Wire> host() { return host; }
   public int servers() { return options.servers(); }
 
-  public int gidOf(int node) { return node / options.replicas(); }
+  /** The group {@code node} hosts a replica of; -1 for a spare that hosts none. */
+  public int gidOf(int node) { return node < seedServers ? node / options.replicas() : spareGid[node - seedServers]; }
+
+  /** Whether {@code node} is a spare (in no group's seed). */
+  public boolean isSpare(int node) { return node >= seedServers; }
+
+  /** The spares that host no group yet. */
+  public List<Integer> idleSpares() {
+    List<Integer> out = new ArrayList<>();
+    for (int n = seedServers; n < servers(); n++) if (spareGid[n - seedServers] < 0) out.add(n);
+    return out;
+  }
+
+  /**
+   * {@code /host-replica} in the simulation: spare {@code node} starts an empty replica of {@code gid}
+   * (fresh storage, the group's seed, itself not in it), which catches up once the leader adds it as a
+   * learner. The spare's idle process is replaced by a server process (recorded as a crash and restart
+   * of an empty disk).
+   */
+  void hostOnSpare(int node, int gid) {
+    if (!isSpare(node) || spareGid[node - seedServers] >= 0) throw new IllegalStateException("n" + node + " is no idle spare");
+    spareGid[node - seedServers] = gid;
+    digest.record(loop.now(), "n" + node, "host-replica", "g" + gid);
+    if (host.isUp(node)) host.crash(node);
+    host.restart(node);
+  }
+
+  /** The servers that run a replica of {@code gid}: its seed members, then the spares hosting it. */
+  public List<Integer> replicaServers(int gid) {
+    List<Integer> m = members(gid);
+    for (int n = seedServers; n < servers(); n++) if (spareGid[n - seedServers] == gid) m.add(n);
+    return m;
+  }
+
+  /** {@code gid}'s server names as the config center was last given them (its seed members' at first). */
+  public List<String> publishedNames(int gid) {
+    List<String> names = publishedNames.get(gid);
+    return names != null ? names : serverNames(gid);
+  }
+
+  void setPublishedNames(int gid, List<String> names) { publishedNames.put(gid, List.copyOf(names)); }
+
+  void setAfterPass(Consumer<ServerNode> check) { afterPass = check; }
+
+  /** Called by a server after each Ready pass and flush completion (see {@link #setAfterPass}). */
+  void afterPass(ServerNode node) {
+    if (afterPass != null) afterPass.accept(node);
+  }
 
   public List<Integer> members(int gid) {
     List<Integer> m = new ArrayList<>();
@@ -119,7 +190,7 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   /** The live, unpaused leader of {@code gid} in the highest term, or null. */
   public ServerNode leaderOf(int gid) {
     ServerNode best = null;
-    for (int n : members(gid)) {
+    for (int n : replicaServers(gid)) {
       ServerNode s = nodes[n];
       if (s != null && !host.isPaused(n) && s.replica().isLeader()
           && (best == null || s.replica().raft().term() > best.replica().raft().term())) {
@@ -161,7 +232,7 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
 
   private boolean deliverClientWire(int from, int to, ClientWire message) {
     if (to < servers()) {
-      if (!host.isUp(to)) return false;
+      if (!host.isUp(to) || nodes[to] == null) return false; // crashed, or a spare hosting no group
       // Through the host so a paused server queues it and a crash drops it.
       host.later(to, 0, () -> nodes[to].onClientWire(from, message));
       return true;

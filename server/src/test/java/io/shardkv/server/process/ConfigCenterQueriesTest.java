@@ -1,0 +1,80 @@
+package io.shardkv.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.driver.protocol.FrameType;
+import io.shardkv.driver.protocol.Request;
+import io.shardkv.driver.protocol.Response;
+import io.shardkv.driver.protocol.Result;
+import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.server.net.Connection;
+import io.shardkv.server.net.ConnectionOptions;
+import io.shardkv.server.net.EventLoop;
+import io.shardkv.server.net.Listener;
+import io.shardkv.server.net.RequestDispatcher;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A shard group's config-center queries (ConfigCenterQueries) follow the leader wherever it is. */
+class ConfigCenterQueriesTest {
+
+  /** A config-center server: the leader answers QUERY with configuration 7, a follower names the leader. */
+  private static final class CenterServer implements AutoCloseable {
+    final EventLoop loop;
+    final Listener listener;
+    volatile String leaderAddress; // null: this one leads
+
+    CenterServer() throws Exception {
+      loop = EventLoop.start("center");
+      listener = loop.listen(new InetSocketAddress("127.0.0.1", 0), ConnectionOptions.DEFAULT,
+          new RequestDispatcher(this::answer, null), 100);
+    }
+
+    String address() {
+      InetSocketAddress a = (InetSocketAddress) listener.localAddress();
+      return "127.0.0.1:" + a.getPort();
+    }
+
+    private void answer(Connection c, long id, Request r) {
+      if (leaderAddress != null) {
+        RequestDispatcher.reply(c, id, Response.wrongLeader(FrameType.QUERY, 9, leaderAddress));
+      } else {
+        TreeMap<Integer, List<String>> groups = new TreeMap<>();
+        groups.put(1, List.of("127.0.0.1:1"));
+        RequestDispatcher.reply(c, id, new Response(FrameType.QUERY, Status.OK,
+            new Result.Config(new Configuration(7, new int[] {1, 1}, groups))));
+      }
+    }
+
+    @Override
+    public void close() { loop.close(); }
+  }
+
+  /**
+   * sim shardkv --membership seed 1: a config-center member added by a membership change leads, and
+   * it is not among the addresses of the config file; the members that are answer WRONG_LEADER
+   * naming it. The queries must go there (before: only hints within the list were followed, so no
+   * shard group learnt another configuration while it led).
+   */
+  @Test
+  void aLeaderHintOutsideTheConfiguredAddressesIsFollowed() throws Exception {
+    try (CenterServer follower = new CenterServer(); CenterServer added = new CenterServer()) {
+      follower.leaderAddress = added.address();
+      LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(follower.address()), Runnable::run, delivered::add)) {
+        ShardConfig got = null;
+        for (int i = 0; i < 50 && got == null; i++) {
+          q.fetch(-1);
+          got = delivered.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertEquals(7, got == null ? -1 : got.num(), "the added leader's configuration was fetched");
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.shardkv.server.sim.shardkv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.driver.routing.ShardRouter;
+import io.shardkv.linearizability.Verdict;
+import io.shardkv.server.sim.SeedSweep;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sim shardkv --membership} (issue 16): membership changes and leadership transfers of the
+ * config center and the shard groups under every fault, with reconfigurations, every run checked
+ * (client history linearizable, failed writes invisible, the membership rules of
+ * {@link MembershipInvariants}). {@code -Dshardkv.sim.membershipSeeds=A..B} runs other seeds.
+ */
+class ShardKvMembershipSimTest {
+
+  private static ShardKvSimOptions options(long seed) {
+    return ShardKvSimOptions.defaults(seed).withSessionIdleMillis(3000).withMembership(true);
+  }
+
+  private static String describe(ShardKvSimulation.Result r) {
+    return ShardKvSimulationTest.describe(r) + "\n" + r.membership().summary();
+  }
+
+  @Test
+  void seedsWithMembershipChangesUnderEveryFaultPassAndTheirChangesComplete() {
+    String range = System.getProperty("shardkv.sim.membershipSeeds", "1..12");
+    List<ShardKvSimulation.Result> results = SeedSweep.run(SeedSweep.Range.parse(range), 1,
+        s -> new ShardKvSimulation(options(s)).run());
+    MembershipCounts total = MembershipCounts.NONE;
+    for (ShardKvSimulation.Result r : results) {
+      assertNull(r.failure(), describe(r));
+      assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
+      total = total.plus(r.membership());
+    }
+    System.out.println("membership seeds " + range + ": " + total.summary());
+    // Changes of every kind were made and committed, not merely asked for.
+    for (String kind : List.of("ADD_LEARNER", "PROMOTE", "REMOVE")) {
+      assertTrue(total.completedByKind().getOrDefault(kind, 0) >= results.size(), kind + ": " + total.summary());
+    }
+    assertTrue(total.freshReplicas() >= results.size() / 2, "replicas on spare servers promoted: " + total.summary());
+    assertTrue(total.transfersTookEffect() > 0, total.summary());
+    assertTrue(total.secondRefused() > 0, "the core was asked for a second change in flight: " + total.summary());
+    assertTrue(total.published() > 0, "the config center was given a group's new voters: " + total.summary());
+  }
+
+  /**
+   * Found by this simulator: the config center's members were replaced so that its leader was a
+   * server outside the seed list the shard groups poll; no seed member forwarded the groups'
+   * queries and none followed the leader hint to a server it did not know, so no group ever learned
+   * another configuration and every client stalled (liveness). Shard groups now follow a
+   * WRONG_LEADER hint to any server (ServerNode as the real ConfigCenterQueries).
+   */
+  @Test
+  void seed1ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
+    ShardKvSimulation sim = new ShardKvSimulation(options(1));
+    ShardKvSimulation.Result r = sim.run();
+    assertNull(r.failure(), describe(r));
+    assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
+    ShardKvWorld world = sim.world();
+    ServerNode leader = world.leaderOf(ShardRouter.CONTROLLER_GID);
+    assertTrue(leader != null && world.isSpare(leader.id()),
+        "the scenario still has a spare leading the config center: " + (leader == null ? "none" : "n" + leader.id()));
+  }
+
+  @Test
+  void withoutTheFlagThereAreNoSparesAndNoMembershipChanges() {
+    ShardKvSimOptions o = ShardKvSimOptions.defaults(5).withFaults(2_000, ShardKvSimOptions.defaults(5).faults(), true);
+    assertEquals(12, o.servers());
+    assertEquals(12 + ShardKvSimOptions.SPARES, o.withMembership(true).servers());
+    ShardKvSimulation.Result r = new ShardKvSimulation(o).run();
+    assertNull(r.failure(), describe(r));
+    assertEquals(MembershipCounts.NONE, r.membership());
+  }
+}
