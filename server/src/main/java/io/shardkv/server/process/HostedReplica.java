@@ -359,6 +359,12 @@ final class HostedReplica {
     }
 
     @Override
+    public void relayToLeader(MigrationRpc m) {
+      int leader = host.raft().leaderId();
+      if (leader >= 0 && leader != self) HostedReplica.this.server.relayMigration(group, leader, m);
+    }
+
+    @Override
     public void fetchConfig(int num) {
       if (queries != null) queries.fetch(num);
     }

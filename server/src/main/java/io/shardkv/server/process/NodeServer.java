@@ -355,6 +355,19 @@ public final class NodeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A migration request relayed by this server's replica of {@code group} to that group's leader,
+   * server (or, node format, node) {@code leader}: it arrives as if this replica had sent it, so the
+   * leader's reply comes back here.
+   */
+  void relayMigration(int group, int leader, MigrationRpc m) {
+    if (cluster.nodeFormat()) {
+      transport.send(leader, PeerWire.encodeMigration(m));
+    } else {
+      transport.send(leader, PeerWire.encodeMigration(group, group, m));
+    }
+  }
+
   /** The name a migration request's sender gets in replies: its address, and its group when groups are named. */
   private String replyName(String address, int fromGroup) {
     return fromGroup == PeerWire.NO_GROUP ? address : address + "#" + fromGroup;

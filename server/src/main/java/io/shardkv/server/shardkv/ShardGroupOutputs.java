@@ -26,6 +26,16 @@ public interface ShardGroupOutputs {
   }
 
   /**
+   * Relay {@code message}, which another group sent to this replica, to this replica's own group
+   * leader, if one is known and it is not this replica; the leader's reply goes back to this replica
+   * (which ignores it: the sender's next round finds the outcome at any replica). Loss is allowed.
+   * Why: a group's server lists in the configurations can be stale after membership changes
+   * (docs/membership.md), so another group's requests may only reach followers and removed members,
+   * never the leader that must act on them. Default: nothing (environments without membership).
+   */
+  default void relayToLeader(MigrationRpc message) {}
+
+  /**
    * Ask the config center for configuration {@code num} (or the latest one if it has fewer). Answer
    * with {@link ShardGroupService#onConfigFetched(ShardConfig)}; no answer is fine.
    */

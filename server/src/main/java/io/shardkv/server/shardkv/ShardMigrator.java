@@ -80,6 +80,12 @@ final class ShardMigrator {
         // Answer "retry" now; the requester's next round finds the shard deleted and gets "done".
         propose("delete " + d.shard() + "@" + d.configNum(),
             new ShardKvCommand.DeleteShard(d.configNum(), d.shard()));
+      } else if (action == MigrationPlanner.DeleteAction.PROPOSE_DELETE) {
+        // Only the leader can propose the delete, and the requester may not know it: its server
+        // list for this group comes from an older configuration (membership changed since). Found by
+        // sim shardkv --membership seeds 498, 560 and 626: the leader was a replica added after
+        // the move, so the requester only ever asked followers and removed members, for ever.
+        out.relayToLeader(d);
       }
       host.trace("delete " + d.shard() + "@" + d.configNum() + " from " + from + " -> " + action);
       out.sendGroupMessage(from, new MigrationRpc.DeleteReply(d.configNum(), d.shard(), done));

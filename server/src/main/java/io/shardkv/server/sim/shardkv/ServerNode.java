@@ -247,6 +247,14 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   }
 
   @Override
+  public void relayToLeader(MigrationRpc message) {
+    int leader = replica.raft().leaderId();
+    if (leader >= 0 && leader != id) {
+      world.serverNetwork().send(id, leader, new Wire.Migration(ShardKvWorld.serverName(id), MigrationRpc.encode(message)));
+    }
+  }
+
+  @Override
   public void fetchConfig(int num) {
     // The config center's seed members, as the real server polls its config file's addresses, plus a
     // leader outside them that a WRONG_LEADER answer named (ConfigCenterQueries).

@@ -67,6 +67,23 @@ class ShardKvMembershipSimTest {
         "the scenario still has a spare leading the config center: " + (leader == null ? "none" : "n" + leader.id()));
   }
 
+  /**
+   * Found by the sweep of this simulator (seeds 498, 560, 626; liveness): a group's leader was a
+   * replica added after a shard moved away from it, so the configuration of the move listed only
+   * followers and a removed member for that group. The new owner's delete requests reached only
+   * those, which cannot propose, and answered "retry" for ever: the old owner kept the shard
+   * frozen, never moved to the next configuration, and every client stalled. A follower now relays
+   * such a request to its leader (ShardMigrator, ShardGroupOutputs.relayToLeader).
+   */
+  @Test
+  void seeds498And560And626AFollowerRelaysADeleteRequestToALeaderTheRequesterDoesNotKnow() {
+    for (long seed : new long[] {498, 560, 626}) {
+      ShardKvSimulation.Result r = new ShardKvSimulation(options(seed)).run();
+      assertNull(r.failure(), describe(r));
+      assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
+    }
+  }
+
   @Test
   void withoutTheFlagThereAreNoSparesAndNoMembershipChanges() {
     ShardKvSimOptions o = ShardKvSimOptions.defaults(5).withFaults(2_000, ShardKvSimOptions.defaults(5).faults(), true);
