@@ -346,13 +346,16 @@ public final class NodeServer implements AutoCloseable {
       log.warn("migration message to {}, which is not a server of {}; dropped", server, cluster.file());
       return;
     }
-    if (cluster.nodeFormat()) {
-      transport.send(n.id(), PeerWire.encodeMigration(m));
-    } else if (toGroup >= 0) {
-      transport.send(n.id(), PeerWire.encodeMigration(toGroup, fromGroup, m));
-    } else {
+    if (!cluster.nodeFormat() && toGroup < 0) {
       log.warn("migration message to {} names no group; dropped", server);
+      return;
     }
+    sendMigrationTo(n.id(), toGroup, fromGroup, m);
+  }
+
+  /** One migration frame to server (node format: node) {@code to}; the node format names no groups. */
+  private void sendMigrationTo(int to, int toGroup, int fromGroup, MigrationRpc m) {
+    transport.send(to, cluster.nodeFormat() ? PeerWire.encodeMigration(m) : PeerWire.encodeMigration(toGroup, fromGroup, m));
   }
 
   /**
@@ -361,11 +364,7 @@ public final class NodeServer implements AutoCloseable {
    * leader's reply comes back here.
    */
   void relayMigration(int group, int leader, MigrationRpc m) {
-    if (cluster.nodeFormat()) {
-      transport.send(leader, PeerWire.encodeMigration(m));
-    } else {
-      transport.send(leader, PeerWire.encodeMigration(group, group, m));
-    }
+    sendMigrationTo(leader, group, group, m);
   }
 
   /** The name a migration request's sender gets in replies: its address, and its group when groups are named. */

@@ -249,9 +249,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   @Override
   public void relayToLeader(MigrationRpc message) {
     int leader = replica.raft().leaderId();
-    if (leader >= 0 && leader != id) {
-      world.serverNetwork().send(id, leader, new Wire.Migration(ShardKvWorld.serverName(id), MigrationRpc.encode(message)));
-    }
+    if (leader >= 0 && leader != id) sendGroupMessage(ShardKvWorld.serverName(leader), message);
   }
 
   @Override
