@@ -4,9 +4,9 @@ import io.shardkv.driver.routing.BinaryReader;
 import io.shardkv.driver.routing.BinaryWriter;
 import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.driver.routing.Status;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Exactly-once bookkeeping with expiring client sessions (Raft thesis §6.3). For each client id, the
@@ -28,8 +28,19 @@ import java.util.TreeSet;
  *       long before (its call timeout, seconds, against a default L of 10 minutes). docs/sessions.md
  *       has the full argument and its assumption.</li>
  * </ul>
- * Ordered by client id so encodings are deterministic; two activity indexes make
- * {@link #expire} cost O(log n) per expired entry and O(1) when nothing expires.
+ * Encodings are ordered by client id (deterministic bytes). Expiry order is kept by two
+ * {@link ActivityHeap}s (live sessions, tombstones) of (last activity, client) items:
+ * <ul>
+ *   <li>Index invariant: every entry has at least one item (its last activity, its client) in the
+ *       heap of its kind. Other items are <em>stale</em> (the entry changed since, or is gone) and
+ *       are skipped when they reach the top; a heap is rebuilt from the entries once it holds more
+ *       than twice as many items as there are entries (plus a constant), so its size stays O(n) and
+ *       the rebuild costs O(1) per write, amortised.</li>
+ *   <li>So a write costs a hash-map update and usually one array append; {@link #expire} costs O(1)
+ *       when nothing expires and O(log n) per item it removes. Which entries expire depends only on
+ *       the entries and the cutoffs — never on heap layout, tie order or when rebuilds happened — so
+ *       every replica still decides the same from the log alone.</li>
+ * </ul>
  */
 public final class DedupTable {
   /** How many client sessions a table (or a group's tables together) holds, live and expired. */
@@ -48,20 +59,29 @@ public final class DedupTable {
     }
   }
 
-  private record ByActivity(long lastActive, long clientId) implements Comparable<ByActivity> {
-    @Override
-    public int compareTo(ByActivity o) {
-      int c = Long.compare(lastActive, o.lastActive);
-      return c != 0 ? c : Long.compare(clientId, o.clientId);
-    }
-  }
-
   /** Marks the version-2 encoding (a v1 encoding starts with a non-negative entry count). */
   private static final int V2_MARKER = -2;
+  /** Stale items a heap may hold beyond twice the entry count before it is rebuilt. */
+  private static final int REBUILD_SLACK = 32;
 
-  private final TreeMap<Long, Entry> entries = new TreeMap<>();
-  private final TreeSet<ByActivity> live = new TreeSet<>();
-  private final TreeSet<ByActivity> tombstones = new TreeSet<>();
+  private final HashMap<Long, Entry> entries;
+  private final ActivityHeap liveIndex;
+  private final ActivityHeap tombstoneIndex;
+  private int liveCount;
+  private int tombstoneCount;
+
+  public DedupTable() {
+    this(new HashMap<>(), new ActivityHeap(), new ActivityHeap(), 0, 0);
+  }
+
+  private DedupTable(HashMap<Long, Entry> entries, ActivityHeap liveIndex, ActivityHeap tombstoneIndex, int liveCount,
+                     int tombstoneCount) {
+    this.entries = entries;
+    this.liveIndex = liveIndex;
+    this.tombstoneIndex = tombstoneIndex;
+    this.liveCount = liveCount;
+    this.tombstoneCount = tombstoneCount;
+  }
 
   /**
    * The answer to give without executing, or null if {@code (clientId, seq)} is new and must run.
@@ -114,28 +134,77 @@ public final class DedupTable {
     }
     int changed = 0;
     long liveCutoff = now - idleMillis; // lastActive < cutoff  <=>  idle for longer than the limit
-    while (!live.isEmpty() && live.first().lastActive() < liveCutoff) {
-      ByActivity a = live.pollFirst();
-      Entry e = entries.get(a.clientId());
-      Entry t = new Entry(e.seq, null, e.lastActive);
-      entries.put(a.clientId(), t);
-      tombstones.add(a);
+    while (!liveIndex.isEmpty() && liveIndex.minTime() < liveCutoff) {
+      long t = liveIndex.minTime();
+      long client = liveIndex.minClient();
+      liveIndex.poll();
+      Entry e = entries.get(client);
+      if (e == null || !e.live() || e.lastActive != t) {
+        continue; // stale item
+      }
+      put(client, new Entry(e.seq, null, t));
       changed++;
     }
     long tombstoneCutoff = liveCutoff - idleMillis;
-    while (!tombstones.isEmpty() && tombstones.first().lastActive() < tombstoneCutoff) {
-      entries.remove(tombstones.pollFirst().clientId());
+    while (!tombstoneIndex.isEmpty() && tombstoneIndex.minTime() < tombstoneCutoff) {
+      long t = tombstoneIndex.minTime();
+      long client = tombstoneIndex.minClient();
+      tombstoneIndex.poll();
+      Entry e = entries.get(client);
+      if (e == null || e.live() || e.lastActive != t) {
+        continue; // stale item
+      }
+      entries.remove(client);
+      tombstoneCount--;
       changed++;
     }
     return changed;
   }
 
+  /**
+   * A lower bound of the last activity of every live session here ({@link Long#MAX_VALUE} when there
+   * is none): {@link #expire} turns nothing into a tombstone while its cutoff is at most this.
+   */
+  public long oldestLiveActivityBound() {
+    return liveIndex.isEmpty() ? Long.MAX_VALUE : liveIndex.minTime();
+  }
+
+  /** As {@link #oldestLiveActivityBound()} for the tombstones: none is dropped while the cutoff is at most this. */
+  public long oldestTombstoneActivityBound() {
+    return tombstoneIndex.isEmpty() ? Long.MAX_VALUE : tombstoneIndex.minTime();
+  }
+
+  /** Sets {@code clientId}'s entry, keeping the counts and the index invariant (class comment). */
   private void put(long clientId, Entry e) {
     Entry old = entries.put(clientId, e);
     if (old != null) {
-      (old.live() ? live : tombstones).remove(new ByActivity(old.lastActive, clientId));
+      if (old.live()) liveCount--; else tombstoneCount--;
     }
-    (e.live() ? live : tombstones).add(new ByActivity(e.lastActive, clientId));
+    if (e.live()) liveCount++; else tombstoneCount++;
+    if (old != null && old.live() == e.live() && old.lastActive == e.lastActive) {
+      return; // the old entry's item (same kind, same time) serves the new one
+    }
+    ActivityHeap index = e.live() ? liveIndex : tombstoneIndex;
+    index.add(e.lastActive, clientId);
+    if (index.size() > 2 * entries.size() + REBUILD_SLACK) {
+      rebuild(index, e.live());
+    }
+  }
+
+  /** Rebuilds {@code index} from the entries of its kind: no stale item left. */
+  private void rebuild(ActivityHeap index, boolean live) {
+    index.clear();
+    for (Map.Entry<Long, Entry> x : entries.entrySet()) {
+      if (x.getValue().live() == live) {
+        index.append(x.getValue().lastActive, x.getKey());
+      }
+    }
+    index.heapify();
+  }
+
+  /** Items held by the expiry indexes, stale ones included (tests: the index stays O(entries)). */
+  int indexSize() {
+    return liveIndex.size() + tombstoneIndex.size();
   }
 
   /** The last applied seq of {@code clientId} (live or expired), or -1 if the client is unknown here. */
@@ -156,15 +225,15 @@ public final class DedupTable {
   }
 
   public Counts counts() {
-    return new Counts(live.size(), tombstones.size());
+    return new Counts(liveCount, tombstoneCount);
   }
 
   public int liveSessions() {
-    return live.size();
+    return liveCount;
   }
 
   public int expiredSessions() {
-    return tombstones.size();
+    return tombstoneCount;
   }
 
   /**
@@ -188,11 +257,7 @@ public final class DedupTable {
   }
 
   public DedupTable copy() {
-    DedupTable t = new DedupTable();
-    t.entries.putAll(entries);
-    t.live.addAll(live);
-    t.tombstones.addAll(tombstones);
-    return t;
+    return new DedupTable(new HashMap<>(entries), liveIndex.copy(), tombstoneIndex.copy(), liveCount, tombstoneCount);
   }
 
   /**
@@ -202,15 +267,21 @@ public final class DedupTable {
    * Version 2: <pre>i32 -2, i32 count, count × (i64 client, i64 seq, i64 lastActive, u8 live, [result iff live])</pre>
    */
   public void encodeTo(BinaryWriter w) {
-    boolean v1 = tombstones.isEmpty() && entries.values().stream().allMatch(e -> e.lastActive == 0);
+    boolean v1 = tombstoneCount == 0 && entries.values().stream().allMatch(e -> e.lastActive == 0);
     if (v1) {
       w.writeInt(entries.size());
     } else {
       w.writeInt(V2_MARKER).writeInt(entries.size());
     }
-    for (Map.Entry<Long, Entry> e : entries.entrySet()) {
-      Entry x = e.getValue();
-      w.writeLong(e.getKey()).writeLong(x.seq);
+    long[] clients = new long[entries.size()];
+    int k = 0;
+    for (long c : entries.keySet()) {
+      clients[k++] = c;
+    }
+    Arrays.sort(clients); // ascending client ids: the format's order, and deterministic bytes
+    for (long client : clients) {
+      Entry x = entries.get(client);
+      w.writeLong(client).writeLong(x.seq);
       if (!v1) {
         w.writeLong(x.lastActive).writeBoolean(x.live());
       }

@@ -32,7 +32,11 @@ import io.shardkv.server.statemachine.ReplicatedStateMachine;
  *
  * <p>Client sessions expire by the log's clock ({@link SessionClock}): a client-op stamped by its
  * leader advances the clock and expires idle sessions in every shard this group serves (shards
- * being handed off stay frozen as exported) before it executes.
+ * being handed off stay frozen as exported) before it executes. Every replica must make the same
+ * expiry decision from the log alone (Raft thesis §6.3): what expires is a function of the applied
+ * commands only — never of a replica's wall clock, of when it restarted or of cached state. The
+ * walk over the shards is skipped when it cannot change anything (see {@link #expireSessions}),
+ * which gives the same answers as walking every time.
  *
  * <p>Snapshot: u8 version=1, u8 kind='S', i64 lastApplied, i32 gid, i32 shardCount, current config,
  * previous config, then per shard u8 state code (0 = absent) and, if it holds data, the KV data.
@@ -49,6 +53,17 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   private ShardConfig previous;
   private ShardState[] states;
   private KvData[] data;
+  /**
+   * Next-deadline cache of {@link #expireSessions}. When {@code expiryBoundsKnown}: every live
+   * session in a shard whose sessions expire (held, not BEPULLING) was last active at log time
+   * {@code >= oldestLive}, and every tombstone there at {@code >= oldestTombstone}. Lower bounds
+   * only (they may be older than the truth), so a skip is always exact. Not part of the replicated
+   * state (not in snapshots): it is reset by every command other than a client-op and by a restore,
+   * and rebuilt by the next full walk.
+   */
+  private boolean expiryBoundsKnown;
+  private long oldestLive;
+  private long oldestTombstone;
 
   public ShardKvStateMachine(int gid, int shardCount) {
     if (gid <= 0) {
@@ -78,7 +93,10 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   public KvResult execute(ShardKvCommand cmd) {
     if (cmd instanceof ShardKvCommand.ClientOp c) {
       return onClientOp(c.command(), c.stamp());
-    } else if (cmd instanceof ShardKvCommand.NewConfig c) {
+    }
+    // Configs, installs, deletes and GC change which shards hold which tables: walk again next time.
+    expiryBoundsKnown = false;
+    if (cmd instanceof ShardKvCommand.NewConfig c) {
       return onNewConfig(c.config());
     } else if (cmd instanceof ShardKvCommand.InstallShard c) {
       return onInstallShard(c.configNum(), c.shard(), c.data());
@@ -98,15 +116,42 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     if (!servesShard(shard)) {
       return KvResult.of(Status.WRONG_GROUP);
     }
-    return data[shard].execute(command, clock.now());
+    KvResult result = data[shard].execute(command, clock.now());
+    // A write records its client's activity at clock.now() and nothing older: the bounds stay bounds.
+    oldestLive = Math.min(oldestLive, clock.now());
+    return result;
   }
 
+  /**
+   * Expires, at log time {@code now}, the idle sessions of every shard whose sessions expire: the
+   * same as calling {@link DedupTable#expire} on each, which changes nothing in a table whose live
+   * sessions are all active at or after the live cutoff and whose tombstones at or after the
+   * tombstone cutoff. The bounds (field comment) say when that holds for every table at once, so a
+   * client-op costs O(1) here until the log clock passes the next possible expiry; then one walk
+   * expires what is due and recomputes the bounds from the tables.
+   */
   private void expireSessions(long now, long idleMillis) {
+    if (idleMillis <= 0) {
+      return; // DedupTable.expire expires nothing then
+    }
+    long liveCutoff = now - idleMillis; // the cutoffs exactly as DedupTable.expire computes them
+    long tombstoneCutoff = liveCutoff - idleMillis;
+    if (expiryBoundsKnown && oldestLive >= liveCutoff && oldestTombstone >= tombstoneCutoff) {
+      return;
+    }
+    long live = Long.MAX_VALUE;
+    long tombstones = Long.MAX_VALUE;
     for (int s = 0; s < shardCount; s++) {
       if (data[s] != null && states[s] != ShardState.BEPULLING) {
-        data[s].dedup().expire(now, idleMillis);
+        DedupTable t = data[s].dedup();
+        t.expire(now, idleMillis);
+        live = Math.min(live, t.oldestLiveActivityBound());
+        tombstones = Math.min(tombstones, t.oldestTombstoneActivityBound());
       }
     }
+    oldestLive = live;
+    oldestTombstone = tombstones;
+    expiryBoundsKnown = true;
   }
 
   /** Log time of the session clock (0 before the first stamped client-op). */
@@ -116,13 +161,15 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
 
   /** Dedup entries across held shards (live sessions and tombstones of expired ones). */
   public DedupTable.Counts sessionCounts() {
-    DedupTable.Counts c = DedupTable.Counts.NONE;
+    long live = 0;
+    long expired = 0;
     for (KvData d : data) {
       if (d != null) {
-        c = c.plus(d.dedup().counts());
+        live += d.dedup().liveSessions();
+        expired += d.dedup().expiredSessions();
       }
     }
-    return c;
+    return new DedupTable.Counts(live, expired);
   }
 
   private KvResult onNewConfig(ShardConfig next) {
@@ -425,5 +472,6 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     }
     applied.restore(index);
     clock.restore(logTime);
+    expiryBoundsKnown = false;
   }
 }
