@@ -60,7 +60,9 @@ final class HostedReplica {
   /** The shard group's state machine and service (null for the config center). */
   private final ShardKvStateMachine shardState;
   private final ShardGroupService shardGroup;
+  /** The server's shared config-center queries (null for the config center) and this group's answer handler. */
   private final ConfigCenterQueries queries;
+  private final java.util.function.Consumer<ShardConfig> configFetched;
   private final FrontDoor frontDoor;
   /** Host request id → the client connection and wire request awaiting its reply (loop thread only). */
   private final Map<Long, PendingClient> pending = new HashMap<>();
@@ -70,12 +72,12 @@ final class HostedReplica {
   private volatile boolean retired;
   private volatile ReplicaStatus status;
   final ReplicaMetrics metrics = new ReplicaMetrics();
-  /** Client sessions in the applied state (live, expired), refreshed every tick for /metrics. */
+  /** Client sessions in the applied state (live, expired), refreshed with the status for /metrics. */
   volatile io.shardkv.server.kv.DedupTable.Counts sessions = io.shardkv.server.kv.DedupTable.Counts.NONE;
 
   private record PendingClient(Connection connection, long wireId, FrameType type, boolean askServed) {}
 
-  /** A consistent view of the replica for the admin endpoints, refreshed on the loop every tick. */
+  /** A consistent view of the replica for the admin endpoints, refreshed on the loop ({@link #onTick}). */
   record ReplicaStatus(int node, int group, String role, long term, int leader, String leaderAddress,
                        long commit, long applied, long lastIndex, int pending, long snapshots,
                        long snapshotsInstalled, List<Integer> snapshotPeers, String extra,
@@ -136,10 +138,10 @@ final class HostedReplica {
     // A shard group's migrations and config polling live in its service (shardkv), not in the host.
     this.shardState = controller ? null : new ShardKvStateMachine(group, s.shards());
     this.shardGroup = controller ? null : new ShardGroupService(shardState, outputs, options.migrationIntervalTicks());
-    this.queries = controller ? null
-        : new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), server.loop()::execute, c -> {
-          if (!server.closed()) shardGroup.onConfigFetched(c);
-        });
+    this.queries = controller ? null : server.configCenterQueries();
+    this.configFetched = c -> {
+      if (!server.closed() && !retired) shardGroup.onConfigFetched(c);
+    };
     long instance = System.currentTimeMillis();
     long loadStart = System.nanoTime();
     // The host loads the storage in its constructor; build it on the loop thread, like every call.
@@ -247,8 +249,55 @@ final class HostedReplica {
     host.setTime(nowMillis);
     host.setSessionClock(System.currentTimeMillis()); // a leader's session stamp (docs/sessions.md)
     host.tick();
-    sessions = host.service().sessionCounts();
-    refreshStatus(nowMillis);
+    noteActivity(nowMillis);
+    long key = statusKey();
+    if (key != statusKey || ++ticksSinceStatus >= STATUS_EVERY_TICKS) {
+      statusKey = key;
+      refreshStatus(nowMillis);
+    }
+  }
+
+  /**
+   * Status refresh rate: every tick the host is polled for what an operator or a tool acts on at once
+   * (role, term, leader, membership, snapshots, the shard layout: {@link #statusKey}); when that is
+   * unchanged, the full view (the status record, {@link NodeEvents}, session counts) is rebuilt only
+   * every this many ticks (100 ms at the default 10 ms tick), so counters such as commit, applied and
+   * pending requests in /status and the session gauges in /metrics may lag by that much. Observation
+   * only: nothing here feeds back into the replica.
+   */
+  static final int STATUS_EVERY_TICKS = 10;
+  private long statusKey;
+  private int ticksSinceStatus;
+
+  /** A hash of the fields whose change refreshes the status at once (a collision only delays it one period). */
+  private long statusKey() {
+    var raft = host.raft();
+    long k = raft.role().ordinal();
+    k = k * 31 + raft.term();
+    k = k * 31 + raft.leaderId();
+    k = k * 31 + raft.membershipIndex();
+    k = k * 31 + (host.stopped() ? 1 : 0);
+    k = k * 31 + host.snapshotsTaken();
+    k = k * 31 + host.snapshotsRestored();
+    k = k * 31 + raft.peersReceivingSnapshot().size();
+    if (shardState != null) {
+      k = k * 31 + shardState.layoutChanges();
+    } else if (host.service().stateMachine() instanceof ConfigCenterStateMachine center) {
+      k = k * 31 + center.latest().num();
+    }
+    return k;
+  }
+
+  /** Leader only: the members recently active in a CheckQuorum round, stamped with the process clock (every tick). */
+  private void noteActivity(long nowMillis) {
+    var raft = host.raft();
+    if (raft.role() == io.shardkv.server.raft.Role.LEADER) {
+      var membership = raft.membership();
+      for (int peer : membership.voters()) if (raft.recentlyActive(peer)) lastActiveMillis.put(peer, nowMillis);
+      for (int peer : membership.learners()) if (raft.recentlyActive(peer)) lastActiveMillis.put(peer, nowMillis);
+    } else if (!lastActiveMillis.isEmpty()) {
+      lastActiveMillis.clear();
+    }
   }
 
   void onRaftMessage(RaftMessage m) {
@@ -272,7 +321,10 @@ final class HostedReplica {
     host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
   }
 
+  /** Rebuilds the status view, the session counts and the operator's events (loop thread; see {@link #onTick}). */
   void refreshStatus(long nowMillis) {
+    ticksSinceStatus = 0;
+    sessions = host.service().sessionCounts();
     if (events == null) events = new NodeEvents(self, group);
     events.observe(host, nowMillis);
     var raft = host.raft();
@@ -280,11 +332,7 @@ final class HostedReplica {
     ClusterConfig.Server ln = leader < 0 ? null : server.cluster().servers().get(leader);
     String extra = host.stopped() ? "stopped" : host.service().traceState();
     var membership = raft.membership();
-    if (raft.role() == io.shardkv.server.raft.Role.LEADER) {
-      for (int peer : membership.all()) if (raft.recentlyActive(peer)) lastActiveMillis.put(peer, nowMillis);
-    } else {
-      lastActiveMillis.clear();
-    }
+    noteActivity(nowMillis);
     status = new ReplicaStatus(self, group, raft.role().name().toLowerCase(), raft.term(), leader,
         ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
         host.pendingRequests(), host.snapshotsTaken(), host.snapshotsRestored(), raft.peersReceivingSnapshot(),
@@ -296,9 +344,8 @@ final class HostedReplica {
     retired = true;
   }
 
-  /** Stops the replica's own helpers (the config-center queries) and closes its storage. */
+  /** Closes the replica's storage (the config-center queries are the server's: NodeServer closes them). */
   void close() {
-    if (queries != null) queries.close();
     try {
       storage.close();
     } catch (RuntimeException e) {
@@ -366,7 +413,7 @@ final class HostedReplica {
 
     @Override
     public void fetchConfig(int num) {
-      if (queries != null) queries.fetch(num);
+      if (queries != null) queries.fetch(num, configFetched);
     }
 
     @Override

@@ -70,6 +70,9 @@ public final class NodeServer implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   final ProcessMetrics metrics = new ProcessMetrics();
   private volatile boolean closed;
+  /** One line to the config center for every shard group hosted here (created with the first one). */
+  private ConfigCenterQueries configCenterQueries;
+  private final Object configCenterQueriesLock = new Object();
   /** Loop thread: ticks since the last leader-balance check (LeaderBalance). */
   private int ticksSinceBalance;
 
@@ -99,6 +102,7 @@ public final class NodeServer implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       replicas.values().forEach(HostedReplica::close);
+      closeConfigCenterQueries();
       loop.close();
       flusher.close();
       closeJournal();
@@ -171,6 +175,26 @@ public final class NodeServer implements AutoCloseable {
 
   GroupFlusher flusher() {
     return flusher;
+  }
+
+  /**
+   * The config-center queries the shard groups hosted here share (ConfigCenterQueries: one worker
+   * and one connection per config-center node per process, and groups asking for the same
+   * configuration share one QUERY). Any thread.
+   */
+  ConfigCenterQueries configCenterQueries() {
+    synchronized (configCenterQueriesLock) {
+      if (configCenterQueries == null) {
+        configCenterQueries = new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute);
+      }
+      return configCenterQueries;
+    }
+  }
+
+  private void closeConfigCenterQueries() {
+    synchronized (configCenterQueriesLock) {
+      if (configCenterQueries != null) configCenterQueries.close();
+    }
   }
 
   boolean closed() {
@@ -506,6 +530,7 @@ public final class NodeServer implements AutoCloseable {
     loop.close(Duration.ofMillis(500));
     flusher.close();
     for (HostedReplica r : all) r.close();
+    closeConfigCenterQueries();
     closeJournal();
     log.info("node {} stopped", self.id());
   }

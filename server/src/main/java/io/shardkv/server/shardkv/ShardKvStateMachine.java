@@ -64,6 +64,8 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
   private boolean expiryBoundsKnown;
   private long oldestLive;
   private long oldestTombstone;
+  /** Commands other than client-ops applied, plus snapshots restored: a change signal for observers. */
+  private long layoutChanges;
 
   public ShardKvStateMachine(int gid, int shardCount) {
     if (gid <= 0) {
@@ -96,6 +98,7 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     }
     // Configs, installs, deletes and GC change which shards hold which tables: walk again next time.
     expiryBoundsKnown = false;
+    layoutChanges++;
     if (cmd instanceof ShardKvCommand.NewConfig c) {
       return onNewConfig(c.config());
     } else if (cmd instanceof ShardKvCommand.InstallShard c) {
@@ -152,6 +155,15 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     oldestLive = live;
     oldestTombstone = tombstones;
     expiryBoundsKnown = true;
+  }
+
+  /**
+   * Grows whenever the configuration or a shard's state may have changed (every command other than
+   * a client-op, every snapshot restore): the hosting layer refreshes its status view at once when
+   * it moves and at a lower rate otherwise. Observation only: not replicated state, not in snapshots.
+   */
+  public long layoutChanges() {
+    return layoutChanges;
   }
 
   /** Log time of the session clock (0 before the first stamped client-op). */
@@ -473,5 +485,6 @@ public final class ShardKvStateMachine implements ReplicatedStateMachine {
     applied.restore(index);
     clock.restore(logTime);
     expiryBoundsKnown = false;
+    layoutChanges++;
   }
 }

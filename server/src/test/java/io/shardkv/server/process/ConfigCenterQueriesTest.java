@@ -21,7 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A shard group's config-center queries (ConfigCenterQueries) follow the leader wherever it is. */
+/** A server's config-center queries (ConfigCenterQueries) follow the leader wherever it is and are shared by its groups. */
 class ConfigCenterQueriesTest {
 
   /** A config-center server: the leader answers QUERY with configuration 7, a follower names the leader. */
@@ -29,6 +29,9 @@ class ConfigCenterQueriesTest {
     final EventLoop loop;
     final Listener listener;
     volatile String leaderAddress; // null: this one leads
+    final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
+    /** Each answer waits for this (tests hold a query in flight). */
+    volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     CenterServer() throws Exception {
       loop = EventLoop.start("center");
@@ -42,6 +45,12 @@ class ConfigCenterQueriesTest {
     }
 
     private void answer(Connection c, long id, Request r) {
+      queries.incrementAndGet();
+      try {
+        gate.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (leaderAddress != null) {
         RequestDispatcher.reply(c, id, Response.wrongLeader(FrameType.QUERY, 9, leaderAddress));
       } else {
@@ -74,6 +83,33 @@ class ConfigCenterQueriesTest {
           got = delivered.poll(100, TimeUnit.MILLISECONDS);
         }
         assertEquals(7, got == null ? -1 : got.num(), "the added leader's configuration was fetched");
+      }
+    }
+  }
+
+  /**
+   * The shard groups of one server share the queries: groups asking for the same configuration while
+   * a QUERY is out are answered together by one more QUERY, not one each.
+   */
+  @Test
+  void groupsAskingForTheSameConfigurationShareOneQuery() throws Exception {
+    try (CenterServer center = new CenterServer()) {
+      center.gate = new java.util.concurrent.CountDownLatch(1);
+      List<LinkedBlockingQueue<ShardConfig>> got = List.of(new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>(),
+          new LinkedBlockingQueue<>());
+      List<java.util.function.Consumer<ShardConfig>> groups = got.stream()
+          .map(q -> (java.util.function.Consumer<ShardConfig>) q::add).toList();
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(center.address()), Runnable::run)) {
+        q.fetch(7, groups.get(0));
+        for (int i = 0; i < 100 && center.queries.get() == 0; i++) Thread.sleep(20);
+        assertEquals(1, center.queries.get(), "the first QUERY is out (and held)");
+        for (int round = 0; round < 3; round++) {
+          for (var g : groups) q.fetch(7, g); // every group asks again on each of its rounds
+        }
+        center.gate.countDown();
+        for (var g : got) assertEquals(7, g.poll(5, TimeUnit.SECONDS).num());
+        Thread.sleep(200);
+        assertEquals(2, center.queries.get(), "one QUERY for the first asker, one for all who asked meanwhile");
       }
     }
   }
