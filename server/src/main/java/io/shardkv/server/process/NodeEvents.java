@@ -17,12 +17,14 @@ import org.slf4j.LoggerFactory;
  * configurations learned, shard migrations started and finished, snapshots taken and installed —
  * and, at WARN, a migration that waits too long for the other group (issue 11, items 1 and 4).
  *
- * <p>It observes the replica from outside, never from inside the deterministic core: after every
- * tick the hosting layer ({@link NodeServer}, on the loop thread) calls {@link #observe} with the
- * host; this class compares what it sees with what it saw last time and logs the differences. So
+ * <p>It observes the replica from outside, never from inside the deterministic core: the hosting
+ * layer ({@link HostedReplica#onTick}, on the loop thread) calls {@link #observe} with the host after
+ * a tick in which role, term, leader, membership, snapshots or the shard layout changed, and at least
+ * every {@link HostedReplica#STATUS_EVERY_TICKS} ticks; this class compares what it sees with what it
+ * saw last time and logs the differences. So
  * Raft, the host and the state machines stay free of loggers and clocks, and the simulator (which
  * never calls this) is unchanged. {@code nowMillis} is the hosting layer's monotonic clock.
- * A transition that starts and ends within one tick is seen as its end state (e.g. follower →
+ * A transition that starts and ends between two observations is seen as its end state (e.g. follower →
  * leader, logged as an election won).
  */
 final class NodeEvents {
