@@ -88,6 +88,9 @@ final class HostedReplica {
     }
   }
 
+  /** Loop thread: the addresses of the configuration last handed to the address book. */
+  private Map<Integer, io.shardkv.server.raft.Membership.Address> learntAddresses = Map.of();
+
   /** Leader only: when (process millis) each member last answered within a CheckQuorum round. */
   private final Map<Integer, Long> lastActiveMillis = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -124,7 +127,7 @@ final class HostedReplica {
     SplittableRandom freshClientIds = new SplittableRandom();
     this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, self, group,
         id -> {
-          ClusterConfig.Server n = cluster.servers().get(id);
+          AddressBook.Entry n = server.addresses().get(id);
           return n == null ? null : n.address();
         }, bugs.contains(PlantedBug.NO_DEDUP) ? () -> (freshClientIds.nextLong() >>> 1) | 1 : null);
     for (PlantedBug bug : bugs) {
@@ -277,9 +280,15 @@ final class HostedReplica {
     events.observe(host, nowMillis);
     var raft = host.raft();
     int leader = raft.leaderId();
-    ClusterConfig.Server ln = leader < 0 ? null : server.cluster().servers().get(leader);
-    String extra = host.stopped() ? "stopped" : host.service().traceState();
     var membership = raft.membership();
+    // The addresses a configuration carries take effect with it (docs/membership.md): learnt here, on the
+    // first status after it was appended, restored from a snapshot or loaded (within a tick).
+    if (!membership.addresses().equals(learntAddresses)) {
+      server.learnAddresses(group, membership);
+      learntAddresses = membership.addresses();
+    }
+    AddressBook.Entry ln = leader < 0 ? null : server.addresses().get(leader);
+    String extra = host.stopped() ? "stopped" : host.service().traceState();
     if (raft.role() == io.shardkv.server.raft.Role.LEADER) {
       for (int peer : membership.all()) if (raft.recentlyActive(peer)) lastActiveMillis.put(peer, nowMillis);
     } else {
