@@ -40,7 +40,7 @@ final class MembershipCtl {
   private final Duration timeout;
   /** add-replica --address / --admin (null when not given; admin filled in from the server's STATUS). */
   private String address;
-  private String admin;
+  private String admin; // (send() has a local 'admin' too: the leader's; this one is always this.admin there)
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One member as a {@code /members} answer lists it. */
@@ -282,7 +282,7 @@ final class MembershipCtl {
     try {
       return http.send(HttpRequest.newBuilder(URI.create("http://" + admin + path + "?group=" + group + "&server="
               + enc(server) + (force ? "&force=true" : "")
-              + (address != null && path.equals("/add-replica") ? "&address=" + enc(address) + "&admin=" + enc(admin) : "")))
+              + (address != null && path.equals("/add-replica") ? "&address=" + enc(address) + "&admin=" + enc(this.admin) : "")))
           .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException | IllegalArgumentException e) {
       throw new Failure("the leader, node " + leader.node() + ", did not answer on its admin port " + admin + ": " + e);
