@@ -21,9 +21,11 @@ import java.util.TreeMap;
  * <h2>How the contract is met</h2>
  * Every mutating call is encoded at once, in call order, as WAL records into an in-memory buffer
  * (one record per entry, hard state, truncation or snapshot). {@link #flush()} writes the buffer
- * with one write and makes it durable with one {@code fdatasync} (group commit). Because replay
- * applies records in order and a crash can only lose a suffix of the written bytes (torn tails are
- * cut at the last whole record), a crash leaves a prefix of the calls (contract point 2).
+ * with one write and makes it durable with one {@code fdatasync} (group commit). Each write starts
+ * with a DURABLE record claiming what the segment already had durable ({@link DurabilityClaims}).
+ * Because replay applies records in order, a crash damages only bytes not yet durable, and
+ * recovery cuts at the first damaged record that no later claim covers, a crash leaves a prefix of
+ * the calls (contract point 2).
  *
  * <p>A snapshot is made durable in this order: its SNAPSHOT record is forced in the WAL; its file
  * is written under a temporary name, forced, atomically renamed and the directory forced; then the
@@ -521,20 +523,9 @@ public final class FileRaftStorage implements RaftStorage {
     files.syncDirectory(dir);
   }
 
-  /**
-   * Deletes the segments before the newest segment {@code j} from which replay needs nothing
-   * older: either {@code j} is self-contained (no entries before it survive), or every entry
-   * carried in from before {@code j} is at or below the snapshot and the snapshot's own record is
-   * in {@code j} or later, so replaying from {@code j} drops them. Called only after the snapshot
-   * record and file are durable. Deletes oldest first, so a crash leaves a contiguous suffix.
-   */
+  /** Deletes, oldest first, the segments replay no longer needs ({@link SegmentInfo#keepFrom}). */
   private void compact(long snapshotIndex, long snapshotSegment) throws IOException {
-    long keepFrom = segments.firstKey();
-    for (SegmentInfo s : segments.values()) {
-      if (s.sequence() > fileSegment) break;
-      boolean covered = s.startLastIndex() <= snapshotIndex && snapshotSegment >= s.sequence();
-      if (s.selfContained() || covered) keepFrom = s.sequence();
-    }
+    long keepFrom = SegmentInfo.keepFrom(segments, fileSegment, snapshotIndex, snapshotSegment);
     boolean deleted = false;
     while (segments.firstKey() < keepFrom) {
       long seq = segments.firstKey();
