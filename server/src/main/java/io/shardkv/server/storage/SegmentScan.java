@@ -66,27 +66,30 @@ record SegmentScan(List<Located> records, int validEnd, int badOffset, boolean v
   }
 
   /**
-   * The scan of a segment whose first bad record starts at {@code bad}: looks for whole, CRC-valid
+   * The scan of a segment whose first bad record starts at {@code bad}. Looks for whole, CRC-valid
    * records at every later offset, because a corrupted length field tells nothing about where the
-   * next record starts (and a lost page may end anywhere). Only runs once per recovery, over the
-   * tail after a bad record. A DURABLE record counts only if its claim does not exceed its own
-   * offset, as every genuine one does; one found inside an entry's data can only add a claim, which
-   * makes recovery refuse rather than cut (the safe side).
+   * next record starts (and a lost page may end anywhere): the first one answers "does anything
+   * valid follow?"; every DURABLE record is checked for its claim. Only runs once per recovery, over
+   * the tail after a bad record. The claim search looks at every offset too, but does a CRC only
+   * where the fixed shape of a DURABLE record (length 17, type 7) appears, so it stays linear even
+   * over megabytes of entry data. A DURABLE record counts only if its claim does not exceed its own
+   * offset, as every genuine one does; one found inside an entry's data can only add a claim,
+   * which makes recovery refuse rather than cut (the safe side).
    */
   private static SegmentScan afterBad(List<Located> records, byte[] bytes, int bad, int size) {
     boolean valid = false;
+    for (int p = bad + 1; p + WalRecord.HEADER_SIZE <= size && !valid; p++) {
+      valid = WalRecord.check(bytes, p, size) >= 0;
+    }
     long claim = -1;
     int claimAt = -1;
-    for (int p = bad + 1; p + WalRecord.HEADER_SIZE <= size; p++) {
-      int payloadLength = WalRecord.check(bytes, p, size);
-      if (payloadLength < 0) continue;
-      valid = true;
-      if (bytes[p + 8] == RecordType.DURABLE.code() && payloadLength == 0) {
-        long upTo = WalRecord.getLong(bytes, p + 17);
-        if (upTo <= p && upTo > claim) {
-          claim = upTo;
-          claimAt = p;
-        }
+    for (int p = bad + 1; p + Records.DURABLE_SIZE <= size; p++) {
+      if (bytes[p + 8] != RecordType.DURABLE.code() || WalRecord.getInt(bytes, p) != WalRecord.FIXED_BODY) continue;
+      if (WalRecord.check(bytes, p, size) != 0) continue;
+      long upTo = WalRecord.getLong(bytes, p + 17);
+      if (upTo <= p && upTo > claim) {
+        claim = upTo;
+        claimAt = p;
       }
     }
     return new SegmentScan(records, bad, bad, valid, claim, claimAt);

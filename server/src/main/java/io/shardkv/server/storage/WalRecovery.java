@@ -16,10 +16,14 @@ import java.util.TreeMap;
  * Rebuilds the durable state from a data directory on {@code load()}. Rules (docs/storage.md):
  * <ol>
  *   <li>Segments must be numbered contiguously; every record's CRC is verified.</li>
- *   <li>A bad record in the last segment with no valid record anywhere after it is a torn tail
- *       left by a crash mid-write: the file is cut back to the last whole record. A last segment
- *       whose header itself is torn (a crash while creating it) is deleted.</li>
- *   <li>Any other bad record is corruption: refuse to start, naming file and offset.</li>
+ *   <li>A bad record in the last segment is a torn tail left by a crash mid-write — a suffix, or
+ *       (power cut) a lost page of an unforced write followed by intact later ones — unless a valid
+ *       {@link RecordType#DURABLE} record after it claims the segment durable beyond it (version-1
+ *       segments, without claims: unless any valid record follows it). A torn tail is cut back to
+ *       the last whole record. A last segment whose header itself is torn (a crash while creating
+ *       it) is deleted.</li>
+ *   <li>Any other bad record is corruption: refuse to start, naming file and offset (and the
+ *       claiming record).</li>
  *   <li>A SNAPSHOT record is written and forced before its snapshot file is written. If it is the
  *       very last record and its file never became durable, the crash hit mid-snapshot: the
  *       record is cut off and the previous snapshot is used.</li>
