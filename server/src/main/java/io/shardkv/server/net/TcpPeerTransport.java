@@ -6,7 +6,7 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Message;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.shardkv.server.process;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package io.shardkv.server.process;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.net.Connection;
@@ -396,7 +396,7 @@ final class HostedReplica {
     final Map<Status, AtomicLong> replies = new EnumMap<>(Status.class);
 
     ReplicaMetrics() {
-      for (Status s : Status.values()) replies.put(s, new AtomicLong());
+      for (Status s : Status.wireStatuses()) replies.put(s, new AtomicLong());
     }
 
     void count(Status s) {
