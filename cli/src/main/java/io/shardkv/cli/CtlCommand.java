@@ -38,6 +38,9 @@ import picocli.CommandLine.Parameters;
         "                                           until it leads (docs/operations.md)",
         "  add-replica GROUP SERVER                 start an empty replica of GROUP on SERVER (a server id or",
         "                                           HOST:PORT of the config file) and add it as a learner",
+        "  add-replica GROUP ID --address HOST:PORT a server no config file of the cluster names: its address",
+        "                                           travels in the group's configuration (--admin HOST:PORT:",
+        "                                           its admin port; default: asked from the server itself)",
         "  promote GROUP SERVER                     make the learner a voter once it caught up (waits)",
         "  remove-replica GROUP SERVER [--force]    remove a member; refused if the voters left would not",
         "                                           hold a live quorum unless --force; the removed server",
@@ -57,6 +60,14 @@ public final class CtlCommand implements Callable<Integer> {
       description = "per-operation timeout, e.g. 500ms, 30s (default 10s); as client's --timeout")
   String timeout;
 
+  @Option(names = "--address", paramLabel = "HOST:PORT", description = "add-replica: the added server's client/peer"
+      + " address, for a server the cluster's config files do not name (docs/membership.md)")
+  String address;
+
+  @Option(names = "--admin", paramLabel = "HOST:PORT", description = "add-replica with --address: the added server's"
+      + " admin address (default: the server at --address says it)")
+  String admin;
+
   @Parameters(arity = "1..*", paramLabel = "OP ARGS")
   List<String> words = new ArrayList<>();
 
@@ -74,6 +85,9 @@ public final class CtlCommand implements Callable<Integer> {
     try (ShardKvClient c = ShardKvClient.connect(addrs, ClientOptions.defaults().withCallTimeout(t))) {
       String op = words.get(0);
       List<String> a = words.subList(1, words.size());
+      if ((address != null || admin != null) && !op.equals("add-replica")) {
+        return usage("--address and --admin only with add-replica GROUP ID --address HOST:PORT (got " + op + ")");
+      }
       switch (op) {
         case "join": {
           if (a.isEmpty()) return usage("join GID=HOST:PORT,HOST:PORT [GID=...]");
@@ -160,7 +174,7 @@ public final class CtlCommand implements Callable<Integer> {
         case "promote":
         case "remove-replica":
         case "members":
-          return MembershipCtl.run(c, addrs, op, a, force, t);
+          return MembershipCtl.run(c, addrs, op, a, force, t, address, admin);
         default:
           return usage("join|leave|move|query|status|transfer-leader|add-replica|promote|remove-replica|members (unknown '"
               + op + "')");

@@ -38,6 +38,9 @@ final class MembershipCtl {
   private final int group;
   private final long deadline;
   private final Duration timeout;
+  /** add-replica --address / --admin (null when not given; admin filled in from the server's STATUS). */
+  private String address;
+  private String admin; // (send() has a local 'admin' too: the leader's; this one is always this.admin there)
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One member as a {@code /members} answer lists it. */
@@ -63,6 +66,12 @@ final class MembershipCtl {
 
   /** Runs {@code command} with its arguments; 2 on a usage error. */
   static int run(ShardKvClient c, List<String> controllers, String command, List<String> a, boolean force, Duration timeout) {
+    return run(c, controllers, command, a, force, timeout, null, null);
+  }
+
+  /** As above; {@code address}/{@code admin}: add-replica's {@code --address}/{@code --admin} (or null). */
+  static int run(ShardKvClient c, List<String> controllers, String command, List<String> a, boolean force, Duration timeout,
+                 String address, String admin) {
     boolean members = command.equals("members");
     String shape = command + (members ? " GROUP" : " GROUP SERVER (SERVER: a server id or HOST:PORT)")
         + (command.equals("remove-replica") ? " [--force]" : "");
@@ -74,7 +83,19 @@ final class MembershipCtl {
       return usage(shape + " with GROUP a group id (got '" + a.get(0) + "')");
     }
     if (gid < 0) return usage(shape + " with GROUP a group id (got '" + a.get(0) + "')");
+    if (admin != null && address == null) return usage("--admin HOST:PORT only together with --address HOST:PORT");
+    if (address != null) {
+      String bad = malformed("--address", address);
+      if (bad == null && admin != null) bad = malformed("--admin", admin);
+      if (bad != null) return usage(bad);
+      if (!a.get(1).matches("[1-9][0-9]{0,8}")) {
+        return usage("add-replica GROUP ID --address HOST:PORT with ID the new server's id (a positive integer, its"
+            + " 'server ID' line), got '" + a.get(1) + "'");
+      }
+    }
     MembershipCtl m = new MembershipCtl(c, controllers, command, gid, timeout);
+    m.address = address;
+    m.admin = admin;
     try {
       return switch (command) {
         case "members" -> m.members();
@@ -102,6 +123,7 @@ final class MembershipCtl {
   }
 
   private int add(String server) {
+    if (address != null && admin == null) admin = adminAt(server);
     String body = accepted(propose("/add-replica", server, false));
     Members after = awaitCommitted(body);
     System.out.println("OK node " + field(body, "server") + " is a learner of group " + group + " (voters " + after.voters()
@@ -259,7 +281,8 @@ final class MembershipCtl {
     if (admin == null || admin.isEmpty()) throw new Failure("the leader, node " + leader.node() + ", has no admin address");
     try {
       return http.send(HttpRequest.newBuilder(URI.create("http://" + admin + path + "?group=" + group + "&server="
-              + java.net.URLEncoder.encode(server, java.nio.charset.StandardCharsets.UTF_8) + (force ? "&force=true" : "")))
+              + enc(server) + (force ? "&force=true" : "")
+              + (address != null && path.equals("/add-replica") ? "&address=" + enc(address) + "&admin=" + enc(this.admin) : "")))
           .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException | IllegalArgumentException e) {
       throw new Failure("the leader, node " + leader.node() + ", did not answer on its admin port " + admin + ": " + e);
@@ -355,6 +378,51 @@ final class MembershipCtl {
       }
     }
     return null;
+  }
+
+  /**
+   * The admin address of the server listening at {@code --address}, from its STATUS answer; fails
+   * clearly when nothing answers there or the server there is not {@code server}.
+   */
+  private String adminAt(String server) {
+    Map<String, String> st;
+    try {
+      st = client.nodeStatus(address, Duration.ofSeconds(3));
+    } catch (KvException | RuntimeException e) {
+      throw new Failure("no ShardKV server answers at " + address + " (" + e.getMessage() + "); start server " + server
+          + " there first (bin/shardkv server --config FILE --node " + server + ", FILE listing the cluster's servers and"
+          + " its own line), or check --address");
+    }
+    if (!server.equals(st.get("node"))) {
+      throw new Failure("the server at " + address + " is server " + st.get("node") + ", not server " + server
+          + "; check --address");
+    }
+    String a = st.get("admin");
+    if (a == null || a.isEmpty()) throw new Failure("the server at " + address + " did not say its admin address; pass --admin HOST:PORT");
+    return a;
+  }
+
+  /** Why {@code value} is not a HOST:PORT for {@code option}, or null when it is one. */
+  static String malformed(String option, String value) {
+    int c = value.lastIndexOf(':');
+    String why = null;
+    if (c <= 0 || c == value.length() - 1) {
+      why = "";
+    } else if (value.chars().anyMatch(ch -> ch <= ' ' || ch == ',' || ch == '/')) {
+      why = " (no blanks, commas or slashes)";
+    } else {
+      try {
+        int port = Integer.parseInt(value.substring(c + 1));
+        if (port < 1 || port > 65535) why = " with PORT 1..65535";
+      } catch (NumberFormatException e) {
+        why = " with PORT a number";
+      }
+    }
+    return why == null ? null : option + " HOST:PORT" + why + " (e.g. 10.0.0.4:7000), got '" + value + "'";
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- parsing

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The floors of the driver module, as the build enforces them (issue 10): {@code protocol} (the wire)
- * and {@code routing} (the retry and routing logic the simulator's clients run too) at the bottom,
- * the client library on them, and JDBC on top of the client — never below it.
+ * The floors of the driver module, as the build enforces them (issue 10): {@code routing} (the
+ * shared vocabulary — the one {@code Status}, the shard config — and the retry and routing logic the
+ * simulator's clients run too) at the bottom, {@code protocol} (the wire) on it, the client library on
+ * both, and JDBC on top of the client — never below it.
  */
 class DriverArchitectureTest {
   private static JavaClasses driver;
@@ -33,6 +34,14 @@ class DriverArchitectureTest {
   void theWireAndTheRoutingLogicUseNothingAboveThem() {
     noClasses().that().resideInAnyPackage("io.shardkv.driver.protocol..", "io.shardkv.driver.routing..")
         .should().dependOnClassesThat().resideInAnyPackage("io.shardkv.driver.client..", "io.shardkv.driver.jdbc..", "java.sql..")
+        .check(driver);
+  }
+
+  @Test
+  void theRoutingVocabularyKnowsNothingOfTheWire() {
+    noClasses().that().resideInAPackage("io.shardkv.driver.routing..")
+        .should().dependOnClassesThat().resideInAPackage("io.shardkv.driver.protocol..")
+        .because("the state machines share routing's types (one Status); the wire encodes them, not the other way round")
         .check(driver);
   }
 

@@ -179,7 +179,7 @@ public final class ShardKvClient implements AutoCloseable {
 
   public Optional<String> get(String key, Duration timeout) throws KvException {
     Response r = run(key, false, (id, seq) -> new Request.Get(id, seq, key), timeout);
-    return r.status() == io.shardkv.driver.protocol.Status.OK
+    return r.status() == Status.OK
         ? Optional.of(((Result.Value) r.result()).value()) : Optional.empty();
   }
 
@@ -206,7 +206,7 @@ public final class ShardKvClient implements AutoCloseable {
 
   public boolean cas(String key, String expected, String value, Duration timeout) throws KvException {
     Response r = run(key, true, (id, seq) -> new Request.Cas(id, seq, key, expected, value), timeout);
-    return r.status() == io.shardkv.driver.protocol.Status.OK;
+    return r.status() == Status.OK;
   }
 
   /** Removes {@code key}; true if it existed. */
@@ -216,7 +216,7 @@ public final class ShardKvClient implements AutoCloseable {
 
   public boolean delete(String key, Duration timeout) throws KvException {
     Response r = run(key, true, (id, seq) -> new Request.Delete(id, seq, key), timeout);
-    return r.status() == io.shardkv.driver.protocol.Status.OK;
+    return r.status() == Status.OK;
   }
 
   public CompletableFuture<Optional<String>> getAsync(String key) {
@@ -439,9 +439,9 @@ public final class ShardKvClient implements AutoCloseable {
         }
         try {
           Response r = fut.get(wait + 50, TimeUnit.MILLISECONDS);
-          Status st = Wiring.toRouting(r.status());
+          Status st = r.status().retryAs();
           String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
-          if (r.status() != io.shardkv.driver.protocol.Status.BAD_REQUEST) reachedCluster = true;
+          if (r.status() != Status.BAD_REQUEST) reachedCluster = true;
           if (!st.isRoutingRetry()) {
             answer = r;
             answeredBy = s.server();
@@ -451,7 +451,7 @@ public final class ShardKvClient implements AutoCloseable {
             call.onReply(s.attempt(), st, hint, null, env.nowMillis());
           }
           if (s.gid() == ShardRouter.CONTROLLER_GID && !askedMembers
-              && r.status() != io.shardkv.driver.protocol.Status.BAD_REQUEST) {
+              && r.status() != Status.BAD_REQUEST) {
             askedMembers = true;
             learnControllers(s.server());
           }
@@ -463,8 +463,8 @@ public final class ShardKvClient implements AutoCloseable {
             call.onNoReply(s.attempt(), maybeDelivered, env.nowMillis());
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.PROTOCOL_ERROR
-              && (cf.status() == io.shardkv.driver.protocol.Status.BAD_REQUEST
-                  || cf.status() == io.shardkv.driver.protocol.Status.UNKNOWN_FRAME_TYPE)) {
+              && (cf.status() == Status.BAD_REQUEST
+                  || cf.status() == Status.UNKNOWN_FRAME_TYPE)) {
             // The server refused the frame itself (e.g. too large, or a request type it predates,
             // such as SCAN on an older server): every server would.
             throw fastFail(call, "rejected by " + s.server() + ": " + c.getMessage(), true);

@@ -1,5 +1,7 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
+
 /**
  * A call on a {@link ClientConnection} that produced no {@link Response}. {@link #definite()} tells
  * whether the request certainly did not take effect (true) or may have (false, Jepsen {@code :info}).

@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

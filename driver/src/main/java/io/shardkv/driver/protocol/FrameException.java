@@ -1,5 +1,7 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
+
 /**
  * A frame or payload that violates the protocol. The message says what was wrong and where (stream
  * offset, field); {@link #status()} is the code to put in the {@link FrameType#ERROR} reply.

@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -255,7 +256,7 @@ public final class MessageCodec {
 
   private static Status status(PayloadReader r) throws FrameException {
     int code = r.u8("status");
-    Status s = Status.fromCode(code);
+    Status s = Status.fromWireCode(code);
     if (s == null) throw r.malformed("unknown status code " + code);
     return s;
   }

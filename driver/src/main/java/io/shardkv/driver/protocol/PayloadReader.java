@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

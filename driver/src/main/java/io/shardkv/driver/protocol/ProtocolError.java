@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,7 @@ public record ProtocolError(Status status, String message) implements Message {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(message, "message");
     if (status == Status.OK) throw new IllegalArgumentException("an ERROR frame cannot carry OK");
+    if (!status.onWire()) throw new IllegalArgumentException(status + " is not a wire status");
   }
 
   /** The error reply for a decoding failure. */

@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,10 @@ public record Response(FrameType requestType, Status status, Result result, Serv
     Objects.requireNonNull(requestType, "requestType");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(result, "result");
+    if (!status.onWire()) {
+      throw new IllegalArgumentException(status + " is internal to the log; a reply carries its wireStatus() "
+          + status.wireStatus());
+    }
     if (!requestType.expectsReply()) {
       throw new IllegalArgumentException(requestType + " requests have no reply");
     }

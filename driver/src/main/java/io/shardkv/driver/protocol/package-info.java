@@ -11,8 +11,8 @@
  *       {@link io.shardkv.driver.protocol.Response} (status + {@link io.shardkv.driver.protocol.Result}
  *       body), {@link io.shardkv.driver.protocol.ProtocolError}; converted by
  *       {@link io.shardkv.driver.protocol.MessageCodec}.</li>
- *   <li>Outcomes: {@link io.shardkv.driver.protocol.Status} says for each code whether it is
- *       definite; {@link io.shardkv.driver.protocol.CallFailedException} does the same for calls that
+ *   <li>Outcomes: {@link io.shardkv.driver.routing.Status} (the one status vocabulary; only
+ *       its {@code onWire()} codes are sent) says for each code whether it is definite; {@link io.shardkv.driver.protocol.CallFailedException} does the same for calls that
  *       got no reply (timeouts and lost connections are indefinite).</li>
  *   <li>{@link io.shardkv.driver.protocol.ClientConnection}: many requests in flight on one socket,
  *       futures completed by request id, per-call timeouts, reconnect on demand.</li>

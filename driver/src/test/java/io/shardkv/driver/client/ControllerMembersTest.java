@@ -8,7 +8,7 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;

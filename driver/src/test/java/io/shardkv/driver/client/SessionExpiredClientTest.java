@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.driver.protocol.CallFailedException;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

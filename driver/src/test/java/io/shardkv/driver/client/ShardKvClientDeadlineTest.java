@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.driver.client.ScriptedEnvironment.Answer;
 import io.shardkv.driver.protocol.CallFailedException;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.driver.routing.Status;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -141,9 +142,20 @@ class MessageCodecTest {
   }
 
   @Test
+  void aStatusInternalToTheLogIsNeverPutOnTheWire() throws FrameException {
+    for (Status s : Status.values()) {
+      if (s.onWire()) continue;
+      assertThrows(IllegalArgumentException.class, () -> Response.error(FrameType.PUT, s, "x"), s.name());
+      assertThrows(IllegalArgumentException.class, () -> new ProtocolError(s, "x"), s.name());
+      Response sent = Response.error(FrameType.PUT, s.wireStatus(), "x");
+      assertEquals(sent, MessageCodec.decode(MessageCodec.encode(1, sent)), s.name());
+    }
+  }
+
+  @Test
   void definitenessOfEachStatusMatchesTheProtocolDocument() {
     Set<Status> indefinite = EnumSet.of(Status.TIMEOUT, Status.SERVER_ERROR);
-    for (Status s : Status.values()) assertEquals(!indefinite.contains(s), s.definite(), s.name());
+    for (Status s : Status.wireStatuses()) assertEquals(!indefinite.contains(s), s.definite(), s.name());
   }
 
   @Test

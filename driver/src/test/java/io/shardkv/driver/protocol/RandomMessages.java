@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,9 @@ final class RandomMessages {
     all.add(new Request.PeerMessage(new byte[0]));
     for (FrameType t : FrameType.values()) {
       if (!t.expectsReply()) continue;
-      for (Status s : Status.values()) all.add(sampleResponse(t, s));
+      for (Status s : Status.wireStatuses()) all.add(sampleResponse(t, s));
     }
-    for (Status s : Status.values()) {
+    for (Status s : Status.wireStatuses()) {
       if (s != Status.OK) all.add(new ProtocolError(s, "why: " + s));
     }
     return all;
@@ -106,14 +107,14 @@ final class RandomMessages {
         return new Request.PeerMessage(b);
       }
       case 12: {
-        Status s = Status.values()[1 + random.nextInt(Status.values().length - 1)];
+        Status s = Status.wireStatuses().get(1 + random.nextInt(Status.wireStatuses().size() - 1));
         return new ProtocolError(s, str());
       }
       default: {
         List<FrameType> replyable = new ArrayList<>();
         for (FrameType t : FrameType.values()) if (t.expectsReply()) replyable.add(t);
         FrameType t = replyable.get(random.nextInt(replyable.size()));
-        Status s = Status.values()[random.nextInt(Status.values().length)];
+        Status s = Status.wireStatuses().get(random.nextInt(Status.wireStatuses().size()));
         return randomResponse(t, s);
       }
     }

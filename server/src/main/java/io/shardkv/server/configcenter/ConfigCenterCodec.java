@@ -123,7 +123,7 @@ public final class ConfigCenterCodec {
 
   public static byte[] encodeResult(ConfigCenterResult result) {
     BinaryWriter w = new BinaryWriter();
-    w.writeByte(KvCodec.VERSION).writeByte(result.status().code()).writeBoolean(result.config() != null);
+    w.writeByte(KvCodec.VERSION).writeByte(result.status().logCode()).writeBoolean(result.config() != null);
     if (result.config() != null) {
       result.config().encodeTo(w);
     }
@@ -134,7 +134,7 @@ public final class ConfigCenterCodec {
   public static ConfigCenterResult decodeResult(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
     KvCodec.expectVersion(r, "config-center result");
-    Status status = Status.fromCode(r.readByte("status code"));
+    Status status = Status.fromLogCode(r.readByte("status code"));
     ShardConfig config = r.readBoolean("config presence") ? ShardConfig.decodeFrom(r) : null;
     String message = r.readNullableString("message");
     r.expectEnd("config-center result");

@@ -166,14 +166,14 @@ public final class KvCodec {
   }
 
   static void writeResult(BinaryWriter w, KvResult result) {
-    w.writeByte(result.status().code()).writeNullableString(result.value());
+    w.writeByte(result.status().logCode()).writeNullableString(result.value());
   }
 
   static KvResult readResult(BinaryReader r) {
     int at = r.position();
     Status status;
     try {
-      status = Status.fromCode(r.readByte("status code"));
+      status = Status.fromLogCode(r.readByte("status code"));
     } catch (DecodeException e) {
       throw new DecodeException(e.getMessage() + " at offset " + at);
     }

@@ -7,7 +7,7 @@ import io.shardkv.driver.protocol.Message;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

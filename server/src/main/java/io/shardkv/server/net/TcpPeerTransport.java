@@ -6,12 +6,10 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Message;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,9 @@ public final class TcpPeerTransport implements PeerTransport, AutoCloseable {
   private final int selfId;
   private final Options options;
   private final PeerMessageHandler inbound;
-  private final Map<Integer, Link> links;
+  /** Peer id → its link; links are added or re-pointed on the loop thread ({@link #setPeer}), read anywhere. */
+  private final Map<Integer, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean started;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
@@ -50,16 +50,37 @@ public final class TcpPeerTransport implements PeerTransport, AutoCloseable {
     this.selfId = selfId;
     this.options = options;
     this.inbound = inbound;
-    TreeMap<Integer, Link> m = new TreeMap<>();
     peers.forEach((id, addr) -> {
-      if (id != selfId) m.put(id, new Link(id, addr));
+      if (id != selfId) links.put(id, new Link(id, addr));
     });
-    this.links = Collections.unmodifiableMap(m);
   }
 
   /** Opens every link. Call once. */
   public void start() {
-    loop.execute(() -> links.values().forEach(Link::connect));
+    loop.execute(() -> {
+      started = true;
+      links.values().forEach(Link::connect);
+    });
+  }
+
+  /**
+   * Loop thread: server {@code id} is (now) at {@code address} — a server learnt from a replicated
+   * membership configuration (docs/membership.md, "Addresses"). A new peer gets a link; a peer that
+   * moved gets a new link to its new address (the old one is closed and never reconnects); the same
+   * address changes nothing. Messages sent meanwhile are dropped like any to an unreachable peer.
+   */
+  public void setPeer(int id, InetSocketAddress address) {
+    if (id == selfId || closed) return;
+    Link old = links.get(id);
+    if (old != null && old.address.equals(address)) return;
+    Link link = new Link(id, address);
+    links.put(id, link);
+    if (old != null) {
+      old.stopped = true;
+      old.shutdown();
+      log.info("link to node {} moves from {} to {}", id, old.address, address);
+    }
+    if (started) link.connect();
   }
 
   @Override
@@ -148,6 +169,8 @@ public final class TcpPeerTransport implements PeerTransport, AutoCloseable {
     volatile Connection connection;
     volatile boolean reachable;
     volatile int attempts;
+    /** Set when the peer moved to another address ({@link #setPeer}): this link never reconnects. */
+    volatile boolean stopped;
     Timer keepAlive;
     Timer retry;
     boolean wasUp;
@@ -161,7 +184,7 @@ public final class TcpPeerTransport implements PeerTransport, AutoCloseable {
 
     void connect() {
       retry = null;
-      if (closed) return;
+      if (closed || stopped) return;
       attempts++;
       connection = loop.connect(address, options.connection(), this);
     }
@@ -193,7 +216,7 @@ public final class TcpPeerTransport implements PeerTransport, AutoCloseable {
       reachable = false;
       if (keepAlive != null) keepAlive.cancel();
       keepAlive = null;
-      if (closed) return;
+      if (closed || stopped) return;
       Duration delay = backoff.nextDelay();
       if (wasUp) {
         log.info("link to node {} at {} is down ({}); reconnecting with backoff", peerId, address,

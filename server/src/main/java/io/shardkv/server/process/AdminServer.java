@@ -2,7 +2,7 @@ package io.shardkv.server.process;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -46,14 +46,14 @@ final class AdminServer implements AutoCloseable {
     // Membership changes (docs/membership.md; ReplicaMembership): on the leader, on any member, on the
     // server added and on the server removed.
     http.createContext("/add-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.change(node, "add", q.get("group"),
-        q.get("server"), false))));
+        q.get("server"), false, q.get("address"), q.get("admin")))));
     http.createContext("/promote", ex -> respond(ex, post(ex, q -> ReplicaMembership.change(node, "promote", q.get("group"),
         q.get("server"), false))));
     http.createContext("/remove-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.change(node, "remove",
         q.get("group"), q.get("server"), "true".equals(q.get("force"))))));
     http.createContext("/members", ex -> respond(ex, ReplicaMembership.members(node, query(ex).get("group"))));
     http.createContext("/host-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.host(node, q.get("group"),
-        q.get("seed")))));
+        q.get("seed"), q.get("address"), q.get("admin")))));
     http.createContext("/retire-replica", ex -> respond(ex, post(ex, q -> ReplicaMembership.retire(node, q.get("group")))));
     http.setExecutor(null);
     http.start();

@@ -5,7 +5,7 @@ import io.shardkv.driver.protocol.ClientConnection;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.ShardConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;

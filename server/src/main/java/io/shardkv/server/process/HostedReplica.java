@@ -3,7 +3,7 @@ package io.shardkv.server.process;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.configcenter.ConfigCenterStateMachine;
 import io.shardkv.server.net.Connection;
@@ -90,6 +90,9 @@ final class HostedReplica {
     }
   }
 
+  /** Loop thread: the addresses of the configuration last handed to the address book. */
+  private Map<Integer, io.shardkv.server.raft.Membership.Address> learntAddresses = Map.of();
+
   /** Leader only: when (process millis) each member last answered within a CheckQuorum round. */
   private final Map<Integer, Long> lastActiveMillis = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -126,7 +129,7 @@ final class HostedReplica {
     SplittableRandom freshClientIds = new SplittableRandom();
     this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, self, group,
         id -> {
-          ClusterConfig.Server n = cluster.servers().get(id);
+          AddressBook.Entry n = server.addresses().get(id);
           return n == null ? null : n.address();
         }, bugs.contains(PlantedBug.NO_DEDUP) ? () -> (freshClientIds.nextLong() >>> 1) | 1 : null);
     for (PlantedBug bug : bugs) {
@@ -276,6 +279,7 @@ final class HostedReplica {
     k = k * 31 + raft.term();
     k = k * 31 + raft.leaderId();
     k = k * 31 + raft.membershipIndex();
+    k = k * 31 + System.identityHashCode(raft.membership()); // a new object with every configuration (addresses too)
     k = k * 31 + (host.stopped() ? 1 : 0);
     k = k * 31 + host.snapshotsTaken();
     k = k * 31 + host.snapshotsRestored();
@@ -329,9 +333,16 @@ final class HostedReplica {
     events.observe(host, nowMillis);
     var raft = host.raft();
     int leader = raft.leaderId();
-    ClusterConfig.Server ln = leader < 0 ? null : server.cluster().servers().get(leader);
-    String extra = host.stopped() ? "stopped" : host.service().traceState();
     var membership = raft.membership();
+    // The addresses a configuration carries take effect with it (docs/membership.md): learnt here, on the
+    // first status after it was appended, restored from a snapshot or loaded (within a tick: a new
+    // configuration changes statusKey, which refreshes the status at once).
+    if (!membership.addresses().equals(learntAddresses)) {
+      server.learnAddresses(group, membership);
+      learntAddresses = membership.addresses();
+    }
+    AddressBook.Entry ln = leader < 0 ? null : server.addresses().get(leader);
+    String extra = host.stopped() ? "stopped" : host.service().traceState();
     noteActivity(nowMillis);
     status = new ReplicaStatus(self, group, raft.role().name().toLowerCase(), raft.term(), leader,
         ln == null ? "" : ln.address(), raft.commitIndex(), raft.appliedIndex(), raft.lastIndex(),
@@ -434,7 +445,7 @@ final class HostedReplica {
     final Map<Status, AtomicLong> replies = new EnumMap<>(Status.class);
 
     ReplicaMetrics() {
-      for (Status s : Status.values()) replies.put(s, new AtomicLong());
+      for (Status s : Status.wireStatuses()) replies.put(s, new AtomicLong());
     }
 
     void count(Status s) {

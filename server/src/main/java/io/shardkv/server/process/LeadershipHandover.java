@@ -47,7 +47,7 @@ final class LeadershipHandover {
     var raft = host.raft();
     if (!host.isLeader()) {
       int leader = raft.leaderId();
-      ClusterConfig.Server ln = leader < 0 ? null : server.cluster().servers().get(leader);
+      AddressBook.Entry ln = leader < 0 ? null : server.addresses().get(leader);
       return new AdminServer.Probe(409, head + "\"status\":\"not_leader\",\"leader\":" + leader
           + ",\"leader_address\":\"" + (ln == null ? "" : ln.address()) + "\",\"reason\":\"node " + self
           + " does not lead group " + group + (leader < 0 ? "; no leader known now" : "; node " + leader + " does")

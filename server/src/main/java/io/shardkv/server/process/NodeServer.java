@@ -4,7 +4,7 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.server.net.Connection;
 import io.shardkv.server.net.ConnectionOptions;
@@ -64,6 +64,8 @@ public final class NodeServer implements AutoCloseable {
   private final ConcurrentSkipListMap<Integer, HostedReplica> replicas = new ConcurrentSkipListMap<>();
   /** The groups this server hosts, as its data directory records them (the config file only seeds it). */
   private final HostedGroups hosted;
+  /** Where the other servers listen: the file's server lines, then what replicated configurations carry. */
+  private final AddressBook addresses;
   private final Listener listener;
   private final AdminServer admin;
   private final Timer ticker;
@@ -85,6 +87,7 @@ public final class NodeServer implements AutoCloseable {
     this.cluster = cluster;
     this.self = cluster.server(id);
     this.hosted = HostedGroups.loadOrSeed(cluster, id);
+    this.addresses = new AddressBook(id, cluster.servers());
     if (hosted.seeds().isEmpty() && cluster.nodeFormat()) {
       throw new IOException("server " + id + " hosts no group in " + cluster.file());
     }
@@ -219,6 +222,26 @@ public final class NodeServer implements AutoCloseable {
     return hosted;
   }
 
+  /** Where each server listens, as this process knows it (any thread). */
+  AddressBook addresses() {
+    return addresses;
+  }
+
+  /**
+   * Loop thread: group {@code group}'s configuration {@code m} took effect on this server's replica;
+   * the addresses it carries join the address book, and the peer links follow (docs/membership.md).
+   */
+  void learnAddresses(int group, io.shardkv.server.raft.Membership m) {
+    for (AddressBook.Entry e : addresses.learn(group, m)) {
+      try {
+        transport.setPeer(e.id(), e.socketAddress());
+      } catch (RuntimeException ex) {
+        log.warn("node {}: cannot link to server {} at {} (learnt from {}): {}", self.id(), e.id(), e.address(), e.source(),
+            ex.toString());
+      }
+    }
+  }
+
   /** Loop thread: starts serving a replica built by {@link ReplicaMembership#host}. */
   void attach(HostedReplica r) {
     replicas.put(r.group(), r);
@@ -290,7 +313,7 @@ public final class NodeServer implements AutoCloseable {
     if (d.raft() != null) {
       r.onRaftMessage(d.raft());
     } else {
-      ClusterConfig.Server sender = cluster.servers().get(from);
+      AddressBook.Entry sender = addresses.get(from);
       if (sender == null) return;
       r.onMigration(replyName(sender.address(), d.fromGroup()), d.migration());
     }
@@ -298,7 +321,7 @@ public final class NodeServer implements AutoCloseable {
 
   /** Loop thread: whether a hosted shard group's applied configuration lists {@code from}'s address for {@code group}. */
   private boolean listedInConfig(int from, int group) {
-    ClusterConfig.Server sender = cluster.servers().get(from);
+    AddressBook.Entry sender = addresses.get(from);
     if (sender == null) return false;
     for (HostedReplica r : replicas.values()) {
       var c = r.appliedShardConfig();
@@ -365,9 +388,10 @@ public final class NodeServer implements AutoCloseable {
         toGroup = -1;
       }
     }
-    ClusterConfig.Server n = cluster.byAddress(address);
+    AddressBook.Entry n = addresses.byAddress(address);
     if (n == null) {
-      log.warn("migration message to {}, which is not a server of {}; dropped", server, cluster.file());
+      log.warn("migration message to {}, which is not a server of {} nor one learnt from a configuration; dropped",
+          server, cluster.file());
       return;
     }
     if (!cluster.nodeFormat() && toGroup < 0) {
@@ -440,10 +464,10 @@ public final class NodeServer implements AutoCloseable {
     // the config center learns the others from it (issue 11, item 3; the driver's LeaderTracker).
     HostedReplica.ReplicaStatus st = r.status();
     // The group's members as its replica knows them (its Raft configuration, docs/membership.md),
-    // by their config-file addresses; the config file's group line before the first status.
+    // by their addresses (AddressBook); the config file's group line before the first status.
     List<Integer> ids = st == null ? cluster.members(r.group()) : st.members();
-    m.put(prefix + "members", String.join(",", ids.stream().map(id -> cluster.servers().get(id))
-        .filter(java.util.Objects::nonNull).map(ClusterConfig.Server::address).toList()));
+    m.put(prefix + "members", String.join(",", ids.stream().map(addresses::get)
+        .filter(java.util.Objects::nonNull).map(AddressBook.Entry::address).toList()));
     if (st != null) {
       m.put(prefix + "role", st.role());
       m.put(prefix + "term", String.valueOf(st.term()));

@@ -57,6 +57,17 @@ final class ReplicaMembership {
   // ---------------------------------------------------------------- leader: propose a change
 
   static AdminServer.Probe change(NodeServer node, String op, String groupArg, String serverArg, boolean force) {
+    return change(node, op, groupArg, serverArg, force, null, null);
+  }
+
+  /**
+   * One change; {@code addressArg}/{@code adminArg} (add only, both or neither): the added server's
+   * client/peer and admin addresses, which the new configuration carries so every replica learns them
+   * (docs/membership.md, "Addresses"). Without them the server must be known: from the config file, or
+   * learnt from a configuration (then the entry carries that address too).
+   */
+  static AdminServer.Probe change(NodeServer node, String op, String groupArg, String serverArg, boolean force,
+                                  String addressArg, String adminArg) {
     String head = "{\"node\":" + node.id() + ",\"op\":\"" + op + "\",";
     ClusterConfig cluster = node.cluster();
     Integer group = parseInt(groupArg);
@@ -66,12 +77,12 @@ final class ReplicaMembership {
       return refused(head, 400, "refused", "membership changes need a config file in the server format ('server' and"
           + " 'group' lines, docs/config.md); " + cluster.file() + " uses the older node format");
     }
-    ClusterConfig.Server target = resolve(cluster, serverArg);
-    if (target == null) {
-      return refused(head, 400, "unknown_server", "unknown server '" + serverArg + "': " + cluster.file() + " defines servers "
-          + cluster.servers().keySet() + "; a new host needs a 'server ID addr=... admin=... dir=... spare=true' line in"
-          + " every server's config file first (docs/membership.md)");
+    if ((addressArg != null || adminArg != null) && !op.equals("add")) {
+      return refused(head, 400, "refused", "only add-replica takes a server's address; " + op + " names a member");
     }
+    Target t = target(node, serverArg, addressArg, adminArg);
+    if (t.refusal() != null) return new AdminServer.Probe(t.refusal().code(), head + t.refusal().json());
+    AddressBook.Entry target = t.entry();
     int to = target.id();
     HostedReplica r = node.replicas().get(group);
     if (r == null) {
@@ -101,9 +112,12 @@ final class ReplicaMembership {
       String h = no.notAMember() ? head + "\"server_address\":\"" + target.address() + "\"," : head;
       return refused(h, no.httpCode(), no.status(), no.reason());
     }
-    MembershipChange change = d.change();
+    // An addition carries the new server's address (when it has one to carry): every replica of the group,
+    // the ones added later too (snapshots carry it), learns where the server is.
+    MembershipChange change = o == MembershipRules.Op.ADD && t.carried() != null
+        ? MembershipChange.addLearner(to, t.carried()) : d.change();
     if (o == MembershipRules.Op.ADD) {
-      AdminServer.Probe hosted = askToHost(node, target, group, v.seed());
+      AdminServer.Probe hosted = askToHost(node, target, group, v.seed(), t.carried());
       if (hosted != null) return hosted;
     }
     Membership m = decidedOn[0];
@@ -126,11 +140,76 @@ final class ReplicaMembership {
     });
   }
 
-  /** Asks {@code target} to host an empty replica of {@code group}; null when it does (or already did). */
-  private static AdminServer.Probe askToHost(NodeServer node, ClusterConfig.Server target, int group, List<Integer> seed) {
+  /** A refusal before the change is decided: its HTTP code and the rest of its JSON answer. */
+  private record Refusal(int code, String json) {}
+
+  /** The server a change names: its addresses, the address the configuration will carry (or null); or a refusal. */
+  private record Target(AddressBook.Entry entry, Membership.Address carried, Refusal refusal) {
+    static Target no(int code, String status, String reason) {
+      return new Target(null, null, new Refusal(code, "\"status\":\"" + status + "\",\"reason\":\"" + AdminServer.esc(reason)
+          + "\"}\n"));
+    }
+  }
+
+  /**
+   * Resolves the server of a change (an id or its HOST:PORT) in the address book. With an address:
+   * refused if malformed, if the id is known at another address (a server id names one host for the
+   * cluster's life: a replaced host must not reuse it, docs/membership.md rule 8), or if another
+   * server is known at that address.
+   */
+  private static Target target(NodeServer node, String serverArg, String addressArg, String adminArg) {
+    AddressBook book = node.addresses();
+    Integer id = parseInt(serverArg);
+    AddressBook.Entry known = serverArg == null ? null : id != null ? book.get(id) : book.byAddress(serverArg);
+    if (addressArg == null && adminArg == null) {
+      if (known == null) {
+        return Target.no(400, "unknown_server", "unknown server '" + serverArg + "': " + node.cluster().file()
+            + " defines servers " + node.cluster().servers().keySet() + " and the groups' configurations add "
+            + book.ids().stream().filter(i -> !node.cluster().servers().containsKey(i)).toList() + "; add a brand-new host"
+            + " with its address: ctl add-replica GROUP ID --address HOST:PORT (docs/membership.md)");
+      }
+      // Learnt from another group's configuration: this group's configuration carries it too, so its
+      // replicas on servers that host no such group learn it as well.
+      return new Target(known, known.fromFile() ? null : new Membership.Address(known.address(), known.adminAddress()), null);
+    }
+    if (id == null || id < 1) {
+      return Target.no(400, "refused", "with an address, name the server by its id (a positive integer), got '" + serverArg + "'");
+    }
+    if (addressArg == null || adminArg == null) {
+      return Target.no(400, "refused", "give both address=HOST:PORT and admin=HOST:PORT (ctl add-replica --address asks the"
+          + " server at the address for its admin port)");
+    }
+    Membership.Address a;
+    try {
+      a = new Membership.Address(addressArg, adminArg);
+    } catch (IllegalArgumentException e) {
+      return Target.no(400, "refused", "malformed address: " + e.getMessage());
+    }
+    if (known != null && (!known.address().equals(a.peer()) || !known.adminAddress().equals(a.admin()))) {
+      return Target.no(409, "refused", "server " + id + " is known at " + known.address() + " (admin " + known.adminAddress()
+          + ", from " + known.source() + "), not at " + a.peer() + " (admin " + a.admin() + "): a server id names one host"
+          + " for the cluster's life (a replaced host with fresh storage must not reuse it: it may have voted in a term it"
+          + " no longer remembers); give the new host a new server id, or leave out --address (docs/membership.md)");
+    }
+    AddressBook.Entry other = book.byAddress(a.peer());
+    if (other != null && other.id() != id) {
+      return Target.no(409, "refused", "address " + a.peer() + " is server " + other.id() + "'s (from " + other.source()
+          + "), not server " + id + "'s");
+    }
+    return new Target(known != null ? known : new AddressBook.Entry(id, a.peer(), a.admin(), "this request"), a, null);
+  }
+
+  /**
+   * Asks {@code target} to host an empty replica of {@code group}; null when it does (or already did).
+   * With {@code carried} the server first checks that the address is its own, and its answer must
+   * name the target's id: a mistyped address never enters the configuration.
+   */
+  private static AdminServer.Probe askToHost(NodeServer node, AddressBook.Entry target, int group, List<Integer> seed,
+                                             Membership.Address carried) {
     String head = "{\"node\":" + node.id() + ",\"op\":\"add\",\"group\":" + group + ",";
     String url = "http://" + target.adminAddress() + "/host-replica?group=" + group + "&seed="
-        + String.join(",", seed.stream().map(String::valueOf).toList());
+        + String.join(",", seed.stream().map(String::valueOf).toList())
+        + (carried == null ? "" : "&address=" + enc(carried.peer()) + "&admin=" + enc(carried.admin()));
     HttpResponse<String> resp;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -143,9 +222,18 @@ final class ReplicaMembership {
       Thread.currentThread().interrupt();
       return refused(head, 503, "unavailable", "interrupted");
     }
+    java.util.regex.Matcher who = java.util.regex.Pattern.compile("^\\{\"node\":(\\d+),").matcher(resp.body());
+    if (who.find() && Integer.parseInt(who.group(1)) != target.id()) {
+      return refused(head, 409, "refused", "the server answering on admin port " + target.adminAddress() + " is server "
+          + who.group(1) + ", not server " + target.id() + "; check the address");
+    }
     if (resp.statusCode() == 200 || resp.statusCode() == 201) return null;
     return refused(head, 409, "refused", "server " + target.id() + " cannot host group " + group + ": "
         + AdminServer.reason(resp.body()));
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- any member: report
@@ -179,7 +267,7 @@ final class ReplicaMembership {
           .append(",\"members\":[");
       boolean first = true;
       for (int id : m.all()) {
-        ClusterConfig.Server sv = node.cluster().servers().get(id);
+        AddressBook.Entry sv = node.addresses().get(id);
         if (!first) b.append(',');
         first = false;
         b.append("{\"id\":").append(id).append(",\"voter\":").append(m.isVoter(id)).append(",\"address\":\"")
@@ -198,11 +286,22 @@ final class ReplicaMembership {
 
   // ---------------------------------------------------------------- the server added: host an empty replica
 
-  /** {@code POST /host-replica?group=G&seed=IDS}: 201 hosted, 200 already hosted, 400/409 refused. */
-  static synchronized AdminServer.Probe host(NodeServer node, String groupArg, String seedArg) {
+  /**
+   * {@code POST /host-replica?group=G&seed=IDS[&address=A&admin=B]}: 201 hosted, 200 already hosted,
+   * 400/409 refused. With {@code address}/{@code admin} (the addresses the group's configuration will
+   * carry for this server), refused unless they are this server's own (its config file line).
+   */
+  static synchronized AdminServer.Probe host(NodeServer node, String groupArg, String seedArg, String addressArg,
+                                             String adminArg) {
     Integer group = parseInt(groupArg);
     String head = "{\"node\":" + node.id() + ",\"group\":" + (group == null ? "null" : group) + ",";
     if (group == null) return refused(head, 400, "refused", "expected ?group=G&seed=ID,ID,... with G a group id");
+    ClusterConfig.Server me = node.self();
+    if ((addressArg != null && !addressArg.equals(me.address())) || (adminArg != null && !adminArg.equals(me.adminAddress()))) {
+      return refused(head, 409, "refused", "server " + node.id() + " listens at " + me.address() + " (admin "
+          + me.adminAddress() + ", its config file line), not at " + addressArg + " (admin " + adminArg + "); check the"
+          + " address given to ctl add-replica --address");
+    }
     List<Integer> seed = new ArrayList<>();
     for (String p : seedArg == null ? new String[0] : seedArg.split(",")) {
       Integer id = parseInt(p);
@@ -299,15 +398,8 @@ final class ReplicaMembership {
 
   // ---------------------------------------------------------------- helpers
 
-  private static ClusterConfig.Server resolve(ClusterConfig cluster, String arg) {
-    if (arg == null) return null;
-    Integer id = parseInt(arg);
-    if (id != null) return cluster.servers().get(id);
-    return cluster.byAddress(arg);
-  }
-
   private static AdminServer.Probe notLeader(NodeServer node, String head, int group, int leader) {
-    ClusterConfig.Server ln = leader < 0 ? null : node.cluster().servers().get(leader);
+    AddressBook.Entry ln = leader < 0 ? null : node.addresses().get(leader);
     return new AdminServer.Probe(409, head + "\"status\":\"not_leader\",\"leader\":" + leader + ",\"leader_address\":\""
         + (ln == null ? "" : ln.address()) + "\",\"leader_admin\":\"" + (ln == null ? "" : ln.adminAddress())
         + "\",\"reason\":\"node " + node.id() + " does not lead group " + group

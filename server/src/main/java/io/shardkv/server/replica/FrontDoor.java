@@ -5,7 +5,7 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
@@ -145,7 +145,7 @@ public final class FrontDoor {
     byte[] bytes = ((ClientReply.Result) reply).result();
     if (kind == Kind.CONFIG_CENTER) {
       ConfigCenterResult r = ConfigCenterCodec.decodeResult(bytes);
-      Status st = Wiring.toWire(r.status());
+      Status st = r.status().wireStatus();
       if (st == Status.OK) {
         return type == FrameType.QUERY ? new Response(type, st, new Result.Config(Wiring.toConfiguration(r.config())))
             : Response.ok(type);
@@ -154,7 +154,7 @@ public final class FrontDoor {
     }
     if (type == FrameType.SCAN) return ScanWire.response(bytes);
     KvResult r = KvCodec.decodeResult(bytes);
-    Status st = Wiring.toWire(r.status());
+    Status st = r.status().wireStatus();
     return switch (st) {
       case OK -> type == FrameType.GET ? Response.value(r.value() == null ? "" : r.value()) : Response.ok(type);
       case NOT_FOUND -> Response.notFound(type);

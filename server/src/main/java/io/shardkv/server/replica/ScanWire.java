@@ -1,11 +1,10 @@
 package io.shardkv.server.replica;
 
-import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.server.shardkv.ShardScan;
 
 /**
@@ -21,7 +20,7 @@ final class ScanWire {
 
   static Response response(byte[] result) {
     ShardScan.Page p = ShardScan.decodePage(result);
-    Status st = Wiring.toWire(p.status());
+    Status st = p.status().wireStatus();
     return switch (st) {
       case OK -> new Response(FrameType.SCAN, Status.OK, new Result.Page(p.entries(), p.more()));
       case WRONG_GROUP -> Response.wrongGroup(FrameType.SCAN, -1);

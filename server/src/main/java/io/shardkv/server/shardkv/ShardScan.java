@@ -115,7 +115,7 @@ public final class ShardScan {
 
   public static byte[] encodePage(Page p) {
     BinaryWriter w = new BinaryWriter(64);
-    w.writeByte(KvCodec.VERSION).writeByte(p.status().code());
+    w.writeByte(KvCodec.VERSION).writeByte(p.status().logCode());
     if (p.status() == Status.OK) {
       w.writeInt(p.entries().size());
       p.entries().forEach((k, v) -> w.writeString(k).writeString(v));
@@ -129,7 +129,7 @@ public final class ShardScan {
   public static Page decodePage(byte[] bytes) {
     BinaryReader r = new BinaryReader(bytes);
     KvCodec.expectVersion(r, "scan page");
-    Status status = Status.fromCode(r.readByte("scan status"));
+    Status status = Status.fromLogCode(r.readByte("scan status"));
     Page p;
     if (status == Status.OK) {
       int n = r.readCount("scan entries", 8);

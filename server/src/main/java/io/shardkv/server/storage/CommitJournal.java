@@ -76,6 +76,9 @@ public final class CommitJournal implements AutoCloseable {
   private boolean direct;
   /** Journal fsyncs (one per flusher pass that recorded something), for /metrics and tests. */
   private long forces;
+  /** Records ever recorded, and how many of them were durable at the last {@link #force()} (never reset). */
+  private long recorded;
+  private long forcedRecords;
 
   private CommitJournal(Path file, FileChannel channel) {
     this.file = file;
@@ -112,11 +115,19 @@ public final class CommitJournal implements AutoCloseable {
   /**
    * Flusher thread: {@code bytes} were just written at {@code offset} of {@code segment} (not
    * forced). The record is buffered; {@link #force()} writes and forces it with the pass's others.
+   * Returns the record's sequence number: the bytes are durable once {@link #forcedRecords()}
+   * reaches it (a storage's durability claims, {@link RecordType#DURABLE}, rely on that).
    */
-  public synchronized void record(Path segment, long offset, ByteBuffer bytes) throws IOException {
+  public synchronized long record(Path segment, long offset, ByteBuffer bytes) throws IOException {
     if (names.size() > 4096) names.clear();
     byte[] path = names.computeIfAbsent(segment, p -> name(p));
     append(WRITE, path, offset, bytes.duplicate());
+    return ++recorded;
+  }
+
+  /** Sequence number of the last record that a completed {@link #force()} made durable (0: none). */
+  public synchronized long forcedRecords() {
+    return forcedRecords;
   }
 
   /** Makes every record so far durable (one write, one fdatasync); nothing to do when nothing was recorded. */
@@ -127,6 +138,7 @@ public final class CommitJournal implements AutoCloseable {
     buffer = buffer.capacity() > (8 << 20) ? ByteBuffer.allocateDirect(INITIAL_BUFFER) : buffer.clear();
     channel.force(false);
     forces++;
+    forcedRecords = recorded;
   }
 
   /**

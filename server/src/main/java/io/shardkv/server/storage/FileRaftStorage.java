@@ -21,9 +21,11 @@ import java.util.TreeMap;
  * <h2>How the contract is met</h2>
  * Every mutating call is encoded at once, in call order, as WAL records into an in-memory buffer
  * (one record per entry, hard state, truncation or snapshot). {@link #flush()} writes the buffer
- * with one write and makes it durable with one {@code fdatasync} (group commit). Because replay
- * applies records in order and a crash can only lose a suffix of the written bytes (torn tails are
- * cut at the last whole record), a crash leaves a prefix of the calls (contract point 2).
+ * with one write and makes it durable with one {@code fdatasync} (group commit). Each write starts
+ * with a DURABLE record claiming what the segment already had durable ({@link DurabilityClaims}).
+ * Because replay applies records in order, a crash damages only bytes not yet durable, and
+ * recovery cuts at the first damaged record that no later claim covers, a crash leaves a prefix of
+ * the calls (contract point 2).
  *
  * <p>A snapshot is made durable in this order: its SNAPSHOT record is forced in the WAL; its file
  * is written under a temporary name, forced, atomically renamed and the directory forced; then the
@@ -94,6 +96,10 @@ public final class FileRaftStorage implements RaftStorage {
   private long fileSize;
   /** True if bytes were written to {@link #file} since it was last forced. */
   private boolean fileDirty;
+  /** Durability claims of the open segment (docs/storage.md, "Torn tail"). */
+  private final DurabilityClaims claims = new DurabilityClaims();
+  /** Held by a batch's sync; close() writes to the file only if it gets it at once. */
+  private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
 
   /** Pending work from earlier segments or before a snapshot, in call order. */
   private final List<PendingAction> pending = new ArrayList<>();
@@ -155,8 +161,7 @@ public final class FileRaftStorage implements RaftStorage {
     if (failure != null) throw failed();
     if (closed || file == null || !fileDirty) return;
     try {
-      file.force();
-      fileDirty = false;
+      forced();
     } catch (IOException e) {
       throw fail("forcing WAL segment " + fileSegment + " for a journal checkpoint (fdatasync)", e);
     }
@@ -194,6 +199,16 @@ public final class FileRaftStorage implements RaftStorage {
         fileSegment = segments.lastKey();
         file = files.open(segmentPath(fileSegment));
         fileSize = r.lastSegmentSize();
+        // Bytes read back after a process crash may sit only in the page cache: force them before
+        // the node acts on the state they hold, and before the next batch claims them durable.
+        file.force();
+        claims.recovered(fileSize, r.lastSegmentClaim(), r.lastSegmentDataEnd());
+        if (r.lastSegmentVersion() < SegmentHeader.VERSION) {
+          // A segment of an older format gets no claims: new records go to a new segment.
+          file.close();
+          file = null;
+          createSegment(new SegmentHeader(fileSegment + 1, hardState, snapshotGen, snapshot, lastIndex()));
+        }
       }
       logicalSegment = fileSegment;
       logicalSize = fileSize;
@@ -317,6 +332,15 @@ public final class FileRaftStorage implements RaftStorage {
 
   /** One batch's physical work: its actions in order, one fdatasync, then compaction if due. */
   private void sync(List<PendingAction> actions, boolean compactAfter, long snapshotIndex, long snapshotSegment) {
+    syncLock.lock();
+    try {
+      syncLocked(actions, compactAfter, snapshotIndex, snapshotSegment);
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private void syncLocked(List<PendingAction> actions, boolean compactAfter, long snapshotIndex, long snapshotSegment) {
     if (failure != null) throw failed();
     if (closed) throw new IllegalStateException("storage in " + dir + " is closed");
     String step = "writing the WAL";
@@ -326,10 +350,12 @@ public final class FileRaftStorage implements RaftStorage {
       for (PendingAction a : actions) {
         if (a instanceof PendingAction.Write w) {
           long at = fileSize;
+          claims.stamp(w.bytes(), journal);
           writeToFile(w.segment(), ByteBuffer.wrap(w.bytes()));
-          if (viaJournal != null && w.bytes().length > 0) {
+          claims.written(fileSize);
+          if (viaJournal != null) {
             step = "recording a WAL write in the commit journal " + viaJournal.file();
-            viaJournal.record(segmentPath(w.segment()), at, ByteBuffer.wrap(w.bytes()));
+            claims.journaled(viaJournal.record(segmentPath(w.segment()), at, ByteBuffer.wrap(w.bytes())), fileSize);
           }
         } else if (a instanceof PendingAction.StartSegment s) {
           step = "starting WAL segment " + s.header().sequence();
@@ -339,7 +365,7 @@ public final class FileRaftStorage implements RaftStorage {
           createSegment(s.header());
         } else if (a instanceof PendingAction.WriteSnapshot s) {
           step = "forcing the WAL before snapshot generation " + s.generation();
-          file.force();
+          forced();
           step = "writing snapshot file " + snapshots.path(s.generation());
           snapshots.write(s.generation(), s.meta(), s.data());
           if (s.previousGeneration() > 0) {
@@ -353,10 +379,7 @@ public final class FileRaftStorage implements RaftStorage {
       // Journaled: durable once the caller forces the journal; the segment is forced at a checkpoint,
       // a segment roll, a snapshot or close.
       step = "forcing WAL segment " + fileSegment + " to disk (fdatasync)";
-      if (fileDirty && viaJournal == null) {
-        file.force();
-        fileDirty = false;
-      }
+      if (fileDirty && viaJournal == null) forced();
       if (compactAfter) {
         step = "deleting WAL segments covered by the snapshot";
         compact(snapshotIndex, snapshotSegment);
@@ -370,19 +393,38 @@ public final class FileRaftStorage implements RaftStorage {
   public void close() {
     if (closed) return;
     closed = true;
-    if (journal != null && loaded && failure == null) {
-      // Journaled: force what only the journal holds durably, then drop this directory's records
-      // (a later storage in this directory starts its segments from 1 again).
+    // A batch still syncing (a flusher that did not finish in time) owns the file: leave it alone;
+    // journaled, its records stay in the journal and are replayed at the next start.
+    if (loaded && failure == null && file != null && syncLock.tryLock()) {
       try {
-        if (file != null && fileDirty) file.force();
-        fileDirty = false;
-        journal.forget(dir);
+        if (fileDirty) forced(); // journaled: what only the journal held durably
+        writeClosingClaim();
+        // Drop this directory's journal records (a later storage here starts from segment 1 again).
+        if (journal != null) journal.forget(dir);
       } catch (IOException e) {
-        failure = new StorageException("disk error while closing the journaled storage in " + dir + ": " + describe(e)
-            + "; its last writes stay in the commit journal " + journal.file() + " and are replayed at the next start", e);
+        failure = new StorageException("disk error while closing the storage in " + dir + ": " + describe(e)
+            + (journal == null ? "; everything flushed before is intact on disk"
+                : "; its last writes stay in the commit journal " + journal.file() + " and are replayed at the next start"), e);
+      } finally {
+        syncLock.unlock();
       }
     }
     releaseFiles();
+  }
+
+  /** See {@link DurabilityClaims#closingClaim()}. */
+  private void writeClosingClaim() throws IOException {
+    ByteBuffer b = claims.closingClaim();
+    if (b == null) return;
+    writeToFile(fileSegment, b);
+    forced();
+  }
+
+  /** Forces the open segment: everything written to it is durable. */
+  private void forced() throws IOException {
+    file.force();
+    fileDirty = false;
+    claims.forced(fileSize);
   }
 
   private void lockDirectory() throws IOException {
@@ -412,17 +454,24 @@ public final class FileRaftStorage implements RaftStorage {
 
   /** Starts a new segment if {@code bytes} more do not fit in this one (unless it is empty). */
   private void rollIfFull(long bytes) {
-    if (logicalSize + bytes > segmentSize && logicalSize > EMPTY_SEGMENT_SIZE) rollSegment();
+    long claim = buffer.position() == 0 ? Records.DURABLE_SIZE : 0;
+    if (logicalSize + claim + bytes > segmentSize && logicalSize > EMPTY_SEGMENT_SIZE) rollSegment();
   }
 
+  /**
+   * Encodes {@code r} into the buffer. Each sealed chunk of the buffer (one write to one segment)
+   * starts with room for the DURABLE record that {@code sync()} fills in when it writes the chunk.
+   */
   private void emitNoRoll(WalRecord r) {
-    int size = r.encodedSize();
+    int claim = buffer.position() == 0 ? Records.DURABLE_SIZE : 0;
+    int size = claim + r.encodedSize();
     if (buffer.remaining() < size) {
       ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + size));
       buffer.flip();
       bigger.put(buffer);
       buffer = bigger;
     }
+    buffer.position(buffer.position() + claim);
     r.encodeTo(buffer);
     logicalSize += size;
   }
@@ -470,23 +519,13 @@ public final class FileRaftStorage implements RaftStorage {
     writeToFile(h.sequence(), b);
     f.force();
     fileDirty = false;
+    claims.newSegment(fileSize); // the header is durable before anything follows it
     files.syncDirectory(dir);
   }
 
-  /**
-   * Deletes the segments before the newest segment {@code j} from which replay needs nothing
-   * older: either {@code j} is self-contained (no entries before it survive), or every entry
-   * carried in from before {@code j} is at or below the snapshot and the snapshot's own record is
-   * in {@code j} or later, so replaying from {@code j} drops them. Called only after the snapshot
-   * record and file are durable. Deletes oldest first, so a crash leaves a contiguous suffix.
-   */
+  /** Deletes, oldest first, the segments replay no longer needs ({@link SegmentInfo#keepFrom}). */
   private void compact(long snapshotIndex, long snapshotSegment) throws IOException {
-    long keepFrom = segments.firstKey();
-    for (SegmentInfo s : segments.values()) {
-      if (s.sequence() > fileSegment) break;
-      boolean covered = s.startLastIndex() <= snapshotIndex && snapshotSegment >= s.sequence();
-      if (s.selfContained() || covered) keepFrom = s.sequence();
-    }
+    long keepFrom = SegmentInfo.keepFrom(segments, fileSegment, snapshotIndex, snapshotSegment);
     boolean deleted = false;
     while (segments.firstKey() < keepFrom) {
       long seq = segments.firstKey();

@@ -31,7 +31,17 @@ enum RecordType {
    * {@code saveSnapshot}. term/index = snapshot last term/index; payload = snapshot generation and
    * whether the log tail after the snapshot was kept (decided when the call was made).
    */
-  SNAPSHOT((byte) 5);
+  SNAPSHOT((byte) 5),
+  /**
+   * Durability claim (segments of WAL format version 2, see {@link SegmentHeader#VERSION}): the
+   * first record of every write of a batch to a segment, and written once more when the storage
+   * closes. index = X, the byte offset up to which this segment was durable when the record was
+   * written (forced to disk, or held by a forced {@link CommitJournal} record, which replay restores
+   * before recovery reads the segment); X is a record boundary and at most the record's own offset.
+   * term = 0, no payload, no effect on the replayed state. Recovery uses it to tell an unforced
+   * tail torn by a power cut from damaged forced data (docs/storage.md, "Torn tail").
+   */
+  DURABLE((byte) 7);
 
   private final byte code;
 

@@ -37,6 +37,14 @@ final class Records {
     return new WalRecord(RecordType.SNAPSHOT, meta.lastTerm(), meta.lastIndex(), p);
   }
 
+  /** Encoded size of a {@link RecordType#DURABLE} record (it has no payload). */
+  static final int DURABLE_SIZE = WalRecord.HEADER_SIZE;
+
+  /** A durability claim: bytes {@code [0, upTo)} of the segment it is written to are durable. */
+  static WalRecord durable(long upTo) {
+    return new WalRecord(RecordType.DURABLE, 0, upTo, new byte[0]);
+  }
+
   /** A decoded SNAPSHOT record. */
   record SnapshotMark(long generation, SnapshotMeta meta, boolean tailKept) {}
 

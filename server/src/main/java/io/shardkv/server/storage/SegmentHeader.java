@@ -16,16 +16,29 @@ import java.nio.ByteBuffer;
  * @param snapshotGen  generation of the snapshot in effect (0 = none)
  * @param snapshot     that snapshot's meta
  * @param lastIndex    last log index at segment start
+ * @param version      WAL format version of the segment: 1 (no durability claims) or 2 (every
+ *                     batch written to the segment starts with a {@link RecordType#DURABLE} claim)
  */
 record SegmentHeader(long sequence, HardState hardState, long snapshotGen, SnapshotMeta snapshot,
-                     long lastIndex) {
+                     long lastIndex, short version) {
   static final int MAGIC = 0x534B5657; // "SKVW"
-  static final short VERSION = 1;
+  /** The version this build writes. */
+  static final short VERSION = 2;
+  /** The oldest version this build reads: segments written before durability claims existed. */
+  static final short OLDEST_VERSION = 1;
+
+  /** A header of the version this build writes. */
+  SegmentHeader(long sequence, HardState hardState, long snapshotGen, SnapshotMeta snapshot, long lastIndex) {
+    this(sequence, hardState, snapshotGen, snapshot, lastIndex, VERSION);
+  }
+
+  /** True if the segment's batches carry {@link RecordType#DURABLE} claims (version 2 and later). */
+  boolean hasDurabilityClaims() { return version >= 2; }
   private static final int PAYLOAD_SIZE = 4 + 2 + 8 + 4 + 8 + 8 + 8;
 
   WalRecord toRecord() {
     ByteBuffer p = ByteBuffer.allocate(PAYLOAD_SIZE);
-    p.putInt(MAGIC).putShort(VERSION).putLong(sequence).putInt(hardState.votedFor())
+    p.putInt(MAGIC).putShort(version).putLong(sequence).putInt(hardState.votedFor())
         .putLong(snapshotGen).putLong(snapshot.lastIndex()).putLong(snapshot.lastTerm());
     return new WalRecord(RecordType.SEGMENT_HEADER, hardState.term(), lastIndex, p.array());
   }
@@ -41,14 +54,14 @@ record SegmentHeader(long sequence, HardState hardState, long snapshotGen, Snaps
     ByteBuffer p = ByteBuffer.wrap(r.payload());
     if (p.getInt() != MAGIC) throw new IllegalArgumentException("bad segment magic");
     short version = p.getShort();
-    if (version != VERSION) {
+    if (version < OLDEST_VERSION || version > VERSION) {
       throw new IllegalArgumentException("unsupported WAL format version " + version
-          + " (this build reads version " + VERSION + ")");
+          + " (this build reads versions " + OLDEST_VERSION + " to " + VERSION + ")");
     }
     long seq = p.getLong();
     int votedFor = p.getInt();
     long gen = p.getLong();
     SnapshotMeta meta = new SnapshotMeta(p.getLong(), p.getLong());
-    return new SegmentHeader(seq, new HardState(r.term(), votedFor), gen, meta, r.index());
+    return new SegmentHeader(seq, new HardState(r.term(), votedFor), gen, meta, r.index(), version);
   }
 }

@@ -28,4 +28,23 @@ record SegmentInfo(long sequence, long snapshotIndex, long startLastIndex) {
 
   /** True if replaying from this segment needs no entry stored in an earlier one. */
   boolean selfContained() { return startLastIndex == snapshotIndex; }
+
+  /**
+   * The oldest segment compaction keeps: the newest segment {@code j} (up to the open one) from
+   * which replay needs nothing older — either {@code j} is self-contained (no entries before it
+   * survive), or every entry carried in from before {@code j} is at or below the snapshot and the
+   * snapshot's own record is in {@code j} or later, so replaying from {@code j} drops them. Used
+   * only after the snapshot record and file are durable; deleting oldest first, a crash leaves a
+   * contiguous suffix.
+   */
+  static long keepFrom(java.util.TreeMap<Long, SegmentInfo> segments, long openSegment, long snapshotIndex,
+                       long snapshotSegment) {
+    long keepFrom = segments.firstKey();
+    for (SegmentInfo s : segments.values()) {
+      if (s.sequence() > openSegment) break;
+      boolean covered = s.startLastIndex() <= snapshotIndex && snapshotSegment >= s.sequence();
+      if (s.selfContained() || covered) keepFrom = s.sequence();
+    }
+    return keepFrom;
+  }
 }

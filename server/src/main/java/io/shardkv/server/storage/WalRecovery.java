@@ -16,10 +16,14 @@ import java.util.TreeMap;
  * Rebuilds the durable state from a data directory on {@code load()}. Rules (docs/storage.md):
  * <ol>
  *   <li>Segments must be numbered contiguously; every record's CRC is verified.</li>
- *   <li>A bad record in the last segment with no valid record anywhere after it is a torn tail
- *       left by a crash mid-write: the file is cut back to the last whole record. A last segment
- *       whose header itself is torn (a crash while creating it) is deleted.</li>
- *   <li>Any other bad record is corruption: refuse to start, naming file and offset.</li>
+ *   <li>A bad record in the last segment is a torn tail left by a crash mid-write — a suffix, or
+ *       (power cut) a lost page of an unforced write followed by intact later ones — unless a valid
+ *       {@link RecordType#DURABLE} record after it claims the segment durable beyond it (version-1
+ *       segments, without claims: unless any valid record follows it). A torn tail is cut back to
+ *       the last whole record. A last segment whose header itself is torn (a crash while creating
+ *       it) is deleted.</li>
+ *   <li>Any other bad record is corruption: refuse to start, naming file and offset (and the
+ *       claiming record).</li>
  *   <li>A SNAPSHOT record is written and forced before its snapshot file is written. If it is the
  *       very last record and its file never became durable, the crash hit mid-snapshot: the
  *       record is cut off and the previous snapshot is used.</li>
@@ -36,9 +40,12 @@ final class WalRecovery {
   /**
    * Everything {@link FileRaftStorage} needs to continue after recovery, and {@code records}: how
    * many WAL records (segment headers included) the final, clean pass read, for the recovery summary.
+   * Of the last segment: its format version, the highest durability claim in it (at least its
+   * header's end) and the end of its last record that is not a durability claim.
    */
   record Recovered(PersistedState state, long snapshotGen, long snapshotRecordSegment,
-                   TreeMap<Long, SegmentInfo> segments, long lastSegmentSize, long records) {}
+                   TreeMap<Long, SegmentInfo> segments, long lastSegmentSize, long records,
+                   short lastSegmentVersion, long lastSegmentClaim, long lastSegmentDataEnd) {}
 
   WalRecovery(StorageFiles files, Path dir, SnapshotFiles snapshots) {
     this.files = files;
@@ -102,6 +109,9 @@ final class WalRecovery {
     ReplayState state = null;
     TreeMap<Long, SegmentInfo> segments = new TreeMap<>();
     long lastSize = 0;
+    short lastVersion = SegmentHeader.VERSION;
+    long lastClaim = 0;
+    long lastDataEnd = 0;
     WalRecord lastRecord = null;
     long lastRecordOffset = -1;
     long records = 0;
@@ -112,8 +122,10 @@ final class WalRecovery {
       byte[] bytes = readAll(path);
       SegmentScan scan = SegmentScan.of(bytes, bytes.length);
       if (!scan.clean()) {
-        if (!isLast || scan.validRecordAfterBad()) throw corruptRecord(path, scan.badOffset(), isLast);
+        if (!isLast) throw corruptRecord(path, scan.badOffset(), false);
         if (scan.records().isEmpty()) {
+          // The header is forced before any record goes into the segment.
+          if (scan.validRecordAfterBad()) throw corruptRecord(path, scan.badOffset(), true);
           if (i == 0 && seq != 1) {
             throw corrupt(path, 0, "the only segment has no valid header");
           }
@@ -121,6 +133,7 @@ final class WalRecovery {
           files.syncDirectory(dir);
           return null;
         }
+        checkTornTail(path, scan);
         try (StorageFiles.StorageFile f = files.open(path)) {
           f.truncate(scan.validEnd()); // cut the torn tail
           f.force();
@@ -144,6 +157,11 @@ final class WalRecovery {
       }
       segments.put(seq, SegmentInfo.of(header));
       SegmentScan.Located at = scan.records().get(0);
+      lastVersion = header.version();
+      // The header is forced when the segment is created: durable from the start.
+      lastClaim = at.encodedSize();
+      lastDataEnd = at.encodedSize();
+      SegmentScan.Located lastData = at;
       // Entries of an append call are applied only once its final ENTRY record is seen.
       List<LogEntry> callEntries = new ArrayList<>();
       int callStart = -1;
@@ -161,12 +179,26 @@ final class WalRecovery {
             for (LogEntry e : callEntries) state.applyEntry(e);
             callEntries.clear();
             state.applyEntry(at.entry());
+            lastData = at;
+            lastDataEnd = at.offset() + at.encodedSize();
             continue;
           }
           if (!callEntries.isEmpty()) {
             throw new IllegalStateException("a " + at.type() + " record interrupts an append call");
           }
+          if (at.type() == RecordType.DURABLE) {
+            if (!header.hasDurabilityClaims()) {
+              throw new IllegalArgumentException("a durability record in a version-" + header.version() + " segment");
+            }
+            if (at.index() > at.offset()) {
+              throw new IllegalArgumentException("a durability record claims byte " + at.index() + " beyond itself");
+            }
+            lastClaim = Math.max(lastClaim, at.index());
+            continue;
+          }
           apply(state, at.record(), seq);
+          lastData = at;
+          lastDataEnd = at.offset() + at.encodedSize();
         }
       } catch (IllegalStateException | IllegalArgumentException e) {
         throw corrupt(path, at.offset(), e.getMessage());
@@ -182,8 +214,8 @@ final class WalRecovery {
         }
         return null;
       }
-      lastRecord = at.record();
-      lastRecordOffset = at.offset();
+      lastRecord = lastData.record(); // durability records change no state: the last one that does
+      lastRecordOffset = lastData.offset();
       lastSize = bytes.length;
       records += scan.records().size();
     }
@@ -194,7 +226,7 @@ final class WalRecovery {
             + " segment, so the log and hard state are lost. Refusing to start; restore the"
             + " directory from a backup, or wipe it and let the node rejoin from its peers.");
       }
-      return new Recovered(PersistedState.EMPTY, 0, 0, segments, 0, records);
+      return new Recovered(PersistedState.EMPTY, 0, 0, segments, 0, records, SegmentHeader.VERSION, 0, 0);
     }
 
     long gen = state.snapshotGen();
@@ -250,7 +282,8 @@ final class WalRecovery {
     HardState hs = state.hardState();
     SnapshotMeta meta = fileMeta != null ? fileMeta : state.snapshot();
     PersistedState persisted = new PersistedState(hs, meta, snapshotData, state.entries());
-    return new Recovered(persisted, gen, state.snapshotRecordSegment(), segments, lastSize, records);
+    return new Recovered(persisted, gen, state.snapshotRecordSegment(), segments, lastSize, records,
+        lastVersion, lastClaim, lastDataEnd);
   }
 
   private static void apply(ReplayState state, WalRecord r, long segment) {
@@ -270,6 +303,34 @@ final class WalRecovery {
       ByteBuffer b = ByteBuffer.allocate((int) size);
       f.read(b, 0);
       return b.array();
+    }
+  }
+
+  /**
+   * The last segment has a bad record at {@code scan.badOffset()} (B) after a valid header; returns
+   * if B starts a torn tail to cut, throws if it is corruption. Version 2: torn unless a valid record
+   * after B claims the segment was durable beyond B — a crash damages only bytes that were not
+   * durable, and a claim is written only for bytes already durable, so the claim proves B's record
+   * was durable and was damaged since. (B and every claim are record boundaries, so a claim beyond B
+   * covers B's whole record.) Version 1 has no claims: torn only if nothing valid follows B.
+   */
+  private void checkTornTail(Path path, SegmentScan scan) {
+    SegmentHeader header;
+    try {
+      header = SegmentHeader.fromRecord(scan.records().get(0).record());
+    } catch (IllegalArgumentException e) {
+      throw corrupt(path, 0, e.getMessage());
+    }
+    int bad = scan.badOffset();
+    if (!header.hasDurabilityClaims()) {
+      if (scan.validRecordAfterBad()) throw corruptRecord(path, bad, true);
+      return;
+    }
+    if (scan.claimAfterBad() > bad) {
+      throw corrupt(path, bad, "a CRC32C or framing check failed, and the durability record written"
+          + " later at byte offset " + scan.claimAt() + " says the segment was already on disk up to"
+          + " byte " + scan.claimAfterBad() + ", so this record had been forced to disk and was damaged"
+          + " afterwards (not a write torn by a crash)");
     }
   }
 

@@ -11,7 +11,7 @@ import io.shardkv.driver.protocol.ClientConnection;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

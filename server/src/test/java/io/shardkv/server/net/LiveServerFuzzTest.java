@@ -12,7 +12,7 @@ import io.shardkv.driver.protocol.Message;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.ProtocolError;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.protocol.Wire;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -105,6 +105,46 @@ class TcpPeerTransportTest {
       }
       assertFalse(n1.transport.isReachable(1), "no link to itself");
     }
+  }
+
+  /**
+   * Issue 16, dynamic address book: a peer learnt at run time (from a replicated configuration) gets a
+   * link; a peer that moved gets a new link to its new address, and the old one is never used again.
+   */
+  @Test
+  void aPeerLearntAtRunTimeIsLinkedAndAMovedPeerIsFollowed() throws Exception {
+    int p1 = freePort();
+    int p2 = freePort();
+    int p2moved = freePort();
+    try (Node n1 = new Node(1); Node n2 = new Node(2); Node n2b = new Node(2)) {
+      n1.start(p1, Map.of(), FAST); // knows no peer at start
+      n2.start(p2, Map.of(1, new InetSocketAddress("127.0.0.1", p1)), FAST);
+      n1.transport.send(2, "dropped".getBytes());
+      assertEquals(1, n1.transport.messagesDropped(), "no link to an unknown peer");
+      setPeer(n1, 2, p2);
+      await(() -> n1.transport.isReachable(2), "1 reaches 2 once it learnt the address");
+      n1.transport.send(2, "first".getBytes());
+      assertEquals("1:first", n2.inbox.poll(10, TimeUnit.SECONDS));
+      setPeer(n1, 2, p2);
+      assertEquals(1, n1.transport.connectAttempts(2), "the same address again keeps the link");
+      n2b.start(p2moved, Map.of(), FAST);
+      setPeer(n1, 2, p2moved);
+      await(() -> n1.transport.isReachable(2) && n1.transport.connectAttempts(2) == 1, "1 reaches 2 at its new address");
+      n1.transport.send(2, "second".getBytes());
+      assertEquals("1:second", n2b.inbox.poll(10, TimeUnit.SECONDS));
+      Thread.sleep(300);
+      assertTrue(n2.inbox.isEmpty(), "the old address gets nothing: " + n2.inbox);
+    }
+  }
+
+  /** Runs {@code setPeer} on the node's loop (where it belongs) and waits until it ran. */
+  private static void setPeer(Node n, int id, int port) throws Exception {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    n.loop.execute(() -> {
+      n.transport.setPeer(id, new InetSocketAddress("127.0.0.1", port));
+      done.complete(null);
+    });
+    done.get(5, TimeUnit.SECONDS);
   }
 
   @Test

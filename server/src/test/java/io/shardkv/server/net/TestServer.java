@@ -3,7 +3,7 @@ package io.shardkv.server.net;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.net.Connection;
 import io.shardkv.server.net.ConnectionOptions;

@@ -29,6 +29,9 @@ class PeerWireTest {
       new RaftMessage.AppendEntries(1, 3, 9, 12, 9, List.of(new LogEntry(13, 9, EntryKind.CONFIG,
           new io.shardkv.server.raft.Membership(List.of(1, 2, 3), List.of(4)).encode())), 12),
       new RaftMessage.InstallSnapshot(1, 4, 9, 100, 8, 0, new byte[] {5}, true,
+          new io.shardkv.server.raft.Membership(List.of(1, 2, 3), List.of(4), new java.util.TreeMap<>(java.util.Map.of(4,
+              new io.shardkv.server.raft.Membership.Address("10.0.0.4:7000", "10.0.0.4:8000"))))),
+      new RaftMessage.InstallSnapshot(1, 4, 9, 100, 8, 0, new byte[] {5}, true,
           new io.shardkv.server.raft.Membership(List.of(1, 2, 3), List.of(4))));
 
   /** Old peers keep reading what a group that never changed membership sends: type 7, unchanged bytes. */

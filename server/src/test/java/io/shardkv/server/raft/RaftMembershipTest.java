@@ -266,6 +266,37 @@ class RaftMembershipTest {
         "installed snapshot's configuration (then the config entry after it added 5)");
   }
 
+  /**
+   * Issue 16, dynamic address book: the address an addition carries is part of the configuration, so
+   * it reaches every member through the log, survives compaction and restart, and a member added
+   * later learns it from the snapshot it installs.
+   */
+  @Test
+  void anAddressCarriedByAnAdditionReachesEveryMemberThroughLogSnapshotAndRestart() {
+    Membership.Address a4 = new Membership.Address("10.0.0.4:7000", "10.0.0.4:8000");
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.join(4);
+    accepted(c.change(1, MembershipChange.addLearner(4, a4)));
+    c.settle();
+    for (int id : List.of(1, 2, 3, 4)) assertEquals(a4, c.node(id).membership().address(4), "node " + id);
+    accepted(c.change(1, MembershipChange.promote(4)));
+    c.settle();
+    c.propose(1, "a");
+    c.settle();
+    c.takeSnapshot(1);
+    assertEquals(a4, c.storages.get(1).load().snapshot().membership().address(4), "the snapshot file carries it");
+    c.join(5);
+    accepted(c.change(1, MembershipChange.addLearner(5)));
+    c.settle();
+    assertEquals(a4, c.node(5).snapshotMeta().membership().address(4), "a later member learns it from the snapshot");
+    assertEquals(a4, c.node(5).membership().address(4));
+    assertNull(c.node(5).membership().address(5), "an addition without an address carries none");
+    c.crash(1);
+    c.restart(1);
+    assertEquals(a4, c.node(1).membership().address(4), "restored from snapshot and log");
+  }
+
   @Test
   void aSnapshotOfTheSeedConfigurationRecordsNone() {
     InMemoryRaftCluster c = new InMemoryRaftCluster(3);

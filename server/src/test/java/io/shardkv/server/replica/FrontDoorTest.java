@@ -9,7 +9,7 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.protocol.Status;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.ShardConfig;
 import io.shardkv.server.configcenter.ConfigCenterCodec;
 import io.shardkv.server.configcenter.ConfigCenterCommand;
@@ -97,25 +97,27 @@ class FrontDoorTest {
 
   @Test
   void keyValueResultsMapOntoTheirWireAnswers() {
-    assertEquals(Response.value("v"), kv.respond(FrameType.GET, result(new KvResult(io.shardkv.driver.routing.Status.OK, "v"))));
-    assertEquals(Response.ok(FrameType.PUT), kv.respond(FrameType.PUT, result(KvResult.of(io.shardkv.driver.routing.Status.OK))));
-    assertEquals(Response.notFound(FrameType.GET), kv.respond(FrameType.GET, result(KvResult.of(io.shardkv.driver.routing.Status.NOT_FOUND))));
+    assertEquals(Response.value("v"), kv.respond(FrameType.GET, result(new KvResult(Status.OK, "v"))));
+    assertEquals(Response.ok(FrameType.PUT), kv.respond(FrameType.PUT, result(KvResult.of(Status.OK))));
+    assertEquals(Response.notFound(FrameType.GET), kv.respond(FrameType.GET, result(KvResult.of(Status.NOT_FOUND))));
     assertEquals(Response.casMismatch("old"),
-        kv.respond(FrameType.CAS, result(new KvResult(io.shardkv.driver.routing.Status.CAS_MISMATCH, "old"))));
+        kv.respond(FrameType.CAS, result(new KvResult(Status.CAS_MISMATCH, "old"))));
     assertEquals(Response.wrongGroup(FrameType.PUT, -1),
-        kv.respond(FrameType.PUT, result(KvResult.of(io.shardkv.driver.routing.Status.WRONG_GROUP))));
+        kv.respond(FrameType.PUT, result(KvResult.of(Status.WRONG_GROUP))));
     // The result of an old request is no longer known: indefinite, so SERVER_ERROR (retried like TIMEOUT).
-    Response stale = kv.respond(FrameType.APPEND, result(KvResult.of(io.shardkv.driver.routing.Status.STALE_REQUEST)));
+    Response stale = kv.respond(FrameType.APPEND, result(KvResult.of(Status.STALE_REQUEST)));
     assertEquals(Status.SERVER_ERROR, stale.status());
-    assertEquals(io.shardkv.driver.routing.Status.TIMEOUT, Wiring.toRouting(stale.status()));
+    assertEquals(Status.TIMEOUT, stale.status().retryAs());
     assertEquals(Status.BAD_REQUEST,
-        kv.respond(FrameType.PUT, result(new KvResult(io.shardkv.driver.routing.Status.BAD_REQUEST, "bad"))).status());
+        kv.respond(FrameType.PUT, result(new KvResult(Status.BAD_REQUEST, "bad"))).status());
+    // A migration or config command that did not apply now: a definite refusal, BAD_REQUEST.
+    assertEquals(Status.BAD_REQUEST, kv.respond(FrameType.PUT, result(KvResult.of(Status.REJECTED))).status());
   }
 
   @Test
   void aQueryAnswersTheConfigurationAndOtherConfigCenterWritesJustOk() {
     ShardConfig c = ShardConfig.initial(4);
-    byte[] query = ConfigCenterCodec.encodeResult(new ConfigCenterResult(io.shardkv.driver.routing.Status.OK, c, null));
+    byte[] query = ConfigCenterCodec.encodeResult(new ConfigCenterResult(Status.OK, c, null));
     assertEquals(new Response(FrameType.QUERY, Status.OK, new Result.Config(Wiring.toConfiguration(c))),
         center.respond(FrameType.QUERY, new ClientReply.Result(1, query)));
     assertEquals(Response.ok(FrameType.JOIN),

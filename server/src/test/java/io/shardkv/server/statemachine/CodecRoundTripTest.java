@@ -1,6 +1,7 @@
 package io.shardkv.server.statemachine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardkv.driver.routing.Status;
 import io.shardkv.server.kv.KvCodec;
@@ -29,6 +30,11 @@ class CodecRoundTripTest {
       assertEquals(c, KvCodec.decodeCommand(KvCodec.encodeCommand(c)));
     }
     for (Status s : Status.values()) {
+      if (!s.inLog()) {
+        // A wire-only status (e.g. SERVER_ERROR) is never a state machine's answer: refused, not logged.
+        assertThrows(IllegalStateException.class, () -> KvCodec.encodeResult(KvResult.of(s)), s.name());
+        continue;
+      }
       for (String v : new String[] {null, "", "value"}) {
         KvResult r = new KvResult(s, v);
         assertEquals(r, KvCodec.decodeResult(KvCodec.encodeResult(r)));

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Rule under test: a flip inside any record except the very last one of the log makes
  * {@code load()} refuse with a {@link StorageException} naming the file and the byte offset of the
  * damaged record (every byte of the first and last three records of each segment is tried, and
- * every 5th byte in between; every byte with {@code -Dshardkv.storage.exhaustive=true}). A flip inside the last record is indistinguishable from a write torn by a crash
- * (no valid record follows it), so that record is cut off like a torn tail and the state is the one
- * before that record's call; docs/storage.md explains why this is the only sound choice without
- * redundancy.
+ * every 5th byte in between; every byte with {@code -Dshardkv.storage.exhaustive=true}). The log
+ * was closed cleanly, so its last record is the closing durability claim, which covers every record
+ * before it: a flip in any of them is refused even in the last batch. A flip inside the last record
+ * itself is indistinguishable from a write torn by a crash (no valid record follows it), so that
+ * record is cut off like a torn tail and the state is unchanged; docs/storage.md ("Why damage in the
+ * last batch is treated as torn") explains why this is the only sound choice without redundancy.
  */
 class BitFlipDetectionTest {
   private static final long SEGMENT_SIZE = 4096;

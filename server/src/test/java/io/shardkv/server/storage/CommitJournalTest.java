@@ -214,4 +214,82 @@ class CommitJournalTest {
     Path image = crashImage("group-1");
     assertEquals(List.of("1@1", "2@1", "3@1"), log(reload(image.resolve("group-1"))), "durable without a replay");
   }
+
+  // ---- durability claims with the journal (docs/storage.md, "Torn tail") ----
+
+  private static List<SegmentScan.Located> records(Path segment) {
+    byte[] b = TestDirs.read(segment);
+    return SegmentScan.of(b, b.length).records();
+  }
+
+  private static List<Long> claims(Path segment) {
+    return records(segment).stream().filter(r -> r.type() == RecordType.DURABLE).map(SegmentScan.Located::index).toList();
+  }
+
+  /**
+   * A journaled batch is durable once the journal is forced, not its segment: the next batch claims
+   * it, a power cut that then loses a page of it in the segment is repaired by replay, and the
+   * same image without the journal is refused rather than silently cut (the claim relies on replay).
+   */
+  @Test
+  void aBatchClaimedDurableThroughTheJournalIsRestoredByReplayAfterAHoleInItsSegment() throws Exception {
+    CommitJournal journal = CommitJournal.open(tmp.resolve(CommitJournal.FILE_NAME));
+    Path dir = tmp.resolve("group-1");
+    FileRaftStorage s = journaled(dir, journal);
+    s.append(entries(1, 40, 1)); // about 5 KiB: the first batch spans a page boundary
+    s.prepareFlush().sync();
+    journal.force();
+    long firstBatchEnd = Files.size(TestDirs.segments(dir).get(0));
+    s.append(entries(41, 50, 1));
+    s.prepareFlush().sync();
+    journal.force();
+    Path segment = TestDirs.segments(dir).get(0);
+    assertEquals(firstBatchEnd, claims(segment).get(1), "the second batch claims the first, durable in the journal");
+
+    assertEquals(1, files.powerCutLosingOneUnit(4096, 0), "a page of the first batch is lost from the segment");
+    Path image = tmp.resolve("image");
+    TestDirs.copy(dir, image.resolve("group-1"));
+    Files.copy(tmp.resolve(CommitJournal.FILE_NAME), image.resolve(CommitJournal.FILE_NAME));
+    Path unreplayed = tmp.resolve("unreplayed");
+    TestDirs.copy(dir, unreplayed.resolve("group-1"));
+
+    io.shardkv.server.raft.StorageException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.shardkv.server.raft.StorageException.class, () -> reload(unreplayed.resolve("group-1")));
+    assertTrue(e.getMessage().contains("durability record written later"), e.getMessage());
+
+    CommitJournal.open(image.resolve(CommitJournal.FILE_NAME)).close(); // the restart: replay
+    assertEquals(50, reload(image.resolve("group-1")).entries().size(), "every acknowledged entry is back");
+  }
+
+  /**
+   * Pipelining: two batches of one storage written before the journal force that makes both
+   * durable. The second may not claim the first (it was not durable yet when written); a power
+   * cut before the force that loses a page of the first batch and keeps the second is a torn,
+   * unacknowledged tail: cut, and the node starts with what the journal made durable before.
+   */
+  @Test
+  void aBatchWrittenBeforeThePreviousOneIsDurableDoesNotClaimIt() throws Exception {
+    CommitJournal journal = CommitJournal.open(tmp.resolve(CommitJournal.FILE_NAME));
+    Path dir = tmp.resolve("group-1");
+    FileRaftStorage s = journaled(dir, journal);
+    s.setHardState(new HardState(1, 1));
+    s.append(entries(1, 2, 1));
+    s.prepareFlush().sync();
+    journal.force(); // acknowledged
+    long acknowledged = Files.size(TestDirs.segments(dir).get(0));
+    s.append(entries(3, 40, 1));
+    s.prepareFlush().sync();
+    s.append(entries(41, 60, 1));
+    s.prepareFlush().sync(); // both written; the journal force that would cover them never happens
+    Path segment = TestDirs.segments(dir).get(0);
+    assertEquals(List.of(acknowledged, acknowledged), claims(segment).subList(1, 3),
+        "neither later batch claims more than the acknowledged one");
+
+    assertEquals(1, files.powerCutLosingOneUnit(4096, 0));
+    Path image = crashImage("group-1");
+    CommitJournal.open(image.resolve(CommitJournal.FILE_NAME)).close();
+    PersistedState p = reload(image.resolve("group-1"));
+    assertTrue(p.lastIndex() >= 2 && p.lastIndex() < 60, "cut at the hole: " + p.lastIndex());
+    assertEquals(new HardState(1, 1), p.hardState());
+  }
 }

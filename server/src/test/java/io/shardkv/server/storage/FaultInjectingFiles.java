@@ -50,6 +50,23 @@ final class FaultInjectingFiles implements StorageFiles {
    * files would need their contents.)
    */
   void powerCut() throws IOException {
+    powerCut(0, 0);
+  }
+
+  /**
+   * A power cut that loses one earlier unit of the unforced tail and keeps the later ones (a disk
+   * writes back an unforced write's pages, or a page's sectors, in any order): in every file with
+   * unforced bytes, the {@code k}-th {@code unit}-aligned unit of the tail (0: the unit holding the
+   * first unforced byte) is zeroed — its unforced bytes only — and every other byte written stays.
+   * A file whose unforced tail ends inside or before that unit loses its tail as in
+   * {@link #powerCut()}. Directory changes are undone as there. Returns the number of holes made.
+   */
+  int powerCutLosingOneUnit(int unit, int k) throws IOException {
+    return powerCut(unit, k);
+  }
+
+  private int powerCut(int unit, int k) throws IOException {
+    int holes = 0;
     for (int i = unsyncedRenames.size() - 1; i >= 0; i--) {
       Path[] r = unsyncedRenames.get(i);
       if (java.nio.file.Files.exists(r[1])) {
@@ -64,15 +81,25 @@ final class FaultInjectingFiles implements StorageFiles {
     }
     for (Map.Entry<Path, Long> e : forcedSize.entrySet()) {
       Path p = e.getKey();
-      if (java.nio.file.Files.exists(p) && java.nio.file.Files.size(p) > e.getValue()) {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
-            java.nio.file.StandardOpenOption.WRITE)) {
-          ch.truncate(e.getValue());
+      long forced = e.getValue();
+      if (!java.nio.file.Files.exists(p)) continue;
+      long size = java.nio.file.Files.size(p);
+      if (size <= forced) continue;
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        long holeEnd = unit == 0 ? Long.MAX_VALUE : (forced / unit + 1 + k) * unit;
+        if (holeEnd >= size) {
+          ch.truncate(forced);
+        } else {
+          long holeStart = Math.max(forced, holeEnd - unit);
+          ch.write(ByteBuffer.allocate((int) (holeEnd - holeStart)), holeStart);
+          holes++;
         }
       }
     }
     unsyncedRenames.clear();
     unsyncedCreates.clear();
+    return holes;
   }
 
   /** Fails the {@code n}-th (1-based) operation of kind {@code op}, or of any kind if op is null. */

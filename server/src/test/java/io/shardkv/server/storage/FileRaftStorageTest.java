@@ -46,13 +46,15 @@ class FileRaftStorageTest {
     s.close();
     FileRaftStorage again = TestDirs.open(dir, 1 << 20);
     again.load();
-    assertEquals(1 + 20 + 1, again.recoveredRecords(), "segment header, 20 ENTRY records, one HARD_STATE");
+    assertEquals(1 + 1 + 20 + 1 + 1, again.recoveredRecords(),
+        "segment header, the batch's DURABLE claim, 20 ENTRY records, one HARD_STATE, the closing claim");
     again.append(List.of(CrashWorkload.entry(21, 1, 10), CrashWorkload.entry(22, 1, 10)));
     again.flush();
     again.close();
     FileRaftStorage third = TestDirs.open(dir, 1 << 20);
     third.load();
-    assertEquals(22 + 2, third.recoveredRecords(), "an append call of two entries is two records");
+    assertEquals(24 + 1 + 2 + 1, third.recoveredRecords(),
+        "an append call of two entries is two records, after its batch's claim; then the closing claim");
     third.close();
   }
 

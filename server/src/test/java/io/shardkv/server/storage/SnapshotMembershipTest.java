@@ -56,6 +56,16 @@ class SnapshotMembershipTest {
     assertEquals(2, ((file[4] & 0xff) << 8) | (file[5] & 0xff));
   }
 
+  /** Issue 16: a configuration carrying addresses (membership encoding 2) is stored and read back whole. */
+  @Test
+  void aConfigurationCarryingAddressesIsStoredAndReadBack() throws Exception {
+    Membership withAddress = new Membership(List.of(1, 2, 4), List.of(5), new java.util.TreeMap<>(java.util.Map.of(5,
+        new Membership.Address("10.0.0.5:7000", "10.0.0.5:8000"))));
+    PersistedState state = writeAndReload(tmp.resolve("d"), new SnapshotMeta(7, 3, withAddress));
+    assertEquals(withAddress, state.snapshot().membership());
+    assertEquals("10.0.0.5:8000", state.snapshot().membership().address(5).admin());
+  }
+
   @Test
   void aSnapshotOfTheSeedConfigurationStaysVersion1() throws Exception {
     Path dir = tmp.resolve("b");

@@ -43,18 +43,21 @@ class TornWriteRecoveryTest {
       }
     }
     byte[] full = TestDirs.read(segment);
+    List<Integer> recordEnds = SegmentScan.of(full, full.length).records().stream()
+        .map(r -> r.offset() + r.encodedSize()).toList();
     long from = endOfCall.get(endOfCall.size() - 4);
     int round = 0;
-    for (long cut = from; cut <= full.length; cut++, round++) {
+    for (int cut = (int) from; cut <= full.length; cut++, round++) {
       Path copy = tmp.resolve("cut-" + cut);
-      TestDirs.write(copy.resolve(segment.getFileName()), full, (int) cut);
+      TestDirs.write(copy.resolve(segment.getFileName()), full, cut);
       int whole = 0;
       while (whole + 1 < endOfCall.size() && endOfCall.get(whole + 1) <= cut) whole++;
 
-      PersistedState s = TestDirs.load(copy, BIG_SEGMENTS);
-      assertEquals(written.subList(0, whole), s.entries(), "cut at byte " + cut);
-      assertEquals(endOfCall.get(whole), size(copy.resolve(segment.getFileName())),
-          "the torn tail is cut off the file");
+      Recovered r = recover(copy, segment);
+      assertEquals(written.subList(0, whole), r.state().entries(), "cut at byte " + cut);
+      int c = cut;
+      long lastWholeRecordEnd = recordEnds.stream().filter(e -> e <= c).mapToLong(e -> e).max().orElseThrow();
+      assertEquals(lastWholeRecordEnd, r.size(), "the torn tail is cut off the file, back to the end of the last whole record");
       if (round % 9 == 0) appendingAfterRecoveryContinuesTheLog(copy, whole);
       TestDirs.deleteRecursively(copy);
     }
@@ -65,6 +68,7 @@ class TornWriteRecoveryTest {
     Path dir = tmp.resolve("source");
     Path segment;
     long before;
+    long callEnd;
     try (FileRaftStorage s = TestDirs.open(dir, BIG_SEGMENTS)) {
       s.load();
       s.append(List.of(CrashWorkload.entry(1, 1, 10)));
@@ -75,14 +79,16 @@ class TornWriteRecoveryTest {
       for (int i = 2; i <= 6; i++) call.add(CrashWorkload.entry(i, 1, 30));
       s.append(call);
       s.flush();
+      callEnd = size(segment); // then the batch's DURABLE claim and the call's 5 records
     }
     byte[] full = TestDirs.read(segment);
-    for (long cut = before; cut < full.length; cut++) {
+    for (long cut = before; cut < callEnd; cut++) {
       Path copy = tmp.resolve("cut-" + cut);
       TestDirs.write(copy.resolve(segment.getFileName()), full, (int) cut);
-      PersistedState s = TestDirs.load(copy, BIG_SEGMENTS);
-      assertEquals(1, s.lastIndex(), "cut at byte " + cut + " must drop the whole 5-entry call");
-      assertEquals(before, size(copy.resolve(segment.getFileName())));
+      Recovered r = recover(copy, segment);
+      assertEquals(1, r.state().lastIndex(), "cut at byte " + cut + " must drop the whole 5-entry call");
+      long claimKept = cut >= before + Records.DURABLE_SIZE ? Records.DURABLE_SIZE : 0; // a whole record
+      assertEquals(before + claimKept, r.size(), "cut at byte " + cut);
       TestDirs.deleteRecursively(copy);
     }
     assertEquals(6, TestDirs.load(dir, BIG_SEGMENTS).lastIndex());
@@ -114,6 +120,16 @@ class TornWriteRecoveryTest {
       assertFalse(Files.exists(copy.resolve(second.getFileName())), "torn segment deleted");
       if (cut % 8 == 0) appendingAfterRecoveryContinuesTheLog(copy, lastInFirstSegment);
       TestDirs.deleteRecursively(copy);
+    }
+  }
+
+  /** The recovered state, and the segment's size right after recovery (before close adds its claim). */
+  private record Recovered(PersistedState state, long size) {}
+
+  private static Recovered recover(Path dir, Path segment) {
+    try (FileRaftStorage s = new FileRaftStorage(dir, NioStorageFiles.INSTANCE, BIG_SEGMENTS, false)) {
+      PersistedState state = s.load();
+      return new Recovered(state, size(dir.resolve(segment.getFileName())));
     }
   }
 

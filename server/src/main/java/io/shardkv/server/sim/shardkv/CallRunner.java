@@ -152,7 +152,7 @@ final class CallRunner {
     // As the real client (ShardKvClient): the wire status in routing terms, the leader's address as
     // the hint. The answer's wire encoding is the outcome's payload (see answerOf).
     Response r = reply.response();
-    Status status = Wiring.toRouting(r.status());
+    Status status = r.status().retryAs();
     String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
     byte[] payload = status.isRoutingRetry() ? null : MessageCodec.encode(reply.rpcId(), r).payload();
     slot.call.onReply(a.attempt(), status, hint, payload, now);

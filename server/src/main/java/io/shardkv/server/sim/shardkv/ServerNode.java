@@ -155,7 +155,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
       admit(true, from, q.rpcId(), q.query());
     } else if (message instanceof Wire.ConfigAnswer a) {
       // As the real server's ConfigCenterQueries: only an OK answer carrying a configuration counts.
-      if (a.response().status() == io.shardkv.driver.protocol.Status.OK
+      if (a.response().status() == io.shardkv.driver.routing.Status.OK
           && a.response().result() instanceof Result.Config c) {
         if (replica.service() instanceof ShardGroupService g) {
           g.onConfigFetched(Wiring.toShardConfig(c.config()));

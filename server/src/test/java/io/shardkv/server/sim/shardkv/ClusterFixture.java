@@ -114,8 +114,8 @@ final class ClusterFixture {
    * is unknown), the two answers a replica gives without executing.
    */
   static boolean executed(Response r) {
-    return r.status() != io.shardkv.driver.protocol.Status.WRONG_LEADER
-        && r.status() != io.shardkv.driver.protocol.Status.TIMEOUT;
+    return r.status() != io.shardkv.driver.routing.Status.WRONG_LEADER
+        && r.status() != io.shardkv.driver.routing.Status.TIMEOUT;
   }
 
   void join(int... gids) {

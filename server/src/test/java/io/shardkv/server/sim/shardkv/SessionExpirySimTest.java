@@ -56,7 +56,7 @@ class SessionExpirySimTest {
       // p1: client 777 appends "x" (seq 1); its reply is the one it "lost" and will retry.
       h.invoke(1, "k", "append", "x;");
       f.rawRequest(f.world.leaderOf(1).id(), 777, 1, new KvOp.Append("k", "x;"));
-      assertEquals(io.shardkv.driver.protocol.Status.OK, rawAnswer(f).status());
+      assertEquals(io.shardkv.driver.routing.Status.OK, rawAnswer(f).status());
       h.complete(1, Status.OK, "append", null);
 
       // p2: a routed client writes, then is idle while p3 keeps the log (and its clock) moving.
@@ -77,7 +77,7 @@ class SessionExpirySimTest {
       h.invoke(4, "k", "append", "x;");
       f.rawRequest(f.world.leaderOf(1).id(), 777, 1, new KvOp.Append("k", "x;"));
       Response retry = rawAnswer(f);
-      assertEquals(io.shardkv.driver.protocol.Status.SESSION_EXPIRED, retry.status(), "seed " + seed);
+      assertEquals(io.shardkv.driver.routing.Status.SESSION_EXPIRED, retry.status(), "seed " + seed);
       assertTrue(retry.status().definite());
       assertTrue(f.world.leaderOf(1).shardStateMachine().sessionCounts().expired() >= 2, "777 and the routed client");
       h.complete(4, Status.FAIL, "append", null);
