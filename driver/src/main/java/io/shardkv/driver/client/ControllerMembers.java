@@ -23,11 +23,15 @@ final class ControllerMembers {
    * key, a malformed list, or no reply within {@code timeout} leaves the session's list as it is.
    */
   static List<String> ask(ShardKvClient.Environment env, String server, Duration timeout) {
+    return ask(env, server, 0, timeout);
+  }
+
+  /** As above, the members of group {@code gid} (0: the config center) ({@link StatusMembers}). */
+  static List<String> ask(ShardKvClient.Environment env, String server, int gid, Duration timeout) {
     try {
       Response r = env.send(server, new Request.NodeStatus(), timeout)
           .get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
-      String members = r.result() instanceof Result.Info i ? i.entries().get("members") : null;
-      return members == null || members.isBlank() ? List.of() : ShardKvClient.parseAddresses(members);
+      return r.result() instanceof Result.Info i ? StatusMembers.of(i.entries(), gid) : List.of();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       return List.of();
     } catch (InterruptedException e) {

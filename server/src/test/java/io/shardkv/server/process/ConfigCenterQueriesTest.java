@@ -29,6 +29,7 @@ class ConfigCenterQueriesTest {
     final EventLoop loop;
     final Listener listener;
     volatile String leaderAddress; // null: this one leads
+    volatile String removedKnowing; // non-null: removed, knows no leader; STATUS reports these members
 
     CenterServer() throws Exception {
       loop = EventLoop.start("center");
@@ -42,7 +43,11 @@ class ConfigCenterQueriesTest {
     }
 
     private void answer(Connection c, long id, Request r) {
-      if (leaderAddress != null) {
+      if (removedKnowing != null) {
+        RequestDispatcher.reply(c, id, r instanceof Request.NodeStatus
+            ? new Response(FrameType.STATUS, Status.OK, Result.Info.of(java.util.Map.of("group", "0", "members", removedKnowing)))
+            : Response.wrongLeader(r.frameType(), -1, ""));
+      } else if (leaderAddress != null) {
         RequestDispatcher.reply(c, id, Response.wrongLeader(FrameType.QUERY, 9, leaderAddress));
       } else {
         TreeMap<Integer, List<String>> groups = new TreeMap<>();
@@ -74,6 +79,30 @@ class ConfigCenterQueriesTest {
           got = delivered.poll(100, TimeUnit.MILLISECONDS);
         }
         assertEquals(7, got == null ? -1 : got.num(), "the added leader's configuration was fetched");
+      }
+    }
+  }
+
+  /**
+   * sim shardkv --membership seed 5847: every config-center server of the config file was removed
+   * (still running: it hears from no leader, so answers WRONG_LEADER without a hint). Out of leads,
+   * the queries ask one for the members it knows and find the current leader through them.
+   */
+  @Test
+  void removedMembersWithoutAHintLeadToTheCurrentOnesThroughTheirMembers() throws Exception {
+    try (CenterServer removed1 = new CenterServer(); CenterServer removed2 = new CenterServer();
+         CenterServer added = new CenterServer()) {
+      removed1.removedKnowing = added.address();
+      removed2.removedKnowing = removed1.address() + "," + added.address();
+      LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(removed1.address(), removed2.address()),
+          Runnable::run, delivered::add)) {
+        ShardConfig got = null;
+        for (int i = 0; i < 50 && got == null; i++) {
+          q.fetch(-1);
+          got = delivered.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertEquals(7, got == null ? -1 : got.num(), "the current leader's configuration was fetched");
       }
     }
   }
