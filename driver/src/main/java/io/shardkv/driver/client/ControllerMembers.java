@@ -13,7 +13,8 @@ import java.util.concurrent.TimeoutException;
  * Learning the config center's members from one of them (issue 11, item 3): a session asks the first
  * config-center node that answers it for its STATUS and reads {@code members} (the group's client
  * addresses, docs/protocol.md §5.3), so that one reachable address bootstraps the session and it
- * survives that node going down — as etcd's clients learn the member list.
+ * survives that node going down — as etcd's clients learn the member list. The same ask, for any
+ * group, answers a call's {@code CallStep.FetchMembers} when it is out of leads (issue 16).
  */
 final class ControllerMembers {
   private ControllerMembers() {}
