@@ -521,6 +521,13 @@ public final class ShardKvClient implements AutoCloseable {
         synchronized (router) {
           call.onConfigFetched(latest, env.nowMillis());
         }
+      } else if (step instanceof CallStep.FetchMembers m) {
+        // Out of leads: the members the server that last answered knows (LeaderTracker, issue 16).
+        List<String> members = ControllerMembers.ask(env, m.server(), m.gid(),
+            Duration.ofMillis(Math.max(1, m.replyDeadline() - now)));
+        synchronized (router) {
+          call.onMembersFetched(members, env.nowMillis());
+        }
       } else if (step instanceof CallStep.WaitUntil w) {
         try {
           env.sleep(w.wakeAt() - now);

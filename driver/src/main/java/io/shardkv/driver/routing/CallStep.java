@@ -26,6 +26,15 @@ public sealed interface CallStep {
    */
   record FetchConfig(int newerThan) implements CallStep {}
 
+  /**
+   * Every server of group {@code gid} failed to give a lead in a full round (LeaderTracker's "out of
+   * leads"): ask {@code server}, which answered, for the members it knows (STATUS, docs/protocol.md
+   * §5.3: {@code members}, or {@code g<gid>.members}) and report them with
+   * {@link ClientCall#onMembersFetched} — an empty list when no usable answer came by
+   * {@code replyDeadline} (or call {@code next} then).
+   */
+  record FetchMembers(int gid, String server, long replyDeadline) implements CallStep {}
+
   /** Back off: call {@code next} again at {@code wakeAt}. */
   record WaitUntil(long wakeAt) implements CallStep {}
 

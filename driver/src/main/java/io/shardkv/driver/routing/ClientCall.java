@@ -14,7 +14,11 @@ package io.shardkv.driver.routing;
  *   <li>TIMEOUT (the server proposed but saw no commit): rotate; a write becomes "maybe executed".</li>
  *   <li>WRONG_GROUP: the cached config is stale or the group has not received the shard yet: fetch a
  *       newer config; if there is none yet, back off and ask again.</li>
- *   <li>After every server of the group failed once in a row, back off exponentially.</li>
+ *   <li>After every server of the group failed once in a row, back off exponentially. When the
+ *       group's {@link LeaderTracker} is out of leads (a full round with no leader and no hint), first
+ *       ask a server that answered for the members it knows ({@link CallStep.FetchMembers}); a new
+ *       member is tried at once, without the backoff (issue 16: a client that knows only removed
+ *       members, which answer WRONG_LEADER without a hint, finds the current ones).</li>
  *   <li>SESSION_EXPIRED (docs/sessions.md): this attempt was not applied, and the router moves to a
  *       new client id. FAILED (definite) if no earlier attempt can have been applied — the caller
  *       may then run the operation again as a new call under the new id; INDEFINITE otherwise: an
@@ -36,7 +40,7 @@ package io.shardkv.driver.routing;
  * been accounted for when it does. {@link #abandon} applies the same rule when the caller stops early.
  */
 public final class ClientCall {
-  private enum Phase { READY, AWAITING, BACKOFF, NEED_CONFIG, DONE }
+  private enum Phase { READY, AWAITING, BACKOFF, NEED_CONFIG, NEED_MEMBERS, AWAITING_MEMBERS, DONE }
 
   private final ShardRouter router;
   /** The session id every attempt carries (the router may move to a new one meanwhile). */
@@ -52,6 +56,11 @@ public final class ClientCall {
   private int attempts;
   private int inFlightAttempt;
   private LeaderTracker inFlightTracker;
+  private int inFlightGid;
+  /** NEED_MEMBERS / AWAITING_MEMBERS: whom to ask, until when, and whether to back off after. */
+  private String membersFrom;
+  private long membersDeadline;
+  private boolean backoffAfterMembers;
   private int inFlightConfigNum;
   private String inFlightServer;
   private long replyDeadline;
@@ -120,6 +129,19 @@ public final class ClientCall {
         }
         phase = Phase.READY;
         break;
+      case NEED_MEMBERS:
+        phase = Phase.AWAITING_MEMBERS;
+        membersDeadline = Math.min(now + router.policy().attemptTimeoutMillis(), deadline);
+        return new CallStep.FetchMembers(inFlightGid, membersFrom, membersDeadline);
+      case AWAITING_MEMBERS:
+        if (now < membersDeadline) {
+          return new CallStep.WaitUntil(membersDeadline);
+        }
+        onMembersFetched(java.util.List.of(), now); // no answer: as an answer naming no new member
+        if (phase != Phase.READY) {
+          return next(now);
+        }
+        break;
       case NEED_CONFIG:
         if (router.config() == null || router.config().num() <= staleConfigNum) {
           return new CallStep.FetchConfig(staleConfigNum);
@@ -164,6 +186,7 @@ public final class ClientCall {
     inFlightConfigNum = configNum;
     // Keep the tracker: the group may leave the cached config while this attempt is in flight.
     inFlightTracker = router.tracker(gid);
+    inFlightGid = gid;
     inFlightServer = inFlightTracker.current();
     replyDeadline = Math.min(now + router.policy().attemptTimeoutMillis(), Math.max(deadline, now));
     phase = Phase.AWAITING;
@@ -263,11 +286,39 @@ public final class ClientCall {
   private void failed(long now, LeaderTracker tracker) {
     failuresInRow++;
     int servers = tracker.servers().size();
-    if (failuresInRow % servers == 0) {
-      wakeAt = now + router.backoff(failuresInRow / servers);
+    boolean backoff = failuresInRow % servers == 0;
+    String ask = tracker.membersSource();
+    if (ask != null) {
+      membersFrom = ask;
+      backoffAfterMembers = backoff;
+      phase = Phase.NEED_MEMBERS;
+    } else {
+      proceed(now, backoff);
+    }
+  }
+
+  private void proceed(long now, boolean backoff) {
+    if (backoff) {
+      wakeAt = now + router.backoff(Math.max(1, failuresInRow / inFlightTracker.servers().size()));
       phase = Phase.BACKOFF;
     } else {
       phase = Phase.READY;
+    }
+  }
+
+  /**
+   * The answer to a {@link CallStep.FetchMembers}: the addresses the asked server reported for the
+   * group (empty: no answer, or none reported). A member not known yet is tried next, at once;
+   * otherwise the call goes on as it would have (backing off after a full round).
+   */
+  public void onMembersFetched(java.util.List<String> members, long now) {
+    if (phase != Phase.AWAITING_MEMBERS) {
+      return; // late, or the call is over
+    }
+    if (inFlightTracker.onMembers(members)) {
+      phase = Phase.READY;
+    } else {
+      proceed(now, backoffAfterMembers);
     }
   }
 

@@ -13,18 +13,40 @@ import java.util.List;
  * reachable member is enough to find the leader (issue 11, item 3; etcd's clients do the same), e.g.
  * a client given only a follower's address of the config center. {@link #learn} adds the members a
  * server reports, so that the client keeps working when the one address it was given goes down.
+ *
+ * <h2>Out of leads: asking a server for its members (endpoint sync, as etcd's clients)</h2>
+ * A server removed from its group by a membership change, but still running, hears from no leader and
+ * answers WRONG_LEADER without a hint; a client that knows only such servers would rotate among them
+ * for ever. So the tracker counts the attempts that gave no lead (no answer, or WRONG_LEADER without a
+ * usable hint) since the last lead or the last ask; once that count covers every server on the list
+ * (a full round), {@link #membersSource} names the last server that <em>answered</em> in it (so is up),
+ * to be asked for the members it knows (STATUS {@code members}, docs/protocol.md §5.3: its Raft
+ * configuration — a removed member's is the last one it applied, without itself). {@link #onMembers}
+ * adds the unknown ones and moves to the first of them. Asked at most once a full round, and only of a
+ * server that answered: the extra request costs nothing while leaders are found.
  */
 public final class LeaderTracker {
+  private final List<String> seeds;
   private final List<String> servers;
   private final List<String> view;
   private int current;
+  /** Attempts without a lead since the last lead, the last ask or the last member learned. */
+  private int missesSinceAsk;
+  /** The last server that answered without a lead since then (it is up), or null. */
+  private String lastAnswered;
 
   public LeaderTracker(List<String> servers) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("a group needs at least one server");
     }
-    this.servers = new ArrayList<>(List.copyOf(servers));
+    this.seeds = List.copyOf(servers);
+    this.servers = new ArrayList<>(seeds);
     this.view = Collections.unmodifiableList(this.servers);
+  }
+
+  /** The servers this tracker was created with (without those learned since). */
+  public List<String> seeds() {
+    return seeds;
   }
 
   /** The servers given, then those learned from hints, in the order learned (read-only view). */
@@ -43,6 +65,7 @@ public final class LeaderTracker {
     if (i >= 0) {
       current = i;
     }
+    foundLead();
   }
 
   /**
@@ -57,8 +80,11 @@ public final class LeaderTracker {
     int i = hint == null ? -1 : servers.indexOf(hint);
     if (i >= 0 && !hint.equals(server)) {
       current = i;
+      foundLead();
       return true;
     }
+    missesSinceAsk++;
+    lastAnswered = server;
     rotatePast(server);
     return false;
   }
@@ -81,7 +107,42 @@ public final class LeaderTracker {
 
   /** {@code server} did not answer (timeout, connection error): try the next one. */
   public void onNoAnswer(String server) {
+    missesSinceAsk++;
     rotatePast(server);
+  }
+
+  /**
+   * The server to ask for its members now, or null: non-null once the attempts without a lead since
+   * the last lead or ask cover the whole list and one of them was answered (that server is named: it
+   * is up). Naming it counts as asking: the next is named after another full round without a lead.
+   */
+  public String membersSource() {
+    if (missesSinceAsk < servers.size() || lastAnswered == null) {
+      return null;
+    }
+    String s = lastAnswered;
+    missesSinceAsk = 0;
+    lastAnswered = null;
+    return s;
+  }
+
+  /**
+   * The members a server reported when asked ({@link #membersSource}): those not on the list join it
+   * (at its end) and the next attempt goes to the first of them. Returns true if any was new.
+   */
+  public boolean onMembers(List<String> members) {
+    int before = servers.size();
+    if (learn(members) == 0) {
+      return false;
+    }
+    current = before;
+    foundLead();
+    return true;
+  }
+
+  private void foundLead() {
+    missesSinceAsk = 0;
+    lastAnswered = null;
   }
 
   private void rotatePast(String server) {

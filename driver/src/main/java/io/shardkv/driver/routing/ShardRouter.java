@@ -110,8 +110,9 @@ public final class ShardRouter {
           + "; is the client pointed at the right cluster?");
     }
     config = offered;
-    // Forget trackers of groups whose membership changed; keep the rest (and their leader hints).
-    groups.entrySet().removeIf(e -> !e.getValue().servers().equals(offered.serversOf(e.getKey())));
+    // Forget trackers of groups whose server list changed; keep the rest (with their leader hints and
+    // the members they learned since, LeaderTracker).
+    groups.entrySet().removeIf(e -> !e.getValue().seeds().equals(offered.serversOf(e.getKey())));
     return true;
   }
 

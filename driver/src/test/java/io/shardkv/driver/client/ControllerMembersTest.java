@@ -64,4 +64,33 @@ class ControllerMembersTest {
       assertTrue(e.getMessage().contains("ctrl:2"), e.getMessage());
     }
   }
+
+  /**
+   * Issue 16 (sim shardkv --membership seed 5847): the config center's members were replaced after
+   * the session learned them; the servers it knows are removed but still up, hear from no leader and
+   * answer WRONG_LEADER without a hint. Out of leads, the session asks one of them for the members it
+   * knows (its last configuration, without itself) and reaches the new leader through them.
+   */
+  @Test
+  void aSessionThatKnowsOnlyRemovedMembersFindsTheCurrentOnesThroughThem() throws Exception {
+    AtomicBoolean replaced = new AtomicBoolean(false);
+    FastDefiniteErrorsTest.Env env = new FastDefiniteErrorsTest.Env((server, r) -> {
+      boolean old = List.of("ctrl:0", "ctrl:1", "ctrl:2").contains(server);
+      if (r instanceof Request.NodeStatus) {
+        String members = replaced.get() ? "ctrl:8,ctrl:7" : "ctrl:0,ctrl:1,ctrl:2";
+        return new Response(FrameType.STATUS, Status.OK, Result.Info.of(Map.of("group", "0", "members", members)));
+      }
+      if (server.equals("ctrl:8")) return FastDefiniteErrorsTest.refused(server); // a new member, down
+      if (old && replaced.get()) return Response.wrongLeader(r.frameType(), -1, "");
+      if (server.startsWith("ctrl")) return FastDefiniteErrorsTest.config(2, 1, List.of("g1:1"));
+      return r instanceof Request.Get ? Response.value("v") : Response.ok(r.frameType());
+    });
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:0", "ctrl:1", "ctrl:2"),
+        FastDefiniteErrorsTest.OPTIONS, env)) {
+      assertEquals("v", c.get("k").orElseThrow());
+      replaced.set(true);
+      assertEquals(2, c.query(-1).num(), "answered by ctrl:7: " + env.sentTo);
+      assertEquals("ctrl:7", env.sentTo.get(env.sentTo.size() - 1), env.sentTo::toString);
+    }
+  }
 }

@@ -78,17 +78,80 @@ class ClientCallTest {
     List<Long> waits = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
       CallStep step = call.next(now);
-      while (step instanceof CallStep.WaitUntil w) {
-        waits.add(w.wakeAt() - now);
-        now = w.wakeAt();
+      while (step instanceof CallStep.WaitUntil || step instanceof CallStep.FetchMembers) {
+        if (step instanceof CallStep.FetchMembers m) {
+          // Out of leads after each full round: the last server that answered is asked for its
+          // members; it names none the client does not know.
+          tried.add("members?" + m.server());
+          call.onMembersFetched(List.of("a0", "a1", "a2"), now);
+        } else {
+          CallStep.WaitUntil w = (CallStep.WaitUntil) step;
+          waits.add(w.wakeAt() - now);
+          now = w.wakeAt();
+        }
         step = call.next(now);
       }
       CallStep.Send s = expectSend(step);
       tried.add(s.server());
       call.onReply(s.attempt(), Status.WRONG_LEADER, null, null, now);
     }
-    assertEquals(List.of("a0", "a1", "a2", "a0", "a1", "a2", "a0", "a1", "a2"), tried);
+    assertEquals(List.of("a0", "a1", "a2", "members?a2", "a0", "a1", "a2", "members?a2", "a0", "a1", "a2"), tried);
     assertEquals(List.of(10L, 20L), waits);
+  }
+
+  /**
+   * Issue 16 (sim shardkv --membership seed 5847): the client knows only servers removed from the
+   * group, which hear from no leader and answer WRONG_LEADER without a hint. After a full round it
+   * asks the last one that answered for the members it knows, and tries a new one at once.
+   */
+  @Test
+  void outOfLeadsTheClientAsksAServerThatAnsweredForItsMembersAndTriesANewOneAtOnce() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ClientCall q = r.startConfigQuery(0);
+    CallStep.Send s1 = expectSend(q.next(0));
+    q.onReply(s1.attempt(), Status.WRONG_LEADER, null, null, 1);
+    CallStep.Send s2 = expectSend(q.next(1));
+    q.onNoReply(s2.attempt(), true, 101); // c1 is down
+    CallStep.Send s3 = expectSend(q.next(101));
+    assertEquals(List.of("c0", "c1", "c2"), List.of(s1.server(), s2.server(), s3.server()));
+    q.onReply(s3.attempt(), Status.WRONG_LEADER, null, null, 102);
+    CallStep.FetchMembers ask = assertInstanceOf(CallStep.FetchMembers.class, q.next(102));
+    assertEquals(new CallStep.FetchMembers(ShardRouter.CONTROLLER_GID, "c2", 202), ask);
+    assertEquals(new CallStep.WaitUntil(202), q.next(150), "waits for the answer");
+    q.onMembersFetched(List.of("c1", "c7", "c8"), 160); // c2's last configuration: c1, c7, c8
+    CallStep.Send s4 = expectSend(q.next(160));
+    assertEquals("c7", s4.server(), "a member it did not know, at once (no backoff)");
+    q.onReply(s4.attempt(), Status.OK, null, C1.encode(), 161);
+    assertEquals(CallOutcome.Kind.COMPLETED, assertInstanceOf(CallStep.Finish.class, q.next(161)).outcome().kind());
+    assertEquals(List.of("c0", "c1", "c2", "c7", "c8"), r.tracker(ShardRouter.CONTROLLER_GID).servers());
+    assertEquals("c7", expectSend(r.startConfigQuery(200).next(200)).server(), "later calls start at the leader");
+  }
+
+  /** An ask that gets no answer by its deadline counts as naming no new member: the round's backoff follows. */
+  @Test
+  void aMembersAskWithoutAnswerEndsInTheUsualBackoff() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ClientCall q = r.startConfigQuery(0);
+    for (int i = 0; i < 3; i++) {
+      q.onReply(expectSend(q.next(0)).attempt(), Status.WRONG_LEADER, null, null, 0);
+    }
+    CallStep.FetchMembers ask = assertInstanceOf(CallStep.FetchMembers.class, q.next(0));
+    assertEquals(new CallStep.WaitUntil(10 + 100), q.next(100), "after the ask's deadline: the backoff");
+    q.onMembersFetched(List.of("c9"), 101); // too late: ignored
+    assertEquals(List.of("c0", "c1", "c2"), r.tracker(ShardRouter.CONTROLLER_GID).servers());
+    assertEquals("c2", ask.server());
+  }
+
+  /** A full round of silence (every server down) asks nobody: no server answered to be asked. */
+  @Test
+  void aRoundOfSilenceAsksNoServerForMembers() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ClientCall q = r.startConfigQuery(0);
+    long now = 0;
+    for (int i = 0; i < 3; i++) {
+      q.onNoReply(expectSend(q.next(now)).attempt(), true, now);
+    }
+    assertInstanceOf(CallStep.WaitUntil.class, q.next(now));
   }
 
   @Test
@@ -265,6 +328,8 @@ class ClientCallTest {
       CallStep.Send s = expectSend(call.next(0));
       call.onReply(s.attempt(), Status.WRONG_LEADER, null, null, 0);
     }
+    assertInstanceOf(CallStep.FetchMembers.class, call.next(0));
+    call.onMembersFetched(List.of(), 0); // nothing new learned: the round's backoff follows
     assertEquals(new CallStep.WaitUntil(5), call.next(0));
   }
 

@@ -1,36 +1,40 @@
 package io.shardkv.server.process;
 
+import io.shardkv.driver.client.StatusMembers;
 import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.ClientConnection;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.routing.Status;
+import io.shardkv.driver.routing.LeaderTracker;
 import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.Status;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * A server's line to the config center, shared by the shard groups it hosts: answers
- * {@code ShardGroupOutputs.fetchConfig} with one QUERY at a time, following WRONG_LEADER hints and
- * otherwise rotating over the config-center nodes. Requests for the same configuration number are
- * coalesced: groups asking for the same number while a query is out (the usual case: every group
- * of a cluster moves through the same configurations) are all answered by one QUERY. Answers are
- * handed to each asker on the caller's event loop (via {@code executor}). No answer is fine: the
- * migration planner asks again on its next round.
+ * {@code ShardGroupOutputs.fetchConfig} with one QUERY at a time, choosing the server with the
+ * driver's {@link LeaderTracker} (the client's rule): it follows WRONG_LEADER hints, to a server
+ * outside the config file's addresses too (a config-center member added by a membership change,
+ * docs/membership.md; found by {@code sim shardkv --membership} seed 1), otherwise rotates; and once
+ * a full round gave no lead, asks a server that answered for the members it knows (STATUS
+ * {@code members}) instead of the next query, so that it finds the current members when the
+ * configured ones were all removed (they answer WRONG_LEADER without a hint; seed 5847).
  *
- * <p>A hint may name a server outside the config file's addresses: a config-center member added by
- * a membership change (docs/membership.md) that now leads. Its address joins the rotation; without
- * that the shard groups would never learn another configuration while it leads (found by
- * {@code sim shardkv --membership} seed 1).
+ * <p>Requests for the same configuration number are coalesced: groups asking for the same number
+ * while a query is out (the usual case: every group of a cluster moves through the same
+ * configurations) are all answered by one QUERY. Answers are handed to each asker on the caller's
+ * event loop (via {@code executor}). No answer is fine: the migration planner asks again on its
+ * next round.
  */
 final class ConfigCenterQueries implements AutoCloseable {
-  /** The config file's addresses, then any leader hint's outside them; appended by the worker thread only. */
-  private final List<String> addresses = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final List<ClientConnection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Used by the worker thread only (the tracker is not thread-safe). */
+  private final LeaderTracker tracker;
+  private final Map<String, ClientConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.Executor executor;
   /** The asker of {@link #fetch(int)} (null when built for {@link #fetch(int, Consumer)} only). */
   private final Consumer<ShardConfig> deliver;
@@ -38,7 +42,6 @@ final class ConfigCenterQueries implements AutoCloseable {
   private final java.util.TreeMap<Integer, java.util.LinkedHashSet<Consumer<ShardConfig>>> wanted = new java.util.TreeMap<>();
   /** The worker is draining {@link #wanted} (guarded by this). */
   private boolean draining;
-  private volatile int next;
   private final java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "controller-query");
     t.setDaemon(true);
@@ -53,14 +56,15 @@ final class ConfigCenterQueries implements AutoCloseable {
   ConfigCenterQueries(List<String> addresses, java.util.concurrent.Executor executor, Consumer<ShardConfig> deliver) {
     this.executor = executor;
     this.deliver = deliver;
-    for (String a : addresses) add(a);
+    this.tracker = new LeaderTracker(addresses);
   }
 
-  private void add(String address) {
-    int c = address.lastIndexOf(':');
-    connections.add(new ClientConnection(new InetSocketAddress(address.substring(0, c), Integer.parseInt(address.substring(c + 1))),
-        new ClientConnection.Options(Duration.ofMillis(500), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofSeconds(15))));
-    addresses.add(address);
+  private ClientConnection connection(String address) {
+    return connections.computeIfAbsent(address, a -> {
+      int c = a.lastIndexOf(':');
+      return new ClientConnection(new InetSocketAddress(a.substring(0, c), Integer.parseInt(a.substring(c + 1))),
+          new ClientConnection.Options(Duration.ofMillis(500), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofSeconds(15)));
+    });
   }
 
   /** Asks for configuration {@code num} on behalf of the asker given at construction. Any thread. */
@@ -89,7 +93,7 @@ final class ConfigCenterQueries implements AutoCloseable {
     }
   }
 
-  /** Worker thread: one QUERY per wanted number, until nothing is wanted. */
+  /** Worker thread: one QUERY (or, when the tracker asks for it, one members ask) per wanted number, until nothing is wanted. */
   private void drain() {
     while (true) {
       java.util.Map.Entry<Integer, java.util.LinkedHashSet<Consumer<ShardConfig>>> w;
@@ -101,32 +105,52 @@ final class ConfigCenterQueries implements AutoCloseable {
           return;
         }
       }
-      ShardConfig sc = query(w.getKey());
+      String ask = tracker.membersSource();
+      if (ask != null) {
+        askMembers(ask); // instead of this round's query: the planner asks again on its next round
+        continue;
+      }
+      ShardConfig sc = query(tracker.current(), w.getKey());
       if (sc != null) {
         for (Consumer<ShardConfig> to : w.getValue()) executor.execute(() -> to.accept(sc));
       }
     }
   }
 
-  /** One QUERY to the node in turn: the configuration, or null (and the rotation or a hint picks the next node). */
-  private ShardConfig query(int num) {
-    int i = Math.floorMod(next, connections.size());
+  /** One QUERY to {@code server}: the configuration, or null (the tracker then picks the next server). */
+  private ShardConfig query(String server, int num) {
     try {
-      Response r = connections.get(i).call(new Request.Query(num), Duration.ofSeconds(1));
+      Response r = connection(server).call(new Request.Query(num), Duration.ofSeconds(1));
       if (r.status() == Status.OK && r.result() instanceof Result.Config c) {
+        tracker.onLeaderAnswered(server);
         return Wiring.toShardConfig(c.config());
-      } else if (r.result() instanceof Result.LeaderHint h && addresses.contains(h.address())) {
-        next = addresses.indexOf(h.address());
-      } else if (r.result() instanceof Result.LeaderHint h && validAddress(h.address())) {
-        add(h.address()); // a member added since the config file was written (docs/membership.md)
-        next = addresses.size() - 1;
+      } else if (r.status() == Status.WRONG_LEADER) {
+        String hint = r.result() instanceof Result.LeaderHint h && validAddress(h.address()) ? h.address() : null;
+        tracker.onWrongLeader(server, hint);
       } else {
-        next = i + 1;
+        tracker.onNoAnswer(server);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
-      next = i + 1;
+      tracker.onNoAnswer(server);
     }
     return null;
+  }
+
+  /** The members {@code server} knows (its STATUS); a new one is queried next. */
+  private void askMembers(String server) {
+    try {
+      Response r = connection(server).call(new Request.NodeStatus(), Duration.ofSeconds(1));
+      if (r.result() instanceof Result.Info i) {
+        tracker.onMembers(StatusMembers.of(i.entries(), ClusterConfig.CONTROLLER_GROUP).stream()
+            .filter(ConfigCenterQueries::validAddress).toList());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // no answer: the next round asks again
+    }
   }
 
   private static boolean validAddress(String a) {
@@ -143,6 +167,6 @@ final class ConfigCenterQueries implements AutoCloseable {
   @Override
   public void close() {
     worker.shutdownNow();
-    connections.forEach(ClientConnection::close);
+    connections.values().forEach(ClientConnection::close);
   }
 }

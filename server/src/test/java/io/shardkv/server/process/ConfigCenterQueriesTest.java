@@ -32,6 +32,7 @@ class ConfigCenterQueriesTest {
     final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
     /** Each answer waits for this (tests hold a query in flight). */
     volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+    volatile String removedKnowing; // non-null: removed, knows no leader; STATUS reports these members
 
     CenterServer() throws Exception {
       loop = EventLoop.start("center");
@@ -51,7 +52,11 @@ class ConfigCenterQueriesTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (leaderAddress != null) {
+      if (removedKnowing != null) {
+        RequestDispatcher.reply(c, id, r instanceof Request.NodeStatus
+            ? new Response(FrameType.STATUS, Status.OK, Result.Info.of(java.util.Map.of("group", "0", "members", removedKnowing)))
+            : Response.wrongLeader(r.frameType(), -1, ""));
+      } else if (leaderAddress != null) {
         RequestDispatcher.reply(c, id, Response.wrongLeader(FrameType.QUERY, 9, leaderAddress));
       } else {
         TreeMap<Integer, List<String>> groups = new TreeMap<>();
@@ -110,6 +115,30 @@ class ConfigCenterQueriesTest {
         for (var g : got) assertEquals(7, g.poll(5, TimeUnit.SECONDS).num());
         Thread.sleep(200);
         assertEquals(2, center.queries.get(), "one QUERY for the first asker, one for all who asked meanwhile");
+      }
+    }
+  }
+
+  /**
+   * sim shardkv --membership seed 5847: every config-center server of the config file was removed
+   * (still running: it hears from no leader, so answers WRONG_LEADER without a hint). Out of leads,
+   * the queries ask one for the members it knows and find the current leader through them.
+   */
+  @Test
+  void removedMembersWithoutAHintLeadToTheCurrentOnesThroughTheirMembers() throws Exception {
+    try (CenterServer removed1 = new CenterServer(); CenterServer removed2 = new CenterServer();
+         CenterServer added = new CenterServer()) {
+      removed1.removedKnowing = added.address();
+      removed2.removedKnowing = removed1.address() + "," + added.address();
+      LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(removed1.address(), removed2.address()),
+          Runnable::run, delivered::add)) {
+        ShardConfig got = null;
+        for (int i = 0; i < 50 && got == null; i++) {
+          q.fetch(-1);
+          got = delivered.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertEquals(7, got == null ? -1 : got.num(), "the current leader's configuration was fetched");
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.shardkv.server.sim.shardkv;
 
+import io.shardkv.driver.client.StatusMembers;
 import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.Frame;
 import io.shardkv.driver.protocol.FrameException;
@@ -35,7 +36,8 @@ final class CallRunner {
     SimScheduler.Timer wake;
   }
 
-  private record Attempt(Slot slot, int attempt) {}
+  /** An rpc in flight: attempt {@code attempt} of the slot's call, or (gid ≥ 0) its ask for group gid's members. */
+  private record Attempt(Slot slot, int attempt, int membersOf) {}
 
   private final ShardKvWorld world;
   private final ShardRouter router;
@@ -104,11 +106,19 @@ final class CallRunner {
     CallStep step = slot.call.next(now);
     if (step instanceof CallStep.Send s) {
       long rpcId = nextRpcId++;
-      inFlight.put(rpcId, new Attempt(slot, s.attempt()));
+      inFlight.put(rpcId, new Attempt(slot, s.attempt(), -1));
       int to = world.nodeOf(s.server());
       if (to < 0) throw new IllegalStateException("routing chose unknown server '" + s.server() + "'");
       world.clientNetwork().send(endpoint, to, new ClientWire.Request(rpcId, slot.request));
       wakeAt(slot, s.replyDeadline());
+    } else if (step instanceof CallStep.FetchMembers m) {
+      // As the real client: a STATUS to the server that answered last (ShardKvClient, ControllerMembers).
+      long rpcId = nextRpcId++;
+      inFlight.put(rpcId, new Attempt(slot, 0, m.gid()));
+      int to = world.nodeOf(m.server());
+      if (to < 0) throw new IllegalStateException("routing asked unknown server '" + m.server() + "' for members");
+      world.clientNetwork().send(endpoint, to, new ClientWire.Request(rpcId, new Request.NodeStatus()));
+      wakeAt(slot, m.replyDeadline());
     } else if (step instanceof CallStep.AwaitReply a) {
       wakeAt(slot, a.replyDeadline());
     } else if (step instanceof CallStep.WaitUntil w) {
@@ -152,6 +162,12 @@ final class CallRunner {
     // As the real client (ShardKvClient): the wire status in routing terms, the leader's address as
     // the hint. The answer's wire encoding is the outcome's payload (see answerOf).
     Response r = reply.response();
+    if (a.membersOf() >= 0) {
+      slot.call.onMembersFetched(r.result() instanceof Result.Info i ? StatusMembers.of(i.entries(), a.membersOf())
+          : java.util.List.of(), now);
+      drive(slot);
+      return;
+    }
     Status status = r.status().retryAs();
     String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
     byte[] payload = status.isRoutingRetry() ? null : MessageCodec.encode(reply.rpcId(), r).payload();

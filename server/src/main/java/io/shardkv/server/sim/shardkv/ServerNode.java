@@ -1,11 +1,13 @@
 package io.shardkv.server.sim.shardkv;
 
+import io.shardkv.driver.client.StatusMembers;
 import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.driver.routing.LeaderTracker;
 import io.shardkv.driver.routing.ShardRouter;
 import io.shardkv.server.kv.KvStateMachine;
 import io.shardkv.server.raft.RaftConfig;
@@ -56,9 +58,15 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
   private long nextRequestId = 1;
   private long nextQueryId = 1;
   private long nextFreshClientId = 1;
-  private int queryRotation;
-  /** A config-center server outside its seed that a WRONG_LEADER answer named as leader, or -1: asked next. */
-  private int hintedCenter = -1;
+  /**
+   * A shard group's line to the config center, as the real server's {@code ConfigCenterQueries}: the
+   * driver's {@link LeaderTracker} over the center's seed members, following hints to any server and,
+   * out of leads, asking a server that answered for the members it knows. Created on first use.
+   */
+  private LeaderTracker centerTracker;
+  /** The config-center server the query in flight went to, or null; and that query's id. */
+  private String queryOut;
+  private long queryOutId;
   /** Leader only: when (simulated ms) each member last answered within a CheckQuorum round, as {@code HostedReplica} tracks it. */
   private final TreeMap<Integer, Long> lastActiveMillis = new TreeMap<>();
 
@@ -154,17 +162,37 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     } else if (message instanceof Wire.ConfigQuery q) {
       admit(true, from, q.rpcId(), q.query());
     } else if (message instanceof Wire.ConfigAnswer a) {
-      // As the real server's ConfigCenterQueries: only an OK answer carrying a configuration counts.
-      if (a.response().status() == io.shardkv.driver.routing.Status.OK
-          && a.response().result() instanceof Result.Config c) {
-        if (replica.service() instanceof ShardGroupService g) {
-          g.onConfigFetched(Wiring.toShardConfig(c.config()));
-        }
-      } else if (a.response().result() instanceof Result.LeaderHint h) {
-        // As ConfigCenterQueries: a leader outside the seed (added by a membership change) is asked next.
-        int leader = world.nodeOf(h.address());
-        if (leader >= 0 && !world.members(ShardRouter.CONTROLLER_GID).contains(leader)) hintedCenter = leader;
+      onConfigAnswer(ShardKvWorld.serverName(from), a.rpcId(), a.response());
+    }
+  }
+
+  /**
+   * As the real server's {@code ConfigCenterQueries}: only an OK answer carrying a configuration is
+   * delivered; a WRONG_LEADER's hint is followed, to a server outside the seed too (seed 1 of
+   * {@code --membership}); a STATUS answer gives the members its sender knows (seed 5847).
+   */
+  private void onConfigAnswer(String server, long rpcId, Response r) {
+    boolean current = centerTracker != null && queryOut != null && rpcId == queryOutId;
+    if (!current) {
+      // A late answer (its query already counted as unanswered): a configuration is still news.
+      if (r.status() == io.shardkv.driver.routing.Status.OK && r.result() instanceof Result.Config c
+          && replica.service() instanceof ShardGroupService g) {
+        g.onConfigFetched(Wiring.toShardConfig(c.config()));
       }
+      return;
+    }
+    queryOut = null;
+    if (r.result() instanceof Result.Info info) {
+      centerTracker.onMembers(StatusMembers.of(info.entries(), ShardRouter.CONTROLLER_GID));
+    } else if (r.status() == io.shardkv.driver.routing.Status.OK && r.result() instanceof Result.Config c) {
+      centerTracker.onLeaderAnswered(server);
+      if (replica.service() instanceof ShardGroupService g) {
+        g.onConfigFetched(Wiring.toShardConfig(c.config()));
+      }
+    } else if (r.status() == io.shardkv.driver.routing.Status.WRONG_LEADER) {
+      centerTracker.onWrongLeader(server, r.result() instanceof Result.LeaderHint h ? h.address() : null);
+    } else {
+      centerTracker.onNoAnswer(server);
     }
   }
 
@@ -177,6 +205,11 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
 
   /** The front door decides: answered at once, or handed to the host as its command. */
   private void admit(boolean configQuery, int from, long rpcId, Request request) {
+    if (request instanceof Request.NodeStatus) {
+      send(new Route(configQuery, from, rpcId, request.frameType()),
+          new Response(io.shardkv.driver.protocol.FrameType.STATUS, io.shardkv.driver.routing.Status.OK, Result.Info.of(status())));
+      return;
+    }
     FrontDoor.Admission a = frontDoor.admit(request);
     if (a instanceof FrontDoor.Admission.Answer answer) {
       send(new Route(configQuery, from, rpcId, request.frameType()), answer.response());
@@ -185,6 +218,26 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     long requestId = nextRequestId++;
     routes.put(requestId, new Route(configQuery, from, rpcId, request.frameType()));
     replica.onClientRequest(requestId, ((FrontDoor.Admission.Command) a).command());
+  }
+
+  /**
+   * The STATUS keys a client reads, as the real server's ({@code NodeServer}, one replica): above all
+   * {@code members}, the group's members as this replica's Raft configuration has them (a removed
+   * member: the last configuration it applied), by their client addresses.
+   */
+  private java.util.Map<String, String> status() {
+    var raft = replica.raft();
+    java.util.Map<String, String> m = new TreeMap<>();
+    m.put("node", String.valueOf(id));
+    m.put("group", String.valueOf(gid));
+    m.put("role", raft.role().name());
+    m.put("leader", String.valueOf(raft.leaderId()));
+    m.put("leader_address", raft.leaderId() >= 0 ? ShardKvWorld.serverName(raft.leaderId()) : "");
+    var members = raft.membership();
+    List<Integer> ids = new java.util.ArrayList<>(members.voters());
+    ids.addAll(members.learners());
+    m.put("members", String.join(",", ids.stream().map(ShardKvWorld::serverName).toList()));
+    return m;
   }
 
   private void send(Route route, Response response) {
@@ -254,17 +307,21 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
 
   @Override
   public void fetchConfig(int num) {
-    // The config center's seed members, as the real server polls its config file's addresses, plus a
-    // leader outside them that a WRONG_LEADER answer named (ConfigCenterQueries).
-    List<Integer> centerNodes = world.members(ShardRouter.CONTROLLER_GID);
-    int to;
-    if (hintedCenter >= 0) {
-      to = hintedCenter;
-      hintedCenter = -1;
-    } else {
-      to = centerNodes.get(Math.floorMod(queryRotation++, centerNodes.size()));
+    // The config center's seed members, as the real server polls its config file's addresses, and the
+    // servers its answers lead to (ConfigCenterQueries). A query still unanswered counts as no answer.
+    if (centerTracker == null) {
+      centerTracker = new LeaderTracker(world.members(ShardRouter.CONTROLLER_GID).stream().map(ShardKvWorld::serverName).toList());
     }
-    world.serverNetwork().send(id, to, new Wire.ConfigQuery(nextQueryId++, new Request.Query(num)));
+    if (queryOut != null) {
+      centerTracker.onNoAnswer(queryOut);
+      queryOut = null;
+    }
+    String ask = centerTracker.membersSource();
+    String to = ask != null ? ask : centerTracker.current();
+    queryOut = to;
+    queryOutId = nextQueryId++;
+    world.serverNetwork().send(id, world.nodeOf(to), new Wire.ConfigQuery(queryOutId,
+        ask != null ? new Request.NodeStatus() : new Request.Query(num)));
   }
 
   @Override

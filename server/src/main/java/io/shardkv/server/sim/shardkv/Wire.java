@@ -14,10 +14,10 @@ sealed interface Wire {
   record Migration(String fromServer, byte[] rpc) implements Wire {}
 
   /**
-   * A shard group's server asks a config-center server, with the client protocol's QUERY (as the
-   * real server's {@code ConfigCenterQueries} does).
+   * A shard group's server asks a config-center server, with the client protocol's QUERY, or STATUS
+   * for the members it knows when out of leads (as the real server's {@code ConfigCenterQueries} does).
    */
-  record ConfigQuery(long rpcId, Request.Query query) implements Wire {}
+  record ConfigQuery(long rpcId, Request query) implements Wire {}
 
   /** The config-center server's answer to a {@link ConfigQuery}. */
   record ConfigAnswer(long rpcId, Response response) implements Wire {}
@@ -47,7 +47,7 @@ sealed interface Wire {
       }
     } else if (w instanceof Migration m) {
       size += m.rpc().length;
-    } else if (w instanceof ConfigQuery) {
+    } else if (w instanceof ConfigQuery q && q.query() instanceof Request.Query) {
       size += 8; // the QUERY payload: one i64 (docs/protocol.md)
     }
     return size;

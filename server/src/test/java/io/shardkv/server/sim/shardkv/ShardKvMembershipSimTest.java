@@ -84,6 +84,21 @@ class ShardKvMembershipSimTest {
     }
   }
 
+  /**
+   * Found by the sweep of this simulator (seed 5847; liveness, 2 of 10 clients stuck): the config
+   * center's members were replaced until spares n12, n13 led it; two clients knew only the seed
+   * servers n0-n2, which, removed but still running, hear from no leader and answered WRONG_LEADER
+   * without a hint, so the clients had nothing to follow. Out of leads, a client (and a shard group
+   * polling the config center) now asks a server that answered for the members it knows — a removed
+   * one reports its last configuration — and tries the new ones (LeaderTracker, ClientCall).
+   */
+  @Test
+  void seed5847ClientsThatKnowOnlyRemovedConfigCenterMembersFindTheCurrentOnes() {
+    ShardKvSimulation.Result r = new ShardKvSimulation(options(5847)).run();
+    assertNull(r.failure(), describe(r));
+    assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
+  }
+
   @Test
   void withoutTheFlagThereAreNoSparesAndNoMembershipChanges() {
     ShardKvSimOptions o = ShardKvSimOptions.defaults(5).withFaults(2_000, ShardKvSimOptions.defaults(5).faults(), true);
