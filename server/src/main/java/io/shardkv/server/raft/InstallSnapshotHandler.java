@@ -17,13 +17,22 @@ final class InstallSnapshotHandler {
   static void handle(RaftNode n, RaftMessage.InstallSnapshot m) {
     if (!AppendEntriesHandler.acceptLeader(n, m.from())) return;
     RaftLog log = n.log;
+    RaftNode.IncomingSnapshot in = n.incomingSnapshot;
+    if (in != null && in.lastIndex <= log.commit()) {
+      n.incomingSnapshot = in = null; // the log got past it meanwhile: no longer needed
+    }
     if (m.lastIndex() <= log.commit()) {
       // We already hold (committed, hence matching) everything the snapshot covers.
-      n.incomingSnapshot = null;
       reply(n, m, m.offset() + m.data().length, true);
       return;
     }
-    RaftNode.IncomingSnapshot in = n.incomingSnapshot;
+    if (in != null && in.leaderTerm == m.term() && m.lastIndex() < in.lastIndex) {
+      // A leader's snapshots only grow within its term: this chunk of an older one was overtaken
+      // (the leader moved on to the newer one we are receiving). Dropping it keeps our progress.
+      n.tracer.trace(() -> "<<< ignore chunk of snapshot " + m.lastTerm() + "/" + m.lastIndex() + ": receiving "
+          + n.incomingSnapshot.lastTerm + "/" + n.incomingSnapshot.lastIndex + " from the same leader");
+      return;
+    }
     // One transfer = one snapshot from one leader: a leader's term names it. Two leaders' snapshots
     // at the same index hold the same state but need not be the same bytes, so bytes of one are
     // never continued with the other's.

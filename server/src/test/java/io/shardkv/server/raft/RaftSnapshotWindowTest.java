@@ -246,6 +246,22 @@ class RaftSnapshotWindowTest {
   }
 
   @Test
+  void aDelayedChunkOfTheLeadersOlderSnapshotDoesNotDiscardTheNewerOneInProgress() {
+    RaftNode n = new RaftNode(RaftConfig.of(0, 1, List.of(1, 2, 3)),
+        new PersistedState(new HardState(3, HardState.NO_VOTE), SnapshotMeta.NONE, new byte[0], List.of()), b -> 0, TraceSink.NONE);
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 3, 9, 3, 0, new byte[] {5, 5}, false));
+    n.advance(n.ready());
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 3, 4, 2, 0, new byte[] {7, 7}, false)); // overtaken on the way
+    Ready rd = n.ready();
+    assertEquals(List.of(), rd.messagesBeforePersist());
+    assertEquals(List.of(), rd.messagesAfterPersist());
+    n.advance(rd);
+    n.step(new RaftMessage.InstallSnapshot(2, 1, 3, 9, 3, 2, new byte[] {6}, true));
+    rd = n.ready();
+    assertEquals(new Snapshot(new SnapshotMeta(9, 3), new byte[] {5, 5, 6}), rd.snapshotToPersist());
+  }
+
+  @Test
   void leaderChangeMidTransferCompletesFromTheNewLeader() {
     InMemoryRaftCluster c = new InMemoryRaftCluster(3, cfg -> cfg.withSnapshotTransfer(CHUNK, 2));
     c.electLeader(1);
