@@ -38,7 +38,10 @@ final class Progress {
    * lease reads ({@link RaftConfig.Unsafe#leaseReads}) look at it.
    */
   long lastHeardTick = Long.MIN_VALUE / 2;
-  /** Heartbeat rounds during which {@code match} did not advance while entries were outstanding. */
+  /**
+   * Heartbeat rounds during which {@code match} (in SNAPSHOT: the acknowledged snapshot offset) did
+   * not advance while entries were outstanding.
+   */
   int heartbeatsWithoutProgress;
   /** SNAPSHOT: identity of the snapshot being sent. */
   long snapshotIndex;
