@@ -2,7 +2,10 @@ package io.shardkv.server.raft;
 
 /** Handles {@link RaftMessage.HeartbeatResponse} on the leader (thesis §6.2, §6.4, §10.2). */
 final class HeartbeatResponseHandler {
-  /** Heartbeat rounds without any progress of an outstanding pipeline before re-probing. */
+  /**
+   * Heartbeat rounds without any progress of an outstanding pipeline (appends: match; snapshot
+   * chunks: the acknowledged offset) before re-probing or resending.
+   */
   static final int STALLED_HEARTBEATS = 3;
 
   private HeartbeatResponseHandler() { }
@@ -20,7 +23,15 @@ final class HeartbeatResponseHandler {
     n.reads.release(n.membership(), n.id0(), n.readStates);
     switch (pr.state) {
       case PROBE -> pr.probeSent = false; // the last probe may have been lost: allow another
-      case SNAPSHOT -> pr.snapshotChunkInFlight = false; // resend from the last acknowledged offset
+      case SNAPSHOT -> {
+        if (pr.heartbeatsWithoutProgress >= STALLED_HEARTBEATS && pr.snapshotChunksInFlight()) {
+          // No chunk acknowledged for a while although chunks are in flight: they (or their
+          // answers) were lost. Resend the window from the last acknowledged offset.
+          n.tracer.trace(() -> "snapshot transfer to " + pr.peer + " stalled at offset " + pr.snapshotAckedOffset
+              + "; resending from there");
+          pr.rewindSnapshot(pr.snapshotAckedOffset);
+        }
+      }
       case REPLICATE -> {
         if (pr.heartbeatsWithoutProgress >= STALLED_HEARTBEATS && pr.match < n.log.lastIndex()) {
           // Appends in flight were lost (the follower is alive but its match does not move):
@@ -33,7 +44,7 @@ final class HeartbeatResponseHandler {
       }
     }
     if (pr.state == Progress.State.SNAPSHOT) {
-      Replicator.sendSnapshotChunk(n, pr);
+      Replicator.sendSnapshotChunks(n, pr);
     } else if (pr.match < n.log.lastIndex()) {
       Replicator.sendAppends(n, pr, false);
     }

@@ -1,26 +1,48 @@
 package io.shardkv.server.raft;
 
-/** Handles {@link RaftMessage.InstallSnapshot} chunks on a follower (Raft paper §7, Fig. 13). */
+/**
+ * Handles {@link RaftMessage.InstallSnapshot} chunks on a follower (Raft paper §7, Fig. 13).
+ *
+ * <p>The follower accepts only the chunk at the offset it expects and answers every chunk with that
+ * offset (cumulative acknowledgement; the leader pipelines chunks and rewinds on a gap). The partial
+ * snapshot lives in memory only. Rule: an acknowledgement of a chunk ({@code installed = false})
+ * promises nothing durable — it steers the leader's window, never its matchIndex — so it needs no
+ * write; a follower that restarts has forgotten the partial snapshot and answers 0, and the leader
+ * starts over. Only {@code installed = true} moves the leader's matchIndex, and it leaves after the
+ * whole snapshot and its log reset are durable (Fig. 2: "respond after updating stable storage").
+ */
 final class InstallSnapshotHandler {
   private InstallSnapshotHandler() { }
 
   static void handle(RaftNode n, RaftMessage.InstallSnapshot m) {
     if (!AppendEntriesHandler.acceptLeader(n, m.from())) return;
     RaftLog log = n.log;
+    RaftNode.IncomingSnapshot in = n.incomingSnapshot;
+    if (in != null && in.lastIndex <= log.commit()) {
+      n.incomingSnapshot = in = null; // the log got past it meanwhile: no longer needed
+    }
     if (m.lastIndex() <= log.commit()) {
       // We already hold (committed, hence matching) everything the snapshot covers.
-      n.incomingSnapshot = null;
       reply(n, m, m.offset() + m.data().length, true);
       return;
     }
-    RaftNode.IncomingSnapshot in = n.incomingSnapshot;
-    if (in == null || in.lastIndex != m.lastIndex() || in.lastTerm != m.lastTerm()) {
+    if (in != null && in.leaderTerm == m.term() && m.lastIndex() < in.lastIndex) {
+      // A leader's snapshots only grow within its term: this chunk of an older one was overtaken
+      // (the leader moved on to the newer one we are receiving). Dropping it keeps our progress.
+      n.tracer.trace(() -> "<<< ignore chunk of snapshot " + m.lastTerm() + "/" + m.lastIndex() + ": receiving "
+          + n.incomingSnapshot.lastTerm + "/" + n.incomingSnapshot.lastIndex + " from the same leader");
+      return;
+    }
+    // One transfer = one snapshot from one leader: a leader's term names it. Two leaders' snapshots
+    // at the same index hold the same state but need not be the same bytes, so bytes of one are
+    // never continued with the other's.
+    if (in == null || in.lastIndex != m.lastIndex() || in.lastTerm != m.lastTerm() || in.leaderTerm != m.term()) {
       // Fig. 13 step 2: "Create new snapshot file if first chunk (offset is 0)".
       if (m.offset() != 0) {
         reply(n, m, 0, false); // ask for the start of this snapshot
         return;
       }
-      in = new RaftNode.IncomingSnapshot(m.lastIndex(), m.lastTerm());
+      in = new RaftNode.IncomingSnapshot(m.lastIndex(), m.lastTerm(), m.term());
       n.incomingSnapshot = in;
     }
     if (m.offset() != in.bytes.size()) {

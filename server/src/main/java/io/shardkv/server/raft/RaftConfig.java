@@ -24,6 +24,8 @@ import java.util.TreeSet;
  * @param maxInflightAppends      at most this many unacknowledged AppendEntries per follower
  *                                (pipelining window, thesis §10.2.2)
  * @param snapshotChunkBytes      size of one InstallSnapshot chunk (Raft paper §7)
+ * @param maxInflightSnapshotChunks at most this many unacknowledged InstallSnapshot chunks per
+ *                                follower (the snapshot's pipelining window; 1 = stop-and-wait)
  * @param preVote                 run the PreVote phase before an election (thesis §9.6)
  * @param checkQuorum             a leader steps down after an election timeout without hearing from
  *                                a quorum; followers ignore vote requests while a leader is live
@@ -36,8 +38,13 @@ import java.util.TreeSet;
 public record RaftConfig(int groupId, int nodeId, List<Integer> members,
                          int electionTimeoutMinTicks, int electionTimeoutMaxTicks, int heartbeatTicks,
                          int maxEntriesPerAppend, long maxBytesPerAppend, int maxInflightAppends,
-                         int snapshotChunkBytes, boolean preVote, boolean checkQuorum, Unsafe unsafe,
-                         boolean joining) {
+                         int snapshotChunkBytes, int maxInflightSnapshotChunks, boolean preVote,
+                         boolean checkQuorum, Unsafe unsafe, boolean joining) {
+
+  /** Default size of a snapshot chunk: 256 KiB (a quarter of an append's byte budget). */
+  public static final int DEFAULT_SNAPSHOT_CHUNK_BYTES = 256 * 1024;
+  /** Default snapshot window: 4 chunks, 1 MiB in flight per follower (as much as one full append). */
+  public static final int DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS = 4;
 
   /**
    * Deliberately broken behaviour, each off by default and switched on only by a cluster config
@@ -92,51 +99,76 @@ public record RaftConfig(int groupId, int nodeId, List<Integer> members,
     if (maxBytesPerAppend < 1) throw new IllegalArgumentException("maxBytesPerAppend must be >= 1");
     if (maxInflightAppends < 1) throw new IllegalArgumentException("maxInflightAppends must be >= 1");
     if (snapshotChunkBytes < 1) throw new IllegalArgumentException("snapshotChunkBytes must be >= 1");
+    if (maxInflightSnapshotChunks < 1) {
+      throw new IllegalArgumentException("maxInflightSnapshotChunks must be >= 1, got " + maxInflightSnapshotChunks);
+    }
+  }
+
+  /**
+   * The configuration as it was before the snapshot window existed (kept for callers of that
+   * constructor): {@link #DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS} chunks in flight.
+   */
+  public RaftConfig(int groupId, int nodeId, List<Integer> members,
+                    int electionTimeoutMinTicks, int electionTimeoutMaxTicks, int heartbeatTicks,
+                    int maxEntriesPerAppend, long maxBytesPerAppend, int maxInflightAppends,
+                    int snapshotChunkBytes, boolean preVote, boolean checkQuorum, Unsafe unsafe,
+                    boolean joining) {
+    this(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks, heartbeatTicks,
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes,
+        DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS, preVote, checkQuorum, unsafe, joining);
   }
 
   /**
    * Sensible defaults for a node of a group: election timeout 10..20 ticks, heartbeat every 2
-   * ticks, 64 entries / 1 MiB per append, 8 appends in flight, 64 KiB snapshot chunks, PreVote and
-   * CheckQuorum on.
+   * ticks, 64 entries / 1 MiB per append, 8 appends in flight, 256 KiB snapshot chunks with 4 in
+   * flight, PreVote and CheckQuorum on.
    */
   public static RaftConfig of(int groupId, int nodeId, List<Integer> members) {
-    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true, Unsafe.NONE, false);
+    return new RaftConfig(groupId, nodeId, members, 10, 20, 2, 64, 1 << 20, 8, DEFAULT_SNAPSHOT_CHUNK_BYTES,
+        DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS, true, true, Unsafe.NONE, false);
   }
 
   public RaftConfig withElectionTimeout(int minTicks, int maxTicks) {
     return new RaftConfig(groupId, nodeId, members, minTicks, maxTicks, heartbeatTicks,
-        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe, joining);
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, maxInflightSnapshotChunks, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withHeartbeatTicks(int ticks) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks, ticks,
-        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, unsafe, joining);
+        maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, maxInflightSnapshotChunks, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withAppendLimits(int maxEntries, long maxBytes, int maxInflight) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, preVote, checkQuorum, unsafe, joining);
+        heartbeatTicks, maxEntries, maxBytes, maxInflight, snapshotChunkBytes, maxInflightSnapshotChunks, preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withSnapshotChunkBytes(int bytes) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, preVote, checkQuorum, unsafe, joining);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, bytes, maxInflightSnapshotChunks, preVote, checkQuorum, unsafe, joining);
+  }
+
+  /** Snapshot transfer (Raft paper §7): chunk size and how many chunks may be unacknowledged. */
+  public RaftConfig withSnapshotTransfer(int chunkBytes, int maxInflightChunks) {
+    return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, chunkBytes, maxInflightChunks,
+        preVote, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withPreVote(boolean on) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, on, checkQuorum, unsafe, joining);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, maxInflightSnapshotChunks, on, checkQuorum, unsafe, joining);
   }
 
   public RaftConfig withCheckQuorum(boolean on) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, on, unsafe, joining);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, maxInflightSnapshotChunks, preVote, on, unsafe, joining);
   }
 
   /** The same configuration with the given deliberately broken behaviour (see {@link Unsafe}). */
   public RaftConfig withUnsafe(Unsafe u) {
     return new RaftConfig(groupId, nodeId, members, electionTimeoutMinTicks, electionTimeoutMaxTicks,
-        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, preVote, checkQuorum, u, joining);
+        heartbeatTicks, maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, maxInflightSnapshotChunks, preVote, checkQuorum, u, joining);
   }
 
   /**
@@ -144,8 +176,8 @@ public record RaftConfig(int groupId, int nodeId, List<Integer> members,
    * {@code members} is the group's seed, which does not include this node.
    */
   public static RaftConfig joining(int groupId, int nodeId, List<Integer> seedMembers) {
-    return new RaftConfig(groupId, nodeId, seedMembers, 10, 20, 2, 64, 1 << 20, 8, 64 * 1024, true, true,
-        Unsafe.NONE, true);
+    return new RaftConfig(groupId, nodeId, seedMembers, 10, 20, 2, 64, 1 << 20, 8, DEFAULT_SNAPSHOT_CHUNK_BYTES,
+        DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS, true, true, Unsafe.NONE, true);
   }
 
   /** The seed configuration as a {@link Membership}: {@link #members()}, all voters. */

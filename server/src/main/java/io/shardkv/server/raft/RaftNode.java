@@ -486,7 +486,9 @@ public final class RaftNode {
    *   <li>a leader's replication traffic (thesis §10.2.1);</li>
    *   <li>a HeartbeatResponse: it promises only the term (the ReadIndex confirmation of thesis §6.4
    *       must not wait for a follower's flush of unrelated entries);</li>
-   *   <li>an AppendEntriesResponse accepting entries up to an index already durable here.</li>
+   *   <li>an AppendEntriesResponse accepting entries up to an index already durable here;</li>
+   *   <li>an InstallSnapshotResponse acknowledging a chunk ({@code installed = false}): it promises
+   *       only the term and the offset of a partial snapshot held in memory (InstallSnapshotHandler).</li>
    * </ul>
    * Everything else — votes, vote requests, other acknowledgements — waits for the flush covering
    * every write issued so far (Raft paper Fig. 2: "respond to RPCs only after updating stable
@@ -497,7 +499,8 @@ public final class RaftNode {
         || m instanceof RaftMessage.InstallSnapshot || m instanceof RaftMessage.TimeoutNow;
     boolean termDurable = hardState().equals(durableHardState);
     boolean durableAck = m instanceof RaftMessage.HeartbeatResponse
-        || (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() <= log.stableIndex());
+        || (m instanceof RaftMessage.AppendEntriesResponse r && r.success() && r.matchIndex() <= log.stableIndex())
+        || (m instanceof RaftMessage.InstallSnapshotResponse s && !s.installed());
     boolean early = termDurable && ((role == Role.LEADER && replication) || durableAck);
     if (config.unsafe().voteBeforePersist() && m instanceof RaftMessage.RequestVoteResponse v && v.granted() && !v.preVote()) {
       // UNSAFE (RaftConfig.Unsafe#voteBeforePersist): the vote leaves before the hard state recording
@@ -548,15 +551,17 @@ public final class RaftNode {
     }
   }
 
-  /** A snapshot being received chunk by chunk (Raft paper Fig. 13). */
+  /** A snapshot being received chunk by chunk (Raft paper Fig. 13), from the leader of {@code leaderTerm}. */
   static final class IncomingSnapshot {
     final long lastIndex;
     final long lastTerm;
+    final long leaderTerm;
     final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
-    IncomingSnapshot(long lastIndex, long lastTerm) {
+    IncomingSnapshot(long lastIndex, long lastTerm, long leaderTerm) {
       this.lastIndex = lastIndex;
       this.lastTerm = lastTerm;
+      this.leaderTerm = leaderTerm;
     }
   }
 }

@@ -73,24 +73,35 @@ final class Replicator {
     pr.becomeSnapshot(snap.lastIndex(), snap.lastTerm());
     n.tracer.trace(() -> "follower " + pr.peer + " needs compacted entries; sending snapshot "
         + snap.lastTerm() + "/" + snap.lastIndex());
-    sendSnapshotChunk(n, pr);
+    sendSnapshotChunks(n, pr);
   }
 
-  /** Sends the next chunk (§7, Fig. 13: "send chunks of the snapshot ... each chunk at offset"). */
-  static void sendSnapshotChunk(RaftNode n, Progress pr) {
-    if (pr.state != Progress.State.SNAPSHOT || pr.snapshotChunkInFlight) return;
+  /**
+   * Sends the next chunks while the window allows (§7, Fig. 13: "send chunks of the snapshot ...
+   * each chunk at offset"; pipelined like appends, thesis §10.2.2): consecutive byte ranges from
+   * {@code snapshotSentOffset}, at most {@code maxInflightSnapshotChunks} unacknowledged, the one
+   * that reaches the end marked {@code done}. The follower accepts only the chunk at the offset it
+   * expects; the response handler and the heartbeat stall check rewind the window (go-back-N).
+   */
+  static void sendSnapshotChunks(RaftNode n, Progress pr) {
+    if (pr.state != Progress.State.SNAPSHOT) return;
     SnapshotMeta snap = n.log.snapshot();
     if (pr.snapshotIndex != snap.lastIndex()) {
-      // A newer snapshot replaced the one being sent: start over with it.
+      // A newer snapshot replaced the one being sent; the entries between the two are compacted,
+      // so the old one would only lead to this one: start over with it.
+      n.tracer.trace(() -> "snapshot " + snap.lastTerm() + "/" + snap.lastIndex() + " replaces "
+          + pr.snapshotTerm + "/" + pr.snapshotIndex + " in transfer to " + pr.peer);
       pr.becomeSnapshot(snap.lastIndex(), snap.lastTerm());
     }
     byte[] data = n.log.snapshotData();
-    int offset = (int) Math.min(pr.snapshotAckedOffset, data.length);
-    int len = Math.min(n.config.snapshotChunkBytes(), data.length - offset);
-    boolean done = offset + len == data.length;
-    n.send(new RaftMessage.InstallSnapshot(n.id0(), pr.peer, n.term, snap.lastIndex(), snap.lastTerm(),
-        offset, Arrays.copyOfRange(data, offset, offset + len), done, snap.membership()));
-    pr.snapshotChunkInFlight = true;
+    while (pr.snapshotWindowOpen(n.config.maxInflightSnapshotChunks())) {
+      int offset = (int) Math.min(pr.snapshotSentOffset, data.length);
+      int len = Math.min(n.config.snapshotChunkBytes(), data.length - offset);
+      boolean done = offset + len == data.length;
+      n.send(new RaftMessage.InstallSnapshot(n.id0(), pr.peer, n.term, snap.lastIndex(), snap.lastTerm(),
+          offset, Arrays.copyOfRange(data, offset, offset + len), done, snap.membership()));
+      pr.snapshotChunkSent(offset + len, done);
+    }
   }
 
   /**

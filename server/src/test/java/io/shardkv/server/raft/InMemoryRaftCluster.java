@@ -71,7 +71,7 @@ final class InMemoryRaftCluster {
     RaftConfig t = tweak.apply(RaftConfig.of(0, seed.get(0), seed));
     configs.put(id, new RaftConfig(0, id, seed, t.electionTimeoutMinTicks(), t.electionTimeoutMaxTicks(),
         t.heartbeatTicks(), t.maxEntriesPerAppend(), t.maxBytesPerAppend(), t.maxInflightAppends(),
-        t.snapshotChunkBytes(), t.preVote(), t.checkQuorum(), t.unsafe(), c.joining()));
+        t.snapshotChunkBytes(), t.maxInflightSnapshotChunks(), t.preVote(), t.checkQuorum(), t.unsafe(), c.joining()));
     storages.put(id, new MemoryStorage(PersistedState.EMPTY));
     readies.put(id, new ArrayList<>());
     readStates.put(id, new ArrayList<>());
