@@ -133,6 +133,15 @@ class RoutedClientsAgainstGroupsTest {
             c.onConfigFetched(lost() ? null : groups.configCenter.latest(), now);
             drive(c);
           });
+        } else if (step instanceof CallStep.FetchMembers m) {
+          // Out of leads: the asked server reports the group's servers (this world's membership never
+          // changes); the ask or its answer may be lost, which the call hears as "none reported".
+          at(now + delay(), () -> {
+            List<String> members = lost() ? List.of()
+                : groups.configCenter.latest().groups().getOrDefault(m.gid(), List.of());
+            c.onMembersFetched(members, now);
+            drive(c);
+          });
         } else if (step instanceof CallStep.WaitUntil w) {
           at(w.wakeAt(), () -> drive(c));
         } else if (step instanceof CallStep.Finish f) {
