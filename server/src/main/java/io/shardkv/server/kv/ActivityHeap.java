@@ -39,10 +39,7 @@ final class ActivityHeap {
   }
 
   void add(long time, long client) {
-    if (size == times.length) {
-      times = Arrays.copyOf(times, size * 2);
-      clients = Arrays.copyOf(clients, size * 2);
-    }
+    ensureRoom();
     int i = size++;
     while (i > 0) { // sift up
       int parent = (i - 1) >>> 1;
@@ -67,10 +64,7 @@ final class ActivityHeap {
 
   /** Appends without ordering; call {@link #heapify()} after a run of these. */
   void append(long time, long client) {
-    if (size == times.length) {
-      times = Arrays.copyOf(times, size * 2);
-      clients = Arrays.copyOf(clients, size * 2);
-    }
+    ensureRoom();
     times[size] = time;
     clients[size] = client;
     size++;
@@ -79,6 +73,13 @@ final class ActivityHeap {
   /** Restores the heap order after {@link #append}s (Floyd's bottom-up construction, O(n)). */
   void heapify() {
     for (int i = (size >>> 1) - 1; i >= 0; i--) siftDown(i, times[i], clients[i]);
+  }
+
+  private void ensureRoom() {
+    if (size == times.length) {
+      times = Arrays.copyOf(times, size * 2);
+      clients = Arrays.copyOf(clients, size * 2);
+    }
   }
 
   private void siftDown(int i, long time, long client) {

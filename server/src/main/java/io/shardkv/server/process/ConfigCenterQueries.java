@@ -36,8 +36,6 @@ final class ConfigCenterQueries implements AutoCloseable {
   private final LeaderTracker tracker;
   private final Map<String, ClientConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.Executor executor;
-  /** The asker of {@link #fetch(int)} (null when built for {@link #fetch(int, Consumer)} only). */
-  private final Consumer<ShardConfig> deliver;
   /** Configuration number → who asked for it since its last query went out (guarded by this). */
   private final java.util.TreeMap<Integer, java.util.LinkedHashSet<Consumer<ShardConfig>>> wanted = new java.util.TreeMap<>();
   /** The worker is draining {@link #wanted} (guarded by this). */
@@ -50,12 +48,7 @@ final class ConfigCenterQueries implements AutoCloseable {
 
   /** Queries shared by several askers: {@link #fetch(int, Consumer)}. */
   ConfigCenterQueries(List<String> addresses, java.util.concurrent.Executor executor) {
-    this(addresses, executor, null);
-  }
-
-  ConfigCenterQueries(List<String> addresses, java.util.concurrent.Executor executor, Consumer<ShardConfig> deliver) {
     this.executor = executor;
-    this.deliver = deliver;
     this.tracker = new LeaderTracker(addresses);
   }
 
@@ -65,11 +58,6 @@ final class ConfigCenterQueries implements AutoCloseable {
       return new ClientConnection(new InetSocketAddress(a.substring(0, c), Integer.parseInt(a.substring(c + 1))),
           new ClientConnection.Options(Duration.ofMillis(500), io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofSeconds(15)));
     });
-  }
-
-  /** Asks for configuration {@code num} on behalf of the asker given at construction. Any thread. */
-  void fetch(int num) {
-    fetch(num, deliver);
   }
 
   /**

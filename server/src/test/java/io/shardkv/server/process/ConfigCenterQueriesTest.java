@@ -81,10 +81,11 @@ class ConfigCenterQueriesTest {
     try (CenterServer follower = new CenterServer(); CenterServer added = new CenterServer()) {
       follower.leaderAddress = added.address();
       LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
-      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(follower.address()), Runnable::run, delivered::add)) {
+      java.util.function.Consumer<ShardConfig> asker = delivered::add; // one asker, the same instance each round
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(follower.address()), Runnable::run)) {
         ShardConfig got = null;
         for (int i = 0; i < 50 && got == null; i++) {
-          q.fetch(-1);
+          q.fetch(-1, asker);
           got = delivered.poll(100, TimeUnit.MILLISECONDS);
         }
         assertEquals(7, got == null ? -1 : got.num(), "the added leader's configuration was fetched");
@@ -131,11 +132,12 @@ class ConfigCenterQueriesTest {
       removed1.removedKnowing = added.address();
       removed2.removedKnowing = removed1.address() + "," + added.address();
       LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
+      java.util.function.Consumer<ShardConfig> asker = delivered::add; // one asker, the same instance each round
       try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(removed1.address(), removed2.address()),
-          Runnable::run, delivered::add)) {
+          Runnable::run)) {
         ShardConfig got = null;
         for (int i = 0; i < 50 && got == null; i++) {
-          q.fetch(-1);
+          q.fetch(-1, asker);
           got = delivered.poll(100, TimeUnit.MILLISECONDS);
         }
         assertEquals(7, got == null ? -1 : got.num(), "the current leader's configuration was fetched");
