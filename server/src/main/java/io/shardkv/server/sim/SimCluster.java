@@ -1,6 +1,9 @@
 package io.shardkv.server.sim;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Hosts the processes of a simulated cluster: gives each node a tick at a fixed interval, hands it
@@ -12,7 +15,13 @@ import java.util.ArrayDeque;
  *   <li>A crashed node receives nothing (messages to it are lost) and every action it scheduled with
  *       {@link #later} is dropped: a crash between "write" and "flush done" loses the flush.</li>
  *   <li>A paused node misses its ticks; messages and scheduled actions that fall due while it is
- *       paused queue up and run, in order, when it resumes (like a process after SIGCONT).</li>
+ *       paused queue up and run when it resumes (like a process after SIGCONT). The backlog keeps
+ *       one queue per source — each sender, and the node's own scheduled actions — and the resume
+ *       drains them in a seeded interleaving, in order within each source. That is all a real
+ *       process promises: TCP keeps each connection in order, but what a woken process reads first
+ *       from several sockets (and its own timers and flusher) is up to its threads and selector. A
+ *       node that resumes may so see a client's request before the newer leader's heartbeat that
+ *       arrived earlier on another connection (the window a clock-trusting lease falls into).</li>
  *   <li>Each restart is a new incarnation created by the factory, which must rebuild the node from
  *       its disk only.</li>
  * </ul>
@@ -47,7 +56,13 @@ public final class SimCluster<M> implements ClusterControl {
   private final boolean[] up;
   private final boolean[] paused;
   private final int[] incarnation;
-  private final ArrayDeque<Runnable>[] backlog;
+  /** Per node, the paused backlog by source: a sender's id, or {@link #OWN} for scheduled actions. */
+  private final TreeMap<Integer, ArrayDeque<Runnable>>[] backlog;
+  /** Chooses the order in which a resumed node drains its sources. */
+  private final SimRandom resumeOrder;
+
+  /** The backlog source of a node's own scheduled actions ({@link #later}). */
+  private static final int OWN = -1;
 
   @SuppressWarnings("unchecked")
   public SimCluster(SimScheduler loop, SimRandom random, TraceDigest digest, SimNetwork<M> network,
@@ -63,8 +78,9 @@ public final class SimCluster<M> implements ClusterControl {
     this.up = new boolean[size];
     this.paused = new boolean[size];
     this.incarnation = new int[size];
-    this.backlog = new ArrayDeque[size];
-    for (int n = 0; n < size; n++) backlog[n] = new ArrayDeque<>();
+    this.backlog = new TreeMap[size];
+    for (int n = 0; n < size; n++) backlog[n] = new TreeMap<>();
+    this.resumeOrder = random.fork("resume-order");
     network.setReceiver(this::deliver);
     for (int n = 0; n < size; n++) {
       int node = n;
@@ -122,11 +138,28 @@ public final class SimCluster<M> implements ClusterControl {
   public void resume(int node) {
     if (!up[node] || !paused[node]) return;
     paused[node] = false;
-    digest.record(loop.now(), "n" + node, "resume", backlog[node].size() + " queued");
+    digest.record(loop.now(), "n" + node, "resume", queued(node) + " queued");
     int inc = incarnation[node];
-    while (!backlog[node].isEmpty() && up[node] && !paused[node] && incarnation[node] == inc) {
-      backlog[node].pollFirst().run();
+    TreeMap<Integer, ArrayDeque<Runnable>> sources = backlog[node];
+    while (!sources.isEmpty() && up[node] && !paused[node] && incarnation[node] == inc) {
+      // Any source may go next (seeded); within a source, arrival order.
+      List<Integer> ready = new ArrayList<>(sources.keySet());
+      int source = ready.get(resumeOrder.below(ready.size()));
+      ArrayDeque<Runnable> queue = sources.get(source);
+      Runnable next = queue.pollFirst();
+      if (queue.isEmpty()) sources.remove(source);
+      next.run();
     }
+  }
+
+  private int queued(int node) {
+    int total = 0;
+    for (ArrayDeque<Runnable> q : backlog[node].values()) total += q.size();
+    return total;
+  }
+
+  private void enqueue(int node, int source, Runnable action) {
+    backlog[node].computeIfAbsent(source, s -> new ArrayDeque<>()).addLast(action);
   }
 
   /**
@@ -135,12 +168,22 @@ public final class SimCluster<M> implements ClusterControl {
    */
   public void later(int node, long delayMs, Runnable action) {
     int inc = incarnation[node];
-    loop.after(delayMs, () -> onNode(node, inc, action));
+    loop.after(delayMs, () -> onNode(node, OWN, inc, action));
   }
 
-  private void onNode(int node, int inc, Runnable action) {
+  /**
+   * Like {@link #later}, for input that arrives from {@code from} by a path other than this host's
+   * network (a client endpoint): a paused node queues it in {@code from}'s own order.
+   */
+  public void laterFrom(int node, int from, long delayMs, Runnable action) {
+    if (from < 0) throw new IllegalArgumentException("a sender id is >= 0: " + from);
+    int inc = incarnation[node];
+    loop.after(delayMs, () -> onNode(node, from, inc, action));
+  }
+
+  private void onNode(int node, int source, int inc, Runnable action) {
     if (!up[node] || incarnation[node] != inc) return;
-    if (paused[node]) backlog[node].addLast(action);
+    if (paused[node]) enqueue(node, source, action);
     else action.run();
   }
 
@@ -155,7 +198,7 @@ public final class SimCluster<M> implements ClusterControl {
     if (!up[to]) return false;
     if (paused[to]) {
       int inc = incarnation[to];
-      backlog[to].addLast(() -> {
+      enqueue(to, from, () -> {
         if (up[to] && incarnation[to] == inc) process[to].receive(from, message);
       });
       return true;

@@ -59,6 +59,22 @@ class PlantedBugSweepTest {
   }
 
   @Test
+  void leaseReadsAreCaughtBySimShardKvWhenAResumedLeaderServesAReadBeforeTheNewLeadersHeartbeat() {
+    // Found once a resumed node drained its backlog per source in a seeded interleaving (SimCluster):
+    // the paused leader counted no ticks, so on resume its "lease" still held, and it answered a
+    // client's read queued on one connection before the newer leader's heartbeat queued on another.
+    ShardKvSimOptions base = ShardKvSimOptions.defaults(11);
+    ShardKvSimOptions partitionsAndPauses =
+        base.withFaults(base.faultMs(), EnumSet.of(FaultKind.PARTITION, FaultKind.PAUSE), base.reconfigure());
+    ShardKvSimulation.Result r =
+        new ShardKvSimulation(partitionsAndPauses.withUnsafe(EnumSet.of(PlantedBug.LEASE_READS))).run();
+    assertTrue(!r.passed() && r.failure().getMessage().contains("linearizability violated"),
+        "seed 11 with partition,pause must catch lease-reads: " + (r.passed() ? "passed" : r.failure().getMessage()));
+    assertTrue(new ShardKvSimulation(partitionsAndPauses).run().passed(),
+        "seed 11 passes with the correct servers: the switch is what fails it");
+  }
+
+  @Test
   void commitOnMinorityAndAckBeforeFsyncAreCaughtBySimRaftWhoseSweepStopsAtTheFirstFailingSeed(@TempDir Path tmp) {
     for (String bug : new String[] {"commit-on-minority", "ack-before-fsync"}) {
       StringWriter out = new StringWriter();

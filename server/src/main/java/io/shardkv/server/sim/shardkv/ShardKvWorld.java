@@ -233,8 +233,8 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
   private boolean deliverClientWire(int from, int to, ClientWire message) {
     if (to < servers()) {
       if (!host.isUp(to) || nodes[to] == null) return false; // crashed, or a spare hosting no group
-      // Through the host so a paused server queues it and a crash drops it.
-      host.later(to, 0, () -> nodes[to].onClientWire(from, message));
+      // Through the host so a paused server queues it (in this client's order) and a crash drops it.
+      host.laterFrom(to, from, 0, () -> nodes[to].onClientWire(from, message));
       return true;
     }
     clientEndpoints.get(to - servers()).accept((ClientWire.Reply) message);
