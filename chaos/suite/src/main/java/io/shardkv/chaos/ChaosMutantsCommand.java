@@ -156,8 +156,16 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
         dedup ? 0 : 100, reads ? 2 : 5, 200, seed, 3, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
   }
 
-  /** The nemeses for {@code bug} on this testbed: its own, or (--local has no network or clock faults) kill and pause. */
+  /**
+   * The nemeses for {@code bug} on this testbed: its own, or (--local has no network or clock faults)
+   * kill and pause. On hosts (lab, nodes) the durability bugs get {@code power} instead of kill: a
+   * kill -9 loses nothing the process already handed to the kernel, a power loss loses what was
+   * not fsynced (docs/chaos.md, Power loss); a testbed without the layer refuses the campaign.
+   */
   List<String> nemesesFor(PlantedBug bug) {
+    if (!where.local && (bug == PlantedBug.ACK_BEFORE_FSYNC || bug == PlantedBug.VOTE_BEFORE_PERSIST)) {
+      return List.of("power");
+    }
     String n = bug.nemesis();
     if (where.local && (n.contains("partition") || n.contains("clock"))) {
       return List.of("kill", "pause");
