@@ -59,9 +59,10 @@ public interface Db {
   /**
    * Power loss of the host: kill -9 of its ShardKV processes, then everything they wrote that was
    * not yet durable (fsync/fdatasync of the file, fsync of the directory for names) is lost. The
-   * servers stay down until {@link #start}. Only after {@link #usePowerLoss()} and setup.
+   * servers stay down until {@link #start}. Only after {@link #usePowerLoss()} and setup. Returns
+   * what was lost, e.g. {@code lost 4242 byte(s): 3 file(s) changed since their last fsync, 0 name(s) not durable}.
    */
-  default void losePower(String node) {
+  default String losePower(String node) {
     throw new io.shardkv.chaos.ChaosException("this testbed cannot simulate a power loss");
   }
 

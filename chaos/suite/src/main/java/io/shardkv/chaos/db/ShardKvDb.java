@@ -327,13 +327,14 @@ public final class ShardKvDb implements Db, SpareServers {
   }
 
   @Override
-  public void losePower(String node) {
+  public String losePower(String node) {
     if (!powerLoss) throw new ChaosException("power loss was not asked for before setup (Db.usePowerLoss)");
     Remote.Result r = remote(node).exec(ctl(node) + " kill " + ids(node) + " && " + lazyFs(node) + " drop " + lazyFsArgs(node)
         + " && " + mounted(node), Duration.ofSeconds(120));
     if (!r.ok()) {
       throw new ChaosException("host " + node + ": power loss failed: " + r.stdout().strip() + " " + r.stderr().strip());
     }
+    return r.stdout().lines().filter(l -> l.startsWith("lost ")).findFirst().orElse("");
   }
 
   @Override

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * Power loss through {@link Db#losePower} (after Jepsen's kill + lazyfs "lose unfsynced writes"):
  * {@code :lose-power SPEC} kills every ShardKV process of the chosen hosts with -9 and drops what
  * they wrote but had not made durable (data not fsynced, names whose directory was not fsynced);
- * {@code :restore-power :all} starts the servers again from what was durable. SPEC as for kill
+ * {@code :restore-power :all} starts the servers again from what was durable. The completion's
+ * value says per host what the power loss lost (bytes not yet fsynced, names whose directory was
+ * not fsynced). SPEC as for kill
  * ({@link Targets}); the hosts of one op lose power at once, so a majority of a group can lose the
  * same unsynced entry. Needs a testbed whose Db offers the layer ({@code Db.usePowerLoss} before
  * setup, which the campaign does when {@code power} is asked for); elsewhere the setup fails.
@@ -43,13 +45,15 @@ public final class PowerNemesis implements Nemesis {
     };
     Map<String, Object> result = new TreeMap<>();
     NemesisContext.onNodes(hosts, n -> {
+      Object what;
       if (off) {
-        db.losePower(n);
+        what = db.losePower(n); // "lost N byte(s): ..."
       } else {
         db.start(n);
+        what = Edn.kw("started");
       }
       synchronized (result) {
-        result.put(n, Edn.kw(off ? "power-lost" : "started"));
+        result.put(n, what);
       }
     });
     ctx.log().accept("nemesis: " + op.f() + " " + Edn.line(op.value()) + " -> " + hosts);

@@ -9,7 +9,8 @@
 #   skv-lazyfs umount MOUNT STATE           unmount (lazily if busy) and stop the daemon; idempotent
 #   skv-lazyfs drop MOUNT STATE [--watch-pid PID --watch-start T]
 #                                           power loss: unmount, forget what was not durable, mount
-#                                           again (nothing may use MOUNT: kill its users first)
+#                                           again (nothing may use MOUNT: kill its users first);
+#                                           prints what it lost ("lost N byte(s): ...")
 #   skv-lazyfs status MOUNT                 "mounted" or "not-mounted"
 #
 # Model (docs/chaos.md, "Power loss"). MOUNT shows STATE/visible (the "page cache": every write,
@@ -320,6 +321,34 @@ def rebuild(state):
             os.link(src, os.path.join(inodes, str(os.stat(dst).st_ino)))
 
 
+def losses(state):
+    """What a drop is about to lose: visible files whose durable name is missing or shorter."""
+    visible, durable = os.path.join(state, "visible"), os.path.join(state, "durable")
+    files = nbytes = names = 0
+    for root, dirs, fs in os.walk(visible):
+        rel = os.path.relpath(root, visible)
+        for f in fs:
+            size = os.lstat(os.path.join(root, f)).st_size
+            d = os.path.normpath(os.path.join(durable, rel, f))
+            if not os.path.exists(d):
+                names += 1
+                nbytes += size
+            elif os.stat(d).st_size != size or not same_bytes(os.path.join(root, f), d):
+                files += 1
+                nbytes += abs(size - os.stat(d).st_size)
+    return "lost %d byte(s): %d file(s) changed since their last fsync, %d name(s) not durable" % (nbytes, files, names)
+
+
+def same_bytes(a, b):
+    with open(a, "rb") as x, open(b, "rb") as y:
+        while True:
+            p, q = x.read(1 << 20), y.read(1 << 20)
+            if p != q:
+                return False
+            if not p:
+                return True
+
+
 def proc_start(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:
@@ -429,6 +458,7 @@ def main(argv):
         mount, state = os.path.abspath(argv[1]), os.path.abspath(argv[2])
         if op == "drop":
             cmd_umount(mount, state, busy_ok=False)
+            print(losses(state))
         (serve if op == "serve" else cmd_mount)(mount, state, watch_pid, watch_start)
     elif op == "umount" and len(argv) == 3:
         cmd_umount(os.path.abspath(argv[1]), os.path.abspath(argv[2]))
