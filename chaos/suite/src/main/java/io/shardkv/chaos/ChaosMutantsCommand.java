@@ -144,20 +144,37 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     boolean dedup = bug == PlantedBug.NO_DEDUP;
     // no-dedup needs retries of writes that did apply: many clients, no rate limit, long op timeouts
     // (like LocalCampaignTest's must-fail campaign). Kill and pause strike the leaders or one host.
+    // ack-before-fsync: an acknowledged entry is lost only if the follower that acked it loses power
+    // between its ack and its flush (milliseconds) and then the old leader, which has it, loses the
+    // election. Every host at once (the leader among them) and no rate limit, so that at the moment
+    // of the power loss some acknowledged entry is always still unflushed on its follower.
     List<String> targets = switch (bug) {
       case LEASE_READS, COMMIT_ON_MINORITY, STALE_READS -> List.of("leaders", "one");
-      case VOTE_BEFORE_PERSIST, ACK_BEFORE_FSYNC -> List.of("majority", "all", "leaders");
+      case VOTE_BEFORE_PERSIST -> List.of("majority", "all", "leaders");
+      case ACK_BEFORE_FSYNC -> List.of("all");
       case NO_DEDUP -> List.of("one", "leaders");
     };
+    boolean unlimited = dedup || bug == PlantedBug.ACK_BEFORE_FSYNC;
     // A stale read is seen only by a client still routed to the stale replica after another client's
     // write went through the new leader: the read bugs get 10 clients per key (20 on 2 keys).
     boolean reads = bug == PlantedBug.STALE_READS || bug == PlantedBug.LEASE_READS;
-    return new TestSpec(bug.workload(), nemeses, dedup || reads ? 2 : 3, targets, seconds, dedup || reads ? 20 : 10,
-        dedup ? 0 : 100, reads ? 2 : 5, 200, seed, 3, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
+    // ack-before-fsync: power losses 8 s apart on average, so the cluster is back at full speed (its
+    // JVMs restarted, a leader elected) with writes in flight when the next one strikes.
+    double interval = dedup || reads ? 2 : bug == PlantedBug.ACK_BEFORE_FSYNC ? 8 : 3;
+    return new TestSpec(bug.workload(), nemeses, interval, targets, seconds, dedup || reads ? 20 : 10,
+        unlimited ? 0 : 100, reads ? 2 : 5, 200, seed, 3, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
   }
 
-  /** The nemeses for {@code bug} on this testbed: its own, or (--local has no network or clock faults) kill and pause. */
+  /**
+   * The nemeses for {@code bug} on this testbed: its own, or (--local has no network or clock faults)
+   * kill and pause. On hosts (lab, nodes) the durability bugs get {@code power} instead of kill: a
+   * kill -9 loses nothing the process already handed to the kernel, a power loss loses what was
+   * not fsynced (docs/chaos.md, Power loss); a testbed without the layer refuses the campaign.
+   */
   List<String> nemesesFor(PlantedBug bug) {
+    if (!where.local && (bug == PlantedBug.ACK_BEFORE_FSYNC || bug == PlantedBug.VOTE_BEFORE_PERSIST)) {
+      return List.of("power");
+    }
     String n = bug.nemesis();
     if (where.local && (n.contains("partition") || n.contains("clock"))) {
       return List.of("kill", "pause");

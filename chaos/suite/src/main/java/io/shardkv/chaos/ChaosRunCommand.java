@@ -62,7 +62,8 @@ public final class ChaosRunCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", paramLabel = "LIST",
-      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member. "
+      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member, power "
+          + "(power: kill -9 and lose what was not fsynced; needs FUSE on the hosts; not part of all). "
           + "Default: all (with --local: kill,pause,reconfig,trigger)")
   String nemesis;
 
@@ -153,6 +154,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
       if (where.local && (nemeses.contains("partition") || nemeses.contains("clock"))) {
         throw new IllegalArgumentException("--local cannot inject partitions or clock faults (its nodes share this machine's "
             + "network and clock); use --lab or --nodes for those, or --nemesis kill,pause,reconfig,trigger");
+      }
+      if (where.local && nemeses.contains("power")) {
+        throw new IllegalArgumentException("--local cannot run the power nemesis (its servers' data is on this machine's own"
+            + " file system, without the layer that drops unsynced writes); use --lab or --nodes for it");
       }
       if (where.local && nemeses.contains("member")) {
         throw new IllegalArgumentException("--local cannot run the member nemesis (its cluster has no spare server ids to host"

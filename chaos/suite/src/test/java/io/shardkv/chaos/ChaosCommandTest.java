@@ -33,6 +33,7 @@ class ChaosCommandTest {
     assertBad("unknown nemesis", "unknown nemesis 'flood'", "run", "--local", "--nemesis", "kill,flood");
     assertBad("partitions locally", "--local cannot inject partitions", "run", "--local", "--nemesis", "partition");
     assertBad("member locally", "--local cannot run the member nemesis", "run", "--local", "--nemesis", "kill,member");
+    assertBad("power locally", "--local cannot run the power nemesis", "run", "--local", "--nemesis", "kill,power");
     assertBad("short session idle", "--session-idle-seconds must be 0 (never expire) or at least 60", "run", "--lab",
         "--session-idle-seconds", "30");
     assertBad("zero clients", "--concurrency must be positive", "run", "--local", "--concurrency", "0");

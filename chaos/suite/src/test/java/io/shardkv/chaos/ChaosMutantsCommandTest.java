@@ -68,6 +68,19 @@ class ChaosMutantsCommandTest {
   }
 
   @Test
+  void onHostsTheDurabilityMutantsLosePowerInsteadOfBeingKilled() {
+    ChaosMutantsCommand c = new ChaosMutantsCommand();
+    c.where = new ChaosRunCommand.Where();
+    c.where.lab = true;
+    assertEquals(List.of("power"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
+    assertEquals(List.of("power"), c.nemesesFor(PlantedBug.VOTE_BEFORE_PERSIST));
+    assertEquals(List.of("partition"), c.nemesesFor(PlantedBug.COMMIT_ON_MINORITY));
+    c.where = new ChaosRunCommand.Where();
+    c.where.local = true; // no power-loss layer under --local: the mutants' own nemesis
+    assertEquals(List.of("kill"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
+  }
+
+  @Test
   void theTableHasOneRowPerMutantAndTheScoreAndJsonHasTheAgreedKeys() {
     List<ChaosMutantsCommand.Row> rows = List.of(
         new ChaosMutantsCommand.Row(PlantedBug.STALE_READS, "partition", true, 30, 4521, 2, Path.of("/s/a"), "invalid"),

@@ -46,6 +46,26 @@ public interface Db {
   /** SIGCONT of every ShardKV process on the host. */
   void resume(String node);
 
+  /**
+   * Asks for power-loss faults ({@link #losePower}) before {@link #setup()}: the setup then puts each
+   * host's data directory on a file system that keeps what was not fsynced apart (docs/chaos.md,
+   * "Power loss"), or fails saying why the hosts cannot offer it. A Db without such a layer refuses.
+   */
+  default void usePowerLoss() {
+    throw new io.shardkv.chaos.ChaosException("this testbed cannot simulate a power loss (no file system layer that"
+        + " drops unsynced writes; use --lab or --nodes with FUSE): the power nemesis is not available here");
+  }
+
+  /**
+   * Power loss of the host: kill -9 of its ShardKV processes, then everything they wrote that was
+   * not yet durable (fsync/fdatasync of the file, fsync of the directory for names) is lost. The
+   * servers stay down until {@link #start}. Only after {@link #usePowerLoss()} and setup. Returns
+   * what was lost, e.g. {@code lost 4242 byte(s): 3 file(s) changed since their last fsync, 0 name(s) not durable}.
+   */
+  default String losePower(String node) {
+    throw new io.shardkv.chaos.ChaosException("this testbed cannot simulate a power loss");
+  }
+
   /** Copies every node's logs into {@code dir/<node>/}; best effort, also after a failed run. */
   void collectLogs(Path dir);
 }

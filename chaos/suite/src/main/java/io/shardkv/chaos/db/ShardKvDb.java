@@ -1,6 +1,7 @@
 package io.shardkv.chaos.db;
 
 import io.shardkv.chaos.ChaosException;
+import io.shardkv.chaos.control.Kernel;
 import io.shardkv.chaos.control.Parallel;
 import io.shardkv.chaos.control.Remote;
 import io.shardkv.chaos.control.Shell;
@@ -39,7 +40,12 @@ import org.slf4j.LoggerFactory;
  *   HOME/run/node-ID.pid       the server process's pid file (start-stop-daemon --make-pidfile)
  *   HOME/data/server-ID/       data, one group-G/ per hosted replica (wiped by setup)
  *   HOME/logs/node-ID.log|.out the server log (every hosted replica's lines) and its stdout/stderr
+ *   HOME/bin/skv-lazyfs        the power-loss file system (only mounted after {@link #usePowerLoss()})
+ *   HOME/lazyfs/               its state: durable/ (what survives a power loss), visible/, daemon.log
  * </pre>
+ * With {@link #usePowerLoss()}, {@code HOME/data} is an skv-lazyfs mount (docs/chaos.md, "Power
+ * loss"): setup mounts it, {@link #losePower} drops what was not fsynced, teardown unmounts it; a
+ * stale mount left by a crashed controller is unmounted before anything else touches the data.
  * Process faults act on that one process, as in Jepsen: killing a node kills the database on it.
  * A host's spare servers ({@link Topology}, {@link SpareServers}) run only once {@link #activate}d;
  * from then on every fault, start and status of the host includes them too.
@@ -71,6 +77,8 @@ public final class ShardKvDb implements Db, SpareServers {
   private final Options options;
   /** Spare servers started since the last setup ({@link #activate}); they belong to their host from then on. */
   private final Set<Integer> activated = new ConcurrentSkipListSet<>();
+  /** Whether setup mounts the power-loss layer over each host's data ({@link #usePowerLoss()}). */
+  private volatile boolean powerLoss;
 
   /**
    * @param remotes one per host of the topology, by host name
@@ -147,7 +155,8 @@ public final class ShardKvDb implements Db, SpareServers {
     long t0 = System.nanoTime();
     Path tar = options.distribution().tarball(Path.of(System.getProperty("java.io.tmpdir"), "shardkv-chaos-dist"));
     Path script = writeResource("shardkv-host.sh");
-    Parallel.forEach(nodes(), node -> install(node, tar, script));
+    Path lazyFs = writeResource("skv-lazyfs.py"); // once: the hosts' installs upload it in parallel
+    Parallel.forEach(nodes(), node -> install(node, tar, script, lazyFs));
     log.info("installed on {} hosts in {} ms; starting {} servers hosting {} replicas", nodes().size(),
         (System.nanoTime() - t0) / 1_000_000, topology.servers().size(), topology.replicaCount());
     Parallel.forEach(nodes(), node -> {
@@ -158,14 +167,16 @@ public final class ShardKvDb implements Db, SpareServers {
   }
 
   /** Stops old servers, wipes data and logs, installs distribution, config, launcher and script. */
-  private void install(String node, Path tar, Path script) {
+  private void install(String node, Path tar, Path script, Path lazyFs) {
     Remote r = remote(node);
     String home = home(node);
     String q = Shell.quote(home);
     r.execOk("mkdir -p " + q + "/bin " + q + "/run " + q + "/logs " + q + "/dist", SHORT);
     r.upload(script, home + "/bin/shardkv-host");
     r.execOk("chmod 755 " + ctl(node) + " && " + ctl(node) + " kill-all", SHORT);
-    r.execOk("rm -rf " + q + "/data " + q + "/logs/* && mkdir -p " + q + "/data", SHORT);
+    r.execOk(unmountData(node), SHORT); // a mount left by an earlier run (its controller died) goes first
+    r.execOk("rm -rf " + q + "/data " + q + "/lazyfs " + q + "/logs/* && mkdir -p " + q + "/data", SHORT);
+    if (powerLoss) mountLazyFs(node, r, lazyFs);
     String java = checkTools(r);
     String dist = home + "/dist/" + options.distribution().id();
     if (!r.exec("test -f " + Shell.quote(dist + "/.complete"), SHORT).ok()) {
@@ -249,7 +260,81 @@ public final class ShardKvDb implements Db, SpareServers {
     Parallel.forEach(nodes(), node -> {
       Remote r = remote(node);
       r.execOk("if [ -x " + ctl(node) + " ]; then " + ctl(node) + " kill-all; fi", Duration.ofSeconds(120));
+      r.execOk(unmountData(node), SHORT);
     });
+  }
+
+  // ------------------------------------------------------------------ power loss
+
+  @Override
+  public void usePowerLoss() {
+    powerLoss = true;
+  }
+
+  /** Debian's python3: the one with python3-fusepy (a python3 earlier on PATH, e.g. pyenv's, may lack it). */
+  static final String PYTHON = "/usr/bin/python3";
+
+  private String lazyFs(String node) {
+    return PYTHON + " " + Shell.quote(home(node) + "/bin/skv-lazyfs");
+  }
+
+  private String lazyFsArgs(String node) {
+    return Shell.quote(home(node) + "/data") + " " + Shell.quote(home(node) + "/lazyfs") + watchArgs.getOrDefault(node, "");
+  }
+
+  /** Per host sharing this machine's kernel (the lab): the daemon unmounts itself when this JVM is gone. */
+  private final Map<String, String> watchArgs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A command that fails unless HOME/data is an skv-lazyfs mount. */
+  private String mounted(String node) {
+    String d = home(node) + "/data";
+    return "{ grep -qF " + Shell.quote(" " + d + " ") + " /proc/self/mountinfo || { echo " + Shell.quote(d + " is not mounted after skv-lazyfs")
+        + " >&2; false; }; }";
+  }
+
+  /** Unmounts HOME/data if anything is mounted there (the daemon then exits); lazily if it is busy. */
+  private String unmountData(String node) {
+    String d = Shell.quote(home(node) + "/data");
+    return "if mountpoint -q " + d + " 2>/dev/null || grep -qF ' '" + d + "' ' /proc/self/mountinfo; then"
+        + " fusermount3 -u " + d + " 2>/dev/null || fusermount3 -u -z " + d + " 2>/dev/null || umount -l " + d + "; fi; true";
+  }
+
+  private void mountLazyFs(String node, Remote r, Path lazyFs) {
+    r.upload(lazyFs, home(node) + "/bin/skv-lazyfs");
+    if (!r.exec("test -x " + PYTHON, SHORT).ok()) {
+      throw new ChaosException("host " + node + " cannot simulate a power loss: no " + PYTHON
+          + " (apt-get install python3 fuse3 python3-fusepy); the power nemesis needs it");
+    }
+    Remote.Result c = r.exec(lazyFs(node) + " check", SHORT);
+    if (!c.ok()) {
+      throw new ChaosException("host " + node + " cannot simulate a power loss: " + (c.stderr() + c.stdout()).strip()
+          .replaceFirst("^skv-lazyfs: ", "") + "; the power nemesis needs FUSE (docs/chaos.md, Power loss)");
+    }
+    if (Kernel.sharedWithControlNode(r)) watchArgs.put(node, watchSelf());
+    r.execOk("mkdir -p " + Shell.quote(home(node) + "/lazyfs") + " && " + lazyFs(node) + " mount " + lazyFsArgs(node)
+        + " && " + mounted(node), SHORT);
+  }
+
+  /** {@code --watch-pid P --watch-start T}: this JVM's pid and start time (field 22 of its stat), against pid reuse. */
+  private static String watchSelf() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return " --watch-pid " + ProcessHandle.current().pid() + " --watch-start " + f[19];
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public String losePower(String node) {
+    if (!powerLoss) throw new ChaosException("power loss was not asked for before setup (Db.usePowerLoss)");
+    Remote.Result r = remote(node).exec(ctl(node) + " kill " + ids(node) + " && " + lazyFs(node) + " drop " + lazyFsArgs(node)
+        + " && " + mounted(node), Duration.ofSeconds(120));
+    if (!r.ok()) {
+      throw new ChaosException("host " + node + ": power loss failed: " + r.stdout().strip() + " " + r.stderr().strip());
+    }
+    return r.stdout().lines().filter(l -> l.startsWith("lost ")).findFirst().orElse("");
   }
 
   @Override

@@ -322,6 +322,8 @@ public final class Lab {
         LocalCommand.run(List.of("ip", "link", "del", "dev", netns(k)), Duration.ofSeconds(20));
         Files.deleteIfExists(dir.resolve("n" + k).resolve("sshd.pid"));
       }
+      int mounts = unmountFuse(dir);
+      if (mounts > 0) out.accept("lab down: unmounted " + mounts + " FUSE file system(s) under " + dir + " (power-loss layer)");
       if (bridgeOwner().isPresent()) LocalCommand.ok("ip", "link", "del", "dev", BRIDGE);
       Files.deleteIfExists(dir.resolve(LabState.FILE));
       out.accept("lab down: removed " + hosts.size() + " hosts, " + killed + " processes, bridge " + BRIDGE
@@ -329,6 +331,28 @@ public final class Lab {
     } catch (IOException e) {
       throw new ChaosException("lab down in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Lazily unmounts every FUSE file system mounted under {@code dir} (the power nemesis's skv-lazyfs
+   * over a host's data, docs/chaos.md): its daemon ran in a host's namespace and was just killed, and
+   * a FUSE mount whose daemon is gone stays behind, answering "Transport endpoint is not connected".
+   * Returns how many.
+   */
+  static int unmountFuse(Path dir) throws IOException {
+    String root = dir.toAbsolutePath().normalize().toString();
+    int n = 0;
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      int dash = java.util.Arrays.asList(f).indexOf("-");
+      if (f.length < 5 || dash < 0 || dash + 1 >= f.length || !f[dash + 1].startsWith("fuse")) continue;
+      String point = f[4].replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\");
+      if (point.equals(root) || point.startsWith(root + "/")) {
+        LocalCommand.run(List.of("umount", "-l", point), Duration.ofSeconds(20));
+        n++;
+      }
+    }
+    return n;
   }
 
   /** kill -9 of every process in host k's namespace; returns how many there were. */

@@ -31,11 +31,19 @@ import java.util.SplittableRandom;
  *   <tr><td>reconfig</td><td>leave-group or move-shard / join-group; with other classes, in quiet windows between their phases ({@link QuietWindows})</td></tr>
  *   <tr><td>trigger</td><td>strike (kill or pause) when the cluster is in a chosen state, watching up to min(interval, 5 s) / recover</td></tr>
  *   <tr><td>member</td><td>remove-member or replace-member / add-member (back to full membership; {@link MemberNemesis})</td></tr>
+ *   <tr><td>power</td><td>lose-power (kill -9 and drop what was not fsynced) on a random host spec / restore-power all
+ *       ({@link PowerNemesis}); not part of {@code all}: it needs the FUSE layer on the hosts</td></tr>
  * </table>
  */
 public final class Nemeses {
   /** Every class, in the order {@code all} names them. */
   public static final List<String> CLASSES = List.of("partition", "clock", "kill", "pause", "reconfig", "trigger", "member");
+  /**
+   * Every class {@code --nemesis} accepts: {@link #CLASSES}, then those that must be named because
+   * not every testbed offers them ({@code power}: a file system that drops unsynced writes). Schedules
+   * derive each class's random stream from its position here, so existing classes keep theirs.
+   */
+  public static final List<String> KNOWN = List.of("partition", "clock", "kill", "pause", "reconfig", "trigger", "member", "power");
 
   private Nemeses() {}
 
@@ -51,9 +59,9 @@ public final class Nemeses {
     Set<String> out = new LinkedHashSet<>();
     for (String c : s.split(",")) {
       String t = c.trim();
-      if (!CLASSES.contains(t)) {
+      if (!KNOWN.contains(t)) {
         throw new IllegalArgumentException("unknown nemesis '" + t + "' in '" + spec + "'; use none, all, or a comma-separated list of "
-            + String.join(", ", CLASSES));
+            + String.join(", ", KNOWN));
       }
       out.add(t);
     }
@@ -95,6 +103,9 @@ public final class Nemeses {
     if (classes.contains("member")) {
       ns.add(new MemberNemesis(ctx));
     }
+    if (classes.contains("power")) {
+      ns.add(new PowerNemesis(ctx));
+    }
     return new Composed(ns, ctx);
   }
 
@@ -108,8 +119,8 @@ public final class Nemeses {
       return Gen.nemesis(Gen.then(Gen.sleep(Math.min(5, intervalSeconds)), QuietWindows.generator(classes, intervalSeconds, targets, nodes, rng)));
     }
     List<Generator> pkgs = new ArrayList<>();
-    for (int i = 0; i < CLASSES.size(); i++) {
-      String c = CLASSES.get(i);
+    for (int i = 0; i < KNOWN.size(); i++) {
+      String c = KNOWN.get(i);
       if (classes.contains(c)) {
         pkgs.add(Gen.stagger(rng.fork(100 + i), intervalSeconds, flipFlop(c, targets, nodes, rng.fork(200 + i))));
       }
@@ -145,6 +156,9 @@ public final class Nemeses {
       case "member" -> Gen.flipFlop(
           Gen.mix(r, Gen.repeat(Op.nemesis("remove-member", null)), Gen.repeat(Op.nemesis("replace-member", null))),
           Gen.repeat(Op.nemesis("add-member", null)));
+      case "power" -> Gen.flipFlop(
+          Gen.fn(r, x -> Op.nemesis("lose-power", Edn.kw(pick(targets, x)))),
+          Gen.repeat(Op.nemesis("restore-power", Edn.kw("all"))));
       default -> throw new IllegalArgumentException(c);
     };
   }
@@ -163,6 +177,9 @@ public final class Nemeses {
     }
     if (classes.contains("kill")) {
       l.add(Gen.once(Op.nemesis("start", Edn.kw("all"))));
+    }
+    if (classes.contains("power")) {
+      l.add(Gen.once(Op.nemesis("restore-power", Edn.kw("all"))));
     }
     if (classes.contains("reconfig")) {
       l.add(Gen.once(Op.nemesis("join-group", null)));

@@ -66,8 +66,8 @@ final class QuietWindows {
   static Generator generator(List<String> classes, double intervalSeconds, List<String> targets, List<String> nodes, Rng rng) {
     List<String> chaos = new ArrayList<>();
     List<Generator> quiet = new ArrayList<>();
-    for (int i = 0; i < Nemeses.CLASSES.size(); i++) {
-      String c = Nemeses.CLASSES.get(i);
+    for (int i = 0; i < Nemeses.KNOWN.size(); i++) {
+      String c = Nemeses.KNOWN.get(i);
       if (!classes.contains(c)) {
         continue;
       }
@@ -87,7 +87,7 @@ final class QuietWindows {
       long cutoff = now + (long) (CHAOS_INTERVALS * interval * 1e9);
       List<Generator> pkgs = new ArrayList<>();
       for (String c : classes) {
-        int i = Nemeses.CLASSES.indexOf(c);
+        int i = Nemeses.KNOWN.indexOf(c);
         Rng r = rng.fork(1_000_000L * (k + 1) + i);
         double offset = r.fork(1).random().nextDouble() * interval;
         Generator g = Gen.then(Gen.sleep(offset), Gen.stagger(r.fork(2), interval, Nemeses.flipFlop(c, targets, nodes, r.fork(3))));

@@ -41,7 +41,7 @@ public final class PlotData {
   public record Band(String kind, double from, double to, String label, String variant) {}
 
   /** Fault kinds, in legend order. */
-  public static final List<String> KINDS = List.of("partition", "clock", "kill", "pause", "strike", "reconfig");
+  public static final List<String> KINDS = List.of("partition", "clock", "kill", "pause", "strike", "reconfig", "power");
 
   static double seconds(long nanos) {
     return nanos / 1e9;
@@ -123,6 +123,7 @@ public final class PlotData {
       case "kill" -> "kill";
       case "pause" -> "pause";
       case "strike" -> "strike";
+      case "lose-power" -> "power";
       case "leave-group", "move-shard", "join-group" -> "reconfig";
       default -> null;
     };
@@ -163,7 +164,7 @@ public final class PlotData {
   static String variant(OpPair p) {
     Object v = p.invoke().value();
     return switch (p.invoke().f()) {
-      case "start-partition", "kill", "pause" -> v instanceof io.shardkv.linearizability.format.Keyword k ? k.name() : "";
+      case "start-partition", "kill", "pause", "lose-power" -> v instanceof io.shardkv.linearizability.format.Keyword k ? k.name() : "";
       case "bump-clock" -> "bump";
       case "strobe-clock" -> "strobe";
       case "strike" -> v instanceof Map<?, ?> m

@@ -52,7 +52,7 @@ public final class Plots {
   static final Color[] OUTCOME_COLOURS = {new Color(0x0072B2), new Color(0xD55E00), new Color(0xE69F00)};
   /** Shading of each fault kind of {@link PlotData#KINDS}. */
   static final Color[] KIND_COLOURS = {new Color(0x999999), new Color(0x009E73), new Color(0xD55E00),
-      new Color(0x56B4E9), new Color(0xCC79A7), new Color(0xF0E442)};
+      new Color(0x56B4E9), new Color(0xCC79A7), new Color(0xF0E442), new Color(0x000000)};
 
   private Plots() {}
 

@@ -125,6 +125,9 @@ public final class Campaign {
       Nemesis nemesis = null;
       try {
         log.accept("setting up the database");
+        if (spec.nemeses().contains("power")) {
+          db.usePowerLoss(); // before setup: the data directories go on the power-loss file system
+        }
         db.setup();
         log.accept("database up; config center " + db.clusterAddresses());
         NemesisContext nctx = new NemesisContext(bed, new ClusterStatus(db, Duration.ofMillis(500)), log, spec.seed());

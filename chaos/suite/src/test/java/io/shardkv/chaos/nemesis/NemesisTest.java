@@ -208,6 +208,62 @@ class NemesisTest {
   }
 
   @Test
+  void powerIsNamedOnlyNeverPartOfAll() {
+    assertEquals(List.of("kill", "power"), Nemeses.parse("kill,power"));
+    assertFalse(Nemeses.parse("all").contains("power"), "all runs on testbeds without the power-loss file system too");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nemeses.parse("flood"));
+    assertTrue(e.getMessage().contains("power"), "the error lists power among the classes: " + e.getMessage());
+  }
+
+  @Test
+  void powerLossFlipFlopsWithRestoringPowerAndTheFinalGeneratorRestoresIt() {
+    io.shardkv.chaos.gen.Generator g = Nemeses.generator(List.of("power"), 2, List.of("majority", "all"), HOSTS,
+        io.shardkv.chaos.gen.Rng.of(3));
+    io.shardkv.chaos.gen.Context ctx = io.shardkv.chaos.gen.Context.initial(1);
+    List<String> fs = new ArrayList<>();
+    long t = 0;
+    while (fs.size() < 6) {
+      var s = g.next(ctx.withTime(t));
+      if (s.isPending() || (s.isOp() && s.op().time() > t)) {
+        g = s.isPending() ? s.rest() : g;
+        t += 10_000_000;
+        continue;
+      }
+      g = s.rest();
+      fs.add(s.op().f() + " " + Edn.line(s.op().value()));
+    }
+    for (int i = 0; i < fs.size(); i++) {
+      assertTrue(i % 2 == 0 ? fs.get(i).equals("lose-power :majority") || fs.get(i).equals("lose-power :all")
+          : fs.get(i).equals("restore-power :all"), fs.toString());
+    }
+    List<String> fin = new ArrayList<>();
+    io.shardkv.chaos.gen.Generator f = Nemeses.finalGenerator(List.of("kill", "power"), HOSTS);
+    for (var s = f.next(ctx); s.isOp(); s = s.rest().next(ctx)) {
+      fin.add(s.op().f());
+    }
+    assertEquals(List.of("start", "restore-power"), fin);
+  }
+
+  @Test
+  void aTestbedWithoutThePowerLossLayerRefusesItNeverFallingBackToAKill() {
+    io.shardkv.chaos.db.Db plain = new io.shardkv.chaos.db.Db() {
+      public List<String> nodes() { return HOSTS; }
+      public void setup() {}
+      public void teardown() {}
+      public List<String> clusterAddresses() { return List.of(); }
+      public Map<String, List<String>> adminAddresses() { return Map.of(); }
+      public void kill(String node) { throw new AssertionError("a power loss must not become a plain kill"); }
+      public void start(String node) {}
+      public void pause(String node) {}
+      public void resume(String node) {}
+      public void collectLogs(java.nio.file.Path dir) {}
+    };
+    io.shardkv.chaos.ChaosException e = assertThrows(io.shardkv.chaos.ChaosException.class, plain::usePowerLoss);
+    assertTrue(e.getMessage().contains("cannot simulate a power loss"), e.getMessage());
+    assertThrows(io.shardkv.chaos.ChaosException.class, () -> plain.losePower("n1"));
+  }
+
+  @Test
   void theFinalGeneratorUndoesEveryFaultClass() {
     List<String> fs = new ArrayList<>();
     io.shardkv.chaos.gen.Generator g = Nemeses.finalGenerator(Nemeses.CLASSES, HOSTS);
