@@ -30,6 +30,15 @@ import java.util.function.Consumer;
  * configurations) are all answered by one QUERY. Answers are handed to each asker on the caller's
  * event loop (via {@code executor}). No answer is fine: the migration planner asks again on its
  * next round.
+ *
+ * <p>Polls for a configuration that does not exist yet are paced: once the config center answered a
+ * QUERY for number N with an older configuration (nothing new: the usual answer to the leaders'
+ * planner rounds, every 50 ms per hosted group leader), N is not asked again for
+ * {@link #NO_NEWS_QUIET_NANOS}; those rounds get no answer. A new configuration is thus noticed at
+ * most ~100 ms after it is made instead of ~50 ms, and each group leader costs the config center
+ * half as many QUERYs (each a ReadIndex round there, and a client round trip here) — a cost that
+ * grows with the number of groups, not with the load (issue 13: 3 groups cost ~4× the query CPU
+ * per operation of 1 group).
  */
 final class ConfigCenterQueries implements AutoCloseable {
   /** Used by the worker thread only (the tracker is not thread-safe). */
@@ -40,6 +49,11 @@ final class ConfigCenterQueries implements AutoCloseable {
   private final java.util.TreeMap<Integer, java.util.LinkedHashSet<Consumer<ShardConfig>>> wanted = new java.util.TreeMap<>();
   /** The worker is draining {@link #wanted} (guarded by this). */
   private boolean draining;
+  /** A number the config center did not have yet, and until when (clock nanos) it is not asked again (guarded by this). */
+  private final Map<Integer, Long> quietUntil = new java.util.HashMap<>();
+  /** How long a number answered with an older configuration is not asked again: just under two 50 ms planner rounds. */
+  static final long NO_NEWS_QUIET_NANOS = 90_000_000L;
+  private final java.util.function.LongSupplier nanoClock;
   private final java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "controller-query");
     t.setDaemon(true);
@@ -48,7 +62,14 @@ final class ConfigCenterQueries implements AutoCloseable {
 
   /** Queries shared by several askers: {@link #fetch(int, Consumer)}. */
   ConfigCenterQueries(List<String> addresses, java.util.concurrent.Executor executor) {
+    this(addresses, executor, System::nanoTime);
+  }
+
+  /** With the clock that paces polls for configurations not made yet (tests). */
+  ConfigCenterQueries(List<String> addresses, java.util.concurrent.Executor executor,
+      java.util.function.LongSupplier nanoClock) {
     this.executor = executor;
+    this.nanoClock = nanoClock;
     this.tracker = new LeaderTracker(addresses);
   }
 
@@ -67,6 +88,11 @@ final class ConfigCenterQueries implements AutoCloseable {
    */
   void fetch(int num, Consumer<ShardConfig> to) {
     synchronized (this) {
+      Long quiet = quietUntil.get(num);
+      if (quiet != null) {
+        if (nanoClock.getAsLong() - quiet < 0) return; // answered "not yet" moments ago: no answer this round
+        quietUntil.remove(num);
+      }
       wanted.computeIfAbsent(num, k -> new java.util.LinkedHashSet<>()).add(to);
       if (draining) return;
       draining = true;
@@ -98,7 +124,14 @@ final class ConfigCenterQueries implements AutoCloseable {
         askMembers(ask); // instead of this round's query: the planner asks again on its next round
         continue;
       }
+      long sent = nanoClock.getAsLong();
       ShardConfig sc = query(tracker.current(), w.getKey());
+      if (sc != null && w.getKey() >= 0 && sc.num() < w.getKey()) {
+        synchronized (this) {
+          if (quietUntil.size() > 64) quietUntil.clear(); // numbers long passed; bounded either way
+          quietUntil.put(w.getKey(), sent + NO_NEWS_QUIET_NANOS);
+        }
+      }
       if (sc != null) {
         for (Consumer<ShardConfig> to : w.getValue()) executor.execute(() -> to.accept(sc));
       }

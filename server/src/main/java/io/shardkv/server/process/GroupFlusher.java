@@ -20,7 +20,9 @@ import java.util.function.Supplier;
 /**
  * The one flusher thread of a server process. Replicas hand it a sealed {@link RaftStorage.FlushBatch}
  * on the loop thread ({@link #request}); every replica that asks during one loop turn joins the same
- * pass, which runs on the flusher thread and syncs each of their batches, then reports back on the loop: each
+ * pass — and so does every replica that asks while an earlier pass is still syncing (the next pass
+ * takes all of them: group commit across loop turns and groups) —, which runs on the flusher thread
+ * and syncs each of their batches, then reports back on the loop: each
  * replica's host gets exactly one {@code onStorageFlushed} (or {@code onStorageFailed}) per request,
  * as the host's flush API promises (docs/replica-host.md). So several groups written in the same turn
  * cost one hand-off to the flusher and one back, not one per group.
@@ -56,12 +58,32 @@ final class GroupFlusher implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  /** A replica and the batch it sealed. */
-  private record Request(HostedReplica replica, RaftStorage.FlushBatch batch) {}
+  /**
+   * Who waits for a batch: told exactly once, on the loop thread, that it is durable or that its
+   * sync failed. A hosted replica's host ({@link #request(HostedReplica, RaftStorage.FlushBatch)}).
+   */
+  interface Waiter {
+    void flushed();
 
-  /** Replicas that asked since the last pass was submitted (loop thread only). */
+    void failed(Throwable cause);
+  }
+
+  /** A waiter and the batch it sealed. */
+  private record Request(Waiter waiter, RaftStorage.FlushBatch batch) {}
+
+  /** Replicas that asked during this loop turn (loop thread only). */
   private final List<Request> waiting = new ArrayList<>();
   private boolean submitScheduled;
+  /**
+   * Requests handed over by the loop and not yet taken by a pass (loop thread adds, flusher takes).
+   * Every request queued while a pass syncs joins the next pass (group commit across loop turns).
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Request> queued = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /**
+   * A drain task is on the flusher thread's queue and has not started taking {@link #queued} yet.
+   * Invariant: a request in {@link #queued} is taken by a drain task that is queued or running.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Storage fsyncs, their total and longest duration (nanoseconds), and flush passes. */
   final AtomicLong fsyncs = new AtomicLong();
@@ -101,23 +123,56 @@ final class GroupFlusher implements AutoCloseable {
    * same turn join it. A replica has at most one batch outstanding (the Ready driver's rule).
    */
   void request(HostedReplica replica, RaftStorage.FlushBatch batch) {
-    waiting.add(new Request(replica, batch));
+    request(new Waiter() {
+      @Override
+      public void flushed() {
+        replica.host().onStorageFlushed();
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        replica.host().onStorageFailed(cause);
+      }
+    }, batch);
+  }
+
+  /** Loop thread: as {@link #request(HostedReplica, RaftStorage.FlushBatch)}, for any waiter. */
+  void request(Waiter waiter, RaftStorage.FlushBatch batch) {
+    waiting.add(new Request(waiter, batch));
     if (!submitScheduled) {
       submitScheduled = true;
       loop.execute(this::submit);
     }
   }
 
+  /**
+   * Loop thread, once per turn in which some replica asked: hands this turn's requests to the
+   * flusher. While a pass syncs, the requests of every later turn wait in {@link #queued} and the
+   * next pass takes them all — one fsync for what several turns asked for, where one pass per turn
+   * would queue a pass (and an fsync) per turn behind the running one. No request waits longer than
+   * before: the next pass starts as soon as the running one ends, as it did.
+   */
   private void submit() {
     submitScheduled = false;
     if (waiting.isEmpty()) return;
-    List<Request> batch = List.copyOf(waiting);
+    queued.addAll(waiting);
     waiting.clear();
-    try {
-      thread.execute(() -> pass(batch));
-    } catch (RejectedExecutionException stopping) {
-      // The process is closing: nothing more is flushed, so nothing more is acknowledged.
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        thread.execute(this::drain);
+      } catch (RejectedExecutionException stopping) {
+        // The process is closing: nothing more is flushed, so nothing more is acknowledged.
+      }
     }
+  }
+
+  /** Flusher thread: one pass over everything queued so far. */
+  private void drain() {
+    drainScheduled.set(false); // before taking: a request queued after this point schedules the next drain
+    List<Request> batch = new ArrayList<>();
+    Request r;
+    while ((r = queued.poll()) != null) batch.add(r);
+    if (!batch.isEmpty()) pass(batch);
   }
 
   /** Flusher thread: sync every replica's batch (in parallel), then report every outcome on the loop. */
@@ -206,11 +261,11 @@ final class GroupFlusher implements AutoCloseable {
     batches.addAndGet(batch.size());
     loop.execute(() -> {
       for (int i = 0; i < batch.size(); i++) {
-        HostedReplica r = batch.get(i).replica();
+        Waiter w = batch.get(i).waiter();
         if (failed[i] != null) {
-          r.host().onStorageFailed(failed[i]);
+          w.failed(failed[i]);
         } else if (!closed.getAsBoolean()) {
-          r.host().onStorageFlushed();
+          w.flushed();
         }
       }
     });

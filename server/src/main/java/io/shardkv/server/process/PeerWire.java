@@ -87,16 +87,24 @@ public final class PeerWire {
 
   /** Version 1: a Raft message between the one replica each server hosts. */
   public static byte[] encodeRaft(RaftMessage m) {
-    BinaryWriter w = new BinaryWriter(64);
+    BinaryWriter w = new BinaryWriter(2 + sizeHint(m));
     w.writeByte(VERSION).writeByte(KIND_RAFT);
     return raftBody(w, m);
   }
 
   /** Version 2: a Raft message between two replicas of {@code group}. */
   public static byte[] encodeRaft(int group, RaftMessage m) {
-    BinaryWriter w = new BinaryWriter(72);
+    BinaryWriter w = new BinaryWriter(10 + sizeHint(m));
     w.writeByte(VERSION_GROUPS).writeInt(group).writeInt(group).writeByte(KIND_RAFT);
     return raftBody(w, m);
+  }
+
+  /** The body's size for AppendEntries (so its entries are copied once), a small bound otherwise. */
+  private static int sizeHint(RaftMessage m) {
+    if (!(m instanceof RaftMessage.AppendEntries a)) return 62;
+    int n = 21 + 28;
+    for (LogEntry e : a.entries()) n += 21 + e.data().length;
+    return n;
   }
 
   private static byte[] raftBody(BinaryWriter w, RaftMessage m) {

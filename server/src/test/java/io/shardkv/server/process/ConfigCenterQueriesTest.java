@@ -144,4 +144,39 @@ class ConfigCenterQueriesTest {
       }
     }
   }
+
+  /**
+   * Issue 13: a leader's planner asks for the next configuration every round (50 ms). Once the config
+   * center answered that number with an older configuration (nothing new yet), the number is not
+   * asked again for a while: those rounds get no answer (no answer is fine), the config center half
+   * the QUERYs per group. After the pause it is asked again; other numbers are asked at once.
+   */
+  @Test
+  void aConfigurationTheCenterDoesNotHaveYetIsNotAskedAgainRightAway() throws Exception {
+    try (CenterServer center = new CenterServer()) { // its latest configuration is 7
+      java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+      LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
+      java.util.function.Consumer<ShardConfig> asker = delivered::add;
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(center.address()), Runnable::run, now::get)) {
+        q.fetch(8, asker);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num(), "answered with the latest, older one");
+        q.fetch(8, asker); // the next planner round
+        q.fetch(9, asker); // another number is asked at once
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        now.addAndGet(ConfigCenterQueries.NO_NEWS_QUIET_NANOS - 1);
+        q.fetch(8, asker);
+        Thread.sleep(200);
+        assertEquals(2, center.queries.get(), "8 was not asked again within the pause");
+        now.addAndGet(1);
+        q.fetch(8, asker);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        assertEquals(3, center.queries.get(), "after the pause 8 is asked again");
+        q.fetch(7, asker);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        q.fetch(7, asker);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        assertEquals(5, center.queries.get(), "a configuration that exists is asked for every time");
+      }
+    }
+  }
 }
