@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Clock faults for hosts with a kernel of their own (VMs, machines), as Jepsen's clock nemesis:
  * NTP is stopped on the host first, then its wall clock is stepped with {@code clock_settime}
- * through a small helper compiled on the host from the C source shipped with the suite
- * ({@code /opt/shardkv-chaos/skv-clock}, needs gcc there), or with {@code date -s} for a bump where
- * there is no compiler. Reset steps each clock back to the control node's time (measured offset).
+ * through a small helper built from the C source shipped with the suite ({@code /opt/shardkv-chaos/skv-clock}:
+ * compiled on the host where it has gcc, else a static binary built on the control node and uploaded,
+ * see {@link ClockHelper}), or with {@code date -s} for a bump where the host has no helper. Reset
+ * steps each clock back to the control node's time (measured offset).
  * Only the wall clock moves: the monotonic clock of a real kernel cannot be stepped.
  *
  * <p>Never on a host that shares the control node's kernel (same boot id: a namespace, a
@@ -39,23 +40,25 @@ public final class RealClocks implements Clocks {
   private static final Duration NTP_TIMEOUT = Duration.ofSeconds(300);
 
   private final Map<String, Remote> remotes;
-  private final Map<String, Boolean> compiled;
+  private final Map<String, ClockHelper.Installed> helpers;
   private final Set<String> ntpStopped = ConcurrentHashMap.newKeySet();
 
-  private RealClocks(Map<String, Remote> remotes, Map<String, Boolean> compiled) {
+  private RealClocks(Map<String, Remote> remotes, Map<String, ClockHelper.Installed> helpers) {
     this.remotes = remotes;
-    this.compiled = compiled;
+    this.helpers = helpers;
   }
 
   /**
    * Refuses hosts that share the control node's kernel, then installs the helper on every host
-   * (compiled there if gcc is present).
+   * (compiled there if gcc is present, else uploaded when the control node can build it for the host).
    */
   public static RealClocks prepare(Map<String, Remote> remotes, Path workDir) {
     refuseSharedKernels(remotes);
     Path source = writeSource(workDir);
-    Map<String, Boolean> compiled = Parallel.map(remotes.keySet(), n -> install(remotes.get(n), source));
-    RealClocks clocks = new RealClocks(new LinkedHashMap<>(remotes), compiled);
+    ClockHelper.LocalBuild build = new ClockHelper.LocalBuild(workDir);
+    Map<String, ClockHelper.Installed> helpers =
+        Parallel.map(remotes.keySet(), n -> ClockHelper.install(remotes.get(n), DIR, source, build, "gcc"));
+    RealClocks clocks = new RealClocks(new LinkedHashMap<>(remotes), helpers);
     // NTP is stopped here, while the testbed is set up, not at the first clock fault: the first
     // fault then steps the clock when the schedule says, instead of after a slow host's systemctl.
     Parallel.forEach(remotes.keySet(), clocks::stopNtp);
@@ -86,16 +89,6 @@ public final class RealClocks implements Clocks {
     }
   }
 
-  /** Uploads and compiles the helper unless the same source is compiled already; false without gcc. */
-  private static boolean install(Remote r, Path source) {
-    r.execOk("mkdir -p " + DIR, TIMEOUT);
-    r.upload(source, DIR + "/skv-clock.c.new");
-    String script = "cd " + DIR + " && if [ -x skv-clock ] && cmp -s skv-clock.c skv-clock.c.new; then rm -f skv-clock.c.new; echo ok;"
-        + " elif command -v gcc >/dev/null 2>&1; then mv -f skv-clock.c.new skv-clock.c && gcc -O2 -o skv-clock.tmp skv-clock.c"
-        + " && mv -f skv-clock.tmp skv-clock && echo ok; else echo no-gcc; fi";
-    return r.execOk(script, TIMEOUT).strip().equals("ok");
-  }
-
   private Remote remote(String node) {
     Remote r = remotes.get(node);
     if (r == null) throw new IllegalArgumentException("no host named '" + node + "' (hosts: " + remotes.keySet() + ")");
@@ -118,7 +111,7 @@ public final class RealClocks implements Clocks {
   public void bump(String node, long deltaMs) {
     Remote r = remote(node);
     stopNtp(node);
-    if (compiled.get(node)) {
+    if (helpers.get(node).ok()) {
       r.execOk(HELPER + " bump " + deltaMs, TIMEOUT);
     } else {
       // date -s, the new time computed on the host itself (microseconds: awk's doubles)
@@ -130,8 +123,9 @@ public final class RealClocks implements Clocks {
   @Override
   public void strobe(String node, long deltaMs, long periodMs, long durationMs) {
     Remote r = remote(node);
-    if (!compiled.get(node)) {
-      throw new ChaosException("host " + node + " has no gcc, so no clock helper: strobe needs it (apt-get install gcc)");
+    ClockHelper.Installed helper = helpers.get(node);
+    if (!helper.ok()) {
+      throw new ChaosException("host " + node + " has no clock helper, which strobe needs: " + helper.how());
     }
     stopNtp(node);
     r.execOk(HELPER + " strobe " + deltaMs + " " + periodMs + " " + durationMs, Duration.ofMillis(durationMs).plus(TIMEOUT));
