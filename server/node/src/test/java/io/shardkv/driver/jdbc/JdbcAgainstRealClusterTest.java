@@ -50,8 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the node it killed and waits for the cluster before it returns. The {@link KvBackendContract}
  * suite runs here too, on the TCP backend ({@link TcpBackendContract}).
  *
- * <p>Lives in the server module's test tree (where node JVMs can be started) but in the driver's
- * JDBC package, so that it can extend the package-private contract suite from the driver's test-jar.
+ * <p>Lives in the node module's test tree (where node JVMs can be started) but in the driver's
+ * JDBC package, so that it can extend the package-private contract suite from shardkv-jdbc's test-jar.
  */
 class JdbcAgainstRealClusterTest {
   @TempDir static Path dir;

@@ -37,13 +37,13 @@ class ShadedJarIT {
 
   @BeforeAll
   static void findJar() {
-    jar = Path.of(System.getProperty("shardkv.jdbc.jar", "target/shardkv-jdbc.jar"));
+    jar = Path.of(System.getProperty("shardkv.jdbc.jar", "../target/shardkv-jdbc.jar"));
     assumeTrue(
         Files.isRegularFile(jar),
         "skipped: "
             + jar.toAbsolutePath()
             + " is not built yet; run "
-            + "'mvn -B -pl driver verify' (the jar is made in the package phase)");
+            + "'mvn -B -pl driver/jdbc -am verify' (the jar is made in the package phase)");
   }
 
   private static List<String> entries() throws IOException {

@@ -51,10 +51,10 @@ class DocExampleTest {
         captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
   }
 
-  /** The README shows the same ten lines as docs/jdbc.md (run from the driver module directory). */
+  /** The README shows the same ten lines as docs/jdbc.md (run from the driver/jdbc module directory). */
   @Test
   void readmeAndDocsShowTheSameTenLineExample() throws IOException {
-    assertEquals(javaBlock(Path.of("../docs/jdbc.md")), javaBlock(Path.of("../README.md")));
+    assertEquals(javaBlock(Path.of("../../docs/jdbc.md")), javaBlock(Path.of("../../README.md")));
   }
 
   private static String javaBlock(Path file) throws IOException {
