@@ -13,9 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The process's one flusher (issue 13): every waiter hears exactly one outcome on the loop, and what
- * replicas ask for while a pass syncs is synced together by the next pass (group commit across loop
- * turns), not by one pass per turn queued behind it.
+ * The process's one flusher (issue 13): the requests of one loop turn share one pass, every waiter
+ * hears exactly one outcome on the loop, and a failing batch fails only its own waiter.
  */
 class GroupFlusherTest {
   private final EventLoop loop = startLoop();
@@ -53,18 +52,6 @@ class GroupFlusherTest {
     }
   }
 
-  /** A batch whose sync waits for {@code release} (after signalling {@code started}). */
-  private static RaftStorage.FlushBatch held(CountDownLatch started, CountDownLatch release) {
-    return () -> {
-      started.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-  }
-
   /** Runs {@code r} as its own loop turn and waits for it. */
   private void onLoop(Runnable r) throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
@@ -77,25 +64,6 @@ class GroupFlusherTest {
     CountDownLatch next = new CountDownLatch(1);
     loop.execute(next::countDown);
     assertTrue(next.await(5, TimeUnit.SECONDS));
-  }
-
-  @Test
-  void requestsOfSeveralTurnsWhileAPassSyncsShareTheNextPass() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Recorder a = new Recorder();
-    Recorder b = new Recorder();
-    Recorder c = new Recorder();
-    onLoop(() -> flusher.request(a, held(started, release)));
-    assertTrue(started.await(5, TimeUnit.SECONDS), "the first pass is syncing");
-    onLoop(() -> flusher.request(b, () -> { }));
-    onLoop(() -> flusher.request(c, () -> { })); // another turn, still during the first pass
-    release.countDown();
-    for (Recorder r : List.of(a, b, c)) assertTrue(r.done.await(5, TimeUnit.SECONDS));
-    for (Recorder r : List.of(a, b, c)) assertEquals(List.of("flushed"), r.outcomes, "one outcome each, on the loop");
-    awaitPasses(2);
-    assertEquals(2, flusher.passes.get(), "the first pass, then one pass for both later turns");
-    assertEquals(3, flusher.batches.get());
   }
 
   @Test
