@@ -2,7 +2,7 @@ package io.shardkv.chaos.client;
 
 import io.shardkv.chaos.history.Op;
 import io.shardkv.chaos.report.TraceLinks;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import java.time.Duration;

@@ -123,7 +123,7 @@ final class IndexPage {
 
   /** {@code g1 t4 i123}: the log entry that served the op (its completion's {@code :group :term :log-index}), or —. */
   static String servedText(Counterexample.Shown s) {
-    io.shardkv.driver.protocol.Served sv = TraceLinks.servedOf(s.completion());
+    io.shardkv.driver.routing.Served sv = TraceLinks.servedOf(s.completion());
     return sv == null ? "—" : sv.toString();
   }
 

@@ -90,10 +90,10 @@ public final class RunReport {
 
   /** The trace lines, in the node logs collected beside the history, of the entries the counterexamples' ops name. */
   static TraceLinks traceLinks(Path runDir, List<Counterexample> cxs) {
-    List<io.shardkv.driver.protocol.Served> entries = new ArrayList<>();
+    List<io.shardkv.driver.routing.Served> entries = new ArrayList<>();
     for (Counterexample c : cxs) {
       for (Counterexample.Shown s : c.ops()) {
-        io.shardkv.driver.protocol.Served sv = TraceLinks.servedOf(s.completion());
+        io.shardkv.driver.routing.Served sv = TraceLinks.servedOf(s.completion());
         if (sv != null) entries.add(sv);
       }
     }

@@ -1,6 +1,6 @@
 package io.shardkv.chaos.report;
 
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.shardkv.chaos.report;
 
 import io.shardkv.chaos.history.Op;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

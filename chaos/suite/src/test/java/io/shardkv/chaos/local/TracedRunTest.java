@@ -8,7 +8,7 @@ import io.shardkv.chaos.ChaosCli;
 import io.shardkv.chaos.history.HistoryFile;
 import io.shardkv.chaos.history.Op;
 import io.shardkv.chaos.report.TraceLinks;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.shardkv.chaos.history.HistoryWriter;
 import io.shardkv.chaos.history.Op;
 import io.shardkv.chaos.run.Campaign;
 import io.shardkv.chaos.run.TestSpec;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

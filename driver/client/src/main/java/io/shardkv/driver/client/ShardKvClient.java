@@ -5,7 +5,7 @@ import io.shardkv.driver.protocol.Configuration;
 import io.shardkv.driver.protocol.MessageCodec;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.protocol.Wire;
 import io.shardkv.driver.routing.CallOutcome;

@@ -1,5 +1,6 @@
 package io.shardkv.driver.protocol;
 
+import io.shardkv.driver.routing.Served;
 import io.shardkv.driver.routing.Status;
 import java.util.Objects;
 

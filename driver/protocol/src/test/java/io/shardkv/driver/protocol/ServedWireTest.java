@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.driver.routing.Served;
 import io.shardkv.driver.routing.Status;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

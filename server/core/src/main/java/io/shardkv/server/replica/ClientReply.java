@@ -1,6 +1,6 @@
 package io.shardkv.server.replica;
 
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 
 /**
  * The host's answer to one client request. How it maps onto the wire: {@link Result} carries the

@@ -1,6 +1,6 @@
 package io.shardkv.server.replica;
 
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import io.shardkv.server.raft.EntryKind;
 import io.shardkv.server.raft.LogEntry;
 import io.shardkv.server.raft.MembershipChange;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.ShardKvClient;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.shardkv.ShardKvCodec;
 import io.shardkv.server.shardkv.ShardKvCommand;

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.driver.protocol.FrameType;
-import io.shardkv.driver.protocol.Served;
+import io.shardkv.driver.routing.Served;
+import io.shardkv.server.frontdoor.FrontDoor;
 import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;

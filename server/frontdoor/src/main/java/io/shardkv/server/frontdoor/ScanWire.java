@@ -1,4 +1,4 @@
-package io.shardkv.server.replica;
+package io.shardkv.server.frontdoor;
 
 import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;

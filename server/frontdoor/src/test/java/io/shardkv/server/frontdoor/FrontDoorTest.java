@@ -1,4 +1,4 @@
-package io.shardkv.server.replica;
+package io.shardkv.server.frontdoor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,6 +19,7 @@ import io.shardkv.server.kv.KvCodec;
 import io.shardkv.server.kv.KvCommand;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.replica.ClientReply;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

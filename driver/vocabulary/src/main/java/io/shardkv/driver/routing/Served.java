@@ -1,4 +1,4 @@
-package io.shardkv.driver.protocol;
+package io.shardkv.driver.routing;
 
 /**
  * Which log entry served a reply (docs/protocol.md §5.6): for a write, the (term, index) of the Raft

@@ -1,4 +1,4 @@
-package io.shardkv.server.replica;
+package io.shardkv.server.frontdoor;
 
 import io.shardkv.driver.client.Wiring;
 import io.shardkv.driver.protocol.FrameType;
@@ -6,14 +6,16 @@ import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
 import io.shardkv.driver.routing.Status;
-import io.shardkv.server.kv.KvCodec;
-import io.shardkv.server.kv.KvCommand;
-import io.shardkv.server.kv.KvOp;
-import io.shardkv.server.kv.KvResult;
 import io.shardkv.server.configcenter.ConfigCenterCodec;
 import io.shardkv.server.configcenter.ConfigCenterCommand;
 import io.shardkv.server.configcenter.ConfigCenterOp;
 import io.shardkv.server.configcenter.ConfigCenterResult;
+import io.shardkv.server.kv.KvCodec;
+import io.shardkv.server.kv.KvCommand;
+import io.shardkv.server.kv.KvOp;
+import io.shardkv.server.kv.KvResult;
+import io.shardkv.server.replica.ClientReply;
+import io.shardkv.server.replica.ReplicaHost;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
