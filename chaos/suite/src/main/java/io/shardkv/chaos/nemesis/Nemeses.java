@@ -43,7 +43,8 @@ public final class Nemeses {
    * not every testbed offers them ({@code power}: a file system that drops unsynced writes). Schedules
    * derive each class's random stream from its position here, so existing classes keep theirs.
    */
-  public static final List<String> KNOWN = List.of("partition", "clock", "kill", "pause", "reconfig", "trigger", "member", "power");
+  public static final List<String> KNOWN =
+      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power")).toList();
 
   private Nemeses() {}
 

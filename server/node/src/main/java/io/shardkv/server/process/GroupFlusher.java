@@ -58,7 +58,7 @@ final class GroupFlusher implements AutoCloseable {
   });
   /**
    * Who waits for a batch: told exactly once, on the loop thread, that it is durable or that its
-   * sync failed. A hosted replica's host ({@link #request(HostedReplica, RaftStorage.FlushBatch)}).
+   * sync failed. A hosted replica's host ({@code HostedReplica}'s one waiter, made once, not per batch).
    */
   interface Waiter {
     void flushed();
@@ -106,25 +106,10 @@ final class GroupFlusher implements AutoCloseable {
   }
 
   /**
-   * Loop thread: {@code replica} wants {@code batch} (the storage calls it sealed) made durable. The
+   * Loop thread: {@code waiter} wants {@code batch} (the storage calls it sealed) made durable. The
    * pass is submitted by a task queued behind this turn's input, so the other replicas that ask in the
    * same turn join it. A replica has at most one batch outstanding (the Ready driver's rule).
    */
-  void request(HostedReplica replica, RaftStorage.FlushBatch batch) {
-    request(new Waiter() {
-      @Override
-      public void flushed() {
-        replica.host().onStorageFlushed();
-      }
-
-      @Override
-      public void failed(Throwable cause) {
-        replica.host().onStorageFailed(cause);
-      }
-    }, batch);
-  }
-
-  /** Loop thread: as {@link #request(HostedReplica, RaftStorage.FlushBatch)}, for any waiter. */
   void request(Waiter waiter, RaftStorage.FlushBatch batch) {
     waiting.add(new Request(waiter, batch));
     if (!submitScheduled) {

@@ -57,6 +57,18 @@ final class HostedReplica {
   private final Path dir;
   private final FileRaftStorage storage;
   private final ReplicaHost host;
+  /** How the flusher answers this replica's batches: to its host, once per batch, on the loop. */
+  private final GroupFlusher.Waiter flushWaiter = new GroupFlusher.Waiter() {
+    @Override
+    public void flushed() {
+      host.onStorageFlushed();
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      host.onStorageFailed(cause);
+    }
+  };
   /** The shard group's state machine and service (null for the config center). */
   private final ShardKvStateMachine shardState;
   private final ShardGroupService shardGroup;
@@ -252,11 +264,12 @@ final class HostedReplica {
     host.setTime(nowMillis);
     host.setSessionClock(System.currentTimeMillis()); // a leader's session stamp (docs/sessions.md)
     host.tick();
-    noteActivity(nowMillis);
     long key = statusKey();
     if (key != statusKey || ++ticksSinceStatus >= STATUS_EVERY_TICKS) {
       statusKey = key;
-      refreshStatus(nowMillis);
+      refreshStatus(nowMillis); // notes the activity too
+    } else {
+      noteActivity(nowMillis);
     }
   }
 
@@ -403,7 +416,7 @@ final class HostedReplica {
      */
     @Override
     public void requestFlush(io.shardkv.server.raft.RaftStorage.FlushBatch batch) {
-      server.flusher().request(HostedReplica.this, batch);
+      server.flusher().request(flushWaiter, batch);
     }
 
     @Override
