@@ -13,7 +13,8 @@ package io.shardkv.driver.routing;
  *       delivered becomes "maybe executed".</li>
  *   <li>TIMEOUT (the server proposed but saw no commit): rotate; a write becomes "maybe executed".</li>
  *   <li>WRONG_GROUP: the cached config is stale or the group has not received the shard yet: fetch a
- *       newer config; if there is none yet, back off and ask again.</li>
+ *       newer config; if there is none yet, back off and ask the group's next server (the one that
+ *       answered may lag, or not host the group at all).</li>
  *   <li>After every server of the group failed once in a row, back off exponentially. When the
  *       group's {@link LeaderTracker} is out of leads (a full round with no leader and no hint), first
  *       ask a server that answered for the members it knows ({@link CallStep.FetchMembers}); a new
@@ -234,6 +235,11 @@ public final class ClientCall {
         if (key == null && shard < 0) {
           failed(now, tracker); // the config center never says this; treat as a failed attempt
         } else {
+          // The next attempt to this group goes to its next server: this one may host the group's
+          // replica with an older configuration, or not host the group at all (a server learned
+          // from a hint or a members answer, LeaderTracker); without moving on, a call whose config
+          // does not change would ask it again until the deadline (lab, set-power seed 14101).
+          tracker.onWrongGroup(inFlightServer);
           staleConfigNum = inFlightConfigNum;
           phase = Phase.NEED_CONFIG;
         }

@@ -105,6 +105,14 @@ public final class LeaderTracker {
     return added;
   }
 
+  /**
+   * {@code server} answered WRONG_GROUP: it does not serve the shard under its configuration. Try the
+   * next server next time; not a miss (the server is up and the call fetches a configuration anyway).
+   */
+  public void onWrongGroup(String server) {
+    rotatePast(server);
+  }
+
   /** {@code server} did not answer (timeout, connection error): try the next one. */
   public void onNoAnswer(String server) {
     missesSinceAsk++;

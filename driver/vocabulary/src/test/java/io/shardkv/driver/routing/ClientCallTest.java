@@ -230,17 +230,58 @@ class ClientCallTest {
   }
 
   @Test
-  void wrongGroupWithNoNewerConfigBacksOffAndRetriesTheSameGroup() {
+  void wrongGroupWithNoNewerConfigBacksOffAndRetriesTheSameGroupAtItsNextServer() {
     ShardRouter r = new ShardRouter(1, CTRL, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
+    assertEquals("a0", s1.server());
     call.onReply(s1.attempt(), Status.WRONG_GROUP, null, null, 1);
     assertInstanceOf(CallStep.FetchConfig.class, call.next(1));
     call.onConfigFetched(C1, 2);
     assertEquals(new CallStep.WaitUntil(12), call.next(2));
     CallStep.Send s2 = expectSend(call.next(12));
     assertEquals(1, s2.gid());
+    assertEquals("a1", s2.server(), "a0 may lag behind its group's configuration: ask the next member");
+  }
+
+  /**
+   * Lab, set workload under power loss, seed 14101: a server hosting replicas of two groups answered
+   * for the wrong one, whose WRONG_LEADER hint put that group's leader (x9 here) in this group's
+   * tracker. x9 serves no shard of the group and answers WRONG_GROUP; the configuration does not
+   * change, so the call asked x9 again after every backoff until its deadline (84 attempts). It must
+   * move on to the group's own servers.
+   */
+  @Test
+  void aServerThatAnswersWrongGroupUnderAnUnchangedConfigIsNotAskedForEver() {
+    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    r.onConfig(C1);
+    ClientCall call = r.startKeyOp(keyOnShard(0), false, 0, 10_000);
+    long now = 0;
+    CallStep.Send s = expectSend(call.next(now));
+    call.onReply(s.attempt(), Status.WRONG_LEADER, "x9", null, now);
+    List<String> tried = new ArrayList<>(List.of(s.server()));
+    for (int i = 0; i < 6; i++) {
+      CallStep step = call.next(now);
+      while (!(step instanceof CallStep.Send)) {
+        if (step instanceof CallStep.FetchConfig) call.onConfigFetched(C1, now);
+        else if (step instanceof CallStep.WaitUntil w) now = w.wakeAt();
+        else if (step instanceof CallStep.FetchMembers) call.onMembersFetched(List.of(), now);
+        else throw new AssertionError("unexpected step " + step);
+        step = call.next(now);
+      }
+      s = (CallStep.Send) step;
+      tried.add(s.server());
+      if (s.server().equals("a1")) {
+        call.onReply(s.attempt(), Status.OK, null, null, now);
+        break;
+      }
+      // x9 hosts another group; a0 and a2 are followers that point at a1 no longer (no hint).
+      call.onReply(s.attempt(), s.server().equals("x9") ? Status.WRONG_GROUP : Status.WRONG_LEADER, null, null, now);
+    }
+    assertEquals(List.of("a0", "x9", "a0", "a1"), tried);
+    assertEquals(CallOutcome.Kind.COMPLETED,
+        assertInstanceOf(CallStep.Finish.class, call.next(now)).outcome().kind());
   }
 
   @Test

@@ -61,6 +61,20 @@ final class ClientRouter {
     return hosted.get(0); // only the config center here: it answers a key-value request as it always did
   }
 
+  /**
+   * Whether group {@code group}'s replica, routed {@code request}, is known to be of the group the
+   * client wants, so that its WRONG_LEADER hint (its own group's leader) helps the client: always for
+   * a config-center request or one without a shard; for a key-value request only if the replica's
+   * applied configuration {@code applied} gives the request's shard to {@code group}. Otherwise the
+   * replica may be another group's on a server the client reached for a group it also hosts (or
+   * used to host), and the hint would send the client to a server of a group that does not serve it.
+   */
+  static boolean vouchesFor(Request request, int shardCount, int group, ShardConfig applied) {
+    int shard = shardOf(request, shardCount);
+    if (shard < 0) return true;
+    return applied != null && shard < applied.shardCount() && applied.ownerOf(shard) == group;
+  }
+
   /** JOIN, LEAVE, MOVE, FORCE_MOVE or QUERY: for the config center. */
   static boolean isConfigCenterRequest(Request request) {
     return shardOf(request, 1) == CONFIG_CENTER;

@@ -87,7 +87,8 @@ final class HostedReplica {
   /** Client sessions in the applied state (live, expired), refreshed with the status for /metrics. */
   volatile io.shardkv.server.kv.DedupTable.Counts sessions = io.shardkv.server.kv.DedupTable.Counts.NONE;
 
-  private record PendingClient(Connection connection, long wireId, FrameType type, boolean askServed) {}
+  /** {@code hintless}: a WRONG_LEADER answer must not name this group's leader ({@link #onRequest}). */
+  private record PendingClient(Connection connection, long wireId, FrameType type, boolean askServed, boolean hintless) {}
 
   /** A consistent view of the replica for the admin endpoints, refreshed on the loop ({@link #onTick}). */
   record ReplicaStatus(int node, int group, String role, long term, int leader, String leaderAddress,
@@ -326,7 +327,13 @@ final class HostedReplica {
     if (shardGroup != null) shardGroup.onGroupMessage(from, m);
   }
 
-  void onRequest(Connection c, long wireId, Request request) {
+  /**
+   * A client request routed to this replica. {@code hintless} when this replica's group may not be the
+   * group the client wants ({@link ClientRouter#vouchesFor}): a WRONG_LEADER answer then carries no
+   * leader hint, since a hint names this group's leader and the client would add it to the other
+   * group's servers (lab, set-power seed 14101).
+   */
+  void onRequest(Connection c, long wireId, Request request, boolean hintless) {
     metrics.requests.incrementAndGet();
     FrontDoor.Admission a = frontDoor.admit(request);
     if (a instanceof FrontDoor.Admission.Answer answer) {
@@ -334,7 +341,7 @@ final class HostedReplica {
       return;
     }
     long id = nextHostRequestId++;
-    pending.put(id, new PendingClient(c, wireId, request.frameType(), request.askServed()));
+    pending.put(id, new PendingClient(c, wireId, request.frameType(), request.askServed(), hintless));
     host.onClientRequest(id, ((FrontDoor.Admission.Command) a).command());
   }
 
@@ -393,6 +400,9 @@ final class HostedReplica {
       } catch (RuntimeException e) {
         log.error("could not translate the answer to a {} request: {}", p.type(), e.toString());
         resp = Response.error(p.type(), Status.SERVER_ERROR, "internal error: " + e);
+      }
+      if (p.hintless() && resp.status() == Status.WRONG_LEADER) {
+        resp = Response.wrongLeader(p.type(), -1, "");
       }
       metrics.count(resp.status());
       RequestDispatcher.reply(p.connection(), p.wireId(), resp);

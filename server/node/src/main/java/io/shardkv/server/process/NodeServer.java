@@ -363,7 +363,10 @@ public final class NodeServer implements AutoCloseable {
     }
     int group = ClientRouter.route(request, cluster.settings().shards(), hostedGroups,
         g -> replicas.get(g).appliedShardConfig());
-    replicas.get(group).onRequest(c, wireId, request);
+    HostedReplica replica = replicas.get(group);
+    boolean hintless = !cluster.nodeFormat() && !ClientRouter.vouchesFor(request, cluster.settings().shards(),
+        group, replica.appliedShardConfig());
+    replica.onRequest(c, wireId, request, hintless);
   }
 
   // ---------------------------------------------------------------- outputs of the replicas (loop thread)

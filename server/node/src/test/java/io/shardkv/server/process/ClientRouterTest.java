@@ -1,6 +1,8 @@
 package io.shardkv.server.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.routing.ShardConfig;
@@ -77,5 +79,25 @@ class ClientRouterTest {
     assertEquals(3, ClientRouter.route(new Request.Query(-1), SHARDS, List.of(3), g -> null));
     assertEquals(0, ClientRouter.route(new Request.Get(1, 1, "k"), SHARDS, List.of(0), g -> null),
         "a config-center-only server answers key requests as it always did (BAD_REQUEST from its front door)");
+  }
+
+  /**
+   * Lab, set-power seed 14101: a server hosting groups 1 and 2 sent a request for group 2's shard to
+   * its group-1 replica (group 2's replica had not applied the configuration yet). Group 1's answer
+   * named group 1's leader as the leader hint, and the client added that server to group 2's list.
+   * A replica vouches for a key's request only when its applied configuration gives it the shard.
+   */
+  @Test
+  void onlyAReplicaWhoseConfigurationGivesItTheShardMayHintAtItsLeader() {
+    ShardConfig groupOneView = config(3, 2, 1, 2, 2);
+    Request forShardZero = new Request.Get(1, 1, keyOfShard(0));
+    assertEquals(1, route(forShardZero, Map.of(1, groupOneView, 2, config(1, 1, 1, 2, 2))),
+        "group 2 lags: neither claims shard 0, the newest configuration's replica (group 1) answers");
+    assertFalse(ClientRouter.vouchesFor(forShardZero, SHARDS, 1, groupOneView), "shard 0 is group 2's now");
+    assertTrue(ClientRouter.vouchesFor(forShardZero, SHARDS, 2, config(3, 2, 1, 2, 2)));
+    assertFalse(ClientRouter.vouchesFor(forShardZero, SHARDS, 2, null), "no configuration applied yet");
+    assertTrue(ClientRouter.vouchesFor(new Request.Get(1, 1, keyOfShard(1)), SHARDS, 1, groupOneView));
+    assertTrue(ClientRouter.vouchesFor(new Request.Query(-1), SHARDS, 0, null),
+        "config-center requests go to group 0, whose leader is the one the client wants");
   }
 }
