@@ -56,8 +56,10 @@ class ShardKvMembershipSimTest {
    * WRONG_LEADER hint to any server (ServerNode as the real ConfigCenterQueries).
    */
   @Test
-  void seed1ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
-    ShardKvSimulation sim = new ShardKvSimulation(options(1));
+  void seed13ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
+    // Seed 1 until the client's WRONG_GROUP rotation (lab set-power seed 14101) changed the schedules;
+    // seed 13 now ends with a spare leading the config center (checked below).
+    ShardKvSimulation sim = new ShardKvSimulation(options(13));
     ShardKvSimulation.Result r = sim.run();
     assertNull(r.failure(), describe(r));
     assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
