@@ -156,13 +156,13 @@ public record Topology(List<Host> hosts, List<Server> servers, List<Server> spar
 
   /** The config center's client addresses. */
   public List<String> controllerAddresses() {
-    return addresses(ClusterConfig.CONTROLLER_GROUP);
+    return addresses(ClusterConfig.CONFIG_CENTER_GROUP);
   }
 
   /** Each shard group's member addresses: what {@code join} takes. */
   public Map<Integer, List<String>> shardGroups() {
     Map<Integer, List<String>> m = new TreeMap<>();
-    groups.keySet().stream().filter(g -> g != ClusterConfig.CONTROLLER_GROUP).forEach(g -> m.put(g, addresses(g)));
+    groups.keySet().stream().filter(g -> g != ClusterConfig.CONFIG_CENTER_GROUP).forEach(g -> m.put(g, addresses(g)));
     return m;
   }
 

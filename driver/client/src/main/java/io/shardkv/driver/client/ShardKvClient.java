@@ -450,7 +450,7 @@ public final class ShardKvClient implements AutoCloseable {
           synchronized (router) {
             call.onReply(s.attempt(), st, hint, null, env.nowMillis());
           }
-          if (s.gid() == ShardRouter.CONTROLLER_GID && !askedMembers
+          if (s.gid() == ShardRouter.CONFIG_CENTER_GID && !askedMembers
               && r.status() != Status.BAD_REQUEST) {
             askedMembers = true;
             learnControllers(s.server());
@@ -470,11 +470,11 @@ public final class ShardKvClient implements AutoCloseable {
             throw fastFail(call, "rejected by " + s.server() + ": " + c.getMessage(), true);
           }
           if (c instanceof CallFailedException cf && cf.kind() == CallFailedException.Kind.CONNECT_FAILED
-              && s.gid() == ShardRouter.CONTROLLER_GID) {
+              && s.gid() == ShardRouter.CONFIG_CENTER_GID) {
             refused.add(s.server());
             List<String> all;
             synchronized (router) {
-              all = router.tracker(ShardRouter.CONTROLLER_GID).servers();
+              all = router.tracker(ShardRouter.CONFIG_CENTER_GID).servers();
             }
             if (!reachedCluster && refused.containsAll(all)) {
               throw fastFail(call, UNREACHABLE + " (" + lastProblem + "); is the cluster "
@@ -546,7 +546,7 @@ public final class ShardKvClient implements AutoCloseable {
   private void learnControllers(String server) {
     List<String> members = ControllerMembers.ask(env, server, options.attemptTimeout());
     synchronized (router) {
-      router.tracker(ShardRouter.CONTROLLER_GID).learn(members);
+      router.tracker(ShardRouter.CONFIG_CENTER_GID).learn(members);
     }
   }
 

@@ -8,7 +8,7 @@ public sealed interface CallStep {
 
   /**
    * Send attempt number {@code attempt} of the request (same client id and seq as every other
-   * attempt) to {@code server} of group {@code gid} ({@link ShardRouter#CONTROLLER_GID} for the
+   * attempt) to {@code server} of group {@code gid} ({@link ShardRouter#CONFIG_CENTER_GID} for the
    * config center), tagged with the client's config number; report the answer with
    * {@link ClientCall#onReply} or its absence with {@link ClientCall#onNoReply} — at the latest at
    * {@code replyDeadline}.

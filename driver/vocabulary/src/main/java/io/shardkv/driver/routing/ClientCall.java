@@ -159,7 +159,7 @@ public final class ClientCall {
     int gid;
     int configNum;
     if (key == null && shard < 0) {
-      gid = ShardRouter.CONTROLLER_GID;
+      gid = ShardRouter.CONFIG_CENTER_GID;
       configNum = router.config() == null ? -1 : router.config().num();
     } else {
       ShardConfig config = router.config();

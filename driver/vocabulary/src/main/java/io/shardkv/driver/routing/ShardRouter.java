@@ -23,7 +23,7 @@ import java.util.function.LongUnaryOperator;
  */
 public final class ShardRouter {
   /** The gid used in {@link CallStep.Send} for the config center's own Raft group. */
-  public static final int CONTROLLER_GID = 0;
+  public static final int CONFIG_CENTER_GID = 0;
 
   private long clientId;
   private int sessionRenewals;
@@ -116,9 +116,9 @@ public final class ShardRouter {
     return true;
   }
 
-  /** Leader tracking for {@code gid} under the cached config ({@link #CONTROLLER_GID}: controller). */
+  /** Leader tracking for {@code gid} under the cached config ({@link #CONFIG_CENTER_GID}: the config center). */
   public LeaderTracker tracker(int gid) {
-    if (gid == CONTROLLER_GID) {
+    if (gid == CONFIG_CENTER_GID) {
       return controller;
     }
     return groups.computeIfAbsent(gid, g -> new LeaderTracker(config.serversOf(g)));

@@ -116,14 +116,14 @@ class ClientCallTest {
     assertEquals(List.of("c0", "c1", "c2"), List.of(s1.server(), s2.server(), s3.server()));
     q.onReply(s3.attempt(), Status.WRONG_LEADER, null, null, 102);
     CallStep.FetchMembers ask = assertInstanceOf(CallStep.FetchMembers.class, q.next(102));
-    assertEquals(new CallStep.FetchMembers(ShardRouter.CONTROLLER_GID, "c2", 202), ask);
+    assertEquals(new CallStep.FetchMembers(ShardRouter.CONFIG_CENTER_GID, "c2", 202), ask);
     assertEquals(new CallStep.WaitUntil(202), q.next(150), "waits for the answer");
     q.onMembersFetched(List.of("c1", "c7", "c8"), 160); // c2's last configuration: c1, c7, c8
     CallStep.Send s4 = expectSend(q.next(160));
     assertEquals("c7", s4.server(), "a member it did not know, at once (no backoff)");
     q.onReply(s4.attempt(), Status.OK, null, C1.encode(), 161);
     assertEquals(CallOutcome.Kind.COMPLETED, assertInstanceOf(CallStep.Finish.class, q.next(161)).outcome().kind());
-    assertEquals(List.of("c0", "c1", "c2", "c7", "c8"), r.tracker(ShardRouter.CONTROLLER_GID).servers());
+    assertEquals(List.of("c0", "c1", "c2", "c7", "c8"), r.tracker(ShardRouter.CONFIG_CENTER_GID).servers());
     assertEquals("c7", expectSend(r.startConfigQuery(200).next(200)).server(), "later calls start at the leader");
   }
 
@@ -138,7 +138,7 @@ class ClientCallTest {
     CallStep.FetchMembers ask = assertInstanceOf(CallStep.FetchMembers.class, q.next(0));
     assertEquals(new CallStep.WaitUntil(10 + 100), q.next(100), "after the ask's deadline: the backoff");
     q.onMembersFetched(List.of("c9"), 101); // too late: ignored
-    assertEquals(List.of("c0", "c1", "c2"), r.tracker(ShardRouter.CONTROLLER_GID).servers());
+    assertEquals(List.of("c0", "c1", "c2"), r.tracker(ShardRouter.CONFIG_CENTER_GID).servers());
     assertEquals("c2", ask.server());
   }
 
@@ -323,7 +323,7 @@ class ClientCallTest {
     ShardRouter r = new ShardRouter(1, CTRL, POLICY);
     ClientCall call = r.startControllerOp(true, 0);
     CallStep.Send s = expectSend(call.next(0));
-    assertEquals(ShardRouter.CONTROLLER_GID, s.gid());
+    assertEquals(ShardRouter.CONFIG_CENTER_GID, s.gid());
     assertEquals("c0", s.server());
     call.onReply(s.attempt(), Status.BAD_REQUEST, null, null, 1);
     CallOutcome o = assertInstanceOf(CallStep.Finish.class, call.next(1)).outcome();

@@ -37,14 +37,14 @@ final class ClientRouter {
     int shard = shardOf(request, shardCount);
     boolean configCenterRequest = shard == CONFIG_CENTER;
     if (configCenterRequest || shard == NONE) {
-      return hosted.contains(ClusterConfig.CONTROLLER_GROUP) ? ClusterConfig.CONTROLLER_GROUP : hosted.get(0);
+      return hosted.contains(ClusterConfig.CONFIG_CENTER_GROUP) ? ClusterConfig.CONFIG_CENTER_GROUP : hosted.get(0);
     }
     int owner = -1;
     int ownerConfig = -1;
     int newest = -1;
     int newestConfig = -1;
     for (int g : hosted) {
-      if (g == ClusterConfig.CONTROLLER_GROUP) continue;
+      if (g == ClusterConfig.CONFIG_CENTER_GROUP) continue;
       ShardConfig c = configOf.apply(g);
       int num = c == null ? -1 : c.num();
       if (num > newestConfig || newest < 0) {

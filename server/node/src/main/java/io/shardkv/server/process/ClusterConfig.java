@@ -141,7 +141,8 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     }
   }
 
-  public static final int CONTROLLER_GROUP = 0;
+  /** Group 0, the config center: the same group the client routes to as {@code ShardRouter.CONFIG_CENTER_GID}. */
+  public static final int CONFIG_CENTER_GROUP = io.shardkv.driver.routing.ShardRouter.CONFIG_CENTER_GID;
 
   /** The shortest non-zero {@code session-idle-seconds} accepted (docs/sessions.md: 2L must exceed retry windows). */
   public static final long MIN_SESSION_IDLE_SECONDS = 60;
@@ -254,7 +255,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     if (hb >= emin) {
       throw new ConfigException(file + ": heartbeat-ticks (" + hb + ") must be below the election-ticks minimum (" + emin + ")");
     }
-    if (firstServerLine == null && nodes.values().stream().noneMatch(n -> n.group() == CONTROLLER_GROUP)) {
+    if (firstServerLine == null && nodes.values().stream().noneMatch(n -> n.group() == CONFIG_CENTER_GROUP)) {
       throw new ConfigException(file + ": no node of group 0 (the config center); add at least one 'node ... group=0 ...' line"
           + " (or describe the cluster in the server format: 'server ID addr=... admin=... dir=...' lines and"
           + " 'group 0 = ID,ID,ID' for the config center, docs/config.md)");
@@ -409,7 +410,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
 
   /** Shard group ids (every group but 0), ascending. */
   public List<Integer> shardGroups() {
-    return groups.keySet().stream().filter(g -> g != CONTROLLER_GROUP).toList();
+    return groups.keySet().stream().filter(g -> g != CONFIG_CENTER_GROUP).toList();
   }
 
   /** Client addresses of {@code group}'s servers. */
@@ -454,7 +455,7 @@ public record ClusterConfig(Path file, Settings settings, SortedMap<Integer, Ser
     new TreeMap<>(groups).forEach((g, m) -> {
       b.append("group ").append(g).append(" = ");
       b.append(String.join(",", m.stream().map(String::valueOf).toList()));
-      b.append(g == CONTROLLER_GROUP ? "   # the config center\n" : "\n");
+      b.append(g == CONFIG_CENTER_GROUP ? "   # the config center\n" : "\n");
     });
     return b.toString();
   }

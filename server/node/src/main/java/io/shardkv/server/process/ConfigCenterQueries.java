@@ -164,7 +164,7 @@ final class ConfigCenterQueries implements AutoCloseable {
     try {
       Response r = connection(server).call(new Request.NodeStatus(), Duration.ofSeconds(1));
       if (r.result() instanceof Result.Info i) {
-        tracker.onMembers(StatusMembers.of(i.entries(), ClusterConfig.CONTROLLER_GROUP).stream()
+        tracker.onMembers(StatusMembers.of(i.entries(), ClusterConfig.CONFIG_CENTER_GROUP).stream()
             .filter(ConfigCenterQueries::validAddress).toList());
       }
     } catch (InterruptedException e) {

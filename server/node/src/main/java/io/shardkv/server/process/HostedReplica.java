@@ -119,7 +119,7 @@ final class HostedReplica {
     this.group = group;
     ClusterConfig cluster = server.cluster();
     this.self = server.id();
-    this.controller = group == ClusterConfig.CONTROLLER_GROUP;
+    this.controller = group == ClusterConfig.CONFIG_CENTER_GROUP;
     this.dir = cluster.replicaDir(group, self);
     ClusterConfig.Settings s = cluster.settings();
     this.storage = new FileRaftStorage(dir, NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);

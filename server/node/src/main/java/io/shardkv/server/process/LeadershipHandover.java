@@ -133,7 +133,7 @@ final class LeadershipHandover {
     int self = server.id();
     List<LeaderBalance.View> views = new ArrayList<>();
     for (HostedReplica r : server.replicas().values()) {
-      if (r.group() == ClusterConfig.CONTROLLER_GROUP || r.host().stopped()) continue;
+      if (r.group() == ClusterConfig.CONFIG_CENTER_GROUP || r.host().stopped()) continue;
       var raft = r.host().raft();
       boolean leads = r.host().isLeader();
       List<Integer> voters = raft.membership().voters(); // the group's own configuration (docs/membership.md)

@@ -238,11 +238,11 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Config-center client addresses, comma separated: what {@code --cluster} takes. */
   public String controllerAddresses() {
-    return String.join(",", config.addresses(ClusterConfig.CONTROLLER_GROUP));
+    return String.join(",", config.addresses(ClusterConfig.CONFIG_CENTER_GROUP));
   }
 
   public List<String> controllers() {
-    return config.addresses(ClusterConfig.CONTROLLER_GROUP);
+    return config.addresses(ClusterConfig.CONFIG_CENTER_GROUP);
   }
 
   /** Starts every node that is not running ({@link #pid}: an exited or zombie node is not). */

@@ -188,7 +188,7 @@ public final class NodeServer implements AutoCloseable {
   ConfigCenterQueries configCenterQueries() {
     synchronized (configCenterQueriesLock) {
       if (configCenterQueries == null) {
-        configCenterQueries = new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONTROLLER_GROUP), loop::execute);
+        configCenterQueries = new ConfigCenterQueries(cluster.addresses(ClusterConfig.CONFIG_CENTER_GROUP), loop::execute);
       }
       return configCenterQueries;
     }
@@ -346,11 +346,11 @@ public final class NodeServer implements AutoCloseable {
       // (or do not yet) host the group they want: answer so that the client retries elsewhere, never a
       // definite error. Not a config-center member: WRONG_LEADER without a hint (the client tries its
       // next address); no shard group here: WRONG_GROUP (the client refreshes its configuration).
-      if (ClientRouter.isConfigCenterRequest(request) && !replicas.containsKey(ClusterConfig.CONTROLLER_GROUP)) {
+      if (ClientRouter.isConfigCenterRequest(request) && !replicas.containsKey(ClusterConfig.CONFIG_CENTER_GROUP)) {
         RequestDispatcher.reply(c, wireId, Response.wrongLeader(request.frameType(), -1, ""));
         return;
       }
-      boolean shardGroupHere = hostedGroups.stream().anyMatch(g -> g != ClusterConfig.CONTROLLER_GROUP);
+      boolean shardGroupHere = hostedGroups.stream().anyMatch(g -> g != ClusterConfig.CONFIG_CENTER_GROUP);
       if (ClientRouter.isKeyRequest(request) && !shardGroupHere) {
         RequestDispatcher.reply(c, wireId, Response.wrongGroup(request.frameType(), 0));
         return;

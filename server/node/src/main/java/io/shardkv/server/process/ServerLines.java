@@ -134,7 +134,7 @@ final class ServerLines {
     if (servers.isEmpty()) {
       throw new ConfigException(file + ": group lines but no 'server ID addr=HOST:PORT admin=HOST:PORT dir=PATH' line");
     }
-    if (!groups.containsKey(ClusterConfig.CONTROLLER_GROUP)) {
+    if (!groups.containsKey(ClusterConfig.CONFIG_CENTER_GROUP)) {
       throw new ConfigException(file + ": no 'group 0 = ...' line: group 0 is the config center and needs servers,"
           + " e.g. 'group 0 = " + String.join(",", servers.keySet().stream().limit(3).map(String::valueOf).toList()) + "'");
     }

@@ -73,7 +73,7 @@ class LeaderBalanceRealClusterTest {
 
   private static Map<Integer, Integer> shardLeaders(LocalCluster cluster, ShardKvClient client) {
     Map<Integer, Integer> leaders = new TreeMap<>(cluster.leaders(client));
-    leaders.remove(ClusterConfig.CONTROLLER_GROUP);
+    leaders.remove(ClusterConfig.CONFIG_CENTER_GROUP);
     return leaders;
   }
 }

@@ -71,7 +71,7 @@ final class MembershipNemesis {
   MembershipNemesis(ShardKvWorld world, SimRandom random) {
     this.world = world;
     this.random = random;
-    this.admin = new CallRunner(world, new ShardRouter(2L, world.serverNames(ShardRouter.CONTROLLER_GID),
+    this.admin = new CallRunner(world, new ShardRouter(2L, world.serverNames(ShardRouter.CONFIG_CENTER_GID),
         WorkloadClient.POLICY));
   }
 
@@ -222,7 +222,7 @@ final class MembershipNemesis {
         completedByKind.merge(p.change().kind().name(), 1, Integer::sum);
         world.digest().record(now, "member", "committed", "g" + gid + " " + p.change() + " at " + p.index());
         if (p.change().kind() == MembershipChange.Kind.PROMOTE && world.isSpare(p.change().nodeId())) freshReplicas++;
-        if (gid != ShardRouter.CONTROLLER_GID && p.change().kind() != MembershipChange.Kind.ADD_LEARNER) toPublish.add(gid);
+        if (gid != ShardRouter.CONFIG_CENTER_GID && p.change().kind() != MembershipChange.Kind.ADD_LEARNER) toPublish.add(gid);
       } else {
         lost++;
         world.digest().record(now, "member", "lost", "g" + gid + " " + p.change() + " at " + p.index());

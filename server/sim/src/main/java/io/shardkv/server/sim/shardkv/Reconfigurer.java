@@ -27,7 +27,7 @@ final class Reconfigurer {
   Reconfigurer(ShardKvWorld world, SimRandom random) {
     this.world = world;
     this.random = random;
-    this.runner = new CallRunner(world, new ShardRouter(1L, world.serverNames(ShardRouter.CONTROLLER_GID),
+    this.runner = new CallRunner(world, new ShardRouter(1L, world.serverNames(ShardRouter.CONFIG_CENTER_GID),
         WorkloadClient.POLICY));
   }
 

@@ -78,7 +78,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     this.diskLatency = random.fork("disk-latency");
     HostedService service;
     // A shard group's migrations and config polling live in its service (shardkv), not in the host.
-    if (gid == ShardRouter.CONTROLLER_GID) {
+    if (gid == ShardRouter.CONFIG_CENTER_GID) {
       configCenterSm = new ConfigCenterStateMachine(world.options().shards());
       shardSm = null;
       kvSm = null;
@@ -105,7 +105,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     replica.setTime(world.loop().now());
     // TEST-ONLY (unsafeDisableDedup): client ids no real client uses (real ones are below 2^40 here).
     long freshBase = 1_000_000_000_000L * (id + 1);
-    this.frontDoor = new FrontDoor(gid == ShardRouter.CONTROLLER_GID ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE,
+    this.frontDoor = new FrontDoor(gid == ShardRouter.CONFIG_CENTER_GID ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE,
         id, gid, n -> n >= 0 && n < world.servers() ? ShardKvWorld.serverName(n) : null,
         world.options().unsafeDisableDedup() ? () -> freshBase + nextFreshClientId++ : null);
   }
@@ -183,7 +183,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     }
     queryOut = null;
     if (r.result() instanceof Result.Info info) {
-      centerTracker.onMembers(StatusMembers.of(info.entries(), ShardRouter.CONTROLLER_GID));
+      centerTracker.onMembers(StatusMembers.of(info.entries(), ShardRouter.CONFIG_CENTER_GID));
     } else if (r.status() == io.shardkv.driver.routing.Status.OK && r.result() instanceof Result.Config c) {
       centerTracker.onLeaderAnswered(server);
       if (replica.service() instanceof ShardGroupService g) {
@@ -310,7 +310,7 @@ public final class ServerNode implements SimCluster.Process<Wire>, ReplicaOutput
     // The config center's seed members, as the real server polls its config file's addresses, and the
     // servers its answers lead to (ConfigCenterQueries). A query still unanswered counts as no answer.
     if (centerTracker == null) {
-      centerTracker = new LeaderTracker(world.members(ShardRouter.CONTROLLER_GID).stream().map(ShardKvWorld::serverName).toList());
+      centerTracker = new LeaderTracker(world.members(ShardRouter.CONFIG_CENTER_GID).stream().map(ShardKvWorld::serverName).toList());
     }
     if (queryOut != null) {
       centerTracker.onNoAnswer(queryOut);

@@ -207,7 +207,7 @@ public final class ShardKvWorld implements SimCluster.ProcessFactory<Wire> {
 
   /** The planted bugs {@code gid}'s servers run with: shard groups only (the config center stays correct, as in NodeServer). */
   java.util.Set<io.shardkv.server.replica.PlantedBug> unsafe(int gid) {
-    return gid == io.shardkv.driver.routing.ShardRouter.CONTROLLER_GID ? java.util.Set.of() : options.unsafe();
+    return gid == io.shardkv.driver.routing.ShardRouter.CONFIG_CENTER_GID ? java.util.Set.of() : options.unsafe();
   }
 
   HostOptions hostOptions() {

@@ -48,7 +48,7 @@ final class WorkloadClient {
     this.putRatio = putRatio;
     this.process = index;
     this.runner = new CallRunner(world, new ShardRouter(1000L + index,
-        world.serverNames(ShardRouter.CONTROLLER_GID), POLICY));
+        world.serverNames(ShardRouter.CONFIG_CENTER_GID), POLICY));
   }
 
   void start(long atMs) {

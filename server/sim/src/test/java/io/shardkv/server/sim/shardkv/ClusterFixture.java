@@ -39,7 +39,7 @@ final class ClusterFixture {
 
     Client() {
       runner = new CallRunner(world, new ShardRouter(5000L + nextClient++,
-          world.serverNames(ShardRouter.CONTROLLER_GID), WorkloadClient.POLICY));
+          world.serverNames(ShardRouter.CONFIG_CENTER_GID), WorkloadClient.POLICY));
     }
 
     CallOutcome op(KvOp op) {

@@ -32,7 +32,7 @@ class ConfigCenterReplacedSimTest {
     long until = f.world.loop().now() + 30_000;
     while (f.world.loop().now() < until) {
       f.runFor(100);
-      ServerNode leader = f.world.leaderOf(ShardRouter.CONTROLLER_GID);
+      ServerNode leader = f.world.leaderOf(ShardRouter.CONFIG_CENTER_GID);
       if (leader == null) continue;
       var raft = leader.replica().raft();
       if (raft.membership().equals(target)) {
@@ -54,18 +54,18 @@ class ConfigCenterReplacedSimTest {
 
     // Replace n0, n1, n2 by spares n9, n10 (add, promote), then remove all three.
     for (int spare : List.of(9, 10)) {
-      f.world.hostOnSpare(spare, ShardRouter.CONTROLLER_GID);
-      Membership m = f.world.leaderOf(ShardRouter.CONTROLLER_GID).replica().raft().membership();
+      f.world.hostOnSpare(spare, ShardRouter.CONFIG_CENTER_GID);
+      Membership m = f.world.leaderOf(ShardRouter.CONFIG_CENTER_GID).replica().raft().membership();
       change(f, MembershipChange.addLearner(spare), m.apply(MembershipChange.addLearner(spare)));
       m = m.apply(MembershipChange.addLearner(spare));
       change(f, MembershipChange.promote(spare), m.apply(MembershipChange.promote(spare)));
     }
     for (int removed : List.of(0, 1, 2)) {
-      Membership m = f.world.leaderOf(ShardRouter.CONTROLLER_GID).replica().raft().membership();
+      Membership m = f.world.leaderOf(ShardRouter.CONFIG_CENTER_GID).replica().raft().membership();
       change(f, MembershipChange.remove(removed), m.apply(MembershipChange.remove(removed)));
     }
     f.runFor(2_000);
-    ServerNode leader = f.world.leaderOf(ShardRouter.CONTROLLER_GID);
+    ServerNode leader = f.world.leaderOf(ShardRouter.CONFIG_CENTER_GID);
     assertTrue(leader != null && f.world.isSpare(leader.id()), "a spare leads the config center");
     for (int removed : List.of(0, 1, 2)) {
       assertEquals(-1, f.world.node(removed).replica().raft().leaderId(), "n" + removed + " hears from no leader");
@@ -78,7 +78,7 @@ class ConfigCenterReplacedSimTest {
     // ... and a client that started before the change keeps working.
     assertEquals(2, early.query(-1).num());
     assertEquals("v1", early.get("k"));
-    List<String> known = early.runner.router().tracker(ShardRouter.CONTROLLER_GID).servers();
+    List<String> known = early.runner.router().tracker(ShardRouter.CONFIG_CENTER_GID).servers();
     assertTrue(known.contains("n9") || known.contains("n10"), "learned the new members: " + known);
   }
 }

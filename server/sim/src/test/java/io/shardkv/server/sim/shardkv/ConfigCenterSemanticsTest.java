@@ -120,7 +120,7 @@ class ConfigCenterSemanticsTest {
     ClusterFixture.Client c = f.client();
     f.join(1, 2, 3);
     ShardConfig before = c.query(-1);
-    ServerNode leader = f.world.leaderOf(ShardRouter.CONTROLLER_GID);
+    ServerNode leader = f.world.leaderOf(ShardRouter.CONFIG_CENTER_GID);
     f.world.host().crash(leader.id());
     f.world.loop().runUntil(() -> f.world.leaderOf(0) != null, f.world.loop().now() + 5_000);
     assertTrue(f.world.leaderOf(0).id() != leader.id(), "a new controller leader");

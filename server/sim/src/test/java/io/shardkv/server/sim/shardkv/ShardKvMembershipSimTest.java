@@ -64,7 +64,7 @@ class ShardKvMembershipSimTest {
     assertNull(r.failure(), describe(r));
     assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
     ShardKvWorld world = sim.world();
-    ServerNode leader = world.leaderOf(ShardRouter.CONTROLLER_GID);
+    ServerNode leader = world.leaderOf(ShardRouter.CONFIG_CENTER_GID);
     assertTrue(leader != null && world.isSpare(leader.id()),
         "the scenario still has a spare leading the config center: " + (leader == null ? "none" : "n" + leader.id()));
   }
