@@ -367,7 +367,7 @@ public final class ShardKvClient implements AutoCloseable {
       ClientCall call;
       synchronized (router) {
         long now = env.nowMillis();
-        call = key == null ? router.startControllerOp(write, now, timeoutMillis)
+        call = key == null ? router.startConfigCenterOp(write, now, timeoutMillis)
             : router.startKeyOp(key, write, now, timeoutMillis);
       }
       Request req = request.apply(call.clientId(), call.seq());

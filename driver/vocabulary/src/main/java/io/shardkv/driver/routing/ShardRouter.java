@@ -29,13 +29,13 @@ public final class ShardRouter {
   private int sessionRenewals;
   private final RetryPolicy policy;
   private final LongUnaryOperator jitter;
-  private final LeaderTracker controller;
+  private final LeaderTracker configCenter;
   private final TreeMap<Integer, LeaderTracker> groups = new TreeMap<>();
   private ShardConfig config;
   private long nextSeq = 1;
 
-  public ShardRouter(long clientId, List<String> controllerServers, RetryPolicy policy) {
-    this(clientId, controllerServers, policy, LongUnaryOperator.identity());
+  public ShardRouter(long clientId, List<String> configCenterServers, RetryPolicy policy) {
+    this(clientId, configCenterServers, policy, LongUnaryOperator.identity());
   }
 
   /**
@@ -43,12 +43,12 @@ public final class ShardRouter {
    * draw in [b/2, b] from the simulator's seeded PRNG, or from the driver's own random source), so
    * that many clients do not retry in lockstep. Results below 1 are raised to 1.
    */
-  public ShardRouter(long clientId, List<String> controllerServers, RetryPolicy policy,
+  public ShardRouter(long clientId, List<String> configCenterServers, RetryPolicy policy,
       LongUnaryOperator jitter) {
     this.clientId = clientId;
     this.policy = Objects.requireNonNull(policy, "policy");
     this.jitter = Objects.requireNonNull(jitter, "jitter");
-    this.controller = new LeaderTracker(controllerServers);
+    this.configCenter = new LeaderTracker(configCenterServers);
   }
 
   /** The pause after {@code fullRounds} rounds of failures, jittered. */
@@ -119,7 +119,7 @@ public final class ShardRouter {
   /** Leader tracking for {@code gid} under the cached config ({@link #CONFIG_CENTER_GID}: the config center). */
   public LeaderTracker tracker(int gid) {
     if (gid == CONFIG_CENTER_GID) {
-      return controller;
+      return configCenter;
     }
     return groups.computeIfAbsent(gid, g -> new LeaderTracker(config.serversOf(g)));
   }
@@ -149,22 +149,22 @@ public final class ShardRouter {
   }
 
   /** Starts an operation on the config center itself (join/leave/move are writes, query a read). */
-  public ClientCall startControllerOp(boolean write, long nowMillis) {
-    return startControllerOp(write, nowMillis, policy.callTimeoutMillis());
+  public ClientCall startConfigCenterOp(boolean write, long nowMillis) {
+    return startConfigCenterOp(write, nowMillis, policy.callTimeoutMillis());
   }
 
-  /** As {@link #startControllerOp(boolean, long)} with this call's own timeout. */
-  public ClientCall startControllerOp(boolean write, long nowMillis, long timeoutMillis) {
+  /** As {@link #startConfigCenterOp(boolean, long)} with this call's own timeout. */
+  public ClientCall startConfigCenterOp(boolean write, long nowMillis, long timeoutMillis) {
     return new ClientCall(this, null, write, allocateSeq(), nowMillis, timeoutMillis);
   }
 
   /** A config query to the config center; feed its answer to {@link #onConfig}. */
   public ClientCall startConfigQuery(long nowMillis) {
-    return startControllerOp(false, nowMillis);
+    return startConfigCenterOp(false, nowMillis);
   }
 
   /** As {@link #startConfigQuery(long)} with this query's own timeout. */
   public ClientCall startConfigQuery(long nowMillis, long timeoutMillis) {
-    return startControllerOp(false, nowMillis, timeoutMillis);
+    return startConfigCenterOp(false, nowMillis, timeoutMillis);
   }
 }

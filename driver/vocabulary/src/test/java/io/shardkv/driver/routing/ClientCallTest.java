@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ClientCallTest {
   private static final RetryPolicy POLICY = new RetryPolicy(100, 1_000, 10, 80);
-  private static final List<String> CTRL = List.of("c0", "c1", "c2");
+  private static final List<String> CONFIG_CENTER = List.of("c0", "c1", "c2");
 
   /** Two groups, 4 shards: gid 1 owns shards 0-1, gid 2 owns 2-3. */
   private static ShardConfig config(int num, int... owners) {
@@ -36,7 +36,7 @@ class ClientCallTest {
 
   @Test
   void firstCallFetchesTheConfigThenSendsToTheOwningGroup() {
-    ShardRouter r = new ShardRouter(42, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(42, CONFIG_CENTER, POLICY);
     ClientCall call = r.startKeyOp(keyOnShard(2), true, 0);
     assertEquals(new CallStep.FetchConfig(-1), call.next(0));
     call.onConfigFetched(C1, 5);
@@ -54,7 +54,7 @@ class ClientCallTest {
 
   @Test
   void wrongLeaderWithAHintGoesToTheHintedServerAtOnceAndLaterCallsStartThere() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
@@ -70,7 +70,7 @@ class ClientCallTest {
 
   @Test
   void wrongLeaderWithoutHintRotatesThroughTheGroupThenBacksOffExponentially() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     List<String> tried = new ArrayList<>();
@@ -106,7 +106,7 @@ class ClientCallTest {
    */
   @Test
   void outOfLeadsTheClientAsksAServerThatAnsweredForItsMembersAndTriesANewOneAtOnce() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     ClientCall q = r.startConfigQuery(0);
     CallStep.Send s1 = expectSend(q.next(0));
     q.onReply(s1.attempt(), Status.WRONG_LEADER, null, null, 1);
@@ -130,7 +130,7 @@ class ClientCallTest {
   /** An ask that gets no answer by its deadline counts as naming no new member: the round's backoff follows. */
   @Test
   void aMembersAskWithoutAnswerEndsInTheUsualBackoff() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     ClientCall q = r.startConfigQuery(0);
     for (int i = 0; i < 3; i++) {
       q.onReply(expectSend(q.next(0)).attempt(), Status.WRONG_LEADER, null, null, 0);
@@ -145,7 +145,7 @@ class ClientCallTest {
   /** A full round of silence (every server down) asks nobody: no server answered to be asked. */
   @Test
   void aRoundOfSilenceAsksNoServerForMembers() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     ClientCall q = r.startConfigQuery(0);
     long now = 0;
     for (int i = 0; i < 3; i++) {
@@ -156,7 +156,7 @@ class ClientCallTest {
 
   @Test
   void everyAttemptCarriesTheSameSeqAndSeparateCallsGetIncreasingSeqs() {
-    ShardRouter r = new ShardRouter(7, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(7, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall a = r.startKeyOp("x", true, 0);
     ClientCall b = r.startKeyOp("y", true, 0);
@@ -172,7 +172,7 @@ class ClientCallTest {
 
   @Test
   void writeThatTimedOutAfterBeingSentIsIndefiniteWhenTheCallGivesUp() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onNoReply(s.attempt(), true, now));
@@ -182,7 +182,7 @@ class ClientCallTest {
 
   @Test
   void serverTimeoutAnswerMakesAWriteIndefiniteEvenIfLaterAttemptsSayWrongGroup() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s = expectSend(call.next(0));
@@ -195,7 +195,7 @@ class ClientCallTest {
 
   @Test
   void writeThatNeverLeftTheClientFailsDefinitely() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onNoReply(s.attempt(), false, now));
@@ -204,7 +204,7 @@ class ClientCallTest {
 
   @Test
   void readThatGetsNoAnswerFailsDefinitelyBecauseReadsHaveNoEffect() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), false, 0);
     CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onNoReply(s.attempt(), true, now));
@@ -213,7 +213,7 @@ class ClientCallTest {
 
   @Test
   void wrongGroupFetchesANewerConfigAndRoutesToTheNewOwner() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
@@ -231,7 +231,7 @@ class ClientCallTest {
 
   @Test
   void wrongGroupWithNoNewerConfigBacksOffAndRetriesTheSameGroupAtItsNextServer() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
@@ -254,7 +254,7 @@ class ClientCallTest {
    */
   @Test
   void aServerThatAnswersWrongGroupUnderAnUnchangedConfigIsNotAskedForEver() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), false, 0, 10_000);
     long now = 0;
@@ -286,7 +286,7 @@ class ClientCallTest {
 
   @Test
   void newerConfigBroughtByAnotherCallIsUsedWithoutAnotherFetch() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
@@ -297,7 +297,7 @@ class ClientCallTest {
 
   @Test
   void lateDefiniteReplyToAnEarlierAttemptCompletesTheCall() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
@@ -309,7 +309,7 @@ class ClientCallTest {
 
   @Test
   void staleRoutingReplyToAnEarlierAttemptIsIgnored() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s1 = expectSend(call.next(0));
@@ -320,8 +320,8 @@ class ClientCallTest {
 
   @Test
   void badRequestIsADefiniteFailure() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
-    ClientCall call = r.startControllerOp(true, 0);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
+    ClientCall call = r.startConfigCenterOp(true, 0);
     CallStep.Send s = expectSend(call.next(0));
     assertEquals(ShardRouter.CONFIG_CENTER_GID, s.gid());
     assertEquals("c0", s.server());
@@ -333,7 +333,7 @@ class ClientCallTest {
 
   @Test
   void shardOwnedByNoGroupWaitsForANewerConfig() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(new ShardConfig(1, new int[4], Map.of()));
     ClientCall call = r.startKeyOp("k", true, 0);
     assertEquals(new CallStep.FetchConfig(1), call.next(0));
@@ -343,7 +343,7 @@ class ClientCallTest {
 
   @Test
   void configCenterCallsRotateThroughItsServersOnSilenceAndFollowHints() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     ClientCall q = r.startConfigQuery(0);
     CallStep.Send s1 = expectSend(q.next(0));
     assertEquals("c0", s1.server());
@@ -362,7 +362,7 @@ class ClientCallTest {
 
   @Test
   void injectedJitterShapesTheBackoff() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY, b -> b / 2);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY, b -> b / 2);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     for (int i = 0; i < 3; i++) {
@@ -376,7 +376,7 @@ class ClientCallTest {
 
   @Test
   void replyFromAGroupThatLeftWhileTheAttemptWasInFlightIsHandled() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(2), true, 0);
     CallStep.Send s = expectSend(call.next(0));
@@ -391,7 +391,7 @@ class ClientCallTest {
 
   @Test
   void olderConfigThanTheCachedOneIsNotAdopted() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     assertTrue(r.onConfig(config(3, 1, 1, 2, 2)));
     assertTrue(!r.onConfig(C1));
     assertEquals(3, r.config().num());
@@ -403,7 +403,7 @@ class ClientCallTest {
   }
 
   private static List<CallStep> script() {
-    ShardRouter r = new ShardRouter(3, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(3, CONFIG_CENTER, POLICY);
     List<CallStep> steps = new ArrayList<>();
     ClientCall call = r.startKeyOp("key", true, 0);
     long now = 0;
@@ -430,7 +430,7 @@ class ClientCallTest {
 
   @Test
   void anAnswerReportedAtTheDeadlineWinsOverIt() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s = expectSend(call.next(950));
@@ -442,7 +442,7 @@ class ClientCallTest {
 
   @Test
   void anAnswerReportedAfterTheDeadlineStillWinsOverIt() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s = expectSend(call.next(990));
@@ -453,7 +453,7 @@ class ClientCallTest {
 
   @Test
   void aWriteEveryAttemptOfWhichWasRefusedFailsDefinitelyAtTheDeadline() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallOutcome o = runUntilFinished(call, (c, s, now) -> c.onReply(s.attempt(), Status.WRONG_LEADER, null, null, now));
@@ -463,7 +463,7 @@ class ClientCallTest {
 
   @Test
   void aWriteWhoseLastAttemptIsUnansweredAtTheDeadlineIsIndefinite() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     // Refused (definite: WRONG_LEADER, hinting at another member) until 950; the attempt sent
@@ -484,7 +484,7 @@ class ClientCallTest {
 
   @Test
   void abandoningAWriteWithAnAttemptInFlightIsIndefinite() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     expectSend(call.next(0));
@@ -494,7 +494,7 @@ class ClientCallTest {
 
   @Test
   void abandoningAWriteWhoseAttemptsWereAllRefusedIsDefinite() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s = expectSend(call.next(0));
@@ -504,7 +504,7 @@ class ClientCallTest {
 
   @Test
   void abandoningACallThatAlreadyHasItsAnswerKeepsTheAnswer() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     ClientCall call = r.startKeyOp(keyOnShard(0), true, 0);
     CallStep.Send s = expectSend(call.next(0));
@@ -514,7 +514,7 @@ class ClientCallTest {
 
   @Test
   void aCallsOwnTimeoutSetsItsDeadline() {
-    ShardRouter r = new ShardRouter(1, CTRL, POLICY);
+    ShardRouter r = new ShardRouter(1, CONFIG_CENTER, POLICY);
     r.onConfig(C1);
     assertEquals(350, r.startKeyOp("k", true, 100, 250).deadline());
     assertEquals(100 + POLICY.callTimeoutMillis(), r.startKeyOp("k", true, 100).deadline());

@@ -81,10 +81,10 @@ final class CallRunner {
 
   /** Runs a config-center operation (join/leave/move/query); an expired session as in {@link #runKeyOp(KvOp, Consumer)}. */
   void runConfigCenterOp(ConfigCenterOp op, Consumer<CallOutcome> done) {
-    ClientCall call = router.startControllerOp(op.isWrite(), world.loop().now());
+    ClientCall call = router.startConfigCenterOp(op.isWrite(), world.loop().now());
     start(main, call, requestOf(router.clientId(), call.seq(), op), outcome -> {
       if (outcome.retryInNewSession()) {
-        ClientCall again = router.startControllerOp(op.isWrite(), world.loop().now());
+        ClientCall again = router.startConfigCenterOp(op.isWrite(), world.loop().now());
         start(main, again, requestOf(router.clientId(), again.seq(), op), done);
       } else {
         done.accept(outcome);
