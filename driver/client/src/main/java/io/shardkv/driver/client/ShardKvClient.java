@@ -108,13 +108,13 @@ public final class ShardKvClient implements AutoCloseable {
     };
   }
 
-  private ShardKvClient(List<String> controllers, ClientOptions options, Connections connections, boolean owns) {
-    this(controllers, options, connections, owns, realEnvironment(connections));
+  private ShardKvClient(List<String> configCenter, ClientOptions options, Connections connections, boolean owns) {
+    this(configCenter, options, connections, owns, realEnvironment(connections));
   }
 
-  private ShardKvClient(List<String> controllers, ClientOptions options, Connections connections, boolean owns, Environment env) {
-    if (controllers.isEmpty()) throw new IllegalArgumentException("no config-center address given");
-    controllers.forEach(Connections::parse);
+  private ShardKvClient(List<String> configCenter, ClientOptions options, Connections connections, boolean owns, Environment env) {
+    if (configCenter.isEmpty()) throw new IllegalArgumentException("no config-center address given");
+    configCenter.forEach(Connections::parse);
     this.options = options;
     this.connections = connections;
     this.ownsConnections = owns;
@@ -122,23 +122,23 @@ public final class ShardKvClient implements AutoCloseable {
     long id = new SecureRandom().nextLong() & Long.MAX_VALUE;
     RetryPolicy policy = new RetryPolicy(options.attemptTimeout().toMillis(), Long.MAX_VALUE / 4,
         options.initialBackoff().toMillis(), options.maxBackoff().toMillis());
-    this.router = new ShardRouter(id == 0 ? 1 : id, controllers, policy,
+    this.router = new ShardRouter(id == 0 ? 1 : id, configCenter, policy,
         b -> b / 2 + ThreadLocalRandom.current().nextLong(b / 2 + 1));
   }
 
   /** A session with its own connections. */
-  public static ShardKvClient connect(List<String> controllers, ClientOptions options) {
-    return new ShardKvClient(controllers, options, new Connections(options.connectTimeout()), true);
+  public static ShardKvClient connect(List<String> configCenter, ClientOptions options) {
+    return new ShardKvClient(configCenter, options, new Connections(options.connectTimeout()), true);
   }
 
   /** A session over shared connections (closing the session leaves them open). */
-  public static ShardKvClient connect(List<String> controllers, ClientOptions options, Connections shared) {
-    return new ShardKvClient(controllers, options, shared, false);
+  public static ShardKvClient connect(List<String> configCenter, ClientOptions options, Connections shared) {
+    return new ShardKvClient(configCenter, options, shared, false);
   }
 
   /** A session whose sends, clock and sleeps are {@code env}'s (tests). */
-  static ShardKvClient withEnvironment(List<String> controllers, ClientOptions options, Environment env) {
-    return new ShardKvClient(controllers, options, new Connections(options.connectTimeout()), true, env);
+  static ShardKvClient withEnvironment(List<String> configCenter, ClientOptions options, Environment env) {
+    return new ShardKvClient(configCenter, options, new Connections(options.connectTimeout()), true, env);
   }
 
   /** Parses {@code host:port,host:port,...}. */
@@ -453,7 +453,7 @@ public final class ShardKvClient implements AutoCloseable {
           if (s.gid() == ShardRouter.CONFIG_CENTER_GID && !askedMembers
               && r.status() != Status.BAD_REQUEST) {
             askedMembers = true;
-            learnControllers(s.server());
+            learnConfigCenterMembers(s.server());
           }
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
@@ -523,7 +523,7 @@ public final class ShardKvClient implements AutoCloseable {
         }
       } else if (step instanceof CallStep.FetchMembers m) {
         // Out of leads: the members the server that last answered knows (LeaderTracker, issue 16).
-        List<String> members = ControllerMembers.ask(env, m.server(), m.gid(),
+        List<String> members = ConfigCenterMembers.ask(env, m.server(), m.gid(),
             Duration.ofMillis(Math.max(1, m.replyDeadline() - now)));
         synchronized (router) {
           call.onMembersFetched(members, env.nowMillis());
@@ -542,9 +542,9 @@ public final class ShardKvClient implements AutoCloseable {
     }
   }
 
-  /** Adds the config center's members as {@code server} reports them ({@link ControllerMembers}). */
-  private void learnControllers(String server) {
-    List<String> members = ControllerMembers.ask(env, server, options.attemptTimeout());
+  /** Adds the config center's members as {@code server} reports them ({@link ConfigCenterMembers}). */
+  private void learnConfigCenterMembers(String server) {
+    List<String> members = ConfigCenterMembers.ask(env, server, options.attemptTimeout());
     synchronized (router) {
       router.tracker(ShardRouter.CONFIG_CENTER_GID).learn(members);
     }

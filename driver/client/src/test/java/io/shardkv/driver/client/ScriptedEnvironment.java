@@ -17,12 +17,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A {@link ShardKvClient.Environment} with a virtual clock and scripted servers: the config center
  * answers every QUERY at once with one group ({@link #GROUP}) owning every shard, and every STATUS
- * with its members ({@link #CONTROLLERS}); every other request is answered by the {@link Script},
+ * with its members ({@link #CONFIG_CENTER}); every other request is answered by the {@link Script},
  * which also says how much virtual time passes before its answer.
  * Sleeps advance the clock. No thread ever blocks.
  */
 final class ScriptedEnvironment implements ShardKvClient.Environment {
-  static final List<String> CONTROLLERS = List.of("ctrl:1");
+  static final List<String> CONFIG_CENTER = List.of("ctrl:1");
   static final List<String> GROUP = List.of("g1:1", "g1:2", "g1:3");
   static final long START = 10_000;
 
@@ -59,10 +59,10 @@ final class ScriptedEnvironment implements ShardKvClient.Environment {
     if (request instanceof Request.Query) {
       return CompletableFuture.completedFuture(new Response(FrameType.QUERY, Status.OK, new Result.Config(config())));
     }
-    if (request instanceof Request.NodeStatus && CONTROLLERS.contains(server)) {
+    if (request instanceof Request.NodeStatus && CONFIG_CENTER.contains(server)) {
       // The session asks the first config-center node that answers for the center's members.
       return CompletableFuture.completedFuture(new Response(FrameType.STATUS, Status.OK,
-          Result.Info.of(java.util.Map.of("members", String.join(",", CONTROLLERS)))));
+          Result.Info.of(java.util.Map.of("members", String.join(",", CONFIG_CENTER)))));
     }
     Sent s = new Sent(now, server, request, timeout);
     sent.add(s);

@@ -1,6 +1,6 @@
 package io.shardkv.driver.client;
 
-import static io.shardkv.driver.client.ScriptedEnvironment.CONTROLLERS;
+import static io.shardkv.driver.client.ScriptedEnvironment.CONFIG_CENTER;
 import static io.shardkv.driver.client.ScriptedEnvironment.START;
 import static io.shardkv.driver.client.ScriptedEnvironment.ok;
 import static io.shardkv.driver.client.ScriptedEnvironment.wrongLeader;
@@ -31,7 +31,7 @@ class ShardKvClientDeadlineTest {
   static final long BACK = START + 4_500;
 
   private static ShardKvClient client(ScriptedEnvironment env) {
-    return ShardKvClient.withEnvironment(CONTROLLERS, OPTIONS, env);
+    return ShardKvClient.withEnvironment(CONFIG_CENTER, OPTIONS, env);
   }
 
   private static Answer refused(ScriptedEnvironment.Sent s) {

@@ -1,6 +1,6 @@
 package io.shardkv.driver.client;
 
-import static io.shardkv.driver.client.ScriptedEnvironment.CONTROLLERS;
+import static io.shardkv.driver.client.ScriptedEnvironment.CONFIG_CENTER;
 import static io.shardkv.driver.client.ScriptedEnvironment.START;
 import static io.shardkv.driver.client.ScriptedEnvironment.ok;
 import static io.shardkv.driver.client.ScriptedEnvironment.wrongLeader;
@@ -42,8 +42,8 @@ class JdbcOutcomeAtDeadlineTest {
 
       @Override
       public KvBackend open(ConnectionSettings settings) {
-        return new ClientKvBackend(CONTROLLERS, ShardKvClientDeadlineTest.OPTIONS,
-            () -> ShardKvClient.withEnvironment(CONTROLLERS, ShardKvClientDeadlineTest.OPTIONS, env));
+        return new ClientKvBackend(CONFIG_CENTER, ShardKvClientDeadlineTest.OPTIONS,
+            () -> ShardKvClient.withEnvironment(CONFIG_CENTER, ShardKvClientDeadlineTest.OPTIONS, env));
       }
     };
     KvBackends.register(factory);

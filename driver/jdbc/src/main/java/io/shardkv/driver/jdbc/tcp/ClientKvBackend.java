@@ -25,23 +25,23 @@ import java.util.function.Supplier;
  * UNAVAILABLE, an indefinite write {@link KvIndefiniteOutcomeException}.
  */
 public final class ClientKvBackend implements KvBackend {
-  private final List<String> controllers;
+  private final List<String> configCenter;
   private final ClientOptions options;
   private final Connections connections;
   private final ConcurrentLinkedQueue<ShardKvClient> idle = new ConcurrentLinkedQueue<>();
   private final Supplier<ShardKvClient> newSession;
   private volatile boolean closed;
 
-  public ClientKvBackend(List<String> controllers, ClientOptions options) {
-    this.controllers = List.copyOf(controllers);
+  public ClientKvBackend(List<String> configCenter, ClientOptions options) {
+    this.configCenter = List.copyOf(configCenter);
     this.options = options;
     this.connections = new Connections(options.connectTimeout());
-    this.newSession = () -> ShardKvClient.connect(this.controllers, options, connections);
+    this.newSession = () -> ShardKvClient.connect(this.configCenter, options, connections);
   }
 
   /** Sessions from {@code newSession} instead of over TCP (tests with a scripted transport). */
-  public ClientKvBackend(List<String> controllers, ClientOptions options, Supplier<ShardKvClient> newSession) {
-    this.controllers = List.copyOf(controllers);
+  public ClientKvBackend(List<String> configCenter, ClientOptions options, Supplier<ShardKvClient> newSession) {
+    this.configCenter = List.copyOf(configCenter);
     this.options = options;
     this.connections = new Connections(options.connectTimeout());
     this.newSession = newSession;
@@ -129,9 +129,9 @@ public final class ClientKvBackend implements KvBackend {
   @Override
   public boolean isValid(Duration timeout) {
     if (closed) return false;
-    for (String a : controllers) {
+    for (String a : configCenter) {
       try {
-        ShardKvClient c = ShardKvClient.connect(controllers, options, connections);
+        ShardKvClient c = ShardKvClient.connect(configCenter, options, connections);
         Object role = c.nodeStatus(a, timeout).get("role");
         if (role != null) return true;
       } catch (KvException | RuntimeException e) {

@@ -112,7 +112,7 @@ final class CallRunner {
       world.clientNetwork().send(endpoint, to, new ClientWire.Request(rpcId, slot.request));
       wakeAt(slot, s.replyDeadline());
     } else if (step instanceof CallStep.FetchMembers m) {
-      // As the real client: a STATUS to the server that answered last (ShardKvClient, ControllerMembers).
+      // As the real client: a STATUS to the server that answered last (ShardKvClient, ConfigCenterMembers).
       long rpcId = nextRpcId++;
       inFlight.put(rpcId, new Attempt(slot, 0, m.gid()));
       int to = world.nodeOf(m.server());

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
  * survives that node going down — as etcd's clients learn the member list. The same ask, for any
  * group, answers a call's {@code CallStep.FetchMembers} when it is out of leads (issue 16).
  */
-final class ControllerMembers {
-  private ControllerMembers() {}
+final class ConfigCenterMembers {
+  private ConfigCenterMembers() {}
 
   /**
    * The members {@code server} reports, or an empty list. Best effort: an older server without the

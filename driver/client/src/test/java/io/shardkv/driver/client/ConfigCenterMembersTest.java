@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Issue 11, item 3: one reachable config-center address bootstraps a session — the client learns the
  * center's other members from it (STATUS {@code members}) and keeps working once that node is gone.
  */
-class ControllerMembersTest {
+class ConfigCenterMembersTest {
 
   /** ctrl:2 is the one address given; it reports members ctrl:1..3 (or nothing, an older server). */
   private static FastDefiniteErrorsTest.Env cluster(AtomicBoolean ctrl2Down, boolean reportsMembers) {
