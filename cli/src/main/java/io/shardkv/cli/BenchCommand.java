@@ -95,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
           lc.startAll();
           lc.awaitHealthyAndJoined(Duration.ofSeconds(180));
         }
-        addrs = lc.controllers();
+        addrs = lc.configCenterAddresses();
       } else {
         addrs = ShardKvClient.parseAddresses(cluster);
       }

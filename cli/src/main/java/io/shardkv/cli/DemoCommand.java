@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       cluster.startAll();
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(180));
-      System.out.println("demo: cluster=" + cluster.controllerAddresses());
+      System.out.println("demo: cluster=" + cluster.configCenterCsv());
       System.out.println("demo: " + clients + " clients for " + seconds + " s; the nemesis kills and restarts a leader, "
           + "then a group leaves and joins again");
       ChaosRun.Outcome out = new ChaosRun(cluster, s -> System.out.println("demo: " + s))

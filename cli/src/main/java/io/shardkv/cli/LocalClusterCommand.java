@@ -97,9 +97,9 @@ public final class LocalClusterCommand implements Callable<Integer> {
           + " " + n.address() + " pid " + c.pid(n.id()).map(String::valueOf).orElse("-") + " admin http://"
           + n.adminAddress() + "/status");
     }
-    System.out.println("healthy. connect with:  bin/shardkv client --cluster " + c.controllerAddresses() + " put k v");
+    System.out.println("healthy. connect with:  bin/shardkv client --cluster " + c.configCenterCsv() + " put k v");
     System.out.println("stop with:             bin/shardkv local-cluster stop --dir " + c.dir());
-    System.out.println("cluster=" + c.controllerAddresses());
+    System.out.println("cluster=" + c.configCenterCsv());
     return 0;
   }
 
@@ -134,7 +134,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
     if (c == null) return 1;
     List<Integer> down = new ArrayList<>();
     java.util.Set<Integer> led = new java.util.TreeSet<>();
-    try (ShardKvClient client = ShardKvClient.connect(c.controllers(), ClientOptions.defaults()
+    try (ShardKvClient client = ShardKvClient.connect(c.configCenterAddresses(), ClientOptions.defaults()
         .withCallTimeout(Duration.ofSeconds(3)).withAttemptTimeout(Duration.ofMillis(500)))) {
       System.out.printf("%-5s %-6s %-22s %-8s %-10s %-6s %-7s %s%n", "node", "group", "address", "pid", "role", "term", "leader", "applied");
       for (ClusterConfig.Server n : c.config().servers().values()) {
@@ -175,7 +175,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
       System.err.println("local-cluster: " + (g == 0 ? "the config center (group 0)" : "group " + g)
           + " has no leader; its keys are unavailable until a majority of its nodes runs");
     }
-    System.out.println("cluster=" + c.controllerAddresses());
+    System.out.println("cluster=" + c.configCenterCsv());
     return down.isEmpty() && leaderless.isEmpty() ? 0 : 1;
   }
 }

@@ -33,7 +33,7 @@ final class MembershipCtl {
       + "\"admin\":\"([^\"]*)\"(?:,\"match\":(-?\\d+),\"live\":(true|false))?}");
 
   private final ShardKvClient client;
-  private final List<String> controllers;
+  private final List<String> configCenter;
   private final String command;
   private final int group;
   private final long deadline;
@@ -55,9 +55,9 @@ final class MembershipCtl {
     }
   }
 
-  private MembershipCtl(ShardKvClient client, List<String> controllers, String command, int group, Duration timeout) {
+  private MembershipCtl(ShardKvClient client, List<String> configCenter, String command, int group, Duration timeout) {
     this.client = client;
-    this.controllers = controllers;
+    this.configCenter = configCenter;
     this.command = command;
     this.group = group;
     this.timeout = timeout;
@@ -65,12 +65,12 @@ final class MembershipCtl {
   }
 
   /** Runs {@code command} with its arguments; 2 on a usage error. */
-  static int run(ShardKvClient c, List<String> controllers, String command, List<String> a, boolean force, Duration timeout) {
-    return run(c, controllers, command, a, force, timeout, null, null);
+  static int run(ShardKvClient c, List<String> configCenter, String command, List<String> a, boolean force, Duration timeout) {
+    return run(c, configCenter, command, a, force, timeout, null, null);
   }
 
   /** As above; {@code address}/{@code admin}: add-replica's {@code --address}/{@code --admin} (or null). */
-  static int run(ShardKvClient c, List<String> controllers, String command, List<String> a, boolean force, Duration timeout,
+  static int run(ShardKvClient c, List<String> configCenter, String command, List<String> a, boolean force, Duration timeout,
                  String address, String admin) {
     boolean members = command.equals("members");
     String shape = command + (members ? " GROUP" : " GROUP SERVER (SERVER: a server id or HOST:PORT)")
@@ -93,7 +93,7 @@ final class MembershipCtl {
             + " 'server ID' line), got '" + a.get(1) + "'");
       }
     }
-    MembershipCtl m = new MembershipCtl(c, controllers, command, gid, timeout);
+    MembershipCtl m = new MembershipCtl(c, configCenter, command, gid, timeout);
     m.address = address;
     m.admin = admin;
     try {
@@ -235,7 +235,7 @@ final class MembershipCtl {
   }
 
   private List<String> groupServers() {
-    if (group == 0) return controllers;
+    if (group == 0) return configCenter;
     Configuration cfg;
     try {
       cfg = client.query(-1);

@@ -30,12 +30,12 @@ final class TransferLeader {
 
   private TransferLeader() {}
 
-  static int run(ShardKvClient c, List<String> controllers, int group, String server, Duration timeout)
+  static int run(ShardKvClient c, List<String> configCenter, int group, String server, Duration timeout)
       throws KvException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> servers;
     if (group == 0) {
-      servers = controllers;
+      servers = configCenter;
     } else {
       Configuration cfg = c.query(-1);
       servers = cfg.groups().get(group);

@@ -86,8 +86,8 @@ class DynamicAddressRealClusterTest {
 
   @Test
   void aServerNoOtherProcessKnowsIsAddedByAddressCatchesUpLeadsAndServes() throws Exception {
-    String ctl = cluster.controllerAddresses();
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    String ctl = cluster.configCenterCsv();
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       String kb = "v".repeat(1024);
       for (int i = 0; i < 200; i++) c.put("bulk-" + i, kb + i);
     }
@@ -130,7 +130,7 @@ class DynamicAddressRealClusterTest {
           "server " + id + ": " + body);
     }
     // The config center lists the group's servers with server 4's address, so clients find it.
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       assertTrue(c.query(-1).groups().get(1).contains(address4), "config center's list for group 1");
     }
 
@@ -161,14 +161,14 @@ class DynamicAddressRealClusterTest {
     }
     assertTrue(body.contains("{\"id\":4,\"voter\":true,\"address\":\"" + address4 + "\""), body);
     readAndWrite("after-restart");
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       for (int i = 0; i < 200; i += 37) assertEquals(Optional.of("v".repeat(1024) + i), c.get("bulk-" + i), "bulk-" + i);
     }
   }
 
   /** Writes and reads back keys of both shard groups; every operation must succeed. */
   private void readAndWrite(String prefix) throws KvException {
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options.withCallTimeout(Duration.ofSeconds(30)))) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options.withCallTimeout(Duration.ofSeconds(30)))) {
       for (int i = 0; i < 40; i++) c.put(prefix + "-" + i, "x" + i);
       for (int i = 0; i < 40; i++) c.append(prefix + "-" + i, "y");
       for (int i = 0; i < 40; i++) assertEquals(Optional.of("x" + i + "y"), c.get(prefix + "-" + i), prefix + "-" + i);
@@ -176,7 +176,7 @@ class DynamicAddressRealClusterTest {
   }
 
   private Optional<String> status(String address) {
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       var st = c.nodeStatus(address, Duration.ofSeconds(2));
       return Optional.of(ReplicaStatuses.of(st).toString());
     } catch (KvException | RuntimeException e) {

@@ -80,9 +80,9 @@ class MembershipRealClusterTest {
 
   @Test
   void replacingAReplicaUnderLoadKeepsTheHistoryLinearizable() throws Exception {
-    String ctlCluster = cluster.controllerAddresses();
+    String ctlCluster = cluster.configCenterCsv();
     // Some data first (about 1 MB), so catching up means a snapshot and a log.
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options.withCallTimeout(Duration.ofSeconds(20)))) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options.withCallTimeout(Duration.ofSeconds(20)))) {
       String kb = "x".repeat(1024);
       for (int i = 0; i < 1000; i++) c.put("bulk-" + i, kb);
     }
@@ -138,7 +138,7 @@ class MembershipRealClusterTest {
           lines.subList(1, lines.size()).stream().map(x -> String.join(" ", List.of(x.split(" ")).subList(0, 3))).toList(),
           members::toString);
       // The config center lists the group's new servers, so clients find node 4.
-      try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+      try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
         assertEquals(List.of(1, 2, 4).stream().map(id -> cluster.config().server(id).address()).toList(),
             c.query(-1).groups().get(GROUP));
       }
@@ -179,7 +179,7 @@ class MembershipRealClusterTest {
     SplittableRandom rnd = new SplittableRandom(tid);
     long process = tid;
     int incarnation = 0;
-    ShardKvClient client = ShardKvClient.connect(cluster.controllers(), options);
+    ShardKvClient client = ShardKvClient.connect(cluster.configCenterAddresses(), options);
     for (int n = 0; !stop.get(); n++) {
       String key = "k" + rnd.nextInt(6);
       int r = rnd.nextInt(100);
@@ -208,7 +208,7 @@ class MembershipRealClusterTest {
         // The op may still take effect: go on as a new process with a new session (Jepsen).
         process = tid + 1000L * ++incarnation;
         client.close();
-        client = ShardKvClient.connect(cluster.controllers(), options);
+        client = ShardKvClient.connect(cluster.configCenterAddresses(), options);
       }
     }
     client.close();
@@ -222,7 +222,7 @@ class MembershipRealClusterTest {
 
   /** The groups server {@code id} reports hosting on STATUS. */
   private List<String> hostedGroups(int id) {
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       return ReplicaStatuses.of(c.nodeStatus(cluster.config().server(id).address(), Duration.ofSeconds(2))).stream()
           .map(m -> m.get("group")).toList();
     } catch (KvException | RuntimeException e) {

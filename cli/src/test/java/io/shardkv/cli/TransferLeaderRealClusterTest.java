@@ -122,7 +122,7 @@ class TransferLeaderRealClusterTest {
     AtomicBoolean exited = new AtomicBoolean();
     List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread writer = new Thread(() -> {
-      try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+      try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
         for (int i = 0; !stopWriting.get(); i++) {
           String k = "tl-" + i;
           String v = "v" + i;
@@ -163,7 +163,7 @@ class TransferLeaderRealClusterTest {
     assertTrue(afterExit.get() >= 20, "writes acknowledged after the old leader exited: " + afterExit);
     assertEquals(List.of(), failures, "every write is acknowledged across the handover (the client retries a"
         + " NotLeader answer at the new leader)");
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       for (Map.Entry<String, String> e : acked.entrySet()) {
         assertEquals(Optional.of(e.getValue()), c.get(e.getKey()), "acknowledged write of " + e.getKey());
       }
@@ -178,7 +178,7 @@ class TransferLeaderRealClusterTest {
 
   private int awaitLeader(Duration timeout) throws Exception {
     long until = System.nanoTime() + timeout.toNanos();
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
       while (System.nanoTime() < until) {
         Integer l = cluster.leaders(c).get(gid);
         if (l != null) return l;
@@ -203,7 +203,7 @@ class TransferLeaderRealClusterTest {
   }
 
   private Run ctl(String... args) {
-    List<String> all = new ArrayList<>(List.of("ctl", "--cluster", cluster.controllerAddresses()));
+    List<String> all = new ArrayList<>(List.of("ctl", "--cluster", cluster.configCenterCsv()));
     all.addAll(List.of(args));
     return shardkv(all.toArray(String[]::new));
   }

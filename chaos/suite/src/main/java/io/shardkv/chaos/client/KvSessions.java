@@ -13,13 +13,13 @@ import java.util.List;
  * the run, {@code finalTimeout} for the final reads after healing.
  */
 public final class KvSessions implements AutoCloseable {
-  private final List<String> controllers;
+  private final List<String> configCenter;
   private final ClientOptions options;
   private final Connections connections;
   private final Duration finalTimeout;
 
-  public KvSessions(List<String> controllers, Duration opTimeout, Duration finalTimeout) {
-    this.controllers = List.copyOf(controllers);
+  public KvSessions(List<String> configCenter, Duration opTimeout, Duration finalTimeout) {
+    this.configCenter = List.copyOf(configCenter);
     Duration attempt = opTimeout.compareTo(Duration.ofSeconds(2)) < 0 ? opTimeout.dividedBy(2) : Duration.ofSeconds(1);
     this.options = ClientOptions.defaults().withCallTimeout(opTimeout).withAttemptTimeout(attempt);
     this.connections = new Connections(Duration.ofMillis(500));
@@ -28,7 +28,7 @@ public final class KvSessions implements AutoCloseable {
 
   public ShardKvClient open() {
     // The suite deploys the servers it tests (same build): they all speak protocol §5.6.
-    return ShardKvClient.connect(controllers, options, connections).reportServed(true);
+    return ShardKvClient.connect(configCenter, options, connections).reportServed(true);
   }
 
   public Duration opTimeout() {
@@ -39,8 +39,8 @@ public final class KvSessions implements AutoCloseable {
     return finalTimeout;
   }
 
-  public List<String> controllers() {
-    return controllers;
+  public List<String> configCenterAddresses() {
+    return configCenter;
   }
 
   @Override

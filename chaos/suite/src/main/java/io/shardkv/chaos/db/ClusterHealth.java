@@ -89,7 +89,7 @@ public final class ClusterHealth {
     long until = start + timeout.toNanos();
     long nextLivenessCheck = start + Duration.ofSeconds(3).toNanos();
     String last = "";
-    try (ShardKvClient client = ShardKvClient.connect(topology.controllerAddresses(), ShardKvDb.adminClientOptions())) {
+    try (ShardKvClient client = ShardKvClient.connect(topology.configCenterAddresses(), ShardKvDb.adminClientOptions())) {
       while (System.nanoTime() < until) {
         if (System.nanoTime() > nextLivenessCheck) {
           List<String> dead = deadServers.get();

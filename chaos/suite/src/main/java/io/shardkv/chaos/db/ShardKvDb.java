@@ -339,7 +339,7 @@ public final class ShardKvDb implements Db, SpareServers {
 
   @Override
   public List<String> clusterAddresses() {
-    return topology.controllerAddresses();
+    return topology.configCenterAddresses();
   }
 
   @Override

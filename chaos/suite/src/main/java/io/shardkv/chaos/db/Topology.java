@@ -41,14 +41,14 @@ public record Topology(List<Host> hosts, List<Server> servers, List<Server> spar
   public static final int SPARES_PER_HOST = 2;
 
   /** How many groups and replicas, and the ports of each host's server. */
-  public record Shape(int controllerReplicas, int shardGroups, int replicas, int firstPort, int firstAdminPort) {
+  public record Shape(int configCenterReplicas, int shardGroups, int replicas, int firstPort, int firstAdminPort) {
     /** A config center of 3 and 2 shard groups of 3, on port 7000 (admin 8000). */
     public static Shape defaults() {
       return new Shape(3, 2, 3, 7000, 8000);
     }
 
-    public Shape withGroups(int controllerReplicas, int shardGroups, int replicas) {
-      return new Shape(controllerReplicas, shardGroups, replicas, firstPort, firstAdminPort);
+    public Shape withGroups(int configCenterReplicas, int shardGroups, int replicas) {
+      return new Shape(configCenterReplicas, shardGroups, replicas, firstPort, firstAdminPort);
     }
   }
 
@@ -84,18 +84,18 @@ public record Topology(List<Host> hosts, List<Server> servers, List<Server> spar
   /** Places the shape's groups on {@code hosts}; rejects a shape the hosts cannot hold. */
   public static Topology place(List<Host> hosts, Shape shape, ClusterConfig.Settings settings) {
     if (hosts.isEmpty()) throw new IllegalArgumentException("no hosts to place servers on");
-    int max = Math.max(shape.controllerReplicas(), shape.replicas());
+    int max = Math.max(shape.configCenterReplicas(), shape.replicas());
     if (max > hosts.size()) {
       throw new IllegalArgumentException(max + " replicas per group need at least " + max + " hosts (one replica per host),"
           + " got " + hosts.size());
     }
-    if (shape.controllerReplicas() < 1 || shape.replicas() < 1 || shape.shardGroups() < 1) {
+    if (shape.configCenterReplicas() < 1 || shape.replicas() < 1 || shape.shardGroups() < 1) {
       throw new IllegalArgumentException("need at least 1 config-center replica, 1 shard group and 1 replica per group");
     }
     TreeMap<Integer, List<Integer>> groups = new TreeMap<>();
     int slot = 0;
     for (int g = 0; g <= shape.shardGroups(); g++) {
-      int n = g == 0 ? shape.controllerReplicas() : shape.replicas();
+      int n = g == 0 ? shape.configCenterReplicas() : shape.replicas();
       List<Integer> members = new ArrayList<>();
       for (int r = 0; r < n; r++, slot++) members.add(slot % hosts.size() + 1); // n <= hosts: distinct
       groups.put(g, members.stream().sorted().toList());
@@ -155,7 +155,7 @@ public record Topology(List<Host> hosts, List<Server> servers, List<Server> spar
   }
 
   /** The config center's client addresses. */
-  public List<String> controllerAddresses() {
+  public List<String> configCenterAddresses() {
     return addresses(ClusterConfig.CONFIG_CENTER_GROUP);
   }
 

@@ -216,7 +216,7 @@ public final class LoopbackTestbed implements Testbed {
 
     @Override
     public List<String> clusterAddresses() {
-      return cluster().controllers();
+      return cluster().configCenterAddresses();
     }
 
     @Override

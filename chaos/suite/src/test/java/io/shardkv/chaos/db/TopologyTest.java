@@ -36,7 +36,7 @@ class TopologyTest {
       assertEquals("198.19.0." + k + ":8000", s.adminAddress());
     }
     assertEquals(Map.of(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 2, List.of(1, 2, 3)), t.groups());
-    assertEquals(List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000"), t.controllerAddresses());
+    assertEquals(List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000"), t.configCenterAddresses());
     assertEquals(Map.of(1, List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000"),
         2, List.of("198.19.0.1:7000", "198.19.0.2:7000", "198.19.0.3:7000")), t.shardGroups(), "groups share the servers' address");
   }

@@ -81,7 +81,7 @@ public final class ChaosRun {
     List<Integer> groups = cluster.config().shardGroups();
     int victimGroup = groups.get(0);
     int movingGroup = groups.get(groups.size() - 1);
-    try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults(), shared)) {
+    try (ShardKvClient admin = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults(), shared)) {
       sleepUntil(start, ms * 15 / 100);
       Integer victim = cluster.leaders(admin).getOrDefault(victimGroup, cluster.config().members(victimGroup).get(0));
       event("nemesis: kill -9 node " + victim + " (leader of group " + victimGroup + ")");
@@ -132,7 +132,7 @@ public final class ChaosRun {
     SplittableRandom rnd = new SplittableRandom(seed * 31 + tid);
     long process = tid;
     int incarnation = 0;
-    ShardKvClient client = ShardKvClient.connect(cluster.controllers(), opts, shared);
+    ShardKvClient client = ShardKvClient.connect(cluster.configCenterAddresses(), opts, shared);
     int n = 0;
     while (!stop.get()) {
       String key = "k" + rnd.nextInt(keys);
@@ -176,7 +176,7 @@ public final class ChaosRun {
         incarnation++;
         process = tid + 1000L * incarnation;
         client.close();
-        client = ShardKvClient.connect(cluster.controllers(), opts, shared);
+        client = ShardKvClient.connect(cluster.configCenterAddresses(), opts, shared);
       }
     }
     client.close();
@@ -189,7 +189,7 @@ public final class ChaosRun {
   }
 
   private void uniqueWriter(Connections shared, ClientOptions opts, AtomicBoolean stop) {
-    try (ShardKvClient client = ShardKvClient.connect(cluster.controllers(), opts, shared)) {
+    try (ShardKvClient client = ShardKvClient.connect(cluster.configCenterAddresses(), opts, shared)) {
       for (int i = 0; !stop.get(); i++) {
         String key = "durable-" + i;
         String value = "v" + i;
@@ -223,7 +223,7 @@ public final class ChaosRun {
   /** Reads every acknowledged unique write back; returns the keys whose value differs. */
   public static List<String> readBack(LocalCluster cluster, Map<String, String> acked) {
     List<String> wrong = new ArrayList<>();
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(20)))) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(20)))) {
       for (Map.Entry<String, String> e : new java.util.TreeMap<>(acked).entrySet()) {
         try {
           Optional<String> v = c.get(e.getKey());

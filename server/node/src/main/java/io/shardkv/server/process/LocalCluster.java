@@ -104,8 +104,8 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(jvm);
   }
 
-  /** As above with {@code controllerReplicas} config-center nodes (the node format: one JVM per replica). */
-  public static LocalCluster open(Path dir, int groups, int replicas, int controllerReplicas, String classpath,
+  /** As above with {@code configCenterReplicas} config-center nodes (the node format: one JVM per replica). */
+  public static LocalCluster open(Path dir, int groups, int replicas, int configCenterReplicas, String classpath,
       ClusterConfig.Settings settings) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Path file = dir.resolve(CONFIG_FILE);
@@ -113,11 +113,11 @@ public final class LocalCluster implements AutoCloseable {
       if (groups < 1 || replicas < 1) throw new IllegalArgumentException("need at least one group and one replica");
       Files.createDirectories(dir);
       List<ClusterConfig.Node> nodes = new ArrayList<>();
-      int nodeCount = controllerReplicas + groups * replicas;
+      int nodeCount = configCenterReplicas + groups * replicas;
       int[] ports = distinctFreePorts(2 * nodeCount);
       int id = 1;
       for (int g = 0; g <= groups; g++) {
-        for (int r = 0; r < (g == 0 ? controllerReplicas : replicas); r++, id++) {
+        for (int r = 0; r < (g == 0 ? configCenterReplicas : replicas); r++, id++) {
           int p = 2 * (id - 1);
           nodes.add(new ClusterConfig.Node(id, g, "127.0.0.1", ports[p], "127.0.0.1", ports[p + 1], dir.resolve("node-" + id)));
         }
@@ -237,11 +237,11 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Config-center client addresses, comma separated: what {@code --cluster} takes. */
-  public String controllerAddresses() {
+  public String configCenterCsv() {
     return String.join(",", config.addresses(ClusterConfig.CONFIG_CENTER_GROUP));
   }
 
-  public List<String> controllers() {
+  public List<String> configCenterAddresses() {
     return config.addresses(ClusterConfig.CONFIG_CENTER_GROUP);
   }
 
@@ -332,7 +332,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   public void awaitHealthyAndJoined(Duration timeout) throws IOException {
     long until = System.nanoTime() + timeout.toNanos();
-    try (ShardKvClient client = ShardKvClient.connect(controllers(), ClientOptions.defaults()
+    try (ShardKvClient client = ShardKvClient.connect(configCenterAddresses(), ClientOptions.defaults()
         .withCallTimeout(Duration.ofSeconds(5)).withAttemptTimeout(Duration.ofMillis(500)))) {
       String last = "";
       while (System.nanoTime() < until) {

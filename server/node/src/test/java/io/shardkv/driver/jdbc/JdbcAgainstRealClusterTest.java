@@ -66,7 +66,7 @@ class JdbcAgainstRealClusterTest {
     cluster.startAll();
     cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
     // backend=tcp: the driver's test-jar (for the contract suite) also puts its in-memory backend here.
-    url = "jdbc:shardkv://" + cluster.controllerAddresses() + "?timeout=5s&connectTimeout=5s&backend=tcp";
+    url = "jdbc:shardkv://" + cluster.configCenterCsv() + "?timeout=5s&connectTimeout=5s&backend=tcp";
     System.out.printf("JdbcAgainstRealClusterTest: cluster of 3 JVMs (4 replicas) up in %d ms at %s%n",
         (System.nanoTime() - t0) / 1_000_000, url);
   }
@@ -349,7 +349,7 @@ class JdbcAgainstRealClusterTest {
       for (int i = 0; i < 10; i++) update(c, "INSERT INTO kv (k, v) VALUES (?, ?)", "before-" + i, "b" + i);
     }
     int leader;
-    try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+    try (ShardKvClient admin = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults())) {
       Integer l = cluster.leaders(admin).get(group);
       assertNotNull(l, "group " + group + " has no leader");
       leader = l;
@@ -385,7 +385,7 @@ class JdbcAgainstRealClusterTest {
               "a failed read must be definite, got " + e.getSQLState() + ": " + e.getMessage());
         }
       }
-      try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+      try (ShardKvClient admin = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults())) {
         Integer now = cluster.leaders(admin).get(group);
         assertTrue(now != null && now != leader,
             "the statements above must have been served by a new leader; leaders now: " + cluster.leaders(admin));
@@ -420,7 +420,7 @@ class JdbcAgainstRealClusterTest {
     // Kill the two followers: the leader keeps taking writes into its log but cannot commit them,
     // the case where a "not applied" answer would be a lie if the entry commits later.
     Integer leader;
-    try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+    try (ShardKvClient admin = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults())) {
       leader = cluster.leaders(admin).get(group);
     }
     assertNotNull(leader, "group " + group + " has no leader");

@@ -34,7 +34,7 @@ class ForceMoveRealClusterTest {
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
       int live = cluster.config().shardGroups().get(0);
       int gone = cluster.config().shardGroups().get(1);
-      try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), options)) {
+      try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
         for (int i = 0; i < 60; i++) c.put("fm-" + i, "v" + i);
         ShardConfig before = c.cachedConfig();
         Configuration cfg = c.query(-1);

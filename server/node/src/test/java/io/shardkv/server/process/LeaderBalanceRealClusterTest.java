@@ -27,7 +27,7 @@ class LeaderBalanceRealClusterTest {
   @Test
   void threeServersEndUpLeadingOneShardGroupEachAlsoAfterOneIsKilledAndRestarted() throws Exception {
     LocalCluster cluster = LocalCluster.openServers(dir.resolve("c"), 3, 3, 3, System.getProperty("java.class.path"), null);
-    try (ShardKvClient client = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+    try (ShardKvClient client = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults())) {
       cluster.startAll();
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
       Map<Integer, Integer> spread = awaitOneShardGroupPerServer(cluster, client);

@@ -44,7 +44,7 @@ class MultiGroupServerCrashTest {
       }
       Map<String, String> acked = new LinkedHashMap<>();
       ClientOptions opts = ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(10));
-      try (ShardKvClient client = ShardKvClient.connect(cluster.controllers(), opts)) {
+      try (ShardKvClient client = ShardKvClient.connect(cluster.configCenterAddresses(), opts)) {
         for (int i = 0; i < 240; i++) {
           if (i == 80) cluster.kill(2); // a server hosting a replica of every group dies mid-load
           if (i == 160) cluster.startAll();
@@ -68,7 +68,7 @@ class MultiGroupServerCrashTest {
       assertTrue(cluster.running().isEmpty());
       cluster.startAll();
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
-      try (ShardKvClient client = ShardKvClient.connect(cluster.controllers(), opts)) {
+      try (ShardKvClient client = ShardKvClient.connect(cluster.configCenterAddresses(), opts)) {
         for (Map.Entry<String, String> e : acked.entrySet()) {
           assertEquals(Optional.of(e.getValue()), client.get(e.getKey()), "acknowledged write of " + e.getKey());
         }

@@ -44,7 +44,7 @@ class RealServerRobustnessTest {
     cluster = LocalCluster.open(dir.resolve("c"), 1, 1, 1, System.getProperty("java.class.path"), null);
     cluster.startAll();
     cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
-    good = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults());
+    good = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults());
     groupNode = cluster.config().node(2).socketAddress();
   }
 
@@ -91,7 +91,7 @@ class RealServerRobustnessTest {
   @Test
   void jdbcDriverWorksAgainstTheRealClusterThroughTheTcpBackend() throws Exception {
     // backend=tcp: the driver's test-jar (a server test dependency) also offers its in-memory backend.
-    String url = "jdbc:shardkv://" + String.join(",", cluster.controllers()) + "?timeout=10s&backend=tcp";
+    String url = "jdbc:shardkv://" + String.join(",", cluster.configCenterAddresses()) + "?timeout=10s&backend=tcp";
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
       try (java.sql.PreparedStatement put = c.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
         put.setString(1, "jdbc-key");

@@ -44,7 +44,7 @@ class ScanUnderMigrationRealClusterTest {
       cluster.startAll();
       cluster.awaitHealthyAndJoined(Duration.ofSeconds(150));
       Set<String> expected = new TreeSet<>();
-      try (ShardKvClient writer = ShardKvClient.connect(cluster.controllers(), options)) {
+      try (ShardKvClient writer = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
         for (int i = 0; i < KEYS; i++) {
           writer.put(PREFIX + i, "v0");
           expected.add(PREFIX + i);
@@ -57,7 +57,7 @@ class ScanUnderMigrationRealClusterTest {
       ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
       List<Integer> gids = cluster.config().shardGroups();
       Thread mover = new Thread(() -> {
-        try (ShardKvClient admin = ShardKvClient.connect(cluster.controllers(), options)) {
+        try (ShardKvClient admin = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
           int round = 0;
           while (!stop.get()) {
             Configuration c = admin.query(-1);
@@ -82,7 +82,7 @@ class ScanUnderMigrationRealClusterTest {
         }
       }, "mover");
       Thread updater = new Thread(() -> {
-        try (ShardKvClient w = ShardKvClient.connect(cluster.controllers(), options)) {
+        try (ShardKvClient w = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
           for (int n = 1; !stop.get(); n++) {
             w.put(PREFIX + (n % KEYS), "v" + n);
           }
@@ -97,7 +97,7 @@ class ScanUnderMigrationRealClusterTest {
       int failedDefinitely = 0;
       int acrossReconfiguration = 0;
       List<String> walkReports = new ArrayList<>();
-      try (ShardKvClient reader = ShardKvClient.connect(cluster.controllers(), options)) {
+      try (ShardKvClient reader = ShardKvClient.connect(cluster.configCenterAddresses(), options)) {
         long until = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (System.nanoTime() < until && (complete < 6 || acrossReconfiguration < 3)) {
           int before = reconfigurations.get();

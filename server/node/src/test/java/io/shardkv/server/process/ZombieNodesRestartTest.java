@@ -63,7 +63,7 @@ class ZombieNodesRestartTest {
   /** Puts {@code n} unique keys; returns those acknowledged. */
   private static Map<String, String> writeKeys(LocalCluster cluster, int n) {
     Map<String, String> acked = new LinkedHashMap<>();
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults())) {
       for (int i = 0; i < n; i++) {
         String k = "zombie-" + i;
         try {
@@ -80,7 +80,7 @@ class ZombieNodesRestartTest {
   /** Key → "expected … got …" for every acknowledged write that does not read back. */
   private static Map<String, String> readBack(LocalCluster cluster, Map<String, String> acked) throws KvException {
     Map<String, String> wrong = new TreeMap<>();
-    try (ShardKvClient c = ShardKvClient.connect(cluster.controllers(), ClientOptions.defaults())) {
+    try (ShardKvClient c = ShardKvClient.connect(cluster.configCenterAddresses(), ClientOptions.defaults())) {
       for (Map.Entry<String, String> e : acked.entrySet()) {
         Optional<String> got = c.get(e.getKey());
         if (!got.equals(Optional.of(e.getValue()))) wrong.put(e.getKey(), "expected " + e.getValue() + " got " + got);
