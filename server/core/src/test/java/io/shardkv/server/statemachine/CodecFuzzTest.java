@@ -127,10 +127,10 @@ class CodecFuzzTest {
 
   @Test
   void configCenterDecodersRejectMalformedInputCleanly() {
-    fuzz("ctrl command", validConfigCenterCommands(), ConfigCenterCodec::decodeCommand, 3);
+    fuzz("config-center command", validConfigCenterCommands(), ConfigCenterCodec::decodeCommand, 3);
     ConfigCenterStateMachine c = new ConfigCenterStateMachine(4);
     c.execute(new ConfigCenterCommand(1, 1, new ConfigCenterOp.Join(Map.of(1, List.of("a")))));
-    fuzz("ctrl result", List.of(ConfigCenterCodec.encodeResult(new ConfigCenterResult(Status.OK, c.latest(), null)),
+    fuzz("config-center result", List.of(ConfigCenterCodec.encodeResult(new ConfigCenterResult(Status.OK, c.latest(), null)),
         ConfigCenterCodec.encodeResult(ConfigCenterResult.bad("why"))), ConfigCenterCodec::decodeResult, 4);
     fuzz("config", List.of(c.latest().encode()), ShardConfig::decode, 5);
   }
@@ -186,7 +186,7 @@ class CodecFuzzTest {
   void everyStateMachineAnswersGarbageCommandsWithBadRequestAndNeverThrows() {
     Random rnd = new Random(9);
     KvStateMachine kv = new KvStateMachine();
-    ConfigCenterStateMachine ctrl = new ConfigCenterStateMachine(8);
+    ConfigCenterStateMachine center = new ConfigCenterStateMachine(8);
     ShardKvStateMachine group = new ShardKvStateMachine(1, 8);
     List<byte[]> seeds = new ArrayList<>(validKvCommands());
     seeds.addAll(validConfigCenterCommands());
@@ -200,7 +200,7 @@ class CodecFuzzTest {
       input[rnd.nextInt(input.length)] ^= (byte) (1 + rnd.nextInt(255));
       index++;
       Status a = KvCodec.decodeResult(kv.apply(index, input)).status();
-      Status b = ConfigCenterCodec.decodeResult(ctrl.apply(index, input)).status();
+      Status b = ConfigCenterCodec.decodeResult(center.apply(index, input)).status();
       Status c = KvCodec.decodeResult(group.apply(index, input)).status();
       bad += (a == Status.BAD_REQUEST ? 1 : 0) + (b == Status.BAD_REQUEST ? 1 : 0)
           + (c == Status.BAD_REQUEST ? 1 : 0);
@@ -212,14 +212,14 @@ class CodecFuzzTest {
 
   @Test
   void snapshotRestoreRejectsTruncatedAndMutatedSnapshotsCleanly() {
-    ConfigCenterStateMachine ctrl = new ConfigCenterStateMachine(8);
-    ctrl.apply(1, validConfigCenterCommands().get(0));
+    ConfigCenterStateMachine center = new ConfigCenterStateMachine(8);
+    center.apply(1, validConfigCenterCommands().get(0));
     ShardKvStateMachine group = new ShardKvStateMachine(1, 8);
-    group.apply(1, ShardKvCodec.encode(new ShardKvCommand.NewConfig(ctrl.latest())));
+    group.apply(1, ShardKvCodec.encode(new ShardKvCommand.NewConfig(center.latest())));
     group.apply(2, validShardKvCommands().get(0));
     KvStateMachine kv = new KvStateMachine();
     kv.apply(1, validKvCommands().get(1));
-    fuzz("ctrl snapshot", List.of(ctrl.takeSnapshot()), s -> {
+    fuzz("config-center snapshot", List.of(center.takeSnapshot()), s -> {
       new ConfigCenterStateMachine(8).restoreSnapshot(s);
       return null;
     }, 10);

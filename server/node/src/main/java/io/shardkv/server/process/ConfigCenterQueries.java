@@ -55,7 +55,7 @@ final class ConfigCenterQueries implements AutoCloseable {
   static final long NO_NEWS_QUIET_NANOS = 90_000_000L;
   private final java.util.function.LongSupplier nanoClock;
   private final java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "controller-query");
+    Thread t = new Thread(r, "config-center-query");
     t.setDaemon(true);
     return t;
   });

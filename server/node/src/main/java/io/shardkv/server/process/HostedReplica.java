@@ -53,7 +53,7 @@ final class HostedReplica {
   private final NodeServer server;
   private final int group;
   private final int self;
-  private final boolean controller;
+  private final boolean configCenter;
   private final Path dir;
   private final FileRaftStorage storage;
   private final ReplicaHost host;
@@ -119,14 +119,14 @@ final class HostedReplica {
     this.group = group;
     ClusterConfig cluster = server.cluster();
     this.self = server.id();
-    this.controller = group == ClusterConfig.CONFIG_CENTER_GROUP;
+    this.configCenter = group == ClusterConfig.CONFIG_CENTER_GROUP;
     this.dir = cluster.replicaDir(group, self);
     ClusterConfig.Settings s = cluster.settings();
     this.storage = new FileRaftStorage(dir, NioStorageFiles.INSTANCE, FileRaftStorage.DEFAULT_SEGMENT_SIZE, true);
     // One journal fsync per flusher pass for every group of the process (GroupFlusher, CommitJournal).
     if (server.flusher().journal() != null) storage.journaled(server.flusher().journal());
     // TEST-ONLY planted bugs (docs/chaos.md "Mutants"): shard groups only, the config center stays correct.
-    Set<PlantedBug> bugs = controller ? Set.of() : s.unsafe();
+    Set<PlantedBug> bugs = configCenter ? Set.of() : s.unsafe();
     RaftConfig base = seed.contains(self) ? RaftConfig.of(group, self, seed) : RaftConfig.joining(group, self, seed);
     RaftConfig raft = PlantedBug.applyTo(base
         .withElectionTimeout(s.electionMinTicks(), s.electionMaxTicks())
@@ -140,7 +140,7 @@ final class HostedReplica {
         .withSessionIdleMillis(s.sessionIdleMillis()); // session expiry (docs/sessions.md)
     SplittableRandom random = new SplittableRandom(System.nanoTime() ^ ((long) self << 20) ^ group);
     SplittableRandom freshClientIds = new SplittableRandom();
-    this.frontDoor = new FrontDoor(controller ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, self, group,
+    this.frontDoor = new FrontDoor(configCenter ? FrontDoor.Kind.CONFIG_CENTER : FrontDoor.Kind.KEY_VALUE, self, group,
         id -> {
           AddressBook.Entry n = server.addresses().get(id);
           return n == null ? null : n.address();
@@ -152,9 +152,9 @@ final class HostedReplica {
     }
     Outputs outputs = new Outputs();
     // A shard group's migrations and config polling live in its service (shardkv), not in the host.
-    this.shardState = controller ? null : new ShardKvStateMachine(group, s.shards());
-    this.shardGroup = controller ? null : new ShardGroupService(shardState, outputs, options.migrationIntervalTicks());
-    this.queries = controller ? null : server.configCenterQueries();
+    this.shardState = configCenter ? null : new ShardKvStateMachine(group, s.shards());
+    this.shardGroup = configCenter ? null : new ShardGroupService(shardState, outputs, options.migrationIntervalTicks());
+    this.queries = configCenter ? null : server.configCenterQueries();
     this.configFetched = c -> {
       if (!server.closed() && !retired) shardGroup.onConfigFetched(c);
     };
@@ -166,7 +166,7 @@ final class HostedReplica {
       try {
         built.complete(new ReplicaHost(raft, storage, random::nextInt,
             s.trace() || trace.isTraceEnabled() ? line -> trace.trace(line) : TraceSink.NONE,
-            controller ? Services.configCenter(new ConfigCenterStateMachine(s.shards())) : shardGroup,
+            configCenter ? Services.configCenter(new ConfigCenterStateMachine(s.shards())) : shardGroup,
             outputs, options, instance));
       } catch (Throwable t) {
         built.completeExceptionally(t);
@@ -206,7 +206,7 @@ final class HostedReplica {
   }
 
   boolean isConfigCenter() {
-    return controller;
+    return configCenter;
   }
 
   /** The shard configuration this replica has applied (loop thread; null for the config center). */

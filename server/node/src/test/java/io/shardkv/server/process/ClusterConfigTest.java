@@ -18,7 +18,7 @@ class ClusterConfigTest {
   void parsesSettingsAndNodesAndResolvesRelativeDirsAgainstTheFile() {
     ClusterConfig c = ClusterConfig.parse(FILE, List.of(
         "# a cluster", "shards = 16", "tick-ms = 5", "election-ticks = 20..40",
-        "node 1 group=0 addr=10.0.0.1:7000 admin=10.0.0.1:8000 dir=n1   # controller",
+        "node 1 group=0 addr=10.0.0.1:7000 admin=10.0.0.1:8000 dir=n1   # config center",
         "node 2 group=1 addr=10.0.0.2:7000 admin=10.0.0.2:8000 dir=/data/n2"));
     assertEquals(16, c.settings().shards());
     assertEquals(20, c.settings().electionMinTicks());

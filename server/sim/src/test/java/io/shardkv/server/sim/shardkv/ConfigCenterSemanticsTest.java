@@ -123,7 +123,7 @@ class ConfigCenterSemanticsTest {
     ServerNode leader = f.world.leaderOf(ShardRouter.CONFIG_CENTER_GID);
     f.world.host().crash(leader.id());
     f.world.loop().runUntil(() -> f.world.leaderOf(0) != null, f.world.loop().now() + 5_000);
-    assertTrue(f.world.leaderOf(0).id() != leader.id(), "a new controller leader");
+    assertTrue(f.world.leaderOf(0).id() != leader.id(), "a new config-center leader");
     assertEquals(before, c.query(-1));
     assertEquals(before, c.query(before.num()));
   }
