@@ -20,17 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigCenterMembersTest {
 
-  /** ctrl:2 is the one address given; it reports members ctrl:1..3 (or nothing, an older server). */
-  private static FastDefiniteErrorsTest.Env cluster(AtomicBoolean ctrl2Down, boolean reportsMembers) {
+  /** center:2 is the one address given; it reports members center:1..3 (or nothing, an older server). */
+  private static FastDefiniteErrorsTest.Env cluster(AtomicBoolean center2Down, boolean reportsMembers) {
     return new FastDefiniteErrorsTest.Env((server, r) -> {
-      if (server.equals("ctrl:2") && ctrl2Down.get()) return FastDefiniteErrorsTest.refused(server);
+      if (server.equals("center:2") && center2Down.get()) return FastDefiniteErrorsTest.refused(server);
       if (r instanceof Request.NodeStatus) {
-        Map<String, String> m = reportsMembers ? Map.of("role", "LEADER", "members", "ctrl:1,ctrl:2,ctrl:3")
+        Map<String, String> m = reportsMembers ? Map.of("role", "LEADER", "members", "center:1,center:2,center:3")
             : Map.of("role", "LEADER");
         return new Response(FrameType.STATUS, Status.OK, Result.Info.of(m));
       }
-      if (server.equals("ctrl:1")) return FastDefiniteErrorsTest.refused(server); // down too
-      if (server.startsWith("ctrl")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1"));
+      if (server.equals("center:1")) return FastDefiniteErrorsTest.refused(server); // down too
+      if (server.startsWith("center")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1"));
       return r instanceof Request.Get ? Response.value("v") : Response.ok(r.frameType());
     });
   }
@@ -39,13 +39,13 @@ class ConfigCenterMembersTest {
   void theMembersLearnedFromTheOneAddressGivenServeOnceItIsDown() throws Exception {
     AtomicBoolean down = new AtomicBoolean(false);
     FastDefiniteErrorsTest.Env env = cluster(down, true);
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
       assertEquals("v", c.get("k").orElseThrow());
       assertEquals(1, env.requests.stream().filter(r -> r instanceof Request.NodeStatus).count(),
           "members asked once: " + env.sentTo);
       down.set(true);
-      assertEquals(1, c.query(-1).num(), "answered by ctrl:3, learned from ctrl:2");
-      assertEquals("ctrl:3", env.sentTo.get(env.sentTo.size() - 1), env.sentTo::toString);
+      assertEquals(1, c.query(-1).num(), "answered by center:3, learned from center:2");
+      assertEquals("center:3", env.sentTo.get(env.sentTo.size() - 1), env.sentTo::toString);
       assertEquals(1, env.requests.stream().filter(r -> r instanceof Request.NodeStatus).count(),
           "members asked once a session: " + env.sentTo);
     }
@@ -56,12 +56,12 @@ class ConfigCenterMembersTest {
   void withoutMembersTheSessionHasOnlyTheAddressGiven() throws Exception {
     AtomicBoolean down = new AtomicBoolean(false);
     FastDefiniteErrorsTest.Env env = cluster(down, false);
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
       assertEquals("v", c.get("k").orElseThrow());
       down.set(true);
       KvException e = assertThrows(KvException.class, () -> c.query(-1));
-      assertTrue(!env.sentTo.contains("ctrl:3"), env.sentTo::toString);
-      assertTrue(e.getMessage().contains("ctrl:2"), e.getMessage());
+      assertTrue(!env.sentTo.contains("center:3"), env.sentTo::toString);
+      assertTrue(e.getMessage().contains("center:2"), e.getMessage());
     }
   }
 
@@ -75,22 +75,22 @@ class ConfigCenterMembersTest {
   void aSessionThatKnowsOnlyRemovedMembersFindsTheCurrentOnesThroughThem() throws Exception {
     AtomicBoolean replaced = new AtomicBoolean(false);
     FastDefiniteErrorsTest.Env env = new FastDefiniteErrorsTest.Env((server, r) -> {
-      boolean old = List.of("ctrl:0", "ctrl:1", "ctrl:2").contains(server);
+      boolean old = List.of("center:0", "center:1", "center:2").contains(server);
       if (r instanceof Request.NodeStatus) {
-        String members = replaced.get() ? "ctrl:8,ctrl:7" : "ctrl:0,ctrl:1,ctrl:2";
+        String members = replaced.get() ? "center:8,center:7" : "center:0,center:1,center:2";
         return new Response(FrameType.STATUS, Status.OK, Result.Info.of(Map.of("group", "0", "members", members)));
       }
-      if (server.equals("ctrl:8")) return FastDefiniteErrorsTest.refused(server); // a new member, down
+      if (server.equals("center:8")) return FastDefiniteErrorsTest.refused(server); // a new member, down
       if (old && replaced.get()) return Response.wrongLeader(r.frameType(), -1, "");
-      if (server.startsWith("ctrl")) return FastDefiniteErrorsTest.config(2, 1, List.of("g1:1"));
+      if (server.startsWith("center")) return FastDefiniteErrorsTest.config(2, 1, List.of("g1:1"));
       return r instanceof Request.Get ? Response.value("v") : Response.ok(r.frameType());
     });
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:0", "ctrl:1", "ctrl:2"),
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:0", "center:1", "center:2"),
         FastDefiniteErrorsTest.OPTIONS, env)) {
       assertEquals("v", c.get("k").orElseThrow());
       replaced.set(true);
-      assertEquals(2, c.query(-1).num(), "answered by ctrl:7: " + env.sentTo);
-      assertEquals("ctrl:7", env.sentTo.get(env.sentTo.size() - 1), env.sentTo::toString);
+      assertEquals(2, c.query(-1).num(), "answered by center:7: " + env.sentTo);
+      assertEquals("center:7", env.sentTo.get(env.sentTo.size() - 1), env.sentTo::toString);
     }
   }
 }

@@ -112,7 +112,7 @@ class FastDefiniteErrorsTest {
   @Test
   void anOperationBeforeAnyGroupJoinedSaysToRunCtlJoin() {
     Env env = new Env((server, r) -> config(0, 0, List.of()));
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:1"), OPTIONS, env)) {
       KvException e = assertThrows(KvException.class, () -> c.put("k", "v"));
       assertTrue(e.definite(), e.getMessage());
       assertTrue(e.getMessage().startsWith("no group has joined yet"), e.getMessage());
@@ -125,10 +125,10 @@ class FastDefiniteErrorsTest {
   void aSessionThatReachedTheClusterRidesOutAConfigCenterOutageUntilItsDeadline() {
     boolean[] down = {false};
     Env env = new Env((server, r) -> {
-      if (server.startsWith("ctrl")) return down[0] ? refused(server) : config(1, 1, List.of("g1:1"));
+      if (server.startsWith("center")) return down[0] ? refused(server) : config(1, 1, List.of("g1:1"));
       return r instanceof Request.Get ? Response.value("v") : Response.wrongGroup(r.frameType(), 2);
     });
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:1"), OPTIONS, env)) {
       assertEquals("v", c.get("k").orElseThrow());
       down[0] = true; // the group now says WRONG_GROUP and the config center is down: an outage
       long before = env.elapsed();
@@ -146,7 +146,7 @@ class FastDefiniteErrorsTest {
   void aValueOverTheFrameLimitIsRejectedBeforeSending() {
     Env env = new Env((server, r) -> config(1, 1, List.of("g1:1")));
     String big = "x".repeat(io.shardkv.driver.protocol.Wire.DEFAULT_MAX_PAYLOAD_BYTES + 1);
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:1"), OPTIONS, env)) {
       KvException e = assertThrows(KvException.class, () -> c.put("k", big));
       assertTrue(e.definite() && e.rejected(), e.getMessage());
       assertTrue(e.getMessage().startsWith("request too large: "), e.getMessage());
@@ -157,9 +157,9 @@ class FastDefiniteErrorsTest {
   /** A frame the server refuses (an ERROR frame with BAD_REQUEST) ends the call at once, definite. */
   @Test
   void aFrameTheServerRefusesEndsTheCallDefinitely() {
-    Env env = new Env((server, r) -> server.startsWith("ctrl") ? config(1, 1, List.of("g1:1", "g1:2"))
+    Env env = new Env((server, r) -> server.startsWith("center") ? config(1, 1, List.of("g1:1", "g1:2"))
         : CallFailedException.protocolError(new io.shardkv.driver.protocol.ProtocolError(Status.BAD_REQUEST, "frame too large")));
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:1"), OPTIONS, env)) {
       KvException e = assertThrows(KvException.class, () -> c.put("k", "v"));
       assertTrue(e.definite() && e.rejected(), e.getMessage());
       assertEquals(List.of(FrameType.QUERY, FrameType.STATUS, FrameType.PUT),

@@ -17,14 +17,14 @@ class OneAddressBootstrapTest {
   @Test
   void aFollowersHintToALeaderOutsideTheListIsFollowed() throws Exception {
     FastDefiniteErrorsTest.Env env = new FastDefiniteErrorsTest.Env((server, r) -> {
-      if (server.equals("ctrl:2")) return Response.wrongLeader(r.frameType(), 1, "ctrl:1");
-      if (server.equals("ctrl:1")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1", "g1:2"));
+      if (server.equals("center:2")) return Response.wrongLeader(r.frameType(), 1, "center:1");
+      if (server.equals("center:1")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1", "g1:2"));
       if (server.equals("g1:1")) return Response.wrongLeader(r.frameType(), 3, "g1:3");
       return r instanceof Request.Get ? Response.value("v") : Response.ok(r.frameType());
     });
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:2"), FastDefiniteErrorsTest.OPTIONS, env)) {
       assertEquals("v", c.get("k").orElseThrow());
-      assertTrue(env.sentTo.contains("ctrl:1"), env.sentTo::toString);
+      assertTrue(env.sentTo.contains("center:1"), env.sentTo::toString);
       assertTrue(env.sentTo.contains("g1:3"), "a group's hint outside its config list is followed too: " + env.sentTo);
       assertTrue(env.elapsed() < 100, "no backoff needed: " + env.elapsed() + " ms");
       c.put("k", "w");

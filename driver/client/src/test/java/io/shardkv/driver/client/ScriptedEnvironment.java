@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * Sleeps advance the clock. No thread ever blocks.
  */
 final class ScriptedEnvironment implements ShardKvClient.Environment {
-  static final List<String> CONFIG_CENTER = List.of("ctrl:1");
+  static final List<String> CONFIG_CENTER = List.of("center:1");
   static final List<String> GROUP = List.of("g1:1", "g1:2", "g1:3");
   static final long START = 10_000;
 

@@ -31,13 +31,13 @@ class SessionExpiredClientTest {
     Set<Long> expired = new TreeSet<>();
     List<Long> applied = new ArrayList<>();
     FastDefiniteErrorsTest.Env env = new FastDefiniteErrorsTest.Env((server, r) -> {
-      if (server.startsWith("ctrl")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1"));
+      if (server.startsWith("center")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1"));
       long id = clientOf(r);
       if (expired.contains(id)) return Response.error(r.frameType(), Status.SESSION_EXPIRED, "session expired");
       applied.add(id);
       return Response.ok(r.frameType());
     });
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), FastDefiniteErrorsTest.OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:1"), FastDefiniteErrorsTest.OPTIONS, env)) {
       c.put("k", "1");
       long first = c.clientId();
       expired.add(first); // idle past the servers' limit
@@ -52,7 +52,7 @@ class SessionExpiredClientTest {
     Set<Long> expired = new TreeSet<>();
     List<Long> attempts = new ArrayList<>();
     FastDefiniteErrorsTest.Env env = new FastDefiniteErrorsTest.Env((server, r) -> {
-      if (server.startsWith("ctrl")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1", "g1:2"));
+      if (server.startsWith("center")) return FastDefiniteErrorsTest.config(1, 1, List.of("g1:1", "g1:2"));
       long id = clientOf(r);
       attempts.add(id);
       if (attempts.size() == 1) {
@@ -62,7 +62,7 @@ class SessionExpiredClientTest {
       return expired.contains(id) ? Response.error(r.frameType(), Status.SESSION_EXPIRED, "session expired")
           : Response.ok(r.frameType());
     });
-    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("ctrl:1"), FastDefiniteErrorsTest.OPTIONS, env)) {
+    try (ShardKvClient c = ShardKvClient.withEnvironment(List.of("center:1"), FastDefiniteErrorsTest.OPTIONS, env)) {
       long first = c.clientId();
       KvException e = assertThrows(KvException.class, () -> c.put("k", "1"));
       assertFalse(e.definite(), e.getMessage());

@@ -47,7 +47,7 @@ class JdbcOutcomeAtDeadlineTest {
       }
     };
     KvBackends.register(factory);
-    return DriverManager.getConnection("jdbc:shardkv://ctrl:1?backend=scripted&timeout=5000");
+    return DriverManager.getConnection("jdbc:shardkv://center:1?backend=scripted&timeout=5000");
   }
 
   @AfterEach
