@@ -72,7 +72,7 @@ class ChaosMutantsCommandTest {
     ChaosMutantsCommand c = new ChaosMutantsCommand();
     c.where = new ChaosRunCommand.Where();
     c.where.lab = true;
-    assertEquals(List.of("power"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
+    assertEquals(List.of("power-strike"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
     assertEquals(List.of("power"), c.nemesesFor(PlantedBug.VOTE_BEFORE_PERSIST));
     assertEquals(List.of("partition"), c.nemesesFor(PlantedBug.COMMIT_ON_MINORITY));
     c.where = new ChaosRunCommand.Where();
