@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  *   <tr><td>member</td><td>remove-member or replace-member / add-member (back to full membership; {@link MemberNemesis})</td></tr>
  *   <tr><td>power</td><td>lose-power (kill -9 and drop what was not fsynced) on a random host spec / restore-power all
  *       ({@link PowerNemesis}); not part of {@code all}: it needs the FUSE layer on the hosts</td></tr>
- *   <tr><td>power-strike</td><td>lose-power when a shard group is busy: every host but its leader's, then the leader's /
+ *   <tr><td>power-strike</td><td>lose-power when a shard group is busy: every host but its leader's and one follower's, then the follower's, then the leader's /
  *       restore-power, the old leader's host last ({@link PowerStrike}); not staggered: each strike waits for a busy
  *       cluster and each restore follows at once; not part of {@code all}</td></tr>
  * </table>
@@ -58,14 +58,14 @@ public final class Nemeses {
   }
 
   /**
-   * The power-strike ops (docs/chaos.md, Power loss): strike once a shard group committed
-   * {@link #STRIKE_COMMITS} entries (watching up to {@link #STRIKE_WATCH_MS}), the group leader's host
-   * {@link #STRIKE_LAST_DELAY_MS} after the others; restore its host last, once the group elected
-   * another leader (waiting up to {@link #STRIKE_WATCH_MS}).
+   * The power-strike ops (docs/chaos.md, Power strikes): strike once a shard group committed
+   * {@link #STRIKE_COMMITS} entries (watching up to {@link #STRIKE_WATCH_MS}); one follower's host
+   * {@link #STRIKE_STEP_MS} after the other hosts, the group leader's host as long after that; restore
+   * its host last, once the group elected another leader (waiting up to {@link #STRIKE_WATCH_MS}).
    */
   static final long STRIKE_COMMITS = 20;
   static final long STRIKE_WATCH_MS = 30_000;
-  static final long STRIKE_LAST_DELAY_MS = 500;
+  static final long STRIKE_STEP_MS = 250;
 
   private Nemeses() {}
 
@@ -185,7 +185,7 @@ public final class Nemeses {
           Gen.repeat(Op.nemesis("restore-power", Edn.kw("all"))));
       case "power-strike" -> Gen.flipFlop(
           Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("busy"), "commits", STRIKE_COMMITS,
-              "watch-ms", STRIKE_WATCH_MS, "last-delay-ms", STRIKE_LAST_DELAY_MS))),
+              "watch-ms", STRIKE_WATCH_MS, "step-ms", STRIKE_STEP_MS))),
           Gen.repeat(Op.nemesis("restore-power", Edn.map("old-leader", Edn.kw("last"), "wait-ms", STRIKE_WATCH_MS))));
       default -> throw new IllegalArgumentException(c);
     };

@@ -22,11 +22,11 @@ import java.util.TreeMap;
  * setup, which the campaign does when {@code power} is asked for); elsewhere the setup fails.
  *
  * <p>The {@code power-strike} class's ops carry a map instead of a host spec ({@link PowerStrike}):
- * {@code :lose-power {:when :busy :commits N :watch-ms W :last-delay-ms D}} polls {@code /status}
+ * {@code :lose-power {:when :busy :commits N :watch-ms W :step-ms D}} polls {@code /status}
  * (every {@link #POLL_MILLIS} ms, up to W ms) until some shard group's leader committed N entries,
- * then cuts the power of every other host, and D ms later of that leader's host; the completion
- * says which group, what each host lost, or {@code :saw nil} (nothing struck) when no group got busy
- * in time. {@code :restore-power {:old-leader :last :wait-ms W}} starts every host but that
+ * then cuts the power of every host but that leader's and one follower's, D ms later of the
+ * follower's host, D ms after that of the leader's host; the completion says which group, what each
+ * host lost, or {@code :saw nil} (nothing struck) when no group got busy in time. {@code :restore-power {:old-leader :last :wait-ms W}} starts every host but that
  * leader's, waits up to W ms for its group to elect another leader, then starts it too.
  */
 public final class PowerNemesis implements Nemesis {
@@ -84,7 +84,7 @@ public final class PowerNemesis implements Nemesis {
     }
     long commits = num(m.get(Edn.kw("commits")), 20);
     long watchMs = num(m.get(Edn.kw("watch-ms")), 30_000);
-    long lastDelayMs = num(m.get(Edn.kw("last-delay-ms")), 500);
+    long stepMs = num(m.get(Edn.kw("step-ms")), 250);
     PowerStrike.BusyWatch watch = new PowerStrike.BusyWatch(commits);
     long deadline = System.nanoTime() + watchMs * 1_000_000;
     PowerStrike.Plan plan = null;
@@ -101,36 +101,42 @@ public final class PowerNemesis implements Nemesis {
     }
     Map<String, Object> lost = new TreeMap<>();
     Db db = ctx.db();
-    // First wave on its own threads; the leader's host goes lastDelayMs after they started.
-    List<String> first = plan.first();
-    Thread firstWave = new Thread(() -> NemesisContext.onNodes(first, n -> record(lost, n, db.losePower(n))), "power-strike-first");
-    java.util.concurrent.atomic.AtomicReference<RuntimeException> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
-    firstWave.setUncaughtExceptionHandler((t, e) -> firstFailure.set(e instanceof RuntimeException r ? r : new RuntimeException(e)));
-    firstWave.start();
-    sleep(lastDelayMs);
     heldBack = plan.leaderHost();
     heldBackGroup = plan.group();
-    RuntimeException lastFailure = null;
-    try {
-      NemesisContext.onNodes(plan.last(), n -> record(lost, n, db.losePower(n)));
-    } catch (RuntimeException e) {
-      lastFailure = e;
+    // Each wave on its own thread, the next one stepMs after the previous one started; all joined.
+    List<List<String>> waves = List.of(plan.first(), plan.second(), plan.last());
+    List<Thread> threads = new ArrayList<>();
+    List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int w = 0; w < waves.size(); w++) {
+      List<String> hosts = waves.get(w);
+      if (w > 0) {
+        sleep(stepMs);
+      }
+      Thread t = new Thread(() -> {
+        try {
+          NemesisContext.onNodes(hosts, n -> record(lost, n, db.losePower(n)));
+        } catch (RuntimeException e) {
+          failures.add(e);
+        }
+      }, "power-strike-" + w);
+      t.start();
+      threads.add(t);
     }
-    try {
-      firstWave.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    if (firstFailure.get() != null) {
-      throw firstFailure.get();
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
     }
-    if (lastFailure != null) {
-      throw lastFailure;
-    }
+    List<String> first = plan.first();
     ctx.log().accept("nemesis: power strike on group " + plan.group() + " (leader on " + plan.leaderHost() + ", commit "
-        + plan.commit() + "): " + first + " then " + plan.last() + " -> " + lost);
+        + plan.commit() + "): " + first + " then " + plan.second() + " then " + plan.last() + " -> " + lost);
     return op.withValue(Edn.map("when", Edn.kw("busy"), "group", (long) plan.group(), "leader", plan.leaderHost(),
-        "commit", plan.commit(), "first", first, "last", plan.last(), "lost", lost))
+        "commit", plan.commit(), "first", first, "second", plan.second(), "last", plan.last(), "lost", lost))
         .with("nodes", ctx.nodes());
   }
 

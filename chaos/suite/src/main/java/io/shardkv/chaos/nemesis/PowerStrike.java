@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,9 +22,13 @@ import java.util.TreeMap;
  *       leader committed at least {@code minCommits} entries since the watch began (acknowledged
  *       entries are in flight only then). A timer strikes mostly a cluster still restarting
  *       (measured: 83 of 85 timed power losses found nothing unflushed).</li>
- *   <li><b>Order down</b> ({@link Plan}): every host but that group's leader's loses power first, the
- *       leader's host {@code lastDelay} later, so that the leader still commits, and answers, what the
- *       followers had acknowledged when they went.</li>
+ *   <li><b>Order down</b> ({@link Plan}): every host but that group's leader's and one follower's loses
+ *       power first; the follower's host a moment later, the leader's host a moment after that. While
+ *       only the leader and that follower run, the leader commits on the follower's acknowledgements
+ *       alone, so what it commits then is on no other follower; when the follower goes, what it
+ *       acknowledged but had not flushed is on the leader only, and the leader still commits, and
+ *       answers, it before it goes too. (Measured: with the followers going together, the old leader
+ *       had 1-25 entries no follower had, but mostly uncommitted ones.)</li>
  *   <li><b>Order up</b>: every host but the old leader's at once; the old leader's only once its group
  *       has elected another leader ({@link #electedWithout}), or after a bound — a machine that takes
  *       longer to reboot.</li>
@@ -37,24 +40,37 @@ public final class PowerStrike {
   private PowerStrike() {}
 
   /**
-   * One strike: the shard group aimed at, its leader's host, the hosts that lose power first (every
-   * other host, in host order) and the one that loses it last.
+   * One strike: the shard group aimed at, its leader's host, the hosts that lose power first (in host
+   * order), then the one follower's host that goes second (empty if no follower of the group
+   * answered the poll), then the leader's host.
    */
-  public record Plan(int group, String leaderHost, long commit, List<String> first, List<String> last) {
+  public record Plan(int group, String leaderHost, long commit, List<String> first, List<String> second, List<String> last) {
     public Plan {
       first = List.copyOf(first);
+      second = List.copyOf(second);
       last = List.copyOf(last);
     }
 
-    /** Every host of {@code nodes} but the leader's go first; the leader's host goes last. */
-    static Plan of(Replica leader, List<String> nodes) {
+    /**
+     * The leader's host goes last; before it the host of the group's follower (of those in the poll,
+     * not on the leader's host) that is first in host order; every other host of {@code nodes} first.
+     */
+    static Plan of(Replica leader, List<Replica> replicas, List<String> nodes) {
+      String follower = null;
+      for (String n : nodes) {
+        boolean hostsFollower = replicas.stream().anyMatch(r -> r.host().equals(n) && r.group() == leader.group() && !r.leader());
+        if (follower == null && !n.equals(leader.host()) && hostsFollower) {
+          follower = n;
+        }
+      }
       List<String> first = new ArrayList<>();
       for (String n : nodes) {
-        if (!n.equals(leader.host())) {
+        if (!n.equals(leader.host()) && !n.equals(follower)) {
           first.add(n);
         }
       }
-      return new Plan(leader.group(), leader.host(), commitOf(leader), first, List.of(leader.host()));
+      return new Plan(leader.group(), leader.host(), commitOf(leader), first, follower == null ? List.of() : List.of(follower),
+          List.of(leader.host()));
     }
   }
 
@@ -89,7 +105,7 @@ public final class PowerStrike {
           bestGain = gain;
         }
       }
-      return best == null ? null : Plan.of(best, nodes);
+      return best == null ? null : Plan.of(best, replicas, nodes);
     }
   }
 
@@ -110,13 +126,6 @@ public final class PowerStrike {
       }
     }
     return out;
-  }
-
-  /** Hosts that answered the poll. */
-  static Set<String> hosts(List<Replica> replicas) {
-    Set<String> s = new java.util.TreeSet<>();
-    replicas.forEach(r -> s.add(r.host()));
-    return s;
   }
 
   static long commitOf(Replica r) {

@@ -78,12 +78,23 @@ class PowerStrikeTest {
   }
 
   @Test
-  void everyHostButTheLeadersGoesFirstTheLeadersLast() {
+  void everyOtherHostGoesFirstThenOneFollowersThenTheLeaders() {
     PowerStrike.BusyWatch w = new PowerStrike.BusyWatch(1);
     w.observe(poll(0, 0, 0), HOSTS);
     PowerStrike.Plan p = w.observe(poll(0, 3, 0), HOSTS);
-    assertEquals(List.of("n1", "n2", "n3", "n5"), p.first());
+    assertEquals(List.of("n2", "n3", "n5"), p.first());
+    assertEquals(List.of("n1"), p.second(), "group 2's followers are on n5 and n1: the first in host order");
     assertEquals(List.of("n4"), p.last());
+  }
+
+  @Test
+  void withNoFollowerInThePollEveryOtherHostGoesFirst() {
+    PowerStrike.BusyWatch w = new PowerStrike.BusyWatch(1);
+    w.observe(List.of(replica("n3", 1, "leader", 2, 10)), HOSTS);
+    PowerStrike.Plan p = w.observe(List.of(replica("n3", 1, "leader", 2, 11), replica("n1", 2, "follower", 2, 11)), HOSTS);
+    assertEquals(List.of("n1", "n2", "n4", "n5"), p.first(), "n1 follows in another group only");
+    assertEquals(List.of(), p.second());
+    assertEquals(List.of("n3"), p.last());
   }
 
   @Test
