@@ -166,7 +166,10 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     // 10-15 s to boot (a client that never reached the config center fails fast instead of retrying:
     // a final read in that gap made a campaign unknown).
     double quiet = Nemeses.losesPower(nemeses) ? 20 : 3;
-    return new TestSpec(workload(bug, nemeses), nemeses, interval, targets, seconds, dedup || reads ? 20 : 10,
+    // Under power-strike, 30 clients: the more writes in flight, the more often the last follower standing
+    // has acknowledged entries it has not flushed yet when its power goes.
+    int clients = dedup || reads ? 20 : nemeses.contains("power-strike") ? 30 : 10;
+    return new TestSpec(workload(bug, nemeses), nemeses, interval, targets, seconds, clients,
         unlimited ? 0 : 100, reads ? 2 : 5, 200, seed, quiet, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
   }
 

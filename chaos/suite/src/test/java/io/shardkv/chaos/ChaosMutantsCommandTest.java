@@ -73,9 +73,11 @@ class ChaosMutantsCommandTest {
     assertEquals("set", struck.workload(), "the set checker's final read judges every acknowledged add");
     assertEquals(20, struck.quiet(), "servers need 10-15 s to boot after a power loss before the final reads");
     assertEquals(0, struck.rate(), "no rate limit: writes in flight at every strike");
+    assertEquals(30, struck.concurrency(), "more writes in flight: the last follower more often has an unflushed batch");
     var killed = ChaosMutantsCommand.campaign(PlantedBug.ACK_BEFORE_FSYNC, List.of("kill"), 20, 7, "local");
     assertEquals("register", killed.workload(), "without power-strike the bug's own workload");
     assertEquals(3, killed.quiet());
+    assertEquals(10, killed.concurrency());
     assertEquals(20, ChaosMutantsCommand.campaign(PlantedBug.VOTE_BEFORE_PERSIST, List.of("power"), 20, 7, "lab").quiet());
   }
 
