@@ -187,10 +187,12 @@ class LabCampaignTest {
 
   /**
    * Power strikes (docs/chaos.md, Power strikes), behind {@code -Dchaos.powerStrikes=true} because the
-   * chaos module's CI budget is spent (about 6 min on a quiet lab for both): against the safe servers a
-   * {@code set} campaign under {@code power-strike} keeps every acknowledged add, and against servers
-   * that acknowledge before their flush ({@code ack-before-fsync}) {@code chaos mutants} catches the bug:
-   * a lost acknowledged add in the final read.
+   * chaos module's CI budget is spent (up to ~12 min): against the safe servers a {@code set} campaign
+   * under {@code power-strike} keeps every acknowledged add, and against servers that acknowledge before
+   * their flush ({@code ack-before-fsync}) {@code chaos mutants} catches the bug: a lost acknowledged add
+   * in the final read. Detection is probabilistic (measured 2026-12-08: about one strike in ten to twenty
+   * loses an acknowledged add; 3 of 6 budgets of 120 s caught it), hence 300 s of chaos here — a miss
+   * is a measurement, not proof of a regression; rerun with another seed before concluding.
    */
   @Test
   @Order(7)
@@ -207,7 +209,7 @@ class LabCampaignTest {
     assertTrue(Files.readString(dir.resolve("results.edn")).contains(":valid? true"), "see " + dir);
 
     ChaosCli.Run r = ChaosCli.run("mutants", "--lab", "--lab-dir", LabFixture.DIR.toString(), "--lab-hosts", "5",
-        "--store", STORE.toString(), "--mutants", "ack-before-fsync", "--time-limit", "150", "--seed", "14311");
+        "--store", STORE.toString(), "--mutants", "ack-before-fsync", "--time-limit", "300", "--seed", "14311");
     System.out.println("LabCampaignTest power-strike mutant:\n" + r.out());
     assertTrue(r.out().contains("mutation score: 1/1 caught"), r.out() + "\n" + r.err());
     assertEquals(0, r.exit(), r.err());
