@@ -199,7 +199,8 @@ class LabCampaignTest {
   @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "chaos.powerStrikes", matches = "true")
   void powerStrikesLoseNoAcknowledgedWriteOfASafeServerAndCatchAckBeforeFsync() throws Exception {
     io.shardkv.chaos.db.LazyFsAvailability.assume();
-    Path dir = campaign(0, "--workload", "set", "--nemesis", "power-strike", "--rate", "0", "--time-limit", "60", "--seed", "14301");
+    Path dir = campaign(0, "--workload", "set", "--nemesis", "power-strike", "--rate", "0", "--time-limit", "60", "--quiet", "20",
+        "--seed", "14301");
     List<Op> h = HistoryFile.read(dir.resolve("history.edn"));
     List<OpPair> strikes = OpPair.nemesisOps(h).stream()
         .filter(p -> p.invoke().f().equals("lose-power") && p.completion() != null && p.completion().error() == null
