@@ -144,10 +144,11 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     boolean dedup = bug == PlantedBug.NO_DEDUP;
     // no-dedup needs retries of writes that did apply: many clients, no rate limit, long op timeouts
     // (like LocalCampaignTest's must-fail campaign). Kill and pause strike the leaders or one host.
-    // ack-before-fsync: an acknowledged entry is lost only if the follower that acked it loses power
-    // between its ack and its flush (milliseconds) and then the old leader, which has it, loses the
-    // election. Every host at once (the leader among them) and no rate limit, so that at the moment
-    // of the power loss some acknowledged entry is always still unflushed on its follower.
+    // ack-before-fsync: an acknowledged entry is lost only if the followers that acked it lose power
+    // between their ack and their flush (milliseconds) and then the old leader, which has it, loses the
+    // election. On hosts it gets power-strike (nemesesFor), which paces itself: it strikes a busy group,
+    // its followers first and its leader last, and restores the leader last (targets and interval unused);
+    // no rate limit, so that at the moment of the strike some acknowledged entry is still unflushed.
     List<String> targets = switch (bug) {
       case LEASE_READS, COMMIT_ON_MINORITY, STALE_READS -> List.of("leaders", "one");
       case VOTE_BEFORE_PERSIST -> List.of("majority", "all", "leaders");
@@ -158,22 +159,44 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     // A stale read is seen only by a client still routed to the stale replica after another client's
     // write went through the new leader: the read bugs get 10 clients per key (20 on 2 keys).
     boolean reads = bug == PlantedBug.STALE_READS || bug == PlantedBug.LEASE_READS;
-    // ack-before-fsync: power losses 8 s apart on average, meant to let the cluster come back (its JVMs
-    // restarted, a leader elected) with writes in flight when the next one strikes. Measured on a loaded
-    // lab, restarts took ~15 s, so most losses found nothing unflushed (docs/chaos.md, Power loss).
+    // ack-before-fsync: 8 s (used by --local's kill). With the timed `power` nemesis, restarts took ~15 s
+    // on a loaded lab, so most losses found nothing unflushed (docs/chaos.md, Power loss): hence power-strike.
     double interval = dedup || reads ? 2 : bug == PlantedBug.ACK_BEFORE_FSYNC ? 8 : 3;
-    return new TestSpec(bug.workload(), nemeses, interval, targets, seconds, dedup || reads ? 20 : 10,
-        unlimited ? 0 : 100, reads ? 2 : 5, 200, seed, 3, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
+    // The quiet period before the final reads: 3 s, but 20 s after power losses, whose servers need
+    // 10-15 s to boot (a client that never reached the config center fails fast instead of retrying:
+    // a final read in that gap made a campaign unknown).
+    double quiet = Nemeses.losesPower(nemeses) ? 20 : 3;
+    // Under power-strike, 30 clients: the more writes in flight, the more often the last follower standing
+    // has acknowledged entries it has not flushed yet when its power goes.
+    int clients = dedup || reads ? 20 : nemeses.contains("power-strike") ? 30 : 10;
+    return new TestSpec(workload(bug, nemeses), nemeses, interval, targets, seconds, clients,
+        unlimited ? 0 : 100, reads ? 2 : 5, 200, seed, quiet, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
+  }
+
+  /**
+   * The workload of {@code bug}'s campaigns: its own ({@link PlantedBug#workload()}), except that under
+   * {@code power-strike} ack-before-fsync gets {@code set}. What that bug does is lose acknowledged
+   * writes, a few entries at the tail of a group's log per strike (measured: 1-6 entries); the set
+   * workload's final read judges every acknowledged add, whereas a register sees a lost write only
+   * if a read of its key comes before the key's next write.
+   */
+  static String workload(PlantedBug bug, List<String> nemeses) {
+    return bug == PlantedBug.ACK_BEFORE_FSYNC && nemeses.contains("power-strike") ? "set" : bug.workload();
   }
 
   /**
    * The nemeses for {@code bug} on this testbed: its own, or (--local has no network or clock faults)
-   * kill and pause. On hosts (lab, nodes) the durability bugs get {@code power} instead of kill: a
+   * kill and pause. On hosts (lab, nodes) the durability bugs get power losses instead of kill: a
    * kill -9 loses nothing the process already handed to the kernel, a power loss loses what was
    * not fsynced (docs/chaos.md, Power loss); a testbed without the layer refuses the campaign.
+   * ack-before-fsync gets {@code power-strike} (a busy group's followers first, its leader last),
+   * vote-before-persist the timed {@code power}.
    */
   List<String> nemesesFor(PlantedBug bug) {
-    if (!where.local && (bug == PlantedBug.ACK_BEFORE_FSYNC || bug == PlantedBug.VOTE_BEFORE_PERSIST)) {
+    if (!where.local && bug == PlantedBug.ACK_BEFORE_FSYNC) {
+      return List.of("power-strike");
+    }
+    if (!where.local && bug == PlantedBug.VOTE_BEFORE_PERSIST) {
       return List.of("power");
     }
     String n = bug.nemesis();

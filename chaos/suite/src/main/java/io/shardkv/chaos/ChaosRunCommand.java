@@ -62,8 +62,9 @@ public final class ChaosRunCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", paramLabel = "LIST",
-      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member, power "
-          + "(power: kill -9 and lose what was not fsynced; needs FUSE on the hosts; not part of all). "
+      description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member, power, "
+          + "power-strike (power: kill -9 and lose what was not fsynced; needs FUSE on the hosts; power-strike: the same, struck "
+          + "when a shard group is busy, its leader's host last down and last up; neither is part of all). "
           + "Default: all (with --local: kill,pause,reconfig,trigger)")
   String nemesis;
 
@@ -155,7 +156,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--local cannot inject partitions or clock faults (its nodes share this machine's "
             + "network and clock); use --lab or --nodes for those, or --nemesis kill,pause,reconfig,trigger");
       }
-      if (where.local && nemeses.contains("power")) {
+      if (where.local && Nemeses.losesPower(nemeses)) {
         throw new IllegalArgumentException("--local cannot run the power nemesis (its servers' data is on this machine's own"
             + " file system, without the layer that drops unsynced writes); use --lab or --nodes for it");
       }

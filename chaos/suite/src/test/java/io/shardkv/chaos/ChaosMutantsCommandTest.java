@@ -68,11 +68,25 @@ class ChaosMutantsCommandTest {
   }
 
   @Test
+  void underPowerStrikesAckBeforeFsyncRunsTheSetWorkloadAndWaitsForTheServersToBoot() {
+    var struck = ChaosMutantsCommand.campaign(PlantedBug.ACK_BEFORE_FSYNC, List.of("power-strike"), 20, 7, "lab");
+    assertEquals("set", struck.workload(), "the set checker's final read judges every acknowledged add");
+    assertEquals(20, struck.quiet(), "servers need 10-15 s to boot after a power loss before the final reads");
+    assertEquals(0, struck.rate(), "no rate limit: writes in flight at every strike");
+    assertEquals(30, struck.concurrency(), "more writes in flight: the last follower more often has an unflushed batch");
+    var killed = ChaosMutantsCommand.campaign(PlantedBug.ACK_BEFORE_FSYNC, List.of("kill"), 20, 7, "local");
+    assertEquals("register", killed.workload(), "without power-strike the bug's own workload");
+    assertEquals(3, killed.quiet());
+    assertEquals(10, killed.concurrency());
+    assertEquals(20, ChaosMutantsCommand.campaign(PlantedBug.VOTE_BEFORE_PERSIST, List.of("power"), 20, 7, "lab").quiet());
+  }
+
+  @Test
   void onHostsTheDurabilityMutantsLosePowerInsteadOfBeingKilled() {
     ChaosMutantsCommand c = new ChaosMutantsCommand();
     c.where = new ChaosRunCommand.Where();
     c.where.lab = true;
-    assertEquals(List.of("power"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
+    assertEquals(List.of("power-strike"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
     assertEquals(List.of("power"), c.nemesesFor(PlantedBug.VOTE_BEFORE_PERSIST));
     assertEquals(List.of("partition"), c.nemesesFor(PlantedBug.COMMIT_ON_MINORITY));
     c.where = new ChaosRunCommand.Where();

@@ -33,6 +33,9 @@ import java.util.SplittableRandom;
  *   <tr><td>member</td><td>remove-member or replace-member / add-member (back to full membership; {@link MemberNemesis})</td></tr>
  *   <tr><td>power</td><td>lose-power (kill -9 and drop what was not fsynced) on a random host spec / restore-power all
  *       ({@link PowerNemesis}); not part of {@code all}: it needs the FUSE layer on the hosts</td></tr>
+ *   <tr><td>power-strike</td><td>lose-power when a shard group is busy: every host but its leader's and one follower's, then the follower's, then the leader's /
+ *       restore-power, the old leader's host last ({@link PowerStrike}); not staggered: each strike waits for a busy
+ *       cluster and each restore follows at once; not part of {@code all}</td></tr>
  * </table>
  */
 public final class Nemeses {
@@ -44,7 +47,25 @@ public final class Nemeses {
    * derive each class's random stream from its position here, so existing classes keep theirs.
    */
   public static final List<String> KNOWN =
-      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power")).toList();
+      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike")).toList();
+
+  /** Classes that cut the power ({@link PowerNemesis}): the testbed must offer the power-loss file system. */
+  public static final List<String> POWER = List.of("power", "power-strike");
+
+  /** True if {@code classes} cut the power (see {@link #POWER}). */
+  public static boolean losesPower(List<String> classes) {
+    return classes.stream().anyMatch(POWER::contains);
+  }
+
+  /**
+   * The power-strike ops (docs/chaos.md, Power strikes): strike once a shard group committed
+   * {@link #STRIKE_COMMITS} entries (watching up to {@link #STRIKE_WATCH_MS}); one follower's host
+   * {@link #STRIKE_STEP_MS} after the other hosts, the group leader's host as long after that; restore
+   * its host last, once the group elected another leader (waiting up to {@link #STRIKE_WATCH_MS}).
+   */
+  static final long STRIKE_COMMITS = 20;
+  static final long STRIKE_WATCH_MS = 30_000;
+  static final long STRIKE_STEP_MS = 250;
 
   private Nemeses() {}
 
@@ -104,7 +125,7 @@ public final class Nemeses {
     if (classes.contains("member")) {
       ns.add(new MemberNemesis(ctx));
     }
-    if (classes.contains("power")) {
+    if (losesPower(classes)) {
       ns.add(new PowerNemesis(ctx));
     }
     return new Composed(ns, ctx);
@@ -123,7 +144,9 @@ public final class Nemeses {
     for (int i = 0; i < KNOWN.size(); i++) {
       String c = KNOWN.get(i);
       if (classes.contains(c)) {
-        pkgs.add(Gen.stagger(rng.fork(100 + i), intervalSeconds, flipFlop(c, targets, nodes, rng.fork(200 + i))));
+        Generator ff = flipFlop(c, targets, nodes, rng.fork(200 + i));
+        // power-strike paces itself: a strike waits for a busy cluster, its restore follows at once.
+        pkgs.add(c.equals("power-strike") ? ff : Gen.stagger(rng.fork(100 + i), intervalSeconds, ff));
       }
     }
     if (pkgs.isEmpty()) {
@@ -160,6 +183,10 @@ public final class Nemeses {
       case "power" -> Gen.flipFlop(
           Gen.fn(r, x -> Op.nemesis("lose-power", Edn.kw(pick(targets, x)))),
           Gen.repeat(Op.nemesis("restore-power", Edn.kw("all"))));
+      case "power-strike" -> Gen.flipFlop(
+          Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("busy"), "commits", STRIKE_COMMITS,
+              "watch-ms", STRIKE_WATCH_MS, "step-ms", STRIKE_STEP_MS))),
+          Gen.repeat(Op.nemesis("restore-power", Edn.map("old-leader", Edn.kw("last"), "wait-ms", STRIKE_WATCH_MS))));
       default -> throw new IllegalArgumentException(c);
     };
   }
@@ -179,7 +206,7 @@ public final class Nemeses {
     if (classes.contains("kill")) {
       l.add(Gen.once(Op.nemesis("start", Edn.kw("all"))));
     }
-    if (classes.contains("power")) {
+    if (losesPower(classes)) {
       l.add(Gen.once(Op.nemesis("restore-power", Edn.kw("all"))));
     }
     if (classes.contains("reconfig")) {

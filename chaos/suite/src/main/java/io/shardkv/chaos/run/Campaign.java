@@ -125,7 +125,7 @@ public final class Campaign {
       Nemesis nemesis = null;
       try {
         log.accept("setting up the database");
-        if (spec.nemeses().contains("power")) {
+        if (Nemeses.losesPower(spec.nemeses())) {
           db.usePowerLoss(); // before setup: the data directories go on the power-loss file system
         }
         db.setup();
