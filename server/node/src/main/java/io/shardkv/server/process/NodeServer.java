@@ -372,6 +372,7 @@ public final class NodeServer implements AutoCloseable {
   // ---------------------------------------------------------------- outputs of the replicas (loop thread)
 
   void sendRaft(int group, RaftMessage m) {
+    metrics.raftTraffic.sent(m);
     transport.send(m.to(), cluster.nodeFormat() ? PeerWire.encodeRaft(m) : PeerWire.encodeRaft(group, m));
   }
 
@@ -570,5 +571,7 @@ public final class NodeServer implements AutoCloseable {
     final AtomicLong peerUnknownGroup = new AtomicLong();
     /** Leadership transfers this server started to spread leaders (LeaderBalance). */
     final AtomicLong leaderBalanceTransfers = new AtomicLong();
+    /** Raft messages sent, by kind, and the entries they carried. */
+    final RaftTraffic raftTraffic = new RaftTraffic();
   }
 }
