@@ -164,6 +164,7 @@ final class Election {
     n.transferTarget = RaftNode.NO_LEADER;
     n.broadcastPending = false;
     n.heartbeatPending = false;
+    n.commitBroadcastPending = false;
     n.reads.abortAll(n.abortedReads);
   }
 }

@@ -131,7 +131,9 @@ final class Replicator {
     n.tracer.trace(() -> "commit " + old + " -> " + candidate);
     // Thesis §6.4: reads that waited for the first commit of this term can now take a read index.
     if (n.reads.startWaiting(n.log.commit())) n.confirmReads();
-    broadcastAppends(n, true);
+    // The followers learn the new commit index from the appends of the next Ready (RaftNode#ready):
+    // one message per follower for every commit step and proposal of one loop turn.
+    n.commitBroadcastPending = true;
     Reconfiguration.afterCommit(n);
     return true;
   }
