@@ -55,7 +55,7 @@ final class Election {
     }
     if (n.heartbeatElapsed >= n.config.heartbeatTicks()) {
       n.heartbeatElapsed = 0;
-      Replicator.broadcastHeartbeats(n);
+      Replicator.broadcastHeartbeats(n, true);
     }
   }
 

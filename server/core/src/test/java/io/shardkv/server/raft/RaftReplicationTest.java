@@ -148,6 +148,51 @@ class RaftReplicationTest {
     f.advance(rd);
   }
 
+  /** Ticks the leader until a periodic heartbeat round, returning the followers that got a heartbeat. */
+  private static List<Integer> nextHeartbeatRound(RaftNode leader) {
+    for (int i = 0; i < 100; i++) {
+      leader.tick();
+      Ready rd = leader.ready();
+      List<Integer> to = rd.messagesBeforePersist().stream().filter(m -> m instanceof RaftMessage.Heartbeat)
+          .map(RaftMessage::to).toList();
+      leader.advance(rd);
+      if (leader.heartbeatElapsed == 0) return to; // this tick was a round
+    }
+    throw new AssertionError("no heartbeat round in 100 ticks");
+  }
+
+  @Test
+  void aPeriodicHeartbeatSkipsAFollowerThatWasSentAnAppendAndAnsweredSinceTheLastRound() {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.settle();
+    RaftNode leader = c.node(1);
+    assertEquals(List.of(2, 3), nextHeartbeatRound(leader), "idle: both");
+    ProposeResult.Accepted x = (ProposeResult.Accepted) leader.propose("x".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready()); // x sent to 2 and 3
+    leader.step(new RaftMessage.AppendEntriesResponse(2, 1, leader.term(), true, x.index(), 0, 0, 0));
+    leader.advance(leader.ready());
+    assertEquals(List.of(3), nextHeartbeatRound(leader), "2 was sent x and answered; 3 has not answered");
+    assertEquals(List.of(2, 3), nextHeartbeatRound(leader), "nothing sent since the last round: both");
+  }
+
+  @Test
+  void aPeriodicHeartbeatSkipsNoFollowerWhileAReadRoundAwaitsConfirmation() {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.settle();
+    RaftNode leader = c.node(1);
+    nextHeartbeatRound(leader);
+    leader.readIndex(42);
+    leader.advance(leader.ready()); // the read's own heartbeat round (its answers are never delivered)
+    ProposeResult.Accepted x = (ProposeResult.Accepted) leader.propose("x".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready());
+    leader.step(new RaftMessage.AppendEntriesResponse(2, 1, leader.term(), true, x.index(), 0, 0, 0));
+    leader.step(new RaftMessage.AppendEntriesResponse(3, 1, leader.term(), true, x.index(), 0, 0, 0));
+    leader.advance(leader.ready());
+    assertEquals(List.of(2, 3), nextHeartbeatRound(leader), "the periodic round re-asks the read's confirmation");
+  }
+
   @Test
   void appendBatchesRespectTheEntryCountLimit() {
     InMemoryRaftCluster c = new InMemoryRaftCluster(2, cfg -> cfg.withAppendLimits(4, 1 << 20, 100));
