@@ -86,8 +86,9 @@ final class Replicator {
         pr.appendSentSinceHeartbeat = false;
         pr.heardSinceHeartbeat = false;
       }
-      if (skip) continue;
+      // Counted per round, sent or skipped: the stall check (HeartbeatResponseHandler) keeps its cadence.
       if (pr.match < n.log.lastIndex()) pr.heartbeatsWithoutProgress++;
+      if (skip) continue;
       n.send(new RaftMessage.Heartbeat(n.id0(), pr.peer, n.term, Math.min(pr.match, n.log.commit()),
           n.reads.latestContext()));
     }
