@@ -53,11 +53,13 @@ class ShardKvMembershipSimTest {
    * server outside the seed list the shard groups poll; no seed member forwarded the groups'
    * queries and none followed the leader hint to a server it did not know, so no group ever learned
    * another configuration and every client stalled (liveness). Shard groups now follow a
-   * WRONG_LEADER hint to any server (ServerNode as the real ConfigCenterQueries).
+   * WRONG_LEADER hint to any server (ServerNode as the real ConfigCenterQueries). Found with seed 1;
+   * since the write path's message savings (issue 13, perf4) changed every trajectory, seed 28 is the
+   * first of 1..40 that ends with a spare leading the config center.
    */
   @Test
-  void seed1ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
-    ShardKvSimulation sim = new ShardKvSimulation(options(1));
+  void seed28ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
+    ShardKvSimulation sim = new ShardKvSimulation(options(28));
     ShardKvSimulation.Result r = sim.run();
     assertNull(r.failure(), describe(r));
     assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
