@@ -55,7 +55,7 @@ final class Election {
     }
     if (n.heartbeatElapsed >= n.config.heartbeatTicks()) {
       n.heartbeatElapsed = 0;
-      Replicator.broadcastHeartbeats(n);
+      Replicator.broadcastHeartbeats(n, true);
     }
   }
 
@@ -164,6 +164,7 @@ final class Election {
     n.transferTarget = RaftNode.NO_LEADER;
     n.broadcastPending = false;
     n.heartbeatPending = false;
+    n.commitBroadcastPending = false;
     n.reads.abortAll(n.abortedReads);
   }
 }

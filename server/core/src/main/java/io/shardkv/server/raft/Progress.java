@@ -63,10 +63,19 @@ final class Progress {
    */
   long snapshotRewoundAt = -1;
 
+  /**
+   * Since the last periodic heartbeat round: an append went to the follower, and the follower
+   * answered something. Both set means the follower is being replicated to and is alive, so the
+   * round may skip it (Replicator#broadcastHeartbeats).
+   */
+  boolean appendSentSinceHeartbeat;
+  boolean heardSinceHeartbeat;
+
   /** Heard from the follower (any response) at the leader's tick {@code tick}. */
   void heard(long tick) {
     recentActive = true;
     lastHeardTick = tick;
+    heardSinceHeartbeat = true;
   }
 
   Progress(int peer, long next) {

@@ -83,6 +83,13 @@ public final class RaftNode {
   boolean broadcastPending;
   /** Leader: ReadIndex rounds were started; send a heartbeat round when the Ready is built. */
   boolean heartbeatPending;
+  /**
+   * Leader: the commit index advanced; tell the followers when the Ready is built, in the appends
+   * of that Ready (an empty one only to a follower that gets no entries). Deferred like
+   * {@link #broadcastPending} so that the acknowledgements and proposals of one event-loop turn
+   * cost one append per follower, not one per commit step plus one for the new entries.
+   */
+  boolean commitBroadcastPending;
   /** Follower: the snapshot being received in chunks, or null. */
   IncomingSnapshot incomingSnapshot;
 
@@ -284,7 +291,7 @@ public final class RaftNode {
   /** True when {@link #ready()} has something to do; false while a Ready awaits {@link #advance}. */
   public boolean hasReady() {
     if (outstanding != null) return false;
-    return (role == Role.LEADER && (broadcastPending || heartbeatPending))
+    return (role == Role.LEADER && (broadcastPending || heartbeatPending || commitBroadcastPending))
         || !softState().equals(reportedSoftState) || !hardState().equals(handedOutHardState)
         || log.hasUnstable() || snapshotToPersist != null || snapshotToApply != null
         || !outBeforePersist.isEmpty() || !outAfterPersist.isEmpty()
@@ -295,11 +302,12 @@ public final class RaftNode {
   public Ready ready() {
     requireNoOutstandingReady("ready");
     if (role == Role.LEADER) {
-      if (broadcastPending) Replicator.broadcastAppends(this, false);
+      if (broadcastPending || commitBroadcastPending) Replicator.broadcastAppends(this, commitBroadcastPending);
       if (heartbeatPending) Replicator.broadcastHeartbeats(this);
     }
     broadcastPending = false;
     heartbeatPending = false;
+    commitBroadcastPending = false;
     SoftState soft = softState();
     HardState hard = hardState();
     List<LogEntry> committed = log.nextToApply(log.applied());
@@ -492,7 +500,8 @@ public final class RaftNode {
    * </ul>
    * Everything else — votes, vote requests, other acknowledgements — waits for the flush covering
    * every write issued so far (Raft paper Fig. 2: "respond to RPCs only after updating stable
-   * storage").
+   * storage"). A successful append acknowledgement replaces an earlier one to the same leader still
+   * queued ({@link AckCoalescing}).
    */
   void send(RaftMessage m) {
     boolean replication = m instanceof RaftMessage.AppendEntries || m instanceof RaftMessage.Heartbeat
@@ -507,7 +516,7 @@ public final class RaftNode {
       // it is durable; a voter killed before its flush forgets it and may vote twice in one term.
       early = true;
     }
-    (early ? outBeforePersist : outAfterPersist).add(m);
+    AckCoalescing.add(early ? outBeforePersist : outAfterPersist, m);
     tracer.sending(m);
   }
 

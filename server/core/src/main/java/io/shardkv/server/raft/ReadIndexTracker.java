@@ -31,6 +31,9 @@ final class ReadIndexTracker {
 
   boolean hasWaiting() { return !waitingForCommit.isEmpty(); }
 
+  /** Rounds started and not yet confirmed by a quorum. */
+  boolean hasRounds() { return !rounds.isEmpty(); }
+
   void waitForCommit(long requestId) { waitingForCommit.add(requestId); }
 
   /** Starts a round for {@code requestIds} at {@code readIndex}; returns its context. */

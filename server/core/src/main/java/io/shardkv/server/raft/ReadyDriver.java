@@ -21,7 +21,9 @@ import java.util.Objects;
  *       {@link RaftStorage} point 4) — buffered, not yet durable;</li>
  *   <li>hold the {@code messagesAfterPersist} (votes, vote requests, acknowledgements) until the
  *       flush covering every write issued so far completes (Raft paper Fig. 2: "respond to RPCs
- *       only after updating stable storage"); sent at once only when nothing is unflushed;</li>
+ *       only after updating stable storage"); sent at once only when nothing is unflushed; of the
+ *       successful append acknowledgements held for one flush only the latest per leader leaves
+ *       ({@link AckCoalescing});</li>
  *   <li>{@link Applier#apply} the snapshot, committed entries and reads: the node hands out only
  *       entries committed <em>and</em> durable in its own log, so applying (and answering clients)
  *       needs no wait; reads need only their read index applied;</li>
@@ -259,10 +261,11 @@ public final class ReadyDriver {
       unflushed = rd.persistMark();
     }
     if (!unsafeAckBeforeFlush && !rd.messagesAfterPersist().isEmpty()) {
+      // Acknowledgements held for the same flush are coalesced: one per leader (AckCoalescing).
       if (unflushed != null) {
-        heldForUnflushed.addAll(rd.messagesAfterPersist());
+        AckCoalescing.addAll(heldForUnflushed, rd.messagesAfterPersist());
       } else if (inFlight != null) {
-        heldForInFlight.addAll(rd.messagesAfterPersist());
+        AckCoalescing.addAll(heldForInFlight, rd.messagesAfterPersist());
       } else {
         sendNow(rd.messagesAfterPersist()); // everything it depends on is durable already
       }

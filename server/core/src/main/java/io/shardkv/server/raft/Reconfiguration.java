@@ -111,11 +111,14 @@ final class Reconfiguration {
 
   /**
    * Leader, after its commit index advanced: a leader whose own removal has committed steps down
-   * (thesis §4.2.2). The commit broadcast was already queued, so the remaining voters learn of the
-   * commit; being no voter, this node never campaigns again.
+   * (thesis §4.2.2). The commit broadcast is sent first (not left for the next Ready, which a
+   * follower no longer broadcasts), so the remaining voters learn of the commit; being no voter,
+   * this node never campaigns again.
    */
   static void afterCommit(RaftNode n) {
     if (n.role == Role.LEADER && !n.isVoter() && n.log.configIndex() <= n.log.commit()) {
+      Replicator.broadcastAppends(n, true);
+      n.commitBroadcastPending = false;
       n.tracer.trace(() -> "own removal committed (" + n.log.membership() + "); stepping down");
       Election.becomeFollower(n, n.term, RaftNode.NO_LEADER);
     }

@@ -35,11 +35,13 @@ final class Replicator {
         // them; if it overtakes them the follower rejects it and the leader re-probes.
         if (!sentAny && allowEmpty) {
           n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
+          pr.appendSentSinceHeartbeat = true;
         }
         return;
       }
       // In PROBE an empty append still asks where the follower's log matches.
       n.send(new RaftMessage.AppendEntries(n.id0(), pr.peer, n.term, prev, prevTerm, batch, n.log.commit()));
+      pr.appendSentSinceHeartbeat = true;
       sentAny = true;
       if (pr.state == Progress.State.PROBE) {
         pr.probeSent = true;
@@ -61,8 +63,32 @@ final class Replicator {
    * is capped at what the follower is known to hold; the read context confirms ReadIndex rounds.
    */
   static void broadcastHeartbeats(RaftNode n) {
+    broadcastHeartbeats(n, false);
+  }
+
+  /**
+   * A periodic round ({@code periodic}, from the tick) skips a follower that is streamed appends
+   * (REPLICATE), was sent one since the last periodic round and answered since: the appends carry
+   * the commit index and reset its election timer, and its answers keep it active for CheckQuorum
+   * (thesis §6.2) — what the heartbeat would do. Not while a ReadIndex round awaits confirmation
+   * (heartbeats carry its context, and a periodic round re-asks a lost one), and never in a round
+   * started for reads. Under load this saves a heartbeat and its answer per follower and period
+   * for every group (issue 13: a server hosting several group leaders sends them all); an idle
+   * group heartbeats as before. A follower whose answers stop (a stalled disk holds its append
+   * acks) gets heartbeats again from the next round, and answers those at once.
+   */
+  static void broadcastHeartbeats(RaftNode n, boolean periodic) {
+    boolean readsPending = n.reads.hasRounds();
     for (Progress pr : n.progress.values()) {
+      boolean skip = periodic && !readsPending && pr.state == Progress.State.REPLICATE
+          && pr.appendSentSinceHeartbeat && pr.heardSinceHeartbeat;
+      if (periodic) {
+        pr.appendSentSinceHeartbeat = false;
+        pr.heardSinceHeartbeat = false;
+      }
+      // Counted per round, sent or skipped: the stall check (HeartbeatResponseHandler) keeps its cadence.
       if (pr.match < n.log.lastIndex()) pr.heartbeatsWithoutProgress++;
+      if (skip) continue;
       n.send(new RaftMessage.Heartbeat(n.id0(), pr.peer, n.term, Math.min(pr.match, n.log.commit()),
           n.reads.latestContext()));
     }
@@ -131,7 +157,9 @@ final class Replicator {
     n.tracer.trace(() -> "commit " + old + " -> " + candidate);
     // Thesis §6.4: reads that waited for the first commit of this term can now take a read index.
     if (n.reads.startWaiting(n.log.commit())) n.confirmReads();
-    broadcastAppends(n, true);
+    // The followers learn the new commit index from the appends of the next Ready (RaftNode#ready):
+    // one message per follower for every commit step and proposal of one loop turn.
+    n.commitBroadcastPending = true;
     Reconfiguration.afterCommit(n);
     return true;
   }

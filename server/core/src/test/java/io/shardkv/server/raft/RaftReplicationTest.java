@@ -90,6 +90,110 @@ class RaftReplicationTest {
   }
 
   @Test
+  void aCommitAndAProposalInOneTurnReachEachFollowerInOneAppend() {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.settle();
+    RaftNode leader = c.node(1);
+    ProposeResult.Accepted x = (ProposeResult.Accepted) leader.propose("x".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready()); // x sent to both followers and durable on the leader
+    // In one turn: follower 2 acknowledges x (a quorum: x commits), and a client proposes y.
+    leader.step(new RaftMessage.AppendEntriesResponse(2, 1, leader.term(), true, x.index(), 0, 0, 0));
+    assertEquals(x.index(), leader.commitIndex());
+    leader.propose("y".getBytes(StandardCharsets.UTF_8));
+    Ready rd = leader.ready();
+    List<RaftMessage> sent = rd.messagesBeforePersist();
+    assertEquals(2, sent.size(), "one append per follower, not an empty one for the commit and another for y: " + sent);
+    for (RaftMessage m : sent) {
+      RaftMessage.AppendEntries a = (RaftMessage.AppendEntries) m;
+      assertEquals(1, a.entries().size(), "carries y");
+      assertEquals(x.index(), a.leaderCommit(), "and the new commit index");
+    }
+    leader.advance(rd);
+  }
+
+  @Test
+  void twoCommitStepsInOneTurnReachEachFollowerInOneEmptyAppend() {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.settle();
+    RaftNode leader = c.node(1);
+    ProposeResult.Accepted x = (ProposeResult.Accepted) leader.propose("x".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready());
+    ProposeResult.Accepted z = (ProposeResult.Accepted) leader.propose("z".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready()); // x and z sent to both followers (pipelined) and durable on the leader
+    // In one turn: follower 2 acknowledges x (x commits), then follower 3 acknowledges z (z commits).
+    leader.step(new RaftMessage.AppendEntriesResponse(2, 1, leader.term(), true, x.index(), 0, 0, 0));
+    assertEquals(x.index(), leader.commitIndex());
+    leader.step(new RaftMessage.AppendEntriesResponse(3, 1, leader.term(), true, z.index(), 0, 0, 0));
+    assertEquals(z.index(), leader.commitIndex());
+    Ready rd = leader.ready();
+    assertEquals(2, rd.messagesBeforePersist().size(), "one per follower, not one per commit step: " + rd.messagesBeforePersist());
+    for (RaftMessage m : rd.messagesBeforePersist()) {
+      RaftMessage.AppendEntries a = (RaftMessage.AppendEntries) m;
+      assertEquals(List.of(), a.entries());
+      assertEquals(z.index(), a.leaderCommit(), "the latest commit index");
+    }
+    leader.advance(rd);
+  }
+
+  @Test
+  void aFollowerAcknowledgesSeveralAppendsOfOneReadyOnce() {
+    RaftNode f = new RaftNode(RaftConfig.of(0, 2, List.of(1, 2, 3)), PersistedState.EMPTY, b -> 0, TraceSink.NONE);
+    f.step(new RaftMessage.AppendEntries(1, 2, 1, 0, 0, List.of(e(1, 1)), 0));
+    f.step(new RaftMessage.AppendEntries(1, 2, 1, 1, 1, List.of(e(2, 1)), 0));
+    f.step(new RaftMessage.AppendEntries(1, 2, 1, 2, 1, List.of(e(3, 1)), 0));
+    Ready rd = f.ready();
+    assertEquals(List.of(new RaftMessage.AppendEntriesResponse(2, 1, 1, true, 3, 0, 0, 0)), rd.messagesAfterPersist());
+    f.advance(rd);
+  }
+
+  /** Ticks the leader until a periodic heartbeat round, returning the followers that got a heartbeat. */
+  private static List<Integer> nextHeartbeatRound(RaftNode leader) {
+    for (int i = 0; i < 100; i++) {
+      leader.tick();
+      Ready rd = leader.ready();
+      List<Integer> to = rd.messagesBeforePersist().stream().filter(m -> m instanceof RaftMessage.Heartbeat)
+          .map(RaftMessage::to).toList();
+      leader.advance(rd);
+      if (leader.heartbeatElapsed == 0) return to; // this tick was a round
+    }
+    throw new AssertionError("no heartbeat round in 100 ticks");
+  }
+
+  @Test
+  void aPeriodicHeartbeatSkipsAFollowerThatWasSentAnAppendAndAnsweredSinceTheLastRound() {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.settle();
+    RaftNode leader = c.node(1);
+    assertEquals(List.of(2, 3), nextHeartbeatRound(leader), "idle: both");
+    ProposeResult.Accepted x = (ProposeResult.Accepted) leader.propose("x".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready()); // x sent to 2 and 3
+    leader.step(new RaftMessage.AppendEntriesResponse(2, 1, leader.term(), true, x.index(), 0, 0, 0));
+    leader.advance(leader.ready());
+    assertEquals(List.of(3), nextHeartbeatRound(leader), "2 was sent x and answered; 3 has not answered");
+    assertEquals(List.of(2, 3), nextHeartbeatRound(leader), "nothing sent since the last round: both");
+  }
+
+  @Test
+  void aPeriodicHeartbeatSkipsNoFollowerWhileAReadRoundAwaitsConfirmation() {
+    InMemoryRaftCluster c = new InMemoryRaftCluster(3);
+    c.electLeader(1);
+    c.settle();
+    RaftNode leader = c.node(1);
+    nextHeartbeatRound(leader);
+    leader.readIndex(42);
+    leader.advance(leader.ready()); // the read's own heartbeat round (its answers are never delivered)
+    ProposeResult.Accepted x = (ProposeResult.Accepted) leader.propose("x".getBytes(StandardCharsets.UTF_8));
+    leader.advance(leader.ready());
+    leader.step(new RaftMessage.AppendEntriesResponse(2, 1, leader.term(), true, x.index(), 0, 0, 0));
+    leader.step(new RaftMessage.AppendEntriesResponse(3, 1, leader.term(), true, x.index(), 0, 0, 0));
+    leader.advance(leader.ready());
+    assertEquals(List.of(2, 3), nextHeartbeatRound(leader), "the periodic round re-asks the read's confirmation");
+  }
+
+  @Test
   void appendBatchesRespectTheEntryCountLimit() {
     InMemoryRaftCluster c = new InMemoryRaftCluster(2, cfg -> cfg.withAppendLimits(4, 1 << 20, 100));
     c.electLeader(1);

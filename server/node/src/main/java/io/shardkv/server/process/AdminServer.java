@@ -308,6 +308,14 @@ final class AdminServer implements AutoCloseable {
     counter(b, "shardkv_peer_messages_sent_total", "peer messages handed to a link", l, node.transport().messagesSent());
     counter(b, "shardkv_peer_messages_dropped_total", "peer messages dropped (link down or slow)", l, node.transport().messagesDropped());
     counter(b, "shardkv_peer_messages_received_total", "peer messages received", l, node.transport().messagesReceived());
+    b.append("# HELP shardkv_raft_messages_sent_total Raft messages sent, by kind (append_empty: an AppendEntries without"
+        + " entries)\n# TYPE shardkv_raft_messages_sent_total counter\n");
+    for (RaftTraffic.Kind k : RaftTraffic.Kind.values()) {
+      b.append("shardkv_raft_messages_sent_total{node=\"").append(node.id()).append("\",kind=\"").append(k.label())
+          .append("\"} ").append(node.metrics.raftTraffic.sent(k)).append('\n');
+    }
+    counter(b, "shardkv_raft_entries_sent_total", "log entries carried by the AppendEntries sent", l,
+        node.metrics.raftTraffic.entries());
     counter(b, "shardkv_peer_decode_errors_total", "peer messages that did not decode", l, node.metrics.peerDecodeErrors.get());
     counter(b, "shardkv_peer_unknown_group_total", "peer messages for a group this node does not host (dropped)", l,
         node.metrics.peerUnknownGroup.get());

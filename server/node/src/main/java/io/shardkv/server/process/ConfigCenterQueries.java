@@ -87,12 +87,24 @@ final class ConfigCenterQueries implements AutoCloseable {
    * same instance each time). Any thread.
    */
   void fetch(int num, Consumer<ShardConfig> to) {
+    fetch(num, to, 0);
+  }
+
+  /**
+   * {@link #fetch(int, Consumer)}, and when {@code quietNanos > 0}, {@code num} is not asked again
+   * for that long whatever the answer: the caller has another source that will see the
+   * configuration sooner (the config-center replica hosted in this process,
+   * {@code HostedReplica#fetchConfig}); this query is only its backstop. Any thread.
+   */
+  void fetch(int num, Consumer<ShardConfig> to, long quietNanos) {
     synchronized (this) {
+      long now = nanoClock.getAsLong();
       Long quiet = quietUntil.get(num);
       if (quiet != null) {
-        if (nanoClock.getAsLong() - quiet < 0) return; // answered "not yet" moments ago: no answer this round
+        if (now - quiet < 0) return; // answered "not yet" (or asked as a backstop) moments ago: no answer this round
         quietUntil.remove(num);
       }
+      if (quietNanos > 0) quietUntil.put(num, now + quietNanos);
       wanted.computeIfAbsent(num, k -> new java.util.LinkedHashSet<>()).add(to);
       if (draining) return;
       draining = true;
@@ -129,7 +141,7 @@ final class ConfigCenterQueries implements AutoCloseable {
       if (sc != null && w.getKey() >= 0 && sc.num() < w.getKey()) {
         synchronized (this) {
           if (quietUntil.size() > 64) quietUntil.clear(); // numbers long passed; bounded either way
-          quietUntil.put(w.getKey(), sent + NO_NEWS_QUIET_NANOS);
+          quietUntil.merge(w.getKey(), sent + NO_NEWS_QUIET_NANOS, (a, b) -> a - b > 0 ? a : b); // the later one
         }
       }
       if (sc != null) {

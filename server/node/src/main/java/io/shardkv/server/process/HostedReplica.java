@@ -445,9 +445,23 @@ final class HostedReplica {
       if (leader >= 0 && leader != self) HostedReplica.this.server.relayMigration(group, leader, m);
     }
 
+    /**
+     * The configuration the planner asks for: from the config-center replica this server hosts when
+     * it has applied it (configurations never change once made, so any replica's copy is the
+     * center's), handed over as a later loop task like a query's answer; otherwise a QUERY to the
+     * center. While that local replica follows a leader, a number it has not applied yet is asked
+     * of the center at most every {@link #LOCAL_CENTER_BACKSTOP_NANOS} (a backstop: the local replica
+     * applies a new configuration within a heartbeat or two, and the planner's next round finds it).
+     */
     @Override
     public void fetchConfig(int num) {
-      if (queries != null) queries.fetch(num, configFetched);
+      if (queries == null) return;
+      ShardConfig local = server.configFromLocalCenter(num);
+      if (local != null) {
+        server.loop().execute(() -> configFetched.accept(local));
+        return;
+      }
+      queries.fetch(num, configFetched, server.localCenterFollowsLeader() ? LOCAL_CENTER_BACKSTOP_NANOS : 0);
     }
 
     @Override
@@ -461,6 +475,9 @@ final class HostedReplica {
       server.fatal(group, cause);
     }
   }
+
+  /** How often a configuration the local config-center replica has not applied yet is asked of the center anyway. */
+  static final long LOCAL_CENTER_BACKSTOP_NANOS = 1_000_000_000L;
 
   /** Counters of this replica, exported on /metrics with its group label. */
   static final class ReplicaMetrics {

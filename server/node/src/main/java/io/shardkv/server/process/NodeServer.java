@@ -194,6 +194,29 @@ public final class NodeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Loop thread: configuration {@code num} as the config-center replica hosted here has applied it;
+   * null when this server hosts none, {@code num} is negative, or the replica has not applied it yet.
+   * Configurations are immutable once made (ConfigCenterStateMachine), so this copy is the center's.
+   */
+  io.shardkv.driver.routing.ShardConfig configFromLocalCenter(int num) {
+    HostedReplica r = replicas.get(ClusterConfig.CONTROLLER_GROUP);
+    if (num < 0 || r == null || r.host().stopped()
+        || !(r.host().service().stateMachine() instanceof io.shardkv.server.configcenter.ConfigCenterStateMachine center)) {
+      return null;
+    }
+    return num <= center.latest().num() ? center.query(num) : null;
+  }
+
+  /**
+   * Loop thread: whether this server hosts a config-center replica that leads or follows a known
+   * leader (so it learns new configurations within a heartbeat or two).
+   */
+  boolean localCenterFollowsLeader() {
+    HostedReplica r = replicas.get(ClusterConfig.CONTROLLER_GROUP);
+    return r != null && !r.host().stopped() && r.host().raft().leaderId() >= 0;
+  }
+
   private void closeConfigCenterQueries() {
     synchronized (configCenterQueriesLock) {
       if (configCenterQueries != null) configCenterQueries.close();
@@ -372,6 +395,7 @@ public final class NodeServer implements AutoCloseable {
   // ---------------------------------------------------------------- outputs of the replicas (loop thread)
 
   void sendRaft(int group, RaftMessage m) {
+    metrics.raftTraffic.sent(m);
     transport.send(m.to(), cluster.nodeFormat() ? PeerWire.encodeRaft(m) : PeerWire.encodeRaft(group, m));
   }
 
@@ -570,5 +594,7 @@ public final class NodeServer implements AutoCloseable {
     final AtomicLong peerUnknownGroup = new AtomicLong();
     /** Leadership transfers this server started to spread leaders (LeaderBalance). */
     final AtomicLong leaderBalanceTransfers = new AtomicLong();
+    /** Raft messages sent, by kind, and the entries they carried. */
+    final RaftTraffic raftTraffic = new RaftTraffic();
   }
 }

@@ -179,4 +179,29 @@ class ConfigCenterQueriesTest {
       }
     }
   }
+
+  @Test
+  void aBackstopQueryIsNotRepeatedWithinItsQuietTimeWhateverTheAnswer() throws Exception {
+    try (CenterServer center = new CenterServer()) { // its latest configuration is 7
+      java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+      LinkedBlockingQueue<ShardConfig> delivered = new LinkedBlockingQueue<>();
+      java.util.function.Consumer<ShardConfig> asker = delivered::add;
+      long quiet = 10 * ConfigCenterQueries.NO_NEWS_QUIET_NANOS;
+      try (ConfigCenterQueries q = new ConfigCenterQueries(List.of(center.address()), Runnable::run, now::get)) {
+        q.fetch(8, asker, quiet);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        now.addAndGet(ConfigCenterQueries.NO_NEWS_QUIET_NANOS); // past the "not yet" pause
+        q.fetch(8, asker, quiet);
+        q.fetch(7, asker, quiet); // an existing configuration is quiet too: the caller has another source
+        q.fetch(7, asker, quiet);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        Thread.sleep(200);
+        assertEquals(2, center.queries.get(), "8 once, 7 once");
+        now.addAndGet(quiet);
+        q.fetch(8, asker, quiet);
+        assertEquals(7, delivered.poll(5, TimeUnit.SECONDS).num());
+        assertEquals(3, center.queries.get(), "after its quiet time 8 is asked again");
+      }
+    }
+  }
 }

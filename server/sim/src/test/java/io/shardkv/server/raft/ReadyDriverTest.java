@@ -125,6 +125,29 @@ class ReadyDriverTest {
   }
 
   @Test
+  void acknowledgementsHeldForOneFlushLeaveAsOneMessageWithTheHighestMatch() {
+    List<RaftMessage> sent = new ArrayList<>();
+    ReadyDriver driver = new ReadyDriver(raft, storage, sent::add, applier, requested::add, hooks);
+    driver.input(() -> raft.step(new RaftMessage.AppendEntries(2, 1, 1, 0, 0, List.of(entry(1, 1, "a")), 0)));
+    // Three more pipelined appends arrive while the first batch syncs, each in its own Ready.
+    for (int i = 2; i <= 4; i++) {
+      long prev = i - 1;
+      LogEntry e = entry(i, 1, "e" + i);
+      driver.input(() -> raft.step(new RaftMessage.AppendEntries(2, 1, 1, prev, 1, List.of(e), 0)));
+    }
+    assertEquals(List.of(), sent, "nothing is acknowledged before its flush");
+    assertEquals(2, driver.heldMessages(), "one ack for the batch in flight, one for everything written since");
+
+    completeFlush(driver);
+    assertEquals(List.of(new RaftMessage.AppendEntriesResponse(1, 2, 1, true, 1, 0, 0, 0)), sent);
+    completeFlush(driver);
+    assertEquals(List.of(new RaftMessage.AppendEntriesResponse(1, 2, 1, true, 1, 0, 0, 0),
+        new RaftMessage.AppendEntriesResponse(1, 2, 1, true, 4, 0, 0, 0)), sent,
+        "the acks of entries 2, 3 and 4 are one message: the last covers the others");
+    assertEquals(4, raft.durableIndex());
+  }
+
+  @Test
   void aReadyWrittenDuringAFlushMayTruncateWhatThatFlushCarries() {
     SimDisk disk = new SimDisk("disk of n1");
     RaftStorage s = disk.open();

@@ -53,13 +53,14 @@ class ShardKvMembershipSimTest {
    * server outside the seed list the shard groups poll; no seed member forwarded the groups'
    * queries and none followed the leader hint to a server it did not know, so no group ever learned
    * another configuration and every client stalled (liveness). Shard groups now follow a
-   * WRONG_LEADER hint to any server (ServerNode as the real ConfigCenterQueries).
+   * WRONG_LEADER hint to any server (ServerNode as the real ConfigCenterQueries). Found with seed 1;
+   * since the client's WRONG_GROUP rotation and the write path's message savings (issue 13) changed
+   * the trajectories, seed 28 is the first of 1..60 that ends with a spare leading the config center,
+   * and it fails with the shard groups' hint-following removed.
    */
   @Test
-  void seed13ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
-    // Seed 1 until the client's WRONG_GROUP rotation (lab set-power seed 14101) changed the schedules;
-    // seed 13 now ends with a spare leading the config center (checked below).
-    ShardKvSimulation sim = new ShardKvSimulation(options(13));
+  void seed28ShardGroupsFindAConfigCenterLeaderOutsideTheSeedList() {
+    ShardKvSimulation sim = new ShardKvSimulation(options(28));
     ShardKvSimulation.Result r = sim.run();
     assertNull(r.failure(), describe(r));
     assertEquals(Verdict.LINEARIZABLE, r.verdict(), describe(r));
