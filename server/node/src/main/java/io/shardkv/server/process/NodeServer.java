@@ -200,7 +200,7 @@ public final class NodeServer implements AutoCloseable {
    * Configurations are immutable once made (ConfigCenterStateMachine), so this copy is the center's.
    */
   io.shardkv.driver.routing.ShardConfig configFromLocalCenter(int num) {
-    HostedReplica r = replicas.get(ClusterConfig.CONTROLLER_GROUP);
+    HostedReplica r = replicas.get(ClusterConfig.CONFIG_CENTER_GROUP);
     if (num < 0 || r == null || r.host().stopped()
         || !(r.host().service().stateMachine() instanceof io.shardkv.server.configcenter.ConfigCenterStateMachine center)) {
       return null;
@@ -213,7 +213,7 @@ public final class NodeServer implements AutoCloseable {
    * leader (so it learns new configurations within a heartbeat or two).
    */
   boolean localCenterFollowsLeader() {
-    HostedReplica r = replicas.get(ClusterConfig.CONTROLLER_GROUP);
+    HostedReplica r = replicas.get(ClusterConfig.CONFIG_CENTER_GROUP);
     return r != null && !r.host().stopped() && r.host().raft().leaderId() >= 0;
   }
 
