@@ -64,7 +64,8 @@ public final class ChaosRunCommand implements Callable<Integer> {
   @Option(names = "--nemesis", paramLabel = "LIST",
       description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member, power, "
           + "power-strike (power: kill -9 and lose what was not fsynced; needs FUSE on the hosts; power-strike: the same, struck "
-          + "when a shard group is busy, its leader's host last down and last up; neither is part of all). "
+          + "when a shard group is busy, its leader's host last down and last up; vote-strike: an election provoked by killing a "
+          + "busy group's leader, the voter's power cut on a slowed disk right after it voted; none of the three is part of all). "
           + "Default: all (with --local: kill,pause,reconfig,trigger)")
   String nemesis;
 

@@ -82,12 +82,25 @@ class ChaosMutantsCommandTest {
   }
 
   @Test
+  void underVoteStrikesVoteBeforePersistRunsTheSetWorkloadWithManyClientsAndWaitsForTheServersToBoot() {
+    var struck = ChaosMutantsCommand.campaign(PlantedBug.VOTE_BEFORE_PERSIST, List.of("vote-strike"), 20, 7, "lab");
+    assertEquals("set", struck.workload(), "every read of a set the winner serves misses the second leader's adds");
+    assertEquals(20, struck.quiet(), "servers need 10-15 s to boot after a power loss before the final reads");
+    assertEquals(0, struck.rate(), "no rate limit: writes reach the winner in its one election timeout as leader");
+    assertEquals(30, struck.concurrency());
+    var killed = ChaosMutantsCommand.campaign(PlantedBug.VOTE_BEFORE_PERSIST, List.of("kill"), 20, 7, "local");
+    assertEquals("register", killed.workload(), "without vote-strike the bug's own workload");
+    assertEquals(10, killed.concurrency());
+    assertEquals(100, killed.rate());
+  }
+
+  @Test
   void onHostsTheDurabilityMutantsLosePowerInsteadOfBeingKilled() {
     ChaosMutantsCommand c = new ChaosMutantsCommand();
     c.where = new ChaosRunCommand.Where();
     c.where.lab = true;
     assertEquals(List.of("power-strike"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
-    assertEquals(List.of("power"), c.nemesesFor(PlantedBug.VOTE_BEFORE_PERSIST));
+    assertEquals(List.of("vote-strike"), c.nemesesFor(PlantedBug.VOTE_BEFORE_PERSIST));
     assertEquals(List.of("partition"), c.nemesesFor(PlantedBug.COMMIT_ON_MINORITY));
     c.where = new ChaosRunCommand.Where();
     c.where.local = true; // no power-loss layer under --local: the mutants' own nemesis

@@ -53,6 +53,8 @@ public class FakeTestbed implements Testbed {
       @Override public void pause(String node) { calls.add("pause " + node); }
       @Override public void resume(String node) { calls.add("resume " + node); }
       @Override public void collectLogs(Path dir) { calls.add("collect " + dir); }
+      @Override public String losePower(String node) { calls.add("lose-power " + node); return "lost 0 byte(s)"; }
+      @Override public String slowDisk(String node, long ms) { calls.add("slow " + node + " " + ms); return "fsync delay " + ms + " ms"; }
     };
   }
 

@@ -66,6 +66,17 @@ public interface Db {
     throw new io.shardkv.chaos.ChaosException("this testbed cannot simulate a power loss");
   }
 
+  /**
+   * Slow disk on the host (only after {@link #usePowerLoss()} and setup): from now on every fsync of
+   * its data directory waits {@code fsyncDelayMillis} before it makes anything durable (0: normal
+   * speed); a power loss during the wait loses what it covered. The host's next power loss (which
+   * mounts the layer again) resets it to 0. Returns the layer's answer, e.g.
+   * {@code fsync delay 4000 ms}.
+   */
+  default String slowDisk(String node, long fsyncDelayMillis) {
+    throw new io.shardkv.chaos.ChaosException("this testbed cannot slow a disk down (no power-loss file system layer)");
+  }
+
   /** Copies every node's logs into {@code dir/<node>/}; best effort, also after a failed run. */
   void collectLogs(Path dir);
 }

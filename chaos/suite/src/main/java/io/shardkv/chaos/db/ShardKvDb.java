@@ -279,7 +279,12 @@ public final class ShardKvDb implements Db, SpareServers {
   }
 
   private String lazyFsArgs(String node) {
-    return Shell.quote(home(node) + "/data") + " " + Shell.quote(home(node) + "/lazyfs") + watchArgs.getOrDefault(node, "");
+    return lazyFsPaths(node) + watchArgs.getOrDefault(node, "");
+  }
+
+  /** MOUNT STATE of the host's skv-lazyfs. */
+  private String lazyFsPaths(String node) {
+    return Shell.quote(home(node) + "/data") + " " + Shell.quote(home(node) + "/lazyfs");
   }
 
   /** Per host sharing this machine's kernel (the lab): the daemon unmounts itself when this JVM is gone. */
@@ -329,12 +334,24 @@ public final class ShardKvDb implements Db, SpareServers {
   @Override
   public String losePower(String node) {
     if (!powerLoss) throw new ChaosException("power loss was not asked for before setup (Db.usePowerLoss)");
-    Remote.Result r = remote(node).exec(ctl(node) + " kill " + ids(node) + " && " + lazyFs(node) + " drop " + lazyFsArgs(node)
-        + " && " + mounted(node), Duration.ofSeconds(120));
+    // The freeze is the instant of the loss: an fsync still waiting on a slow disk (slowDisk) makes nothing
+    // durable after it, though its process, killed inside a FUSE call, only dies once that call returns.
+    Remote.Result r = remote(node).exec(lazyFs(node) + " freeze " + lazyFsPaths(node) + " && " + ctl(node) + " kill " + ids(node)
+        + " && " + lazyFs(node) + " drop " + lazyFsArgs(node) + " && " + mounted(node), Duration.ofSeconds(120));
     if (!r.ok()) {
       throw new ChaosException("host " + node + ": power loss failed: " + r.stdout().strip() + " " + r.stderr().strip());
     }
     return r.stdout().lines().filter(l -> l.startsWith("lost ")).findFirst().orElse("");
+  }
+
+  @Override
+  public String slowDisk(String node, long fsyncDelayMillis) {
+    if (!powerLoss) throw new ChaosException("a slow disk needs the power-loss layer, which was not asked for before setup (Db.usePowerLoss)");
+    Remote.Result r = remote(node).exec(lazyFs(node) + " slow " + lazyFsPaths(node) + " " + fsyncDelayMillis, SHORT);
+    if (!r.ok()) {
+      throw new ChaosException("host " + node + ": slow disk (" + fsyncDelayMillis + " ms) failed: " + r.stdout().strip() + " " + r.stderr().strip());
+    }
+    return r.stdout().strip();
   }
 
   @Override

@@ -36,6 +36,10 @@ import java.util.SplittableRandom;
  *   <tr><td>power-strike</td><td>lose-power when a shard group is busy: every host but its leader's and one follower's, then the follower's, then the leader's /
  *       restore-power, the old leader's host last ({@link PowerStrike}); not staggered: each strike waits for a busy
  *       cluster and each restore follows at once; not part of {@code all}</td></tr>
+ *   <tr><td>vote-strike</td><td>lose-power in a provoked election: a busy shard group's voter gets a slow disk, its leader's
+ *       host is killed, and once the other follower won, the voter's power is cut and the winner's host paused /
+ *       restore-power: the voter and the old leader back, a second election, the winner resumed and made leader
+ *       ({@link VoteStrike}); not staggered; not part of {@code all}</td></tr>
  * </table>
  */
 public final class Nemeses {
@@ -47,10 +51,10 @@ public final class Nemeses {
    * derive each class's random stream from its position here, so existing classes keep theirs.
    */
   public static final List<String> KNOWN =
-      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike")).toList();
+      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike", "vote-strike")).toList();
 
   /** Classes that cut the power ({@link PowerNemesis}): the testbed must offer the power-loss file system. */
-  public static final List<String> POWER = List.of("power", "power-strike");
+  public static final List<String> POWER = List.of("power", "power-strike", "vote-strike");
 
   /** True if {@code classes} cut the power (see {@link #POWER}). */
   public static boolean losesPower(List<String> classes) {
@@ -66,6 +70,16 @@ public final class Nemeses {
   static final long STRIKE_COMMITS = 20;
   static final long STRIKE_WATCH_MS = 30_000;
   static final long STRIKE_STEP_MS = 250;
+
+  /**
+   * The vote-strike ops (docs/chaos.md, Vote strikes): aim at a group that committed
+   * {@link #STRIKE_COMMITS} entries; the voter's fsyncs wait {@link #VOTE_SLOW_MS}; the election is
+   * watched for up to {@link #VOTE_ELECT_MS}; the second one for up to {@link #STRIKE_WATCH_MS}, its
+   * leader then serves {@link #VOTE_SETTLE_MS} before the winner resumes.
+   */
+  static final long VOTE_SLOW_MS = 4_000;
+  static final long VOTE_ELECT_MS = 10_000;
+  static final long VOTE_SETTLE_MS = 2_000;
 
   private Nemeses() {}
 
@@ -145,8 +159,8 @@ public final class Nemeses {
       String c = KNOWN.get(i);
       if (classes.contains(c)) {
         Generator ff = flipFlop(c, targets, nodes, rng.fork(200 + i));
-        // power-strike paces itself: a strike waits for a busy cluster, its restore follows at once.
-        pkgs.add(c.equals("power-strike") ? ff : Gen.stagger(rng.fork(100 + i), intervalSeconds, ff));
+        // power-strike and vote-strike pace themselves: a strike waits for a busy cluster, its restore follows at once.
+        pkgs.add(c.equals("power-strike") || c.equals("vote-strike") ? ff : Gen.stagger(rng.fork(100 + i), intervalSeconds, ff));
       }
     }
     if (pkgs.isEmpty()) {
@@ -187,6 +201,11 @@ public final class Nemeses {
           Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("busy"), "commits", STRIKE_COMMITS,
               "watch-ms", STRIKE_WATCH_MS, "step-ms", STRIKE_STEP_MS))),
           Gen.repeat(Op.nemesis("restore-power", Edn.map("old-leader", Edn.kw("last"), "wait-ms", STRIKE_WATCH_MS))));
+      case "vote-strike" -> Gen.flipFlop(
+          Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("election"), "commits", STRIKE_COMMITS,
+              "watch-ms", STRIKE_WATCH_MS, "slow-ms", VOTE_SLOW_MS, "elect-ms", VOTE_ELECT_MS))),
+          Gen.repeat(Op.nemesis("restore-power", Edn.map("after", Edn.kw("election"), "wait-ms", STRIKE_WATCH_MS,
+              "settle-ms", VOTE_SETTLE_MS))));
       default -> throw new IllegalArgumentException(c);
     };
   }

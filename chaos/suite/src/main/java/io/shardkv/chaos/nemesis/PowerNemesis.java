@@ -28,6 +28,11 @@ import java.util.TreeMap;
  * follower's host, D ms after that of the leader's host; the completion says which group, what each
  * host lost, or {@code :saw nil} (nothing struck) when no group got busy in time. {@code :restore-power {:old-leader :last :wait-ms W}} starts every host but that
  * leader's, waits up to W ms for its group to elect another leader, then starts it too.
+ *
+ * <p>The {@code vote-strike} class's ops carry {@code :when :election} / {@code :after :election}
+ * ({@link ElectionStrike}, {@link VoteStrike}): a provoked election, the voter's power cut while its
+ * vote is not yet durable on a slowed disk, the winner paused; then a second election. A keyword
+ * {@code :restore-power} also undoes what such a strike left (slow disk, paused winner).
  */
 public final class PowerNemesis implements Nemesis {
   private final NemesisContext ctx;
@@ -38,9 +43,13 @@ public final class PowerNemesis implements Nemesis {
   /** How often a strike polls {@code /status}. */
   static final long POLL_MILLIS = 100;
 
+  /** The {@code vote-strike} ops ({@code :when :election}, {@code :after :election}). */
+  private final ElectionStrike election;
+
   public PowerNemesis(NemesisContext ctx) {
     this.ctx = ctx;
     this.rnd = ctx.random("power");
+    this.election = new ElectionStrike(ctx);
   }
 
   @Override
@@ -51,7 +60,16 @@ public final class PowerNemesis implements Nemesis {
   @Override
   public Op invoke(Op op) {
     if (op.value() instanceof Map<?, ?> m) {
+      if (m.containsKey(Edn.kw("when")) && "election".equals(word(m.get(Edn.kw("when")), ""))) {
+        return election.strike(op, m);
+      }
+      if (m.containsKey(Edn.kw("after")) && "election".equals(word(m.get(Edn.kw("after")), ""))) {
+        return election.restore(op, m);
+      }
       return op.f().equals("lose-power") ? strike(op, m) : restoreOldLeaderLast(op, m);
+    }
+    if (op.f().equals("restore-power")) {
+      election.undo(); // the final restore: no disk stays slow, no winner stays paused
     }
     Db db = ctx.db();
     Set<String> hosts = Targets.resolve(op.value(), ctx.nodes(), rnd, () -> ClusterStatus.leaderHosts(ctx.status().poll()));
@@ -182,11 +200,11 @@ public final class PowerNemesis implements Nemesis {
     return v == null ? dflt : String.valueOf(v).replaceFirst("^:", "");
   }
 
-  private static long num(Object v, long dflt) {
+  static long num(Object v, long dflt) {
     return v instanceof Number n ? n.longValue() : dflt;
   }
 
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
@@ -196,6 +214,7 @@ public final class PowerNemesis implements Nemesis {
 
   @Override
   public void teardown() {
+    election.undo();
     NemesisContext.onNodes(ctx.nodes(), n -> ctx.db().start(n));
   }
 }

@@ -11,7 +11,14 @@
 #                                           power loss: unmount, forget what was not durable, mount
 #                                           again (nothing may use MOUNT: kill its users first);
 #                                           prints what it lost ("lost N byte(s): ...")
+#   skv-lazyfs freeze MOUNT STATE           the instant of a power loss: from now on no fsync makes
+#                                           anything durable (each fails with EIO), until the next
+#                                           mount; run it before killing the users, then drop
 #   skv-lazyfs status MOUNT                 "mounted" or "not-mounted"
+#   skv-lazyfs slow MOUNT STATE [MS]        slow disk: every later fsync/fsyncdir of the mount waits MS
+#                                           milliseconds before it makes anything durable (0: normal
+#                                           speed again); without MS prints the delay. Prints
+#                                           "fsync delay N ms". A mount (so also a drop) resets it to 0.
 #
 # Model (docs/chaos.md, "Power loss"). MOUNT shows STATE/visible (the "page cache": every write,
 # create, rename, unlink and truncate is applied there at once, so readers see it); STATE/durable is
@@ -24,6 +31,12 @@
 #   - directories (mkdir, rmdir, rename of a directory): durable at once (a simplification: the
 #     server forces a new directory's parent anyway, docs/storage.md);
 #   - drop: the visible tree is thrown away and rebuilt from the durable names and data.
+#   - slow disk (STATE/fsync-delay-ms, read at each fsync): the fsync first waits, then makes durable
+#     what it covers, so a drop during the wait loses it, as a power loss during a slow disk's
+#     flush would. A power loss freezes the state first (freeze, then kill the users, then drop; a
+#     drop freezes too): an fsync still waiting then makes nothing durable and fails (EIO) — a
+#     process killed inside a FUSE fsync only dies once the daemon answers it, so without the freeze
+#     the waiting fsync would complete after the kill.
 # Durable means "in STATE/durable", not "on this machine's disk": the daemon never calls fsync on
 # the backing files (the model is the point, not the machine's own power).
 # With --watch-pid the daemon unmounts itself and exits when that process (the controller) is gone,
@@ -38,6 +51,9 @@ import threading
 import time
 
 INODES = ".inodes"
+DELAY = "fsync-delay-ms"
+FROZEN = "frozen"
+MAX_DELAY_MS = 600000
 
 
 def die(msg, code=3):
@@ -83,6 +99,7 @@ class LazyFs:
         self.dirty = {}  # visible inode -> [lo, hi): written since its last fsync
         self.fh_ino = {}  # open file handle -> visible inode
         self.dead = 0
+        self.state = os.path.dirname(visible)
 
     # ---- helpers
     def vp(self, path):
@@ -234,10 +251,23 @@ class LazyFs:
         os.close(fh)
         return 0
 
+    def slow_disk(self):
+        """Slow-disk mode: wait the mount's fsync delay (outside the lock, so other calls go on);
+        then, under the lock, refuse (EIO) if a drop froze the state meanwhile."""
+        end = time.monotonic() + delay_ms(self.state) / 1000.0
+        while time.monotonic() < end and not self.frozen():
+            time.sleep(min(0.05, max(0.0, end - time.monotonic())))
+
+    def frozen(self):
+        return os.path.exists(os.path.join(self.state, FROZEN))
+
     def fsync(self, path, datasync, fh):
         """The visible inode's data becomes durable: its durable copy takes the visible size and
         every range written since the last fsync."""
+        self.slow_disk()
         with self.mu:
+            if self.frozen():
+                raise OSError(errno.EIO, "power lost during the fsync")
             ino = self.fh_ino.get(fh)
             if ino is None:
                 return 0
@@ -263,7 +293,10 @@ class LazyFs:
 
     def fsyncdir(self, path, datasync, fh):
         """The directory's durable entries (regular files) become its visible ones."""
+        self.slow_disk()
         with self.mu:
+            if self.frozen():
+                raise OSError(errno.EIO, "power lost during the fsync")
             vdir, ddir = self.vp(path), self.dp(path)
             os.makedirs(ddir, exist_ok=True)
             vis = {}
@@ -297,9 +330,43 @@ class LazyFs:
             return False
 
 
+def delay_ms(state):
+    """The mount's fsync delay in milliseconds (0 when unset or unreadable)."""
+    try:
+        with open(os.path.join(state, DELAY)) as f:
+            return max(0, min(MAX_DELAY_MS, int(f.read().strip() or "0")))
+    except (OSError, ValueError):
+        return 0
+
+
+def cmd_slow(mount, state, ms):
+    if not mounted(mount):
+        die(mount + " is not mounted; skv-lazyfs mount it first", 1)
+    if ms is not None:
+        try:
+            n = int(ms)
+        except ValueError:
+            n = -1
+        if n < 0 or n > MAX_DELAY_MS:
+            die("bad fsync delay '%s': milliseconds from 0 to %d (0: normal speed)" % (ms, MAX_DELAY_MS), 2)
+        p = os.path.join(state, DELAY)
+        if n == 0:
+            if os.path.exists(p):
+                os.unlink(p)
+        else:
+            with open(p + ".tmp", "w") as f:
+                f.write("%d\n" % n)
+            os.rename(p + ".tmp", p)
+    print("fsync delay %d ms" % delay_ms(state))
+
+
 def rebuild(state):
-    """The visible tree := the durable names with their durable data; inode links renewed."""
+    """The visible tree := the durable names with their durable data; inode links renewed; normal
+    disk speed, not frozen."""
     visible, durable = os.path.join(state, "visible"), os.path.join(state, "durable")
+    for marker in (DELAY, FROZEN):
+        if os.path.exists(os.path.join(state, marker)):
+            os.unlink(os.path.join(state, marker))
     os.makedirs(durable, exist_ok=True)
     shutil.rmtree(visible, ignore_errors=True)
     os.makedirs(visible)
@@ -442,7 +509,7 @@ def cmd_umount(mount, state, busy_ok=True):
 def main(argv):
     if not argv:
         die("usage: skv-lazyfs check | mount MOUNT STATE [--watch-pid PID --watch-start T] | umount MOUNT STATE"
-            " | drop MOUNT STATE | status MOUNT", 2)
+            " | drop MOUNT STATE | freeze MOUNT STATE | status MOUNT | slow MOUNT STATE [MS]", 2)
     op = argv[0]
     if op == "check":
         why = unavailable()
@@ -457,11 +524,21 @@ def main(argv):
             watch_pid, watch_start = int(argv[4]), argv[6]
         mount, state = os.path.abspath(argv[1]), os.path.abspath(argv[2])
         if op == "drop":
+            # Freeze first: an fsync still waiting on a slow disk must not make anything durable now.
+            open(os.path.join(state, FROZEN), "w").close()
             cmd_umount(mount, state, busy_ok=False)
             print(losses(state))
         (serve if op == "serve" else cmd_mount)(mount, state, watch_pid, watch_start)
     elif op == "umount" and len(argv) == 3:
         cmd_umount(os.path.abspath(argv[1]), os.path.abspath(argv[2]))
+    elif op == "freeze" and len(argv) == 3:
+        mount, state = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+        if not mounted(mount):
+            die(mount + " is not mounted; nothing to freeze", 1)
+        open(os.path.join(state, FROZEN), "w").close()
+        print("frozen")
+    elif op == "slow" and len(argv) in (3, 4):
+        cmd_slow(os.path.abspath(argv[1]), os.path.abspath(argv[2]), argv[3] if len(argv) == 4 else None)
     elif op == "status" and len(argv) == 2:
         print("mounted" if mounted(os.path.abspath(argv[1])) else "not-mounted")
     else:

@@ -254,4 +254,61 @@ class LazyFsTest {
     }
     assertEquals("not-mounted", run("status", mount.toString()).out.strip());
   }
+
+  // ---- slow disk (the vote-strike nemesis's tool) --------------------------------------------------
+
+  @Test
+  void aPowerLossDuringASlowFsyncLosesWhatThatFsyncWasMakingDurable() throws Exception {
+    Path f = mount.resolve("hardstate");
+    write(f, "term 7 ", true);
+    forceDir(mount);
+    assertEquals("fsync delay 30000 ms", run("slow", mount.toString(), state.toString(), "30000").out.strip());
+    // Another process appends and fsyncs, as the server's flusher does; the fsync waits on the slow disk.
+    Process writer = new ProcessBuilder(ShardKvDb.PYTHON, "-c", "import os, sys\n"
+        + "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)\n"
+        + "os.write(fd, b'vote n3')\n"
+        + "print('written', flush=True)\n"
+        + "os.fsync(fd)\n"
+        + "print('synced', flush=True)\n", f.toString()).redirectErrorStream(true).start();
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("written", out.readLine());
+    assertEquals("term 7 vote n3", read(f), "readers see the write at once");
+    // The power loss as ShardKvDb.losePower does it: freeze, kill the users, drop.
+    assertEquals("frozen", run("freeze", mount.toString(), state.toString()).out.strip());
+    writer.destroyForcibly();
+    assertTrue(writer.waitFor(20, TimeUnit.SECONDS), "the frozen fsync gave up instead of finishing its 30 s wait");
+    String rest = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertFalse(rest.contains("synced"), "the fsync never returned success: " + rest);
+    assertEquals("lost 7 byte(s): 1 file(s) changed since their last fsync, 0 name(s) not durable", drop());
+    assertEquals("term 7 ", read(f), "what the waiting fsync covered is lost");
+  }
+
+  @Test
+  void aSlowFsyncThatReturnedIsDurableAndAPowerLossResetsTheDiskSpeed() throws Exception {
+    Path f = mount.resolve("wal");
+    assertEquals("fsync delay 200 ms", run("slow", mount.toString(), state.toString(), "200").out.strip());
+    write(f, "acked", true);
+    forceDir(mount);
+    assertEquals("fsync delay 200 ms", run("slow", mount.toString(), state.toString()).out.strip(), "without MS: the delay");
+    drop();
+    assertEquals("acked", read(f), "slow, not lossy: a returned fsync made its data durable");
+    assertEquals("fsync delay 0 ms", run("slow", mount.toString(), state.toString()).out.strip(), "the drop mounted a normal disk");
+    run("slow", mount.toString(), state.toString(), "100");
+    assertEquals("fsync delay 0 ms", run("slow", mount.toString(), state.toString(), "0").out.strip());
+  }
+
+  @Test
+  void aBadDelayOrAnUnmountedDiskIsRefusedSayingWhy() throws Exception {
+    Result bad = run("slow", mount.toString(), state.toString(), "-5");
+    assertEquals(2, bad.code, bad.out);
+    assertTrue(bad.out.contains("bad fsync delay '-5': milliseconds from 0 to 600000"), bad.out);
+    Result words = run("slow", mount.toString(), state.toString(), "soon");
+    assertEquals(2, words.code, words.out);
+    Path elsewhere = tmp.resolve("not-a-mount");
+    Files.createDirectories(elsewhere);
+    Result notMounted = run("slow", elsewhere.toString(), state.toString(), "10");
+    assertEquals(1, notMounted.code, notMounted.out);
+    assertTrue(notMounted.out.contains("is not mounted"), notMounted.out);
+    assertEquals("fsync delay 0 ms", run("slow", mount.toString(), state.toString()).out.strip(), "nothing was changed");
+  }
 }
