@@ -213,15 +213,22 @@ final class ElectionStrike {
   /** Undoes what a strike left behind: the voter's slow disk, the paused winner; idempotent. */
   void undo() {
     VoteStrike.Aim a = aim;
-    if (a != null && slow) {
-      ctx.db().slowDisk(a.voterHost(), 0);
-    }
-    if (a != null && struck != null) {
-      ctx.db().resume(struck.winnerHost());
-    }
+    VoteStrike.Election e = struck;
+    slow = slow && a != null;
+    boolean wasSlow = slow;
     slow = false;
     struck = null;
     aim = null;
+    try {
+      if (wasSlow) {
+        ctx.db().slowDisk(a.voterHost(), 0);
+      }
+    } catch (RuntimeException ex) {
+      ctx.log().accept("nemesis: vote strike: could not give " + a.voterHost() + " its disk speed back: " + ex.getMessage());
+    }
+    if (a != null && e != null) {
+      ctx.db().resume(e.winnerHost());
+    }
   }
 
   private static Map<Object, Object> aimed(VoteStrike.Aim a) {

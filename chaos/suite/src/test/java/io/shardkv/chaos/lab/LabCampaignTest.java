@@ -215,4 +215,37 @@ class LabCampaignTest {
     assertTrue(r.out().contains("mutation score: 1/1 caught"), r.out() + "\n" + r.err());
     assertEquals(0, r.exit(), r.err());
   }
+
+  /**
+   * Vote strikes (docs/chaos.md, Vote strikes), behind {@code -Dchaos.voteStrikes=true} for the same
+   * budget reason: against the safe servers a {@code set} campaign under {@code vote-strike} stays
+   * valid and every second election it provoked is of a later term than the struck one (a voter's vote
+   * is durable before it leaves, so no second leader of a term); against servers that vote before
+   * they persist ({@code vote-before-persist}) {@code chaos mutants} catches the bug.
+   */
+  @Test
+  @Order(8)
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "chaos.voteStrikes", matches = "true")
+  void voteStrikesElectNoSecondLeaderOfATermOnASafeServerAndCatchVoteBeforePersist() throws Exception {
+    io.shardkv.chaos.db.LazyFsAvailability.assume();
+    Path dir = campaign(0, "--workload", "set", "--nemesis", "vote-strike", "--rate", "0", "--concurrency", "30",
+        "--time-limit", "60", "--quiet", "20", "--seed", "14401");
+    List<Op> h = HistoryFile.read(dir.resolve("history.edn"));
+    List<String> restores = OpPair.nemesisOps(h).stream()
+        .filter(p -> p.invoke().f().equals("restore-power") && p.completion() != null && p.completion().error() == null)
+        .map(p -> String.valueOf(p.completion().value()))
+        .filter(v -> v.contains(":second"))
+        .toList();
+    assertFalse(restores.isEmpty(), "no vote strike struck in " + dir);
+    for (String r : restores) {
+      assertFalse(r.contains(":same-term") || r.contains(":earlier-term"), "a safe server elected a second leader of a term: " + r);
+    }
+    assertTrue(Files.readString(dir.resolve("results.edn")).contains(":valid? true"), "see " + dir);
+
+    ChaosCli.Run r = ChaosCli.run("mutants", "--lab", "--lab-dir", LabFixture.DIR.toString(), "--lab-hosts", "5",
+        "--store", STORE.toString(), "--mutants", "vote-before-persist", "--time-limit", "300", "--seed", "14411");
+    System.out.println("LabCampaignTest vote-strike mutant:\n" + r.out());
+    assertTrue(r.out().contains("mutation score: 1/1 caught"), r.out() + "\n" + r.err());
+    assertEquals(0, r.exit(), r.err());
+  }
 }

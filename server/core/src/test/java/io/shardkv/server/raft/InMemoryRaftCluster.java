@@ -93,7 +93,12 @@ final class InMemoryRaftCluster {
     RaftNode n = new RaftNode(configs.get(id), state, random::nextInt, trace::add);
     n.setTraceEnabled(Boolean.getBoolean("raft.trace"));
     nodes.put(id, n);
-    drivers.put(id, new ReadyDriver(n, storages.get(id), m -> enqueue(List.of(m)), new ReadyDriver.Applier() {
+    drivers.put(id, driver(id, n, null));
+  }
+
+  /** The production driver for node {@code id}: inline flushes when {@code flusher} is null. */
+  private ReadyDriver driver(int id, RaftNode n, ReadyDriver.Flusher flusher) {
+    return new ReadyDriver(n, storages.get(id), m -> enqueue(List.of(m)), new ReadyDriver.Applier() {
       @Override
       public void apply(Ready rd) {
         List<String> sm = machines.get(id);
@@ -107,12 +112,33 @@ final class InMemoryRaftCluster {
         readStates.get(id).addAll(rd.readStates());
         abortedReads.get(id).addAll(rd.abortedReads());
       }
-    }, null, new ReadyDriver.Hooks() {
+    }, flusher, new ReadyDriver.Hooks() {
       @Override
       public void onReady(Ready rd) {
         readies.get(id).add(rd);
       }
-    }));
+    });
+  }
+
+  /** Flushes requested by nodes on a slow disk ({@link #slowDisk}), not yet completed. */
+  final Map<Integer, RaftStorage.FlushBatch> heldFlushes = new TreeMap<>();
+
+  /**
+   * From now on node {@code id}'s flushes complete only at {@link #finishFlush} (a slow disk): the
+   * same node, on a driver whose flusher holds the batch. Call between inputs (no flush in flight);
+   * a restart gives the node a normal disk again.
+   */
+  void slowDisk(int id) {
+    drivers.put(id, driver(id, nodes.get(id), batch -> heldFlushes.put(id, batch)));
+  }
+
+  /** Completes node {@code id}'s held flush: the batch becomes durable, the held messages leave. */
+  void finishFlush(int id) {
+    RaftStorage.FlushBatch b = heldFlushes.remove(id);
+    if (b == null) throw new AssertionError("node " + id + " has no flush in flight");
+    b.sync();
+    drivers.get(id).onFlushed();
+    drain();
   }
 
   RaftNode node(int id) { return nodes.get(id); }
@@ -199,6 +225,7 @@ final class InMemoryRaftCluster {
 
   void crash(int id) {
     crashed.add(id);
+    heldFlushes.remove(id); // the flush in flight never completes
     storages.get(id).crash();
     network.removeIf(m -> m.to() == id);
   }
