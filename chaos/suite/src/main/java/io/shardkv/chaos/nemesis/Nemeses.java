@@ -78,7 +78,7 @@ public final class Nemeses {
    * leader then serves {@link #VOTE_SETTLE_MS} before the winner resumes.
    */
   static final long VOTE_SLOW_MS = 4_000;
-  static final long VOTE_ELECT_MS = 10_000;
+  static final long VOTE_ELECT_MS = 20_000;
   static final long VOTE_SETTLE_MS = 2_000;
 
   private Nemeses() {}

@@ -264,20 +264,24 @@ class LazyFsTest {
     forceDir(mount);
     assertEquals("fsync delay 30000 ms", run("slow", mount.toString(), state.toString(), "30000").out.strip());
     // Another process appends and fsyncs, as the server's flusher does; the fsync waits on the slow disk.
+    Path said = tmp.resolve("writer.out");
     Process writer = new ProcessBuilder(ShardKvDb.PYTHON, "-c", "import os, sys\n"
         + "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)\n"
         + "os.write(fd, b'vote n3')\n"
         + "print('written', flush=True)\n"
         + "os.fsync(fd)\n"
-        + "print('synced', flush=True)\n", f.toString()).redirectErrorStream(true).start();
-    var out = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
-    assertEquals("written", out.readLine());
+        + "print('synced', flush=True)\n", f.toString()).redirectErrorStream(true).redirectOutput(said.toFile()).start();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < until && !(Files.exists(said) && Files.readString(said).contains("written"))) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.readString(said).contains("written"), Files.readString(said));
     assertEquals("term 7 vote n3", read(f), "readers see the write at once");
     // The power loss as ShardKvDb.losePower does it: freeze, kill the users, drop.
     assertEquals("frozen", run("freeze", mount.toString(), state.toString()).out.strip());
     writer.destroyForcibly();
     assertTrue(writer.waitFor(20, TimeUnit.SECONDS), "the frozen fsync gave up instead of finishing its 30 s wait");
-    String rest = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String rest = Files.readString(said);
     assertFalse(rest.contains("synced"), "the fsync never returned success: " + rest);
     assertEquals("lost 7 byte(s): 1 file(s) changed since their last fsync, 0 name(s) not durable", drop());
     assertEquals("term 7 ", read(f), "what the waiting fsync covered is lost");
