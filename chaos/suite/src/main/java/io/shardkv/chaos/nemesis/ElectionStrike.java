@@ -210,6 +210,11 @@ final class ElectionStrike {
     }
   }
 
+  /** True while a strike struck and its restore has not run yet. */
+  boolean pending() {
+    return aim != null && struck != null;
+  }
+
   /** Undoes what a strike left behind: the voter's slow disk, the paused winner; idempotent. */
   void undo() {
     VoteStrike.Aim a = aim;

@@ -68,8 +68,15 @@ public final class PowerNemesis implements Nemesis {
       }
       return op.f().equals("lose-power") ? strike(op, m) : restoreOldLeaderLast(op, m);
     }
+    Object voteRestore = null;
     if (op.f().equals("restore-power")) {
-      election.undo(); // the final restore: no disk stays slow, no winner stays paused
+      // The final restore: a vote strike still pending gets its own restore first (the second election
+      // before the winner resumes; a campaign shorter than one strike cycle still plays it out whole),
+      // then nothing stays slow or paused.
+      if (election.pending()) {
+        voteRestore = election.restore(op, Edn.map("after", Edn.kw("election"))).value();
+      }
+      election.undo();
     }
     Db db = ctx.db();
     Set<String> hosts = Targets.resolve(op.value(), ctx.nodes(), rnd, () -> ClusterStatus.leaderHosts(ctx.status().poll()));
@@ -92,7 +99,8 @@ public final class PowerNemesis implements Nemesis {
       }
     });
     ctx.log().accept("nemesis: " + op.f() + " " + Edn.line(op.value()) + " -> " + hosts);
-    return op.withValue(result).with("nodes", new ArrayList<>(hosts)).with("spec", op.value());
+    Op done = op.withValue(result).with("nodes", new ArrayList<>(hosts)).with("spec", op.value());
+    return voteRestore == null ? done : done.with("vote-restore", voteRestore);
   }
 
   /** {@code :lose-power {:when :busy ...}}: waits for a busy shard group, then cuts the power in the plan's order. */

@@ -296,12 +296,16 @@ class VoteStrikeTest {
   }
 
   @Test
-  void theFinalRestoreResumesAWinnerAStrikeLeftPaused() throws Exception {
+  void theFinalRestorePlaysAPendingStrikeOutThenStartsEveryHost() throws Exception {
     group1(false, 8);
     PowerNemesis n = new PowerNemesis(ctx());
     n.invoke(STRIKE);
+    Op done = n.invoke(Op.nemesis("restore-power", Edn.kw("all")));
+    assertEquals(List.of("n3"), bed.calls("resume"), "the winner left paused resumes");
+    assertTrue(bed.calls.indexOf("resume n3") > bed.calls.indexOf("start n1"), "after the second election, as in a strike's own restore");
+    assertEquals(Edn.kw("same-term"), ((Map<?, ?>) done.extra().get("vote-restore")).get(Edn.kw("second")));
+    assertEquals(List.of("n1", "n1", "n2", "n2", "n3", "n4", "n5"), bed.calls("start"), "then every host, as any final restore");
     n.invoke(Op.nemesis("restore-power", Edn.kw("all")));
-    assertEquals(List.of("n3"), bed.calls("resume"));
-    assertEquals(HOSTS, bed.calls("start"));
+    assertEquals(List.of("n3"), bed.calls("resume"), "nothing pending any more");
   }
 }
