@@ -53,16 +53,23 @@ final class ElectionStrike {
     long commits = PowerNemesis.num(m.get(Edn.kw("commits")), 20);
     long watchMs = PowerNemesis.num(m.get(Edn.kw("watch-ms")), 30_000);
     long slowMs = PowerNemesis.num(m.get(Edn.kw("slow-ms")), 4_000);
-    long electMs = PowerNemesis.num(m.get(Edn.kw("elect-ms")), 10_000);
+    long electMs = PowerNemesis.num(m.get(Edn.kw("elect-ms")), 20_000);
+    // A correct voter answers nothing before its slow flush, and each of W's re-campaigns writes anew,
+    // so its election may not end while the disk is slow: after this long the disk gets its speed back
+    // (the strike then still comes, and a correct server must still give no second leader of the term).
+    long slowForMs = PowerNemesis.num(m.get(Edn.kw("slow-for-ms")), 3 * slowMs);
     undo(); // a strike whose restore never came (should not happen: the generator alternates)
     PowerStrike.BusyWatch watch = new PowerStrike.BusyWatch(commits);
     long deadline = System.nanoTime() + watchMs * 1_000_000;
     PowerStrike.Plan plan = null;
-    List<Replica> poll = List.of();
-    while (plan == null && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-      poll = ctx.status().poll();
-      plan = watch.observe(poll, ctx.nodes());
-      if (plan == null) {
+    VoteStrike.Aim found = null;
+    while (found == null && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+      List<Replica> poll = ctx.status().poll();
+      PowerStrike.Plan p = watch.observe(poll, ctx.nodes());
+      plan = p == null ? plan : p;
+      // A busy group whose three members do not all answer yet (hosts still booting) is watched on.
+      found = p == null ? null : VoteStrike.aim(p, poll, ctx.nodes());
+      if (found == null) {
         PowerNemesis.sleep(PowerNemesis.POLL_MILLIS);
       }
     }
@@ -70,7 +77,7 @@ final class ElectionStrike {
       ctx.log().accept("nemesis: vote strike: no shard group committed " + commits + " entries within " + watchMs + " ms; nothing struck");
       return op.withValue(Edn.map("when", Edn.kw("election"), "saw", null));
     }
-    VoteStrike.Aim a = VoteStrike.aim(plan, poll, ctx.nodes());
+    VoteStrike.Aim a = found;
     if (a == null) {
       ctx.log().accept("nemesis: vote strike: group " + plan.group() + " did not show a leader and two followers on three hosts; nothing struck");
       return op.withValue(Edn.map("when", Edn.kw("election"), "saw", Edn.kw("no-aim"), "group", (long) plan.group()));
@@ -83,15 +90,23 @@ final class ElectionStrike {
     long t0 = System.nanoTime();
     long electDeadline = t0 + electMs * 1_000_000;
     VoteStrike.Election e = null;
+    Long spedUp = null;
     while (e == null && System.nanoTime() < electDeadline && !Thread.currentThread().isInterrupted()) {
       e = VoteStrike.elected(a, ctx.status().poll());
       if (e == null) {
         PowerNemesis.sleep(FAST_POLL_MILLIS);
+        if (spedUp == null && System.nanoTime() - t0 >= slowForMs * 1_000_000) {
+          db.slowDisk(a.voterHost(), 0);
+          spedUp = (System.nanoTime() - t0) / 1_000_000;
+        }
       }
     }
     long seenMs = (System.nanoTime() - t0) / 1_000_000;
     Map<Object, Object> v = aimed(a);
     v.put(Edn.kw("slow"), disk);
+    if (spedUp != null) {
+      v.put(Edn.kw("sped-up-ms"), spedUp);
+    }
     if (e == null || !e.asAimed()) {
       db.slowDisk(a.voterHost(), 0);
       slow = false;

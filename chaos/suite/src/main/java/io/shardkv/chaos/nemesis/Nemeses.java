@@ -79,6 +79,8 @@ public final class Nemeses {
    */
   static final long VOTE_SLOW_MS = 4_000;
   static final long VOTE_ELECT_MS = 20_000;
+  /** After this long without the provoked election the voter's disk gets its speed back (a correct voter's election may need it). */
+  static final long VOTE_SLOW_FOR_MS = 12_000;
   static final long VOTE_SETTLE_MS = 2_000;
 
   private Nemeses() {}
@@ -203,7 +205,7 @@ public final class Nemeses {
           Gen.repeat(Op.nemesis("restore-power", Edn.map("old-leader", Edn.kw("last"), "wait-ms", STRIKE_WATCH_MS))));
       case "vote-strike" -> Gen.flipFlop(
           Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("election"), "commits", STRIKE_COMMITS,
-              "watch-ms", STRIKE_WATCH_MS, "slow-ms", VOTE_SLOW_MS, "elect-ms", VOTE_ELECT_MS))),
+              "watch-ms", STRIKE_WATCH_MS, "slow-ms", VOTE_SLOW_MS, "slow-for-ms", VOTE_SLOW_FOR_MS, "elect-ms", VOTE_ELECT_MS))),
           Gen.repeat(Op.nemesis("restore-power", Edn.map("after", Edn.kw("election"), "wait-ms", STRIKE_WATCH_MS,
               "settle-ms", VOTE_SETTLE_MS))));
       default -> throw new IllegalArgumentException(c);

@@ -202,6 +202,11 @@ class VoteStrikeTest {
    * a transfer, n3 leads.
    */
   private void group1(boolean voterWins, long secondTerm) throws Exception {
+    group1(voterWins, secondTerm, false);
+  }
+
+  /** As above; with {@code onlyWhenFast} the election ends only once the voter's disk has its speed back. */
+  private void group1(boolean voterWins, long secondTerm, boolean onlyWhenFast) throws Exception {
     AtomicLong commit = new AtomicLong(100);
     host("n1", calls -> {
       if (calls.contains("kill n1") && !calls.contains("start n1")) {
@@ -216,7 +221,7 @@ class VoteStrikeTest {
       if (calls.contains("lose-power n2") && !calls.contains("start n2")) {
         return null;
       }
-      if (calls.contains("kill n1") && !calls.contains("start n2")) {
+      if (calls.contains("kill n1") && !calls.contains("start n2") && (!onlyWhenFast || calls.contains("slow n2 0"))) {
         return voterWins ? json(2, "leader", 8, 2, 100) : json(2, "follower", 8, 3, 100);
       }
       return json(2, "follower", 7, 1, 100);
@@ -231,7 +236,7 @@ class VoteStrikeTest {
       if (calls.contains("resume n3")) {
         return json(3, "follower", secondTerm, 1, 500); // deposed while paused: it follows the second leader
       }
-      if (calls.contains("kill n1")) {
+      if (calls.contains("kill n1") && (!onlyWhenFast || calls.contains("slow n2 0"))) {
         return voterWins ? json(3, "follower", 8, 2, 100) : json(3, "leader", 8, 3, 100);
       }
       return json(3, "follower", 7, 1, 100);
@@ -270,6 +275,18 @@ class VoteStrikeTest {
     assertTrue(bed.calls.indexOf("resume n3") > bed.calls.indexOf("start n1"), "the winner resumes after the second election");
     assertEquals(List.of("n1 POST group=1&to=3"), transfers, "the group's new leader hands leadership to the winner");
     assertEquals(List.of("n2 4000"), bed.calls("slow"), "the power loss reset the voter's disk; nothing else was slowed");
+  }
+
+  @Test
+  void anElectionThatDoesNotEndOnTheSlowDiskGetsItsSpeedBackAndIsStillStruck() throws Exception {
+    group1(false, 9, true);
+    PowerNemesis n = new PowerNemesis(ctx());
+    Map<?, ?> v = (Map<?, ?>) n.invoke(Op.nemesis("lose-power", Edn.map("when", Edn.kw("election"), "commits", 20L,
+        "watch-ms", 5000L, "slow-ms", 4000L, "slow-for-ms", 300L, "elect-ms", 3000L))).value();
+    assertEquals(Edn.kw("elected"), v.get(Edn.kw("saw")), Edn.line(v));
+    assertTrue(v.get(Edn.kw("sped-up-ms")) instanceof Long, "the completion says when the disk got its speed back: " + Edn.line(v));
+    assertEquals(List.of("slow n2 4000", "kill n1", "slow n2 0"), bed.calls.subList(0, 3));
+    assertEquals(List.of("n2"), bed.calls("lose-power"));
   }
 
   @Test
