@@ -166,8 +166,9 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     boolean stranded = nemeses.contains("stale-leader");
     double interval = stranded ? 5 : dedup || reads ? 2 : bug == PlantedBug.ACK_BEFORE_FSYNC ? 8 : 3;
     // The quiet period before the final reads: 3 s, but 20 s after power losses, whose servers need
-    // 10-15 s to boot (a client that never reached the config center fails fast instead of retrying:
-    // a final read in that gap made a campaign unknown).
+    // 10-15 s to boot (a final read in that gap once made a campaign unknown: a fresh client session failed
+    // fast on refused connections; the campaign's sessions now retry them within the final read's 30 s,
+    // ClientOptions.failFastUntilReached, but the servers still need the time).
     double quiet = Nemeses.losesPower(nemeses) ? 20 : 3;
     // Under power-strike, 30 clients: the more writes in flight, the more often the last follower standing
     // has acknowledged entries it has not flushed yet when its power goes.

@@ -100,7 +100,7 @@ public final class StaleLeaderNemesis implements Nemesis {
     String host = choose(leaders, rnd);
     if (host == null) {
       ctx.log().accept("nemesis: strand-leader: no shard-group leader answered; nothing done");
-      return op.with("saw", null);
+      return op.withValue(Edn.map("saw", null));
     }
     long ms = clockMs(op.value());
     ctx.testbed().clocks().bump(host, ms);
