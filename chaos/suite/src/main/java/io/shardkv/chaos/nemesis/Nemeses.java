@@ -36,6 +36,9 @@ import java.util.SplittableRandom;
  *   <tr><td>power-strike</td><td>lose-power when a shard group is busy: every host but its leader's and one follower's, then the follower's, then the leader's /
  *       restore-power, the old leader's host last ({@link PowerStrike}); not staggered: each strike waits for a busy
  *       cluster and each restore follows at once; not part of {@code all}</td></tr>
+ *   <tr><td>stale-leader</td><td>strand-leader: a shard-group leader's host gets its clock stepped back (its timers stand still)
+ *       and is cut off from the other hosts, not from the clients / rejoin-leader ({@link StaleLeaderNemesis}); not part of
+ *       {@code all}</td></tr>
  * </table>
  */
 public final class Nemeses {
@@ -47,7 +50,7 @@ public final class Nemeses {
    * derive each class's random stream from its position here, so existing classes keep theirs.
    */
   public static final List<String> KNOWN =
-      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike")).toList();
+      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike", "stale-leader")).toList();
 
   /** Classes that cut the power ({@link PowerNemesis}): the testbed must offer the power-loss file system. */
   public static final List<String> POWER = List.of("power", "power-strike");
@@ -128,6 +131,9 @@ public final class Nemeses {
     if (losesPower(classes)) {
       ns.add(new PowerNemesis(ctx));
     }
+    if (classes.contains("stale-leader")) {
+      ns.add(new StaleLeaderNemesis(ctx));
+    }
     return new Composed(ns, ctx);
   }
 
@@ -187,6 +193,9 @@ public final class Nemeses {
           Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("busy"), "commits", STRIKE_COMMITS,
               "watch-ms", STRIKE_WATCH_MS, "step-ms", STRIKE_STEP_MS))),
           Gen.repeat(Op.nemesis("restore-power", Edn.map("old-leader", Edn.kw("last"), "wait-ms", STRIKE_WATCH_MS))));
+      case "stale-leader" -> Gen.flipFlop(
+          Gen.repeat(Op.nemesis("strand-leader", Edn.map("clock-ms", StaleLeaderNemesis.CLOCK_MS))),
+          Gen.repeat(Op.nemesis("rejoin-leader", null)));
       default -> throw new IllegalArgumentException(c);
     };
   }
@@ -208,6 +217,9 @@ public final class Nemeses {
     }
     if (losesPower(classes)) {
       l.add(Gen.once(Op.nemesis("restore-power", Edn.kw("all"))));
+    }
+    if (classes.contains("stale-leader")) {
+      l.add(Gen.once(Op.nemesis("rejoin-leader", Edn.kw("all"))));
     }
     if (classes.contains("reconfig")) {
       l.add(Gen.once(Op.nemesis("join-group", null)));

@@ -215,4 +215,33 @@ class LabCampaignTest {
     assertTrue(r.out().contains("mutation score: 1/1 caught"), r.out() + "\n" + r.err());
     assertEquals(0, r.exit(), r.err());
   }
+
+  /**
+   * Lease reads (docs/chaos.md, Mutants), behind {@code -Dchaos.leaseReads=true} (a few minutes): under
+   * {@code stale-leader} with home-bound clients — the campaign {@code chaos mutants} runs for lease-reads —
+   * the correct servers stay valid (a stranded leader cannot confirm a read, so it answers none), and
+   * servers that trust their lease ({@code lease-reads}) are caught: a read at the stranded leader returns
+   * a value older than a write its successor acknowledged before the read began.
+   */
+  @Test
+  @Order(8)
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "chaos.leaseReads", matches = "true")
+  void strandedLeadersServeNoStaleReadOfASafeServerAndCatchLeaseReads() throws Exception {
+    Path dir = campaign(0, "--workload", "register", "--nemesis", "stale-leader", "--home-clients", "--nemesis-interval", "5",
+        "--concurrency", "20", "--key-count", "2", "--quiet", "3", "--time-limit", "60", "--seed", "14401");
+    List<Op> h = HistoryFile.read(dir.resolve("history.edn"));
+    List<OpPair> strands = OpPair.nemesisOps(h).stream()
+        .filter(p -> p.invoke().f().equals("strand-leader") && p.completion() != null && p.completion().error() == null
+            && String.valueOf(p.completion().value()).contains(":host"))
+        .toList();
+    assertFalse(strands.isEmpty(), "no leader was stranded in " + dir);
+    assertTrue(Files.readString(dir.resolve("test.edn")).contains(":clients :home"), "see " + dir);
+    assertTrue(Files.readString(dir.resolve("results.edn")).contains(":valid? true"), "see " + dir);
+
+    ChaosCli.Run r = ChaosCli.run("mutants", "--lab", "--lab-dir", LabFixture.DIR.toString(), "--lab-hosts", "5",
+        "--store", STORE.toString(), "--mutants", "lease-reads", "--time-limit", "120", "--seed", "14411");
+    System.out.println("LabCampaignTest lease-reads mutant:\n" + r.out());
+    assertTrue(r.out().contains("mutation score: 1/1 caught"), r.out() + "\n" + r.err());
+    assertEquals(0, r.exit(), r.err());
+  }
 }
