@@ -4,7 +4,7 @@ import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.Connections;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
-import io.shardkv.server.process.LocalCluster;
+import io.shardkv.harness.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.shardkv.cli;
 
+import io.shardkv.harness.ChaosRun;
+import io.shardkv.harness.LocalCluster;
 import io.shardkv.linearizability.CheckResult;
 import io.shardkv.linearizability.Verdict;
-import io.shardkv.server.process.ChaosRun;
-import io.shardkv.server.process.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

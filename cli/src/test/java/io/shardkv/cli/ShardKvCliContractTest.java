@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkv.server.process.ProcessLiveness;
+import io.shardkv.harness.ProcessLiveness;
 import io.shardkv.server.process.ServerMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -164,16 +164,23 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     boolean reads = bug == PlantedBug.STALE_READS || bug == PlantedBug.LEASE_READS;
     // ack-before-fsync: 8 s (used by --local's kill). With the timed `power` nemesis, restarts took ~15 s
     // on a loaded lab, so most losses found nothing unflushed (docs/chaos.md, Power loss): hence power-strike.
-    double interval = dedup || reads ? 2 : bug == PlantedBug.ACK_BEFORE_FSYNC ? 8 : 3;
+    // stale-leader (lease-reads on hosts): a stranded leader must stay stranded past an election and the
+    // writes through its successor (1-2 s on a loaded lab), so a mean of 5 s between its ops.
+    boolean stranded = nemeses.contains("stale-leader");
+    double interval = stranded ? 5 : dedup || reads ? 2 : bug == PlantedBug.ACK_BEFORE_FSYNC ? 8 : 3;
     // The quiet period before the final reads: 3 s, but 20 s after power losses, whose servers need
-    // 10-15 s to boot (a client that never reached the config center fails fast instead of retrying:
-    // a final read in that gap made a campaign unknown).
+    // 10-15 s to boot (a final read in that gap once made a campaign unknown: a fresh client session failed
+    // fast on refused connections; the campaign's sessions now retry them within the final read's 30 s,
+    // ClientOptions.failFastUntilReached, but the servers still need the time).
     double quiet = Nemeses.losesPower(nemeses) ? 20 : 3;
     // Under power-strike, 30 clients: the more writes in flight, the more often the last follower standing
     // has acknowledged entries it has not flushed yet when its power goes.
     int clients = dedup || reads ? 20 : nemeses.contains("power-strike") || voteStrike ? 30 : 10;
+    // Under stale-leader the clients are home-bound (dealt over the hosts): those bound to the stranded
+    // leader's host keep asking it, the others write through the new leader (docs/chaos.md, Mutants).
     return new TestSpec(workload(bug, nemeses), nemeses, interval, targets, seconds, clients,
-        unlimited ? 0 : 100, reads ? 2 : 5, 200, seed, quiet, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()));
+        unlimited ? 0 : 100, reads ? 2 : 5, 200, seed, quiet, dedup ? 10 : 5, testbed, List.of(), false, List.of(bug.shortName()))
+        .withHomeClients(stranded);
   }
 
   /**
@@ -197,7 +204,10 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
    * not fsynced (docs/chaos.md, Power loss); a testbed without the layer refuses the campaign.
    * ack-before-fsync gets {@code power-strike} (a busy group's followers first, its leader last),
    * vote-before-persist {@code vote-strike} (an election provoked in a busy group, its voter's power
-   * cut on a slowed disk right after it voted; the timed {@code power} never caught it).
+   * cut on a slowed disk right after it voted; the timed {@code power} never caught it). lease-reads gets {@code stale-leader} (a leader cut off
+   * from its peers, not from its clients, its timers stopped by a clock step) and home-bound clients:
+   * under {@code pause} every client left the frozen leader for the new one and never asked the old
+   * one again, so its stale lease went unseen (docs/chaos.md, Mutants).
    */
   List<String> nemesesFor(PlantedBug bug) {
     if (!where.local && bug == PlantedBug.ACK_BEFORE_FSYNC) {
@@ -205,6 +215,9 @@ public final class ChaosMutantsCommand implements Callable<Integer> {
     }
     if (!where.local && bug == PlantedBug.VOTE_BEFORE_PERSIST) {
       return List.of("vote-strike");
+    }
+    if (!where.local && bug == PlantedBug.LEASE_READS) {
+      return List.of("stale-leader");
     }
     String n = bug.nemesis();
     if (where.local && (n.contains("partition") || n.contains("clock"))) {

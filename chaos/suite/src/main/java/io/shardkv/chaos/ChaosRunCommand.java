@@ -64,8 +64,10 @@ public final class ChaosRunCommand implements Callable<Integer> {
   @Option(names = "--nemesis", paramLabel = "LIST",
       description = "faults: none, all, or a comma-separated list of partition, clock, kill, pause, reconfig, trigger, member, power, "
           + "power-strike (power: kill -9 and lose what was not fsynced; needs FUSE on the hosts; power-strike: the same, struck "
-          + "when a shard group is busy, its leader's host last down and last up; vote-strike: an election provoked by killing a "
-          + "busy group's leader, the voter's power cut on a slowed disk right after it voted; none of the three is part of all). "
+          + "when a shard group is busy, its leader's host last down and last up; neither is part of all), stale-leader (a shard-group "
+          + "leader's host cut off from the other hosts, not from the clients, its servers' timers stopped by a clock step; "
+          + "not part of all; pair it with --home-clients), vote-strike (an election provoked by killing a busy group's leader, the "
+          + "voter's power cut on a slowed disk right after it voted; not part of all). "
           + "Default: all (with --local: kill,pause,reconfig,trigger)")
   String nemesis;
 
@@ -120,6 +122,12 @@ public final class ChaosRunCommand implements Callable<Integer> {
       description = "time the linearizability checker may take; keys undecided by then make the verdict unknown. Default: ${DEFAULT-VALUE}")
   double checkTimeout;
 
+  @Option(names = "--home-clients",
+      description = "bind each client to a home host (dealt round-robin over the hosts, as Jepsen binds processes to nodes): "
+          + "every key operation asks that host's server first, whoever leads, and follows redirects from there. "
+          + "Default: off, clients follow the leader")
+  boolean homeClients;
+
   @CommandLine.Mixin
   TestbedFlags bed = new TestbedFlags();
 
@@ -153,7 +161,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
       targets = Nemeses.parseTargets(nemesisTargets);
       validate();
       nemeses = Nemeses.parse(nemesis != null ? nemesis : where.local ? "kill,pause,reconfig,trigger" : "all");
-      if (where.local && (nemeses.contains("partition") || nemeses.contains("clock"))) {
+      if (where.local && (nemeses.contains("partition") || nemeses.contains("clock") || nemeses.contains("stale-leader"))) {
         throw new IllegalArgumentException("--local cannot inject partitions or clock faults (its nodes share this machine's "
             + "network and clock); use --lab or --nodes for those, or --nemesis kill,pause,reconfig,trigger");
       }
@@ -173,7 +181,7 @@ public final class ChaosRunCommand implements Callable<Integer> {
     Path worstDir = null;
     String kind = where.local ? "local" : where.lab ? "lab" : "nodes";
     TestSpec base = new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
-        quiet, opTimeout, kind, List.of(), unsafeDisableDedup).withTrace(bed.trace);
+        quiet, opTimeout, kind, List.of(), unsafeDisableDedup).withTrace(bed.trace).withHomeClients(homeClients);
     try {
       for (int i = 0; i < testCount; i++) {
         TestSpec t = base.withSeed(s + i);

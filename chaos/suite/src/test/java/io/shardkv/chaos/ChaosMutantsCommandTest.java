@@ -1,6 +1,7 @@
 package io.shardkv.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.server.replica.PlantedBug;
@@ -105,6 +106,29 @@ class ChaosMutantsCommandTest {
     c.where = new ChaosRunCommand.Where();
     c.where.local = true; // no power-loss layer under --local: the mutants' own nemesis
     assertEquals(List.of("kill"), c.nemesesFor(PlantedBug.ACK_BEFORE_FSYNC));
+  }
+
+  @Test
+  void onHostsLeaseReadsStrandsALeaderAndBindsTheClientsToHomeHosts() {
+    ChaosMutantsCommand c = new ChaosMutantsCommand();
+    c.where = new ChaosRunCommand.Where();
+    c.where.lab = true;
+    assertEquals(List.of("stale-leader"), c.nemesesFor(PlantedBug.LEASE_READS));
+    var spec = ChaosMutantsCommand.campaign(PlantedBug.LEASE_READS, List.of("stale-leader"), 20, 7, "lab");
+    assertTrue(spec.homeClients(), "clients bound to the stranded leader's host keep asking it");
+    assertEquals("register", spec.workload());
+    assertEquals(5, spec.nemesisInterval(), "a leader stays stranded past an election and the writes through its successor");
+    assertEquals(20, spec.concurrency());
+    assertEquals(2, spec.keyCount());
+    assertTrue(io.shardkv.chaos.history.Edn.line(spec.toEdn()).contains(":clients :home"));
+    assertTrue(io.shardkv.chaos.run.TestSpec.fromEdn(io.shardkv.chaos.history.Edn.pretty(spec.toEdn())).homeClients());
+    c.where = new ChaosRunCommand.Where();
+    c.where.local = true; // no partitions or clocks under --local: the note's pause, clients follow the leader
+    assertEquals(List.of("pause"), c.nemesesFor(PlantedBug.LEASE_READS));
+    var paused = ChaosMutantsCommand.campaign(PlantedBug.LEASE_READS, List.of("pause"), 20, 7, "local");
+    assertFalse(paused.homeClients());
+    assertFalse(io.shardkv.chaos.history.Edn.line(paused.toEdn()).contains(":clients"), "test.edn of such runs unchanged");
+    assertFalse(io.shardkv.chaos.run.TestSpec.fromEdn(io.shardkv.chaos.history.Edn.pretty(paused.toEdn())).homeClients());
   }
 
   @Test

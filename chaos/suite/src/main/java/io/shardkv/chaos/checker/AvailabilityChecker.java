@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * Availability: the fraction of client ops that succeeded while a fault was active and while none
  * was, judged by each op's invocation time (the final reads after healing are left out). A fault
  * window opens when a fault begins (the invocation of {@code :start-partition}, {@code :kill},
- * {@code :pause}, {@code :bump-clock}, {@code :strobe-clock}, {@code :strike}, {@code :lose-power}) and
+ * {@code :pause}, {@code :bump-clock}, {@code :strobe-clock}, {@code :strike}, {@code :lose-power}, {@code :strand-leader}) and
  * closes when the nemesis op that undoes it completes ({@code :stop-partition}, {@code :start},
- * {@code :resume}, {@code :reset-clock}, {@code :recover}, {@code :restore-power}), or at the end of the history. Reconfigurations are
+ * {@code :resume}, {@code :reset-clock}, {@code :recover}, {@code :restore-power}, {@code :rejoin-leader}), or at the end of the history. Reconfigurations are
  * counted as events, not windows. {@code :availability} is the fraction {@code :ok};
  * {@code :answered} also counts a cas that the database refused because the value differed
  * ({@code :fail} with {@code :error "cas mismatch"}): an answer, not an outage. Informational:
@@ -26,7 +26,7 @@ public final class AvailabilityChecker implements Checker {
   public static final Map<String, String> WINDOWS = Map.of(
       "start-partition", "stop-partition", "kill", "start", "pause", "resume",
       "bump-clock", "reset-clock", "strobe-clock", "reset-clock", "strike", "recover",
-      "lose-power", "restore-power");
+      "lose-power", "restore-power", "strand-leader", "rejoin-leader");
 
   /** The {@code :error} of a cas the database refused because the value differed. */
   public static final String CAS_MISMATCH = "cas mismatch";

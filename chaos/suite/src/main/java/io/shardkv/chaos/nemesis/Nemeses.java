@@ -36,6 +36,9 @@ import java.util.SplittableRandom;
  *   <tr><td>power-strike</td><td>lose-power when a shard group is busy: every host but its leader's and one follower's, then the follower's, then the leader's /
  *       restore-power, the old leader's host last ({@link PowerStrike}); not staggered: each strike waits for a busy
  *       cluster and each restore follows at once; not part of {@code all}</td></tr>
+ *   <tr><td>stale-leader</td><td>strand-leader: a shard-group leader's host gets its clock stepped back (its timers stand still)
+ *       and is cut off from the other hosts, not from the clients / rejoin-leader ({@link StaleLeaderNemesis}); not part of
+ *       {@code all}</td></tr>
  *   <tr><td>vote-strike</td><td>lose-power in a provoked election: a busy shard group's voter gets a slow disk, its leader's
  *       host is killed, and once the other follower won, the voter's power is cut and the winner's host paused /
  *       restore-power: the voter and the old leader back, a second election, the winner resumed and made leader
@@ -51,7 +54,7 @@ public final class Nemeses {
    * derive each class's random stream from its position here, so existing classes keep theirs.
    */
   public static final List<String> KNOWN =
-      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike", "vote-strike")).toList();
+      java.util.stream.Stream.concat(CLASSES.stream(), java.util.stream.Stream.of("power", "power-strike", "stale-leader", "vote-strike")).toList();
 
   /** Classes that cut the power ({@link PowerNemesis}): the testbed must offer the power-loss file system. */
   public static final List<String> POWER = List.of("power", "power-strike", "vote-strike");
@@ -144,6 +147,9 @@ public final class Nemeses {
     if (losesPower(classes)) {
       ns.add(new PowerNemesis(ctx));
     }
+    if (classes.contains("stale-leader")) {
+      ns.add(new StaleLeaderNemesis(ctx));
+    }
     return new Composed(ns, ctx);
   }
 
@@ -203,6 +209,9 @@ public final class Nemeses {
           Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("busy"), "commits", STRIKE_COMMITS,
               "watch-ms", STRIKE_WATCH_MS, "step-ms", STRIKE_STEP_MS))),
           Gen.repeat(Op.nemesis("restore-power", Edn.map("old-leader", Edn.kw("last"), "wait-ms", STRIKE_WATCH_MS))));
+      case "stale-leader" -> Gen.flipFlop(
+          Gen.repeat(Op.nemesis("strand-leader", Edn.map("clock-ms", StaleLeaderNemesis.CLOCK_MS))),
+          Gen.repeat(Op.nemesis("rejoin-leader", null)));
       case "vote-strike" -> Gen.flipFlop(
           Gen.repeat(Op.nemesis("lose-power", Edn.map("when", Edn.kw("election"), "commits", STRIKE_COMMITS,
               "watch-ms", STRIKE_WATCH_MS, "slow-ms", VOTE_SLOW_MS, "slow-for-ms", VOTE_SLOW_FOR_MS, "elect-ms", VOTE_ELECT_MS))),
@@ -229,6 +238,9 @@ public final class Nemeses {
     }
     if (losesPower(classes)) {
       l.add(Gen.once(Op.nemesis("restore-power", Edn.kw("all"))));
+    }
+    if (classes.contains("stale-leader")) {
+      l.add(Gen.once(Op.nemesis("rejoin-leader", Edn.kw("all"))));
     }
     if (classes.contains("reconfig")) {
       l.add(Gen.once(Op.nemesis("join-group", null)));

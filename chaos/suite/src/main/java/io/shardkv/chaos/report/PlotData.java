@@ -118,7 +118,7 @@ public final class PlotData {
   /** The kind of a fault-starting (or reconfiguration) nemesis {@code :f}, or null. */
   public static String kind(String f) {
     return switch (f) {
-      case "start-partition" -> "partition";
+      case "start-partition", "strand-leader" -> "partition";
       case "bump-clock", "strobe-clock" -> "clock";
       case "kill" -> "kill";
       case "pause" -> "pause";

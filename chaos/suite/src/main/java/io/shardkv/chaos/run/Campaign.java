@@ -134,7 +134,12 @@ public final class Campaign {
         nemesis = io.shardkv.chaos.report.ClusterStateObserver.observing(
             Nemeses.nemesis(spec.nemeses(), nctx, spec.nemesisInterval()), nctx.status());
         nemesis.setup();
-        sessions = new KvSessions(db.clusterAddresses(), Duration.ofMillis((long) (spec.opTimeout() * 1000)), FINAL_READ_TIMEOUT);
+        List<String> homes = spec.homeClients() ? KvSessions.homeHosts(db.adminAddresses()) : List.of();
+        if (!homes.isEmpty()) {
+          log.accept("clients bound to home hosts, dealt round-robin: " + homes);
+        }
+        sessions = new KvSessions(db.clusterAddresses(), Duration.ofMillis((long) (spec.opTimeout() * 1000)), FINAL_READ_TIMEOUT,
+            homes);
         KvSessions s = sessions;
         try (HistoryWriter history = new HistoryWriter(dir.resolve("history.edn"))) {
           Interpreter interpreter = new Interpreter(spec.concurrency(), p -> w.open(s), nemesis, history, log);

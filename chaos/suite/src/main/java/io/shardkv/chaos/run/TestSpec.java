@@ -31,10 +31,21 @@ import java.util.Map;
  *     ({@code chaos mutants}); empty for every ordinary run
  * @param trace the servers ran with {@code trace = true} ({@code --trace}): their logs carry the trace lines
  *     an invalid run's counterexample links to
+ * @param homeClients the clients were home-bound ({@code --home-clients}; {@code :clients :home} in test.edn):
+ *     each session sends every key operation first to its home host's server, the homes dealt round-robin
+ *     over the hosts ({@link io.shardkv.chaos.client.KvSessions}); false: every client follows the leader
  */
 public record TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
     int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
-    String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe, boolean trace) {
+    String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe, boolean trace, boolean homeClients) {
+
+  /** A spec whose clients follow the leader. */
+  public TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
+      int concurrency, double rate, int keyCount, int opsPerKey, long seed, double quiet, double opTimeout,
+      String testbed, List<String> nodes, boolean unsafeDisableDedup, List<String> unsafe, boolean trace) {
+    this(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed, quiet, opTimeout,
+        testbed, nodes, unsafeDisableDedup, unsafe, trace, false);
+  }
 
   /** A spec of servers run without trace lines. */
   public TestSpec(String workload, List<String> nemeses, double nemesisInterval, List<String> targets, double timeLimit,
@@ -67,18 +78,24 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
 
   public TestSpec withSeed(long s) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, s,
-        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, trace);
+        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, trace, homeClients);
   }
 
   public TestSpec withNodes(List<String> n) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
-        quiet, opTimeout, testbed, n, unsafeDisableDedup, unsafe, trace);
+        quiet, opTimeout, testbed, n, unsafeDisableDedup, unsafe, trace, homeClients);
   }
 
   /** This spec with the servers' {@code trace} setting {@code t} ({@code --trace}). */
   public TestSpec withTrace(boolean t) {
     return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
-        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, t);
+        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, t, homeClients);
+  }
+
+  /** This spec with home-bound clients ({@code h}) or clients that follow the leader. */
+  public TestSpec withHomeClients(boolean h) {
+    return new TestSpec(workload, nemeses, nemesisInterval, targets, timeLimit, concurrency, rate, keyCount, opsPerKey, seed,
+        quiet, opTimeout, testbed, nodes, unsafeDisableDedup, unsafe, trace, h);
   }
 
   public Map<Object, Object> toEdn() {
@@ -91,6 +108,9 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
         "time-limit", timeLimit, "concurrency", concurrency, "rate", rate, "key-count", keyCount,
         "ops-per-key", opsPerKey, "seed", seed, "quiet", quiet, "op-timeout", opTimeout,
         "testbed", Edn.kw(testbed), "nodes", nodes, "unsafe-disable-dedup", unsafeDisableDedup, "trace", trace);
+    if (homeClients) {
+      m.put(Edn.kw("clients"), Edn.kw("home")); // only when set: earlier runs' test.edn stay as they were
+    }
     if (!unsafe.isEmpty()) {
       List<Object> us = new ArrayList<>();
       unsafe.forEach(u -> us.add(Edn.kw(u)));
@@ -123,7 +143,7 @@ public record TestSpec(String workload, List<String> nemeses, double nemesisInte
         (int) dbl(m, "ops-per-key", 200), (long) dbl(m, "seed", 0), dbl(m, "quiet", 5), dbl(m, "op-timeout", 5),
         m.get(Keyword.of("testbed")) == null ? "nodes" : name(m.get(Keyword.of("testbed"))), nodes,
         Boolean.TRUE.equals(m.get(Keyword.of("unsafe-disable-dedup"))), unsafe(m),
-        Boolean.TRUE.equals(m.get(Keyword.of("trace"))));
+        Boolean.TRUE.equals(m.get(Keyword.of("trace"))), "home".equals(name(m.get(Keyword.of("clients")))));
   }
 
   private static List<String> unsafe(Map<?, ?> m) {

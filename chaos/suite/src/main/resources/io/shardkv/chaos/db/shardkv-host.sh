@@ -13,7 +13,7 @@
 # command line is ServerMain with this home's config and that node id; otherwise it is not running.
 # A killed server is waited for until it has finished exiting (a zombie, or gone), not only until its
 # command line reads empty: a process gives up its memory before it closes its files, so a server
-# restarted in between would find its port still held (as server/.../ProcessLiveness.awaitExit); a
+# restarted in between would find its port still held (as chaos/harness/.../ProcessLiveness.awaitExit); a
 # start waits the same way for the process its pid file last named.
 set -u
 home=$(cd "$(dirname "$0")/.." && pwd)

@@ -15,6 +15,8 @@ public final class Connections implements AutoCloseable {
   private final ConcurrentHashMap<String, ClientConnection> byAddress = new ConcurrentHashMap<>();
   private final ClientConnection.Options options;
   private volatile boolean closed;
+  /** True once a session over these connections got an answer from a server of the cluster. */
+  private volatile boolean reachedCluster;
 
   public Connections(Duration connectTimeout) {
     this.options = new ClientConnection.Options(connectTimeout, Wire.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofSeconds(15));
@@ -24,6 +26,20 @@ public final class Connections implements AutoCloseable {
   public ClientConnection get(String address) {
     if (closed) throw new IllegalStateException("connections closed");
     return byAddress.computeIfAbsent(address, a -> new ClientConnection(parse(a), options));
+  }
+
+  /**
+   * True once any session over these connections was answered by a server of the cluster: the
+   * addresses are right and the cluster existed, so a later refusal is an outage, not a typo
+   * ({@link ClientOptions#failFastUntilReached}).
+   */
+  public boolean reachedCluster() {
+    return reachedCluster;
+  }
+
+  /** Notes that a session over these connections was answered by the cluster (see {@link #reachedCluster}). */
+  void markReached() {
+    reachedCluster = true;
   }
 
   static InetSocketAddress parse(String address) {

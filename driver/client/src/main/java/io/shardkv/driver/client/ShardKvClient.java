@@ -64,10 +64,11 @@ public final class ShardKvClient implements AutoCloseable {
   private final Environment env;
   private volatile boolean closed;
   /**
-   * True once any server of the cluster answered this session. Until then a config center that
-   * refuses every connection, or a --cluster address that is not a config-center node, is a
-   * definite error at once (a wrong address or a cluster that is not running), not a retry until
-   * the deadline; afterwards the same symptoms are an outage the session rides out by retrying.
+   * True once any server of the cluster answered this session. Until then a --cluster address that
+   * is not a config-center node is a definite error at once, and so is a config center that refuses
+   * every connection if {@link ClientOptions#failFastUntilReached} and no other session over the same
+   * {@link Connections} reached the cluster either ({@link #mayFailFastOnRefusal}); afterwards the
+   * same symptoms are an outage the session rides out by retrying until its deadline.
    */
   private volatile boolean reachedCluster;
   /** True once a config-center node was asked for the center's members (at most once a session). */
@@ -124,6 +125,7 @@ public final class ShardKvClient implements AutoCloseable {
         options.initialBackoff().toMillis(), options.maxBackoff().toMillis());
     this.router = new ShardRouter(id == 0 ? 1 : id, configCenter, policy,
         b -> b / 2 + ThreadLocalRandom.current().nextLong(b / 2 + 1));
+    router.home(options.home());
   }
 
   /** A session with its own connections. */
@@ -139,6 +141,12 @@ public final class ShardKvClient implements AutoCloseable {
   /** A session whose sends, clock and sleeps are {@code env}'s (tests). */
   static ShardKvClient withEnvironment(List<String> configCenter, ClientOptions options, Environment env) {
     return new ShardKvClient(configCenter, options, new Connections(options.connectTimeout()), true, env);
+  }
+
+  /** As above, over {@code shared} connections (their {@link Connections#reachedCluster} counts; tests). */
+  static ShardKvClient withEnvironment(List<String> configCenter, ClientOptions options, Environment env,
+      Connections shared) {
+    return new ShardKvClient(configCenter, options, shared, false, env);
   }
 
   /** Parses {@code host:port,host:port,...}. */
@@ -441,7 +449,10 @@ public final class ShardKvClient implements AutoCloseable {
           Response r = fut.get(wait + 50, TimeUnit.MILLISECONDS);
           Status st = r.status().retryAs();
           String hint = r.result() instanceof Result.LeaderHint h && !h.address().isEmpty() ? h.address() : null;
-          if (r.status() != Status.BAD_REQUEST) reachedCluster = true;
+          if (r.status() != Status.BAD_REQUEST && !reachedCluster) {
+            reachedCluster = true;
+            connections.markReached();
+          }
           if (!st.isRoutingRetry()) {
             answer = r;
             answeredBy = s.server();
@@ -476,7 +487,7 @@ public final class ShardKvClient implements AutoCloseable {
             synchronized (router) {
               all = router.tracker(ShardRouter.CONFIG_CENTER_GID).servers();
             }
-            if (!reachedCluster && refused.containsAll(all)) {
+            if (refused.containsAll(all) && mayFailFastOnRefusal()) {
               throw fastFail(call, UNREACHABLE + " (" + lastProblem + "); is the cluster "
                   + "running, and does the address list name its config-center nodes (the cluster= line of "
                   + "`bin/shardkv local-cluster start`)?");
@@ -540,6 +551,17 @@ public final class ShardKvClient implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The fast-fail rule for refused connections: only a session that asked for it
+   * ({@link ClientOptions#failFastUntilReached}), that never reached the cluster, over connections
+   * no other session reached it through either, takes "every config-center node refuses" for a
+   * wrong address list. Any other session has seen the cluster, so the refusals are an outage (e.g.
+   * every host lost power and is booting): retried with backoff until the call's deadline.
+   */
+  private boolean mayFailFastOnRefusal() {
+    return options.failFastUntilReached() && !reachedCluster && !connections.reachedCluster();
   }
 
   /** Adds the config center's members as {@code server} reports them ({@link ConfigCenterMembers}). */

@@ -8,6 +8,8 @@ package io.shardkv.driver.routing;
  *
  * <h2>Reactions</h2>
  * <ul>
+ *   <li>First attempt: to the group's tracked server ({@link LeaderTracker#current}), or, for a client
+ *       bound to a home ({@link ShardRouter#home()}), to the group's server at home.</li>
  *   <li>WRONG_LEADER: go to the hinted server at once; without a usable hint, rotate.</li>
  *   <li>No reply by the attempt deadline, or a connection error: rotate; a write that may have been
  *       delivered becomes "maybe executed".</li>
@@ -182,13 +184,16 @@ public final class ClientCall {
         return new CallStep.FetchConfig(configNum);
       }
     }
+    boolean first = attempts == 0;
     attempts++;
     inFlightAttempt = attempts;
     inFlightConfigNum = configNum;
     // Keep the tracker: the group may leave the cached config while this attempt is in flight.
     inFlightTracker = router.tracker(gid);
     inFlightGid = gid;
-    inFlightServer = inFlightTracker.current();
+    // A home-bound client (ShardRouter#home) asks its home first on every call to a shard group.
+    String home = first && gid != ShardRouter.CONFIG_CENTER_GID ? inFlightTracker.homeServer(router.home()) : null;
+    inFlightServer = home != null ? home : inFlightTracker.current();
     replyDeadline = Math.min(now + router.policy().attemptTimeoutMillis(), Math.max(deadline, now));
     phase = Phase.AWAITING;
     return new CallStep.Send(inFlightAttempt, gid, inFlightServer, configNum, replyDeadline);

@@ -59,6 +59,29 @@ public final class LeaderTracker {
     return servers.get(current);
   }
 
+  /**
+   * The server of this group that {@code home} names, or null: the one whose address is exactly
+   * {@code home} ({@code HOST:PORT}), else the first whose host part ({@code HOST}, the address without
+   * its {@code :PORT}) is {@code home}. Null when {@code home} is null or names none of them. Does not
+   * move the tracker: a home-bound call asks its home first and the tracker's choice only after that
+   * ({@link ShardRouter#home()}).
+   */
+  public String homeServer(String home) {
+    if (home == null || home.isEmpty()) {
+      return null;
+    }
+    if (servers.contains(home)) {
+      return home;
+    }
+    for (String s : servers) {
+      int c = s.lastIndexOf(':');
+      if (c > 0 && s.substring(0, c).equals(home)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   /** {@code server} answered as leader: keep using it. */
   public void onLeaderAnswered(String server) {
     int i = servers.indexOf(server);

@@ -33,6 +33,8 @@ public final class ShardRouter {
   private final TreeMap<Integer, LeaderTracker> groups = new TreeMap<>();
   private ShardConfig config;
   private long nextSeq = 1;
+  /** The home server or host of a home-bound client ({@link #home()}), or null: follow the leader. */
+  private String home;
 
   public ShardRouter(long clientId, List<String> configCenterServers, RetryPolicy policy) {
     this(clientId, configCenterServers, policy, LongUnaryOperator.identity());
@@ -82,6 +84,25 @@ public final class ShardRouter {
     z = (z ^ (z >>> 31)) & Long.MAX_VALUE;
     clientId = z == 0 ? 1 : z;
     sessionRenewals++;
+  }
+
+  /**
+   * Binds this client to a home: a server address ({@code HOST:PORT}) or a host ({@code HOST}). Null
+   * (the default) unbinds it. A home-bound client sends the first attempt of every call to a shard
+   * group to that group's server at its home ({@link LeaderTracker#homeServer}), whoever it believes
+   * the leader is, and follows redirects and timeouts as usual from there for the rest of the call;
+   * the next call starts at home again. A group with no server at home is routed as usual, and so are
+   * calls to the config center. Jepsen's clients are bound like this (each process talks to its own
+   * node): a server that wrongly believes it still leads keeps being asked, where a client that
+   * follows the leader would have left it (docs/chaos.md, Mutants: lease-reads).
+   */
+  public void home(String home) {
+    this.home = home == null || home.isEmpty() ? null : home;
+  }
+
+  /** The home this client is bound to ({@link #home(String)}), or null when it follows the leader. */
+  public String home() {
+    return home;
   }
 
   public RetryPolicy policy() {

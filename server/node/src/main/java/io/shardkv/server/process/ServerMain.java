@@ -2,7 +2,7 @@ package io.shardkv.server.process;
 
 import picocli.CommandLine;
 
-/** Entry point of a node JVM started by {@link LocalCluster}: the {@code server} command alone. */
+/** Entry point of a node JVM started by the harness's {@code io.shardkv.harness.LocalCluster}: the {@code server} command alone. */
 public final class ServerMain {
   private ServerMain() {}
 

@@ -1,5 +1,5 @@
 /**
- * The ShardKV server process and local clusters of them (docs/real-cluster.md, docs/config.md).
+ * The ShardKV server process (docs/real-cluster.md, docs/config.md).
  *
  * <ul>
  *   <li>{@link io.shardkv.server.process.NodeServer}: one server process hosting a
@@ -15,9 +15,9 @@
  *       protocol's opaque PEER_MESSAGE frames.</li>
  *   <li>{@link io.shardkv.server.process.ClusterConfig}: the one cluster config file (server format:
  *       {@link io.shardkv.server.process.ServerLines}; or the older node format).</li>
- *   <li>{@link io.shardkv.server.process.LocalCluster}: node JVMs on 127.0.0.1 (local-cluster, demo,
- *       bench, end-to-end tests); {@link io.shardkv.server.process.ChaosRun}: clients + nemesis +
- *       history + linearizability check against such a cluster.</li>
+ *   <li>{@link io.shardkv.server.process.FreePorts}: free 127.0.0.1 ports for a config written on the
+ *       spot. Local clusters of node JVMs (local-cluster, demo, bench, end-to-end tests) are the
+ *       harness's ({@code io.shardkv.harness}, module chaos/harness), above this module.</li>
  * </ul>
  */
 package io.shardkv.server.process;

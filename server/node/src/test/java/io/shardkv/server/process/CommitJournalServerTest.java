@@ -32,22 +32,13 @@ class CommitJournalServerTest {
 
   @Test
   void concurrentWritesToThreeGroupsCostOneFsyncPerPassAndReadBackAfterARestart() throws Exception {
-    int[] ports = LocalCluster.distinctFreePorts(2);
-    Path file = dir.resolve("cluster.conf");
-    Files.writeString(file, String.join("\n",
-        "tick-ms = 10",
-        "server 1 addr=127.0.0.1:" + ports[0] + " admin=127.0.0.1:" + ports[1] + " dir=s1",
-        "group 0 = 1",
-        "group 1 = 1",
-        "group 2 = 1",
-        "group 3 = 1",
-        ""));
-    ClusterConfig config = ClusterConfig.load(file);
-    String addr = "127.0.0.1:" + ports[0];
+    LoopbackClusterConf conf = LoopbackClusterConf.write(dir, 1, "group 0 = 1", "group 1 = 1", "group 2 = 1", "group 3 = 1");
+    ClusterConfig config = conf.config();
+    String addr = conf.address(1);
     Map<String, String> acked = new ConcurrentHashMap<>();
     try (NodeServer server = NodeServer.start(config, 1)) {
       assertTrue(Files.exists(config.server(1).dir().resolve(CommitJournal.FILE_NAME)), "the server's one journal");
-      awaitLeaders(server);
+      LoopbackClusterConf.awaitEveryReplicaLeads(server, Duration.ofSeconds(60));
       ClientOptions opts = ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(20));
       try (ShardKvClient admin = ShardKvClient.connect(List.of(addr), opts)) {
         admin.join(Map.of(1, List.of(addr), 2, List.of(addr), 3, List.of(addr)));
@@ -83,18 +74,10 @@ class CommitJournalServerTest {
     try (NodeServer again = NodeServer.start(config, 1);
          ShardKvClient c = ShardKvClient.connect(List.of(addr), ClientOptions.defaults()
              .withCallTimeout(Duration.ofSeconds(20)))) {
-      awaitLeaders(again);
+      LoopbackClusterConf.awaitEveryReplicaLeads(again, Duration.ofSeconds(60));
       for (Map.Entry<String, String> e : acked.entrySet()) {
         assertEquals(Optional.of(e.getValue()), c.get(e.getKey()), e.getKey());
       }
-    }
-  }
-
-  private static void awaitLeaders(NodeServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!server.replicas().values().stream().allMatch(r -> r.status() != null && "leader".equals(r.status().role()))) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no leader in every group within 60 s");
-      Thread.sleep(20);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.server.process;
 
+import static io.shardkv.server.process.LoopbackClusterConf.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.routing.ShardConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,18 +27,10 @@ class LocalConfigCenterAnswersTest {
 
   @Test
   void aServerHostingTheCenterAnswersItsGroupsFromItsOwnReplica() throws Exception {
-    int[] ports = LocalCluster.distinctFreePorts(2);
-    Path file = dir.resolve("cluster.conf");
-    Files.writeString(file, String.join("\n",
-        "tick-ms = 10",
-        "server 1 addr=127.0.0.1:" + ports[0] + " admin=127.0.0.1:" + ports[1] + " dir=s1",
-        "group 0 = 1",
-        "group 1 = 1",
-        ""));
-    try (NodeServer server = NodeServer.start(ClusterConfig.load(file), 1)) {
-      String addr = "127.0.0.1:" + ports[0];
-      awaitTrue("both replicas lead", () -> server.replicas().values().stream()
-          .allMatch(r -> r.status() != null && "leader".equals(r.status().role())));
+    LoopbackClusterConf conf = LoopbackClusterConf.write(dir, 1, "group 0 = 1", "group 1 = 1");
+    try (NodeServer server = NodeServer.start(conf.config(), 1)) {
+      String addr = conf.address(1);
+      LoopbackClusterConf.awaitEveryReplicaLeads(server, Duration.ofSeconds(20));
       assertEquals(Boolean.TRUE, server.onLoop(server::localCenterFollowsLeader));
       assertEquals(0, server.onLoop(() -> server.configFromLocalCenter(0)).num());
       assertNull(server.onLoop(() -> server.configFromLocalCenter(1)), "configuration 1 is not made yet");
@@ -64,14 +55,5 @@ class LocalConfigCenterAnswersTest {
       long queries = server.metrics.requests.get() - before;
       assertTrue(queries <= 4, queries + " requests reached the server in 2 s of polling");
     }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < until) {
-      if (condition.getAsBoolean()) return;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not within 20 s: " + what);
   }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.server.process;
 
+import static io.shardkv.server.process.LoopbackClusterConf.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,14 +15,12 @@ import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.shardkv.MigrationRpc;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,22 +37,11 @@ class MultiGroupPeerMessagesTest {
 
   @Test
   void badGroupIdsInPeerMessagesAreCountedAndDroppedWhileEveryGroupKeepsServing() throws Exception {
-    int[] ports = LocalCluster.distinctFreePorts(4);
-    Path file = dir.resolve("cluster.conf");
-    Files.writeString(file, String.join("\n",
-        "tick-ms = 10",
-        "server 1 addr=127.0.0.1:" + ports[0] + " admin=127.0.0.1:" + ports[1] + " dir=s1",
-        "server 2 addr=127.0.0.1:" + ports[2] + " admin=127.0.0.1:" + ports[3] + " dir=s2   # never started",
-        "group 0 = 1",
-        "group 1 = 1",
-        "group 2 = 1",
-        "group 3 = 2",
-        ""));
-    ClusterConfig config = ClusterConfig.load(file);
-    try (NodeServer server = NodeServer.start(config, 1)) {
-      String addr = "127.0.0.1:" + ports[0];
-      awaitTrue("every hosted group elects its one replica", () -> server.replicas().values().stream()
-          .allMatch(r -> r.status() != null && "leader".equals(r.status().role())));
+    // Server 2 is never started: it only hosts group 3.
+    LoopbackClusterConf conf = LoopbackClusterConf.write(dir, 2, "group 0 = 1", "group 1 = 1", "group 2 = 1", "group 3 = 2");
+    try (NodeServer server = NodeServer.start(conf.config(), 1)) {
+      String addr = conf.address(1);
+      LoopbackClusterConf.awaitEveryReplicaLeads(server, Duration.ofSeconds(20));
       Map<Integer, Long> termsBefore = terms(server);
 
       List<byte[]> bad = new ArrayList<>();
@@ -67,7 +55,7 @@ class MultiGroupPeerMessagesTest {
       byte[] negative = PeerWire.encodeRaft(1, new RaftMessage.Heartbeat(2, 1, 99, 0, 0));
       negative[1] = (byte) 0xFF; // to-group < 0
       bad.add(negative);
-      sendAsPeer(ports[0], 2, bad);
+      sendAsPeer(conf.port(1), 2, bad);
 
       awaitTrue("the three undecodable messages are counted", () -> server.metrics.peerDecodeErrors.get() == 3);
       awaitTrue("the three for groups this server does not host (or from groups the sender does not host) are counted",
@@ -112,14 +100,5 @@ class MultiGroupPeerMessagesTest {
       out.flush();
       Thread.sleep(300); // let the server read them before the link closes
     }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < until) {
-      if (condition.getAsBoolean()) return;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not within 20 s: " + what);
   }
 }

@@ -9,13 +9,11 @@ import io.shardkv.driver.routing.Served;
 import io.shardkv.server.kv.KvOp;
 import io.shardkv.server.shardkv.ShardKvCodec;
 import io.shardkv.server.shardkv.ShardKvCommand;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,18 +28,10 @@ class ServedRealServerTest {
 
   @Test
   void aClientThatAsksLearnsTheEntryInTheServingReplicasLogAndOneThatDoesNotGetsNone() throws Exception {
-    int[] ports = LocalCluster.distinctFreePorts(2);
-    Path file = dir.resolve("cluster.conf");
-    Files.writeString(file, String.join("\n",
-        "tick-ms = 10",
-        "server 1 addr=127.0.0.1:" + ports[0] + " admin=127.0.0.1:" + ports[1] + " dir=s1",
-        "group 0 = 1",
-        "group 1 = 1",
-        ""));
-    try (NodeServer server = NodeServer.start(ClusterConfig.load(file), 1)) {
-      String addr = "127.0.0.1:" + ports[0];
-      awaitTrue(() -> server.replicas().values().stream()
-          .allMatch(r -> r.status() != null && "leader".equals(r.status().role())));
+    LoopbackClusterConf conf = LoopbackClusterConf.write(dir, 1, "group 0 = 1", "group 1 = 1");
+    try (NodeServer server = NodeServer.start(conf.config(), 1)) {
+      String addr = conf.address(1);
+      LoopbackClusterConf.awaitEveryReplicaLeads(server, Duration.ofSeconds(20));
       ClientOptions opts = ClientOptions.defaults().withCallTimeout(Duration.ofSeconds(20));
       try (ShardKvClient plain = ShardKvClient.connect(List.of(addr), opts);
            ShardKvClient asking = ShardKvClient.connect(List.of(addr), opts).reportServed(true)) {
@@ -65,14 +55,5 @@ class ServedRealServerTest {
         assertEquals(raft.term(), r.term());
       }
     }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < until) {
-      if (condition.getAsBoolean()) return;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no leader within 20 s");
   }
 }

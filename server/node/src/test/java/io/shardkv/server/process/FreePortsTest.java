@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * client) takes its local port — a node's port taken that way while the node is down would keep it
  * from restarting.
  */
-class LocalClusterPortsTest {
+class FreePortsTest {
   private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
   @Test
@@ -24,7 +24,7 @@ class LocalClusterPortsTest {
     int ephemeralLow = Integer.parseInt(Files.readAllLines(RANGE).get(0).trim().split("\\s+")[0]);
     assumeTrue(ephemeralLow > 10_000 + 4 * 40, "this kernel leaves no room below its ephemeral range (it starts at " + ephemeralLow + ")");
 
-    int[] ports = LocalCluster.distinctFreePorts(40);
+    int[] ports = FreePorts.distinctFreePorts(40);
 
     assertEquals(40, Arrays.stream(ports).distinct().count(), "distinct: " + Arrays.toString(ports));
     for (int p : ports) {

@@ -1,4 +1,4 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.protocol.Configuration;
 import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.server.process.ClusterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

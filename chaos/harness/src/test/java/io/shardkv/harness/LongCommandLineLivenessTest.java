@@ -1,9 +1,10 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.shardkv.server.process.ServerMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,13 +1,15 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.KvException;
 import io.shardkv.driver.client.ShardKvClient;
 import io.shardkv.driver.protocol.Configuration;
+import io.shardkv.server.process.ClusterConfig;
+import io.shardkv.server.process.FreePorts;
+import io.shardkv.server.process.ReplicaStatuses;
+import io.shardkv.server.process.ServerMain;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +77,7 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalArgumentException("need at least one server, one group and one replica");
       }
       Files.createDirectories(dir);
-      int[] ports = distinctFreePorts(2 * servers);
+      int[] ports = FreePorts.distinctFreePorts(2 * servers);
       List<ClusterConfig.Server> list = new ArrayList<>();
       for (int id = 1; id <= servers; id++) {
         int p = 2 * (id - 1);
@@ -114,7 +116,7 @@ public final class LocalCluster implements AutoCloseable {
       Files.createDirectories(dir);
       List<ClusterConfig.Node> nodes = new ArrayList<>();
       int nodeCount = configCenterReplicas + groups * replicas;
-      int[] ports = distinctFreePorts(2 * nodeCount);
+      int[] ports = FreePorts.distinctFreePorts(2 * nodeCount);
       int id = 1;
       for (int g = 0; g <= groups; g++) {
         for (int r = 0; r < (g == 0 ? configCenterReplicas : replicas); r++, id++) {
@@ -138,75 +140,6 @@ public final class LocalCluster implements AutoCloseable {
   static List<String> extraJvmOptions(String value) {
     if (value == null || value.isBlank()) return List.of();
     return List.of(value.trim().split("\\s+"));
-  }
-
-  /**
-   * {@code n} ports that were free on 127.0.0.1 a moment ago, all different: every probe socket stays
-   * bound until all are chosen. They are taken from below the kernel's ephemeral range when it can be
-   * read ({@code /proc/sys/net/ipv4/ip_local_port_range}): a port in that range that a node gives up
-   * when it is killed may be handed to any outgoing connection meanwhile (a peer reconnecting, a
-   * client), and the node restarted on it then cannot bind its listener. Below the range only an
-   * explicit bind can take it.
-   */
-  static int[] distinctFreePorts(int n) throws IOException {
-    Optional<int[]> ephemeral = ephemeralRange();
-    int low = 10_000;
-    int high = ephemeral.map(r -> r[0] - 1).orElse(0);
-    List<ServerSocket> probes = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      int span = high - low + 1;
-      int next = span >= 4 * n ? low + java.util.concurrent.ThreadLocalRandom.current().nextInt(span) : -1;
-      for (int i = 0, tried = 0; i < n; i++) {
-        if (next < 0) { // no room below the ephemeral range: let the kernel choose
-          ports[i] = bindProbe(probes, 0);
-          continue;
-        }
-        int port = -1;
-        while (port < 0) {
-          if (++tried > span) throw new IOException("no " + n + " free ports on 127.0.0.1 in " + low + ".." + high);
-          int candidate = next;
-          next = next == high ? low : next + 1;
-          try {
-            port = bindProbe(probes, candidate);
-          } catch (IOException taken) {
-            // in use: try the next one
-          }
-        }
-        ports[i] = port;
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : probes) s.close();
-    }
-  }
-
-  /** Binds a probe socket to {@code port} (0: any), kept in {@code probes}; returns its port. */
-  private static int bindProbe(List<ServerSocket> probes, int port) throws IOException {
-    ServerSocket s = new ServerSocket();
-    try {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", port));
-    } catch (IOException e) {
-      s.close();
-      throw e;
-    }
-    probes.add(s);
-    return s.getLocalPort();
-  }
-
-  /**
-   * The kernel's ephemeral port range {low, high}, if this is Linux and it can be read. Read as lines
-   * (one buffered read): a sysctl file answers a read at a non-zero offset with end of file, so
-   * {@code Files.readString}, which starts with a one-byte read when the size is 0, would see "3".
-   */
-  private static Optional<int[]> ephemeralRange() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
-      return Optional.of(new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])});
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   /** How a node's command is started; returns the node's pid. A seam for tests. */

@@ -1,4 +1,4 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import java.io.BufferedReader;
 import java.io.IOException;

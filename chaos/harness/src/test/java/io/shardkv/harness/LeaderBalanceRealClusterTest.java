@@ -1,10 +1,11 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.ShardKvClient;
+import io.shardkv.server.process.ClusterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.Connections;

@@ -1,4 +1,4 @@
-package io.shardkv.server.process;
+package io.shardkv.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shardkv.driver.client.ClientOptions;
 import io.shardkv.driver.client.ShardKvClient;
-import io.shardkv.server.process.LocalCluster;
+import io.shardkv.harness.LocalCluster;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
