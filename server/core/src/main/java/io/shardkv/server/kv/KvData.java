@@ -4,6 +4,9 @@ import io.shardkv.driver.routing.BinaryReader;
 import io.shardkv.driver.routing.BinaryWriter;
 import io.shardkv.driver.routing.DecodeException;
 import io.shardkv.driver.routing.Status;
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -12,10 +15,27 @@ import java.util.TreeMap;
  * A set of keys with their values and the dedup records of the clients that wrote them: the whole
  * store of the plain KV machine, or one shard of a sharded group (the unit that migrates).
  * Keys are kept in a TreeMap, so iteration and encodings are deterministic.
+ *
+ * <p>Invariant: {@code ordered} and {@code byKey} hold the same keys, each mapped to the same
+ * {@link Slot} (one mutable holder of the key's value). Point operations (get, overwrite, append,
+ * CAS) find the slot by hash — one hash and one {@code equals} instead of a walk down the tree
+ * comparing strings (issue 13: the tree walk was the largest single cost of applying a write) —
+ * and only inserts and deletes touch the tree. Everything ordered (encodings, scans, equality)
+ * reads {@code ordered}; nothing depends on {@code byKey}'s iteration order.
  */
 public final class KvData {
-  private final TreeMap<String, String> values = new TreeMap<>();
+  private final TreeMap<String, Slot> ordered = new TreeMap<>();
+  private final HashMap<String, Slot> byKey = new HashMap<>();
   private final DedupTable dedup;
+
+  /** A key's value, shared by both maps; set in place when an existing key is written. */
+  private static final class Slot {
+    String value;
+
+    Slot(String value) {
+      this.value = value;
+    }
+  }
 
   public KvData() {
     this(new DedupTable());
@@ -54,39 +74,72 @@ public final class KvData {
 
   private KvResult run(KvOp op) {
     if (op instanceof KvOp.Get g) {
-      String v = values.get(g.key());
+      String v = get(g.key());
       return v == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, v);
     } else if (op instanceof KvOp.Put p) {
-      values.put(p.key(), p.value());
+      put(p.key(), p.value());
       return KvResult.of(Status.OK);
     } else if (op instanceof KvOp.Append a) {
-      values.merge(a.key(), a.value(), String::concat);
+      Objects.requireNonNull(a.value(), "value"); // as Map.merge did
+      Slot slot = byKey.get(a.key());
+      if (slot == null) {
+        put(a.key(), a.value());
+      } else {
+        slot.value = slot.value == null ? a.value() : slot.value.concat(a.value());
+      }
       return KvResult.of(Status.OK);
     } else if (op instanceof KvOp.Cas c) {
-      String current = values.get(c.key());
+      String current = get(c.key());
       if (!Objects.equals(current, c.expected())) {
         return new KvResult(Status.CAS_MISMATCH, current);
       }
-      values.put(c.key(), c.value());
+      put(c.key(), c.value());
       return KvResult.of(Status.OK);
     } else if (op instanceof KvOp.Delete d) {
-      String old = values.remove(d.key());
-      return old == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, old);
+      Slot old = byKey.remove(d.key());
+      if (old != null) ordered.remove(d.key());
+      return old == null || old.value == null ? KvResult.of(Status.NOT_FOUND) : new KvResult(Status.OK, old.value);
     }
     throw new IllegalArgumentException("unknown op " + op);
   }
 
-  public String get(String key) {
-    return values.get(key);
+  /** Sets {@code key} to {@code value}: in place when the key exists, else in both maps. */
+  private void put(String key, String value) {
+    Slot slot = byKey.get(key);
+    if (slot != null) {
+      slot.value = value;
+      return;
+    }
+    slot = new Slot(value);
+    byKey.put(key, slot);
+    ordered.put(key, slot);
   }
 
-  /** The entries from {@code from} on, in key order; a read-only view (scans). */
-  public java.util.NavigableMap<String, String> entriesFrom(String from, boolean inclusive) {
-    return java.util.Collections.unmodifiableNavigableMap(values.tailMap(from, inclusive));
+  public String get(String key) {
+    Slot slot = byKey.get(key);
+    return slot == null ? null : slot.value;
+  }
+
+  /** The entries from {@code from} on, in key order; read-only (scans). */
+  public Iterable<Map.Entry<String, String>> entriesFrom(String from, boolean inclusive) {
+    return () -> new Iterator<>() {
+      private final Iterator<Map.Entry<String, Slot>> in = ordered.tailMap(from, inclusive).entrySet().iterator();
+
+      @Override
+      public boolean hasNext() {
+        return in.hasNext();
+      }
+
+      @Override
+      public Map.Entry<String, String> next() {
+        Map.Entry<String, Slot> e = in.next();
+        return new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue().value);
+      }
+    };
   }
 
   public int keyCount() {
-    return values.size();
+    return ordered.size();
   }
 
   /**
@@ -95,8 +148,8 @@ public final class KvData {
    */
   public long byteSize() {
     long n = 0;
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      n += utf8Length(e.getKey()) + utf8Length(e.getValue());
+    for (Map.Entry<String, Slot> e : ordered.entrySet()) {
+      n += utf8Length(e.getKey()) + utf8Length(e.getValue().value);
     }
     return n;
   }
@@ -128,14 +181,14 @@ public final class KvData {
   /** A deep copy (values are immutable strings; the dedup table is copied). */
   public KvData copy() {
     KvData d = new KvData(dedup.copy());
-    d.values.putAll(values);
+    for (Map.Entry<String, Slot> e : ordered.entrySet()) d.put(e.getKey(), e.getValue().value);
     return d;
   }
 
   public void encodeTo(BinaryWriter w) {
-    w.writeInt(values.size());
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      w.writeString(e.getKey()).writeString(e.getValue());
+    w.writeInt(ordered.size());
+    for (Map.Entry<String, Slot> e : ordered.entrySet()) {
+      w.writeString(e.getKey()).writeString(e.getValue().value);
     }
     dedup.encodeTo(w);
   }
@@ -150,17 +203,24 @@ public final class KvData {
       }
     }
     KvData d = new KvData(DedupTable.decodeFrom(r));
-    d.values.putAll(values);
+    values.forEach(d::put);
     return d;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KvData d && d.values.equals(values) && d.dedup.equals(dedup);
+    return o instanceof KvData d && d.snapshotOfValues().equals(snapshotOfValues()) && d.dedup.equals(dedup);
   }
 
   @Override
   public int hashCode() {
-    return values.hashCode() * 31 + dedup.hashCode();
+    return snapshotOfValues().hashCode() * 31 + dedup.hashCode();
+  }
+
+  /** The keys and their values, in key order (equality and hashing; not on the write path). */
+  private TreeMap<String, String> snapshotOfValues() {
+    TreeMap<String, String> m = new TreeMap<>();
+    for (Map.Entry<String, Slot> e : ordered.entrySet()) m.put(e.getKey(), e.getValue().value);
+    return m;
   }
 }

@@ -68,6 +68,9 @@ public final class ReplicaHost {
   private long appliedBytesSinceSnapshot;
   private long snapshotsTaken;
   private long snapshotsRestored;
+  /** Readies handled, and how many of them wrote to storage (observation only: {@link #readies()}). */
+  private long readies;
+  private long readiesWriting;
   private boolean wasLeader;
   /** A Ready pass was promised by the environment ({@link ReplicaOutputs#deferReadyPass()}) and has not run yet. */
   private boolean readyPassScheduled;
@@ -98,6 +101,16 @@ public final class ReplicaHost {
     raft.setTraceEnabled(raftTrace != TraceSink.NONE);
     ReadyDriver d = new ReadyDriver(raft, storage, outputs::sendPeer, new Applier(),
         options.synchronousFlush() ? null : outputs::requestFlush, new ReadyDriver.Hooks() {
+          @Override
+          public void onReady(Ready rd) {
+            readies++;
+          }
+
+          @Override
+          public void beforeWrite(Ready rd) {
+            readiesWriting++;
+          }
+
           @Override
           public void stopped(Throwable cause) {
             out.fatal(cause);
@@ -223,6 +236,10 @@ public final class ReplicaHost {
   public int pendingRequests() { return pending.size(); }
   public long snapshotsTaken() { return snapshotsTaken; }
   public long snapshotsRestored() { return snapshotsRestored; }
+  /** Readies handled so far (a count, for the environment's metrics; nothing here depends on it). */
+  public long readies() { return readies; }
+  /** Readies handled so far that wrote to storage. */
+  public long readiesWriting() { return readiesWriting; }
   /** Bytes of commands applied since the last snapshot (what the threshold is compared with). */
   public long appliedBytesSinceSnapshot() { return appliedBytesSinceSnapshot; }
   /** True while a flush is in flight (inputs still run). */

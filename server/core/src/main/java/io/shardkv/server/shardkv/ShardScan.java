@@ -75,7 +75,7 @@ public final class ShardScan {
     int limit = Math.min(q.limit(), MAX_PAGE_KEYS);
     SortedMap<String, String> out = new TreeMap<>();
     long chars = 0;
-    for (Map.Entry<String, String> e : data.entriesFrom(from, inclusive).entrySet()) {
+    for (Map.Entry<String, String> e : data.entriesFrom(from, inclusive)) {
       if (!e.getKey().startsWith(q.prefix())) {
         break; // keys with the prefix are contiguous in key order; past them there is none
       }

@@ -51,6 +51,14 @@ public final class EventLoop implements AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private final long sweepIntervalNanos;
   private long timerSequence;
+  /**
+   * Counters for {@code /metrics} (written by the loop thread, or by the waker for {@link #wakeups};
+   * read from any thread): loop turns (one selector call each), selector wakeups requested from other
+   * threads, and tasks run.
+   */
+  private final AtomicLong turns = new AtomicLong();
+  private final AtomicLong wakeups = new AtomicLong();
+  private final AtomicLong tasksRun = new AtomicLong();
   private volatile boolean closing;
   private volatile boolean terminated;
 
@@ -88,7 +96,10 @@ public final class EventLoop implements AutoCloseable {
     if (closing) return false;
     tasks.add(task);
     // One wakeup per loop turn is enough: the flag is cleared before the loop drains the tasks.
-    if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
+    if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+      wakeups.incrementAndGet();
+      selector.wakeup();
+    }
     return true;
   }
 
@@ -157,6 +168,21 @@ public final class EventLoop implements AutoCloseable {
     return c;
   }
 
+  /** Loop turns so far (one selector call each; any thread). */
+  public long turns() {
+    return turns.get();
+  }
+
+  /** Selector wakeups other threads requested so far (one per turn at most; any thread). */
+  public long wakeups() {
+    return wakeups.get();
+  }
+
+  /** Tasks run so far ({@link #execute}; any thread). */
+  public long tasksRun() {
+    return tasksRun.get();
+  }
+
   /** Number of open connections (loop thread only; a diagnostic). */
   public int connectionCount() {
     return connections.size();
@@ -206,6 +232,7 @@ public final class EventLoop implements AutoCloseable {
           selector.select(timeoutMs);
         }
         wakeupPending.set(false);
+        turns.lazySet(turns.get() + 1); // loop thread only
         processKeys();
         runTasks();
         runTimers();
@@ -260,13 +287,16 @@ public final class EventLoop implements AutoCloseable {
   private void runTasks() {
     Runnable r;
     int budget = 10_000; // leave room for I/O even if tasks keep coming
+    int ran = 0;
     while (budget-- > 0 && (r = tasks.poll()) != null) {
+      ran++;
       try {
         r.run();
       } catch (RuntimeException e) {
         log.error("task on event loop {} failed", name, e);
       }
     }
+    if (ran > 0) tasksRun.lazySet(tasksRun.get() + ran); // loop thread only
   }
 
   private void runTimers() {

@@ -280,6 +280,9 @@ final class AdminServer implements AutoCloseable {
       gauge(series, "shardkv_dedup_sessions", "client sessions in the exactly-once table (live)", l, r.sessions.live());
       gauge(series, "shardkv_dedup_expired_sessions", "expired client sessions kept as tombstones (docs/sessions.md)", l,
           r.sessions.expired());
+      counter(series, "shardkv_readies_total", "Raft Readies this replica handled (as of the last tick)", l, r.metrics.readies);
+      counter(series, "shardkv_readies_writing_total", "Readies that wrote to storage (as of the last tick)", l,
+          r.metrics.readiesWriting);
       requestsRouted += r.metrics.requests.get();
     }
     series.values().forEach(b::append);
@@ -294,6 +297,9 @@ final class AdminServer implements AutoCloseable {
         f.passes.get());
     counter(b, "shardkv_flush_batches_total", "replicas' storage batches the flusher passes covered (per pass: groups in one"
         + " fsync when the commit journal is on)", l, f.batches.get());
+    counter(b, "shardkv_loop_turns_total", "event-loop turns (one selector call each)", l, node.loop().turns());
+    counter(b, "shardkv_loop_wakeups_total", "selector wakeups requested by other threads", l, node.loop().wakeups());
+    counter(b, "shardkv_loop_tasks_total", "tasks run on the event loop", l, node.loop().tasksRun());
     Runtime rt = Runtime.getRuntime();
     gauge(b, "shardkv_jvm_heap_used_bytes", "JVM heap in use", l, rt.totalMemory() - rt.freeMemory());
     gauge(b, "shardkv_jvm_heap_max_bytes", "JVM maximum heap", l, rt.maxMemory());

@@ -29,15 +29,38 @@ final class ClientRouter {
   private ClientRouter() {}
 
   /**
+   * Where a request goes and whether that replica may hint at its leader: {@code group} is what
+   * {@link #route} answers, {@code vouched} what {@link #vouchesFor} answers for that group and its
+   * applied configuration. {@link #decide} computes both from one look at the key's shard and the
+   * hosted configurations (the server's per-request call).
+   */
+  record Route(int group, boolean vouched) {}
+
+  /**
    * The group to hand {@code request} to, from {@code hosted} (ascending group ids, non-empty);
    * {@code configOf} gives a hosted shard group's applied configuration (null for group 0).
    */
   static int route(Request request, int shardCount, List<Integer> hosted, IntFunction<ShardConfig> configOf) {
-    if (hosted.size() == 1) return hosted.get(0);
+    return decide(request, shardCount, hosted, configOf).group();
+  }
+
+  /**
+   * {@link #route} and {@link #vouchesFor} in one pass: the key's shard is hashed once and each
+   * hosted configuration read once. The chosen replica vouches exactly when its own applied
+   * configuration gives it the shard — which is the case when, and only when, some hosted group
+   * claims the shard (the owner chosen is then a claimant); a replica chosen as the newest
+   * configuration's, or the only one hosted without claiming the shard, answers without a hint.
+   */
+  static Route decide(Request request, int shardCount, List<Integer> hosted, IntFunction<ShardConfig> configOf) {
     int shard = shardOf(request, shardCount);
-    boolean configCenterRequest = shard == CONFIG_CENTER;
-    if (configCenterRequest || shard == NONE) {
-      return hosted.contains(ClusterConfig.CONFIG_CENTER_GROUP) ? ClusterConfig.CONFIG_CENTER_GROUP : hosted.get(0);
+    if (shard < 0) { // a config-center request, or one without a shard: every replica vouches
+      if (hosted.size() == 1) return new Route(hosted.get(0), true);
+      return new Route(hosted.contains(ClusterConfig.CONFIG_CENTER_GROUP) ? ClusterConfig.CONFIG_CENTER_GROUP
+          : hosted.get(0), true);
+    }
+    if (hosted.size() == 1) {
+      int only = hosted.get(0);
+      return new Route(only, claims(configOf.apply(only), shard, only));
     }
     int owner = -1;
     int ownerConfig = -1;
@@ -51,14 +74,16 @@ final class ClientRouter {
         newest = g;
         newestConfig = num;
       }
-      if (c != null && shard < c.shardCount() && c.ownerOf(shard) == g && num > ownerConfig) {
+      if (claims(c, shard, g) && num > ownerConfig) {
         owner = g;
         ownerConfig = num;
       }
     }
-    if (owner >= 0) return owner;
-    if (newest >= 0) return newest;
-    return hosted.get(0); // only the config center here: it answers a key-value request as it always did
+    if (owner >= 0) return new Route(owner, true);
+    if (newest >= 0) return new Route(newest, false);
+    // only the config center here: it answers a key-value request as it always did
+    int only = hosted.get(0);
+    return new Route(only, claims(configOf.apply(only), shard, only));
   }
 
   /**
@@ -72,17 +97,24 @@ final class ClientRouter {
   static boolean vouchesFor(Request request, int shardCount, int group, ShardConfig applied) {
     int shard = shardOf(request, shardCount);
     if (shard < 0) return true;
+    return claims(applied, shard, group);
+  }
+
+  /** Whether {@code applied} (a group's applied configuration, null before the first) gives {@code shard} to {@code group}. */
+  private static boolean claims(ShardConfig applied, int shard, int group) {
     return applied != null && shard < applied.shardCount() && applied.ownerOf(shard) == group;
   }
 
-  /** JOIN, LEAVE, MOVE, FORCE_MOVE or QUERY: for the config center. */
+  /** JOIN, LEAVE, MOVE, FORCE_MOVE or QUERY: for the config center (by the request's type; no key is hashed). */
   static boolean isConfigCenterRequest(Request request) {
-    return shardOf(request, 1) == CONFIG_CENTER;
+    return request instanceof Request.Join || request instanceof Request.Leave || request instanceof Request.Move
+        || request instanceof Request.Query;
   }
 
-  /** A request about one shard's keys: for a shard group. */
+  /** A request about one shard's keys: for a shard group (by the request's type; no key is hashed). */
   static boolean isKeyRequest(Request request) {
-    return shardOf(request, 1) >= 0;
+    return request instanceof Request.Get || request instanceof Request.Put || request instanceof Request.Append
+        || request instanceof Request.Cas || request instanceof Request.Delete || request instanceof Request.Scan;
   }
 
   private static final int CONFIG_CENTER = -2;

@@ -262,6 +262,8 @@ final class HostedReplica {
   // ---------------------------------------------------------------- loop-thread inputs
 
   void onTick(long nowMillis) {
+    metrics.readies = host.readies(); // copied each tick for /metrics (the host is loop-thread only)
+    metrics.readiesWriting = host.readiesWriting();
     host.setTime(nowMillis);
     host.setSessionClock(System.currentTimeMillis()); // a leader's session stamp (docs/sessions.md)
     host.tick();
@@ -483,6 +485,9 @@ final class HostedReplica {
   static final class ReplicaMetrics {
     final AtomicLong requests = new AtomicLong();
     final Map<Status, AtomicLong> replies = new EnumMap<>(Status.class);
+    /** The host's Readies handled, and those that wrote to storage, as of the last tick. */
+    volatile long readies;
+    volatile long readiesWriting;
 
     ReplicaMetrics() {
       for (Status s : Status.wireStatuses()) replies.put(s, new AtomicLong());

@@ -4,8 +4,9 @@ import io.shardkv.driver.protocol.FrameType;
 import io.shardkv.driver.protocol.Request;
 import io.shardkv.driver.protocol.Response;
 import io.shardkv.driver.protocol.Result;
-import io.shardkv.driver.routing.Status;
 import io.shardkv.driver.routing.DecodeException;
+import io.shardkv.driver.routing.ShardConfig;
+import io.shardkv.driver.routing.Status;
 import io.shardkv.server.net.Connection;
 import io.shardkv.server.net.ConnectionOptions;
 import io.shardkv.server.net.EventLoop;
@@ -13,22 +14,28 @@ import io.shardkv.server.net.Listener;
 import io.shardkv.server.net.RequestDispatcher;
 import io.shardkv.server.net.TcpPeerTransport;
 import io.shardkv.server.net.Timer;
+import io.shardkv.server.configcenter.ConfigCenterStateMachine;
+import io.shardkv.server.raft.Membership;
 import io.shardkv.server.raft.RaftMessage;
 import io.shardkv.server.shardkv.MigrationRpc;
 import io.shardkv.server.storage.CommitJournal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +69,21 @@ public final class NodeServer implements AutoCloseable {
    * read from any thread.
    */
   private final ConcurrentSkipListMap<Integer, HostedReplica> replicas = new ConcurrentSkipListMap<>();
+  /**
+   * {@link #replicas}' keys, ascending, and whether one of them is a shard group: an immutable
+   * snapshot taken whenever a replica is added or removed (loop thread, or the constructor), so
+   * that a client request does not copy the key set ({@link #onRequest}).
+   */
+  private volatile Hosting hosting = Hosting.NONE;
+
+  private record Hosting(List<Integer> groups, boolean shardGroup) {
+    static final Hosting NONE = new Hosting(List.of(), false);
+
+    static Hosting of(SortedMap<Integer, HostedReplica> replicas) {
+      List<Integer> groups = List.copyOf(replicas.keySet());
+      return new Hosting(groups, groups.stream().anyMatch(g -> g != ClusterConfig.CONFIG_CENTER_GROUP));
+    }
+  }
   /** The groups this server hosts, as its data directory records them (the config file only seeds it). */
   private final HostedGroups hosted;
   /** Where the other servers listen: the file's server lines, then what replicated configurations carry. */
@@ -102,6 +124,7 @@ public final class NodeServer implements AutoCloseable {
     try {
       for (Map.Entry<Integer, List<Integer>> g : hosted.seeds().entrySet()) {
         replicas.put(g.getKey(), new HostedReplica(this, g.getKey(), g.getValue()));
+        hosting = Hosting.of(replicas);
       }
     } catch (IOException | RuntimeException e) {
       replicas.values().forEach(HostedReplica::close);
@@ -140,9 +163,9 @@ public final class NodeServer implements AutoCloseable {
    */
   private static CommitJournal openJournal(ClusterConfig cluster, ClusterConfig.Server self) throws IOException {
     if (cluster.nodeFormat()) return null;
-    java.nio.file.Path file = self.dir().resolve(CommitJournal.FILE_NAME);
+    Path file = self.dir().resolve(CommitJournal.FILE_NAME);
     boolean on = !"false".equals(System.getProperty(JOURNAL_PROPERTY));
-    if (!on && !java.nio.file.Files.exists(file)) return null;
+    if (!on && !Files.exists(file)) return null;
     CommitJournal j = CommitJournal.open(file);
     if (on) return j;
     j.close();
@@ -199,10 +222,10 @@ public final class NodeServer implements AutoCloseable {
    * null when this server hosts none, {@code num} is negative, or the replica has not applied it yet.
    * Configurations are immutable once made (ConfigCenterStateMachine), so this copy is the center's.
    */
-  io.shardkv.driver.routing.ShardConfig configFromLocalCenter(int num) {
+  ShardConfig configFromLocalCenter(int num) {
     HostedReplica r = replicas.get(ClusterConfig.CONFIG_CENTER_GROUP);
     if (num < 0 || r == null || r.host().stopped()
-        || !(r.host().service().stateMachine() instanceof io.shardkv.server.configcenter.ConfigCenterStateMachine center)) {
+        || !(r.host().service().stateMachine() instanceof ConfigCenterStateMachine center)) {
       return null;
     }
     return num <= center.latest().num() ? center.query(num) : null;
@@ -238,7 +261,7 @@ public final class NodeServer implements AutoCloseable {
 
   /** The groups this server hosts a replica of now, ascending. */
   public List<Integer> hostedGroups() {
-    return List.copyOf(replicas.keySet());
+    return hosting.groups();
   }
 
   HostedGroups hosted() {
@@ -254,7 +277,7 @@ public final class NodeServer implements AutoCloseable {
    * Loop thread: group {@code group}'s configuration {@code m} took effect on this server's replica;
    * the addresses it carries join the address book, and the peer links follow (docs/membership.md).
    */
-  void learnAddresses(int group, io.shardkv.server.raft.Membership m) {
+  void learnAddresses(int group, Membership m) {
     for (AddressBook.Entry e : addresses.learn(group, m)) {
       try {
         transport.setPeer(e.id(), e.socketAddress());
@@ -268,12 +291,14 @@ public final class NodeServer implements AutoCloseable {
   /** Loop thread: starts serving a replica built by {@link ReplicaMembership#host}. */
   void attach(HostedReplica r) {
     replicas.put(r.group(), r);
+    hosting = Hosting.of(replicas);
     r.refreshStatus(nowMillis());
   }
 
   /** Loop thread: stops serving the replica of {@code group} (ctl remove-replica); null when none. */
   HostedReplica detach(int group) {
     HostedReplica r = replicas.remove(group);
+    hosting = Hosting.of(replicas);
     if (r != null) r.markRetired();
     return r;
   }
@@ -353,6 +378,9 @@ public final class NodeServer implements AutoCloseable {
     return false;
   }
 
+  /** A hosted shard group's applied configuration, for routing (loop thread; null for the config center). */
+  private final IntFunction<ShardConfig> configOf = g -> replicas.get(g).appliedShardConfig();
+
   private void onRequest(Connection c, long wireId, Request request) {
     metrics.requests.incrementAndGet();
     if (request instanceof Request.NodeStatus) {
@@ -363,7 +391,8 @@ public final class NodeServer implements AutoCloseable {
       RequestDispatcher.reply(c, wireId, Response.error(request.frameType(), Status.SHUTTING_DOWN, "node is shutting down"));
       return;
     }
-    List<Integer> hostedGroups = hostedGroups();
+    Hosting here = hosting;
+    List<Integer> hostedGroups = here.groups();
     if (!cluster.nodeFormat()) {
       // Membership changes (docs/membership.md) leave clients with addresses of servers that no longer
       // (or do not yet) host the group they want: answer so that the client retries elsewhere, never a
@@ -373,8 +402,7 @@ public final class NodeServer implements AutoCloseable {
         RequestDispatcher.reply(c, wireId, Response.wrongLeader(request.frameType(), -1, ""));
         return;
       }
-      boolean shardGroupHere = hostedGroups.stream().anyMatch(g -> g != ClusterConfig.CONFIG_CENTER_GROUP);
-      if (ClientRouter.isKeyRequest(request) && !shardGroupHere) {
+      if (!here.shardGroup() && ClientRouter.isKeyRequest(request)) {
         RequestDispatcher.reply(c, wireId, Response.wrongGroup(request.frameType(), 0));
         return;
       }
@@ -384,12 +412,13 @@ public final class NodeServer implements AutoCloseable {
           "server " + self.id() + " hosts no group yet (a spare, docs/membership.md); ask another server"));
       return;
     }
-    int group = ClientRouter.route(request, cluster.settings().shards(), hostedGroups,
-        g -> replicas.get(g).appliedShardConfig());
-    HostedReplica replica = replicas.get(group);
-    boolean hintless = !cluster.nodeFormat() && !ClientRouter.vouchesFor(request, cluster.settings().shards(),
-        group, replica.appliedShardConfig());
-    replica.onRequest(c, wireId, request, hintless);
+    if (cluster.nodeFormat()) { // one replica, and its WRONG_LEADER hints always name its own group's leader
+      replicas.get(hostedGroups.get(0)).onRequest(c, wireId, request, false);
+      return;
+    }
+    // One pass decides both the replica and whether it may hint at its leader (ClientRouter.decide).
+    ClientRouter.Route route = ClientRouter.decide(request, cluster.settings().shards(), hostedGroups, configOf);
+    replicas.get(route.group()).onRequest(c, wireId, request, !route.vouched());
   }
 
   // ---------------------------------------------------------------- outputs of the replicas (loop thread)
@@ -494,7 +523,7 @@ public final class NodeServer implements AutoCloseable {
     // by their addresses (AddressBook); the config file's group line before the first status.
     List<Integer> ids = st == null ? cluster.members(r.group()) : st.members();
     m.put(prefix + "members", String.join(",", ids.stream().map(addresses::get)
-        .filter(java.util.Objects::nonNull).map(AddressBook.Entry::address).toList()));
+        .filter(Objects::nonNull).map(AddressBook.Entry::address).toList()));
     if (st != null) {
       m.put(prefix + "role", st.role());
       m.put(prefix + "term", String.valueOf(st.term()));

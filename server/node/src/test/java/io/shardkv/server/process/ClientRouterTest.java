@@ -100,4 +100,48 @@ class ClientRouterTest {
     assertTrue(ClientRouter.vouchesFor(new Request.Query(-1), SHARDS, 0, null),
         "config-center requests go to group 0, whose leader is the one the client wants");
   }
+  /**
+   * The server's one call per request (ClientRouter.decide) picks the replica {@link ClientRouter#route}
+   * picks and vouches exactly when {@link ClientRouter#vouchesFor} does for it: every request kind,
+   * every hosted set, and every combination of applied configurations (none, owning, not owning, older, newer).
+   */
+  @Test
+  void oneDecisionGivesTheRouteAndTheHintRuleTogether() {
+    List<ShardConfig> views = new java.util.ArrayList<>(java.util.Arrays.asList(
+        null, config(1, 1, 1, 2, 2), config(2, 2, 1, 2, 2), config(3, 5, 5, 1, 1), config(4, 2, 2, 2, 2)));
+    List<Request> requests = List.of(new Request.Get(1, 1, keyOfShard(0)), new Request.Put(1, 1, keyOfShard(2), "v"),
+        new Request.Scan(3, "", null, 10), new Request.Query(-1), new Request.Ping());
+    List<List<Integer>> hostedSets = List.of(List.of(0, 1, 2), List.of(1, 2), List.of(0, 1), List.of(1), List.of(0));
+    int checked = 0;
+    for (List<Integer> hosted : hostedSets) {
+      for (ShardConfig one : views) {
+        for (ShardConfig two : views) {
+          Map<Integer, ShardConfig> c = new HashMap<>();
+          c.put(1, one);
+          c.put(2, two);
+          for (Request r : requests) {
+            ClientRouter.Route d = ClientRouter.decide(r, SHARDS, hosted, c::get);
+            int group = ClientRouter.route(r, SHARDS, hosted, c::get);
+            assertEquals(group, d.group(), r + " on " + hosted + " with " + c);
+            assertEquals(ClientRouter.vouchesFor(r, SHARDS, group, c.get(group)), d.vouched(), r + " on " + hosted + " with " + c);
+            checked++;
+          }
+        }
+      }
+    }
+    assertEquals(5 * 5 * 5 * 5, checked);
+  }
+
+  /** The set-power seed 14101 case through the one call: the lagging view's replica answers, without a hint. */
+  @Test
+  void theReplicaChosenForAShardNoHostedGroupClaimsDoesNotVouch() {
+    Map<Integer, ShardConfig> c = Map.of(1, config(3, 2, 1, 2, 2), 2, config(1, 1, 1, 2, 2));
+    ClientRouter.Route d = ClientRouter.decide(new Request.Get(1, 1, keyOfShard(0)), SHARDS, HOSTED, c::get);
+    assertEquals(1, d.group());
+    assertFalse(d.vouched(), "shard 0 is group 2's in group 1's view, and group 2 has not applied it yet");
+    ClientRouter.Route owner = ClientRouter.decide(new Request.Get(1, 1, keyOfShard(1)), SHARDS, HOSTED, c::get);
+    assertEquals(1, owner.group());
+    assertTrue(owner.vouched());
+    assertTrue(ClientRouter.decide(new Request.Query(-1), SHARDS, HOSTED, c::get).vouched());
+  }
 }
