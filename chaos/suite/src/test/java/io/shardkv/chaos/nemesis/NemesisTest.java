@@ -217,21 +217,9 @@ class NemesisTest {
 
   @Test
   void powerLossFlipFlopsWithRestoringPowerAndTheFinalGeneratorRestoresIt() {
-    io.shardkv.chaos.gen.Generator g = Nemeses.generator(List.of("power"), 2, List.of("majority", "all"), HOSTS,
-        io.shardkv.chaos.gen.Rng.of(3));
+    List<String> fs = GeneratedOps.lines(Nemeses.generator(List.of("power"), 2, List.of("majority", "all"), HOSTS,
+        io.shardkv.chaos.gen.Rng.of(3)), 6);
     io.shardkv.chaos.gen.Context ctx = io.shardkv.chaos.gen.Context.initial(1);
-    List<String> fs = new ArrayList<>();
-    long t = 0;
-    while (fs.size() < 6) {
-      var s = g.next(ctx.withTime(t));
-      if (s.isPending() || (s.isOp() && s.op().time() > t)) {
-        g = s.isPending() ? s.rest() : g;
-        t += 10_000_000;
-        continue;
-      }
-      g = s.rest();
-      fs.add(s.op().f() + " " + Edn.line(s.op().value()));
-    }
     for (int i = 0; i < fs.size(); i++) {
       assertTrue(i % 2 == 0 ? fs.get(i).equals("lose-power :majority") || fs.get(i).equals("lose-power :all")
           : fs.get(i).equals("restore-power :all"), fs.toString());

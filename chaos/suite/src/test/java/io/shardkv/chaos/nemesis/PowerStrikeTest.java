@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkv.chaos.gen.Context;
-import io.shardkv.chaos.gen.Generator;
 import io.shardkv.chaos.gen.Rng;
-import io.shardkv.chaos.history.Edn;
 import io.shardkv.chaos.nemesis.ClusterStatus.Replica;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,22 +115,10 @@ class PowerStrikeTest {
     assertFalse(Nemeses.parse("all").contains("power-strike"));
     assertTrue(Nemeses.losesPower(List.of("kill", "power-strike")));
     assertFalse(Nemeses.losesPower(Nemeses.CLASSES));
-    Generator g = Nemeses.generator(List.of("power-strike"), 8, List.of("all"), HOSTS, Rng.of(3));
-    Context ctx = Context.initial(1);
-    List<String> fs = new ArrayList<>();
-    List<Long> times = new ArrayList<>();
-    long t = 0;
-    while (fs.size() < 6) {
-      var s = g.next(ctx.withTime(t));
-      if (s.isPending() || (s.isOp() && s.op().time() > t)) {
-        g = s.isPending() ? s.rest() : g;
-        t += 10_000_000;
-        continue;
-      }
-      g = s.rest();
-      fs.add(s.op().f() + " " + Edn.line(s.op().value()));
-      times.add(t);
-    }
+    List<GeneratedOps.Timed> ops =
+        GeneratedOps.first(Nemeses.generator(List.of("power-strike"), 8, List.of("all"), HOSTS, Rng.of(3)), 6);
+    List<String> fs = ops.stream().map(GeneratedOps.Timed::line).toList();
+    List<Long> times = ops.stream().map(GeneratedOps.Timed::nanos).toList();
     for (int i = 0; i < fs.size(); i++) {
       assertTrue(i % 2 == 0 ? fs.get(i).startsWith("lose-power {:when :busy") : fs.get(i).startsWith("restore-power {:old-leader :last"),
           fs.toString());
@@ -142,11 +126,6 @@ class PowerStrikeTest {
     // After the first quiet sleep (min(5 s, interval)) the ops follow each other at once: the strike paces itself.
     assertEquals(5_000_000_000L, times.get(0), times.toString());
     assertEquals(times.get(0), times.get(times.size() - 1), times.toString());
-    List<String> fin = new ArrayList<>();
-    Generator f = Nemeses.finalGenerator(List.of("power-strike"), HOSTS);
-    for (var s = f.next(ctx); s.isOp(); s = s.rest().next(ctx)) {
-      fin.add(s.op().f() + " " + Edn.line(s.op().value()));
-    }
-    assertEquals(List.of("restore-power :all"), fin);
+    assertEquals(List.of("restore-power :all"), GeneratedOps.finalLines(Nemeses.finalGenerator(List.of("power-strike"), HOSTS)));
   }
 }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.shardkv.chaos.FakeTestbed;
-import io.shardkv.chaos.gen.Context;
-import io.shardkv.chaos.gen.Generator;
 import io.shardkv.chaos.gen.Rng;
 import io.shardkv.chaos.history.Edn;
 import io.shardkv.chaos.history.Op;
@@ -123,33 +121,16 @@ class VoteStrikeTest {
     assertFalse(Nemeses.parse("all").contains("vote-strike"));
     assertTrue(Nemeses.losesPower(List.of("vote-strike")));
     assertEquals("vote-strike", Nemeses.KNOWN.get(Nemeses.KNOWN.size() - 1), "appended: every other class keeps its random stream");
-    Generator g = Nemeses.generator(List.of("vote-strike"), 8, List.of("all"), HOSTS, Rng.of(3));
-    Context ctx = Context.initial(1);
-    List<String> fs = new ArrayList<>();
-    List<Long> times = new ArrayList<>();
-    long t = 0;
-    while (fs.size() < 4) {
-      var s = g.next(ctx.withTime(t));
-      if (s.isPending() || (s.isOp() && s.op().time() > t)) {
-        g = s.isPending() ? s.rest() : g;
-        t += 10_000_000;
-        continue;
-      }
-      g = s.rest();
-      fs.add(s.op().f() + " " + Edn.line(s.op().value()));
-      times.add(t);
-    }
+    List<GeneratedOps.Timed> ops =
+        GeneratedOps.first(Nemeses.generator(List.of("vote-strike"), 8, List.of("all"), HOSTS, Rng.of(3)), 4);
+    List<String> fs = ops.stream().map(GeneratedOps.Timed::line).toList();
+    List<Long> times = ops.stream().map(GeneratedOps.Timed::nanos).toList();
     for (int i = 0; i < fs.size(); i++) {
       assertTrue(i % 2 == 0 ? fs.get(i).startsWith("lose-power {:when :election") : fs.get(i).startsWith("restore-power {:after :election"),
           fs.toString());
     }
     assertEquals(times.get(0), times.get(times.size() - 1), "not staggered: " + times);
-    List<String> fin = new ArrayList<>();
-    Generator f = Nemeses.finalGenerator(List.of("vote-strike"), HOSTS);
-    for (var s = f.next(ctx); s.isOp(); s = s.rest().next(ctx)) {
-      fin.add(s.op().f() + " " + Edn.line(s.op().value()));
-    }
-    assertEquals(List.of("restore-power :all"), fin);
+    assertEquals(List.of("restore-power :all"), GeneratedOps.finalLines(Nemeses.finalGenerator(List.of("vote-strike"), HOSTS)));
   }
 
   // ---- the whole schedule against fake hosts ---------------------------------------------------
